@@ -58,8 +58,6 @@ pub enum TypeKind {
     Union { tag: Option<String>, variants: Vec<Variant> },
     /// A constrained scalar (pattern, length, ...) wrapped for type safety.
     Newtype { inner: TypeRef, constraints: Constraints },
-    /// A map from string keys (`additionalProperties` only).
-    Map { value: TypeRef },
 }
 
 /// A property of a struct.
@@ -99,6 +97,8 @@ pub struct Variant {
     pub tag: Option<String>,
     /// Payload; `None` when the variant carries nothing beyond its tag.
     pub ty: Option<TypeRef>,
+    /// `Box` the payload to break a recursive type.
+    pub boxed: bool,
     pub docs: Docs,
 }
 

@@ -1,6 +1,486 @@
-//! Reading a document (stub).
-use crate::Error;
-/// Loads a document.
-pub fn load(_text: &str, origin: &str) -> Result<openapiv3::OpenAPI, Error> {
-    Err(Error::at(origin, "", "not implemented"))
+//! Reading a document: YAML or JSON, OpenAPI 3.1 or 3.0, into the
+//! `openapiv3` model (which speaks 3.0).
+//!
+//! 3.1 is lowered on the JSON tree before `openapiv3` sees it, keeping what the
+//! generated code needs:
+//! - numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + boolean flag;
+//! - `const` -> a one-value `enum`, and the value kept as `x-const`;
+//! - `examples: [..]` -> `example` (the first);
+//! - `type: [T, "null"]` -> `type: T` + `nullable: true`;
+//! - `$ref` with sibling keywords (3.1 allows a `description` beside it) ->
+//!   `allOf: [{$ref}]` with the siblings, so the description survives;
+//! - `X-Upper-Case` extension keys -> lower case, since `openapiv3` only keeps
+//!   keys starting with `x-` (the Edge API uses `X-Chili-Required-Permissions`).
+
+use serde_json::{Map, Value};
+
+use crate::error::{escape_pointer, Error};
+
+/// A loaded document: the `openapiv3` model plus the lowered JSON tree, which
+/// keeps what the model drops (for example `x-const` on non-schema objects).
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The typed model.
+    pub api: openapiv3::OpenAPI,
+    /// `openapi` version string as written in the input (`3.1.0`, `3.0.3`).
+    pub source_version: String,
+    /// The lowered JSON tree the model was read from.
+    pub tree: Value,
+}
+
+/// Parses `text` (YAML or JSON; JSON is YAML) and lowers it to what
+/// `openapiv3` can hold. `origin` names the input in errors.
+pub fn load(text: &str, origin: &str) -> Result<Document, Error> {
+    let mut tree = parse_tree(text, origin)?;
+    let source_version = check_version(&tree, origin)?;
+    lower_document(&mut tree);
+    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&tree).map_err(|e| {
+        // `openapiv3` flattens maps, which hides the path below them; narrow
+        // the location by reading the parts one at a time.
+        let (pointer, inner) = narrow_error(&tree)
+            .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        let message =
+            format!("not a valid OpenAPI document here: {inner}. Fix the document at this location");
+        let mut err = Error::at(origin, pointer.clone(), message);
+        err.line = find_line(text, &pointer);
+        err
+    })?;
+    Ok(Document { api, source_version, tree })
+}
+
+/// Parses YAML or JSON text into a JSON tree, reporting the line of a syntax error.
+pub fn parse_tree(text: &str, origin: &str) -> Result<Value, Error> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| Error {
+            origin: origin.to_string(),
+            pointer: None,
+            line: Some(e.line()),
+            message: format!("invalid JSON: {e}"),
+        });
+    }
+    yaml_serde::from_str::<Value>(text).map_err(|e| Error {
+        origin: origin.to_string(),
+        pointer: None,
+        line: e.location().map(|l| l.line()),
+        message: format!("invalid YAML: {e}"),
+    })
+}
+
+fn check_version(tree: &Value, origin: &str) -> Result<String, Error> {
+    let Some(obj) = tree.as_object() else {
+        return Err(Error::at(
+            origin,
+            "",
+            "the document is not a mapping; expected an OpenAPI object with `openapi`, `info` and `paths`",
+        ));
+    };
+    match obj.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.to_string()),
+        Some(v) => Err(Error::at(
+            origin,
+            "/openapi",
+            format!("OpenAPI version `{v}` is not supported; this generator reads 3.0.x and 3.1.x"),
+        )),
+        None if obj.contains_key("swagger") => Err(Error::at(
+            origin,
+            "/swagger",
+            "this is a Swagger 2.0 document; convert it to OpenAPI 3 first",
+        )),
+        None => Err(Error::at(
+            origin,
+            "/openapi",
+            "missing `openapi` version field; expected `openapi: 3.0.x` or `3.1.x`",
+        )),
+    }
+}
+
+/// Rewrites 3.1-only constructs in place (see the module docs).
+pub fn lower_document(tree: &mut Value) {
+    let Some(root) = tree.as_object_mut() else { return };
+    root.insert("openapi".into(), Value::String("3.0.3".into()));
+    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        // 3.1 allows `license.identifier` without `url`; openapiv3 wants a name only.
+        info.remove("summary");
+    }
+    lower_extension_keys(root);
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            lower_path_item(item);
+        }
+    }
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        for section in ["schemas"] {
+            if let Some(schemas) = components.get_mut(section).and_then(Value::as_object_mut) {
+                for schema in schemas.values_mut() {
+                    lower_schema(schema);
+                }
+            }
+        }
+        for section in ["parameters", "headers"] {
+            if let Some(map) = components.get_mut(section).and_then(Value::as_object_mut) {
+                for p in map.values_mut() {
+                    lower_parameter(p);
+                }
+            }
+        }
+        if let Some(map) = components.get_mut("requestBodies").and_then(Value::as_object_mut) {
+            for b in map.values_mut() {
+                lower_content_holder(b);
+            }
+        }
+        if let Some(map) = components.get_mut("responses").and_then(Value::as_object_mut) {
+            for r in map.values_mut() {
+                lower_response(r);
+            }
+        }
+    }
+}
+
+fn lower_extension_keys(obj: &mut Map<String, Value>) {
+    let upper: Vec<String> = obj
+        .keys()
+        .filter(|k| k.starts_with("X-"))
+        .cloned()
+        .collect();
+    for key in upper {
+        if let Some(v) = obj.remove(&key) {
+            obj.insert(key.to_ascii_lowercase(), v);
+        }
+    }
+}
+
+fn lower_path_item(item: &mut Value) {
+    let Some(item) = item.as_object_mut() else { return };
+    lower_extension_keys(item);
+    if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+        params.iter_mut().for_each(lower_parameter);
+    }
+    for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
+        lower_extension_keys(op);
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            params.iter_mut().for_each(lower_parameter);
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            lower_content_holder(body);
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for r in responses.values_mut() {
+                lower_response(r);
+            }
+        }
+    }
+}
+
+fn lower_parameter(p: &mut Value) {
+    let Some(p) = p.as_object_mut() else { return };
+    lower_examples(p);
+    if let Some(s) = p.get_mut("schema") {
+        lower_schema(s);
+    }
+    if let Some(content) = p.get_mut("content").and_then(Value::as_object_mut) {
+        content.values_mut().for_each(lower_media);
+    }
+}
+
+fn lower_response(r: &mut Value) {
+    lower_content_holder(r);
+    if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+        headers.values_mut().for_each(lower_parameter);
+    }
+}
+
+fn lower_content_holder(v: &mut Value) {
+    if let Some(content) = v.get_mut("content").and_then(Value::as_object_mut) {
+        content.values_mut().for_each(lower_media);
+    }
+}
+
+fn lower_media(m: &mut Value) {
+    let Some(m) = m.as_object_mut() else { return };
+    lower_examples(m);
+    if let Some(s) = m.get_mut("schema") {
+        lower_schema(s);
+    }
+}
+
+/// `examples` on parameters and media types is a map in both versions; only
+/// schemas have the 3.1 array form. A map value that is not an object would
+/// fail to load, so drop malformed ones.
+fn lower_examples(obj: &mut Map<String, Value>) {
+    if obj.get("examples").is_some_and(|e| !e.is_object()) {
+        obj.remove("examples");
+    }
+}
+
+/// Lowers one schema object and everything nested in it.
+pub fn lower_schema(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        // 3.1 allows boolean schemas: `true` is any value, `false` nothing.
+        if schema.is_boolean() {
+            *schema = Value::Object(Map::new());
+        }
+        return;
+    };
+
+    if obj.contains_key("$ref") && obj.len() > 1 {
+        let reference = obj.remove("$ref").unwrap_or(Value::Null);
+        let mut wrapper = Map::new();
+        wrapper.insert("$ref".into(), reference);
+        obj.insert("allOf".into(), Value::Array(vec![Value::Object(wrapper)]));
+    }
+
+    for (bound, limit) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n) = obj.get(bound).filter(|v| v.is_number()).cloned() {
+            obj.insert(limit.into(), n);
+            obj.insert(bound.into(), Value::Bool(true));
+        }
+    }
+
+    if let Some(types) = obj.get("type").and_then(Value::as_array).cloned() {
+        let non_null: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+        if non_null.len() < types.len() {
+            obj.insert("nullable".into(), Value::Bool(true));
+        }
+        match non_null.as_slice() {
+            [one] => {
+                obj.insert("type".into(), (*one).clone());
+            }
+            _ => {
+                // Several types (or only null): any value.
+                obj.remove("type");
+            }
+        }
+    } else if obj.get("type").and_then(Value::as_str) == Some("null") {
+        obj.remove("type");
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+
+    if let Some(value) = obj.remove("const") {
+        if !obj.contains_key("type") {
+            let ty = match &value {
+                Value::String(_) => Some("string"),
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                Value::Number(_) => Some("number"),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                obj.insert("type".into(), Value::String(ty.into()));
+            }
+        }
+        obj.insert("enum".into(), Value::Array(vec![value.clone()]));
+        obj.insert("x-const".into(), value);
+    }
+
+    if let Some(examples) = obj.remove("examples") {
+        if let Some(first) = examples.as_array().and_then(|a| a.first()) {
+            obj.entry("example").or_insert_with(|| first.clone());
+        }
+    }
+
+    // Keywords openapiv3 would choke on or that have no 3.0 meaning.
+    for key in ["$schema", "$id", "$anchor", "$comment", "contentMediaType", "contentEncoding"] {
+        obj.remove(key);
+    }
+
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(s) = obj.get_mut(key) {
+            if key == "additionalProperties" && s.is_boolean() {
+                continue;
+            }
+            lower_schema(s);
+        }
+    }
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        props.values_mut().for_each(lower_schema);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            list.iter_mut().for_each(lower_schema);
+        }
+    }
+    // 3.1 tuple form: keep the element type when all agree, else any.
+    if let Some(prefix) = obj.remove("prefixItems") {
+        if !obj.contains_key("items") {
+            if let Some(first) = prefix.as_array().and_then(|a| a.first()).cloned() {
+                let mut first = first;
+                lower_schema(&mut first);
+                obj.insert("items".into(), first);
+            }
+        }
+    }
+}
+
+/// Deserializes each path item and component schema on its own to find the
+/// innermost place that fails.
+fn narrow_error(tree: &Value) -> Option<(String, String)> {
+    fn try_part<T: serde::de::DeserializeOwned>(prefix: String, v: &Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(v)
+            .err()
+            .map(|e| (format!("{prefix}{}", path_to_pointer(e.path())), e.inner().to_string()))
+    }
+    if let Some(paths) = tree.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let prefix = format!("/paths/{}", escape_pointer(path));
+            if let Some(obj) = item.as_object() {
+                for (method, op) in obj {
+                    if matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
+                        let found = try_part::<openapiv3::Operation>(format!("{prefix}/{method}"), op);
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                }
+            }
+            if let Some(found) = try_part::<openapiv3::PathItem>(prefix, item) {
+                return Some(found);
+            }
+        }
+    }
+    if let Some(schemas) = tree.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            let prefix = format!("/components/schemas/{}", escape_pointer(name));
+            if let Some(found) = try_part::<openapiv3::Schema>(prefix, schema) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Turns a serde path into a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        let s = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => continue,
+        };
+        out.push('/');
+        out.push_str(&escape_pointer(&s));
+    }
+    out
+}
+
+/// Finds the 1-based line in YAML/JSON `text` where the key at the end of
+/// `pointer` is written, following the pointer's keys in order. Best effort:
+/// good enough to point a human at the right place.
+pub fn find_line(text: &str, pointer: &str) -> Option<usize> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let mut line_no = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    for segment in pointer.split('/').skip(1) {
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        if key.parse::<usize>().is_ok() {
+            continue;
+        }
+        let candidates = [
+            format!("{key}:"),
+            format!("'{key}':"),
+            format!("\"{key}\":"),
+            format!("\"{key}\" :"),
+        ];
+        let found = lines.iter().enumerate().skip(line_no).find(|(_, l)| {
+            let t = l.trim_start().trim_start_matches("- ");
+            candidates.iter().any(|c| t.starts_with(c.as_str()))
+        });
+        match found {
+            Some((i, _)) => line_no = i,
+            None => break,
+        }
+    }
+    if line_no == 0 {
+        None
+    } else {
+        Some(line_no + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn lowered(mut v: Value) -> Value {
+        lower_schema(&mut v);
+        v
+    }
+
+    #[test]
+    fn numeric_exclusive_minimum_becomes_flag() {
+        let v = lowered(json!({"type": "integer", "exclusiveMinimum": 0}));
+        assert_eq!(v, json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+    }
+
+    #[test]
+    fn const_becomes_enum_and_is_kept() {
+        let v = lowered(json!({"type": "string", "const": "ThisPathTeam"}));
+        assert_eq!(v["enum"], json!(["ThisPathTeam"]));
+        assert_eq!(v["x-const"], json!("ThisPathTeam"));
+        let untyped = lowered(json!({"const": 3}));
+        assert_eq!(untyped["type"], json!("integer"));
+    }
+
+    #[test]
+    fn nullable_type_list() {
+        let v = lowered(json!({"type": ["string", "null"]}));
+        assert_eq!(v, json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn examples_array_becomes_example() {
+        let v = lowered(json!({"type": "string", "examples": ["a", "b"]}));
+        assert_eq!(v, json!({"type": "string", "example": "a"}));
+    }
+
+    #[test]
+    fn ref_with_description_keeps_it() {
+        let v = lowered(json!({"$ref": "#/components/schemas/X", "description": "d"}));
+        assert_eq!(v, json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]}));
+    }
+
+    #[test]
+    fn nested_schemas_are_lowered() {
+        let v = lowered(json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": "integer", "exclusiveMaximum": 5}}}}));
+        assert_eq!(v["properties"]["a"]["items"]["maximum"], json!(5));
+    }
+
+    #[test]
+    fn upper_case_extensions_survive() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      X-Chili-Required-Permissions: [a.read]\n      responses: {'200': {description: ok}}\n";
+        let doc = load(text, "t.yaml").unwrap();
+        let op = doc.api.paths.paths["/a"].as_item().unwrap().get.as_ref().unwrap();
+        assert_eq!(op.extensions["x-chili-required-permissions"], json!(["a.read"]));
+    }
+
+    #[test]
+    fn bad_yaml_reports_line() {
+        let err = load("openapi: 3.1.0\ninfo: [\n", "bad.yaml").unwrap_err();
+        assert_eq!(err.origin, "bad.yaml");
+        assert!(err.line.is_some(), "{err}");
+    }
+
+    #[test]
+    fn wrong_version_is_rejected_with_pointer() {
+        let err = load("swagger: '2.0'\ninfo: {title: t, version: '1'}\n", "s.yaml").unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/swagger"));
+        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+    }
+
+    #[test]
+    fn invalid_structure_reports_pointer_and_line() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n";
+        let err = load(text, "x.yaml").unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("/paths/~1a/get/responses"), "{shown}");
+        assert_eq!(err.line, Some(6), "{shown}");
+    }
 }

@@ -1,0 +1,497 @@
+//! Error type shared by every operation.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Result type returned by every operation of this client.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest error body kept in [`ApiError::raw`], in bytes.
+pub(crate) const MAX_RAW_BODY: usize = 64 * 1024;
+
+/// Longest body excerpt shown in error messages, in characters.
+pub(crate) const MAX_SNIPPET_CHARS: usize = 200;
+
+/// Response headers that may carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "request-id"];
+
+/// Everything that can go wrong when calling the API.
+///
+/// Match on the variant when you need the details, or use the accessors
+/// ([`status`](Error::status), [`error_code`](Error::error_code),
+/// [`is_retryable`](Error::is_retryable), ...) for the common questions.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum Error {
+    /// The request could not be sent or the response not read (DNS, connect,
+    /// TLS, timeout, connection reset).
+    Transport {
+        /// The `operationId` of the failed call.
+        operation: &'static str,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+    /// A 2xx response whose body did not decode into the expected type.
+    Decode {
+        /// The `operationId` of the failed call.
+        operation: &'static str,
+        /// The (successful) HTTP status of the response.
+        status: StatusCode,
+        /// The response's `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The start of the body on one line (at most 200 characters), for diagnostics.
+        snippet: String,
+        /// The JSON decoding error.
+        source: serde_json::Error,
+    },
+    /// The API answered with a non-2xx status.
+    ///
+    /// Boxed so that `Result<T, Error>` stays small on the success path.
+    Api(Box<ApiError>),
+    /// The request could not be built (bad configuration, unserializable
+    /// parameter, missing environment variable).
+    Request {
+        /// The `operationId` of the failed call, or `None` for configuration errors.
+        operation: Option<&'static str>,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// A non-2xx answer from the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The `operationId` of the failed call.
+    pub operation: &'static str,
+    /// The HTTP status of the response.
+    pub status: StatusCode,
+    /// The request id reported by the server (`x-request-id`,
+    /// `x-amzn-requestid` or `request-id` header), useful for support requests.
+    pub request_id: Option<String>,
+    /// The response body, parsed when possible.
+    pub body: ApiErrorBody,
+    /// The raw response body (lossily decoded as UTF-8, truncated to 64 KiB).
+    pub raw: String,
+}
+
+/// The body of a non-2xx response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiErrorBody {
+    /// The body is the API's documented JSON error object.
+    Json(ErrorBody),
+    /// Plain text (for example the reason a parameter was rejected) or a
+    /// body that is not the documented error object, such as an HTML page
+    /// from a proxy. Leading and trailing whitespace is trimmed.
+    Text(String),
+    /// The body was empty.
+    Empty,
+}
+
+/// The API's JSON error object.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// Machine-readable error code, e.g. `NOT_FOUND`.
+    pub error_code: String,
+    /// Human-readable description.
+    #[serde(default)]
+    pub error_message: String,
+    /// Extra details; `null`, missing and non-string values are tolerated.
+    #[serde(default, deserialize_with = "lenient_arguments")]
+    pub arguments: BTreeMap<String, String>,
+}
+
+/// Accepts `null` and non-string values so an odd `arguments` field does not
+/// hide the error code and message.
+fn lenient_arguments<'de, D>(deserializer: D) -> std::result::Result<BTreeMap<String, String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(deserializer)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (key, value)
+        })
+        .collect())
+}
+
+impl Error {
+    /// The HTTP status of the response, when one was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            Error::Request { .. } => None,
+        }
+    }
+
+    /// The API's error code (`errorCode`), when the error body was the documented JSON object.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => match &api.body {
+                ApiErrorBody::Json(body) => Some(&body.error_code),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The API's error message: `errorMessage` of a JSON error body, or the
+    /// whole body when the API answered with plain text.
+    pub fn error_message(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => match &api.body {
+                ApiErrorBody::Json(body) => Some(&body.error_message),
+                ApiErrorBody::Text(text) => Some(text),
+                ApiErrorBody::Empty => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The request id reported by the server with an error response.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `operationId` of the call that failed (`None` for configuration errors).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { operation, .. } | Error::Decode { operation, .. } => Some(operation),
+            Error::Api(api) => Some(api.operation),
+            Error::Request { operation, .. } => *operation,
+        }
+    }
+
+    /// Whether the request timed out on the client side (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Whether sending the same request again may succeed: connection
+    /// failures, timeouts, and HTTP 408, 429, 502, 503 and 504.
+    ///
+    /// Note that a timed-out request may have reached the server; retry
+    /// non-idempotent operations with care.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+            Error::Api(api) => matches!(api.status.as_u16(), 408 | 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// Shorthand for a [`Error::Request`].
+    pub(crate) fn request(operation: Option<&'static str>, message: impl Into<String>) -> Self {
+        Error::Request { operation, message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Transport { operation, source } => {
+                let what = if source.is_timeout() {
+                    "request timed out"
+                } else if source.is_connect() {
+                    "could not connect"
+                } else if source.is_body() || source.is_decode() {
+                    "could not read the response"
+                } else {
+                    "request failed"
+                };
+                let top = one_line(&source.to_string(), usize::MAX);
+                write!(f, "{operation}: {what}: {top}")?;
+                // reqwest's own message is generic ("error sending request");
+                // the root cause ("connection refused") is what helps.
+                let mut root: &dyn std::error::Error = source;
+                while let Some(next) = root.source() {
+                    root = next;
+                }
+                let root = one_line(&root.to_string(), usize::MAX);
+                if !root.is_empty() && !top.contains(&root) {
+                    write!(f, ": {root}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { operation, status, content_type, snippet, source } => {
+                write!(f, "{operation}: could not decode HTTP {} response", status.as_u16())?;
+                match content_type {
+                    Some(ct) => write!(f, " (content-type {})", one_line(ct, MAX_SNIPPET_CHARS))?,
+                    None => f.write_str(" (no content-type)")?,
+                }
+                write!(f, ": {source}")?;
+                if snippet.is_empty() {
+                    f.write_str("; body was empty")
+                } else {
+                    write!(f, "; body starts with: {snippet}")
+                }
+            }
+            Error::Api(api) => fmt::Display::fmt(api, f),
+            Error::Request { operation: Some(operation), message } => write!(f, "{operation}: {message}"),
+            Error::Request { operation: None, message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            // The API error's details are already in this error's message.
+            Error::Api(_) | Error::Request { .. } => None,
+        }
+    }
+}
+
+impl ApiError {
+    /// Builds the error from a non-2xx response.
+    pub(crate) fn from_response(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let request_id = REQUEST_ID_HEADERS
+            .iter()
+            .filter_map(|name| headers.get(*name))
+            .filter_map(|value| value.to_str().ok())
+            .map(str::trim)
+            .find(|value| !value.is_empty())
+            .map(str::to_owned);
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim();
+        let parsed = if trimmed.is_empty() {
+            ApiErrorBody::Empty
+        } else {
+            match serde_json::from_str::<ErrorBody>(trimmed) {
+                Ok(json) => ApiErrorBody::Json(json),
+                Err(_) => ApiErrorBody::Text(trimmed.to_owned()),
+            }
+        };
+        ApiError {
+            operation,
+            status,
+            request_id,
+            body: parsed,
+            raw: truncate_bytes(&text, MAX_RAW_BODY).to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status.as_u16())?;
+        if let Some(reason) = self.status.canonical_reason() {
+            write!(f, " {reason}")?;
+        }
+        match &self.body {
+            ApiErrorBody::Json(body) => {
+                write!(f, ": [{}]", one_line(&body.error_code, MAX_SNIPPET_CHARS))?;
+                if !body.error_message.trim().is_empty() {
+                    write!(f, " {}", one_line(&body.error_message, MAX_SNIPPET_CHARS * 2))?;
+                }
+            }
+            ApiErrorBody::Text(text) => write!(f, ": {}", one_line(text, MAX_SNIPPET_CHARS))?,
+            ApiErrorBody::Empty => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {})", one_line(id, MAX_SNIPPET_CHARS))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Collapses all whitespace (newlines included) to single spaces and keeps at
+/// most `max_chars` characters, marking a cut with `...`, so that messages
+/// stay on one line.
+pub(crate) fn one_line(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0usize;
+    for word in text.split_whitespace() {
+        for (i, piece) in [" ", word].into_iter().enumerate() {
+            if i == 0 && out.is_empty() {
+                continue;
+            }
+            for c in piece.chars() {
+                if chars == max_chars {
+                    out.push_str("...");
+                    return out;
+                }
+                out.push(if c.is_control() { ' ' } else { c });
+                chars += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
+pub(crate) fn truncate_bytes(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// One-line excerpt of a response body for [`Error::Decode`].
+pub(crate) fn snippet(body: &[u8]) -> String {
+    // Decode at most a little more than needed: bodies can be large.
+    let head = &body[..body.len().min(MAX_SNIPPET_CHARS * 4 + 4)];
+    one_line(&String::from_utf8_lossy(head), MAX_SNIPPET_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn api(status: u16, headers: &[(&'static str, &'static str)], body: &str) -> Error {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        let status = StatusCode::from_u16(status).unwrap();
+        Error::Api(Box::new(ApiError::from_response("meetingGet", status, &map, body.as_bytes())))
+    }
+
+    #[test]
+    fn json_error_body_is_parsed_and_displayed() {
+        let err = api(404, &[], r#"{"errorCode":"NOT_FOUND","errorMessage":"meeting not found","arguments":{}}"#);
+        assert_eq!(err.to_string(), "meetingGet: HTTP 404 Not Found: [NOT_FOUND] meeting not found");
+        assert_eq!(err.error_code(), Some("NOT_FOUND"));
+        assert_eq!(err.error_message(), Some("meeting not found"));
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(err.operation(), Some("meetingGet"));
+        assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn lenient_error_body() {
+        let err = api(409, &[], r#"{"errorCode":"CONFLICT","arguments":null}"#);
+        assert_eq!(err.error_code(), Some("CONFLICT"));
+        assert_eq!(err.to_string(), "meetingGet: HTTP 409 Conflict: [CONFLICT]");
+        let err = api(400, &[], r#"{"errorCode":"X","errorMessage":"m","arguments":{"n":1,"s":"v"}}"#);
+        let Error::Api(api) = err else { panic!("not an API error") };
+        let ApiErrorBody::Json(body) = &api.body else { panic!("not JSON") };
+        assert_eq!(body.arguments.get("n").map(String::as_str), Some("1"));
+        assert_eq!(body.arguments.get("s").map(String::as_str), Some("v"));
+    }
+
+    #[test]
+    fn text_and_empty_bodies() {
+        let err = api(400, &[], "Invalid value for: query parameter page\n");
+        assert_eq!(err.to_string(), "meetingGet: HTTP 400 Bad Request: Invalid value for: query parameter page");
+        assert_eq!(err.error_message(), Some("Invalid value for: query parameter page"));
+        assert_eq!(err.error_code(), None);
+
+        // JSON that is not the documented object is kept as text.
+        let err = api(403, &[], r#"{"message":"Forbidden"}"#);
+        assert!(matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Text(r#"{"message":"Forbidden"}"#.into())));
+
+        let err = api(401, &[("x-amzn-requestid", "abc-123")], "");
+        assert_eq!(err.to_string(), "meetingGet: HTTP 401 Unauthorized (request id abc-123)");
+        assert_eq!(err.request_id(), Some("abc-123"));
+        assert!(matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Empty));
+    }
+
+    #[test]
+    fn html_error_body_is_one_line_and_short() {
+        let html = format!("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>", "x".repeat(1000));
+        let err = api(502, &[], &html);
+        let msg = err.to_string();
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(msg.starts_with("meetingGet: HTTP 502 Bad Gateway: <html> <head><title>502"), "{msg}");
+        assert!(msg.len() < 300, "{msg}");
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for (status, retry) in [(408, true), (429, true), (500, false), (502, true), (503, true), (504, true), (400, false)] {
+            assert_eq!(api(status, &[], "").is_retryable(), retry, "{status}");
+        }
+    }
+
+    #[test]
+    fn raw_body_is_truncated_on_a_char_boundary() {
+        let body = "é".repeat(MAX_RAW_BODY);
+        let err = api(500, &[], &body);
+        let Error::Api(api) = err else { panic!("not an API error") };
+        assert!(api.raw.len() <= MAX_RAW_BODY);
+        assert!(api.raw.len() > MAX_RAW_BODY - 2);
+        assert!(api.raw.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn decode_display() {
+        let source = serde_json::from_str::<serde_json::Value>("<html>").unwrap_err();
+        let err = Error::Decode {
+            operation: "meetingGet",
+            status: StatusCode::OK,
+            content_type: Some("text/html".into()),
+            snippet: snippet(format!("<html>\n<body>{}</body>", "ü".repeat(500)).as_bytes()),
+            source,
+        };
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(
+                "meetingGet: could not decode HTTP 200 response (content-type text/html): \
+                 expected value at line 1 column 1; body starts with: <html> <body>üü"
+            ),
+            "{msg}"
+        );
+        assert!(msg.ends_with("üü..."), "{msg}");
+        assert!(!msg.contains('\n'));
+        assert!(std::error::Error::source(&err).is_some());
+        assert_eq!(err.status(), Some(StatusCode::OK));
+    }
+
+    #[test]
+    fn request_error_display() {
+        let err = Error::request(Some("meetingGet"), "path parameter `meetingId` is empty");
+        assert_eq!(err.to_string(), "meetingGet: path parameter `meetingId` is empty");
+        assert_eq!(Error::request(None, "no token").to_string(), "no token");
+        assert_eq!(err.operation(), Some("meetingGet"));
+        assert_eq!(err.status(), None);
+    }
+
+    #[test]
+    fn one_line_helper() {
+        assert_eq!(one_line("  a\n\tb  c ", 100), "a b c");
+        assert_eq!(one_line("abcdef", 3), "abc...");
+        assert_eq!(one_line("abc", 3), "abc");
+        assert_eq!(one_line("", 3), "");
+        assert_eq!(truncate_bytes("aé", 2), "a");
+    }
+
+    #[test]
+    fn error_is_small_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        // Keeps clippy's `result_large_err` quiet in generated code.
+        assert!(std::mem::size_of::<Error>() <= 128);
+    }
+}

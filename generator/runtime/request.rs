@@ -1,0 +1,363 @@
+//! The request value that generated operation methods fill in.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{Error, Result};
+
+/// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
+/// percent-encoded, so values can never change the URL's structure.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One API call being assembled by a generated operation method.
+///
+/// The methods never fail: the first problem (for example a parameter that
+/// cannot be serialized) is remembered and reported by `Client::send_*` as
+/// [`Error::Request`], which keeps the generated code free of error plumbing.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) operation: &'static str,
+    /// The path template with the parameters substituted so far.
+    path: String,
+    /// Already percent-encoded `name=value` pairs, in call order.
+    query: Vec<String>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<Vec<u8>>,
+    /// `Accept` sent unless the operation set one explicitly.
+    pub(crate) accept: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl Request {
+    /// Starts a request for `operation_id` on `path_template` (e.g. `/v1/org/meetings/get/{meetingId}`).
+    pub fn new(method: Method, operation_id: &'static str, path_template: &'static str) -> Self {
+        Request {
+            method,
+            operation: operation_id,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            accept: None,
+            error: None,
+        }
+    }
+
+    /// Substitutes `{name}` in the path with the percent-encoded `value` (a scalar).
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let text = match self.scalar("path parameter", name, value) {
+            Some(Some(text)) => text,
+            Some(None) => {
+                return self.fail(format!("path parameter `{name}` is required but was null"))
+            }
+            None => return self,
+        };
+        // "." and ".." would be removed by URL normalization and "" changes
+        // which endpoint is hit, so none of them can be sent safely.
+        if text.is_empty() || text == "." || text == ".." {
+            return self.fail(format!("path parameter `{name}` cannot be {text:?}"));
+        }
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            return self.fail(format!("path has no parameter `{name}`"));
+        }
+        let encoded = utf8_percent_encode(&text, COMPONENT).to_string();
+        self.path = self.path.replace(&placeholder, &encoded);
+        self
+    }
+
+    /// Adds a query parameter. `None`/null is skipped, each element of an
+    /// array is sent as a repeated `name=element`, and objects are rejected.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => {
+                return self.fail(format!(
+                    "query parameter `{name}` could not be serialized: {e}"
+                ))
+            }
+        };
+        let items = match value {
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items {
+            match scalar_text(item) {
+                Ok(Some(text)) => {
+                    let pair = format!(
+                        "{}={}",
+                        utf8_percent_encode(name, COMPONENT),
+                        utf8_percent_encode(&text, COMPONENT)
+                    );
+                    self.query.push(pair);
+                }
+                Ok(None) => {}
+                Err(kind) => return self.fail(format!(
+                    "query parameter `{name}` is {kind}, which cannot be sent in a query string"
+                )),
+            }
+        }
+        self
+    }
+
+    /// Adds a header. `None`/null is skipped and arrays are joined with commas.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => return self.fail(format!("header `{name}` could not be serialized: {e}")),
+        };
+        let items = match value {
+            Value::Null => return self,
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        let mut parts = Vec::with_capacity(items.len());
+        for item in items {
+            match scalar_text(item) {
+                Ok(Some(text)) => parts.push(text),
+                Ok(None) => {}
+                Err(kind) => {
+                    return self.fail(format!(
+                        "header `{name}` is {kind}, which cannot be sent as a header"
+                    ))
+                }
+            }
+        }
+        let header_name = match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(header_name) => header_name,
+            Err(_) => return self.fail(format!("`{name}` is not a valid header name")),
+        };
+        match HeaderValue::from_str(&parts.join(",")) {
+            Ok(header_value) => self.headers.push((header_name, header_value)),
+            Err(_) => {
+                return self.fail(format!(
+                    "header `{name}` contains characters not allowed in a header"
+                ))
+            }
+        }
+        self
+    }
+
+    /// Sets a JSON request body (and `Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(e) => return self.fail(format!("request body could not be serialized: {e}")),
+        }
+        self
+    }
+
+    /// The full URL for `base_url`, or the first problem recorded while building.
+    pub(crate) fn url(&self, base_url: &str) -> Result<String> {
+        if let Some(message) = &self.error {
+            return Err(Error::request(Some(self.operation), message.clone()));
+        }
+        if let Some(start) = self.path.find('{') {
+            let rest = &self.path[start..];
+            let missing = &rest[..rest.find('}').map_or(rest.len(), |end| end + 1)];
+            return Err(Error::request(
+                Some(self.operation),
+                format!("path parameter {missing} was not set"),
+            ));
+        }
+        let mut url = String::with_capacity(base_url.len() + self.path.len() + 1);
+        url.push_str(base_url);
+        url.push_str(&self.path);
+        for (i, pair) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(pair);
+        }
+        Ok(url)
+    }
+
+    /// Serializes a single-valued parameter: `Some(None)` for null, `None`
+    /// after recording an error.
+    fn scalar<T: Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &str,
+        value: &T,
+    ) -> Option<Option<String>> {
+        let result = serde_json::to_value(value)
+            .map_err(|e| format!("{what} `{name}` could not be serialized: {e}"))
+            .and_then(|value| {
+                scalar_text(value)
+                    .map_err(|kind| format!("{what} `{name}` is {kind}, not a single value"))
+            });
+        match result {
+            Ok(text) => Some(text),
+            Err(message) => {
+                self.fail(message);
+                None
+            }
+        }
+    }
+
+    /// Remembers the first error; later ones are usually consequences of it.
+    fn fail(&mut self, message: String) -> &mut Self {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+        self
+    }
+}
+
+/// The text of a scalar JSON value, `None` for null, or the kind of a
+/// non-scalar value as the error.
+fn scalar_text(value: Value) -> std::result::Result<Option<String>, &'static str> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Array(_) => Err("a nested array"),
+        Value::Object(_) => Err("an object"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const BASE: &str = "https://api.example.com/edge";
+
+    fn get(path: &'static str) -> Request {
+        Request::new(Method::GET, "op", path)
+    }
+
+    #[derive(Serialize)]
+    struct MeetingId(String);
+
+    #[test]
+    fn path_params_are_encoded() {
+        let mut req = get("/v1/meetings/{meetingId}/guests/{n}");
+        req.path_param("meetingId", &MeetingId("a b/c?d#e%f~g.h-i_j+é".into()));
+        req.path_param("n", &42u32);
+        assert_eq!(
+            req.url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/meetings/a%20b%2Fc%3Fd%23e%25f~g.h-i_j%2B%C3%A9/guests/42"
+        );
+    }
+
+    #[test]
+    fn bad_path_params_are_reported() {
+        for (value, expected) in [
+            ("", "op: path parameter `id` cannot be \"\""),
+            ("..", "op: path parameter `id` cannot be \"..\""),
+        ] {
+            let mut req = get("/v1/{id}");
+            req.path_param("id", value);
+            assert_eq!(req.url(BASE).unwrap_err().to_string(), expected);
+        }
+        let mut req = get("/v1/{id}");
+        req.path_param("id", &None::<String>);
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path parameter `id` is required but was null"
+        );
+        let mut req = get("/v1/{id}");
+        req.path_param("id", &vec![1, 2]);
+        assert!(req
+            .url(BASE)
+            .unwrap_err()
+            .to_string()
+            .contains("not a single value"));
+        let mut req = get("/v1/{id}/{other}");
+        req.path_param("id", "x");
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path parameter {other} was not set"
+        );
+        let mut req = get("/v1/{id}");
+        req.path_param("nope", "x");
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path has no parameter `nope`"
+        );
+    }
+
+    #[test]
+    fn query_encoding() {
+        let mut req = get("/v1/list");
+        req.query("page", &Some(2));
+        req.query("skipped", &None::<i32>);
+        req.query("ids", &vec!["a", "b c"]);
+        req.query("empty", &Vec::<String>::new());
+        req.query("q", "x&y=z+1%");
+        req.query("flag", &true);
+        req.query("ratio", &0.5f64);
+        assert_eq!(
+            req.url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/list?page=2&ids=a&ids=b%20c&q=x%26y%3Dz%2B1%25&flag=true&ratio=0.5"
+        );
+        assert_eq!(
+            get("/v1/list").url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/list"
+        );
+    }
+
+    #[test]
+    fn query_objects_are_rejected() {
+        let mut req = get("/v1/list");
+        let mut filter = BTreeMap::new();
+        filter.insert("a", 1);
+        req.query("filter", &filter);
+        req.query("later", &vec![vec![1]]);
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: query parameter `filter` is an object, which cannot be sent in a query string"
+        );
+    }
+
+    #[test]
+    fn headers_and_body() {
+        let mut req = get("/v1/x");
+        req.header("X-Trace", "abc");
+        req.header("X-Skip", &None::<String>);
+        req.header("X-List", &[1, 2]);
+        req.json(&serde_json::json!({"a": 1}));
+        assert_eq!(req.headers.len(), 2);
+        assert_eq!(req.headers[0].0.as_str(), "x-trace");
+        assert_eq!(req.headers[1].1, "1,2");
+        assert_eq!(req.body.as_deref(), Some(&br#"{"a":1}"#[..]));
+        assert!(req.url(BASE).is_ok());
+
+        let mut req = get("/v1/x");
+        req.header("bad header", "v");
+        assert!(req.url(BASE).is_err());
+        let mut req = get("/v1/x");
+        req.header("X-Bad", "line\nbreak");
+        assert!(req.url(BASE).is_err());
+    }
+
+    #[test]
+    fn unserializable_body_is_reported() {
+        let mut map = BTreeMap::new();
+        map.insert(vec![1u8], 1);
+        let mut req = get("/v1/x");
+        req.json(&map);
+        let err = req.url(BASE).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Request {
+                operation: Some("op"),
+                ..
+            }
+        ));
+        assert!(
+            err.to_string()
+                .starts_with("op: request body could not be serialized: "),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! `src/api/`: a handle per tag (`client.meetings()`), a method per operation
+//! returning a request builder, and the builder's `send`, which hands a
+//! `Request` to the runtime.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, rust_type};
+use crate::ir::{Api, Operation, Param, ParamLocation, Response, TypeRef};
+
+/// Module file for untagged operations, which become methods on `Client` itself.
+const UNTAGGED: &str = "untagged";
+
+/// `(path, tokens)` for `src/api/mod.rs` and one file per group.
+pub(super) fn api_files(api: &Api) -> Vec<(String, TokenStream)> {
+    let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        groups.entry(if op.group.is_empty() { UNTAGGED } else { op.group.as_str() }).or_default().push(op);
+    }
+    let mut files = Vec::new();
+    let mut mods = Vec::new();
+    for (group, ops) in &groups {
+        let module = ident(group);
+        mods.push(quote! {
+            mod #module;
+            pub use #module::*;
+        });
+        files.push((format!("src/api/{group}.rs"), group_file(api, group, ops)));
+    }
+    let root = quote! {
+        //! Operations, grouped by tag: `client.<tag>().<operation>(...)`.
+        //!
+        //! Each method returns a request builder. Required parameters are the
+        //! method's arguments; optional ones are set on the builder. `.await` the
+        //! builder (or call `send()`) to perform the request.
+        #(#mods)*
+    };
+    files.insert(0, ("src/api/mod.rs".to_string(), root));
+    files
+}
+
+fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
+    let methods = ops.iter().map(|op| method(api, op));
+    let builders = ops.iter().map(|op| builder(op));
+    let module_doc = format!(" Operations tagged `{group}`.");
+    if group == UNTAGGED {
+        return quote! {
+            #![doc = " Operations without a tag: methods on [`Client`] itself."]
+            use crate::Client;
+
+            impl Client {
+                #(#methods)*
+            }
+
+            #(#builders)*
+        };
+    }
+    let group_type = ident(&ops[0].group_type);
+    let accessor = ident(group);
+    let accessor_doc = format!(" Operations tagged `{group}`.");
+    let get_it = format!(" Get it with [`Client::{group}`].");
+    quote! {
+        #![doc = #module_doc]
+        // Operations still use deprecated types, and say so in their own docs.
+        #![allow(deprecated)]
+        use crate::Client;
+
+        impl Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #group_type<'_> {
+                #group_type { client: self }
+            }
+        }
+
+        #[doc = #accessor_doc]
+        #[doc = ""]
+        #[doc = #get_it]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group_type<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #group_type<'a> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// Arguments of the method: path parameters, required query/header
+/// parameters, then a required body.
+fn positional(op: &Operation) -> Vec<&Param> {
+    let mut out: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    out.extend(op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+    out
+}
+
+fn types_path() -> TokenStream {
+    quote!(crate::types::)
+}
+
+fn response_type(op: &Operation) -> TokenStream {
+    match &op.response {
+        Response::Json(t) => rust_type(t, &types_path()),
+        Response::Text { .. } => quote!(String),
+        Response::Empty => quote!(()),
+    }
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let mut extra = Vec::new();
+    if !op.permissions.is_empty() {
+        let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
+        extra.push(format!("**Required permissions:** {}.", list.join(", ")));
+    }
+    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    let docs = doc_attrs(&op.docs, &extra);
+    let deprecated = if op.docs.deprecated {
+        let note = match op.replacement.as_ref().and_then(|r| api.operations.iter().find(|o| &o.id == r)) {
+            Some(r) if r.group.is_empty() => format!("use `client.{}()` instead", r.method_name),
+            Some(r) => format!("use `client.{}().{}()` instead", r.group, r.method_name),
+            None => "deprecated in the API document".to_string(),
+        };
+        quote!(#[deprecated(note = #note)])
+    } else {
+        quote!()
+    };
+    let name = ident(&op.method_name);
+    let builder = ident(&op.builder_type);
+    let client = if op.group.is_empty() { quote!(self) } else { quote!(self.client) };
+    let lifetime = if op.group.is_empty() { quote!('_) } else { quote!('a) };
+
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in positional(op) {
+        let n = ident(&p.name);
+        let t = rust_type(&p.ty, &types_path());
+        args.push(quote!(#n: impl Into<#t>));
+        inits.push(quote!(#n: #n.into()));
+    }
+    for p in op.params.iter().filter(|p| !p.required) {
+        let n = ident(&p.name);
+        inits.push(quote!(#n: None));
+    }
+    if let Some(b) = &op.body {
+        let t = rust_type(&b.ty, &types_path());
+        if b.required {
+            args.push(quote!(body: #t));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder<#lifetime> {
+            #builder { client: #client, #(#inits),* }
+        }
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_type);
+    let group_method = if op.group.is_empty() {
+        format!(" Request builder for [`Client::{}`](crate::Client::{}).", op.method_name, op.method_name)
+    } else {
+        format!(" Request builder for [`{}::{}`].", op.group_type, op.method_name)
+    };
+    let mut fields = vec![quote!(client: &'a Client)];
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        let t = rust_type(&p.ty, &types_path());
+        if p.required {
+            fields.push(quote!(#n: #t));
+        } else {
+            fields.push(quote!(#n: Option<#t>));
+            let mut notes = Vec::new();
+            if let Some(d) = &p.default {
+                notes.push(format!("Server default: `{d}`."));
+            }
+            let mut docs = doc_attrs(&p.docs, &notes);
+            if docs.is_empty() {
+                let line = format!(" Sets the `{}` {} parameter.", p.wire_name, location_word(p.location));
+                docs = quote!(#[doc = #line]);
+            }
+            setters.push(quote! {
+                #docs
+                pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                    self.#n = Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+    if let Some(b) = &op.body {
+        let t = rust_type(&b.ty, &types_path());
+        if b.required {
+            fields.push(quote!(body: #t));
+        } else {
+            fields.push(quote!(body: Option<#t>));
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: impl Into<#t>) -> Self {
+                    self.body = Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+
+    let method = ident(&op.http_method);
+    let id = &op.id;
+    let path = &op.path;
+    let mut steps = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.name);
+        let w = &p.wire_name;
+        steps.push(match p.location {
+            ParamLocation::Path => quote!(request.path_param(#w, &self.#n);),
+            ParamLocation::Query => quote!(request.query(#w, &self.#n);),
+            ParamLocation::Header => quote!(request.header(#w, &self.#n);),
+        });
+    }
+    if let Some(b) = &op.body {
+        let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
+        steps.push(if is_json {
+            quote!(request.json(&self.body);)
+        } else {
+            let ct = &b.content_type;
+            quote!(request.text_body(#ct, &self.body);)
+        });
+    }
+    let send = match &op.response {
+        Response::Json(_) => quote!(send_json),
+        Response::Text { .. } => quote!(send_text),
+        Response::Empty => quote!(send_empty),
+    };
+    let output = response_type(op);
+    let mutable = if steps.is_empty() { quote!() } else { quote!(mut) };
+    quote! {
+        #[doc = #group_method]
+        #[doc = ""]
+        #[doc = " `.await` it, or call [`send`](Self::send)."]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #name<'a> {
+            #(#fields,)*
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> crate::Result<#output> {
+                let #mutable request = crate::runtime::Request::new(reqwest::Method::#method, #id, #path);
+                #(#steps)*
+                self.client.#send(request).await
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #name<'a> {
+            type Output = crate::Result<#output>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn location_word(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}

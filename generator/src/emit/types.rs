@@ -1,0 +1,435 @@
+//! `src/types.rs`: one Rust item per [`TypeDef`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, rust_type};
+use crate::ir::{Api, Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+
+/// The whole `types.rs` module.
+pub(super) fn types_rs(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! Types of the API's requests and responses, one per schema.
+        //!
+        //! Enums and unions are open: a value or variant this crate does not know
+        //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
+        //! never break decoding.
+
+        // Deprecated types are still used by the types that contain them; and
+        // union variants mirror the document, whatever their size.
+        #![allow(deprecated, clippy::large_enum_variant)]
+
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let mut extra = Vec::new();
+    if let Some(schema) = &def.schema {
+        if schema != &def.name {
+            extra.push(format!("Schema `{schema}`."));
+        }
+    }
+    if let TypeKind::Newtype { constraints, .. } = &def.kind {
+        if let Some(c) = constraint_text(constraints) {
+            extra.push(c);
+        }
+    }
+    let docs = doc_attrs(&def.docs, &extra);
+    let docs = if docs.is_empty() {
+        let line = format!(" `{}`.", def.name);
+        quote!(#[doc = #line])
+    } else {
+        docs
+    };
+    let deprecated = deprecated_attr(&def.docs);
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, extra } => struct_def(&name, fields, extra.as_ref()),
+        TypeKind::Enum { values } => enum_def(&name, values),
+        TypeKind::Union { tag: Some(tag), variants } => tagged_union(&name, tag, variants),
+        TypeKind::Union { tag: None, variants } => untagged_union(&name, variants),
+        TypeKind::Newtype { inner, .. } => newtype(&name, inner),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn deprecated_attr(docs: &Docs) -> TokenStream {
+    if docs.deprecated {
+        quote!(#[deprecated(note = "deprecated in the API document")])
+    } else {
+        quote!()
+    }
+}
+
+fn constraint_text(c: &Constraints) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(p) = &c.pattern {
+        parts.push(format!("matches `{}`", p.replace('`', "'")));
+    }
+    if let Some(n) = c.min_length {
+        parts.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = c.max_length {
+        parts.push(format!("at most {n} characters"));
+    }
+    if let Some(n) = c.minimum {
+        parts.push(format!("{} {n}", if c.exclusive_minimum { ">" } else { ">=" }));
+    }
+    if let Some(n) = c.maximum {
+        parts.push(format!("{} {n}", if c.exclusive_maximum { "<" } else { "<=" }));
+    }
+    if let Some(n) = c.min_items {
+        parts.push(format!("at least {n} items"));
+    }
+    if let Some(n) = c.max_items {
+        parts.push(format!("at most {n} items"));
+    }
+    if c.unique_items {
+        parts.push("items are unique".to_string());
+    }
+    (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join(", ")))
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let (inner, nullable) = match &f.ty {
+        TypeRef::Nullable(i) => (i.as_ref(), true),
+        t => (t, false),
+    };
+    let mut t = rust_type(inner, &quote!());
+    if f.boxed {
+        t = quote!(Box<#t>);
+    }
+    if nullable || !f.required {
+        t = quote!(Option<#t>);
+    }
+    t
+}
+
+fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRef>) -> TokenStream {
+    let fields_ts = fields.iter().map(|f| {
+        let mut notes = Vec::new();
+        if let Some(c) = constraint_text(&f.constraints) {
+            notes.push(c);
+        }
+        if let Some(d) = &f.default {
+            notes.push(format!("Default: `{d}`."));
+        }
+        let mut docs = doc_attrs(&f.docs, &notes);
+        if f.docs.description.is_none() {
+            // Every public item is documented; say at least what it is on the wire.
+            let line = format!(" The `{}` property.", f.wire_name);
+            let rest = docs;
+            docs = if rest.is_empty() { quote!(#[doc = #line]) } else { quote!(#[doc = #line] #[doc = ""] #rest) };
+        }
+        let deprecated = deprecated_attr(&f.docs);
+        let field = ident(&f.name);
+        let ty = field_type(f);
+        let rename = if f.name != f.wire_name {
+            let w = &f.wire_name;
+            quote!(#[serde(rename = #w)])
+        } else {
+            quote!()
+        };
+        let optional = if !f.required {
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        } else if matches!(f.ty, TypeRef::Nullable(_)) {
+            // Required but nullable: may be `null`, must be sent.
+            quote!(#[serde(default)])
+        } else {
+            quote!()
+        };
+        quote! {
+            #docs
+            #deprecated
+            #rename
+            #optional
+            pub #field: #ty,
+        }
+    });
+    let extra_field = extra.map(|t| {
+        let taken = fields.iter().any(|f| f.name == "extra");
+        let field = ident(if taken { "extra_properties" } else { "extra" });
+        let t = rust_type(t, &quote!());
+        quote! {
+            /// Properties beyond the named ones.
+            #[serde(flatten)]
+            pub #field: std::collections::BTreeMap<String, #t>,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields_ts)*
+            #extra_field
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let n = ident(&v.name);
+        let doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #doc] #n,)
+    });
+    let to_wire = values.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.wire;
+        quote!(Self::#n => #w,)
+    });
+    let from_wire = values.iter().map(|v| {
+        let n = ident(&v.name);
+        let w = &v.wire;
+        quote!(#w => Self::#n,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; holds it as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
+            }
+        }
+    }
+}
+
+fn variant_payload(v: &Variant) -> Option<TokenStream> {
+    v.ty.as_ref().map(|t| {
+        let t = rust_type(t, &quote!());
+        if v.boxed {
+            quote!(Box<#t>)
+        } else {
+            t
+        }
+    })
+}
+
+fn variant_decls(variants: &[Variant], tag: Option<&str>) -> Vec<TokenStream> {
+    variants
+        .iter()
+        .map(|v| {
+            let extra: Vec<String> = match (tag, &v.tag) {
+                (Some(prop), Some(value)) => vec![format!("`{prop}`: `{value}`.")],
+                _ => Vec::new(),
+            };
+            let mut docs = doc_attrs(&v.docs, &extra);
+            if docs.is_empty() {
+                let line = format!(" `{}`.", v.name);
+                docs = quote!(#[doc = #line]);
+            }
+            let n = ident(&v.name);
+            match variant_payload(v) {
+                Some(t) => quote!(#docs #n(#t),),
+                None => quote!(#docs #n,),
+            }
+        })
+        .collect()
+}
+
+fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> TokenStream {
+    let decls = variant_decls(variants, Some(tag));
+    let ser = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = v.tag.as_deref().unwrap_or_default();
+        if v.ty.is_some() {
+            quote!(Self::#n(payload) => crate::runtime::wire::serialize_tagged(serializer, #tag, #value, Some(payload)),)
+        } else {
+            quote!(Self::#n => crate::runtime::wire::serialize_tagged::<_, ()>(serializer, #tag, #value, None),)
+        }
+    });
+    let de = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = v.tag.as_deref().unwrap_or_default();
+        if v.ty.is_some() {
+            quote!(Some(#value) => crate::runtime::wire::payload(&value).map(Self::#n),)
+        } else {
+            quote!(Some(#value) => Ok(Self::#n),)
+        }
+    });
+    let tag_doc = format!(" The variant's `{tag}`, as it appears on the wire.");
+    let tag_arms = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = v.tag.as_deref().unwrap_or_default();
+        if v.ty.is_some() {
+            quote!(Self::#n(_) => Some(#value),)
+        } else {
+            quote!(Self::#n => Some(#value),)
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#decls)*
+            /// A variant this version of the client does not know; holds the raw JSON.
+            Unknown(serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #tag_doc]
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    Self::Unknown(value) => value.get(#tag).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match crate::runtime::wire::tag_of(&value, #tag).as_deref() {
+                    #(#de)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let decls = variant_decls(variants, None);
+    let ser = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        if v.ty.is_some() {
+            quote!(Self::#n(payload) => serde::Serialize::serialize(payload, serializer),)
+        } else {
+            quote!(Self::#n => serializer.serialize_unit(),)
+        }
+    });
+    let de = variants.iter().filter(|v| v.ty.is_some()).map(|v| {
+        let n = ident(&v.name);
+        quote! {
+            if let Some(payload) = crate::runtime::wire::try_payload(&value) {
+                return Ok(Self::#n(payload));
+            }
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#decls)*
+            /// A shape this version of the client does not know; holds the raw JSON.
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            /// The first variant the value decodes into wins, in document order.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#de)*
+                Ok(Self::Unknown(value))
+            }
+        }
+    }
+}
+
+fn newtype(name: &proc_macro2::Ident, inner: &TypeRef) -> TokenStream {
+    let t = rust_type(inner, &quote!());
+    let is_string = *inner == TypeRef::String;
+    let eq = match inner {
+        TypeRef::F32 | TypeRef::F64 => quote!(),
+        _ => quote!(Eq, Hash, PartialOrd, Ord,),
+    };
+    let string_impls = if is_string {
+        quote! {
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self(value.to_string())
+                }
+            }
+
+            impl std::ops::Deref for #name {
+                type Target = str;
+                fn deref(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #t);
+
+        impl From<#t> for #name {
+            fn from(value: #t) -> Self {
+                Self(value)
+            }
+        }
+
+        #string_impls
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    }
+}
