@@ -1,0 +1,743 @@
+//! The project's tasks, run as `cargo xtask <command>`:
+//!
+//! - `regen`: generate `generated-client/` from the Edge API document and pin
+//!   the document (source, version, sha256) in `spec/pin.json`;
+//! - `check`: verify the pinned document has not changed and that
+//!   `generated-client/` is exactly what the generator writes for it;
+//! - `generate`: generate a standalone client crate for any document.
+//!
+//! Everything lives in this library, with the workspace root passed in, so
+//! tests can run the commands against a temporary root.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use chili_gen::write::{diff_dir, write_crate, DiffKind, FileDiff, GENERATOR};
+use chili_gen::{GeneratedCrate, Options};
+use sha2::{Digest, Sha256};
+
+/// The document `regen` uses when no `--spec` is given, relative to the
+/// workspace root: the mirror of the upstream Edge API document.
+pub const DEFAULT_SPEC: &str = "../shared/spec/edge-api.yaml";
+/// Where the committed client crate lives, relative to the workspace root.
+pub const CLIENT_DIR: &str = "generated-client";
+/// Where the pin lives, relative to the workspace root.
+pub const PIN_FILE: &str = "spec/pin.json";
+/// Cargo package name of the committed client.
+pub const CLIENT_CRATE: &str = "chilipiper-edge";
+/// How many differing files `check` lists before summarising the rest.
+const MAX_LISTED: usize = 20;
+
+/// The help text, also shown after every usage error.
+pub const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  regen [--spec PATH|URL]
+      Generate generated-client/ from the document (default ../shared/spec/edge-api.yaml)
+      and pin its source, title, version and sha256 in spec/pin.json.
+  check [--spec PATH|URL]
+      Fail if the pinned document (or --spec) no longer has the pinned sha256, or if
+      generated-client/ differs from what the generator writes for it.
+  generate --spec PATH|URL --out DIR [--name CRATE]
+      Generate a standalone client crate for any OpenAPI 3.0/3.1 document into DIR
+      (replaced whole). CRATE defaults to the document title in kebab-case.
+  help
+      Show this text.
+
+A document is a file path, a file:// URL or an http(s):// URL. Relative paths,
+for --spec and --out alike, are taken from the workspace root.
+Exit status: 0 ok, 1 check found the committed state out of date, 2 error.";
+
+/// How a command that ran to the end went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Done, or everything is up to date (exit 0).
+    Ok,
+    /// `check` found the committed state out of date (exit 1).
+    Stale,
+}
+
+/// The result of a command that ran to the end: its status and what to
+/// print (on stdout when [`Status::Ok`], on stderr when [`Status::Stale`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub message: String,
+}
+
+impl Outcome {
+    /// The process exit code for this outcome.
+    pub fn exit_code(&self) -> u8 {
+        match self.status {
+            Status::Ok => 0,
+            Status::Stale => 1,
+        }
+    }
+
+    fn ok(message: String) -> Outcome {
+        Outcome {
+            status: Status::Ok,
+            message,
+        }
+    }
+
+    fn stale(message: String) -> Outcome {
+        Outcome {
+            status: Status::Stale,
+            message,
+        }
+    }
+}
+
+/// Why a command could not run. Both kinds exit with code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The command line is wrong; displayed with [`USAGE`] after it.
+    Usage(String),
+    /// The command could not do its work (I/O, network, generator).
+    Failed(String),
+}
+
+impl Error {
+    /// The process exit code for an error.
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(message) => write!(f, "{message}\n\n{USAGE}"),
+            Error::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn usage(message: impl Into<String>) -> Error {
+    Error::Usage(message.into())
+}
+
+fn failed(message: impl Into<String>) -> Error {
+    Error::Failed(message.into())
+}
+
+/// Runs one command. `args` are the arguments after the program name
+/// (`["check"]`, `["regen", "--spec", "x.yaml"]`); `root` is the workspace root.
+pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(usage("no command given"));
+    };
+    if matches!(command.as_str(), "help" | "-h" | "--help")
+        || rest.iter().any(|a| a == "-h" || a == "--help")
+    {
+        return Ok(Outcome::ok(USAGE.to_string()));
+    }
+    match command.as_str() {
+        "regen" => {
+            let flags = Flags::parse(command, rest, &["--spec"])?;
+            regen(root, flags.get("--spec"))
+        }
+        "check" => {
+            let flags = Flags::parse(command, rest, &["--spec"])?;
+            check(root, flags.get("--spec"))
+        }
+        "generate" => {
+            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name"])?;
+            let spec = flags.require(command, "--spec")?;
+            let out = flags.require(command, "--out")?;
+            generate(root, spec, out, flags.get("--name"))
+        }
+        other => Err(usage(format!("unknown command `{other}`"))),
+    }
+}
+
+/// `--flag value` / `--flag=value` options, each given at most once.
+struct Flags(Vec<(String, String)>);
+
+impl Flags {
+    fn parse(command: &str, args: &[String], allowed: &[&str]) -> Result<Flags, Error> {
+        let mut flags: Vec<(String, String)> = Vec::new();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
+                _ => (arg.as_str(), None),
+            };
+            if !allowed.contains(&name) {
+                return Err(usage(if name.starts_with('-') {
+                    format!("`{command}` has no option `{name}`")
+                } else {
+                    format!("unexpected argument `{arg}` for `{command}`")
+                }));
+            }
+            let value = match inline {
+                Some(value) => value,
+                None => match args.next() {
+                    Some(value) if !value.starts_with("--") => value.clone(),
+                    _ => return Err(usage(format!("`{name}` needs a value"))),
+                },
+            };
+            if value.is_empty() {
+                return Err(usage(format!("`{name}` needs a non-empty value")));
+            }
+            if flags.iter().any(|(n, _)| n == name) {
+                return Err(usage(format!("`{name}` given more than once")));
+            }
+            flags.push((name.to_string(), value));
+        }
+        Ok(Flags(flags))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn require(&self, command: &str, name: &str) -> Result<&str, Error> {
+        self.get(name)
+            .ok_or_else(|| usage(format!("`{command}` needs `{name}`")))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+
+fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
+    let source = spec.unwrap_or(DEFAULT_SPEC);
+    let doc = fetch(source, root)?;
+    let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
+    let krate = generate_crate(&doc, source, &Options::new(CLIENT_CRATE))?;
+
+    let client = root.join(CLIENT_DIR);
+    let diffs = diff_dir(&client, &krate)
+        .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
+    // Rewriting identical files would only bump mtimes and rebuild the client.
+    if !diffs.is_empty() {
+        write_crate(&client, &krate)
+            .map_err(|e| failed(format!("cannot write {CLIENT_DIR}/: {e}")))?;
+    }
+
+    let pin = Pin {
+        source: source.to_string(),
+        title: api.title,
+        version: api.version,
+        sha256: doc.sha256,
+        generator: GENERATOR.to_string(),
+    };
+    let pin_changed = write_if_changed(&root.join(PIN_FILE), &pin.to_json())
+        .map_err(|e| failed(format!("cannot write {PIN_FILE}: {e}")))?;
+
+    let client_line = if diffs.is_empty() {
+        format!("{} files, all up to date", krate.files.len())
+    } else {
+        format!(
+            "{} files written, {} changed",
+            krate.files.len(),
+            diffs.len()
+        )
+    };
+    Ok(Outcome::ok(format!(
+        "spec:    {}\n\
+         title:   {} (version {})\n\
+         sha256:  {}\n\
+         client:  {CLIENT_DIR}/: {client_line}\n\
+         pin:     {PIN_FILE} {}",
+        pin.source,
+        pin.title,
+        pin.version,
+        pin.sha256,
+        if pin_changed { "updated" } else { "unchanged" },
+    )))
+}
+
+fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
+    let pin = Pin::read(root)?;
+    let source = spec.unwrap_or(&pin.source);
+    let doc = fetch(source, root)?;
+    if doc.sha256 != pin.sha256 {
+        // Only for the message: a changed document may no longer parse.
+        let now = chili_gen::build_api(&doc.text, source)
+            .map(|api| api.version)
+            .unwrap_or_else(|_| "unknown (it does not parse)".to_string());
+        return Ok(Outcome::stale(format!(
+            "the document at {source} changed since it was pinned \
+             (pinned version {} sha {}, now version {now} sha {}); \
+             run `cargo xtask regen` and commit",
+            pin.version,
+            short(&pin.sha256),
+            short(&doc.sha256),
+        )));
+    }
+
+    let krate = generate_crate(&doc, source, &Options::new(CLIENT_CRATE))?;
+    let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
+        .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
+    if diffs.is_empty() {
+        return Ok(Outcome::ok(format!(
+            "ok: {CLIENT_DIR}/ is what the generator writes for {source} \
+             (version {}, sha {})",
+            pin.version,
+            short(&pin.sha256)
+        )));
+    }
+    Ok(Outcome::stale(diff_summary(source, &diffs)))
+}
+
+fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Outcome, Error> {
+    if let Some(name) = name {
+        check_crate_name(name)?;
+    }
+    let out_dir = resolve(root, out);
+    check_out_dir(root, &out_dir, out)?;
+
+    let doc = fetch(spec, root)?;
+    let api = chili_gen::build_api(&doc.text, spec).map_err(generator_error)?;
+    let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
+    let mut options = Options::new(&name);
+    options.standalone = true;
+    let krate = generate_crate(&doc, spec, &options)?;
+    write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
+    Ok(Outcome::ok(format!(
+        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {})",
+        krate.files.len(),
+        api.version,
+        short(&doc.sha256),
+    )))
+}
+
+// ---------------------------------------------------------------------------
+// Pieces
+
+/// A fetched document: its text and the sha256 of its exact bytes.
+struct Document {
+    text: String,
+    sha256: String,
+}
+
+/// Reads a document from an http(s) URL, a `file://` URL or a path
+/// (relative to `root`).
+fn fetch(source: &str, root: &Path) -> Result<Document, Error> {
+    let lower = source.to_ascii_lowercase();
+    let bytes = if lower.starts_with("http://") || lower.starts_with("https://") {
+        fetch_http(source)?
+    } else {
+        let path = if lower.starts_with("file:") {
+            reqwest::Url::parse(source)
+                .ok()
+                .and_then(|url| url.to_file_path().ok())
+                .ok_or_else(|| failed(format!("`{source}` is not a usable file:// URL")))?
+        } else {
+            resolve(root, source)
+        };
+        fs::read(&path).map_err(|e| {
+            // Name the resolved path too when it differs from what was given.
+            let shown = path.display().to_string();
+            let resolved = if shown == source {
+                String::new()
+            } else {
+                format!(" ({shown})")
+            };
+            failed(format!("cannot read the document {source}{resolved}: {e}"))
+        })?
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let text = String::from_utf8(bytes)
+        .map_err(|e| failed(format!("the document at {source} is not UTF-8 text: {e}")))?;
+    Ok(Document { text, sha256 })
+}
+
+fn fetch_http(url: &str) -> Result<Vec<u8>, Error> {
+    let fail = |e: reqwest::Error| failed(format!("cannot fetch {url}: {}", chain(&e)));
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("chili-xtask/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(fail)?;
+    let response = client.get(url).send().map_err(fail)?;
+    let response = response.error_for_status().map_err(fail)?;
+    Ok(response.bytes().map_err(fail)?.to_vec())
+}
+
+/// An error and its sources, since reqwest's own message omits the cause.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn generate_crate(
+    doc: &Document,
+    source: &str,
+    options: &Options,
+) -> Result<GeneratedCrate, Error> {
+    let krate = chili_gen::generate(&doc.text, source, options).map_err(generator_error)?;
+    // Writing an empty crate would wipe the target directory for nothing.
+    if krate.files.is_empty() {
+        return Err(failed(format!(
+            "the generator produced no files for {source}"
+        )));
+    }
+    Ok(krate)
+}
+
+fn generator_error(e: chili_gen::Error) -> Error {
+    failed(e.to_string())
+}
+
+fn resolve(root: &Path, path: &str) -> PathBuf {
+    root.join(path)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first 12 hex digits: enough to tell versions apart in a message.
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// What `spec/pin.json` records about the document the client was generated from.
+struct Pin {
+    source: String,
+    title: String,
+    version: String,
+    sha256: String,
+    generator: String,
+}
+
+impl Pin {
+    /// Pretty JSON with a fixed key order and a trailing newline, written by
+    /// hand so the order does not depend on serde_json's map features.
+    fn to_json(&self) -> String {
+        let fields = [
+            ("source", &self.source),
+            ("title", &self.title),
+            ("version", &self.version),
+            ("sha256", &self.sha256),
+            ("generator", &self.generator),
+        ];
+        let lines: Vec<String> = fields
+            .iter()
+            .map(|(key, value)| format!("  \"{key}\": {}", serde_json::Value::from(value.as_str())))
+            .collect();
+        format!("{{\n{}\n}}\n", lines.join(",\n"))
+    }
+
+    fn read(root: &Path) -> Result<Pin, Error> {
+        let text = match fs::read_to_string(root.join(PIN_FILE)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(failed(format!(
+                    "{PIN_FILE} does not exist; run `cargo xtask regen` to pin the document \
+                     and generate {CLIENT_DIR}/, then commit both"
+                )))
+            }
+            Err(e) => return Err(failed(format!("cannot read {PIN_FILE}: {e}"))),
+        };
+        let malformed = |what: &str| {
+            failed(format!(
+                "{PIN_FILE} is malformed ({what}); run `cargo xtask regen`"
+            ))
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| malformed(&e.to_string()))?;
+        let field = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let required = |key: &str| {
+            field(key)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| malformed(&format!("no string `{key}`")))
+        };
+        Ok(Pin {
+            source: required("source")?,
+            sha256: required("sha256")?,
+            title: field("title").unwrap_or_default(),
+            version: field("version").unwrap_or_else(|| "unknown".to_string()),
+            generator: field("generator").unwrap_or_default(),
+        })
+    }
+}
+
+/// Writes `contents` to `path` (via a temporary file and a rename, so a
+/// reader never sees half a file) unless it already holds exactly that.
+/// Returns whether it wrote.
+fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
+    if fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut tmp = path.as_os_str().to_os_string();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    fs::write(&tmp, contents)
+        .and_then(|()| fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })?;
+    Ok(true)
+}
+
+fn diff_summary(source: &str, diffs: &[FileDiff]) -> String {
+    let mut text = format!(
+        "{CLIENT_DIR}/ is not what the generator writes for {source}: {} file{} differ{}\n",
+        diffs.len(),
+        if diffs.len() == 1 { "" } else { "s" },
+        if diffs.len() == 1 { "s" } else { "" },
+    );
+    for diff in diffs.iter().take(MAX_LISTED) {
+        let what = match diff.kind {
+            DiffKind::Changed { first_line } => format!("changed at line {first_line}"),
+            DiffKind::Missing => "missing".to_string(),
+            DiffKind::Extra => "extra (the generator does not write it)".to_string(),
+        };
+        text.push_str(&format!("  {}: {what}\n", diff.path));
+    }
+    if diffs.len() > MAX_LISTED {
+        text.push_str(&format!("  ... and {} more\n", diffs.len() - MAX_LISTED));
+    }
+    text.push_str("fix: run `cargo xtask regen` and commit the result");
+    text
+}
+
+/// A Cargo package name from a document title: kebab-case ASCII words
+/// (`Chili Piper Edge API` -> `chili-piper-edge-api`), `api-client` if the
+/// title has no usable characters.
+pub fn crate_name_from_title(title: &str) -> String {
+    let mut name = String::new();
+    let mut prev: Option<char> = None;
+    let mut separate = false;
+    for c in title.chars() {
+        if !c.is_ascii_alphanumeric() {
+            separate = true;
+            prev = None;
+            continue;
+        }
+        // `PetStore` -> `pet-store`: a capital after a lowercase letter starts a word.
+        let camel_hump = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase());
+        if (separate || camel_hump) && !name.is_empty() {
+            name.push('-');
+        }
+        separate = false;
+        name.push(c.to_ascii_lowercase());
+        prev = Some(c);
+    }
+    if name.is_empty() {
+        return "api-client".to_string();
+    }
+    // Cargo rejects package names that start with a digit.
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "api-");
+    }
+    name
+}
+
+fn check_crate_name(name: &str) -> Result<(), Error> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, \
+             starting with a letter or `_`)"
+        )))
+    }
+}
+
+/// `generate` replaces `out` whole, so refuse anything where that would
+/// destroy something other than a previously generated crate.
+fn check_out_dir(root: &Path, out: &Path, given: &str) -> Result<(), Error> {
+    let refuse = |why: String| failed(format!("refusing to generate into {given}: {why}"));
+    let out_abs = absolute(out);
+    let root_abs = absolute(root);
+    if root_abs.starts_with(&out_abs) {
+        return Err(refuse("it is the workspace or contains it".to_string()));
+    }
+    for owned in [CLIENT_DIR, "spec"] {
+        if out_abs.starts_with(root_abs.join(owned)) {
+            return Err(refuse(format!(
+                "{owned}/ is maintained by `cargo xtask regen`"
+            )));
+        }
+    }
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(refuse(e.to_string())),
+        Ok(meta) if !meta.is_dir() => Err(refuse("it exists and is not a directory".to_string())),
+        Ok(_) => {
+            let mut entries = fs::read_dir(out)
+                .map_err(|e| refuse(e.to_string()))?
+                .peekable();
+            if entries.peek().is_none() {
+                Ok(())
+            } else if out.join(".git").exists() {
+                Err(refuse("it holds a git repository".to_string()))
+            } else if !out.join("Cargo.toml").is_file() {
+                Err(refuse(
+                    "it is not empty and has no Cargo.toml, so it is not a generated crate; \
+                     choose a new or empty directory"
+                        .to_string(),
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `path` made absolute with `.`/`..` resolved and symlinks resolved as far
+/// as the path exists, so containment checks compare like with like.
+fn absolute(path: &Path) -> PathBuf {
+    let mut lexical = PathBuf::new();
+    let base = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    for component in base.join(path).components() {
+        match component {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Canonicalize the longest existing prefix, then put the rest back on.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            return rest
+                .iter()
+                .rev()
+                .fold(canonical, |acc, part| acc.join(part));
+        }
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => return lexical,
+        }
+        if !existing.pop() {
+            return lexical;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(
+            crate_name_from_title("Chili Piper Edge API"),
+            "chili-piper-edge-api"
+        );
+        assert_eq!(crate_name_from_title("PetStore"), "pet-store");
+        assert_eq!(
+            crate_name_from_title("  Swagger Petstore - OpenAPI 3.0 "),
+            "swagger-petstore-open-api-3-0"
+        );
+        assert_eq!(crate_name_from_title("my_api v2"), "my-api-v2");
+        assert_eq!(crate_name_from_title("3D Printing"), "api-3d-printing");
+        assert_eq!(crate_name_from_title("Überß ---"), "ber");
+        assert_eq!(crate_name_from_title("!!!"), "api-client");
+        assert_eq!(crate_name_from_title(""), "api-client");
+    }
+
+    #[test]
+    fn crate_name_validation() {
+        assert!(check_crate_name("pet-store_2").is_ok());
+        assert!(check_crate_name("_x").is_ok());
+        for bad in ["2pets", "pet store", "pét", "-x"] {
+            assert!(
+                matches!(check_crate_name(bad), Err(Error::Usage(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn pin_json_has_fixed_order_and_trailing_newline() {
+        let pin = Pin {
+            source: "../shared/spec/edge-api.yaml".into(),
+            title: "T \"quoted\"".into(),
+            version: "1.2.3".into(),
+            sha256: "ab".into(),
+            generator: "chili-gen 0.1.0".into(),
+        };
+        assert_eq!(
+            pin.to_json(),
+            "{\n  \"source\": \"../shared/spec/edge-api.yaml\",\n  \"title\": \"T \\\"quoted\\\"\",\n  \
+             \"version\": \"1.2.3\",\n  \"sha256\": \"ab\",\n  \"generator\": \"chili-gen 0.1.0\"\n}\n"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&pin.to_json()).unwrap();
+        assert_eq!(parsed["title"], "T \"quoted\"");
+    }
+
+    #[test]
+    fn flags_parse_both_spellings_and_reject_mistakes() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let flags = Flags::parse(
+            "generate",
+            &args(&["--spec=a.yaml", "--out", "o"]),
+            &["--spec", "--out"],
+        )
+        .unwrap();
+        assert_eq!(flags.get("--spec"), Some("a.yaml"));
+        assert_eq!(flags.get("--out"), Some("o"));
+        for bad in [
+            &["--spec"][..],
+            &["--spec", "--out"],
+            &["--spec", "a", "--spec", "b"],
+            &["x"],
+            &["--nope", "1"],
+            &["--spec="],
+        ] {
+            assert!(
+                matches!(
+                    Flags::parse("regen", &args(bad), &["--spec", "--out"]),
+                    Err(Error::Usage(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn diff_summary_lists_at_most_twenty() {
+        let diffs: Vec<FileDiff> = (0..23)
+            .map(|i| FileDiff {
+                path: format!("f{i:02}"),
+                kind: DiffKind::Extra,
+            })
+            .collect();
+        let text = diff_summary("s.yaml", &diffs);
+        assert!(text.contains("23 files differ"), "{text}");
+        assert!(text.contains("f19: extra"), "{text}");
+        assert!(!text.contains("f20"), "{text}");
+        assert!(text.contains("... and 3 more"), "{text}");
+        assert!(text.ends_with("fix: run `cargo xtask regen` and commit the result"));
+    }
+}

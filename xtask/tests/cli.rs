@@ -1,0 +1,583 @@
+//! `xtask::run` against a temporary workspace root with a tiny OpenAPI
+//! document beside it, laid out like the real one (`<tmp>/ws` is the root,
+//! `<tmp>/shared/spec/edge-api.yaml` the default document).
+//!
+//! The first section covers paths that stop before the generator's output
+//! matters (usage, missing files, pin mismatches, refusals); the second needs
+//! a working generator pipeline.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use xtask::{Error, Outcome, Status};
+
+const PETSTORE: &str = r##"openapi: 3.0.3
+info:
+  title: Tiny Petstore
+  version: 1.0.7
+servers:
+  - url: https://pets.example.com/v1
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: List all pets
+      parameters:
+        - name: limit
+          in: query
+          required: false
+          schema:
+            type: integer
+            format: int32
+      responses:
+        '200':
+          description: A list of pets
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/Pet'
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      summary: Get one pet
+      parameters:
+        - name: petId
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        '200':
+          description: One pet
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pet'
+        '404':
+          description: No such pet
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id:
+          type: integer
+          format: int64
+        name:
+          type: string
+        tag:
+          type: string
+  securitySchemes:
+    bearer:
+      type: apiKey
+      in: header
+      name: Authorization
+security:
+  - bearer: []
+"##;
+
+struct Workspace {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    spec: PathBuf,
+}
+
+/// A workspace root with the default document beside it, like a fresh clone
+/// next to `shared/`.
+fn workspace() -> Workspace {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("ws");
+    let spec = tmp.path().join("shared/spec/edge-api.yaml");
+    fs::create_dir_all(&root).unwrap();
+    fs::create_dir_all(spec.parent().unwrap()).unwrap();
+    fs::write(&spec, PETSTORE).unwrap();
+    Workspace {
+        _tmp: tmp,
+        root,
+        spec,
+    }
+}
+
+fn run(ws: &Workspace, args: &[&str]) -> Result<Outcome, Error> {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    xtask::run(&args, &ws.root)
+}
+
+fn ok(ws: &Workspace, args: &[&str]) -> String {
+    match run(ws, args) {
+        Ok(outcome) if outcome.status == Status::Ok => outcome.message,
+        other => panic!("{args:?} did not succeed: {other:?}"),
+    }
+}
+
+fn stale(ws: &Workspace, args: &[&str]) -> String {
+    match run(ws, args) {
+        Ok(outcome) if outcome.status == Status::Stale => {
+            assert_eq!(outcome.exit_code(), 1);
+            outcome.message
+        }
+        other => panic!("{args:?} was expected to report stale state: {other:?}"),
+    }
+}
+
+fn failure(ws: &Workspace, args: &[&str]) -> String {
+    match run(ws, args) {
+        Err(e @ Error::Failed(_)) => {
+            assert_eq!(e.exit_code(), 2);
+            e.to_string()
+        }
+        other => panic!("{args:?} was expected to fail: {other:?}"),
+    }
+}
+
+fn usage_error(ws: &Workspace, args: &[&str]) -> String {
+    match run(ws, args) {
+        Err(e @ Error::Usage(_)) => {
+            assert_eq!(e.exit_code(), 2);
+            let text = e.to_string();
+            assert!(text.contains("usage: cargo xtask"), "{text}");
+            text
+        }
+        other => panic!("{args:?} was expected to be a usage error: {other:?}"),
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &rel, out);
+            } else {
+                out.insert(rel, fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
+}
+
+fn write_pin(ws: &Workspace, source: &str, version: &str, sha: &str) {
+    fs::create_dir_all(ws.root.join("spec")).unwrap();
+    let pin = serde_json::json!({
+        "source": source,
+        "title": "Tiny Petstore",
+        "version": version,
+        "sha256": sha,
+        "generator": "chili-gen 0.1.0",
+    });
+    fs::write(ws.root.join("spec/pin.json"), format!("{pin:#}\n")).unwrap();
+}
+
+/// Serves `responses` (status line, body) to that many connections on
+/// loopback, one each, then stops. Returns the base URL.
+fn serve(responses: Vec<(&'static str, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (status, body) in responses {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+// ---------------------------------------------------------------------------
+// Paths that do not depend on the generator's output
+
+#[test]
+fn unknown_command_is_a_usage_error() {
+    let ws = workspace();
+    let text = usage_error(&ws, &["frobnicate"]);
+    assert!(text.starts_with("unknown command `frobnicate`"), "{text}");
+}
+
+#[test]
+fn no_command_is_a_usage_error() {
+    let ws = workspace();
+    usage_error(&ws, &[]);
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    let ws = workspace();
+    assert!(usage_error(&ws, &["regen", "--bogus", "x"]).contains("`--bogus`"));
+    assert!(usage_error(&ws, &["check", "--spec"]).contains("`--spec` needs a value"));
+    assert!(usage_error(&ws, &["regen", "stray"]).contains("`stray`"));
+    assert!(usage_error(&ws, &["generate", "--spec", "a.yaml"]).contains("`--out`"));
+    assert!(usage_error(&ws, &["generate", "--out", "o"]).contains("`--spec`"));
+    assert!(usage_error(
+        &ws,
+        &["generate", "--spec", "a", "--out", "o", "--name", "9 lives"]
+    )
+    .contains("not a valid crate name"));
+    assert!(!ws.root.join("o").exists());
+}
+
+#[test]
+fn help_prints_usage() {
+    let ws = workspace();
+    for args in [&["help"][..], &["--help"], &["check", "-h"]] {
+        let outcome = run(&ws, args).unwrap();
+        assert_eq!(outcome.exit_code(), 0);
+        assert!(outcome.message.starts_with("usage: cargo xtask"));
+    }
+}
+
+#[test]
+fn check_without_pin_is_an_error_pointing_at_regen() {
+    let ws = workspace();
+    let text = failure(&ws, &["check"]);
+    assert!(text.contains("spec/pin.json does not exist"), "{text}");
+    assert!(text.contains("cargo xtask regen"), "{text}");
+}
+
+#[test]
+fn check_with_malformed_pin_is_an_error() {
+    let ws = workspace();
+    fs::create_dir_all(ws.root.join("spec")).unwrap();
+    fs::write(ws.root.join("spec/pin.json"), "{\"source\": 3}\n").unwrap();
+    let text = failure(&ws, &["check"]);
+    assert!(text.contains("spec/pin.json is malformed"), "{text}");
+}
+
+#[test]
+fn missing_spec_file_error_names_the_path() {
+    let ws = workspace();
+    let text = failure(&ws, &["regen", "--spec", "nowhere/missing.yaml"]);
+    assert!(text.contains("nowhere/missing.yaml"), "{text}");
+    assert!(!ws.root.join("spec/pin.json").exists());
+    assert!(!ws.root.join("generated-client").exists());
+
+    let text = failure(
+        &ws,
+        &["generate", "--spec", "nowhere/missing.yaml", "--out", "out"],
+    );
+    assert!(text.contains("nowhere/missing.yaml"), "{text}");
+    assert!(!ws.root.join("out").exists());
+}
+
+#[test]
+fn default_spec_missing_error_names_the_default_path() {
+    let ws = workspace();
+    fs::remove_file(&ws.spec).unwrap();
+    let text = failure(&ws, &["regen"]);
+    assert!(text.contains("../shared/spec/edge-api.yaml"), "{text}");
+}
+
+#[test]
+fn check_with_pin_sha_mismatch_says_the_document_changed() {
+    let ws = workspace();
+    let zeros = "0".repeat(64);
+    write_pin(&ws, "../shared/spec/edge-api.yaml", "1.0.6", &zeros);
+    let text = stale(&ws, &["check"]);
+    let now = sha256_hex(PETSTORE.as_bytes());
+    assert!(
+        text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pinned version 1.0.6 sha 000000000000"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("sha {}", &now[..12])), "{text}");
+    assert!(
+        text.contains("run `cargo xtask regen` and commit"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_with_file_url_pin_and_sha_mismatch_says_the_document_changed() {
+    let ws = workspace();
+    let url = format!("file://{}", ws.spec.display());
+    write_pin(&ws, &url, "1.0.6", &"f".repeat(64));
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains(&format!(
+            "the document at {url} changed since it was pinned"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_over_http_with_sha_mismatch_says_the_document_changed() {
+    let ws = workspace();
+    let base = serve(vec![("200 OK", PETSTORE.to_string())]);
+    let url = format!("{base}/docs.yaml");
+    write_pin(&ws, &url, "1.0.6", &"a".repeat(64));
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains(&format!(
+            "the document at {url} changed since it was pinned"
+        )),
+        "{text}"
+    );
+    let now = sha256_hex(PETSTORE.as_bytes());
+    assert!(text.contains(&now[..12]), "{text}");
+}
+
+#[test]
+fn http_error_status_is_an_error_naming_the_url() {
+    let ws = workspace();
+    let base = serve(vec![("404 Not Found", "nope".to_string())]);
+    let url = format!("{base}/docs.yaml");
+    let text = failure(&ws, &["regen", "--spec", &url]);
+    assert!(text.contains(&url) && text.contains("404"), "{text}");
+    assert!(!ws.root.join("spec/pin.json").exists());
+}
+
+#[test]
+fn regen_of_a_non_openapi_document_changes_nothing() {
+    let ws = workspace();
+    fs::create_dir_all(ws.root.join("generated-client/src")).unwrap();
+    fs::write(
+        ws.root.join("generated-client/src/lib.rs"),
+        "// committed\n",
+    )
+    .unwrap();
+    fs::write(ws.root.join("bad.yaml"), "just: [a, yaml, map]\n").unwrap();
+    let before = snapshot(&ws.root);
+    let text = failure(&ws, &["regen", "--spec", "bad.yaml"]);
+    assert!(text.contains("bad.yaml"), "{text}");
+    assert_eq!(snapshot(&ws.root), before);
+}
+
+#[test]
+fn generate_refuses_to_replace_what_it_does_not_own() {
+    let ws = workspace();
+    fs::create_dir_all(ws.root.join("generated-client")).unwrap();
+    fs::create_dir_all(ws.root.join("notes")).unwrap();
+    fs::write(ws.root.join("notes/todo.txt"), "keep\n").unwrap();
+    let before = snapshot(&ws.root);
+    for (out, why) in [
+        ("generated-client", "maintained by `cargo xtask regen`"),
+        ("spec/x", "maintained by `cargo xtask regen`"),
+        (".", "workspace"),
+        ("..", "workspace"),
+        ("notes", "no Cargo.toml"),
+        ("notes/todo.txt", "not a directory"),
+    ] {
+        let text = failure(
+            &ws,
+            &[
+                "generate",
+                "--spec",
+                "../shared/spec/edge-api.yaml",
+                "--out",
+                out,
+            ],
+        );
+        assert!(
+            text.contains("refusing to generate into") && text.contains(why),
+            "{out}: {text}"
+        );
+    }
+    assert_eq!(snapshot(&ws.root), before);
+}
+
+// ---------------------------------------------------------------------------
+// Paths that need the generator to work
+
+#[test]
+fn regen_writes_client_and_pin_then_check_passes() {
+    let ws = workspace();
+    let summary = ok(&ws, &["regen"]);
+    let sha = sha256_hex(PETSTORE.as_bytes());
+    assert!(
+        summary.contains("../shared/spec/edge-api.yaml"),
+        "{summary}"
+    );
+    assert!(summary.contains("1.0.7"), "{summary}");
+    assert!(summary.contains(&sha), "{summary}");
+
+    let pin = fs::read_to_string(ws.root.join("spec/pin.json")).unwrap();
+    let expected = format!(
+        "{{\n  \"source\": \"../shared/spec/edge-api.yaml\",\n  \"title\": \"Tiny Petstore\",\n  \
+         \"version\": \"1.0.7\",\n  \"sha256\": \"{sha}\",\n  \"generator\": \"{}\"\n}}\n",
+        chili_gen::write::GENERATOR
+    );
+    assert_eq!(pin, expected);
+
+    let client = snapshot(&ws.root.join("generated-client"));
+    assert!(client.contains_key("Cargo.toml"), "{:?}", client.keys());
+    assert!(String::from_utf8_lossy(&client["Cargo.toml"]).contains("chilipiper-edge"));
+
+    let line = ok(&ws, &["check"]);
+    assert!(line.starts_with("ok:") && !line.contains('\n'), "{line}");
+}
+
+#[test]
+fn regen_twice_is_byte_identical() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let first = snapshot(&ws.root);
+    let summary = ok(&ws, &["regen"]);
+    assert_eq!(snapshot(&ws.root), first);
+    assert!(
+        summary.contains("all up to date") && summary.contains("unchanged"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn regen_keeps_a_relative_source_relative_and_check_uses_it() {
+    let ws = workspace();
+    fs::create_dir_all(ws.root.join("docs")).unwrap();
+    fs::write(ws.root.join("docs/pets.yaml"), PETSTORE).unwrap();
+    ok(&ws, &["regen", "--spec", "docs/pets.yaml"]);
+    let pin: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(ws.root.join("spec/pin.json")).unwrap()).unwrap();
+    assert_eq!(pin["source"], "docs/pets.yaml");
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn check_lists_edited_missing_and_extra_files() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let client = ws.root.join("generated-client");
+    let files = snapshot(&client);
+    let (edited, content) = files
+        .iter()
+        .find(|(p, c)| *p != "Cargo.toml" && c.len() > 2)
+        .unwrap();
+    let mut changed = content.clone();
+    changed.extend_from_slice(b"\n// hand edit\n");
+    fs::write(client.join(edited), &changed).unwrap();
+    fs::remove_file(client.join("Cargo.toml")).unwrap();
+    fs::write(client.join("stray.rs"), "x").unwrap();
+    // Cargo's build output is not part of the crate.
+    fs::create_dir_all(client.join("target")).unwrap();
+    fs::write(client.join("target/junk"), "x").unwrap();
+
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains(&format!("{edited}: changed at line")),
+        "{text}"
+    );
+    assert!(text.contains("Cargo.toml: missing"), "{text}");
+    assert!(text.contains("stray.rs: extra"), "{text}");
+    assert!(!text.contains("target/junk"), "{text}");
+    assert!(text.contains("3 files differ"), "{text}");
+    assert!(text.contains("cargo xtask regen"), "{text}");
+
+    ok(&ws, &["regen"]);
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn check_lists_at_most_twenty_differences() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    for i in 0..25 {
+        fs::write(
+            ws.root.join(format!("generated-client/extra{i:02}.rs")),
+            "x",
+        )
+        .unwrap();
+    }
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains("25 files differ"), "{text}");
+    assert!(text.contains("... and 5 more"), "{text}");
+}
+
+#[test]
+fn check_after_the_document_changes_reports_both_versions() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let old_sha = sha256_hex(PETSTORE.as_bytes());
+    let newer = PETSTORE.replace("version: 1.0.7", "version: 1.0.8");
+    fs::write(&ws.spec, &newer).unwrap();
+    let text = stale(&ws, &["check"]);
+    let new_sha = sha256_hex(newer.as_bytes());
+    assert!(
+        text.contains(&format!(
+            "(pinned version 1.0.7 sha {}, now version 1.0.8 sha {})",
+            &old_sha[..12],
+            &new_sha[..12]
+        )),
+        "{text}"
+    );
+    ok(&ws, &["regen"]);
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn generate_writes_a_standalone_crate_and_touches_nothing_else() {
+    let ws = workspace();
+    let summary = ok(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "out/pets",
+        ],
+    );
+    assert!(summary.contains("tiny-petstore"), "{summary}");
+    let files = snapshot(&ws.root.join("out/pets"));
+    let manifest = String::from_utf8_lossy(&files["Cargo.toml"]).into_owned();
+    assert!(manifest.contains("tiny-petstore"), "{manifest}");
+    assert!(manifest.contains("[workspace]"), "{manifest}");
+    assert!(!ws.root.join("generated-client").exists());
+    assert!(!ws.root.join("spec").exists());
+
+    // Regenerating over its own earlier output is allowed, with a chosen name.
+    let url = format!("file://{}", ws.spec.display());
+    ok(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            &url,
+            "--out=out/pets",
+            "--name",
+            "pets_api",
+        ],
+    );
+    let manifest = fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap();
+    assert!(manifest.contains("pets_api"), "{manifest}");
+}
