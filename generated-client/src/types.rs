@@ -5,7 +5,7 @@
 //! Enums and unions are open: a value or variant this crate does not know
 //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
 //! never break decoding.
-#![allow(deprecated)]
+#![allow(deprecated, clippy::large_enum_variant)]
 /// `AddUsersToTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddUsersToTeamRequest {
@@ -1772,7 +1772,9 @@ pub struct ConciergeRouter {
     pub branding: Option<RouterBranding>,
     /// Per-language string overrides for the routing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localizations: Option<MapLocaleMapStringString>,
+    pub localizations: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    >,
     /// The Chili-webform guest fields with render metadata (type, options, order); empty for a third-party webform.
     #[serde(rename = "formFields")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1816,7 +1818,9 @@ pub struct ConciergeRouterCreate {
     pub branding: Option<RouterBranding>,
     /// Per-language string overrides for the routing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localizations: Option<MapLocaleMapStringString>,
+    pub localizations: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    >,
     /// Ordered pre-routing steps (enrichment, spam-check) run before the routes.
     #[serde(rename = "routingSteps")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1842,7 +1846,9 @@ pub struct ConciergeRouterSettings {
     pub language: Option<String>,
     /// Per-language string overrides for the routing page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localizations: Option<MapLocaleMapStringString>,
+    pub localizations: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    >,
 }
 /// `ConciergeRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1873,7 +1879,9 @@ pub struct ConciergeRouterUpdate {
     pub branding: Option<RouterBranding>,
     /// Full replacement of the per-language overrides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localizations: Option<MapLocaleMapStringString>,
+    pub localizations: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    >,
     /// Full replacement of the pre-routing steps; omit to keep them, empty list clears them.
     #[serde(rename = "routingSteps")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7569,6 +7577,279 @@ impl<'de> serde::Deserialize<'de> for GuestsBehavior {
         }
     }
 }
+/// `HandoffCrmAction`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandoffCrmAction {
+    /// `type`: `AddToCampaign`.
+    AddToCampaign(HandoffCrmActionAddToCampaign),
+    /// `type`: `ConvertLead`.
+    ConvertLead,
+    /// `type`: `HubspotCreateEngagement`.
+    HubspotCreateEngagement(HandoffCrmActionHubspotCreateEngagement),
+    /// `type`: `HubspotUpdateFields`.
+    HubspotUpdateFields(HandoffCrmActionHubspotUpdateFields),
+    /// `type`: `HubspotUpdateOwnership`.
+    HubspotUpdateOwnership(HandoffCrmActionHubspotUpdateOwnership),
+    /// `type`: `SalesforceCreateEvent`.
+    SalesforceCreateEvent(HandoffCrmActionSalesforceCreateEvent),
+    /// `type`: `SalesforceUpdateFields`.
+    SalesforceUpdateFields(HandoffCrmActionSalesforceUpdateFields),
+    /// `type`: `SalesforceUpdateOwnership`.
+    SalesforceUpdateOwnership(HandoffCrmActionSalesforceUpdateOwnership),
+    /// A variant this version of the client does not know; holds the raw JSON.
+    Unknown(serde_json::Value),
+}
+impl HandoffCrmAction {
+    /// The variant's `type`, as it appears on the wire.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::AddToCampaign(_) => Some("AddToCampaign"),
+            Self::ConvertLead => Some("ConvertLead"),
+            Self::HubspotCreateEngagement(_) => Some("HubspotCreateEngagement"),
+            Self::HubspotUpdateFields(_) => Some("HubspotUpdateFields"),
+            Self::HubspotUpdateOwnership(_) => Some("HubspotUpdateOwnership"),
+            Self::SalesforceCreateEvent(_) => Some("SalesforceCreateEvent"),
+            Self::SalesforceUpdateFields(_) => Some("SalesforceUpdateFields"),
+            Self::SalesforceUpdateOwnership(_) => Some("SalesforceUpdateOwnership"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for HandoffCrmAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AddToCampaign(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "AddToCampaign",
+                    Some(payload),
+                )
+            }
+            Self::ConvertLead => {
+                crate::runtime::wire::serialize_tagged::<
+                    _,
+                    (),
+                >(serializer, "type", "ConvertLead", None)
+            }
+            Self::HubspotCreateEngagement(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "HubspotCreateEngagement",
+                    Some(payload),
+                )
+            }
+            Self::HubspotUpdateFields(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "HubspotUpdateFields",
+                    Some(payload),
+                )
+            }
+            Self::HubspotUpdateOwnership(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "HubspotUpdateOwnership",
+                    Some(payload),
+                )
+            }
+            Self::SalesforceCreateEvent(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "SalesforceCreateEvent",
+                    Some(payload),
+                )
+            }
+            Self::SalesforceUpdateFields(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "SalesforceUpdateFields",
+                    Some(payload),
+                )
+            }
+            Self::SalesforceUpdateOwnership(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "SalesforceUpdateOwnership",
+                    Some(payload),
+                )
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HandoffCrmAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
+            Some("AddToCampaign") => {
+                crate::runtime::wire::payload(&value).map(Self::AddToCampaign)
+            }
+            Some("ConvertLead") => Ok(Self::ConvertLead),
+            Some("HubspotCreateEngagement") => {
+                crate::runtime::wire::payload(&value).map(Self::HubspotCreateEngagement)
+            }
+            Some("HubspotUpdateFields") => {
+                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateFields)
+            }
+            Some("HubspotUpdateOwnership") => {
+                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateOwnership)
+            }
+            Some("SalesforceCreateEvent") => {
+                crate::runtime::wire::payload(&value).map(Self::SalesforceCreateEvent)
+            }
+            Some("SalesforceUpdateFields") => {
+                crate::runtime::wire::payload(&value).map(Self::SalesforceUpdateFields)
+            }
+            Some("SalesforceUpdateOwnership") => {
+                crate::runtime::wire::payload(&value)
+                    .map(Self::SalesforceUpdateOwnership)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// Schema `HandoffCrmAction_AddToCampaign`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionAddToCampaign {
+    /// The `campaignId` property.
+    #[serde(rename = "campaignId")]
+    pub campaign_id: CampaignId,
+    /// The `memberStatus` property.
+    ///
+    /// Constraints: at least 1 characters.
+    #[serde(rename = "memberStatus")]
+    pub member_status: String,
+}
+/// Schema `HandoffCrmAction_HubspotCreateEngagement`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionHubspotCreateEngagement {
+    /// The `relatedTo` property.
+    #[serde(rename = "relatedTo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_to: Option<EngagementRelatedTo>,
+    /// The `owner` property.
+    pub owner: EngagementOwner,
+    /// The `meetingCancellationBehavior` property.
+    #[serde(rename = "meetingCancellationBehavior")]
+    pub meeting_cancellation_behavior: MeetingCancellationBehavior,
+}
+/// Schema `HandoffCrmAction_HubspotUpdateFields`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionHubspotUpdateFields {
+    /// The `contact` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Vec<HubspotUpdateContactField>>,
+}
+/// Schema `HandoffCrmAction_HubspotUpdateOwnership`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionHubspotUpdateOwnership {
+    /// The `contact` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Vec<HubspotContactOwnershipRow>>,
+}
+/// Schema `HandoffCrmAction_SalesforceCreateEvent`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionSalesforceCreateEvent {
+    /// The `relatedTo` property.
+    #[serde(rename = "relatedTo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_to: Option<EventRelatedTo>,
+    /// The `meetingCancellationBehavior` property.
+    #[serde(rename = "meetingCancellationBehavior")]
+    pub meeting_cancellation_behavior: MeetingCancellationBehavior,
+    /// The `guestsBehavior` property.
+    #[serde(rename = "guestsBehavior")]
+    pub guests_behavior: GuestsBehavior,
+}
+/// Schema `HandoffCrmAction_SalesforceUpdateFields`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionSalesforceUpdateFields {
+    /// The `contact` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Vec<CrmUpdateContactField>>,
+    /// The `lead` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<Vec<CrmUpdateLeadField>>,
+}
+/// Schema `HandoffCrmAction_SalesforceUpdateOwnership`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffCrmActionSalesforceUpdateOwnership {
+    /// The `contact` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Vec<SalesforceContactOwnershipRow>>,
+    /// The `lead` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
+}
+/// `HandoffRouteOutcome`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandoffRouteOutcome {
+    /// `type`: `Schedule`.
+    Schedule(HandoffRouteOutcomeSchedule),
+    /// A variant this version of the client does not know; holds the raw JSON.
+    Unknown(serde_json::Value),
+}
+impl HandoffRouteOutcome {
+    /// The variant's `type`, as it appears on the wire.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Schedule(_) => Some("Schedule"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for HandoffRouteOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Schedule(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "Schedule",
+                    Some(payload),
+                )
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for HandoffRouteOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
+            Some("Schedule") => crate::runtime::wire::payload(&value).map(Self::Schedule),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// Schema `HandoffRouteOutcome_Schedule`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HandoffRouteOutcomeSchedule {
+    /// The `assignment` property.
+    pub assignment: RouteAssignment,
+    /// The `meetingTypeId` property.
+    #[serde(rename = "meetingTypeId")]
+    pub meeting_type_id: uuid::Uuid,
+    /// The `crmActions` property.
+    #[serde(rename = "crmActions")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_actions: Option<Vec<HandoffCrmAction>>,
+}
 /// `HandoffRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HandoffRouteRow {
@@ -7579,7 +7860,7 @@ pub struct HandoffRouteRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The `outcome` property.
-    pub outcome: serde_json::Value,
+    pub outcome: HandoffRouteOutcome,
 }
 /// `HandoffRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7655,7 +7936,7 @@ pub struct HandoffRouterRouting {
     /// The `catchAll` property.
     #[serde(rename = "catchAll")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catch_all: Option<serde_json::Value>,
+    pub catch_all: Option<HandoffRouteOutcome>,
 }
 /// `HandoffRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8148,27 +8429,6 @@ impl<'de> serde::Deserialize<'de> for LogicalOperator {
     ) -> Result<Self, D::Error> {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-/// Schema `Map_Locale_Map_String_String`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MapLocaleMapStringString {
-    /// Properties beyond the named ones.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, MapStringString>,
-}
-/// Schema `Map_Refined_String_Refinement_V`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MapRefinedStringRefinementV {
-    /// Properties beyond the named ones.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, AvailabilityFailure>,
-}
-/// Schema `Map_String_String`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MapStringString {
-    /// Properties beyond the named ones.
-    #[serde(flatten)]
-    pub extra: std::collections::BTreeMap<String, String>,
 }
 /// Matched/related-object reference from a matching configuration (e.g. MatchedAccount = account matched via Lead-to-Account config). NOT for ordinary Salesforce objects — use NormalDataObject (plain string) for those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12307,6 +12567,79 @@ pub struct RoundRobinSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
+/// `RouteAssignment`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RouteAssignment {
+    /// `type`: `Distribution`.
+    Distribution(RouteAssignmentDistribution),
+    /// `type`: `User`.
+    User(RouteAssignmentUser),
+    /// A variant this version of the client does not know; holds the raw JSON.
+    Unknown(serde_json::Value),
+}
+impl RouteAssignment {
+    /// The variant's `type`, as it appears on the wire.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Distribution(_) => Some("Distribution"),
+            Self::User(_) => Some("User"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
+impl serde::Serialize for RouteAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Distribution(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "Distribution",
+                    Some(payload),
+                )
+            }
+            Self::User(payload) => {
+                crate::runtime::wire::serialize_tagged(
+                    serializer,
+                    "type",
+                    "User",
+                    Some(payload),
+                )
+            }
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for RouteAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
+            Some("Distribution") => {
+                crate::runtime::wire::payload(&value).map(Self::Distribution)
+            }
+            Some("User") => crate::runtime::wire::payload(&value).map(Self::User),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+/// Schema `RouteAssignment_Distribution`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RouteAssignmentDistribution {
+    /// The `distributionId` property.
+    #[serde(rename = "distributionId")]
+    pub distribution_id: DistributionId,
+}
+/// Schema `RouteAssignment_User`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RouteAssignmentUser {
+    /// The `userId` property.
+    #[serde(rename = "userId")]
+    pub user_id: UserId,
+}
 /// `RouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RouteOutcome {
@@ -14194,7 +14527,7 @@ pub struct UpdateFieldValueStaticValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateLicensesRequest {
     /// Map of user id to the full set of licenses to assign that user, replacing their current licenses.
-    pub update: MapRefinedStringRefinementV,
+    pub update: std::collections::BTreeMap<String, AvailabilityFailure>,
 }
 /// `User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -21,8 +21,9 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// The methods never fail: the first problem (for example a parameter that
 /// cannot be serialized) is remembered and reported by `Client::send_*` as
 /// [`Error::Request`], which keeps the generated code free of error plumbing.
+/// `Clone` so that a retry can resend it.
 #[doc(hidden)]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
@@ -101,9 +102,11 @@ impl Request {
                     self.query.push(pair);
                 }
                 Ok(None) => {}
-                Err(kind) => return self.fail(format!(
+                Err(kind) => {
+                    return self.fail(format!(
                     "query parameter `{name}` is {kind}, which cannot be sent in a query string"
-                )),
+                ))
+                }
             }
         }
         self
@@ -153,6 +156,15 @@ impl Request {
             Ok(bytes) => self.body = Some(bytes),
             Err(e) => return self.fail(format!("request body could not be serialized: {e}")),
         }
+        self
+    }
+
+    /// Sets a body that is not JSON (form data, CSV, plain text) as is, with
+    /// its content type.
+    pub fn text_body(&mut self, content_type: &'static str, body: &str) -> &mut Self {
+        self.headers.retain(|(name, _)| name != reqwest::header::CONTENT_TYPE);
+        self.headers.push((reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
+        self.body = Some(body.as_bytes().to_vec());
         self
     }
 

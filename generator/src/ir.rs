@@ -219,3 +219,100 @@ pub enum Response {
     /// No body: `()`.
     Empty,
 }
+
+impl std::fmt::Display for TypeRef {
+    /// Rust-like spelling: `Vec<Workspace>`, `Map<String>`, `Option<i64>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("String"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::F32 => f.write_str("f32"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::DateTime => f.write_str("DateTime"),
+            TypeRef::Date => f.write_str("Date"),
+            TypeRef::Uuid => f.write_str("Uuid"),
+            TypeRef::Json => f.write_str("Json"),
+            TypeRef::Named(n) => f.write_str(n),
+            TypeRef::List(t) => write!(f, "Vec<{t}>"),
+            TypeRef::Map(t) => write!(f, "Map<{t}>"),
+            TypeRef::Nullable(t) => write!(f, "Option<{t}>"),
+        }
+    }
+}
+
+impl std::fmt::Display for Api {
+    /// A compact listing, one line per operation, type, field and variant:
+    /// what snapshot tests and reviewers read.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "api {:?} version {:?} base {:?}", self.title, self.version, self.base_url)?;
+        writeln!(f, "\noperations ({}):", self.operations.len())?;
+        for op in &self.operations {
+            let group = if op.group.is_empty() { String::new() } else { format!(".{}()", op.group) };
+            let args: Vec<String> = op
+                .params
+                .iter()
+                .map(|p| format!("{}{:?} {}: {}", if p.required { "" } else { "?" }, p.location, p.name, p.ty))
+                .chain(op.body.iter().map(|b| format!("{}body: {}", if b.required { "" } else { "?" }, b.ty)))
+                .collect();
+            let response = match &op.response {
+                Response::Json(t) => t.to_string(),
+                Response::Text { content_type } => format!("text({content_type})"),
+                Response::Empty => "()".to_string(),
+            };
+            let mut flags = String::new();
+            if op.docs.deprecated {
+                flags.push_str(" deprecated");
+                if let Some(r) = &op.replacement {
+                    flags.push_str(&format!("(use {r})"));
+                }
+            }
+            if !op.permissions.is_empty() {
+                flags.push_str(&format!(" perms[{}]", op.permissions.join(",")));
+            }
+            writeln!(
+                f,
+                "  {} {} -> client{group}.{}({}) -> {response}{flags}",
+                op.http_method,
+                op.path,
+                op.method_name,
+                args.join(", ")
+            )?;
+        }
+        writeln!(f, "\ntypes ({}):", self.types.len())?;
+        for t in &self.types {
+            let from = t.schema.as_deref().filter(|s| *s != t.name).map(|s| format!(" (schema {s})")).unwrap_or_default();
+            match &t.kind {
+                TypeKind::Struct { fields, extra } => {
+                    writeln!(f, "  struct {}{from}", t.name)?;
+                    for field in fields {
+                        let opt = if field.required { "" } else { "?" };
+                        let boxed = if field.boxed { " boxed" } else { "" };
+                        writeln!(f, "    {}{opt}: {} = {:?}{boxed}", field.name, field.ty, field.wire_name)?;
+                    }
+                    if let Some(e) = extra {
+                        writeln!(f, "    ..: {e}")?;
+                    }
+                }
+                TypeKind::Enum { values } => {
+                    let vs: Vec<String> = values.iter().map(|v| format!("{}={:?}", v.name, v.wire)).collect();
+                    writeln!(f, "  enum {}{from}: {}", t.name, vs.join(" "))?;
+                }
+                TypeKind::Union { tag, variants } => {
+                    match tag {
+                        Some(tag) => writeln!(f, "  union {}{from} tagged by {tag:?}", t.name)?,
+                        None => writeln!(f, "  union {}{from} untagged", t.name)?,
+                    }
+                    for v in variants {
+                        let payload = v.ty.as_ref().map(|t| format!("({t})")).unwrap_or_default();
+                        let tag = v.tag.as_ref().map(|t| format!(" = {t:?}")).unwrap_or_default();
+                        writeln!(f, "    {}{payload}{tag}{}", v.name, if v.boxed { " boxed" } else { "" })?;
+                    }
+                }
+                TypeKind::Newtype { inner, .. } => writeln!(f, "  newtype {}{from}({inner})", t.name)?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -118,6 +118,10 @@ pub fn lower_document(tree: &mut Value) {
                 }
             }
         }
+        // 3.1's `mutualTLS` has no 3.0 form; the client does not use schemes to build requests.
+        if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
+            schemes.retain(|_, s| s.get("type").and_then(Value::as_str) != Some("mutualTLS"));
+        }
         for section in ["parameters", "headers"] {
             if let Some(map) = components.get_mut(section).and_then(Value::as_object_mut) {
                 for p in map.values_mut() {
@@ -160,6 +164,8 @@ fn lower_path_item(item: &mut Value) {
     for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
         let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
         lower_extension_keys(op);
+        // 3.1 makes `responses` optional.
+        op.entry("responses").or_insert_with(|| Value::Object(Map::new()));
         if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
             params.iter_mut().for_each(lower_parameter);
         }

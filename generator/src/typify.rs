@@ -87,7 +87,7 @@ fn view(schema: &Schema) -> View<'_> {
         SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean"),
         SchemaKind::Type(Type::Object(o)) => {
             v.typ = Some("object");
-            v.properties = Some(&o.properties);
+            v.properties = (!o.properties.is_empty()).then_some(&o.properties);
             v.required = &o.required;
             v.additional = o.additional_properties.as_ref();
         }
@@ -368,6 +368,16 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+        if !is_named_kind(schema, false) {
+            // `oneOf: [X, null]` and one-member unions stand for their member.
+            let members = if v.one_of.is_empty() { v.any_of } else { v.one_of };
+            let mut real = members.iter().enumerate().filter(|(_, s)| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)));
+            if let (Some((i, only)), None) = (real.next(), real.next()) {
+                let key = if v.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let t = self.convert(only, hint, &format!("{pointer}/{key}/{i}"))?;
+                return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) { TypeRef::Nullable(Box::new(t)) } else { t });
+            }
+        }
         if is_named_kind(schema, false) {
             let rust = self.scope.claim(hint.to_string());
             self.define(&rust, None, schema, pointer, None)?;
@@ -634,7 +644,8 @@ fn is_named_kind(schema: &Schema, component: bool) -> bool {
     if !v.one_of.is_empty() || !v.any_of.is_empty() {
         let variants = if v.one_of.is_empty() { v.any_of } else { v.one_of };
         let real = variants.iter().filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s))).count();
-        return real > 1;
+        // A discriminated union stays a union even with one variant: more will come.
+        return real > 1 || (real == 1 && schema.schema_data.discriminator.is_some());
     }
     if !v.all_of.is_empty() {
         return v.all_of.len() > 1 || v.properties.is_some();

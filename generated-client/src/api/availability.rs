@@ -53,7 +53,8 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
             "availabilitySlotsV2",
             "/v1/org/availability/slots-v2",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

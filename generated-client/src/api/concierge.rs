@@ -191,7 +191,8 @@ impl<'a> ConciergeRouterCreateRequest<'a> {
             "conciergeRouterCreate",
             "/v1/org/concierge/routers/concierge",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -283,7 +284,8 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -107,7 +107,8 @@ impl<'a> DataFieldCreateRequest<'a> {
             "dataFieldCreate",
             "/v1/org/data-fields",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -197,7 +198,8 @@ impl<'a> DataFieldUpdateRequest<'a> {
             "/v1/org/data-fields/{reference}",
         );
         request.path_param("reference", &self.reference);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

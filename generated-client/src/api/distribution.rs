@@ -83,7 +83,8 @@ impl<'a> DistributionCreateRequest<'a> {
             "distributionCreate",
             "/v1/org/distribution",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -145,7 +146,8 @@ impl<'a> DistributionListPutRequest<'a> {
             "distributionListPut",
             "/v2/org/distribution/list",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -206,7 +206,8 @@ impl<'a> DistroLogsRequest<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.query("workspaceId", &self.workspace_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -268,7 +269,8 @@ impl<'a> DistroRouterCreateRequest<'a> {
             "distroRouterCreate",
             "/v1/org/distro/routers",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -358,7 +360,8 @@ impl<'a> DistroRouterUpdateRequest<'a> {
             "/v1/org/distro/routers/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -114,7 +114,8 @@ impl<'a> HandoffRouterCreateRequest<'a> {
             "handoffRouterCreate",
             "/v1/org/handoff/routers/handoff",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -211,7 +212,8 @@ impl<'a> HandoffRouterUpdateRequest<'a> {
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

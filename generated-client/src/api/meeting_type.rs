@@ -150,7 +150,8 @@ impl<'a> MeetingTypeCreateRequest<'a> {
             "meetingTypeCreate",
             "/v1/org/meeting-types",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -247,7 +248,8 @@ impl<'a> MeetingTypeUpdateRequest<'a> {
             "/v1/org/meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

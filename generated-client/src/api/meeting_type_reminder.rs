@@ -104,7 +104,8 @@ impl<'a> MeetingTypeReminderCreateRequest<'a> {
             "meetingTypeReminderCreate",
             "/v1/org/meeting-type-reminders",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -173,7 +174,8 @@ impl<'a> MeetingTypeReminderUpdateRequest<'a> {
         );
         request.path_param("reminderId", &self.reminder_id);
         request.query("workspaceId", &self.workspace_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -134,7 +134,9 @@ impl<'a> MeetingCancelPostRequest<'a> {
             "/v2/org/meetings/cancel/{meetingId}",
         );
         request.path_param("meetingId", &self.meeting_id);
-        request.json(&self.body);
+        if let Some(body) = &self.body {
+            request.json(body);
+        }
         self.client.send_json(request).await
     }
 }
@@ -164,7 +166,8 @@ impl<'a> MeetingListPutRequest<'a> {
             "meetingListPut",
             "/v2/org/meetings/meetings",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -194,7 +197,8 @@ impl<'a> MeetingExportV2PutRequest<'a> {
             "meetingExportV2Put",
             "/v3/org/meetings/meetings/export",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_text(request).await
     }
 }

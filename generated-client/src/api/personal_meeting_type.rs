@@ -173,7 +173,8 @@ impl<'a> PersonalMeetingTypeCreateRequest<'a> {
             "personalMeetingTypeCreate",
             "/v1/org/personal-meeting-types",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -235,7 +236,8 @@ impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -67,7 +67,8 @@ impl<'a> RuleCreateRequest<'a> {
             "ruleCreate",
             "/v1/org/rule",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -315,7 +315,8 @@ impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
             "schedulingLinkCreateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -347,7 +348,8 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -407,7 +409,8 @@ impl<'a> SchedulingLinkCreateGroupRequest<'a> {
             "schedulingLinkCreateGroup",
             "/v1/org/schedulingLinks/group",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -439,7 +442,8 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
             "/v1/org/schedulingLinks/group/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -499,7 +503,8 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
             "schedulingLinkListAdminOneOnOne",
             "/v1/org/schedulingLinks/list-admin-one-on-one",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -529,7 +534,8 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
             "schedulingLinkListGroup",
             "/v1/org/schedulingLinks/list-group",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -561,7 +567,8 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
             "schedulingLinkListOwnership",
             "/v1/org/schedulingLinks/list-ownership",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -625,7 +632,8 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
             "schedulingLinkListRoundRobin",
             "/v1/org/schedulingLinks/list-round-robin",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -657,7 +665,8 @@ impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
             "schedulingLinkCreateOwnership",
             "/v1/org/schedulingLinks/ownership",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -691,7 +700,8 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -753,7 +763,8 @@ impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
             "schedulingLinkCreateRoundRobin",
             "/v1/org/schedulingLinks/round-robin",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -787,7 +798,8 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

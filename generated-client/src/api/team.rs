@@ -112,7 +112,8 @@ impl<'a> TeamAddUsersRequest<'a> {
             "teamAddUsers",
             "/v1/org/team/users/add",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -142,7 +143,8 @@ impl<'a> TeamRemoveUsersRequest<'a> {
             "teamRemoveUsers",
             "/v1/org/team/users/remove",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -172,7 +174,8 @@ impl<'a> TeamListPutRequest<'a> {
             "teamListPut",
             "/v2/org/team",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }
@@ -202,7 +205,8 @@ impl<'a> TeamCreateRequest<'a> {
             "teamCreate",
             "/v2/org/team/create",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_json(request).await
     }
 }

@@ -165,7 +165,9 @@ impl<'a> UserFindByIdsRequest<'a> {
         );
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
-        request.json(&self.body);
+        if let Some(body) = &self.body {
+            request.json(body);
+        }
         self.client.send_json(request).await
     }
 }
@@ -195,7 +197,8 @@ impl<'a> UserUpdateLicensesRequest<'a> {
             "userUpdateLicenses",
             "/v1/org/user/licenses",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_empty(request).await
     }
 }

@@ -195,7 +195,8 @@ impl<'a> WorkspaceAddUsersRequest<'a> {
             "workspaceAddUsers",
             "/v1/org/workspace/users/add",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_empty(request).await
     }
 }
@@ -225,7 +226,8 @@ impl<'a> WorkspaceRemoveUsersRequest<'a> {
             "workspaceRemoveUsers",
             "/v1/org/workspace/users/remove",
         );
-        request.json(&self.body);
+        let body = &self.body;
+        request.json(body);
         self.client.send_empty(request).await
     }
 }

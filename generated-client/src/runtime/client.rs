@@ -72,31 +72,45 @@ impl Client {
     }
 
     /// [`Client::from_env`] with the environment passed in, for tests.
-    fn from_lookup(lookup: impl Fn(&str) -> std::result::Result<String, VarError>) -> Result<Client> {
+    fn from_lookup(
+        lookup: impl Fn(&str) -> std::result::Result<String, VarError>,
+    ) -> Result<Client> {
         let token_var = crate::TOKEN_ENV_VAR;
         let token = match lookup(token_var) {
             Ok(token) if !token.trim().is_empty() => token.trim().to_owned(),
             Ok(_) | Err(VarError::NotPresent) => {
                 return Err(Error::request(
                     None,
-                    format!("environment variable {token_var} is not set; set it to your API token"),
+                    format!(
+                        "environment variable {token_var} is not set; set it to your API token"
+                    ),
                 ))
             }
             Err(VarError::NotUnicode(_)) => {
-                return Err(Error::request(None, format!("environment variable {token_var} is not valid UTF-8")))
+                return Err(Error::request(
+                    None,
+                    format!("environment variable {token_var} is not valid UTF-8"),
+                ))
             }
         };
         let mut builder = Client::builder().token(token);
         let url_var = crate::BASE_URL_ENV_VAR;
         match lookup(url_var) {
             Ok(url) if !url.trim().is_empty() => {
-                normalize_base_url(&url)
-                    .map_err(|message| Error::request(None, format!("{message} (from environment variable {url_var})")))?;
+                normalize_base_url(&url).map_err(|message| {
+                    Error::request(
+                        None,
+                        format!("{message} (from environment variable {url_var})"),
+                    )
+                })?;
                 builder = builder.base_url(url);
             }
             Ok(_) | Err(VarError::NotPresent) => {}
             Err(VarError::NotUnicode(_)) => {
-                return Err(Error::request(None, format!("environment variable {url_var} is not valid UTF-8")))
+                return Err(Error::request(
+                    None,
+                    format!("environment variable {url_var} is not valid UTF-8"),
+                ))
             }
         }
         builder.build()
@@ -170,7 +184,10 @@ impl Client {
             headers.insert(USER_AGENT, inner.user_agent.clone());
         }
         let mut auth = HeaderValue::try_from(format!("Bearer {}", inner.token)).map_err(|_| {
-            Error::request(Some(operation), "the API token contains characters that are not allowed in an HTTP header")
+            Error::request(
+                Some(operation),
+                "the API token contains characters that are not allowed in an HTTP header",
+            )
         })?;
         // Keeps the token out of reqwest's debug output and HTTP/2 header compression.
         auth.set_sensitive(true);
@@ -195,9 +212,15 @@ impl Client {
         let headers = response.headers().clone();
         let body = Vec::from(response.bytes().await.map_err(transport)?);
         if !status.is_success() {
-            return Err(Error::Api(Box::new(ApiError::from_response(operation, status, &headers, &body))));
+            return Err(Error::Api(Box::new(ApiError::from_response(
+                operation, status, &headers, &body,
+            ))));
         }
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -281,14 +304,17 @@ impl ClientBuilder {
         };
         // Checked here so a bad token fails at startup rather than on the first call.
         if HeaderValue::try_from(format!("Bearer {token}")).is_err() {
-            return Err(Error::request(None, "the API token contains characters that are not allowed in an HTTP header"));
+            return Err(Error::request(
+                None,
+                "the API token contains characters that are not allowed in an HTTP header",
+            ));
         }
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
-            .map_err(|message| Error::request(None, message))?;
+        let base_url =
+            normalize_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
+                .map_err(|message| Error::request(None, message))?;
         let user_agent = match self.user_agent {
-            Some(user_agent) => HeaderValue::try_from(user_agent).map_err(|e| {
-                Error::request(None, format!("invalid user agent: {e}"))
-            })?,
+            Some(user_agent) => HeaderValue::try_from(user_agent)
+                .map_err(|e| Error::request(None, format!("invalid user agent: {e}")))?,
             None => HeaderValue::from_static(crate::USER_AGENT),
         };
         let http = match self.http_client {
@@ -298,13 +324,19 @@ impl ClientBuilder {
                 if let Some(connect_timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(connect_timeout);
                 }
-                builder
-                    .build()
-                    .map_err(|e| Error::request(None, format!("could not create the HTTP client: {e}")))?
+                builder.build().map_err(|e| {
+                    Error::request(None, format!("could not create the HTTP client: {e}"))
+                })?
             }
         };
         Ok(Client {
-            inner: Arc::new(Inner { http, base_url, token, user_agent, timeout: self.timeout }),
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token,
+                user_agent,
+                timeout: self.timeout,
+            }),
         })
     }
 }
@@ -317,7 +349,10 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
-            .field("http_client", &self.http_client.as_ref().map(|_| "<custom>"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<custom>"),
+            )
             .finish()
     }
 }
@@ -347,7 +382,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_token() {
-        let builder = Client::builder().token(SECRET).base_url("http://127.0.0.1:1/");
+        let builder = Client::builder()
+            .token(SECRET)
+            .base_url("http://127.0.0.1:1/");
         let text = format!("{builder:?} {builder:#?}");
         assert!(!text.contains(SECRET), "{text}");
         assert!(text.contains(r#"token: Some("<redacted>")"#), "{text}");
@@ -364,29 +401,60 @@ mod tests {
 
     #[test]
     fn base_url_handling() {
-        assert_eq!(Client::new("t").base_url(), crate::DEFAULT_BASE_URL.trim_end_matches('/'));
-        let client = Client::builder().token("t").base_url("http://127.0.0.1:8080/api//").build().unwrap();
+        assert_eq!(
+            Client::new("t").base_url(),
+            crate::DEFAULT_BASE_URL.trim_end_matches('/')
+        );
+        let client = Client::builder()
+            .token("t")
+            .base_url("http://127.0.0.1:8080/api//")
+            .build()
+            .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
         for (bad, why) in [
             ("not a url", "relative URL without a base"),
             ("ftp://example.com", "http:// or https://"),
             ("https://example.com/?a=b", "query string"),
         ] {
-            let err = Client::builder().token("t").base_url(bad).build().unwrap_err();
+            let err = Client::builder()
+                .token("t")
+                .base_url(bad)
+                .build()
+                .unwrap_err();
             let msg = err.to_string();
-            assert!(msg.starts_with(&format!("invalid base URL `{bad}`: ")) && msg.contains(why), "{msg}");
-            assert!(matches!(err, Error::Request { operation: None, .. }));
+            assert!(
+                msg.starts_with(&format!("invalid base URL `{bad}`: ")) && msg.contains(why),
+                "{msg}"
+            );
+            assert!(matches!(
+                err,
+                Error::Request {
+                    operation: None,
+                    ..
+                }
+            ));
         }
     }
 
     #[test]
     fn build_requires_a_usable_token() {
         let msg = Client::builder().build().unwrap_err().to_string();
-        assert!(msg.contains("no API token") && msg.contains(crate::TOKEN_ENV_VAR), "{msg}");
+        assert!(
+            msg.contains("no API token") && msg.contains(crate::TOKEN_ENV_VAR),
+            "{msg}"
+        );
         assert!(Client::builder().token("  ").build().is_err());
-        let msg = Client::builder().token(format!("{SECRET}\n")).build().unwrap_err().to_string();
+        let msg = Client::builder()
+            .token(format!("{SECRET}\n"))
+            .build()
+            .unwrap_err()
+            .to_string();
         assert!(!msg.contains(SECRET), "{msg}");
-        assert!(Client::builder().token("t").user_agent("bad\nagent").build().is_err());
+        assert!(Client::builder()
+            .token("t")
+            .user_agent("bad\nagent")
+            .build()
+            .is_err());
     }
 
     #[test]
@@ -403,18 +471,28 @@ mod tests {
                 value.map(str::to_owned).ok_or(VarError::NotPresent)
             }
         };
-        let msg = Client::from_lookup(env(None, None)).unwrap_err().to_string();
-        assert!(msg.contains(crate::TOKEN_ENV_VAR) && msg.contains("not set"), "{msg}");
+        let msg = Client::from_lookup(env(None, None))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains(crate::TOKEN_ENV_VAR) && msg.contains("not set"),
+            "{msg}"
+        );
         assert!(Client::from_lookup(env(Some(""), None)).is_err());
 
         let client = Client::from_lookup(env(Some("tok\n"), None)).unwrap();
-        assert_eq!(client.base_url(), crate::DEFAULT_BASE_URL.trim_end_matches('/'));
+        assert_eq!(
+            client.base_url(),
+            crate::DEFAULT_BASE_URL.trim_end_matches('/')
+        );
         assert_eq!(client.inner.token, "tok");
 
         let client = Client::from_lookup(env(Some("tok"), Some("http://localhost:9/x/"))).unwrap();
         assert_eq!(client.base_url(), "http://localhost:9/x");
 
-        let msg = Client::from_lookup(env(Some("tok"), Some("nope"))).unwrap_err().to_string();
+        let msg = Client::from_lookup(env(Some("tok"), Some("nope")))
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains(crate::BASE_URL_ENV_VAR), "{msg}");
     }
 
@@ -425,7 +503,8 @@ mod tests {
         let client = Client::new("t");
         assert_send_sync(&client);
         // Never polled: only the future's type matters.
-        let future = client.send_json::<serde_json::Value>(Request::new(reqwest::Method::GET, "op", "/x"));
+        let future =
+            client.send_json::<serde_json::Value>(Request::new(reqwest::Method::GET, "op", "/x"));
         assert_send(&future);
         let future = client.send_text(Request::new(reqwest::Method::GET, "op", "/x"));
         assert_send(&future);

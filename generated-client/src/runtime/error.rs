@@ -107,7 +107,9 @@ pub struct ErrorBody {
 
 /// Accepts `null` and non-string values so an odd `arguments` field does not
 /// hide the error code and message.
-fn lenient_arguments<'de, D>(deserializer: D) -> std::result::Result<BTreeMap<String, String>, D::Error>
+fn lenient_arguments<'de, D>(
+    deserializer: D,
+) -> std::result::Result<BTreeMap<String, String>, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -198,7 +200,10 @@ impl Error {
 
     /// Shorthand for a [`Error::Request`].
     pub(crate) fn request(operation: Option<&'static str>, message: impl Into<String>) -> Self {
-        Error::Request { operation, message: message.into() }
+        Error::Request {
+            operation,
+            message: message.into(),
+        }
     }
 }
 
@@ -229,8 +234,18 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Decode { operation, status, content_type, snippet, source } => {
-                write!(f, "{operation}: could not decode HTTP {} response", status.as_u16())?;
+            Error::Decode {
+                operation,
+                status,
+                content_type,
+                snippet,
+                source,
+            } => {
+                write!(
+                    f,
+                    "{operation}: could not decode HTTP {} response",
+                    status.as_u16()
+                )?;
                 match content_type {
                     Some(ct) => write!(f, " (content-type {})", one_line(ct, MAX_SNIPPET_CHARS))?,
                     None => f.write_str(" (no content-type)")?,
@@ -243,8 +258,14 @@ impl fmt::Display for Error {
                 }
             }
             Error::Api(api) => fmt::Display::fmt(api, f),
-            Error::Request { operation: Some(operation), message } => write!(f, "{operation}: {message}"),
-            Error::Request { operation: None, message } => f.write_str(message),
+            Error::Request {
+                operation: Some(operation),
+                message,
+            } => write!(f, "{operation}: {message}"),
+            Error::Request {
+                operation: None,
+                message,
+            } => f.write_str(message),
         }
     }
 }
@@ -305,7 +326,11 @@ impl fmt::Display for ApiError {
             ApiErrorBody::Json(body) => {
                 write!(f, ": [{}]", one_line(&body.error_code, MAX_SNIPPET_CHARS))?;
                 if !body.error_message.trim().is_empty() {
-                    write!(f, " {}", one_line(&body.error_message, MAX_SNIPPET_CHARS * 2))?;
+                    write!(
+                        f,
+                        " {}",
+                        one_line(&body.error_message, MAX_SNIPPET_CHARS * 2)
+                    )?;
                 }
             }
             ApiErrorBody::Text(text) => write!(f, ": {}", one_line(text, MAX_SNIPPET_CHARS))?,
@@ -374,13 +399,25 @@ mod tests {
             map.insert(*name, HeaderValue::from_static(value));
         }
         let status = StatusCode::from_u16(status).unwrap();
-        Error::Api(Box::new(ApiError::from_response("meetingGet", status, &map, body.as_bytes())))
+        Error::Api(Box::new(ApiError::from_response(
+            "meetingGet",
+            status,
+            &map,
+            body.as_bytes(),
+        )))
     }
 
     #[test]
     fn json_error_body_is_parsed_and_displayed() {
-        let err = api(404, &[], r#"{"errorCode":"NOT_FOUND","errorMessage":"meeting not found","arguments":{}}"#);
-        assert_eq!(err.to_string(), "meetingGet: HTTP 404 Not Found: [NOT_FOUND] meeting not found");
+        let err = api(
+            404,
+            &[],
+            r#"{"errorCode":"NOT_FOUND","errorMessage":"meeting not found","arguments":{}}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "meetingGet: HTTP 404 Not Found: [NOT_FOUND] meeting not found"
+        );
         assert_eq!(err.error_code(), Some("NOT_FOUND"));
         assert_eq!(err.error_message(), Some("meeting not found"));
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
@@ -393,9 +430,17 @@ mod tests {
         let err = api(409, &[], r#"{"errorCode":"CONFLICT","arguments":null}"#);
         assert_eq!(err.error_code(), Some("CONFLICT"));
         assert_eq!(err.to_string(), "meetingGet: HTTP 409 Conflict: [CONFLICT]");
-        let err = api(400, &[], r#"{"errorCode":"X","errorMessage":"m","arguments":{"n":1,"s":"v"}}"#);
-        let Error::Api(api) = err else { panic!("not an API error") };
-        let ApiErrorBody::Json(body) = &api.body else { panic!("not JSON") };
+        let err = api(
+            400,
+            &[],
+            r#"{"errorCode":"X","errorMessage":"m","arguments":{"n":1,"s":"v"}}"#,
+        );
+        let Error::Api(api) = err else {
+            panic!("not an API error")
+        };
+        let ApiErrorBody::Json(body) = &api.body else {
+            panic!("not JSON")
+        };
         assert_eq!(body.arguments.get("n").map(String::as_str), Some("1"));
         assert_eq!(body.arguments.get("s").map(String::as_str), Some("v"));
     }
@@ -403,34 +448,59 @@ mod tests {
     #[test]
     fn text_and_empty_bodies() {
         let err = api(400, &[], "Invalid value for: query parameter page\n");
-        assert_eq!(err.to_string(), "meetingGet: HTTP 400 Bad Request: Invalid value for: query parameter page");
-        assert_eq!(err.error_message(), Some("Invalid value for: query parameter page"));
+        assert_eq!(
+            err.to_string(),
+            "meetingGet: HTTP 400 Bad Request: Invalid value for: query parameter page"
+        );
+        assert_eq!(
+            err.error_message(),
+            Some("Invalid value for: query parameter page")
+        );
         assert_eq!(err.error_code(), None);
 
         // JSON that is not the documented object is kept as text.
         let err = api(403, &[], r#"{"message":"Forbidden"}"#);
-        assert!(matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Text(r#"{"message":"Forbidden"}"#.into())));
+        assert!(
+            matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Text(r#"{"message":"Forbidden"}"#.into()))
+        );
 
         let err = api(401, &[("x-amzn-requestid", "abc-123")], "");
-        assert_eq!(err.to_string(), "meetingGet: HTTP 401 Unauthorized (request id abc-123)");
+        assert_eq!(
+            err.to_string(),
+            "meetingGet: HTTP 401 Unauthorized (request id abc-123)"
+        );
         assert_eq!(err.request_id(), Some("abc-123"));
         assert!(matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Empty));
     }
 
     #[test]
     fn html_error_body_is_one_line_and_short() {
-        let html = format!("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>", "x".repeat(1000));
+        let html = format!(
+            "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
+            "x".repeat(1000)
+        );
         let err = api(502, &[], &html);
         let msg = err.to_string();
         assert!(!msg.contains('\n'), "{msg}");
-        assert!(msg.starts_with("meetingGet: HTTP 502 Bad Gateway: <html> <head><title>502"), "{msg}");
+        assert!(
+            msg.starts_with("meetingGet: HTTP 502 Bad Gateway: <html> <head><title>502"),
+            "{msg}"
+        );
         assert!(msg.len() < 300, "{msg}");
         assert!(err.is_retryable());
     }
 
     #[test]
     fn retryable_statuses() {
-        for (status, retry) in [(408, true), (429, true), (500, false), (502, true), (503, true), (504, true), (400, false)] {
+        for (status, retry) in [
+            (408, true),
+            (429, true),
+            (500, false),
+            (502, true),
+            (503, true),
+            (504, true),
+            (400, false),
+        ] {
             assert_eq!(api(status, &[], "").is_retryable(), retry, "{status}");
         }
     }
@@ -439,7 +509,9 @@ mod tests {
     fn raw_body_is_truncated_on_a_char_boundary() {
         let body = "é".repeat(MAX_RAW_BODY);
         let err = api(500, &[], &body);
-        let Error::Api(api) = err else { panic!("not an API error") };
+        let Error::Api(api) = err else {
+            panic!("not an API error")
+        };
         assert!(api.raw.len() <= MAX_RAW_BODY);
         assert!(api.raw.len() > MAX_RAW_BODY - 2);
         assert!(api.raw.chars().all(|c| c == 'é'));
@@ -472,7 +544,10 @@ mod tests {
     #[test]
     fn request_error_display() {
         let err = Error::request(Some("meetingGet"), "path parameter `meetingId` is empty");
-        assert_eq!(err.to_string(), "meetingGet: path parameter `meetingId` is empty");
+        assert_eq!(
+            err.to_string(),
+            "meetingGet: path parameter `meetingId` is empty"
+        );
         assert_eq!(Error::request(None, "no token").to_string(), "no token");
         assert_eq!(err.operation(), Some("meetingGet"));
         assert_eq!(err.status(), None);

@@ -10,15 +10,20 @@ use super::error::{Error, Result};
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
 /// percent-encoded, so values can never change the URL's structure.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// One API call being assembled by a generated operation method.
 ///
 /// The methods never fail: the first problem (for example a parameter that
 /// cannot be serialized) is remembered and reported by `Client::send_*` as
 /// [`Error::Request`], which keeps the generated code free of error plumbing.
+/// `Clone` so that a retry can resend it.
 #[doc(hidden)]
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
@@ -52,7 +57,9 @@ impl Request {
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         let text = match self.scalar("path parameter", name, value) {
             Some(Some(text)) => text,
-            Some(None) => return self.fail(format!("path parameter `{name}` is required but was null")),
+            Some(None) => {
+                return self.fail(format!("path parameter `{name}` is required but was null"))
+            }
             None => return self,
         };
         // "." and ".." would be removed by URL normalization and "" changes
@@ -74,7 +81,11 @@ impl Request {
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         let value = match serde_json::to_value(value) {
             Ok(value) => value,
-            Err(e) => return self.fail(format!("query parameter `{name}` could not be serialized: {e}")),
+            Err(e) => {
+                return self.fail(format!(
+                    "query parameter `{name}` could not be serialized: {e}"
+                ))
+            }
         };
         let items = match value {
             Value::Array(items) => items,
@@ -92,7 +103,9 @@ impl Request {
                 }
                 Ok(None) => {}
                 Err(kind) => {
-                    return self.fail(format!("query parameter `{name}` is {kind}, which cannot be sent in a query string"))
+                    return self.fail(format!(
+                    "query parameter `{name}` is {kind}, which cannot be sent in a query string"
+                ))
                 }
             }
         }
@@ -115,7 +128,11 @@ impl Request {
             match scalar_text(item) {
                 Ok(Some(text)) => parts.push(text),
                 Ok(None) => {}
-                Err(kind) => return self.fail(format!("header `{name}` is {kind}, which cannot be sent as a header")),
+                Err(kind) => {
+                    return self.fail(format!(
+                        "header `{name}` is {kind}, which cannot be sent as a header"
+                    ))
+                }
             }
         }
         let header_name = match HeaderName::from_bytes(name.as_bytes()) {
@@ -124,7 +141,11 @@ impl Request {
         };
         match HeaderValue::from_str(&parts.join(",")) {
             Ok(header_value) => self.headers.push((header_name, header_value)),
-            Err(_) => return self.fail(format!("header `{name}` contains characters not allowed in a header")),
+            Err(_) => {
+                return self.fail(format!(
+                    "header `{name}` contains characters not allowed in a header"
+                ))
+            }
         }
         self
     }
@@ -138,6 +159,15 @@ impl Request {
         self
     }
 
+    /// Sets a body that is not JSON (form data, CSV, plain text) as is, with
+    /// its content type.
+    pub fn text_body(&mut self, content_type: &'static str, body: &str) -> &mut Self {
+        self.headers.retain(|(name, _)| name != reqwest::header::CONTENT_TYPE);
+        self.headers.push((reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
+        self.body = Some(body.as_bytes().to_vec());
+        self
+    }
+
     /// The full URL for `base_url`, or the first problem recorded while building.
     pub(crate) fn url(&self, base_url: &str) -> Result<String> {
         if let Some(message) = &self.error {
@@ -146,7 +176,10 @@ impl Request {
         if let Some(start) = self.path.find('{') {
             let rest = &self.path[start..];
             let missing = &rest[..rest.find('}').map_or(rest.len(), |end| end + 1)];
-            return Err(Error::request(Some(self.operation), format!("path parameter {missing} was not set")));
+            return Err(Error::request(
+                Some(self.operation),
+                format!("path parameter {missing} was not set"),
+            ));
         }
         let mut url = String::with_capacity(base_url.len() + self.path.len() + 1);
         url.push_str(base_url);
@@ -160,10 +193,18 @@ impl Request {
 
     /// Serializes a single-valued parameter: `Some(None)` for null, `None`
     /// after recording an error.
-    fn scalar<T: Serialize + ?Sized>(&mut self, what: &str, name: &str, value: &T) -> Option<Option<String>> {
+    fn scalar<T: Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &str,
+        value: &T,
+    ) -> Option<Option<String>> {
         let result = serde_json::to_value(value)
             .map_err(|e| format!("{what} `{name}` could not be serialized: {e}"))
-            .and_then(|value| scalar_text(value).map_err(|kind| format!("{what} `{name}` is {kind}, not a single value")));
+            .and_then(|value| {
+                scalar_text(value)
+                    .map_err(|kind| format!("{what} `{name}` is {kind}, not a single value"))
+            });
         match result {
             Ok(text) => Some(text),
             Err(message) => {
@@ -232,16 +273,29 @@ mod tests {
         }
         let mut req = get("/v1/{id}");
         req.path_param("id", &None::<String>);
-        assert_eq!(req.url(BASE).unwrap_err().to_string(), "op: path parameter `id` is required but was null");
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path parameter `id` is required but was null"
+        );
         let mut req = get("/v1/{id}");
         req.path_param("id", &vec![1, 2]);
-        assert!(req.url(BASE).unwrap_err().to_string().contains("not a single value"));
+        assert!(req
+            .url(BASE)
+            .unwrap_err()
+            .to_string()
+            .contains("not a single value"));
         let mut req = get("/v1/{id}/{other}");
         req.path_param("id", "x");
-        assert_eq!(req.url(BASE).unwrap_err().to_string(), "op: path parameter {other} was not set");
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path parameter {other} was not set"
+        );
         let mut req = get("/v1/{id}");
         req.path_param("nope", "x");
-        assert_eq!(req.url(BASE).unwrap_err().to_string(), "op: path has no parameter `nope`");
+        assert_eq!(
+            req.url(BASE).unwrap_err().to_string(),
+            "op: path has no parameter `nope`"
+        );
     }
 
     #[test]
@@ -258,7 +312,10 @@ mod tests {
             req.url(BASE).unwrap(),
             "https://api.example.com/edge/v1/list?page=2&ids=a&ids=b%20c&q=x%26y%3Dz%2B1%25&flag=true&ratio=0.5"
         );
-        assert_eq!(get("/v1/list").url(BASE).unwrap(), "https://api.example.com/edge/v1/list");
+        assert_eq!(
+            get("/v1/list").url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/list"
+        );
     }
 
     #[test]
@@ -302,7 +359,17 @@ mod tests {
         let mut req = get("/v1/x");
         req.json(&map);
         let err = req.url(BASE).unwrap_err();
-        assert!(matches!(err, Error::Request { operation: Some("op"), .. }));
-        assert!(err.to_string().starts_with("op: request body could not be serialized: "), "{err}");
+        assert!(matches!(
+            err,
+            Error::Request {
+                operation: Some("op"),
+                ..
+            }
+        ));
+        assert!(
+            err.to_string()
+                .starts_with("op: request body could not be serialized: "),
+            "{err}"
+        );
     }
 }

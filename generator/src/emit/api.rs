@@ -228,11 +228,13 @@ fn builder(op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
-        steps.push(if is_json {
-            quote!(request.json(&self.body);)
+        let ct = &b.content_type;
+        let set = if is_json { quote!(request.json(body);) } else { quote!(request.text_body(#ct, body);) };
+        // An optional body that was not set is not sent at all (not as `null`).
+        steps.push(if b.required {
+            quote!(let body = &self.body; #set)
         } else {
-            let ct = &b.content_type;
-            quote!(request.text_body(#ct, &self.body);)
+            quote!(if let Some(body) = &self.body { #set })
         });
     }
     let send = match &op.response {
