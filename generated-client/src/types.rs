@@ -5,7 +5,7 @@
 //! Enums and unions are open: a value or variant this crate does not know
 //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
 //! never break decoding.
-#![allow(deprecated, clippy::large_enum_variant)]
+#![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// `AddUsersToTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddUsersToTeamRequest {

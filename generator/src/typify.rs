@@ -423,11 +423,14 @@ impl<'a> TypeSpace<'a> {
             self.union(rust, schema, variants, &format!("{pointer}/{key}"))?
         } else if !v.enumeration.is_empty() && v.typ == Some("string") {
             let mut scope = Scope::with_reserved(&["Unknown"]);
+            let mut seen = HashSet::new();
             TypeKind::Enum {
                 values: v
                     .enumeration
                     .iter()
                     .filter_map(Value::as_str)
+                    // Documents do repeat values; one variant each.
+                    .filter(|wire| seen.insert(*wire))
                     .map(|wire| EnumValue { name: scope.claim(type_name(wire)), wire: wire.to_string() })
                     .collect(),
             }

@@ -48,6 +48,7 @@ fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
     if group == UNTAGGED {
         return quote! {
             #![doc = " Operations without a tag: methods on [`Client`] itself."]
+            #![allow(deprecated, clippy::too_many_arguments)]
             use crate::Client;
 
             impl Client {
@@ -63,8 +64,9 @@ fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
     let get_it = format!(" Get it with [`Client::{group}`].");
     quote! {
         #![doc = #module_doc]
-        // Operations still use deprecated types, and say so in their own docs.
-        #![allow(deprecated)]
+        // Operations still use deprecated types, and say so in their own docs;
+        // required parameters are positional, however many the document has.
+        #![allow(deprecated, clippy::too_many_arguments)]
         use crate::Client;
 
         impl Client {

@@ -18,7 +18,7 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
 
         // Deprecated types are still used by the types that contain them; and
         // union variants mirror the document, whatever their size.
-        #![allow(deprecated, clippy::large_enum_variant)]
+        #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 
         #(#items)*
     }
