@@ -3248,62 +3248,44 @@ pub struct DataFieldUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
-/// `DataObject`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DataObject {
-    /// `String`.
-    String(String),
-    /// `MatchedObject`.
-    MatchedObject(MatchedObject),
-    /// `String2`.
-    String2(String),
-    /// `RelatedChildObjectRef`.
-    RelatedChildObjectRef(RelatedChildObjectRef),
-    /// `String3`.
-    String3(String),
-    /// A shape this version of the client does not know; holds the raw JSON.
-    Unknown(serde_json::Value),
-}
-impl serde::Serialize for DataObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::String(payload) => serde::Serialize::serialize(payload, serializer),
-            Self::MatchedObject(payload) => {
-                serde::Serialize::serialize(payload, serializer)
-            }
-            Self::String2(payload) => serde::Serialize::serialize(payload, serializer),
-            Self::RelatedChildObjectRef(payload) => {
-                serde::Serialize::serialize(payload, serializer)
-            }
-            Self::String3(payload) => serde::Serialize::serialize(payload, serializer),
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
+/// A string: one of the document's alternatives `CustomMatchedObjectRef`, `MatchedObject`, `NormalDataObject`, `RelatedChildObjectRef`, `RelatedDataObject`, which cannot be told apart on the wire.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct DataObject(pub String);
+impl From<String> for DataObject {
+    fn from(value: String) -> Self {
+        Self(value)
     }
 }
-impl<'de> serde::Deserialize<'de> for DataObject {
-    /// The first variant the value decodes into wins, in document order.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-            return Ok(Self::String(payload));
-        }
-        if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-            return Ok(Self::MatchedObject(payload));
-        }
-        if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-            return Ok(Self::String2(payload));
-        }
-        if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-            return Ok(Self::RelatedChildObjectRef(payload));
-        }
-        if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-            return Ok(Self::String3(payload));
-        }
-        Ok(Self::Unknown(value))
+impl From<&str> for DataObject {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+impl std::ops::Deref for DataObject {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl AsRef<str> for DataObject {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for DataObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
     }
 }
 /// `DataObjectReference`.

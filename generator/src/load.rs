@@ -12,6 +12,7 @@
 //! - `X-Upper-Case` extension keys -> lower case, since `openapiv3` only keeps
 //!   keys starting with `x-` (the Edge API uses `X-Chili-Required-Permissions`).
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{escape_pointer, Error};
@@ -34,18 +35,30 @@ pub fn load(text: &str, origin: &str) -> Result<Document, Error> {
     let mut tree = parse_tree(text, origin)?;
     let source_version = check_version(&tree, origin)?;
     lower_document(&mut tree);
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&tree).map_err(|e| {
+    // Path tracking costs time; it only runs again to locate an error.
+    let api = match openapiv3::OpenAPI::deserialize(&tree) {
+        Ok(api) => api,
+        Err(_) => return Err(locate_error(&tree, text, origin)),
+    };
+    Ok(Document { api, source_version, tree })
+}
+
+/// Re-reads a document that failed to deserialize, tracking the path, to say where.
+fn locate_error(tree: &Value, text: &str, origin: &str) -> Error {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(tree).map_err(|e| {
         // `openapiv3` flattens maps, which hides the path below them; narrow
         // the location by reading the parts one at a time.
-        let (pointer, inner) = narrow_error(&tree)
+        let (pointer, inner) = narrow_error(tree)
             .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
         let message =
             format!("not a valid OpenAPI document here: {inner}. Fix the document at this location");
         let mut err = Error::at(origin, pointer.clone(), message);
         err.line = find_line(text, &pointer);
         err
-    })?;
-    Ok(Document { api, source_version, tree })
+    }) {
+        Err(err) => err,
+        Ok(_) => Error::at(origin, "", "the document could not be read as OpenAPI"),
+    }
 }
 
 /// Parses YAML or JSON text into a JSON tree, reporting the line of a syntax error.

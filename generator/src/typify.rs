@@ -455,6 +455,21 @@ impl<'a> TypeSpace<'a> {
             // Tapir repeats the component name as `title`; only a real title is worth showing.
             docs.description = schema.schema_data.title.clone().filter(|t| Some(t.as_str()) != component);
         }
+        if matches!(kind, TypeKind::Newtype { .. }) && !v.one_of.is_empty() {
+            let members: Vec<String> = v
+                .one_of
+                .iter()
+                .filter_map(|m| match m {
+                    ReferenceOr::Reference { reference } => component_of(reference).map(|c| format!("`{c}`")),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect();
+            let note = format!("A string: one of the document's alternatives {}, which cannot be told apart on the wire.", members.join(", "));
+            docs.description = Some(match docs.description {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note,
+            });
+        }
         self.types.insert(
             rust.to_string(),
             TypeDef { name: rust.to_string(), schema: component.map(str::to_string), docs, kind },
@@ -579,9 +594,14 @@ impl<'a> TypeSpace<'a> {
                 }
                 _ => self.convert(variant, &hint, &variant_pointer)?,
             };
-            let name = match &tag {
-                Some(t) => type_name(tag_word(t)),
-                None => variant_name_for(&ty, rust),
+            let name = match (&tag, variant) {
+                (Some(t), _) => type_name(tag_word(t)),
+                // A referenced member is named after its schema, even when it collapses to a scalar.
+                (None, ReferenceOr::Reference { reference }) => match component_of(reference) {
+                    Some(c) => variant_name_for(&TypeRef::Named(type_name(c)), rust),
+                    None => variant_name_for(&ty, rust),
+                },
+                (None, ReferenceOr::Item(_)) => variant_name_for(&ty, rust),
             };
             // A tag-only variant carries nothing: a unit variant reads better.
             let ty = match &ty {
@@ -593,11 +613,31 @@ impl<'a> TypeSpace<'a> {
             };
             out.push(Variant { name: scope.claim(name), tag, ty, docs, boxed: false });
         }
+        // Untagged members that all decode to the same type cannot be told
+        // apart on the wire (Tapir's `DataObject` is five string schemas): the
+        // union is that type.
+        if discriminator.is_none() && out.len() > 1 && out.iter().all(|v| v.ty.as_ref().is_some_and(|t| self.is_string_like(t))) {
+            return Ok(TypeKind::Newtype { inner: TypeRef::String, constraints: Constraints::default() });
+        }
         let tagged = discriminator.is_some() && out.iter().all(|v| v.tag.is_some());
         if !tagged {
             out.iter_mut().for_each(|v| v.tag = None);
         }
         Ok(TypeKind::Union { tag: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()), variants: out })
+    }
+
+    /// A string on the wire, which our open enums and unvalidated newtypes
+    /// all accept: members like this cannot be told apart when decoding.
+    fn is_string_like(&self, t: &TypeRef) -> bool {
+        match t {
+            TypeRef::String => true,
+            TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Enum { .. }) => true,
+                Some(TypeKind::Newtype { inner, .. }) => self.is_string_like(inner),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn is_empty_struct(&self, name: &str) -> bool {

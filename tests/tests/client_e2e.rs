@@ -144,7 +144,7 @@ async fn paginated_get_sends_query_and_bearer_and_decodes_the_page() {
 fn data_reference(field: &str) -> DataReference {
     DataReference {
         source: DataSource::Sf,
-        object: DataObject::String("Lead".into()),
+        object: DataObject::from("Lead"),
         field: field.into(),
     }
 }

@@ -13,35 +13,35 @@ use crate::ir::{Api, Operation, Param, ParamLocation, Response, TypeRef};
 /// Module file for untagged operations, which become methods on `Client` itself.
 const UNTAGGED: &str = "untagged";
 
-/// `(path, tokens)` for `src/api/mod.rs` and one file per group.
-pub(super) fn api_files(api: &Api) -> Vec<(String, TokenStream)> {
+/// Operations by group (module name), in sorted order.
+pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         groups.entry(if op.group.is_empty() { UNTAGGED } else { op.group.as_str() }).or_default().push(op);
     }
-    let mut files = Vec::new();
-    let mut mods = Vec::new();
-    for (group, ops) in &groups {
+    groups
+}
+
+/// `src/api/mod.rs`: declares and re-exports one module per group.
+pub(super) fn mod_rs<'a>(groups: impl Iterator<Item = &'a str>) -> TokenStream {
+    let mods = groups.map(|group| {
         let module = ident(group);
-        mods.push(quote! {
+        quote! {
             mod #module;
             pub use #module::*;
-        });
-        files.push((format!("src/api/{group}.rs"), group_file(api, group, ops)));
-    }
-    let root = quote! {
+        }
+    });
+    quote! {
         //! Operations, grouped by tag: `client.<tag>().<operation>(...)`.
         //!
         //! Each method returns a request builder. Required parameters are the
         //! method's arguments; optional ones are set on the builder. `.await` the
         //! builder (or call `send()`) to perform the request.
         #(#mods)*
-    };
-    files.insert(0, ("src/api/mod.rs".to_string(), root));
-    files
+    }
 }
 
-fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
+pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
     let methods = ops.iter().map(|op| method(api, op));
     let builders = ops.iter().map(|op| builder(op));
     let module_doc = format!(" Operations tagged `{group}`.");

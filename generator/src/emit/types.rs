@@ -4,11 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, rust_type};
-use crate::ir::{Api, Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 
-/// The whole `types.rs` module.
-pub(super) fn types_rs(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+/// The top of `types.rs`: module docs and attributes.
+pub(super) fn header() -> TokenStream {
     quote! {
         //! Types of the API's requests and responses, one per schema.
         //!
@@ -19,9 +18,13 @@ pub(super) fn types_rs(api: &Api) -> TokenStream {
         // Deprecated types are still used by the types that contain them; and
         // union variants mirror the document, whatever their size.
         #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
-
-        #(#items)*
     }
+}
+
+/// The items of a run of types.
+pub(super) fn items(defs: &[TypeDef]) -> TokenStream {
+    let items = defs.iter().map(type_def);
+    quote!(#(#items)*)
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
