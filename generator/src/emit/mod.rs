@@ -129,7 +129,11 @@ fn uses(api: &Api, wanted: &TypeRef) -> bool {
 
 fn cargo_toml(api: &Api, options: &Options) -> String {
     let mut deps = vec![
+        "futures-util = { version = \"0.3\", default-features = false }".to_string(),
+        "httpdate = \"1\"".to_string(),
         "percent-encoding = \"2\"".to_string(),
+        "tokio = { version = \"1\", default-features = false, features = [\"time\"] }".to_string(),
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }".to_string(),
         "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }".to_string(),
         "serde = { version = \"1\", features = [\"derive\"] }".to_string(),
         "serde_json = \"1\"".to_string(),
