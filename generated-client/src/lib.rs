@@ -26,8 +26,10 @@ mod runtime;
 pub mod api;
 pub mod types;
 pub use runtime::{
-    ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result,
+    ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result, RetryPolicy,
 };
+/// Re-exported so paginated `items()` streams can be consumed without another dependency.
+pub use futures_util::{Stream, StreamExt};
 /// Default base URL (from the document's `servers`).
 pub const DEFAULT_BASE_URL: &str = "https://fire.chilipiper.com/api/fire-edge";
 /// Environment variable read by [`Client::from_env`] for the API token.

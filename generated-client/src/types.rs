@@ -5,9 +5,16 @@
 //! Enums and unions are open: a value or variant this crate does not know
 //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
 //! never break decoding.
-#![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+#![allow(
+    deprecated,
+    clippy::large_enum_variant,
+    clippy::type_complexity,
+    clippy::too_many_arguments,
+    clippy::new_without_default
+)]
 /// `AddUsersToTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddUsersToTeamRequest {
     /// Team to add the users to.
     #[serde(rename = "teamId")]
@@ -18,8 +25,18 @@ pub struct AddUsersToTeamRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+impl AddUsersToTeamRequest {
+    /// A `AddUsersToTeamRequest` from its required fields; optional fields start unset.
+    pub fn new(team_id: impl Into<TeamId>, user_ids: impl Into<Vec<UserId>>) -> Self {
+        Self {
+            team_id: team_id.into(),
+            user_ids: user_ids.into(),
+        }
+    }
+}
 /// `AddUsersToWorkspaceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddUsersToWorkspaceRequest {
     /// Workspace to add the users to.
     #[serde(rename = "workspaceId")]
@@ -30,16 +47,39 @@ pub struct AddUsersToWorkspaceRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+impl AddUsersToWorkspaceRequest {
+    /// A `AddUsersToWorkspaceRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        user_ids: impl Into<Vec<UserId>>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            user_ids: user_ids.into(),
+        }
+    }
+}
 /// `AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdditionalAttendee {
     /// The `id` property.
     pub id: AttendeeId,
     /// Whether this attendee's attendance is required.
     pub required: bool,
 }
+impl AdditionalAttendee {
+    /// A `AdditionalAttendee` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<AttendeeId>, required: impl Into<bool>) -> Self {
+        Self {
+            id: id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `AdminLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdminLinkCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -60,8 +100,26 @@ pub struct AdminLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl AdminLinkCreate {
+    /// A `AdminLinkCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            shared_with: None,
+        }
+    }
+}
 /// `AdminLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdminLinkUpdate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,8 +140,20 @@ pub struct AdminLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl AdminLinkUpdate {
+    /// A `AdminLinkUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            slug: None,
+            meeting_type_ids: None,
+            shared_with: None,
+        }
+    }
+}
 /// `AdminSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdminSchedulingLinkDetail {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -107,12 +177,38 @@ pub struct AdminSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+impl AdminSchedulingLinkDetail {
+    /// A `AdminSchedulingLinkDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        link_id: impl Into<AdminSchedulingLinkId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        booking_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            link_id: link_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: None,
+            booking_url: booking_url.into(),
+        }
+    }
+}
 /// `AdminSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdminSchedulingLinkDetails {
     /// The admin (one-on-one) scheduling links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<AdminSchedulingLinkDetail>>,
+}
+impl AdminSchedulingLinkDetails {
+    /// A `AdminSchedulingLinkDetails` with every optional field unset.
+    pub fn new() -> Self {
+        Self { links: None }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -156,6 +252,7 @@ impl std::fmt::Display for AdminSchedulingLinkId {
 }
 /// `AdminSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdminSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
@@ -176,8 +273,19 @@ pub struct AdminSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
+impl AdminSchedulingLinksRequest {
+    /// A `AdminSchedulingLinksRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            filter_workspace_ids: None,
+            filter_link_slugs: None,
+            filter_meeting_type_id: None,
+        }
+    }
+}
 /// `AlwaysInvitedUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AlwaysInvitedUser {
     /// User added to the invite on every meeting booked through this link.
     #[serde(rename = "userId")]
@@ -185,14 +293,31 @@ pub struct AlwaysInvitedUser {
     /// If true the user attends as an optional guest; if false they are a required attendee.
     pub optional: bool,
 }
+impl AlwaysInvitedUser {
+    /// A `AlwaysInvitedUser` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, optional: impl Into<bool>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            optional: optional.into(),
+        }
+    }
+}
 /// `AssignTo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignTo {
     /// The `target` property.
     pub target: AssignToTarget,
 }
+impl AssignTo {
+    /// A `AssignTo` from its required fields; optional fields start unset.
+    pub fn new(target: impl Into<AssignToTarget>) -> Self {
+        Self { target: target.into() }
+    }
+}
 /// `AssignToTarget`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssignToTarget {
     /// `type`: `AnotherDistributionV2`.
     AnotherDistributionV2(AssignToTargetAnotherDistributionV2),
@@ -310,18 +435,33 @@ impl<'de> serde::Deserialize<'de> for AssignToTarget {
 }
 /// Schema `AssignToTarget_AnotherDistributionV2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetAnotherDistributionV2 {
     /// The `id` property.
     pub id: DistributionId,
 }
+impl AssignToTargetAnotherDistributionV2 {
+    /// A `AssignToTargetAnotherDistributionV2` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<DistributionId>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Schema `AssignToTarget_AnotherUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetAnotherUser {
     /// The `id` property.
     pub id: UserId,
 }
+impl AssignToTargetAnotherUser {
+    /// A `AssignToTargetAnotherUser` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<UserId>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Schema `AssignToTarget_AssignmentTableColumn`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetAssignmentTableColumn {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -332,8 +472,18 @@ pub struct AssignToTargetAssignmentTableColumn {
     #[serde(rename = "columnKey")]
     pub column_key: String,
 }
+impl AssignToTargetAssignmentTableColumn {
+    /// A `AssignToTargetAssignmentTableColumn` from its required fields; optional fields start unset.
+    pub fn new(rule_id: impl Into<RuleId>, column_key: impl Into<String>) -> Self {
+        Self {
+            rule_id: rule_id.into(),
+            column_key: column_key.into(),
+        }
+    }
+}
 /// Schema `AssignToTarget_ThisPathRuleUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetThisPathRuleUser {
     /// The `id` property.
     ///
@@ -341,20 +491,41 @@ pub struct AssignToTargetThisPathRuleUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl AssignToTargetThisPathRuleUser {
+    /// A `AssignToTargetThisPathRuleUser` with every optional field unset.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+}
 /// Schema `AssignToTarget_ThisPathTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetThisPathTeam {
     /// The `id` property.
     pub id: DistributionId,
 }
+impl AssignToTargetThisPathTeam {
+    /// A `AssignToTargetThisPathTeam` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<DistributionId>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Schema `AssignToTarget_ThisPathUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignToTargetThisPathUser {
     /// The `id` property.
     pub id: UserId,
 }
+impl AssignToTargetThisPathUser {
+    /// A `AssignToTargetThisPathUser` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<UserId>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// `Assignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Assignment {
     /// `type`: `DistributionV3`.
     DistributionV3(AssignmentDistributionV3),
@@ -440,11 +611,21 @@ impl<'de> serde::Deserialize<'de> for Assignment {
 }
 /// Schema `Assignment_DistributionV3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentDistributionV3 {
     /// The `id` property.
     pub id: DistributionId,
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
+}
+impl AssignmentDistributionV3 {
+    /// A `AssignmentDistributionV3` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<DistributionId>, required: impl Into<bool>) -> Self {
+        Self {
+            id: id.into(),
+            required: required.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -488,6 +669,7 @@ impl std::fmt::Display for AssignmentTableId {
 }
 /// Schema `Assignment_UseAssignmentTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentUseAssignmentTable {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -500,8 +682,23 @@ pub struct AssignmentUseAssignmentTable {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+impl AssignmentUseAssignmentTable {
+    /// A `AssignmentUseAssignmentTable` from its required fields; optional fields start unset.
+    pub fn new(
+        rule_id: impl Into<RuleId>,
+        column_key: impl Into<String>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            rule_id: rule_id.into(),
+            column_key: column_key.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `Assignment_UseRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentUseRule {
     /// The `id` property.
     ///
@@ -511,16 +708,36 @@ pub struct AssignmentUseRule {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+impl AssignmentUseRule {
+    /// A `AssignmentUseRule` from its required fields; optional fields start unset.
+    pub fn new(required: impl Into<bool>) -> Self {
+        Self {
+            id: None,
+            required: required.into(),
+        }
+    }
+}
 /// Schema `Assignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentUser {
     /// The `id` property.
     pub id: UserId,
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+impl AssignmentUser {
+    /// A `AssignmentUser` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<UserId>, required: impl Into<bool>) -> Self {
+        Self {
+            id: id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `AttendeeId`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AttendeeId {
     /// `type`: `ExternalAttendeeId`.
     ExternalAttendeeId(AttendeeIdExternalAttendeeId),
@@ -582,19 +799,34 @@ impl<'de> serde::Deserialize<'de> for AttendeeId {
 }
 /// Schema `AttendeeId_ExternalAttendeeId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttendeeIdExternalAttendeeId {
     /// The `email` property.
     pub email: Email,
 }
+impl AttendeeIdExternalAttendeeId {
+    /// A `AttendeeIdExternalAttendeeId` from its required fields; optional fields start unset.
+    pub fn new(email: impl Into<Email>) -> Self {
+        Self { email: email.into() }
+    }
+}
 /// Schema `AttendeeId_UserAttendeeId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AttendeeIdUserAttendeeId {
     /// The `userId` property.
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+impl AttendeeIdUserAttendeeId {
+    /// A `AttendeeIdUserAttendeeId` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 /// `AvailabilityExpectedHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AvailabilityExpectedHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(AvailabilityExpectedHostAssigneeFromDistribution),
@@ -654,23 +886,40 @@ impl<'de> serde::Deserialize<'de> for AvailabilityExpectedHost {
 }
 /// Schema `AvailabilityExpectedHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvailabilityExpectedHostAssigneeFromDistribution {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+impl AvailabilityExpectedHostAssigneeFromDistribution {
+    /// A `AvailabilityExpectedHostAssigneeFromDistribution` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
+}
 /// Schema `AvailabilityExpectedHost_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvailabilityExpectedHostUser {
     /// The `userId` property.
     #[serde(rename = "userId")]
     pub user_id: UserId,
+}
+impl AvailabilityExpectedHostUser {
+    /// A `AvailabilityExpectedHostUser` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        Self { user_id: user_id.into() }
+    }
 }
 /// Per-user reason the availability engine could not compute slots for that user (returned in the `failures` map, keyed by userId). Values:
 /// - NoTimezone: the user has no timezone configured. Set the user's timezone and retry.
 /// - ExternalCalendarIntegrationFailure: the user's external calendar (Google/Microsoft) free/busy could not be read for the requested window. This is most often NOT a broken calendar connection — it usually means the requested time window reaches beyond the calendar provider's free/busy horizon (providers only return free/busy a limited distance into the future). Narrow the request to a shorter, nearer time interval and retry. Only if the failure persists for a near-term window is the calendar connection itself the problem (reconnect the calendar).
 /// - Other: an unspecified failure while computing this user's availability; retry, and if it persists contact support.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AvailabilityFailure {
     /// `type`: `ExternalCalendarIntegrationFailure`.
     ExternalCalendarIntegrationFailure,
@@ -738,6 +987,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityFailure {
 }
 /// `BookerInvitation`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BookerInvitation {
     /// `type`: `DoNotInvite`.
     DoNotInvite,
@@ -793,6 +1043,7 @@ impl<'de> serde::Deserialize<'de> for BookerInvitation {
 }
 /// Schema `BookerInvitation_Invite`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BookerInvitationInvite {
     /// The `autoDeclineOnBookersBehalf` property.
     #[serde(rename = "autoDeclineOnBookersBehalf")]
@@ -800,8 +1051,21 @@ pub struct BookerInvitationInvite {
     /// The `required` property.
     pub required: bool,
 }
+impl BookerInvitationInvite {
+    /// A `BookerInvitationInvite` from its required fields; optional fields start unset.
+    pub fn new(
+        auto_decline_on_bookers_behalf: impl Into<bool>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            auto_decline_on_bookers_behalf: auto_decline_on_bookers_behalf.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `BookerInviteSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BookerInviteSettings {
     /// Whether to auto-decline the calendar event on the booker's behalf.
     #[serde(rename = "autoDeclineOnBookersBehalf")]
@@ -809,8 +1073,21 @@ pub struct BookerInviteSettings {
     /// Whether the booker's attendance is required.
     pub required: bool,
 }
+impl BookerInviteSettings {
+    /// A `BookerInviteSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        auto_decline_on_bookers_behalf: impl Into<bool>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            auto_decline_on_bookers_behalf: auto_decline_on_bookers_behalf.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `CallMissedActions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CallMissedActions {
     /// `type`: `Actions`.
     Actions(CallMissedActionsActions),
@@ -870,6 +1147,7 @@ impl<'de> serde::Deserialize<'de> for CallMissedActions {
 }
 /// Schema `CallMissedActions_Actions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallMissedActionsActions {
     /// The `redirect` property.
     pub redirect: Redirect,
@@ -877,14 +1155,33 @@ pub struct CallMissedActionsActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+impl CallMissedActionsActions {
+    /// A `CallMissedActionsActions` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<Redirect>) -> Self {
+        Self {
+            redirect: redirect.into(),
+            actions: None,
+        }
+    }
+}
 /// Schema `CallMissedActions_Scheduling`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallMissedActionsScheduling {
     /// The `scheduling` property.
     pub scheduling: SchedulingSettings,
 }
+impl CallMissedActionsScheduling {
+    /// A `CallMissedActionsScheduling` from its required fields; optional fields start unset.
+    pub fn new(scheduling: impl Into<SchedulingSettings>) -> Self {
+        Self {
+            scheduling: scheduling.into(),
+        }
+    }
+}
 /// `CallRepSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallRepSettings {
     /// The `meetingTypeIds` property.
     ///
@@ -909,8 +1206,29 @@ pub struct CallRepSettings {
     #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
+impl CallRepSettings {
+    /// A `CallRepSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        route_call_to: impl Into<Assignment>,
+        pick_up_time: impl Into<String>,
+        maximum_call_attempts: impl Into<i32>,
+        call_success: impl Into<CallSucceededActions>,
+        call_missed: impl Into<CallMissedActions>,
+    ) -> Self {
+        Self {
+            meeting_type_ids: meeting_type_ids.into(),
+            route_call_to: route_call_to.into(),
+            pick_up_time: pick_up_time.into(),
+            maximum_call_attempts: maximum_call_attempts.into(),
+            call_success: call_success.into(),
+            call_missed: call_missed.into(),
+        }
+    }
+}
 /// `CallSucceededActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallSucceededActions {
     /// The `redirect` property.
     pub redirect: CallSucceededRedirect,
@@ -918,8 +1236,18 @@ pub struct CallSucceededActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+impl CallSucceededActions {
+    /// A `CallSucceededActions` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<CallSucceededRedirect>) -> Self {
+        Self {
+            redirect: redirect.into(),
+            actions: None,
+        }
+    }
+}
 /// `CallSucceededRedirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CallSucceededRedirect {
     /// `type`: `NoRedirect`.
     NoRedirect,
@@ -987,15 +1315,29 @@ impl<'de> serde::Deserialize<'de> for CallSucceededRedirect {
 }
 /// Schema `CallSucceededRedirect_OnHangUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallSucceededRedirectOnHangUp {
     /// The `redirect` property.
     pub redirect: Redirect,
 }
+impl CallSucceededRedirectOnHangUp {
+    /// A `CallSucceededRedirectOnHangUp` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<Redirect>) -> Self {
+        Self { redirect: redirect.into() }
+    }
+}
 /// Schema `CallSucceededRedirect_OnPickUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallSucceededRedirectOnPickUp {
     /// The `redirect` property.
     pub redirect: Redirect,
+}
+impl CallSucceededRedirectOnPickUp {
+    /// A `CallSucceededRedirectOnPickUp` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<Redirect>) -> Self {
+        Self { redirect: redirect.into() }
+    }
 }
 /// Constraints: matches `^(701)[a-zA-Z0-9]{15}`.
 #[derive(
@@ -1039,15 +1381,30 @@ impl std::fmt::Display for CampaignId {
 }
 /// `CancelMeetingRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelMeetingRequest {}
+impl CancelMeetingRequest {
+    /// A `CancelMeetingRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
 /// `CatchAllRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CatchAllRoute {
     /// The `yes` property.
     pub yes: YesActions,
 }
+impl CatchAllRoute {
+    /// A `CatchAllRoute` from its required fields; optional fields start unset.
+    pub fn new(yes: impl Into<YesActions>) -> Self {
+        Self { yes: yes.into() }
+    }
+}
 /// `ChatAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatAssignment {
     /// Assignee (rep) user id.
     #[serde(rename = "assigneeId")]
@@ -1058,8 +1415,23 @@ pub struct ChatAssignment {
     #[serde(rename = "assignmentType")]
     pub assignment_type: String,
 }
+impl ChatAssignment {
+    /// A `ChatAssignment` from its required fields; optional fields start unset.
+    pub fn new(
+        assignee_id: impl Into<UserId>,
+        method: impl Into<String>,
+        assignment_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            assignee_id: assignee_id.into(),
+            method: method.into(),
+            assignment_type: assignment_type.into(),
+        }
+    }
+}
 /// `ChatConversationLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatConversationLog {
     /// Anonymous visitor id for the chat session.
     #[serde(rename = "guestId")]
@@ -1138,8 +1510,48 @@ pub struct ChatConversationLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ChatConversationMessage>>,
 }
+impl ChatConversationLog {
+    /// A `ChatConversationLog` from its required fields; optional fields start unset.
+    pub fn new(
+        guest_id: impl Into<uuid::Uuid>,
+        session_id: impl Into<i64>,
+        playbook_id: impl Into<uuid::Uuid>,
+        started_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        ended: impl Into<bool>,
+        targeted_url: impl Into<String>,
+        routing_outcome: impl Into<ChatRoutingOutcome>,
+        rep_joined: impl Into<bool>,
+        chat_ai_started: impl Into<bool>,
+        meeting_booked: impl Into<bool>,
+    ) -> Self {
+        Self {
+            guest_id: guest_id.into(),
+            session_id: session_id.into(),
+            playbook_id: playbook_id.into(),
+            guest_email: None,
+            started_at: started_at.into(),
+            ended_at: None,
+            ended: ended.into(),
+            targeted_url: targeted_url.into(),
+            responded_url: None,
+            routing_outcome: routing_outcome.into(),
+            rule_id: None,
+            rule_name: None,
+            evaluated_rules: None,
+            conversation_assignee_id: None,
+            assignments: None,
+            routed_at: None,
+            rep_joined: rep_joined.into(),
+            chat_ai_started: chat_ai_started.into(),
+            meeting_booked: meeting_booked.into(),
+            meetings: None,
+            messages: None,
+        }
+    }
+}
 /// `ChatConversationMeeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatConversationMeeting {
     /// Rep the meeting was booked with.
     #[serde(rename = "assigneeId")]
@@ -1150,8 +1562,23 @@ pub struct ChatConversationMeeting {
     #[serde(rename = "scheduledAt")]
     pub scheduled_at: chrono::DateTime<chrono::Utc>,
 }
+impl ChatConversationMeeting {
+    /// A `ChatConversationMeeting` from its required fields; optional fields start unset.
+    pub fn new(
+        assignee_id: impl Into<UserId>,
+        origin: impl Into<String>,
+        scheduled_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            assignee_id: assignee_id.into(),
+            origin: origin.into(),
+            scheduled_at: scheduled_at.into(),
+        }
+    }
+}
 /// `ChatConversationMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatConversationMessage {
     /// The `role` property.
     pub role: ChatMessageRole,
@@ -1160,8 +1587,23 @@ pub struct ChatConversationMessage {
     /// When the message was sent.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+impl ChatConversationMessage {
+    /// A `ChatConversationMessage` from its required fields; optional fields start unset.
+    pub fn new(
+        role: impl Into<ChatMessageRole>,
+        content: impl Into<String>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            role: role.into(),
+            content: content.into(),
+            timestamp: timestamp.into(),
+        }
+    }
+}
 /// `ChatMessageRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatMessageRole {
     /// `Bot`
     Bot,
@@ -1208,6 +1650,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageRole {
 }
 /// `ChatRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatRoutingOutcome {
     /// `Routed`
     Routed,
@@ -1258,6 +1701,7 @@ impl<'de> serde::Deserialize<'de> for ChatRoutingOutcome {
 }
 /// `ChatRuleEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatRuleEvaluation {
     /// Stable id of the evaluated rule (survives renames).
     #[serde(rename = "ruleId")]
@@ -1274,8 +1718,27 @@ pub struct ChatRuleEvaluation {
     #[serde(rename = "evaluatedAt")]
     pub evaluated_at: chrono::DateTime<chrono::Utc>,
 }
+impl ChatRuleEvaluation {
+    /// A `ChatRuleEvaluation` from its required fields; optional fields start unset.
+    pub fn new(
+        rule_id: impl Into<RuleId>,
+        rule_name: impl Into<String>,
+        rule_type: impl Into<String>,
+        matched: impl Into<bool>,
+        evaluated_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            rule_id: rule_id.into(),
+            rule_name: rule_name.into(),
+            rule_type: rule_type.into(),
+            matched: matched.into(),
+            evaluated_at: evaluated_at.into(),
+        }
+    }
+}
 /// `ChatTranscriptCursor`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatTranscriptCursor {
     /// Boundary timestamp: the oldest message time of the page this cursor came from.
     pub before: chrono::DateTime<chrono::Utc>,
@@ -1284,8 +1747,18 @@ pub struct ChatTranscriptCursor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen_ids: Option<Vec<String>>,
 }
+impl ChatTranscriptCursor {
+    /// A `ChatTranscriptCursor` from its required fields; optional fields start unset.
+    pub fn new(before: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        Self {
+            before: before.into(),
+            seen_ids: None,
+        }
+    }
+}
 /// `ChatTranscriptMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatTranscriptMessage {
     /// The `sender` property.
     pub sender: ChatTranscriptSender,
@@ -1294,8 +1767,23 @@ pub struct ChatTranscriptMessage {
     /// When the message was sent.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+impl ChatTranscriptMessage {
+    /// A `ChatTranscriptMessage` from its required fields; optional fields start unset.
+    pub fn new(
+        sender: impl Into<ChatTranscriptSender>,
+        text: impl Into<String>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            sender: sender.into(),
+            text: text.into(),
+            timestamp: timestamp.into(),
+        }
+    }
+}
 /// `ChatTranscriptPage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatTranscriptPage {
     /// Messages in this page, ordered newest-first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1305,8 +1793,18 @@ pub struct ChatTranscriptPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<ChatTranscriptCursor>,
 }
+impl ChatTranscriptPage {
+    /// A `ChatTranscriptPage` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            messages: None,
+            next_cursor: None,
+        }
+    }
+}
 /// `ChatTranscriptSender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatTranscriptSender {
     /// `Bot`
     Bot,
@@ -1357,6 +1855,7 @@ impl<'de> serde::Deserialize<'de> for ChatTranscriptSender {
 }
 /// `ChiliProduct`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChiliProduct {
     /// `Chat`
     Chat,
@@ -1415,6 +1914,7 @@ impl<'de> serde::Deserialize<'de> for ChiliProduct {
 }
 /// `ConciergeEnrichmentMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeEnrichmentMapping {
     /// The `dataField` property.
     #[serde(rename = "dataField")]
@@ -1423,8 +1923,21 @@ pub struct ConciergeEnrichmentMapping {
     #[serde(rename = "waterfallId")]
     pub waterfall_id: String,
 }
+impl ConciergeEnrichmentMapping {
+    /// A `ConciergeEnrichmentMapping` from its required fields; optional fields start unset.
+    pub fn new(
+        data_field: impl Into<DataFieldRef>,
+        waterfall_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_field: data_field.into(),
+            waterfall_id: waterfall_id.into(),
+        }
+    }
+}
 /// `ConciergeFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeFormField {
     /// The `reference` property.
     pub reference: String,
@@ -1449,8 +1962,28 @@ pub struct ConciergeFormField {
     /// Display order in the form (0-based position).
     pub order: i32,
 }
+impl ConciergeFormField {
+    /// A `ConciergeFormField` from its required fields; optional fields start unset.
+    pub fn new(
+        reference: impl Into<String>,
+        label: impl Into<String>,
+        requirement: impl Into<FieldRequirement>,
+        order: impl Into<i32>,
+    ) -> Self {
+        Self {
+            reference: reference.into(),
+            label: label.into(),
+            requirement: requirement.into(),
+            field_type: None,
+            description: None,
+            placeholder: None,
+            order: order.into(),
+        }
+    }
+}
 /// `ConciergeFormMappingEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeFormMappingEntry {
     /// Form field name as submitted by the guest.
     ///
@@ -1471,8 +2004,23 @@ pub struct ConciergeFormMappingEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
+impl ConciergeFormMappingEntry {
+    /// A `ConciergeFormMappingEntry` from its required fields; optional fields start unset.
+    pub fn new(
+        name: impl Into<String>,
+        data_field_ref: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            data_field_ref: data_field_ref.into(),
+            label: None,
+            waterfall_id: None,
+        }
+    }
+}
 /// `ConciergeFormMappingProcessed`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeFormMappingProcessed {
     /// `type`: `ConciergeFormMappingProcessedV1`.
     ConciergeFormMappingProcessedV1(
@@ -1539,6 +2087,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeFormMappingProcessed {
 }
 /// Schema `ConciergeFormMappingProcessed_ConciergeFormMappingProcessedV1`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     /// The `fields` property.
     ///
@@ -1552,16 +2101,37 @@ pub struct ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_field: Option<ConciergeFormMappingEntry>,
 }
+impl ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
+    /// A `ConciergeFormMappingProcessedConciergeFormMappingProcessedV1` from its required fields; optional fields start unset.
+    pub fn new(
+        fields: impl Into<Vec<ConciergeFormMappingEntry>>,
+        email_field: impl Into<ConciergeFormMappingEntry>,
+    ) -> Self {
+        Self {
+            fields: fields.into(),
+            email_field: email_field.into(),
+            phone_field: None,
+        }
+    }
+}
 /// Schema `ConciergeFormMappingProcessed_ProcessedTriggers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeFormMappingProcessedProcessedTriggers {
     /// The `get` property.
     ///
     /// Constraints: at least 1 items.
     pub get: Vec<ProcessedRouterTrigger>,
 }
+impl ConciergeFormMappingProcessedProcessedTriggers {
+    /// A `ConciergeFormMappingProcessedProcessedTriggers` from its required fields; optional fields start unset.
+    pub fn new(get: impl Into<Vec<ProcessedRouterTrigger>>) -> Self {
+        Self { get: get.into() }
+    }
+}
 /// `ConciergeNotificationChannel`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeNotificationChannel {
     /// `type`: `SendEmail`.
     SendEmail(ConciergeNotificationChannelSendEmail),
@@ -1623,6 +2193,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeNotificationChannel {
 }
 /// Schema `ConciergeNotificationChannel_SendEmail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeNotificationChannelSendEmail {
     /// The `cc` property.
     ///
@@ -1630,8 +2201,15 @@ pub struct ConciergeNotificationChannelSendEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
 }
+impl ConciergeNotificationChannelSendEmail {
+    /// A `ConciergeNotificationChannelSendEmail` with every optional field unset.
+    pub fn new() -> Self {
+        Self { cc: None }
+    }
+}
 /// Schema `ConciergeNotificationChannel_SendSlack`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeNotificationChannelSendSlack {
     /// The `channel` property.
     ///
@@ -1639,8 +2217,15 @@ pub struct ConciergeNotificationChannelSendSlack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
+impl ConciergeNotificationChannelSendSlack {
+    /// A `ConciergeNotificationChannelSendSlack` with every optional field unset.
+    pub fn new() -> Self {
+        Self { channel: None }
+    }
+}
 /// `ConciergeRouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeRouteAssignment {
     /// `type`: `Distribution`.
     Distribution(ConciergeRouteAssignmentDistribution),
@@ -1714,13 +2299,23 @@ impl<'de> serde::Deserialize<'de> for ConciergeRouteAssignment {
 }
 /// Schema `ConciergeRouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouteAssignmentDistribution {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+impl ConciergeRouteAssignmentDistribution {
+    /// A `ConciergeRouteAssignmentDistribution` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
+}
 /// Schema `ConciergeRouteAssignment_UseAssignmentTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouteAssignmentUseAssignmentTable {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -1731,15 +2326,32 @@ pub struct ConciergeRouteAssignmentUseAssignmentTable {
     #[serde(rename = "columnKey")]
     pub column_key: String,
 }
+impl ConciergeRouteAssignmentUseAssignmentTable {
+    /// A `ConciergeRouteAssignmentUseAssignmentTable` from its required fields; optional fields start unset.
+    pub fn new(rule_id: impl Into<RuleId>, column_key: impl Into<String>) -> Self {
+        Self {
+            rule_id: rule_id.into(),
+            column_key: column_key.into(),
+        }
+    }
+}
 /// Schema `ConciergeRouteAssignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouteAssignmentUser {
     /// The `userId` property.
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+impl ConciergeRouteAssignmentUser {
+    /// A `ConciergeRouteAssignmentUser` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 /// `ConciergeRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouter {
     /// The `id` property.
     pub id: uuid::Uuid,
@@ -1788,8 +2400,33 @@ pub struct ConciergeRouter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+impl ConciergeRouter {
+    /// A `ConciergeRouter` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        workspace_id: impl Into<WorkspaceId>,
+        routing: impl Into<RouterRoutingSummary>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: None,
+            slug: None,
+            routing: routing.into(),
+            form: None,
+            in_app_button: None,
+            router_link: None,
+            branding: None,
+            localizations: None,
+            form_fields: None,
+            third_party_form: None,
+            routing_steps: None,
+        }
+    }
+}
 /// `ConciergeRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouterCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -1826,8 +2463,30 @@ pub struct ConciergeRouterCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+impl ConciergeRouterCreate {
+    /// A `ConciergeRouterCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        routing: impl Into<RouterRouting>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            routing: routing.into(),
+            form: None,
+            third_party_form: None,
+            in_app_button: None,
+            router_link: None,
+            branding: None,
+            localizations: None,
+            routing_steps: None,
+        }
+    }
+}
 /// `ConciergeRouterSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouterSettings {
     /// The `headerImage` property.
     #[serde(rename = "headerImage")]
@@ -1850,8 +2509,20 @@ pub struct ConciergeRouterSettings {
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
 }
+impl ConciergeRouterSettings {
+    /// A `ConciergeRouterSettings` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            header_image: None,
+            heading_text: None,
+            language: None,
+            localizations: None,
+        }
+    }
+}
 /// `ConciergeRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRouterUpdate {
     /// New router name; omit to keep the current one. A rename re-derives the slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1887,15 +2558,39 @@ pub struct ConciergeRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+impl ConciergeRouterUpdate {
+    /// A `ConciergeRouterUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            routing: None,
+            form: None,
+            third_party_form: None,
+            in_app_button: None,
+            router_link: None,
+            branding: None,
+            localizations: None,
+            routing_steps: None,
+        }
+    }
+}
 /// `ConciergeRoutersListResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRoutersListResponse {
     /// The tenant's concierge routers, each with its expanded config and CRM data-field mappings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<ExpandedRouterWithDataFields>>,
 }
+impl ConciergeRoutersListResponse {
+    /// A `ConciergeRoutersListResponse` with every optional field unset.
+    pub fn new() -> Self {
+        Self { routers: None }
+    }
+}
 /// `ConciergeRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeRoutingStep {
     /// `type`: `Enrichment`.
     Enrichment(ConciergeRoutingStepEnrichment),
@@ -1971,6 +2666,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeRoutingStep {
 }
 /// Schema `ConciergeRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRoutingStepEnrichment {
     /// Ordered enrichment waterfall mappings to run before routing; must be non-empty to author an Enrichment step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1980,8 +2676,18 @@ pub struct ConciergeRoutingStepEnrichment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
 }
+impl ConciergeRoutingStepEnrichment {
+    /// A `ConciergeRoutingStepEnrichment` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            waterfalls: None,
+            timeout_seconds: None,
+        }
+    }
+}
 /// Schema `ConciergeRoutingStep_SpamCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRoutingStepSpamCheck {
     /// When true, writes the computed spam score to the default spam data-field.
     #[serde(rename = "writeSpamScoreToDataField")]
@@ -1991,11 +2697,27 @@ pub struct ConciergeRoutingStepSpamCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_spam: Option<RouteOutcome>,
 }
+impl ConciergeRoutingStepSpamCheck {
+    /// A `ConciergeRoutingStepSpamCheck` from its required fields; optional fields start unset.
+    pub fn new(write_spam_score_to_data_field: impl Into<bool>) -> Self {
+        Self {
+            write_spam_score_to_data_field: write_spam_score_to_data_field.into(),
+            on_spam: None,
+        }
+    }
+}
 /// Schema `ConciergeRoutingStep_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConciergeRoutingStepUnrepresentable {
     /// Short name identifying the unrepresentable backend step type.
     pub kind: String,
+}
+impl ConciergeRoutingStepUnrepresentable {
+    /// A `ConciergeRoutingStepUnrepresentable` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -2079,6 +2801,7 @@ impl std::fmt::Display for ConditionId {
 }
 /// Schema `ConfigurationDTO`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConfigurationDto {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
@@ -2108,8 +2831,31 @@ pub struct ConfigurationDto {
     /// Creation/update audit metadata.
     pub metadata: SimpleMetadata,
 }
+impl ConfigurationDto {
+    /// A `ConfigurationDto` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        workspace_id: impl Into<WorkspaceId>,
+        assignment_type_config: impl Into<DistributionAssignmentTypeConfig>,
+        team_ref: impl Into<TeamRef>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            workspace_id: workspace_id.into(),
+            assignment_type_config: assignment_type_config.into(),
+            team_ref: team_ref.into(),
+            weights: None,
+            name: None,
+            manual_calibration: None,
+            capping: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// `CreateDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDistributionRequest {
     /// Team whose members participate in the new distribution.
     #[serde(rename = "teamId")]
@@ -2133,15 +2879,44 @@ pub struct CreateDistributionRequest {
     /// Human-readable name for the distribution.
     pub name: String,
 }
+impl CreateDistributionRequest {
+    /// A `CreateDistributionRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        team_id: impl Into<TeamId>,
+        workspace_id: impl Into<WorkspaceId>,
+        assignment_type_config: impl Into<DistributionAssignmentTypeConfig>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            team_id: team_id.into(),
+            workspace_id: workspace_id.into(),
+            assignment_type_config: assignment_type_config.into(),
+            weights: None,
+            manual_calibration: None,
+            capping: None,
+            name: name.into(),
+        }
+    }
+}
 /// `CreateDistributionResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDistributionResponse {
     /// Id of the newly created distribution.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+impl CreateDistributionResponse {
+    /// A `CreateDistributionResponse` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
+}
 /// `CreateRuleDto`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateRuleDto {
     /// `type`: `CreateAssignmentTableRuleRequest`.
     CreateAssignmentTableRuleRequest(CreateRuleDtoCreateAssignmentTableRuleRequest),
@@ -2221,6 +2996,7 @@ impl<'de> serde::Deserialize<'de> for CreateRuleDto {
 }
 /// Schema `CreateRuleDto_CreateAssignmentTableRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRuleDtoCreateAssignmentTableRuleRequest {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -2237,8 +3013,26 @@ pub struct CreateRuleDtoCreateAssignmentTableRuleRequest {
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
 }
+impl CreateRuleDtoCreateAssignmentTableRuleRequest {
+    /// A `CreateRuleDtoCreateAssignmentTableRuleRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        assignment_table_id: impl Into<AssignmentTableId>,
+        conditions: impl Into<NonOwnershipConditionsRequest>,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            assignment_table_id: assignment_table_id.into(),
+            conditions: conditions.into(),
+        }
+    }
+}
 /// Schema `CreateRuleDto_CreateOwnershipRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRuleDtoCreateOwnershipRuleRequest {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -2255,8 +3049,26 @@ pub struct CreateRuleDtoCreateOwnershipRuleRequest {
     /// The `conditions` property.
     pub conditions: OwnershipConditionsRequest,
 }
+impl CreateRuleDtoCreateOwnershipRuleRequest {
+    /// A `CreateRuleDtoCreateOwnershipRuleRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        team_id: impl Into<TeamId>,
+        name: impl Into<String>,
+        conditions: impl Into<OwnershipConditionsRequest>,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            workspace_id: workspace_id.into(),
+            team_id: team_id.into(),
+            name: name.into(),
+            conditions: conditions.into(),
+        }
+    }
+}
 /// Schema `CreateRuleDto_CreateRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateRuleDtoCreateRuleRequest {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -2270,8 +3082,24 @@ pub struct CreateRuleDtoCreateRuleRequest {
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
 }
+impl CreateRuleDtoCreateRuleRequest {
+    /// A `CreateRuleDtoCreateRuleRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        conditions: impl Into<NonOwnershipConditionsRequest>,
+    ) -> Self {
+        Self {
+            rule_id: None,
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            conditions: conditions.into(),
+        }
+    }
+}
 /// `CreateTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTeamRequest {
     /// Workspace to create the team in.
     #[serde(rename = "workspaceId")]
@@ -2282,8 +3110,19 @@ pub struct CreateTeamRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
 }
+impl CreateTeamRequest {
+    /// A `CreateTeamRequest` from its required fields; optional fields start unset.
+    pub fn new(workspace_id: impl Into<WorkspaceId>, name: impl Into<String>) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            members: None,
+        }
+    }
+}
 /// `CrmAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CrmAction {
     /// `type`: `AddToCampaign`.
     AddToCampaign(CrmActionAddToCampaign),
@@ -2478,6 +3317,7 @@ impl<'de> serde::Deserialize<'de> for CrmAction {
 }
 /// Schema `CrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionAddToCampaign {
     /// The `campaignId` property.
     #[serde(rename = "campaignId")]
@@ -2488,8 +3328,21 @@ pub struct CrmActionAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+impl CrmActionAddToCampaign {
+    /// A `CrmActionAddToCampaign` from its required fields; optional fields start unset.
+    pub fn new(
+        campaign_id: impl Into<CampaignId>,
+        member_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            campaign_id: campaign_id.into(),
+            member_status: member_status.into(),
+        }
+    }
+}
 /// Schema `CrmAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionHubspotCreateEngagement {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -2501,42 +3354,91 @@ pub struct CrmActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+impl CrmActionHubspotCreateEngagement {
+    /// A `CrmActionHubspotCreateEngagement` from its required fields; optional fields start unset.
+    pub fn new(
+        owner: impl Into<EngagementOwner>,
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+    ) -> Self {
+        Self {
+            related_to: None,
+            owner: owner.into(),
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+        }
+    }
+}
 /// Schema `CrmAction_HubspotUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionHubspotUpdateFields {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+impl CrmActionHubspotUpdateFields {
+    /// A `CrmActionHubspotUpdateFields` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+}
 /// Schema `CrmAction_HubspotUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionHubspotUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
+impl CrmActionHubspotUpdateOwnership {
+    /// A `CrmActionHubspotUpdateOwnership` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+}
 /// Schema `CrmAction_HubspotUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionHubspotUpsertRecord {
     /// The `settings` property.
     pub settings: HubspotUpsertRecordSettings,
 }
+impl CrmActionHubspotUpsertRecord {
+    /// A `CrmActionHubspotUpsertRecord` from its required fields; optional fields start unset.
+    pub fn new(settings: impl Into<HubspotUpsertRecordSettings>) -> Self {
+        Self { settings: settings.into() }
+    }
+}
 /// Schema `CrmAction_Notify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionNotify {
     /// The `slackChannel` property.
     #[serde(rename = "slackChannel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<String>,
 }
+impl CrmActionNotify {
+    /// A `CrmActionNotify` with every optional field unset.
+    pub fn new() -> Self {
+        Self { slack_channel: None }
+    }
+}
 /// Schema `CrmAction_Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionOther {
     /// The `kind` property.
     pub kind: String,
 }
+impl CrmActionOther {
+    /// A `CrmActionOther` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
 /// Schema `CrmAction_SalesforceCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionSalesforceCreateEvent {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -2549,8 +3451,22 @@ pub struct CrmActionSalesforceCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+impl CrmActionSalesforceCreateEvent {
+    /// A `CrmActionSalesforceCreateEvent` from its required fields; optional fields start unset.
+    pub fn new(
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+        guests_behavior: impl Into<GuestsBehavior>,
+    ) -> Self {
+        Self {
+            related_to: None,
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+            guests_behavior: guests_behavior.into(),
+        }
+    }
+}
 /// Schema `CrmAction_SalesforceUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionSalesforceUpdateFields {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2559,8 +3475,15 @@ pub struct CrmActionSalesforceUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+impl CrmActionSalesforceUpdateFields {
+    /// A `CrmActionSalesforceUpdateFields` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None, lead: None }
+    }
+}
 /// Schema `CrmAction_SalesforceUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionSalesforceUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2569,14 +3492,28 @@ pub struct CrmActionSalesforceUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
+impl CrmActionSalesforceUpdateOwnership {
+    /// A `CrmActionSalesforceUpdateOwnership` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None, lead: None }
+    }
+}
 /// Schema `CrmAction_SalesforceUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmActionSalesforceUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+impl CrmActionSalesforceUpsertRecord {
+    /// A `CrmActionSalesforceUpsertRecord` from its required fields; optional fields start unset.
+    pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
+        Self { settings: settings.into() }
+    }
+}
 /// `CrmUpdateContactField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmUpdateContactField {
     /// The `object` property.
     pub object: CrmUpdateContactFieldTarget,
@@ -2587,8 +3524,23 @@ pub struct CrmUpdateContactField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+impl CrmUpdateContactField {
+    /// A `CrmUpdateContactField` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<CrmUpdateContactFieldTarget>,
+        field: impl Into<String>,
+        value: impl Into<UpdateFieldValue>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
 /// `CrmUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrmUpdateContactFieldTarget {
     /// `Contact`
     Contact,
@@ -2643,6 +3595,7 @@ impl<'de> serde::Deserialize<'de> for CrmUpdateContactFieldTarget {
 }
 /// `CrmUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmUpdateContactOwnership {
     /// The `object` property.
     pub object: CrmUpdateContactOwnershipTarget,
@@ -2655,8 +3608,22 @@ pub struct CrmUpdateContactOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+impl CrmUpdateContactOwnership {
+    /// A `CrmUpdateContactOwnership` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<CrmUpdateContactOwnershipTarget>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            assign_to: None,
+        }
+    }
+}
 /// `CrmUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrmUpdateContactOwnershipTarget {
     /// `Contact`
     Contact,
@@ -2711,6 +3678,7 @@ impl<'de> serde::Deserialize<'de> for CrmUpdateContactOwnershipTarget {
 }
 /// `CrmUpdateLeadField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmUpdateLeadField {
     /// Salesforce lead field to write.
     ///
@@ -2719,8 +3687,18 @@ pub struct CrmUpdateLeadField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+impl CrmUpdateLeadField {
+    /// A `CrmUpdateLeadField` from its required fields; optional fields start unset.
+    pub fn new(field: impl Into<String>, value: impl Into<UpdateFieldValue>) -> Self {
+        Self {
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
 /// `CrmUpdateLeadOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmUpdateLeadOwnership {
     /// Salesforce lead field that stores the owner.
     ///
@@ -2731,14 +3709,31 @@ pub struct CrmUpdateLeadOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+impl CrmUpdateLeadOwnership {
+    /// A `CrmUpdateLeadOwnership` from its required fields; optional fields start unset.
+    pub fn new(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            assign_to: None,
+        }
+    }
+}
 /// `CrmUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrmUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+impl CrmUpsertRecord {
+    /// A `CrmUpsertRecord` from its required fields; optional fields start unset.
+    pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
+        Self { settings: settings.into() }
+    }
+}
 /// `CrudMeta`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CrudMeta {
     /// User who created the router.
     #[serde(rename = "createdBy")]
@@ -2752,6 +3747,22 @@ pub struct CrudMeta {
     /// When the router was last updated.
     #[serde(rename = "updatedOn")]
     pub updated_on: chrono::DateTime<chrono::Utc>,
+}
+impl CrudMeta {
+    /// A `CrudMeta` from its required fields; optional fields start unset.
+    pub fn new(
+        created_by: impl Into<UserId>,
+        updated_by: impl Into<UserId>,
+        created_on: impl Into<chrono::DateTime<chrono::Utc>>,
+        updated_on: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            created_by: created_by.into(),
+            updated_by: updated_by.into(),
+            created_on: created_on.into(),
+            updated_on: updated_on.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -2795,6 +3806,7 @@ impl std::fmt::Display for DataField {
 }
 /// `DataFieldCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldCreate {
     /// Human-readable name of the data field.
     pub label: String,
@@ -2815,8 +3827,26 @@ pub struct DataFieldCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
+impl DataFieldCreate {
+    /// A `DataFieldCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        label: impl Into<String>,
+        object_type: impl Into<DataFieldObjectType>,
+        data_type: impl Into<DataFieldDataType>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            description: None,
+            object_type: object_type.into(),
+            data_type: data_type.into(),
+            mappings: None,
+            smart_parameters: None,
+        }
+    }
+}
 /// `DataFieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataFieldDataType {
     /// `type`: `Checkbox`.
     Checkbox(DataFieldDataTypeCheckbox),
@@ -2968,30 +3998,52 @@ impl<'de> serde::Deserialize<'de> for DataFieldDataType {
 }
 /// Schema `DataFieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldDataTypeCheckbox {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl DataFieldDataTypeCheckbox {
+    /// A `DataFieldDataTypeCheckbox` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// Schema `DataFieldDataType_Picklist`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldDataTypePicklist {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl DataFieldDataTypePicklist {
+    /// A `DataFieldDataTypePicklist` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// Schema `DataFieldDataType_RadioButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldDataTypeRadioButton {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl DataFieldDataTypeRadioButton {
+    /// A `DataFieldDataTypeRadioButton` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// `DataFieldDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldDetails {
     /// The `reference` property.
     pub reference: String,
@@ -3011,8 +4063,27 @@ pub struct DataFieldDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
+impl DataFieldDetails {
+    /// A `DataFieldDetails` from its required fields; optional fields start unset.
+    pub fn new(
+        reference: impl Into<String>,
+        object_type: impl Into<DataFieldObjectType>,
+        label: impl Into<String>,
+        data_type: impl Into<DataFieldDataType>,
+    ) -> Self {
+        Self {
+            reference: reference.into(),
+            object_type: object_type.into(),
+            label: label.into(),
+            data_type: data_type.into(),
+            mappings: None,
+            smart_parameters: None,
+        }
+    }
+}
 /// `DataFieldMapping`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataFieldMapping {
     /// `type`: `Hubspot`.
     Hubspot(DataFieldMappingHubspot),
@@ -3084,6 +4155,7 @@ impl<'de> serde::Deserialize<'de> for DataFieldMapping {
 }
 /// Schema `DataFieldMapping_Hubspot`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldMappingHubspot {
     /// The `object` property.
     ///
@@ -3096,8 +4168,23 @@ pub struct DataFieldMappingHubspot {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+impl DataFieldMappingHubspot {
+    /// A `DataFieldMappingHubspot` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<String>,
+        property: impl Into<String>,
+        overwrite: impl Into<bool>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            property: property.into(),
+            overwrite: overwrite.into(),
+        }
+    }
+}
 /// Schema `DataFieldMapping_Marketo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldMappingMarketo {
     /// The `object` property.
     ///
@@ -3110,8 +4197,23 @@ pub struct DataFieldMappingMarketo {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+impl DataFieldMappingMarketo {
+    /// A `DataFieldMappingMarketo` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<String>,
+        field: impl Into<String>,
+        overwrite: impl Into<bool>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            overwrite: overwrite.into(),
+        }
+    }
+}
 /// Schema `DataFieldMapping_Salesforce`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldMappingSalesforce {
     /// The `object` property.
     ///
@@ -3124,8 +4226,23 @@ pub struct DataFieldMappingSalesforce {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+impl DataFieldMappingSalesforce {
+    /// A `DataFieldMappingSalesforce` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<String>,
+        field: impl Into<String>,
+        overwrite: impl Into<bool>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            overwrite: overwrite.into(),
+        }
+    }
+}
 /// `DataFieldMappingsDto`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldMappingsDto {
     /// The `reference` property.
     pub reference: String,
@@ -3133,8 +4250,18 @@ pub struct DataFieldMappingsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
+impl DataFieldMappingsDto {
+    /// A `DataFieldMappingsDto` from its required fields; optional fields start unset.
+    pub fn new(reference: impl Into<String>) -> Self {
+        Self {
+            reference: reference.into(),
+            mappings: None,
+        }
+    }
+}
 /// `DataFieldObjectType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataFieldObjectType {
     /// `Person`
     Person,
@@ -3229,6 +4356,7 @@ impl std::fmt::Display for DataFieldRef {
 }
 /// `DataFieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataFieldUpdate {
     /// New human-readable name; omit to keep the current name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3247,6 +4375,18 @@ pub struct DataFieldUpdate {
     /// Replacement per-CRM mappings; omit to keep the current mappings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
+}
+impl DataFieldUpdate {
+    /// A `DataFieldUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            label: None,
+            description: None,
+            object_type: None,
+            data_type: None,
+            mappings: None,
+        }
+    }
 }
 /// A string: one of the document's alternatives `CustomMatchedObjectRef`, `MatchedObject`, `NormalDataObject`, `RelatedChildObjectRef`, `RelatedDataObject`, which cannot be told apart on the wire.
 #[derive(
@@ -3290,14 +4430,25 @@ impl std::fmt::Display for DataObject {
 }
 /// `DataObjectReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataObjectReference {
     /// The `source` property.
     pub source: DataSource,
     /// The `object` property.
     pub object: DataObject,
 }
+impl DataObjectReference {
+    /// A `DataObjectReference` from its required fields; optional fields start unset.
+    pub fn new(source: impl Into<DataSource>, object: impl Into<DataObject>) -> Self {
+        Self {
+            source: source.into(),
+            object: object.into(),
+        }
+    }
+}
 /// `DataReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataReference {
     /// The `source` property.
     pub source: DataSource,
@@ -3306,8 +4457,23 @@ pub struct DataReference {
     /// The `field` property.
     pub field: DataField,
 }
+impl DataReference {
+    /// A `DataReference` from its required fields; optional fields start unset.
+    pub fn new(
+        source: impl Into<DataSource>,
+        object: impl Into<DataObject>,
+        field: impl Into<DataField>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            object: object.into(),
+            field: field.into(),
+        }
+    }
+}
 /// `DataSource`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataSource {
     /// `SF`
     Sf,
@@ -3370,6 +4536,7 @@ impl<'de> serde::Deserialize<'de> for DataSource {
 }
 /// `DistributedAssignmentLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributedAssignmentLimit {
     /// Per-user assignment caps.
     ///
@@ -3381,8 +4548,18 @@ pub struct DistributedAssignmentLimit {
     #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: DistributedAssignmentLimitReset,
 }
+impl DistributedAssignmentLimit {
+    /// A `DistributedAssignmentLimit` from its required fields; optional fields start unset.
+    pub fn new(reset_periodicity: impl Into<DistributedAssignmentLimitReset>) -> Self {
+        Self {
+            user_caps: None,
+            reset_periodicity: reset_periodicity.into(),
+        }
+    }
+}
 /// `DistributedAssignmentLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributedAssignmentLimitReset {
     /// `type`: `Daily`.
     Daily(DistributedAssignmentLimitResetDaily),
@@ -3462,20 +4639,39 @@ impl<'de> serde::Deserialize<'de> for DistributedAssignmentLimitReset {
 }
 /// Schema `DistributedAssignmentLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributedAssignmentLimitResetDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl DistributedAssignmentLimitResetDaily {
+    /// A `DistributedAssignmentLimitResetDaily` from its required fields; optional fields start unset.
+    pub fn new(time_zone: impl Into<String>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `DistributedAssignmentLimitReset_Monthly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributedAssignmentLimitResetMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl DistributedAssignmentLimitResetMonthly {
+    /// A `DistributedAssignmentLimitResetMonthly` from its required fields; optional fields start unset.
+    pub fn new(time_zone: impl Into<String>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `DistributedAssignmentLimitReset_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributedAssignmentLimitResetWeekly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     #[serde(rename = "timeZone")]
@@ -3486,8 +4682,18 @@ pub struct DistributedAssignmentLimitResetWeekly {
     #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
 }
+impl DistributedAssignmentLimitResetWeekly {
+    /// A `DistributedAssignmentLimitResetWeekly` from its required fields; optional fields start unset.
+    pub fn new(time_zone: impl Into<String>, day_of_week: impl Into<i32>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+            day_of_week: day_of_week.into(),
+        }
+    }
+}
 /// `Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Distribution {
     /// The `id` property.
     pub id: DistributionId,
@@ -3498,8 +4704,25 @@ pub struct Distribution {
     /// The `prioritization` property.
     pub prioritization: Prioritization,
 }
+impl Distribution {
+    /// A `Distribution` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<DistributionId>,
+        published: impl Into<ConfigurationDto>,
+        state: impl Into<DistributionState>,
+        prioritization: impl Into<Prioritization>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            published: published.into(),
+            state: state.into(),
+            prioritization: prioritization.into(),
+        }
+    }
+}
 /// `DistributionAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionAssignment {
     /// Distribution whose members are the eligible assignees for this link.
     #[serde(rename = "distributionId")]
@@ -3510,8 +4733,22 @@ pub struct DistributionAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<SchedulingLinkMemberDetail>>,
 }
+impl DistributionAssignment {
+    /// A `DistributionAssignment` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            required: required.into(),
+            members: None,
+        }
+    }
+}
 /// `DistributionAssignmentInput`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionAssignmentInput {
     /// Distribution supplying the assignees.
     #[serde(rename = "distributionId")]
@@ -3519,8 +4756,21 @@ pub struct DistributionAssignmentInput {
     /// Whether these assignees attend as required or optional.
     pub required: bool,
 }
+impl DistributionAssignmentInput {
+    /// A `DistributionAssignmentInput` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `DistributionAssignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionAssignmentType {
     /// `Record`
     Record,
@@ -3571,6 +4821,7 @@ impl<'de> serde::Deserialize<'de> for DistributionAssignmentType {
 }
 /// `DistributionAssignmentTypeConfig`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionAssignmentTypeConfig {
     /// `type`: `Conversation`.
     Conversation,
@@ -3638,20 +4889,41 @@ impl<'de> serde::Deserialize<'de> for DistributionAssignmentTypeConfig {
 }
 /// Schema `DistributionAssignmentTypeConfig_Meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionAssignmentTypeConfigMeeting {
     /// The `handling` property.
     pub handling: MeetingHandling,
     /// The `limits` property.
     pub limits: MeetingLimit,
 }
+impl DistributionAssignmentTypeConfigMeeting {
+    /// A `DistributionAssignmentTypeConfigMeeting` from its required fields; optional fields start unset.
+    pub fn new(
+        handling: impl Into<MeetingHandling>,
+        limits: impl Into<MeetingLimit>,
+    ) -> Self {
+        Self {
+            handling: handling.into(),
+            limits: limits.into(),
+        }
+    }
+}
 /// Schema `DistributionAssignmentTypeConfig_Record`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionAssignmentTypeConfigRecord {
     /// The `handling` property.
     pub handling: RecordHandling,
 }
+impl DistributionAssignmentTypeConfigRecord {
+    /// A `DistributionAssignmentTypeConfigRecord` from its required fields; optional fields start unset.
+    pub fn new(handling: impl Into<RecordHandling>) -> Self {
+        Self { handling: handling.into() }
+    }
+}
 /// `DistributionHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(DistributionHostAssigneeFromDistribution),
@@ -3709,10 +4981,19 @@ impl<'de> serde::Deserialize<'de> for DistributionHost {
 }
 /// Schema `DistributionHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionHostAssigneeFromDistribution {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
+}
+impl DistributionHostAssigneeFromDistribution {
+    /// A `DistributionHostAssigneeFromDistribution` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -3756,6 +5037,7 @@ impl std::fmt::Display for DistributionId {
 }
 /// `DistributionInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionInvitation {
     /// Distributions that supply the meeting's assignees, with per-distribution attendance.
     ///
@@ -3771,8 +5053,24 @@ pub struct DistributionInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+impl DistributionInvitation {
+    /// A `DistributionInvitation` from its required fields; optional fields start unset.
+    pub fn new(
+        assignments: impl Into<Vec<DistributionAssignment>>,
+        host: impl Into<DistributionHost>,
+        booker_invitation: impl Into<BookerInvitation>,
+    ) -> Self {
+        Self {
+            assignments: assignments.into(),
+            host: host.into(),
+            booker_invitation: booker_invitation.into(),
+            always_invited_users: None,
+        }
+    }
+}
 /// `DistributionInvitationInput`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionInvitationInput {
     /// Distributions that supply the meeting's assignees, with per-distribution attendance.
     ///
@@ -3788,8 +5086,24 @@ pub struct DistributionInvitationInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+impl DistributionInvitationInput {
+    /// A `DistributionInvitationInput` from its required fields; optional fields start unset.
+    pub fn new(
+        assignments: impl Into<Vec<DistributionAssignmentInput>>,
+        host: impl Into<DistributionHost>,
+        booker_invitation: impl Into<BookerInvitation>,
+    ) -> Self {
+        Self {
+            assignments: assignments.into(),
+            host: host.into(),
+            booker_invitation: booker_invitation.into(),
+            always_invited_users: None,
+        }
+    }
+}
 /// `DistributionMethod`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionMethod {
     /// `FromOwnershipArs`
     FromOwnershipArs,
@@ -3868,6 +5182,7 @@ impl<'de> serde::Deserialize<'de> for DistributionMethod {
 }
 /// `DistributionState`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionState {
     /// Per-user state and statistics for every user in the distribution.
     #[serde(rename = "userStates")]
@@ -3878,8 +5193,18 @@ pub struct DistributionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reset: Option<chrono::DateTime<chrono::Utc>>,
 }
+impl DistributionState {
+    /// A `DistributionState` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            user_states: None,
+            last_reset: None,
+        }
+    }
+}
 /// `DistributionUserState`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionUserState {
     /// `type`: `Active`.
     Active(DistributionUserStateActive),
@@ -3977,6 +5302,7 @@ impl<'de> serde::Deserialize<'de> for DistributionUserState {
 ///
 /// Schema `DistributionUserState_Active`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionUserStateActive {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -3988,10 +5314,27 @@ pub struct DistributionUserStateActive {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+impl DistributionUserStateActive {
+    /// A `DistributionUserStateActive` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        total: impl Into<i32>,
+        level: impl Into<Levels>,
+        statistics: impl Into<UserStatistics>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            total: total.into(),
+            level: level.into(),
+            statistics: statistics.into(),
+        }
+    }
+}
 /// User has reached their assignment cap for the current period and is temporarily excluded until the cap resets.
 ///
 /// Schema `DistributionUserState_Capped`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionUserStateCapped {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -4001,10 +5344,25 @@ pub struct DistributionUserStateCapped {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+impl DistributionUserStateCapped {
+    /// A `DistributionUserStateCapped` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        total: impl Into<i32>,
+        statistics: impl Into<UserStatistics>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            total: total.into(),
+            statistics: statistics.into(),
+        }
+    }
+}
 /// User has been explicitly disabled in this distribution (weight set to 0). Still on the team but won't receive assignments until re-enabled.
 ///
 /// Schema `DistributionUserState_Disabled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionUserStateDisabled {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -4017,10 +5375,27 @@ pub struct DistributionUserStateDisabled {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+impl DistributionUserStateDisabled {
+    /// A `DistributionUserStateDisabled` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        total: impl Into<i32>,
+        disabled_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        statistics: impl Into<UserStatistics>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            total: total.into(),
+            disabled_at: disabled_at.into(),
+            statistics: statistics.into(),
+        }
+    }
+}
 /// User is still on the team but has lost their license, so they cannot receive assignments. Re-licensing restores them.
 ///
 /// Schema `DistributionUserState_NoLicense`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionUserStateNoLicense {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -4033,10 +5408,27 @@ pub struct DistributionUserStateNoLicense {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+impl DistributionUserStateNoLicense {
+    /// A `DistributionUserStateNoLicense` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        total: impl Into<i32>,
+        license_removed_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        statistics: impl Into<UserStatistics>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            total: total.into(),
+            license_removed_at: license_removed_at.into(),
+            statistics: statistics.into(),
+        }
+    }
+}
 /// User was removed from the team entirely — historical record, no assignments will go to this user.
 ///
 /// Schema `DistributionUserState_Removed`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistributionUserStateRemoved {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -4049,8 +5441,25 @@ pub struct DistributionUserStateRemoved {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+impl DistributionUserStateRemoved {
+    /// A `DistributionUserStateRemoved` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        total: impl Into<i32>,
+        removed_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        statistics: impl Into<UserStatistics>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            total: total.into(),
+            removed_at: removed_at.into(),
+            statistics: statistics.into(),
+        }
+    }
+}
 /// `DistroAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroAction {
     /// `type`: `ReassignRecord`.
     ReassignRecord,
@@ -4156,6 +5565,7 @@ impl<'de> serde::Deserialize<'de> for DistroAction {
 }
 /// Schema `DistroAction_UpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroActionUpdateField {
     /// The `field` property.
     pub field: String,
@@ -4167,8 +5577,19 @@ pub struct DistroActionUpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
+impl DistroActionUpdateField {
+    /// A `DistroActionUpdateField` from its required fields; optional fields start unset.
+    pub fn new(field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            value: None,
+            object_type: None,
+        }
+    }
+}
 /// Schema `DistroAction_UpdateFieldDynamic`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroActionUpdateFieldDynamic {
     /// The `field` property.
     pub field: String,
@@ -4179,8 +5600,22 @@ pub struct DistroActionUpdateFieldDynamic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
+impl DistroActionUpdateFieldDynamic {
+    /// A `DistroActionUpdateFieldDynamic` from its required fields; optional fields start unset.
+    pub fn new(
+        field: impl Into<String>,
+        value: impl Into<DistroDynamicFieldValue>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            value: value.into(),
+            object_type: None,
+        }
+    }
+}
 /// Schema `DistroAction_UpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroActionUpdateOwnership {
     /// The `respectWorkingHours` property.
     #[serde(rename = "respectWorkingHours")]
@@ -4195,8 +5630,25 @@ pub struct DistroActionUpdateOwnership {
     #[serde(rename = "matchBy")]
     pub match_by: DistroOwnershipMatch,
 }
+impl DistroActionUpdateOwnership {
+    /// A `DistroActionUpdateOwnership` from its required fields; optional fields start unset.
+    pub fn new(
+        respect_working_hours: impl Into<bool>,
+        send_slack_notification: impl Into<bool>,
+        send_email_notification: impl Into<bool>,
+        match_by: impl Into<DistroOwnershipMatch>,
+    ) -> Self {
+        Self {
+            respect_working_hours: respect_working_hours.into(),
+            send_slack_notification: send_slack_notification.into(),
+            send_email_notification: send_email_notification.into(),
+            match_by: match_by.into(),
+        }
+    }
+}
 /// `DistroCampaignAddition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroCampaignAddition {
     /// Salesforce campaign id to add the record to.
     #[serde(rename = "campaignId")]
@@ -4204,8 +5656,18 @@ pub struct DistroCampaignAddition {
     /// Campaign-member status to set on the added record.
     pub status: String,
 }
+impl DistroCampaignAddition {
+    /// A `DistroCampaignAddition` from its required fields; optional fields start unset.
+    pub fn new(campaign_id: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            campaign_id: campaign_id.into(),
+            status: status.into(),
+        }
+    }
+}
 /// `DistroCatchAll`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroCatchAll {
     /// Distribution selecting the assignee for unmatched records.
     #[serde(rename = "distributionId")]
@@ -4222,8 +5684,20 @@ pub struct DistroCatchAll {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+impl DistroCatchAll {
+    /// A `DistroCatchAll` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            actions: None,
+            convert_lead: None,
+            add_to_campaign: None,
+        }
+    }
+}
 /// `DistroDynamicFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroDynamicFieldValue {
     /// `type`: `RelativeDate`.
     RelativeDate(DistroDynamicFieldValueRelativeDate),
@@ -4299,6 +5773,7 @@ impl<'de> serde::Deserialize<'de> for DistroDynamicFieldValue {
 }
 /// Schema `DistroDynamicFieldValue_RelativeDate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroDynamicFieldValueRelativeDate {
     /// The `unit` property.
     pub unit: DistroRelativeDateUnit,
@@ -4309,14 +5784,32 @@ pub struct DistroDynamicFieldValueRelativeDate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl DistroDynamicFieldValueRelativeDate {
+    /// A `DistroDynamicFieldValueRelativeDate` from its required fields; optional fields start unset.
+    pub fn new(unit: impl Into<DistroRelativeDateUnit>, offset: impl Into<i64>) -> Self {
+        Self {
+            unit: unit.into(),
+            offset: offset.into(),
+            time_zone: None,
+        }
+    }
+}
 /// Schema `DistroDynamicFieldValue_TemplateText`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroDynamicFieldValueTemplateText {
     /// The `text` property.
     pub text: String,
 }
+impl DistroDynamicFieldValueTemplateText {
+    /// A `DistroDynamicFieldValueTemplateText` from its required fields; optional fields start unset.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
 /// Schema `DistroDynamicFieldValue_VariableField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroDynamicFieldValueVariableField {
     /// The `variableId` property.
     #[serde(rename = "variableId")]
@@ -4329,8 +5822,19 @@ pub struct DistroDynamicFieldValueVariableField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
+impl DistroDynamicFieldValueVariableField {
+    /// A `DistroDynamicFieldValueVariableField` from its required fields; optional fields start unset.
+    pub fn new(variable_id: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            variable_id: variable_id.into(),
+            field: field.into(),
+            relation: None,
+        }
+    }
+}
 /// `DistroEnrichmentFieldMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroEnrichmentFieldMapping {
     /// Router variable identifying the target record.
     #[serde(rename = "variableId")]
@@ -4349,8 +5853,26 @@ pub struct DistroEnrichmentFieldMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
+impl DistroEnrichmentFieldMapping {
+    /// A `DistroEnrichmentFieldMapping` from its required fields; optional fields start unset.
+    pub fn new(
+        variable_id: impl Into<String>,
+        field: impl Into<String>,
+        waterfall_id: impl Into<String>,
+        overwrite_existing: impl Into<bool>,
+    ) -> Self {
+        Self {
+            variable_id: variable_id.into(),
+            field: field.into(),
+            waterfall_id: waterfall_id.into(),
+            overwrite_existing: overwrite_existing.into(),
+            relation: None,
+        }
+    }
+}
 /// `DistroFieldUpdateExpression`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroFieldUpdateExpression {
     /// `type`: `FieldUpdate`.
     FieldUpdate(DistroFieldUpdateExpressionFieldUpdate),
@@ -4426,29 +5948,57 @@ impl<'de> serde::Deserialize<'de> for DistroFieldUpdateExpression {
 }
 /// Schema `DistroFieldUpdateExpression_FieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdate {
     /// The `fieldName` property.
     #[serde(rename = "fieldName")]
     pub field_name: String,
 }
+impl DistroFieldUpdateExpressionFieldUpdate {
+    /// A `DistroFieldUpdateExpressionFieldUpdate` from its required fields; optional fields start unset.
+    pub fn new(field_name: impl Into<String>) -> Self {
+        Self {
+            field_name: field_name.into(),
+        }
+    }
+}
 /// Schema `DistroFieldUpdateExpression_FieldUpdateAnd`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdateAnd {
     /// The `expressions` property.
     ///
     /// Constraints: at least 1 items.
     pub expressions: Vec<DistroFieldUpdateExpression>,
 }
+impl DistroFieldUpdateExpressionFieldUpdateAnd {
+    /// A `DistroFieldUpdateExpressionFieldUpdateAnd` from its required fields; optional fields start unset.
+    pub fn new(expressions: impl Into<Vec<DistroFieldUpdateExpression>>) -> Self {
+        Self {
+            expressions: expressions.into(),
+        }
+    }
+}
 /// Schema `DistroFieldUpdateExpression_FieldUpdateOr`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdateOr {
     /// The `expressions` property.
     ///
     /// Constraints: at least 1 items.
     pub expressions: Vec<DistroFieldUpdateExpression>,
 }
+impl DistroFieldUpdateExpressionFieldUpdateOr {
+    /// A `DistroFieldUpdateExpressionFieldUpdateOr` from its required fields; optional fields start unset.
+    pub fn new(expressions: impl Into<Vec<DistroFieldUpdateExpression>>) -> Self {
+        Self {
+            expressions: expressions.into(),
+        }
+    }
+}
 /// `DistroLeadConversionAccount`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroLeadConversionAccount {
     /// `type`: `CreateNewAccount`.
     CreateNewAccount,
@@ -4502,6 +6052,7 @@ impl<'de> serde::Deserialize<'de> for DistroLeadConversionAccount {
 }
 /// `DistroLeadConversionOpportunity`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroLeadConversionOpportunity {
     /// `type`: `CreateNewOpportunity`.
     CreateNewOpportunity,
@@ -4555,6 +6106,7 @@ impl<'de> serde::Deserialize<'de> for DistroLeadConversionOpportunity {
 }
 /// `DistroLeadToContactConversion`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLeadToContactConversion {
     /// Salesforce lead status label to set on conversion.
     #[serde(rename = "convertedStatus")]
@@ -4566,8 +6118,23 @@ pub struct DistroLeadToContactConversion {
     #[serde(rename = "opportunitySettings")]
     pub opportunity_settings: DistroLeadConversionOpportunity,
 }
+impl DistroLeadToContactConversion {
+    /// A `DistroLeadToContactConversion` from its required fields; optional fields start unset.
+    pub fn new(
+        converted_status: impl Into<String>,
+        account_settings: impl Into<DistroLeadConversionAccount>,
+        opportunity_settings: impl Into<DistroLeadConversionOpportunity>,
+    ) -> Self {
+        Self {
+            converted_status: converted_status.into(),
+            account_settings: account_settings.into(),
+            opportunity_settings: opportunity_settings.into(),
+        }
+    }
+}
 /// `DistroLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLog {
     /// Log entry identifier.
     pub id: String,
@@ -4592,8 +6159,31 @@ pub struct DistroLog {
     #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+impl DistroLog {
+    /// A `DistroLog` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<String>,
+        workspace_id: impl Into<WorkspaceId>,
+        router_id: impl Into<RouterId>,
+        status: impl Into<DistroLogStatus>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        updated_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            router_id: router_id.into(),
+            status: status.into(),
+            assignments: None,
+            trigger: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+}
 /// `DistroLogAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogAssignment {
     /// User the record was assigned to.
     #[serde(rename = "userId")]
@@ -4607,8 +6197,22 @@ pub struct DistroLogAssignment {
     /// The `method` property.
     pub method: DistributionMethod,
 }
+impl DistroLogAssignment {
+    /// A `DistroLogAssignment` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        method: impl Into<DistributionMethod>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            distribution_id: None,
+            method: method.into(),
+        }
+    }
+}
 /// `DistroLogConditionEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogConditionEvaluation {
     /// Position of the condition within the rule.
     pub index: i32,
@@ -4649,8 +6253,32 @@ pub struct DistroLogConditionEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+impl DistroLogConditionEvaluation {
+    /// A `DistroLogConditionEvaluation` from its required fields; optional fields start unset.
+    pub fn new(
+        index: impl Into<i32>,
+        kind: impl Into<DistroLogConditionKind>,
+        matched: impl Into<bool>,
+    ) -> Self {
+        Self {
+            index: index.into(),
+            condition_id: None,
+            kind: kind.into(),
+            field: None,
+            record_id: None,
+            resolved_value: None,
+            operator: None,
+            expected_value: None,
+            expected_field: None,
+            matched: matched.into(),
+            owners: None,
+            error: None,
+        }
+    }
+}
 /// `DistroLogConditionKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogConditionKind {
     /// `Comparison`
     Comparison,
@@ -4713,6 +6341,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogConditionKind {
 }
 /// `DistroLogDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogDetail {
     /// The `log` property.
     pub log: DistroLog,
@@ -4720,8 +6349,18 @@ pub struct DistroLogDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DistroLogEventDetail>>,
 }
+impl DistroLogDetail {
+    /// A `DistroLogDetail` from its required fields; optional fields start unset.
+    pub fn new(log: impl Into<DistroLog>) -> Self {
+        Self {
+            log: log.into(),
+            events: None,
+        }
+    }
+}
 /// `DistroLogDuplicateMatch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogDuplicateMatch {
     /// Route that produced the duplicate match.
     #[serde(rename = "routeId")]
@@ -4745,8 +6384,21 @@ pub struct DistroLogDuplicateMatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_email: Option<String>,
 }
+impl DistroLogDuplicateMatch {
+    /// A `DistroLogDuplicateMatch` from its required fields; optional fields start unset.
+    pub fn new(owner_id: impl Into<UserId>) -> Self {
+        Self {
+            route_id: None,
+            object_type: None,
+            object_id: None,
+            owner_id: owner_id.into(),
+            owner_email: None,
+        }
+    }
+}
 /// `DistroLogEnrichmentField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogEnrichmentField {
     /// CRM field being enriched.
     pub field: String,
@@ -4768,8 +6420,26 @@ pub struct DistroLogEnrichmentField {
     #[serde(rename = "overwriteExisting")]
     pub overwrite_existing: bool,
 }
+impl DistroLogEnrichmentField {
+    /// A `DistroLogEnrichmentField` from its required fields; optional fields start unset.
+    pub fn new(
+        field: impl Into<String>,
+        overwrite_enabled: impl Into<bool>,
+        overwrite_existing: impl Into<bool>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            provider: None,
+            existing_value: None,
+            enriched_value: None,
+            overwrite_enabled: overwrite_enabled.into(),
+            overwrite_existing: overwrite_existing.into(),
+        }
+    }
+}
 /// `DistroLogEnrichmentStep`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogEnrichmentStep {
     /// Enrichment step identifier.
     #[serde(rename = "stepId")]
@@ -4781,16 +6451,40 @@ pub struct DistroLogEnrichmentStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
+impl DistroLogEnrichmentStep {
+    /// A `DistroLogEnrichmentStep` from its required fields; optional fields start unset.
+    pub fn new(step_id: impl Into<String>) -> Self {
+        Self {
+            step_id: step_id.into(),
+            fields: None,
+            errors: None,
+        }
+    }
+}
 /// `DistroLogEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogEntry {
     /// The `log` property.
     pub log: DistroLog,
     /// The `router` property.
     pub router: DistroRouterSummary,
 }
+impl DistroLogEntry {
+    /// A `DistroLogEntry` from its required fields; optional fields start unset.
+    pub fn new(
+        log: impl Into<DistroLog>,
+        router: impl Into<DistroRouterSummary>,
+    ) -> Self {
+        Self {
+            log: log.into(),
+            router: router.into(),
+        }
+    }
+}
 /// `DistroLogError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogError {
     /// Category of the error.
     #[serde(rename = "errorType")]
@@ -4801,8 +6495,23 @@ pub struct DistroLogError {
     #[serde(rename = "errorCode")]
     pub error_code: String,
 }
+impl DistroLogError {
+    /// A `DistroLogError` from its required fields; optional fields start unset.
+    pub fn new(
+        error_type: impl Into<String>,
+        message: impl Into<String>,
+        error_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            error_type: error_type.into(),
+            message: message.into(),
+            error_code: error_code.into(),
+        }
+    }
+}
 /// `DistroLogEvaluatedOwner`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogEvaluatedOwner {
     /// CP user resolved as the owner, if matched.
     ///
@@ -4816,8 +6525,15 @@ pub struct DistroLogEvaluatedOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+impl DistroLogEvaluatedOwner {
+    /// A `DistroLogEvaluatedOwner` with every optional field unset.
+    pub fn new() -> Self {
+        Self { user_id: None, email: None }
+    }
+}
 /// `DistroLogEventDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogEventDetail {
     /// Routing stage this event captures.
     pub stage: String,
@@ -4861,8 +6577,34 @@ pub struct DistroLogEventDetail {
     #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+impl DistroLogEventDetail {
+    /// A `DistroLogEventDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        stage: impl Into<String>,
+        status: impl Into<DistroLogStatus>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        updated_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            stage: stage.into(),
+            status: status.into(),
+            trigger: None,
+            trigger_validation: None,
+            change_evaluation: None,
+            entry_rule: None,
+            route: None,
+            sla_rules: None,
+            enrichments: None,
+            assignments: None,
+            error: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+}
 /// `DistroLogMatcherEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogMatcherEvaluation {
     /// Route this matcher belongs to.
     #[serde(rename = "routeId")]
@@ -4888,8 +6630,23 @@ pub struct DistroLogMatcherEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
 }
+impl DistroLogMatcherEvaluation {
+    /// A `DistroLogMatcherEvaluation` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<DistroLogMatcherKind>, matched: impl Into<bool>) -> Self {
+        Self {
+            route_id: None,
+            kind: kind.into(),
+            object_type: None,
+            exists: None,
+            match_to_account_owner: None,
+            matched: matched.into(),
+            record_id: None,
+        }
+    }
+}
 /// `DistroLogMatcherKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogMatcherKind {
     /// `Relation`
     Relation,
@@ -4940,6 +6697,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogMatcherKind {
 }
 /// `DistroLogRouteEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogRouteEvaluation {
     /// Route identifier.
     #[serde(rename = "routeId")]
@@ -4960,8 +6718,21 @@ pub struct DistroLogRouteEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_matches: Option<Vec<DistroLogDuplicateMatch>>,
 }
+impl DistroLogRouteEvaluation {
+    /// A `DistroLogRouteEvaluation` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            route_id: None,
+            rule_name: None,
+            matchers: None,
+            rules: None,
+            duplicate_matches: None,
+        }
+    }
+}
 /// `DistroLogRuleEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogRuleEvaluation {
     /// Id of the evaluated rule, if it has one.
     ///
@@ -4982,8 +6753,21 @@ pub struct DistroLogRuleEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<DistroLogConditionEvaluation>>,
 }
+impl DistroLogRuleEvaluation {
+    /// A `DistroLogRuleEvaluation` from its required fields; optional fields start unset.
+    pub fn new(matched: impl Into<bool>) -> Self {
+        Self {
+            rule_id: None,
+            rule_name: None,
+            matched: matched.into(),
+            logic: None,
+            conditions: None,
+        }
+    }
+}
 /// `DistroLogStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogStatus {
     /// `NotTriggered`
     NotTriggered,
@@ -5058,6 +6842,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogStatus {
 }
 /// `DistroLogTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogTrigger {
     /// CRM record id that triggered the routing.
     #[serde(rename = "entityId")]
@@ -5069,8 +6854,23 @@ pub struct DistroLogTrigger {
     #[serde(rename = "eventType")]
     pub event_type: DistroLogTriggerEventType,
 }
+impl DistroLogTrigger {
+    /// A `DistroLogTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        entity_id: impl Into<String>,
+        entity_type: impl Into<String>,
+        event_type: impl Into<DistroLogTriggerEventType>,
+    ) -> Self {
+        Self {
+            entity_id: entity_id.into(),
+            entity_type: entity_type.into(),
+            event_type: event_type.into(),
+        }
+    }
+}
 /// `DistroLogTriggerEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogTriggerEventType {
     /// `Created`
     Created,
@@ -5121,6 +6921,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogTriggerEventType {
 }
 /// `DistroLogsFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroLogsFilter {
     /// Restrict to logs assigning any of these users.
     #[serde(rename = "userIds")]
@@ -5143,8 +6944,22 @@ pub struct DistroLogsFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
+impl DistroLogsFilter {
+    /// A `DistroLogsFilter` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            user_ids: None,
+            status: None,
+            distribution_method: None,
+            search: None,
+            from: None,
+            to: None,
+        }
+    }
+}
 /// `DistroOwnershipMatch`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroOwnershipMatch {
     /// `type`: `Email`.
     Email,
@@ -5198,6 +7013,7 @@ impl<'de> serde::Deserialize<'de> for DistroOwnershipMatch {
 }
 /// `DistroRelativeDateUnit`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRelativeDateUnit {
     /// `type`: `Day`.
     Day,
@@ -5281,6 +7097,7 @@ impl<'de> serde::Deserialize<'de> for DistroRelativeDateUnit {
 }
 /// `DistroRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouteRow {
     /// Gating rule; the row matches when this rule matches.
     ///
@@ -5303,8 +7120,21 @@ pub struct DistroRouteRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+impl DistroRouteRow {
+    /// A `DistroRouteRow` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            rule_id: None,
+            distribution_id: distribution_id.into(),
+            actions: None,
+            convert_lead: None,
+            add_to_campaign: None,
+        }
+    }
+}
 /// `DistroRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouter {
     /// Router identifier.
     pub id: RouterId,
@@ -5315,8 +7145,25 @@ pub struct DistroRouter {
     /// The `trigger` property.
     pub trigger: DistroTrigger,
 }
+impl DistroRouter {
+    /// A `DistroRouter` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RouterId>,
+        name: impl Into<String>,
+        status: impl Into<DistroRouterStatus>,
+        trigger: impl Into<DistroTrigger>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            status: status.into(),
+            trigger: trigger.into(),
+        }
+    }
+}
 /// `DistroRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouterCreate {
     /// Workspace to create the router in.
     #[serde(rename = "workspaceId")]
@@ -5326,8 +7173,23 @@ pub struct DistroRouterCreate {
     /// The `routing` property.
     pub routing: DistroRouting,
 }
+impl DistroRouterCreate {
+    /// A `DistroRouterCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        routing: impl Into<DistroRouting>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            routing: routing.into(),
+        }
+    }
+}
 /// `DistroRouterStatus`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRouterStatus {
     /// `type`: `Activating`.
     Activating,
@@ -5413,12 +7275,20 @@ impl<'de> serde::Deserialize<'de> for DistroRouterStatus {
 }
 /// Schema `DistroRouterStatus_Error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouterStatusError {
     /// The `message` property.
     pub message: String,
 }
+impl DistroRouterStatusError {
+    /// A `DistroRouterStatusError` from its required fields; optional fields start unset.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
 /// `DistroRouterSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouterSummary {
     /// Router identifier.
     pub id: RouterId,
@@ -5428,8 +7298,23 @@ pub struct DistroRouterSummary {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+impl DistroRouterSummary {
+    /// A `DistroRouterSummary` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RouterId>,
+        name: impl Into<String>,
+        workspace_id: impl Into<WorkspaceId>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            workspace_id: workspace_id.into(),
+        }
+    }
+}
 /// `DistroRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouterUpdate {
     /// New router name, if changing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5441,8 +7326,19 @@ pub struct DistroRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<DistroRouting>,
 }
+impl DistroRouterUpdate {
+    /// A `DistroRouterUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            routing: None,
+        }
+    }
+}
 /// `DistroRouterView`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouterView {
     /// Router identifier.
     pub id: RouterId,
@@ -5460,15 +7356,41 @@ pub struct DistroRouterView {
     /// The `routing` property.
     pub routing: DistroRoutingSummary,
 }
+impl DistroRouterView {
+    /// A `DistroRouterView` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RouterId>,
+        workspace_id: impl Into<WorkspaceId>,
+        status: impl Into<DistroRouterStatus>,
+        routing: impl Into<DistroRoutingSummary>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: None,
+            description: None,
+            status: status.into(),
+            routing: routing.into(),
+        }
+    }
+}
 /// `DistroRoutersListResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutersListResponse {
     /// Distro routers in the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<DistroRouter>>,
 }
+impl DistroRoutersListResponse {
+    /// A `DistroRoutersListResponse` with every optional field unset.
+    pub fn new() -> Self {
+        Self { routers: None }
+    }
+}
 /// `DistroRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRouting {
     /// The `trigger` property.
     pub trigger: DistroRoutingTrigger,
@@ -5483,8 +7405,23 @@ pub struct DistroRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
+impl DistroRouting {
+    /// A `DistroRouting` from its required fields; optional fields start unset.
+    pub fn new(
+        trigger: impl Into<DistroRoutingTrigger>,
+        catch_all: impl Into<DistroCatchAll>,
+    ) -> Self {
+        Self {
+            trigger: trigger.into(),
+            routes: None,
+            catch_all: catch_all.into(),
+            routing_steps: None,
+        }
+    }
+}
 /// `DistroRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRoutingOutcome {
     /// `type`: `Route`.
     Route(DistroRoutingOutcomeRoute),
@@ -5544,6 +7481,7 @@ impl<'de> serde::Deserialize<'de> for DistroRoutingOutcome {
 }
 /// Schema `DistroRoutingOutcome_Route`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingOutcomeRoute {
     /// The `distributionId` property.
     ///
@@ -5563,14 +7501,33 @@ pub struct DistroRoutingOutcomeRoute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+impl DistroRoutingOutcomeRoute {
+    /// A `DistroRoutingOutcomeRoute` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            distribution_id: None,
+            actions: None,
+            convert_lead: None,
+            add_to_campaign: None,
+        }
+    }
+}
 /// Schema `DistroRoutingOutcome_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingOutcomeUnrepresentable {
     /// The `kind` property.
     pub kind: String,
 }
+impl DistroRoutingOutcomeUnrepresentable {
+    /// A `DistroRoutingOutcomeUnrepresentable` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
 /// `DistroRoutingRowSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingRowSummary {
     /// Gating rule for this row, if any.
     ///
@@ -5581,8 +7538,18 @@ pub struct DistroRoutingRowSummary {
     /// The `outcome` property.
     pub outcome: DistroRoutingOutcome,
 }
+impl DistroRoutingRowSummary {
+    /// A `DistroRoutingRowSummary` from its required fields; optional fields start unset.
+    pub fn new(outcome: impl Into<DistroRoutingOutcome>) -> Self {
+        Self {
+            rule_id: None,
+            outcome: outcome.into(),
+        }
+    }
+}
 /// `DistroRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRoutingStep {
     /// `type`: `Enrichment`.
     Enrichment(DistroRoutingStepEnrichment),
@@ -5658,6 +7625,7 @@ impl<'de> serde::Deserialize<'de> for DistroRoutingStep {
 }
 /// Schema `DistroRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingStepEnrichment {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5667,8 +7635,18 @@ pub struct DistroRoutingStepEnrichment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<DistroEnrichmentFieldMapping>>,
 }
+impl DistroRoutingStepEnrichment {
+    /// A `DistroRoutingStepEnrichment` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            field_mappings: None,
+        }
+    }
+}
 /// Schema `DistroRoutingStep_SpamCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingStepSpamCheck {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5677,14 +7655,31 @@ pub struct DistroRoutingStepSpamCheck {
     #[serde(rename = "salesforceWrite")]
     pub salesforce_write: DistroSpamSalesforceWrite,
 }
+impl DistroRoutingStepSpamCheck {
+    /// A `DistroRoutingStepSpamCheck` from its required fields; optional fields start unset.
+    pub fn new(salesforce_write: impl Into<DistroSpamSalesforceWrite>) -> Self {
+        Self {
+            id: None,
+            salesforce_write: salesforce_write.into(),
+        }
+    }
+}
 /// Schema `DistroRoutingStep_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingStepUnrepresentable {
     /// The `kind` property.
     pub kind: String,
 }
+impl DistroRoutingStepUnrepresentable {
+    /// A `DistroRoutingStepUnrepresentable` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
 /// `DistroRoutingSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingSummary {
     /// Whether the summary was built from the full flow tree.
     pub known: bool,
@@ -5702,8 +7697,21 @@ pub struct DistroRoutingSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
+impl DistroRoutingSummary {
+    /// A `DistroRoutingSummary` from its required fields; optional fields start unset.
+    pub fn new(known: impl Into<bool>, representable: impl Into<bool>) -> Self {
+        Self {
+            known: known.into(),
+            representable: representable.into(),
+            rows: None,
+            catch_all: None,
+            routing_steps: None,
+        }
+    }
+}
 /// `DistroRoutingTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroRoutingTrigger {
     /// The `objectType` property.
     #[serde(rename = "objectType")]
@@ -5722,8 +7730,23 @@ pub struct DistroRoutingTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
+impl DistroRoutingTrigger {
+    /// A `DistroRoutingTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        object_type: impl Into<DistroSimpleObjectType>,
+        event_types: impl Into<Vec<DistroTriggerEventType>>,
+    ) -> Self {
+        Self {
+            object_type: object_type.into(),
+            event_types: event_types.into(),
+            evaluation: None,
+            delay: None,
+        }
+    }
+}
 /// `DistroSimpleObjectType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroSimpleObjectType {
     /// `type`: `Account`.
     Account,
@@ -5871,14 +7894,22 @@ impl<'de> serde::Deserialize<'de> for DistroSimpleObjectType {
 }
 /// Schema `DistroSimpleObjectType_CustomObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroSimpleObjectTypeCustomObject {
     /// The `value` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
     pub value: String,
 }
+impl DistroSimpleObjectTypeCustomObject {
+    /// A `DistroSimpleObjectTypeCustomObject` from its required fields; optional fields start unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
+}
 /// `DistroSpamFieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroSpamFieldUpdate {
     /// The `objectType` property.
     #[serde(rename = "objectType")]
@@ -5889,8 +7920,22 @@ pub struct DistroSpamFieldUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
+impl DistroSpamFieldUpdate {
+    /// A `DistroSpamFieldUpdate` from its required fields; optional fields start unset.
+    pub fn new(
+        object_type: impl Into<DistroSimpleObjectType>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            object_type: object_type.into(),
+            field: field.into(),
+            value: None,
+        }
+    }
+}
 /// `DistroSpamSalesforceWrite`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroSpamSalesforceWrite {
     /// `type`: `Enabled`.
     Enabled(DistroSpamSalesforceWriteEnabled),
@@ -5946,6 +7991,7 @@ impl<'de> serde::Deserialize<'de> for DistroSpamSalesforceWrite {
 }
 /// Schema `DistroSpamSalesforceWrite_Enabled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroSpamSalesforceWriteEnabled {
     /// The `scoreField` property.
     #[serde(rename = "scoreField")]
@@ -5956,8 +8002,18 @@ pub struct DistroSpamSalesforceWriteEnabled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_fields: Option<Vec<DistroSpamFieldUpdate>>,
 }
+impl DistroSpamSalesforceWriteEnabled {
+    /// A `DistroSpamSalesforceWriteEnabled` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            score_field: None,
+            other_fields: None,
+        }
+    }
+}
 /// `DistroTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTrigger {
     /// The `objectType` property.
     #[serde(rename = "objectType")]
@@ -5976,8 +8032,23 @@ pub struct DistroTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
+impl DistroTrigger {
+    /// A `DistroTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        object_type: impl Into<DistroSimpleObjectType>,
+        event_types: impl Into<Vec<DistroTriggerEventType>>,
+    ) -> Self {
+        Self {
+            object_type: object_type.into(),
+            event_types: event_types.into(),
+            evaluation: None,
+            delay: None,
+        }
+    }
+}
 /// `DistroTriggerDelay`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroTriggerDelay {
     /// `type`: `AfterRecordEval`.
     AfterRecordEval(DistroTriggerDelayAfterRecordEval),
@@ -6039,18 +8110,33 @@ impl<'de> serde::Deserialize<'de> for DistroTriggerDelay {
 }
 /// Schema `DistroTriggerDelay_AfterRecordEval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTriggerDelayAfterRecordEval {
     /// The `duration` property.
     pub duration: String,
 }
+impl DistroTriggerDelayAfterRecordEval {
+    /// A `DistroTriggerDelayAfterRecordEval` from its required fields; optional fields start unset.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
 /// Schema `DistroTriggerDelay_BeforeRecordEval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTriggerDelayBeforeRecordEval {
     /// The `duration` property.
     pub duration: String,
 }
+impl DistroTriggerDelayBeforeRecordEval {
+    /// A `DistroTriggerDelayBeforeRecordEval` from its required fields; optional fields start unset.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
 /// `DistroTriggerEventType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroTriggerEventType {
     /// `type`: `NewRecord`.
     NewRecord,
@@ -6146,22 +8232,49 @@ impl<'de> serde::Deserialize<'de> for DistroTriggerEventType {
 }
 /// Schema `DistroTriggerEventType_NewRecordOrUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTriggerEventTypeNewRecordOrUpdateField {
     /// The `expression` property.
     pub expression: DistroFieldUpdateExpression,
 }
+impl DistroTriggerEventTypeNewRecordOrUpdateField {
+    /// A `DistroTriggerEventTypeNewRecordOrUpdateField` from its required fields; optional fields start unset.
+    pub fn new(expression: impl Into<DistroFieldUpdateExpression>) -> Self {
+        Self {
+            expression: expression.into(),
+        }
+    }
+}
 /// Schema `DistroTriggerEventType_Scheduled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTriggerEventTypeScheduled {
     /// The `schedulerId` property.
     #[serde(rename = "schedulerId")]
     pub scheduler_id: uuid::Uuid,
 }
+impl DistroTriggerEventTypeScheduled {
+    /// A `DistroTriggerEventTypeScheduled` from its required fields; optional fields start unset.
+    pub fn new(scheduler_id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            scheduler_id: scheduler_id.into(),
+        }
+    }
+}
 /// Schema `DistroTriggerEventType_UpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DistroTriggerEventTypeUpdateField {
     /// The `expression` property.
     pub expression: DistroFieldUpdateExpression,
+}
+impl DistroTriggerEventTypeUpdateField {
+    /// A `DistroTriggerEventTypeUpdateField` from its required fields; optional fields start unset.
+    pub fn new(expression: impl Into<DistroFieldUpdateExpression>) -> Self {
+        Self {
+            expression: expression.into(),
+        }
+    }
 }
 /// Constraints: matches `.+@.+`.
 #[derive(
@@ -6205,6 +8318,7 @@ impl std::fmt::Display for Email {
 }
 /// `EngagementOwner`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EngagementOwner {
     /// `type`: `Assignee`.
     Assignee,
@@ -6258,6 +8372,7 @@ impl<'de> serde::Deserialize<'de> for EngagementOwner {
 }
 /// `EngagementRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EngagementRelatedTo {
     /// `type`: `Company`.
     Company,
@@ -6321,6 +8436,7 @@ impl<'de> serde::Deserialize<'de> for EngagementRelatedTo {
 }
 /// `EnrichmentWaterfall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnrichmentWaterfall {
     /// Unique identifier of the waterfall.
     pub id: String,
@@ -6348,8 +8464,30 @@ pub struct EnrichmentWaterfall {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+impl EnrichmentWaterfall {
+    /// A `EnrichmentWaterfall` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        is_custom: impl Into<bool>,
+        is_template: impl Into<bool>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            is_custom: is_custom.into(),
+            is_template: is_template.into(),
+            fields: None,
+            tied_to_data_field: None,
+            exclusively_for: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// `Evaluable`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Evaluable {
     /// `type`: `RelativeDay`.
     RelativeDay(EvaluableRelativeDay),
@@ -6453,6 +8591,7 @@ impl<'de> serde::Deserialize<'de> for Evaluable {
 }
 /// Schema `Evaluable_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluableRelativeDay {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
     pub offset: i32,
@@ -6465,8 +8604,19 @@ pub struct EvaluableRelativeDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl EvaluableRelativeDay {
+    /// A `EvaluableRelativeDay` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
+        Self {
+            offset: offset.into(),
+            length: length.into(),
+            time_zone: None,
+        }
+    }
+}
 /// Schema `Evaluable_RelativeMonth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluableRelativeMonth {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
     pub offset: i32,
@@ -6479,8 +8629,19 @@ pub struct EvaluableRelativeMonth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl EvaluableRelativeMonth {
+    /// A `EvaluableRelativeMonth` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
+        Self {
+            offset: offset.into(),
+            length: length.into(),
+            time_zone: None,
+        }
+    }
+}
 /// Schema `Evaluable_RelativeQuarter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluableRelativeQuarter {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
     pub offset: i32,
@@ -6493,8 +8654,19 @@ pub struct EvaluableRelativeQuarter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl EvaluableRelativeQuarter {
+    /// A `EvaluableRelativeQuarter` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
+        Self {
+            offset: offset.into(),
+            length: length.into(),
+            time_zone: None,
+        }
+    }
+}
 /// Schema `Evaluable_RelativeWeek`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluableRelativeWeek {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
     pub offset: i32,
@@ -6507,8 +8679,19 @@ pub struct EvaluableRelativeWeek {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl EvaluableRelativeWeek {
+    /// A `EvaluableRelativeWeek` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
+        Self {
+            offset: offset.into(),
+            length: length.into(),
+            time_zone: None,
+        }
+    }
+}
 /// Schema `Evaluable_RelativeYear`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluableRelativeYear {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
     pub offset: i32,
@@ -6521,8 +8704,19 @@ pub struct EvaluableRelativeYear {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+impl EvaluableRelativeYear {
+    /// A `EvaluableRelativeYear` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
+        Self {
+            offset: offset.into(),
+            length: length.into(),
+            time_zone: None,
+        }
+    }
+}
 /// `EventRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventRelatedTo {
     /// `type`: `Account`.
     Account,
@@ -6632,19 +8826,36 @@ impl<'de> serde::Deserialize<'de> for EventRelatedTo {
 }
 /// Schema `EventRelatedTo_Campaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventRelatedToCampaign {
     /// The `campaignId` property.
     #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
 }
+impl EventRelatedToCampaign {
+    /// A `EventRelatedToCampaign` from its required fields; optional fields start unset.
+    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+        Self {
+            campaign_id: campaign_id.into(),
+        }
+    }
+}
 /// Schema `EventRelatedTo_ExplicitObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventRelatedToExplicitObject {
     /// The `id` property.
     pub id: GenericSalesforceId,
 }
+impl EventRelatedToExplicitObject {
+    /// A `EventRelatedToExplicitObject` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<GenericSalesforceId>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// `ExecutableAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExecutableAction {
     /// `type`: `CrmAddToCampaign`.
     CrmAddToCampaign(ExecutableActionCrmAddToCampaign),
@@ -6827,6 +9038,7 @@ impl<'de> serde::Deserialize<'de> for ExecutableAction {
 }
 /// Schema `ExecutableAction_CrmAddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionCrmAddToCampaign {
     /// The `campaignId` property.
     #[serde(rename = "campaignId")]
@@ -6837,8 +9049,21 @@ pub struct ExecutableActionCrmAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+impl ExecutableActionCrmAddToCampaign {
+    /// A `ExecutableActionCrmAddToCampaign` from its required fields; optional fields start unset.
+    pub fn new(
+        campaign_id: impl Into<CampaignId>,
+        member_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            campaign_id: campaign_id.into(),
+            member_status: member_status.into(),
+        }
+    }
+}
 /// Schema `ExecutableAction_CrmCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionCrmCreateEvent {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -6850,8 +9075,23 @@ pub struct ExecutableActionCrmCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+impl ExecutableActionCrmCreateEvent {
+    /// A `ExecutableActionCrmCreateEvent` from its required fields; optional fields start unset.
+    pub fn new(
+        related_to: impl Into<EventRelatedTo>,
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+        guests_behavior: impl Into<GuestsBehavior>,
+    ) -> Self {
+        Self {
+            related_to: related_to.into(),
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+            guests_behavior: guests_behavior.into(),
+        }
+    }
+}
 /// Schema `ExecutableAction_CrmMultiUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionCrmMultiUpdateField {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6860,8 +9100,15 @@ pub struct ExecutableActionCrmMultiUpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+impl ExecutableActionCrmMultiUpdateField {
+    /// A `ExecutableActionCrmMultiUpdateField` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None, lead: None }
+    }
+}
 /// Schema `ExecutableAction_CrmMultiUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionCrmMultiUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6874,14 +9121,32 @@ pub struct ExecutableActionCrmMultiUpdateOwnership {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+impl ExecutableActionCrmMultiUpdateOwnership {
+    /// A `ExecutableActionCrmMultiUpdateOwnership` from its required fields; optional fields start unset.
+    pub fn new(assign_to: impl Into<AssignTo>) -> Self {
+        Self {
+            contact: None,
+            lead: None,
+            assign_to: assign_to.into(),
+        }
+    }
+}
 /// Schema `ExecutableAction_CrmUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionCrmUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+impl ExecutableActionCrmUpsertRecord {
+    /// A `ExecutableActionCrmUpsertRecord` from its required fields; optional fields start unset.
+    pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
+        Self { settings: settings.into() }
+    }
+}
 /// Schema `ExecutableAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionHubspotCreateEngagement {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -6892,15 +9157,37 @@ pub struct ExecutableActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+impl ExecutableActionHubspotCreateEngagement {
+    /// A `ExecutableActionHubspotCreateEngagement` from its required fields; optional fields start unset.
+    pub fn new(
+        related_to: impl Into<EngagementRelatedTo>,
+        owner: impl Into<EngagementOwner>,
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+    ) -> Self {
+        Self {
+            related_to: related_to.into(),
+            owner: owner.into(),
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+        }
+    }
+}
 /// Schema `ExecutableAction_HubspotMultiUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionHubspotMultiUpdateField {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+impl ExecutableActionHubspotMultiUpdateField {
+    /// A `ExecutableActionHubspotMultiUpdateField` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+}
 /// Schema `ExecutableAction_HubspotMultiUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionHubspotMultiUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6910,14 +9197,31 @@ pub struct ExecutableActionHubspotMultiUpdateOwnership {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+impl ExecutableActionHubspotMultiUpdateOwnership {
+    /// A `ExecutableActionHubspotMultiUpdateOwnership` from its required fields; optional fields start unset.
+    pub fn new(assign_to: impl Into<AssignTo>) -> Self {
+        Self {
+            contact: None,
+            assign_to: assign_to.into(),
+        }
+    }
+}
 /// Schema `ExecutableAction_HubspotUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionHubspotUpsertRecord {
     /// The `settings` property.
     pub settings: HubspotUpsertRecordSettings,
 }
+impl ExecutableActionHubspotUpsertRecord {
+    /// A `ExecutableActionHubspotUpsertRecord` from its required fields; optional fields start unset.
+    pub fn new(settings: impl Into<HubspotUpsertRecordSettings>) -> Self {
+        Self { settings: settings.into() }
+    }
+}
 /// Schema `ExecutableAction_Notify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutableActionNotify {
     /// The `channels` property.
     ///
@@ -6927,8 +9231,21 @@ pub struct ExecutableActionNotify {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+impl ExecutableActionNotify {
+    /// A `ExecutableActionNotify` from its required fields; optional fields start unset.
+    pub fn new(
+        channels: impl Into<Vec<ConciergeNotificationChannel>>,
+        assign_to: impl Into<AssignTo>,
+    ) -> Self {
+        Self {
+            channels: channels.into(),
+            assign_to: assign_to.into(),
+        }
+    }
+}
 /// `ExpandedRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExpandedRouter {
     /// The `id` property.
     pub id: uuid::Uuid,
@@ -6954,8 +9271,32 @@ pub struct ExpandedRouter {
     /// The `meta` property.
     pub meta: CrudMeta,
 }
+impl ExpandedRouter {
+    /// A `ExpandedRouter` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        form_mapping: impl Into<ConciergeFormMappingProcessed>,
+        accepts_routing: impl Into<bool>,
+        routing: impl Into<ExpandedRoutes>,
+        meta: impl Into<CrudMeta>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            form_mapping: form_mapping.into(),
+            settings: None,
+            accepts_routing: accepts_routing.into(),
+            routing: routing.into(),
+            meta: meta.into(),
+        }
+    }
+}
 /// `ExpandedRouterWithDataFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExpandedRouterWithDataFields {
     /// The `router` property.
     pub router: ExpandedRouter,
@@ -6971,8 +9312,23 @@ pub struct ExpandedRouterWithDataFields {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+impl ExpandedRouterWithDataFields {
+    /// A `ExpandedRouterWithDataFields` from its required fields; optional fields start unset.
+    pub fn new(
+        router: impl Into<ExpandedRouter>,
+        workspace_id: impl Into<WorkspaceId>,
+    ) -> Self {
+        Self {
+            router: router.into(),
+            data_fields: None,
+            form_fields: None,
+            workspace_id: workspace_id.into(),
+        }
+    }
+}
 /// `ExpandedRoutes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExpandedRoutes {
     /// The `sharedCrmUpsertRecord` property.
     #[serde(rename = "sharedCrmUpsertRecord")]
@@ -6985,8 +9341,19 @@ pub struct ExpandedRoutes {
     #[serde(rename = "catchAll")]
     pub catch_all: CatchAllRoute,
 }
+impl ExpandedRoutes {
+    /// A `ExpandedRoutes` from its required fields; optional fields start unset.
+    pub fn new(catch_all: impl Into<CatchAllRoute>) -> Self {
+        Self {
+            shared_crm_upsert_record: None,
+            rules: None,
+            catch_all: catch_all.into(),
+        }
+    }
+}
 /// `ExportMeetingsRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExportMeetingsRequest {
     /// Restrict the export to meetings in these workspaces. Omit to export across all accessible workspaces.
     ///
@@ -7028,8 +9395,27 @@ pub struct ExportMeetingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<MeetingStatus>>,
 }
+impl ExportMeetingsRequest {
+    /// A `ExportMeetingsRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        start: impl Into<chrono::DateTime<chrono::Utc>>,
+        end: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            workspace_ids: None,
+            start: start.into(),
+            end: end.into(),
+            assignee_ids: None,
+            host_ids: None,
+            booker_ids: None,
+            meeting_type_ids: None,
+            status: None,
+        }
+    }
+}
 /// `FieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FieldDataType {
     /// `type`: `Checkbox`.
     Checkbox(FieldDataTypeCheckbox),
@@ -7181,30 +9567,52 @@ impl<'de> serde::Deserialize<'de> for FieldDataType {
 }
 /// Schema `FieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldDataTypeCheckbox {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl FieldDataTypeCheckbox {
+    /// A `FieldDataTypeCheckbox` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// Schema `FieldDataType_Picklist`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldDataTypePicklist {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl FieldDataTypePicklist {
+    /// A `FieldDataTypePicklist` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// Schema `FieldDataType_RadioButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldDataTypeRadioButton {
     /// The `values` property.
     ///
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+impl FieldDataTypeRadioButton {
+    /// A `FieldDataTypeRadioButton` from its required fields; optional fields start unset.
+    pub fn new(values: impl Into<Vec<String>>) -> Self {
+        Self { values: values.into() }
+    }
+}
 /// `FieldRequirement`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FieldRequirement {
     /// `type`: `Hidden`.
     Hidden(FieldRequirementHidden),
@@ -7270,12 +9678,20 @@ impl<'de> serde::Deserialize<'de> for FieldRequirement {
 }
 /// Schema `FieldRequirement_Hidden`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldRequirementHidden {
     /// The `value` property.
     pub value: String,
 }
+impl FieldRequirementHidden {
+    /// A `FieldRequirementHidden` from its required fields; optional fields start unset.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
+}
 /// `FindAllRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FindAllRequest {
     /// Restrict results to teams in these workspaces. Omit for all.
     ///
@@ -7302,6 +9718,18 @@ pub struct FindAllRequest {
     /// Constraints: at least 1 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<Vec<String>>,
+}
+impl FindAllRequest {
+    /// A `FindAllRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            workspace_ids: None,
+            page: None,
+            page_size: None,
+            name: None,
+            member: None,
+        }
+    }
 }
 /// Constraints: matches `^[a-zA-Z0-9]{18}`.
 #[derive(
@@ -7345,6 +9773,7 @@ impl std::fmt::Display for GenericSalesforceId {
 }
 /// `GroupLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupLinkCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -7376,8 +9805,30 @@ pub struct GroupLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl GroupLinkCreate {
+    /// A `GroupLinkCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        host_user_id: impl Into<UserId>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            host_user_id: host_user_id.into(),
+            required_member_ids: None,
+            optional_member_ids: None,
+            shared_with: None,
+        }
+    }
+}
 /// `GroupLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupLinkUpdate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7412,8 +9863,23 @@ pub struct GroupLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl GroupLinkUpdate {
+    /// A `GroupLinkUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            slug: None,
+            meeting_type_ids: None,
+            host_user_id: None,
+            required_member_ids: None,
+            optional_member_ids: None,
+            shared_with: None,
+        }
+    }
+}
 /// `GroupSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupSchedulingLinkDetail {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -7437,12 +9903,38 @@ pub struct GroupSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+impl GroupSchedulingLinkDetail {
+    /// A `GroupSchedulingLinkDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        link_id: impl Into<GroupSchedulingLinkId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        booking_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            link_id: link_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: None,
+            booking_url: booking_url.into(),
+        }
+    }
+}
 /// `GroupSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupSchedulingLinkDetails {
     /// The group scheduling links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<GroupSchedulingLinkDetail>>,
+}
+impl GroupSchedulingLinkDetails {
+    /// A `GroupSchedulingLinkDetails` with every optional field unset.
+    pub fn new() -> Self {
+        Self { links: None }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -7486,6 +9978,7 @@ impl std::fmt::Display for GroupSchedulingLinkId {
 }
 /// `GroupSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GroupSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
@@ -7506,8 +9999,19 @@ pub struct GroupSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
+impl GroupSchedulingLinksRequest {
+    /// A `GroupSchedulingLinksRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            filter_workspace_ids: None,
+            filter_link_slugs: None,
+            filter_meeting_type_id: None,
+        }
+    }
+}
 /// `GuestsBehavior`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GuestsBehavior {
     /// `type`: `CreateEvents`.
     CreateEvents,
@@ -7561,6 +10065,7 @@ impl<'de> serde::Deserialize<'de> for GuestsBehavior {
 }
 /// `HandoffCrmAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandoffCrmAction {
     /// `type`: `AddToCampaign`.
     AddToCampaign(HandoffCrmActionAddToCampaign),
@@ -7703,6 +10208,7 @@ impl<'de> serde::Deserialize<'de> for HandoffCrmAction {
 }
 /// Schema `HandoffCrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionAddToCampaign {
     /// The `campaignId` property.
     #[serde(rename = "campaignId")]
@@ -7713,8 +10219,21 @@ pub struct HandoffCrmActionAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+impl HandoffCrmActionAddToCampaign {
+    /// A `HandoffCrmActionAddToCampaign` from its required fields; optional fields start unset.
+    pub fn new(
+        campaign_id: impl Into<CampaignId>,
+        member_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            campaign_id: campaign_id.into(),
+            member_status: member_status.into(),
+        }
+    }
+}
 /// Schema `HandoffCrmAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionHubspotCreateEngagement {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -7726,22 +10245,50 @@ pub struct HandoffCrmActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+impl HandoffCrmActionHubspotCreateEngagement {
+    /// A `HandoffCrmActionHubspotCreateEngagement` from its required fields; optional fields start unset.
+    pub fn new(
+        owner: impl Into<EngagementOwner>,
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+    ) -> Self {
+        Self {
+            related_to: None,
+            owner: owner.into(),
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+        }
+    }
+}
 /// Schema `HandoffCrmAction_HubspotUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionHubspotUpdateFields {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+impl HandoffCrmActionHubspotUpdateFields {
+    /// A `HandoffCrmActionHubspotUpdateFields` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+}
 /// Schema `HandoffCrmAction_HubspotUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionHubspotUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
+impl HandoffCrmActionHubspotUpdateOwnership {
+    /// A `HandoffCrmActionHubspotUpdateOwnership` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None }
+    }
+}
 /// Schema `HandoffCrmAction_SalesforceCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionSalesforceCreateEvent {
     /// The `relatedTo` property.
     #[serde(rename = "relatedTo")]
@@ -7754,8 +10301,22 @@ pub struct HandoffCrmActionSalesforceCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+impl HandoffCrmActionSalesforceCreateEvent {
+    /// A `HandoffCrmActionSalesforceCreateEvent` from its required fields; optional fields start unset.
+    pub fn new(
+        meeting_cancellation_behavior: impl Into<MeetingCancellationBehavior>,
+        guests_behavior: impl Into<GuestsBehavior>,
+    ) -> Self {
+        Self {
+            related_to: None,
+            meeting_cancellation_behavior: meeting_cancellation_behavior.into(),
+            guests_behavior: guests_behavior.into(),
+        }
+    }
+}
 /// Schema `HandoffCrmAction_SalesforceUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionSalesforceUpdateFields {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7764,8 +10325,15 @@ pub struct HandoffCrmActionSalesforceUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+impl HandoffCrmActionSalesforceUpdateFields {
+    /// A `HandoffCrmActionSalesforceUpdateFields` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None, lead: None }
+    }
+}
 /// Schema `HandoffCrmAction_SalesforceUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffCrmActionSalesforceUpdateOwnership {
     /// The `contact` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7774,8 +10342,15 @@ pub struct HandoffCrmActionSalesforceUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
+impl HandoffCrmActionSalesforceUpdateOwnership {
+    /// A `HandoffCrmActionSalesforceUpdateOwnership` with every optional field unset.
+    pub fn new() -> Self {
+        Self { contact: None, lead: None }
+    }
+}
 /// `HandoffRouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandoffRouteOutcome {
     /// `type`: `Schedule`.
     Schedule(HandoffRouteOutcomeSchedule),
@@ -7821,6 +10396,7 @@ impl<'de> serde::Deserialize<'de> for HandoffRouteOutcome {
 }
 /// Schema `HandoffRouteOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouteOutcomeSchedule {
     /// The `assignment` property.
     pub assignment: RouteAssignment,
@@ -7832,8 +10408,22 @@ pub struct HandoffRouteOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<HandoffCrmAction>>,
 }
+impl HandoffRouteOutcomeSchedule {
+    /// A `HandoffRouteOutcomeSchedule` from its required fields; optional fields start unset.
+    pub fn new(
+        assignment: impl Into<RouteAssignment>,
+        meeting_type_id: impl Into<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            assignment: assignment.into(),
+            meeting_type_id: meeting_type_id.into(),
+            crm_actions: None,
+        }
+    }
+}
 /// `HandoffRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouteRow {
     /// Rule that gates this row; required for every row (use catchAll for always-match).
     ///
@@ -7844,8 +10434,18 @@ pub struct HandoffRouteRow {
     /// The `outcome` property.
     pub outcome: HandoffRouteOutcome,
 }
+impl HandoffRouteRow {
+    /// A `HandoffRouteRow` from its required fields; optional fields start unset.
+    pub fn new(outcome: impl Into<HandoffRouteOutcome>) -> Self {
+        Self {
+            rule_id: None,
+            outcome: outcome.into(),
+        }
+    }
+}
 /// `HandoffRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouter {
     /// The `id` property.
     pub id: HandoffRouterId,
@@ -7858,8 +10458,24 @@ pub struct HandoffRouter {
     /// The `routing` property.
     pub routing: RouterRoutingSummary,
 }
+impl HandoffRouter {
+    /// A `HandoffRouter` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<HandoffRouterId>,
+        workspace_id: impl Into<WorkspaceId>,
+        routing: impl Into<RouterRoutingSummary>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: None,
+            routing: routing.into(),
+        }
+    }
+}
 /// `HandoffRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouterCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -7868,6 +10484,20 @@ pub struct HandoffRouterCreate {
     pub name: String,
     /// The `routing` property.
     pub routing: HandoffRouterRouting,
+}
+impl HandoffRouterCreate {
+    /// A `HandoffRouterCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        routing: impl Into<HandoffRouterRouting>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            routing: routing.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -7911,6 +10541,7 @@ impl std::fmt::Display for HandoffRouterId {
 }
 /// `HandoffRouterRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouterRouting {
     /// Ordered conditional rows; the first whose rule matches wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7920,8 +10551,18 @@ pub struct HandoffRouterRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<HandoffRouteOutcome>,
 }
+impl HandoffRouterRouting {
+    /// A `HandoffRouterRouting` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            routes: None,
+            catch_all: None,
+        }
+    }
+}
 /// `HandoffRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HandoffRouterUpdate {
     /// New router name; omit to keep the current one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7930,8 +10571,15 @@ pub struct HandoffRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<HandoffRouterRouting>,
 }
+impl HandoffRouterUpdate {
+    /// A `HandoffRouterUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self { name: None, routing: None }
+    }
+}
 /// `HasMore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HasMore {
     /// `Yes`
     Yes,
@@ -7978,6 +10626,7 @@ impl<'de> serde::Deserialize<'de> for HasMore {
 }
 /// Schema `HttpQueryResponse_A`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpQueryResponseA {
     /// The `data` property.
     pub data: serde_json::Value,
@@ -7988,8 +10637,23 @@ pub struct HttpQueryResponseA {
     #[serde(rename = "hasMoreItems")]
     pub has_more_items: bool,
 }
+impl HttpQueryResponseA {
+    /// A `HttpQueryResponseA` from its required fields; optional fields start unset.
+    pub fn new(
+        data: impl Into<serde_json::Value>,
+        has_more: impl Into<HasMore>,
+        has_more_items: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            has_more: has_more.into(),
+            has_more_items: has_more_items.into(),
+        }
+    }
+}
 /// `HubspotContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HubspotContactOwnershipRow {
     /// The `object` property.
     pub object: HubspotUpdateContactOwnershipTarget,
@@ -7998,8 +10662,21 @@ pub struct HubspotContactOwnershipRow {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+impl HubspotContactOwnershipRow {
+    /// A `HubspotContactOwnershipRow` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<HubspotUpdateContactOwnershipTarget>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+        }
+    }
+}
 /// `HubspotNoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HubspotNoMatchBehaviour {
     /// `type`: `CreateContact`.
     CreateContact,
@@ -8065,6 +10742,7 @@ impl<'de> serde::Deserialize<'de> for HubspotNoMatchBehaviour {
 }
 /// `HubspotObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotObjectOwner {
     /// `Contact`
     Contact,
@@ -8111,6 +10789,7 @@ impl<'de> serde::Deserialize<'de> for HubspotObjectOwner {
 }
 /// `HubspotUpdateContactField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HubspotUpdateContactField {
     /// The `object` property.
     pub object: HubspotUpdateContactFieldTarget,
@@ -8121,8 +10800,23 @@ pub struct HubspotUpdateContactField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+impl HubspotUpdateContactField {
+    /// A `HubspotUpdateContactField` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<HubspotUpdateContactFieldTarget>,
+        field: impl Into<String>,
+        value: impl Into<UpdateFieldValue>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            value: value.into(),
+        }
+    }
+}
 /// `HubspotUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotUpdateContactFieldTarget {
     /// `Contact`
     Contact,
@@ -8177,6 +10871,7 @@ impl<'de> serde::Deserialize<'de> for HubspotUpdateContactFieldTarget {
 }
 /// `HubspotUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HubspotUpdateContactOwnership {
     /// The `object` property.
     pub object: HubspotUpdateContactOwnershipTarget,
@@ -8189,8 +10884,22 @@ pub struct HubspotUpdateContactOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+impl HubspotUpdateContactOwnership {
+    /// A `HubspotUpdateContactOwnership` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<HubspotUpdateContactOwnershipTarget>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+            assign_to: None,
+        }
+    }
+}
 /// `HubspotUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotUpdateContactOwnershipTarget {
     /// `Contact`
     Contact,
@@ -8237,6 +10946,7 @@ impl<'de> serde::Deserialize<'de> for HubspotUpdateContactOwnershipTarget {
 }
 /// `HubspotUpsertRecordSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HubspotUpsertRecordSettings {
     /// The `noMatch` property.
     #[serde(rename = "noMatch")]
@@ -8245,16 +10955,39 @@ pub struct HubspotUpsertRecordSettings {
     #[serde(rename = "whenMatch")]
     pub when_match: HubspotWhenMatchBehaviour,
 }
+impl HubspotUpsertRecordSettings {
+    /// A `HubspotUpsertRecordSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        no_match: impl Into<HubspotNoMatchBehaviour>,
+        when_match: impl Into<HubspotWhenMatchBehaviour>,
+    ) -> Self {
+        Self {
+            no_match: no_match.into(),
+            when_match: when_match.into(),
+        }
+    }
+}
 /// `HubspotUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct HubspotUser {
     /// Email of the linked HubSpot user.
     pub email: Email,
     /// Identifier of the linked HubSpot user.
     pub id: i64,
 }
+impl HubspotUser {
+    /// A `HubspotUser` from its required fields; optional fields start unset.
+    pub fn new(email: impl Into<Email>, id: impl Into<i64>) -> Self {
+        Self {
+            email: email.into(),
+            id: id.into(),
+        }
+    }
+}
 /// `HubspotWhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HubspotWhenMatchBehaviour {
     /// `type`: `DoNothing`.
     DoNothing,
@@ -8308,6 +11041,7 @@ impl<'de> serde::Deserialize<'de> for HubspotWhenMatchBehaviour {
 }
 /// `LeadOrContactSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LeadOrContactSettings {
     /// The `noMatch` property.
     #[serde(rename = "noMatch")]
@@ -8316,8 +11050,21 @@ pub struct LeadOrContactSettings {
     #[serde(rename = "whenMatch")]
     pub when_match: WhenMatchBehaviour,
 }
+impl LeadOrContactSettings {
+    /// A `LeadOrContactSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        no_match: impl Into<NoMatchBehaviour>,
+        when_match: impl Into<WhenMatchBehaviour>,
+    ) -> Self {
+        Self {
+            no_match: no_match.into(),
+            when_match: when_match.into(),
+        }
+    }
+}
 /// `Levels`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Levels {
     /// Earned score plus prolonged-reservation projection, before manual calibration.
     pub current: f64,
@@ -8331,15 +11078,38 @@ pub struct Levels {
     /// Current score with manual calibration applied.
     pub total: f64,
 }
+impl Levels {
+    /// A `Levels` from its required fields; optional fields start unset.
+    pub fn new(
+        current: impl Into<f64>,
+        next_assignment_delta: impl Into<f64>,
+        total: impl Into<f64>,
+    ) -> Self {
+        Self {
+            current: current.into(),
+            next_assignment_delta: next_assignment_delta.into(),
+            calibration_delta: None,
+            total: total.into(),
+        }
+    }
+}
 /// `LinkPageConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkPageConfig {
     /// Custom heading shown on the link's public booking page; falls back to the meeting type name when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+impl LinkPageConfig {
+    /// A `LinkPageConfig` with every optional field unset.
+    pub fn new() -> Self {
+        Self { title: None }
+    }
+}
 /// `ListRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListRequest {
     /// Restrict results to these workspaces. Omit to search all accessible workspaces.
     ///
@@ -8366,8 +11136,21 @@ pub struct ListRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment_type: Option<DistributionAssignmentType>,
 }
+impl ListRequest {
+    /// A `ListRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            workspace_ids: None,
+            page: None,
+            page_size: None,
+            name: None,
+            assignment_type: None,
+        }
+    }
+}
 /// `LogicalOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogicalOperator {
     /// `and`
     And,
@@ -8414,6 +11197,7 @@ impl<'de> serde::Deserialize<'de> for LogicalOperator {
 }
 /// Matched/related-object reference from a matching configuration (e.g. MatchedAccount = account matched via Lead-to-Account config). NOT for ordinary Salesforce objects — use NormalDataObject (plain string) for those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MatchedObject {
     /// `MatchedAccount`
     MatchedAccount,
@@ -8500,6 +11284,7 @@ impl<'de> serde::Deserialize<'de> for MatchedObject {
 }
 /// `MeetingBookingLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingBookingLimit {
     /// The `limitBy` property.
     #[serde(rename = "limitBy")]
@@ -8509,8 +11294,23 @@ pub struct MeetingBookingLimit {
     /// Maximum bookings a single person (per the limitBy scope) may make within each timeframe window.
     pub count: i32,
 }
+impl MeetingBookingLimit {
+    /// A `MeetingBookingLimit` from its required fields; optional fields start unset.
+    pub fn new(
+        limit_by: impl Into<MeetingBookingLimitBy>,
+        timeframe: impl Into<MeetingBookingLimitTimeframe>,
+        count: impl Into<i32>,
+    ) -> Self {
+        Self {
+            limit_by: limit_by.into(),
+            timeframe: timeframe.into(),
+            count: count.into(),
+        }
+    }
+}
 /// `MeetingBookingLimitBy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingBookingLimitBy {
     /// `Email`
     Email,
@@ -8557,6 +11357,7 @@ impl<'de> serde::Deserialize<'de> for MeetingBookingLimitBy {
 }
 /// `MeetingBookingLimitTimeframe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingBookingLimitTimeframe {
     /// `Hourly`
     Hourly,
@@ -8615,6 +11416,7 @@ impl<'de> serde::Deserialize<'de> for MeetingBookingLimitTimeframe {
 }
 /// `MeetingBuffers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingBuffers {
     /// Buffer reserved before the meeting to prevent back-to-back bookings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8623,8 +11425,15 @@ pub struct MeetingBuffers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
+impl MeetingBuffers {
+    /// A `MeetingBuffers` with every optional field unset.
+    pub fn new() -> Self {
+        Self { before: None, after: None }
+    }
+}
 /// `MeetingCancellationBehavior`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingCancellationBehavior {
     /// `type`: `DeleteEvent`.
     DeleteEvent,
@@ -8679,6 +11488,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCancellationBehavior {
 /// use bookerInviteSettings and meetingHost
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingCreatedTarget {
     /// `type`: `BookerCalendarIfExist`.
     BookerCalendarIfExist(MeetingCreatedTargetBookerCalendarIfExist),
@@ -8751,6 +11561,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCreatedTarget {
 /// Schema `MeetingCreatedTarget_BookerCalendarIfExist`.
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingCreatedTargetBookerCalendarIfExist {
     /// The `autoDeclineOnBookersBehalf` property.
     #[serde(rename = "autoDeclineOnBookersBehalf")]
@@ -8758,9 +11569,22 @@ pub struct MeetingCreatedTargetBookerCalendarIfExist {
     /// The `required` property.
     pub required: bool,
 }
+impl MeetingCreatedTargetBookerCalendarIfExist {
+    /// A `MeetingCreatedTargetBookerCalendarIfExist` from its required fields; optional fields start unset.
+    pub fn new(
+        auto_decline_on_bookers_behalf: impl Into<bool>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            auto_decline_on_bookers_behalf: auto_decline_on_bookers_behalf.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `MeetingCreatedTarget_BookerInvitedIfExist`.
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingCreatedTargetBookerInvitedIfExist {
     /// The `autoDeclineOnBookersBehalf` property.
     #[serde(rename = "autoDeclineOnBookersBehalf")]
@@ -8768,8 +11592,21 @@ pub struct MeetingCreatedTargetBookerInvitedIfExist {
     /// The `required` property.
     pub required: bool,
 }
+impl MeetingCreatedTargetBookerInvitedIfExist {
+    /// A `MeetingCreatedTargetBookerInvitedIfExist` from its required fields; optional fields start unset.
+    pub fn new(
+        auto_decline_on_bookers_behalf: impl Into<bool>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            auto_decline_on_bookers_behalf: auto_decline_on_bookers_behalf.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `MeetingHandling`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingHandling {
     /// `type`: `Flexible`.
     Flexible(MeetingHandlingFlexible),
@@ -8827,6 +11664,7 @@ impl<'de> serde::Deserialize<'de> for MeetingHandling {
 }
 /// Schema `MeetingHandling_Flexible`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingHandlingFlexible {
     /// The `reassignmentType` property.
     #[serde(rename = "reassignmentType")]
@@ -8835,15 +11673,37 @@ pub struct MeetingHandlingFlexible {
     #[serde(rename = "allowPickingAssignee")]
     pub allow_picking_assignee: bool,
 }
+impl MeetingHandlingFlexible {
+    /// A `MeetingHandlingFlexible` from its required fields; optional fields start unset.
+    pub fn new(
+        reassignment_type: impl Into<ReassignmentType>,
+        allow_picking_assignee: impl Into<bool>,
+    ) -> Self {
+        Self {
+            reassignment_type: reassignment_type.into(),
+            allow_picking_assignee: allow_picking_assignee.into(),
+        }
+    }
+}
 /// Schema `MeetingHandling_Strict`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingHandlingStrict {
     /// The `hideAssignee` property.
     #[serde(rename = "hideAssignee")]
     pub hide_assignee: bool,
 }
+impl MeetingHandlingStrict {
+    /// A `MeetingHandlingStrict` from its required fields; optional fields start unset.
+    pub fn new(hide_assignee: impl Into<bool>) -> Self {
+        Self {
+            hide_assignee: hide_assignee.into(),
+        }
+    }
+}
 /// `MeetingHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingHost {
     /// `type`: `Assignee`.
     Assignee(MeetingHostAssignee),
@@ -8899,14 +11759,22 @@ impl<'de> serde::Deserialize<'de> for MeetingHost {
 }
 /// Schema `MeetingHost_Assignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingHostAssignee {
     /// The `index` property.
     ///
     /// Constraints: >= 0.
     pub index: i32,
 }
+impl MeetingHostAssignee {
+    /// A `MeetingHostAssignee` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>) -> Self {
+        Self { index: index.into() }
+    }
+}
 /// `MeetingLimit`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLimit {
     /// `type`: `MeetingLimitSet`.
     MeetingLimitSet(MeetingLimitMeetingLimitSet),
@@ -8964,6 +11832,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimit {
 }
 /// Schema `MeetingLimit_MeetingLimitSet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLimitMeetingLimitSet {
     /// The `userCaps` property.
     ///
@@ -8975,8 +11844,18 @@ pub struct MeetingLimitMeetingLimitSet {
     #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: MeetingLimitReset,
 }
+impl MeetingLimitMeetingLimitSet {
+    /// A `MeetingLimitMeetingLimitSet` from its required fields; optional fields start unset.
+    pub fn new(reset_periodicity: impl Into<MeetingLimitReset>) -> Self {
+        Self {
+            user_caps: None,
+            reset_periodicity: reset_periodicity.into(),
+        }
+    }
+}
 /// `MeetingLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLimitReset {
     /// `type`: `Daily`.
     Daily(MeetingLimitResetDaily),
@@ -9046,6 +11925,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimitReset {
 }
 /// Schema `MeetingLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLimitResetDaily {
     /// The `every` property.
     ///
@@ -9060,8 +11940,25 @@ pub struct MeetingLimitResetDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+impl MeetingLimitResetDaily {
+    /// A `MeetingLimitResetDaily` from its required fields; optional fields start unset.
+    pub fn new(
+        every: impl Into<i32>,
+        starts_on: impl Into<chrono::NaiveDate>,
+        reset_local_time: impl Into<String>,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Self {
+            every: every.into(),
+            starts_on: starts_on.into(),
+            reset_local_time: reset_local_time.into(),
+            timezone: timezone.into(),
+        }
+    }
+}
 /// Schema `MeetingLimitReset_Monthly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLimitResetMonthly {
     /// The `every` property.
     ///
@@ -9078,8 +11975,25 @@ pub struct MeetingLimitResetMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+impl MeetingLimitResetMonthly {
+    /// A `MeetingLimitResetMonthly` from its required fields; optional fields start unset.
+    pub fn new(
+        every: impl Into<i32>,
+        starts_on: impl Into<chrono::NaiveDate>,
+        reset_day: impl Into<i32>,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Self {
+            every: every.into(),
+            starts_on: starts_on.into(),
+            reset_day: reset_day.into(),
+            timezone: timezone.into(),
+        }
+    }
+}
 /// Schema `MeetingLimitReset_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLimitResetWeekly {
     /// The `every` property.
     ///
@@ -9094,8 +12008,25 @@ pub struct MeetingLimitResetWeekly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+impl MeetingLimitResetWeekly {
+    /// A `MeetingLimitResetWeekly` from its required fields; optional fields start unset.
+    pub fn new(
+        every: impl Into<i32>,
+        starts_on: impl Into<chrono::NaiveDate>,
+        reset_day_of_week: impl Into<MeetingLimitResetWeeklyResetDayOfWeek>,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Self {
+            every: every.into(),
+            starts_on: starts_on.into(),
+            reset_day_of_week: reset_day_of_week.into(),
+            timezone: timezone.into(),
+        }
+    }
+}
 /// `MeetingLimitResetWeeklyResetDayOfWeek`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingLimitResetWeeklyResetDayOfWeek {
     /// `MONDAY`
     Monday,
@@ -9162,6 +12093,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimitResetWeeklyResetDayOfWeek {
 }
 /// `MeetingLocation`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLocation {
     /// `type`: `AskTheGuest`.
     AskTheGuest(MeetingLocationAskTheGuest),
@@ -9352,18 +12284,33 @@ impl<'de> serde::Deserialize<'de> for MeetingLocation {
 }
 /// Schema `MeetingLocation_AskTheGuest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationAskTheGuest {
     /// The `index` property.
     pub index: i32,
 }
+impl MeetingLocationAskTheGuest {
+    /// A `MeetingLocationAskTheGuest` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>) -> Self {
+        Self { index: index.into() }
+    }
+}
 /// Schema `MeetingLocation_CalendarPlatformConference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationCalendarPlatformConference {
     /// The `index` property.
     pub index: i32,
 }
+impl MeetingLocationCalendarPlatformConference {
+    /// A `MeetingLocationCalendarPlatformConference` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>) -> Self {
+        Self { index: index.into() }
+    }
+}
 /// Schema `MeetingLocation_DefinedInMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationDefinedInMeetingType {
     /// The `index` property.
     pub index: i32,
@@ -9373,24 +12320,54 @@ pub struct MeetingLocationDefinedInMeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl MeetingLocationDefinedInMeetingType {
+    /// A `MeetingLocationDefinedInMeetingType` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>) -> Self {
+        Self {
+            index: index.into(),
+            value: None,
+        }
+    }
+}
 /// Schema `MeetingLocation_GoToMeetingLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationGoToMeetingLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationGoToMeetingLink {
+    /// A `MeetingLocationGoToMeetingLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_GongLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationGongLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationGongLink {
+    /// A `MeetingLocationGongLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// `MeetingLocationHost`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingLocationHost {
     /// `Host`
     Host,
@@ -9441,54 +12418,115 @@ impl<'de> serde::Deserialize<'de> for MeetingLocationHost {
 }
 /// Schema `MeetingLocation_HostsDefaultConferenceDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationHostsDefaultConferenceDetails {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationHostsDefaultConferenceDetails {
+    /// A `MeetingLocationHostsDefaultConferenceDetails` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_HostsDefaultPhysicalLocation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationHostsDefaultPhysicalLocation {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationHostsDefaultPhysicalLocation {
+    /// A `MeetingLocationHostsDefaultPhysicalLocation` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_RingCentralLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationRingCentralLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationRingCentralLink {
+    /// A `MeetingLocationRingCentralLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_TeamsMeetingLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationTeamsMeetingLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationTeamsMeetingLink {
+    /// A `MeetingLocationTeamsMeetingLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_WebexLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationWebexLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationWebexLink {
+    /// A `MeetingLocationWebexLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// Schema `MeetingLocation_ZoomOneTimeLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocationZoomOneTimeLink {
     /// The `index` property.
     pub index: i32,
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+impl MeetingLocationZoomOneTimeLink {
+    /// A `MeetingLocationZoomOneTimeLink` from its required fields; optional fields start unset.
+    pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
+        Self {
+            index: index.into(),
+            host: host.into(),
+        }
+    }
+}
 /// `MeetingLocations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingLocations {
     /// The `default` property.
     pub default: MeetingLocation,
@@ -9496,8 +12534,18 @@ pub struct MeetingLocations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub others: Option<Vec<MeetingLocation>>,
 }
+impl MeetingLocations {
+    /// A `MeetingLocations` from its required fields; optional fields start unset.
+    pub fn new(default: impl Into<MeetingLocation>) -> Self {
+        Self {
+            default: default.into(),
+            others: None,
+        }
+    }
+}
 /// `MeetingStartTime`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingStartTime {
     /// Bookable slot start time.
     #[serde(rename = "startTime")]
@@ -9507,8 +12555,21 @@ pub struct MeetingStartTime {
     /// Constraints: at least 1 items.
     pub attendees: Vec<RequestedAttendee>,
 }
+impl MeetingStartTime {
+    /// A `MeetingStartTime` from its required fields; optional fields start unset.
+    pub fn new(
+        start_time: impl Into<chrono::DateTime<chrono::Utc>>,
+        attendees: impl Into<Vec<RequestedAttendee>>,
+    ) -> Self {
+        Self {
+            start_time: start_time.into(),
+            attendees: attendees.into(),
+        }
+    }
+}
 /// `MeetingStartTimesPagedRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingStartTimesPagedRequest {
     /// The `expectedHost` property.
     #[serde(rename = "expectedHost")]
@@ -9530,8 +12591,27 @@ pub struct MeetingStartTimesPagedRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
 }
+impl MeetingStartTimesPagedRequest {
+    /// A `MeetingStartTimesPagedRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        expected_host: impl Into<AvailabilityExpectedHost>,
+        attendees: impl Into<Vec<RequestAttendee>>,
+        meeting_type_ref: impl Into<MeetingTypeRef>,
+        interval: impl Into<TimeInterval>,
+    ) -> Self {
+        Self {
+            expected_host: expected_host.into(),
+            attendees: attendees.into(),
+            meeting_type_ref: meeting_type_ref.into(),
+            meeting_type_override: None,
+            interval: interval.into(),
+            pagination: None,
+        }
+    }
+}
 /// `MeetingStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingStatus {
     /// `Active`
     Active,
@@ -9586,6 +12666,7 @@ impl<'de> serde::Deserialize<'de> for MeetingStatus {
 }
 /// `MeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingType {
     /// Unique meeting-type identifier.
     pub id: uuid::Uuid,
@@ -9627,8 +12708,40 @@ pub struct MeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
+impl MeetingType {
+    /// A `MeetingType` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        invite_title: impl Into<String>,
+        invite_description: impl Into<String>,
+        status: impl Into<MeetingTypeStatus>,
+        duration: impl Into<String>,
+        location: impl Into<MeetingLocations>,
+        buffers: impl Into<MeetingBuffers>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            description: None,
+            invite_title: invite_title.into(),
+            invite_description: invite_description.into(),
+            status: status.into(),
+            is_active: None,
+            duration: duration.into(),
+            location: location.into(),
+            buffers: buffers.into(),
+            meeting_limit: None,
+            shared_with: None,
+            reminders: None,
+        }
+    }
+}
 /// `MeetingTypeCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingTypeCreate {
     /// Workspace to create the meeting type in.
     #[serde(rename = "workspaceId")]
@@ -9660,8 +12773,29 @@ pub struct MeetingTypeCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
+impl MeetingTypeCreate {
+    /// A `MeetingTypeCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            duration: duration.into(),
+            description: None,
+            invite_title: None,
+            invite_description: None,
+            location: None,
+            shared_with: None,
+            idempotency_key: None,
+        }
+    }
+}
 /// `MeetingTypeOverrides`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingTypeOverrides {
     /// Override the meeting length; duration string like '30 minutes' or ISO 8601 'PT30M'.
     #[serde(rename = "meetingDurationOverride")]
@@ -9680,16 +12814,41 @@ pub struct MeetingTypeOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_increment_override: Option<String>,
 }
+impl MeetingTypeOverrides {
+    /// A `MeetingTypeOverrides` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            meeting_duration_override: None,
+            before_buffer_duration_override: None,
+            after_buffer_duration_override: None,
+            availability_increment_override: None,
+        }
+    }
+}
 /// `MeetingTypeRef`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingTypeRef {
     /// Referenced meeting-type identifier.
     pub id: uuid::Uuid,
     /// Version token (last-modified instant) of the referenced meeting type.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+impl MeetingTypeRef {
+    /// A `MeetingTypeRef` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+        }
+    }
+}
 /// `MeetingTypeStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingTypeStatus {
     /// `Active`
     Active,
@@ -9736,6 +12895,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTypeStatus {
 }
 /// `MeetingTypeUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MeetingTypeUpdate {
     /// New internal name; omit to keep the current value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9772,8 +12932,26 @@ pub struct MeetingTypeUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl MeetingTypeUpdate {
+    /// A `MeetingTypeUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            invite_title: None,
+            invite_description: None,
+            duration: None,
+            status: None,
+            location: None,
+            buffers: None,
+            meeting_limit: None,
+            shared_with: None,
+        }
+    }
+}
 /// `NoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoMatchBehaviour {
     /// `type`: `AlwaysCreateLead`.
     AlwaysCreateLead,
@@ -9847,6 +13025,7 @@ impl<'de> serde::Deserialize<'de> for NoMatchBehaviour {
 }
 /// `NonCatchAllRoute`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NonCatchAllRoute {
     /// `type`: `RuleRoute`.
     RuleRoute(NonCatchAllRouteRuleRoute),
@@ -9908,6 +13087,7 @@ impl<'de> serde::Deserialize<'de> for NonCatchAllRoute {
 }
 /// Schema `NonCatchAllRoute_RuleRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonCatchAllRouteRuleRoute {
     /// The `id` property.
     pub id: RuleId,
@@ -9922,8 +13102,25 @@ pub struct NonCatchAllRouteRuleRoute {
     /// The `yes` property.
     pub yes: YesActions,
 }
+impl NonCatchAllRouteRuleRoute {
+    /// A `NonCatchAllRouteRuleRoute` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RuleId>,
+        rule_ids: impl Into<Vec<RuleId>>,
+        rule_type: impl Into<RuleType>,
+        yes: impl Into<YesActions>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            rule_ids: rule_ids.into(),
+            rule_type: rule_type.into(),
+            yes: yes.into(),
+        }
+    }
+}
 /// Schema `NonCatchAllRoute_SpamCheckRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonCatchAllRouteSpamCheckRoute {
     /// The `yes` property.
     pub yes: YesActions,
@@ -9931,8 +13128,18 @@ pub struct NonCatchAllRouteSpamCheckRoute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SpamCheckSettings>,
 }
+impl NonCatchAllRouteSpamCheckRoute {
+    /// A `NonCatchAllRouteSpamCheckRoute` from its required fields; optional fields start unset.
+    pub fn new(yes: impl Into<YesActions>) -> Self {
+        Self {
+            yes: yes.into(),
+            settings: None,
+        }
+    }
+}
 /// `NonOwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NonOwnershipConditionsRequest {
     /// `type`: `ConditionGroup`.
     ConditionGroup(NonOwnershipConditionsRequestConditionGroup),
@@ -10050,6 +13257,7 @@ impl<'de> serde::Deserialize<'de> for NonOwnershipConditionsRequest {
 }
 /// Schema `NonOwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestConditionGroup {
     /// The `id` property.
     pub id: ConditionGroupId,
@@ -10061,8 +13269,24 @@ pub struct NonOwnershipConditionsRequestConditionGroup {
     /// The `conditions` property.
     pub conditions: Vec<NonOwnershipConditionsRequest>,
 }
+impl NonOwnershipConditionsRequestConditionGroup {
+    /// A `NonOwnershipConditionsRequestConditionGroup` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<ConditionGroupId>,
+        operator: impl Into<LogicalOperator>,
+        conditions: impl Into<Vec<NonOwnershipConditionsRequest>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            operator: operator.into(),
+            conditions: conditions.into(),
+        }
+    }
+}
 /// Schema `NonOwnershipConditionsRequest_EvaluableCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestEvaluableCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10075,8 +13299,25 @@ pub struct NonOwnershipConditionsRequestEvaluableCondition {
     /// The `evaluable` property.
     pub evaluable: Evaluable,
 }
+impl NonOwnershipConditionsRequestEvaluableCondition {
+    /// A `NonOwnershipConditionsRequestEvaluableCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        evaluable: impl Into<Evaluable>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+            evaluable: evaluable.into(),
+        }
+    }
+}
 /// Schema `NonOwnershipConditionsRequest_ObjectExistsCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestObjectExistsCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10086,8 +13327,23 @@ pub struct NonOwnershipConditionsRequestObjectExistsCondition {
     /// Whether the condition matches when the referenced object exists (true) or is absent (false).
     pub exists: bool,
 }
+impl NonOwnershipConditionsRequestObjectExistsCondition {
+    /// A `NonOwnershipConditionsRequestObjectExistsCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        reference: impl Into<DataObjectReference>,
+        exists: impl Into<bool>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            reference: reference.into(),
+            exists: exists.into(),
+        }
+    }
+}
 /// Schema `NonOwnershipConditionsRequest_SingleParameterCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestSingleParameterCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10098,8 +13354,23 @@ pub struct NonOwnershipConditionsRequestSingleParameterCondition {
     /// The `operator` property.
     pub operator: SingleOperator,
 }
+impl NonOwnershipConditionsRequestSingleParameterCondition {
+    /// A `NonOwnershipConditionsRequestSingleParameterCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<SingleOperator>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+        }
+    }
+}
 /// Schema `NonOwnershipConditionsRequest_StaticValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestStaticValueCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10112,8 +13383,25 @@ pub struct NonOwnershipConditionsRequestStaticValueCondition {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+impl NonOwnershipConditionsRequestStaticValueCondition {
+    /// A `NonOwnershipConditionsRequestStaticValueCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 /// Schema `NonOwnershipConditionsRequest_ValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NonOwnershipConditionsRequestValueCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10127,8 +13415,25 @@ pub struct NonOwnershipConditionsRequestValueCondition {
     #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
+impl NonOwnershipConditionsRequestValueCondition {
+    /// A `NonOwnershipConditionsRequestValueCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        lhs_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        rhs_reference: impl Into<DataReference>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            lhs_reference: lhs_reference.into(),
+            operator: operator.into(),
+            rhs_reference: rhs_reference.into(),
+        }
+    }
+}
 /// `Operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operator {
     /// `<`
     Lt,
@@ -10231,6 +13536,7 @@ impl<'de> serde::Deserialize<'de> for Operator {
 }
 /// Tie-break ordering when two users have an equal level. Currently always "AsConfigured" upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderIfEqualState {
     /// `AsConfigured`
     AsConfigured,
@@ -10277,6 +13583,7 @@ impl<'de> serde::Deserialize<'de> for OrderIfEqualState {
 }
 /// `OwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipConditionsRequest {
     /// `type`: `ConditionGroup`.
     ConditionGroup(OwnershipConditionsRequestConditionGroup),
@@ -10408,6 +13715,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipConditionsRequest {
 }
 /// Schema `OwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestConditionGroup {
     /// The `id` property.
     pub id: ConditionGroupId,
@@ -10419,8 +13727,24 @@ pub struct OwnershipConditionsRequestConditionGroup {
     /// The `conditions` property.
     pub conditions: Vec<OwnershipConditionsRequest>,
 }
+impl OwnershipConditionsRequestConditionGroup {
+    /// A `OwnershipConditionsRequestConditionGroup` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<ConditionGroupId>,
+        operator: impl Into<LogicalOperator>,
+        conditions: impl Into<Vec<OwnershipConditionsRequest>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            operator: operator.into(),
+            conditions: conditions.into(),
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_EvaluableCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestEvaluableCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10433,8 +13757,25 @@ pub struct OwnershipConditionsRequestEvaluableCondition {
     /// The `evaluable` property.
     pub evaluable: Evaluable,
 }
+impl OwnershipConditionsRequestEvaluableCondition {
+    /// A `OwnershipConditionsRequestEvaluableCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        evaluable: impl Into<Evaluable>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+            evaluable: evaluable.into(),
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_ObjectExistsCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestObjectExistsCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10444,8 +13785,23 @@ pub struct OwnershipConditionsRequestObjectExistsCondition {
     /// Whether the condition matches when the referenced object exists (true) or is absent (false).
     pub exists: bool,
 }
+impl OwnershipConditionsRequestObjectExistsCondition {
+    /// A `OwnershipConditionsRequestObjectExistsCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        reference: impl Into<DataObjectReference>,
+        exists: impl Into<bool>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            reference: reference.into(),
+            exists: exists.into(),
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_OwnershipCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestOwnershipCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10462,8 +13818,20 @@ pub struct OwnershipConditionsRequestOwnershipCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_ownership_by: Option<SearchOwnershipByDto>,
 }
+impl OwnershipConditionsRequestOwnershipCondition {
+    /// A `OwnershipConditionsRequestOwnershipCondition` from its required fields; optional fields start unset.
+    pub fn new(condition_id: impl Into<ConditionId>) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            ownership: None,
+            team_id: None,
+            search_ownership_by: None,
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_SingleParameterCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestSingleParameterCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10474,8 +13842,23 @@ pub struct OwnershipConditionsRequestSingleParameterCondition {
     /// The `operator` property.
     pub operator: SingleOperator,
 }
+impl OwnershipConditionsRequestSingleParameterCondition {
+    /// A `OwnershipConditionsRequestSingleParameterCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<SingleOperator>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_StaticValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestStaticValueCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10488,8 +13871,25 @@ pub struct OwnershipConditionsRequestStaticValueCondition {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+impl OwnershipConditionsRequestStaticValueCondition {
+    /// A `OwnershipConditionsRequestStaticValueCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        data_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            data_reference: data_reference.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 /// Schema `OwnershipConditionsRequest_ValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipConditionsRequestValueCondition {
     /// The `conditionId` property.
     #[serde(rename = "conditionId")]
@@ -10503,8 +13903,25 @@ pub struct OwnershipConditionsRequestValueCondition {
     #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
+impl OwnershipConditionsRequestValueCondition {
+    /// A `OwnershipConditionsRequestValueCondition` from its required fields; optional fields start unset.
+    pub fn new(
+        condition_id: impl Into<ConditionId>,
+        lhs_reference: impl Into<DataReference>,
+        operator: impl Into<Operator>,
+        rhs_reference: impl Into<DataReference>,
+    ) -> Self {
+        Self {
+            condition_id: condition_id.into(),
+            lhs_reference: lhs_reference.into(),
+            operator: operator.into(),
+            rhs_reference: rhs_reference.into(),
+        }
+    }
+}
 /// `OwnershipHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(OwnershipHostAssigneeFromDistribution),
@@ -10587,20 +14004,37 @@ impl<'de> serde::Deserialize<'de> for OwnershipHost {
 }
 /// Schema `OwnershipHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipHostAssigneeFromDistribution {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+impl OwnershipHostAssigneeFromDistribution {
+    /// A `OwnershipHostAssigneeFromDistribution` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
+}
 /// Schema `OwnershipHost_AssigneeFromOwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipHostAssigneeFromOwnershipRule {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
 }
+impl OwnershipHostAssigneeFromOwnershipRule {
+    /// A `OwnershipHostAssigneeFromOwnershipRule` from its required fields; optional fields start unset.
+    pub fn new(rule_id: impl Into<RuleId>) -> Self {
+        Self { rule_id: rule_id.into() }
+    }
+}
 /// `OwnershipInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipInvitation {
     /// The `ownershipSettings` property.
     #[serde(rename = "ownershipSettings")]
@@ -10615,8 +14049,24 @@ pub struct OwnershipInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+impl OwnershipInvitation {
+    /// A `OwnershipInvitation` from its required fields; optional fields start unset.
+    pub fn new(
+        ownership_settings: impl Into<OwnershipSettings>,
+        host: impl Into<OwnershipHost>,
+        booker_invitation: impl Into<BookerInvitation>,
+    ) -> Self {
+        Self {
+            ownership_settings: ownership_settings.into(),
+            host: host.into(),
+            booker_invitation: booker_invitation.into(),
+            always_invited_users: None,
+        }
+    }
+}
 /// `OwnershipLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipLinkCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -10645,8 +14095,31 @@ pub struct OwnershipLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
+impl OwnershipLinkCreate {
+    /// A `OwnershipLinkCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        ownership: impl Into<OwnershipInvitation>,
+        distribution: impl Into<DistributionInvitationInput>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            ownership: ownership.into(),
+            distribution: distribution.into(),
+            shared_with: None,
+            page_config: None,
+        }
+    }
+}
 /// `OwnershipLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipLinkUpdate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10677,8 +14150,23 @@ pub struct OwnershipLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
+impl OwnershipLinkUpdate {
+    /// A `OwnershipLinkUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            slug: None,
+            meeting_type_ids: None,
+            ownership: None,
+            distribution: None,
+            shared_with: None,
+            page_config: None,
+        }
+    }
+}
 /// `OwnershipReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipReference {
     /// The `source` property.
     pub source: DataSource,
@@ -10687,8 +14175,23 @@ pub struct OwnershipReference {
     /// The `field` property.
     pub field: DataField,
 }
+impl OwnershipReference {
+    /// A `OwnershipReference` from its required fields; optional fields start unset.
+    pub fn new(
+        source: impl Into<DataSource>,
+        object: impl Into<DataObject>,
+        field: impl Into<DataField>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            object: object.into(),
+            field: field.into(),
+        }
+    }
+}
 /// `OwnershipSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSchedulingLinkDetail {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -10722,12 +14225,46 @@ pub struct OwnershipSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+impl OwnershipSchedulingLinkDetail {
+    /// A `OwnershipSchedulingLinkDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        link_id: impl Into<OwnershipSchedulingLinkId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        ownership: impl Into<OwnershipInvitation>,
+        distribution: impl Into<DistributionInvitation>,
+        page_config: impl Into<LinkPageConfig>,
+        shared_with: impl Into<SharedWith>,
+        booking_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            link_id: link_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: None,
+            ownership: ownership.into(),
+            distribution: distribution.into(),
+            page_config: page_config.into(),
+            shared_with: shared_with.into(),
+            booking_url: booking_url.into(),
+        }
+    }
+}
 /// `OwnershipSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSchedulingLinkDetails {
     /// The ownership scheduling links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<OwnershipSchedulingLinkDetail>>,
+}
+impl OwnershipSchedulingLinkDetails {
+    /// A `OwnershipSchedulingLinkDetails` with every optional field unset.
+    pub fn new() -> Self {
+        Self { links: None }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -10771,6 +14308,7 @@ impl std::fmt::Display for OwnershipSchedulingLinkId {
 }
 /// `OwnershipSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
@@ -10797,8 +14335,20 @@ pub struct OwnershipSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
+impl OwnershipSchedulingLinksRequest {
+    /// A `OwnershipSchedulingLinksRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            filter_workspace_ids: None,
+            filter_link_slugs: None,
+            filter_meeting_type_id: None,
+            filter_distribution_ids: None,
+        }
+    }
+}
 /// `OwnershipSettings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipSettings {
     /// `type`: `WithMixedRouting`.
     WithMixedRouting(OwnershipSettingsWithMixedRouting),
@@ -10860,14 +14410,24 @@ impl<'de> serde::Deserialize<'de> for OwnershipSettings {
 }
 /// Schema `OwnershipSettings_WithMixedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSettingsWithMixedRouting {
     /// The `strategies` property.
     ///
     /// Constraints: at least 1 items.
     pub strategies: Vec<RoutingStrategy>,
 }
+impl OwnershipSettingsWithMixedRouting {
+    /// A `OwnershipSettingsWithMixedRouting` from its required fields; optional fields start unset.
+    pub fn new(strategies: impl Into<Vec<RoutingStrategy>>) -> Self {
+        Self {
+            strategies: strategies.into(),
+        }
+    }
+}
 /// Schema `OwnershipSettings_WithSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSettingsWithSimpleRule {
     /// The `rule` property.
     pub rule: SimpleRule,
@@ -10877,8 +14437,23 @@ pub struct OwnershipSettingsWithSimpleRule {
     /// The `required` property.
     pub required: bool,
 }
+impl OwnershipSettingsWithSimpleRule {
+    /// A `OwnershipSettingsWithSimpleRule` from its required fields; optional fields start unset.
+    pub fn new(
+        rule: impl Into<SimpleRule>,
+        schedule_with_team_member: impl Into<ScheduleWithTeamMember>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            rule: rule.into(),
+            schedule_with_team_member: schedule_with_team_member.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_ChatConversationLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultChatConversationLog {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10895,8 +14470,24 @@ pub struct PaginatedResultChatConversationLog {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultChatConversationLog {
+    /// A `PaginatedResultChatConversationLog` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultDistribution {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10913,8 +14504,24 @@ pub struct PaginatedResultDistribution {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultDistribution {
+    /// A `PaginatedResultDistribution` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_DistroLogEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultDistroLogEntry {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10931,8 +14538,24 @@ pub struct PaginatedResultDistroLogEntry {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultDistroLogEntry {
+    /// A `PaginatedResultDistroLogEntry` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_EnrichmentWaterfall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultEnrichmentWaterfall {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10949,8 +14572,24 @@ pub struct PaginatedResultEnrichmentWaterfall {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultEnrichmentWaterfall {
+    /// A `PaginatedResultEnrichmentWaterfall` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_MeetingStartTime`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultMeetingStartTime {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10967,8 +14606,24 @@ pub struct PaginatedResultMeetingStartTime {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultMeetingStartTime {
+    /// A `PaginatedResultMeetingStartTime` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_PersonalMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultPersonalMeetingType {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10985,8 +14640,24 @@ pub struct PaginatedResultPersonalMeetingType {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultPersonalMeetingType {
+    /// A `PaginatedResultPersonalMeetingType` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_RuleView`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultRuleView {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11003,8 +14674,24 @@ pub struct PaginatedResultRuleView {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultRuleView {
+    /// A `PaginatedResultRuleView` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_Team`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultTeam {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11021,8 +14708,24 @@ pub struct PaginatedResultTeam {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultTeam {
+    /// A `PaginatedResultTeam` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultUser {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11039,8 +14742,24 @@ pub struct PaginatedResultUser {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultUser {
+    /// A `PaginatedResultUser` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// Schema `PaginatedResult_Workspace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedResultWorkspace {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11057,8 +14776,24 @@ pub struct PaginatedResultWorkspace {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl PaginatedResultWorkspace {
+    /// A `PaginatedResultWorkspace` from its required fields; optional fields start unset.
+    pub fn new(
+        total: impl Into<i64>,
+        page: impl Into<i64>,
+        page_size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            results: None,
+            total: total.into(),
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// `Pagination`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pagination {
     /// The `page` property.
     ///
@@ -11070,8 +14805,18 @@ pub struct Pagination {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl Pagination {
+    /// A `Pagination` from its required fields; optional fields start unset.
+    pub fn new(page: impl Into<i64>, page_size: impl Into<i64>) -> Self {
+        Self {
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// `PersonalMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalMeetingType {
     /// Unique meeting-type identifier.
     pub id: uuid::Uuid,
@@ -11114,8 +14859,43 @@ pub struct PersonalMeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
+impl PersonalMeetingType {
+    /// A `PersonalMeetingType` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        invite_title: impl Into<String>,
+        invite_description: impl Into<String>,
+        status: impl Into<MeetingTypeStatus>,
+        duration: impl Into<String>,
+        location: impl Into<MeetingLocations>,
+        buffers: impl Into<MeetingBuffers>,
+        sync_to_crm: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            description: None,
+            invite_title: invite_title.into(),
+            invite_description: invite_description.into(),
+            status: status.into(),
+            is_active: None,
+            duration: duration.into(),
+            location: location.into(),
+            buffers: buffers.into(),
+            meeting_limit: None,
+            sync_to_crm: sync_to_crm.into(),
+            reminders: None,
+        }
+    }
+}
 /// `PersonalMeetingTypeCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalMeetingTypeCreate {
     /// The user in whose personal workspace the meeting type is created.
     #[serde(rename = "ownerUserId")]
@@ -11147,8 +14927,29 @@ pub struct PersonalMeetingTypeCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
+impl PersonalMeetingTypeCreate {
+    /// A `PersonalMeetingTypeCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        owner_user_id: impl Into<UserId>,
+        name: impl Into<String>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            owner_user_id: owner_user_id.into(),
+            name: name.into(),
+            duration: duration.into(),
+            description: None,
+            invite_title: None,
+            invite_description: None,
+            location: None,
+            sync_to_crm: None,
+            idempotency_key: None,
+        }
+    }
+}
 /// `PersonalMeetingTypeUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalMeetingTypeUpdate {
     /// New internal name; omit to keep the current value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11185,8 +14986,26 @@ pub struct PersonalMeetingTypeUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_to_crm: Option<bool>,
 }
+impl PersonalMeetingTypeUpdate {
+    /// A `PersonalMeetingTypeUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            invite_title: None,
+            invite_description: None,
+            duration: None,
+            status: None,
+            location: None,
+            buffers: None,
+            meeting_limit: None,
+            sync_to_crm: None,
+        }
+    }
+}
 /// `PersonalSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalSchedulingLinkDetail {
     /// URL slug of the link.
     ///
@@ -11202,15 +15021,39 @@ pub struct PersonalSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+impl PersonalSchedulingLinkDetail {
+    /// A `PersonalSchedulingLinkDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        slug: impl Into<String>,
+        meeting_type_id: impl Into<uuid::Uuid>,
+        meeting_type_name: impl Into<String>,
+        booking_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            slug: slug.into(),
+            meeting_type_id: meeting_type_id.into(),
+            meeting_type_name: meeting_type_name.into(),
+            booking_url: booking_url.into(),
+        }
+    }
+}
 /// `PersonalSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PersonalSchedulingLinkDetails {
     /// The user's personal scheduling links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PersonalSchedulingLinkDetail>>,
 }
+impl PersonalSchedulingLinkDetails {
+    /// A `PersonalSchedulingLinkDetails` with every optional field unset.
+    pub fn new() -> Self {
+        Self { links: None }
+    }
+}
 /// `Prioritization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Prioritization {
     /// Ordered list of active user IDs in the order they will receive the next assignments. This is the authoritative assignment-ordering surface; level fields are informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11228,8 +15071,19 @@ pub struct Prioritization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reached_cap: Option<Vec<String>>,
 }
+impl Prioritization {
+    /// A `Prioritization` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            queue: None,
+            on_vacation: None,
+            reached_cap: None,
+        }
+    }
+}
 /// `ProcessedChiliFormMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedChiliFormMapping {
     /// CRM data-field the answer maps to.
     #[serde(rename = "dataField")]
@@ -11248,15 +15102,42 @@ pub struct ProcessedChiliFormMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
+impl ProcessedChiliFormMapping {
+    /// A `ProcessedChiliFormMapping` from its required fields; optional fields start unset.
+    pub fn new(
+        data_field: impl Into<DataFieldRef>,
+        label: impl Into<String>,
+        description: impl Into<String>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data_field: data_field.into(),
+            label: label.into(),
+            description: description.into(),
+            required: required.into(),
+            hidden: None,
+        }
+    }
+}
 /// `ProcessedInAppButtonMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedInAppButtonMapping {
     /// CRM data-field the answer maps to.
     #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
+impl ProcessedInAppButtonMapping {
+    /// A `ProcessedInAppButtonMapping` from its required fields; optional fields start unset.
+    pub fn new(data_field: impl Into<DataFieldRef>) -> Self {
+        Self {
+            data_field: data_field.into(),
+        }
+    }
+}
 /// `ProcessedRouterLinkMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedRouterLinkMapping {
     /// CRM data-field the answer maps to.
     #[serde(rename = "dataField")]
@@ -11277,8 +15158,25 @@ pub struct ProcessedRouterLinkMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
+impl ProcessedRouterLinkMapping {
+    /// A `ProcessedRouterLinkMapping` from its required fields; optional fields start unset.
+    pub fn new(
+        data_field: impl Into<DataFieldRef>,
+        label: impl Into<String>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data_field: data_field.into(),
+            label: label.into(),
+            required: required.into(),
+            hidden: None,
+            waterfall_id: None,
+        }
+    }
+}
 /// `ProcessedRouterTrigger`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProcessedRouterTrigger {
     /// `type`: `ProcessedChiliFormTrigger`.
     ProcessedChiliFormTrigger(ProcessedRouterTriggerProcessedChiliFormTrigger),
@@ -11374,6 +15272,7 @@ impl<'de> serde::Deserialize<'de> for ProcessedRouterTrigger {
 }
 /// Schema `ProcessedRouterTrigger_ProcessedChiliFormTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedChiliFormTrigger {
     /// The `mapping` property.
     ///
@@ -11387,8 +15286,22 @@ pub struct ProcessedRouterTriggerProcessedChiliFormTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+impl ProcessedRouterTriggerProcessedChiliFormTrigger {
+    /// A `ProcessedRouterTriggerProcessedChiliFormTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        mapping: impl Into<Vec<ProcessedChiliFormMapping>>,
+        email: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            mapping: mapping.into(),
+            email: email.into(),
+            phone: None,
+        }
+    }
+}
 /// Schema `ProcessedRouterTrigger_ProcessedInAppButtonTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedInAppButtonTrigger {
     /// The `mapping` property.
     ///
@@ -11402,8 +15315,22 @@ pub struct ProcessedRouterTriggerProcessedInAppButtonTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+impl ProcessedRouterTriggerProcessedInAppButtonTrigger {
+    /// A `ProcessedRouterTriggerProcessedInAppButtonTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        mapping: impl Into<Vec<ProcessedInAppButtonMapping>>,
+        email: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            mapping: mapping.into(),
+            email: email.into(),
+            phone: None,
+        }
+    }
+}
 /// Schema `ProcessedRouterTrigger_ProcessedRouterLinkTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedRouterLinkTrigger {
     /// The `mapping` property.
     ///
@@ -11417,8 +15344,22 @@ pub struct ProcessedRouterTriggerProcessedRouterLinkTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+impl ProcessedRouterTriggerProcessedRouterLinkTrigger {
+    /// A `ProcessedRouterTriggerProcessedRouterLinkTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        mapping: impl Into<Vec<ProcessedRouterLinkMapping>>,
+        email: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            mapping: mapping.into(),
+            email: email.into(),
+            phone: None,
+        }
+    }
+}
 /// Schema `ProcessedRouterTrigger_ProcessedThirdPartyFormTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     /// The `mapping` property.
     ///
@@ -11432,8 +15373,22 @@ pub struct ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+impl ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
+    /// A `ProcessedRouterTriggerProcessedThirdPartyFormTrigger` from its required fields; optional fields start unset.
+    pub fn new(
+        mapping: impl Into<Vec<ConciergeFormMappingEntry>>,
+        email: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            mapping: mapping.into(),
+            email: email.into(),
+            phone: None,
+        }
+    }
+}
 /// `QueryMeetingsRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct QueryMeetingsRequest {
     /// Restrict results to meetings in these workspaces. Omit to search every workspace the API key can access.
     ///
@@ -11486,8 +15441,29 @@ pub struct QueryMeetingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
+impl QueryMeetingsRequest {
+    /// A `QueryMeetingsRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        start: impl Into<chrono::DateTime<chrono::Utc>>,
+        end: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            workspace_ids: None,
+            start: start.into(),
+            end: end.into(),
+            page: None,
+            page_size: None,
+            status: None,
+            assignee_ids: None,
+            host_ids: None,
+            guest_email: None,
+            meeting_type_ids: None,
+        }
+    }
+}
 /// `ReassignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReassignmentType {
     /// `SameUser`
     SameUser,
@@ -11534,6 +15510,7 @@ impl<'de> serde::Deserialize<'de> for ReassignmentType {
 }
 /// `RecordHandling`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordHandling {
     /// `type`: `Strict`.
     Strict,
@@ -11587,6 +15564,7 @@ impl<'de> serde::Deserialize<'de> for RecordHandling {
 }
 /// `Redirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Redirect {
     /// `type`: `Landing`.
     Landing(RedirectLanding),
@@ -11654,6 +15632,7 @@ impl<'de> serde::Deserialize<'de> for Redirect {
 }
 /// Schema `Redirect_Landing`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedirectLanding {
     /// The `forwardFormDataAsQueryParams` property.
     #[serde(rename = "forwardFormDataAsQueryParams")]
@@ -11664,8 +15643,18 @@ pub struct RedirectLanding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
 }
+impl RedirectLanding {
+    /// A `RedirectLanding` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            forward_form_data_as_query_params: None,
+            delay_before_redirect: None,
+        }
+    }
+}
 /// Schema `Redirect_Url`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedirectUrl {
     /// The `url` property.
     pub url: String,
@@ -11677,6 +15666,16 @@ pub struct RedirectUrl {
     #[serde(rename = "delayBeforeRedirect")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
+}
+impl RedirectUrl {
+    /// A `RedirectUrl` from its required fields; optional fields start unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            forward_form_data_as_query_params: None,
+            delay_before_redirect: None,
+        }
+    }
 }
 /// Constraints: matches `[a-zA-Z0-9_]+__rc`.
 #[derive(
@@ -11720,6 +15719,7 @@ impl std::fmt::Display for RelatedChildObjectRef {
 }
 /// `Reminder`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Reminder {
     /// Server-assigned reminder identifier.
     ///
@@ -11752,8 +15752,33 @@ pub struct Reminder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+impl Reminder {
+    /// A `Reminder` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<String>,
+        workspace_id: impl Into<WorkspaceId>,
+        channel: impl Into<ReminderChannel>,
+        trigger: impl Into<ReminderTrigger>,
+        name: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            channel: channel.into(),
+            trigger: trigger.into(),
+            name: name.into(),
+            title: None,
+            body: body.into(),
+            send_to: None,
+            send_from: None,
+            sms_send_from: None,
+        }
+    }
+}
 /// `ReminderChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderChannel {
     /// `Email`
     Email,
@@ -11800,6 +15825,7 @@ impl<'de> serde::Deserialize<'de> for ReminderChannel {
 }
 /// `ReminderCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReminderCreate {
     /// Workspace to create the reminder in.
     #[serde(rename = "workspaceId")]
@@ -11828,8 +15854,31 @@ pub struct ReminderCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+impl ReminderCreate {
+    /// A `ReminderCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        channel: impl Into<ReminderChannel>,
+        trigger: impl Into<ReminderTrigger>,
+        name: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            channel: channel.into(),
+            trigger: trigger.into(),
+            name: name.into(),
+            title: None,
+            body: body.into(),
+            send_to: None,
+            send_from: None,
+            sms_send_from: None,
+        }
+    }
+}
 /// `ReminderSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSendFrom {
     /// `SendFromHost`
     SendFromHost,
@@ -11880,6 +15929,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendFrom {
 }
 /// `ReminderSendTo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSendTo {
     /// `SendToAllGuests`
     SendToAllGuests,
@@ -11926,6 +15976,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendTo {
 }
 /// `ReminderSmsSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSmsSendFrom {
     /// `AnyNumber`
     AnyNumber,
@@ -11972,6 +16023,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSmsSendFrom {
 }
 /// `ReminderTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReminderTrigger {
     /// The `kind` property.
     pub kind: ReminderTriggerKind,
@@ -11979,8 +16031,18 @@ pub struct ReminderTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
 }
+impl ReminderTrigger {
+    /// A `ReminderTrigger` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<ReminderTriggerKind>) -> Self {
+        Self {
+            kind: kind.into(),
+            offset: None,
+        }
+    }
+}
 /// `ReminderTriggerKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderTriggerKind {
     /// `BeforeMeeting`
     BeforeMeeting,
@@ -12035,6 +16097,7 @@ impl<'de> serde::Deserialize<'de> for ReminderTriggerKind {
 }
 /// `ReminderUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReminderUpdate {
     /// New internal reminder name; omit to keep the current value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12061,8 +16124,23 @@ pub struct ReminderUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+impl ReminderUpdate {
+    /// A `ReminderUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            trigger: None,
+            title: None,
+            body: None,
+            send_to: None,
+            send_from: None,
+            sms_send_from: None,
+        }
+    }
+}
 /// `RemoveUserFromTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveUserFromTeamRequest {
     /// Team to remove the users from.
     #[serde(rename = "teamId")]
@@ -12073,8 +16151,18 @@ pub struct RemoveUserFromTeamRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+impl RemoveUserFromTeamRequest {
+    /// A `RemoveUserFromTeamRequest` from its required fields; optional fields start unset.
+    pub fn new(team_id: impl Into<TeamId>, user_ids: impl Into<Vec<UserId>>) -> Self {
+        Self {
+            team_id: team_id.into(),
+            user_ids: user_ids.into(),
+        }
+    }
+}
 /// `RemoveUserFromWorkspaceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveUserFromWorkspaceRequest {
     /// Workspace to remove the users from.
     #[serde(rename = "workspaceId")]
@@ -12085,8 +16173,21 @@ pub struct RemoveUserFromWorkspaceRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+impl RemoveUserFromWorkspaceRequest {
+    /// A `RemoveUserFromWorkspaceRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        user_ids: impl Into<Vec<UserId>>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            user_ids: user_ids.into(),
+        }
+    }
+}
 /// `RequestAttendee`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestAttendee {
     /// `type`: `AdditionalAttendee`.
     AdditionalAttendee(RequestAttendeeAdditionalAttendee),
@@ -12176,6 +16277,7 @@ impl<'de> serde::Deserialize<'de> for RequestAttendee {
 }
 /// Schema `RequestAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAttendeeAdditionalAttendee {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12183,8 +16285,18 @@ pub struct RequestAttendeeAdditionalAttendee {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestAttendeeAdditionalAttendee {
+    /// A `RequestAttendeeAdditionalAttendee` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestAttendee_AssignedViaTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAttendeeAssignedViaTeam {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12195,8 +16307,23 @@ pub struct RequestAttendeeAssignedViaTeam {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestAttendeeAssignedViaTeam {
+    /// A `RequestAttendeeAssignedViaTeam` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        team_id: impl Into<TeamId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            team_id: team_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestAttendee_DistributionAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAttendeeDistributionAssignee {
     /// Ranked list of eligible user IDs. If omitted, all distribution members are included.
     ///
@@ -12210,8 +16337,22 @@ pub struct RequestAttendeeDistributionAssignee {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestAttendeeDistributionAssignee {
+    /// A `RequestAttendeeDistributionAssignee` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            user_ids: None,
+            distribution_id: distribution_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestAttendee_ManuallyAssigned`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestAttendeeManuallyAssigned {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12219,8 +16360,18 @@ pub struct RequestAttendeeManuallyAssigned {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestAttendeeManuallyAssigned {
+    /// A `RequestAttendeeManuallyAssigned` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `RequestedAttendee`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestedAttendee {
     /// `type`: `AdditionalAttendee`.
     AdditionalAttendee(RequestedAttendeeAdditionalAttendee),
@@ -12325,6 +16476,7 @@ impl<'de> serde::Deserialize<'de> for RequestedAttendee {
 }
 /// Schema `RequestedAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestedAttendeeAdditionalAttendee {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12332,8 +16484,18 @@ pub struct RequestedAttendeeAdditionalAttendee {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestedAttendeeAdditionalAttendee {
+    /// A `RequestedAttendeeAdditionalAttendee` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestedAttendee_AssignedViaTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestedAttendeeAssignedViaTeam {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12344,8 +16506,23 @@ pub struct RequestedAttendeeAssignedViaTeam {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestedAttendeeAssignedViaTeam {
+    /// A `RequestedAttendeeAssignedViaTeam` from its required fields; optional fields start unset.
+    pub fn new(
+        user_id: impl Into<UserId>,
+        team_id: impl Into<TeamId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            team_id: team_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestedAttendee_FlexibleRoundRobinAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestedAttendeeFlexibleRoundRobinAssignee {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
@@ -12358,8 +16535,23 @@ pub struct RequestedAttendeeFlexibleRoundRobinAssignee {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestedAttendeeFlexibleRoundRobinAssignee {
+    /// A `RequestedAttendeeFlexibleRoundRobinAssignee` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        user_ids: impl Into<Vec<UserId>>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            user_ids: user_ids.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestedAttendee_ManuallyAssigned`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestedAttendeeManuallyAssigned {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -12367,8 +16559,18 @@ pub struct RequestedAttendeeManuallyAssigned {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestedAttendeeManuallyAssigned {
+    /// A `RequestedAttendeeManuallyAssigned` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RequestedAttendee_StrictRoundRobinAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestedAttendeeStrictRoundRobinAssignee {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
@@ -12379,8 +16581,23 @@ pub struct RequestedAttendeeStrictRoundRobinAssignee {
     /// The `required` property.
     pub required: bool,
 }
+impl RequestedAttendeeStrictRoundRobinAssignee {
+    /// A `RequestedAttendeeStrictRoundRobinAssignee` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        user_id: impl Into<UserId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            user_id: user_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `RoundRobinLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoundRobinLinkCreate {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -12406,8 +16623,28 @@ pub struct RoundRobinLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl RoundRobinLinkCreate {
+    /// A `RoundRobinLinkCreate` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        distribution_ids: impl Into<Vec<DistributionId>>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            distribution_ids: distribution_ids.into(),
+            shared_with: None,
+        }
+    }
+}
 /// `RoundRobinLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoundRobinLinkUpdate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12434,8 +16671,21 @@ pub struct RoundRobinLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+impl RoundRobinLinkUpdate {
+    /// A `RoundRobinLinkUpdate` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            slug: None,
+            meeting_type_ids: None,
+            distribution_ids: None,
+            shared_with: None,
+        }
+    }
+}
 /// `RoundRobinSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoundRobinSchedulingLinkDetail {
     /// The `workspaceId` property.
     #[serde(rename = "workspaceId")]
@@ -12474,12 +16724,42 @@ pub struct RoundRobinSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+impl RoundRobinSchedulingLinkDetail {
+    /// A `RoundRobinSchedulingLinkDetail` from its required fields; optional fields start unset.
+    pub fn new(
+        workspace_id: impl Into<WorkspaceId>,
+        link_id: impl Into<RoundRobinSchedulingLinkId>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        assignments: impl Into<Vec<DistributionAssignment>>,
+        booking_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+            distribution_id: None,
+            link_id: link_id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            meeting_type_ids: None,
+            members: None,
+            assignments: assignments.into(),
+            booking_url: booking_url.into(),
+        }
+    }
+}
 /// `RoundRobinSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoundRobinSchedulingLinkDetails {
     /// The round-robin scheduling links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<RoundRobinSchedulingLinkDetail>>,
+}
+impl RoundRobinSchedulingLinkDetails {
+    /// A `RoundRobinSchedulingLinkDetails` with every optional field unset.
+    pub fn new() -> Self {
+        Self { links: None }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -12523,6 +16803,7 @@ impl std::fmt::Display for RoundRobinSchedulingLinkId {
 }
 /// `RoundRobinSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoundRobinSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
@@ -12549,8 +16830,20 @@ pub struct RoundRobinSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
+impl RoundRobinSchedulingLinksRequest {
+    /// A `RoundRobinSchedulingLinksRequest` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            filter_workspace_ids: None,
+            filter_link_slugs: None,
+            filter_meeting_type_id: None,
+            filter_distribution_ids: None,
+        }
+    }
+}
 /// `RouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RouteAssignment {
     /// `type`: `Distribution`.
     Distribution(RouteAssignmentDistribution),
@@ -12610,20 +16903,37 @@ impl<'de> serde::Deserialize<'de> for RouteAssignment {
 }
 /// Schema `RouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteAssignmentDistribution {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+impl RouteAssignmentDistribution {
+    /// A `RouteAssignmentDistribution` from its required fields; optional fields start unset.
+    pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+        }
+    }
+}
 /// Schema `RouteAssignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteAssignmentUser {
     /// The `userId` property.
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+impl RouteAssignmentUser {
+    /// A `RouteAssignmentUser` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
 /// `RouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RouteOutcome {
     /// `type`: `Redirect`.
     Redirect(RouteOutcomeRedirect),
@@ -12681,12 +16991,20 @@ impl<'de> serde::Deserialize<'de> for RouteOutcome {
 }
 /// Schema `RouteOutcome_Redirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteOutcomeRedirect {
     /// The `url` property.
     pub url: String,
 }
+impl RouteOutcomeRedirect {
+    /// A `RouteOutcomeRedirect` from its required fields; optional fields start unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
 /// Schema `RouteOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteOutcomeSchedule {
     /// The `assignment` property.
     pub assignment: ConciergeRouteAssignment,
@@ -12705,8 +17023,24 @@ pub struct RouteOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
+impl RouteOutcomeSchedule {
+    /// A `RouteOutcomeSchedule` from its required fields; optional fields start unset.
+    pub fn new(
+        assignment: impl Into<ConciergeRouteAssignment>,
+        meeting_type_id: impl Into<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            assignment: assignment.into(),
+            meeting_type_id: meeting_type_id.into(),
+            additional_meeting_type_ids: None,
+            timeout: None,
+            crm_actions: None,
+        }
+    }
+}
 /// `RouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteRow {
     /// Rule that gates this row; required for every row (use catchAll for always-match).
     ///
@@ -12717,8 +17051,18 @@ pub struct RouteRow {
     /// The `outcome` property.
     pub outcome: RouteOutcome,
 }
+impl RouteRow {
+    /// A `RouteRow` from its required fields; optional fields start unset.
+    pub fn new(outcome: impl Into<RouteOutcome>) -> Self {
+        Self {
+            rule_id: None,
+            outcome: outcome.into(),
+        }
+    }
+}
 /// `RouteTimeout`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouteTimeout {
     /// Minutes to wait for a booking before the timeout redirect fires (default 10).
     pub minutes: i32,
@@ -12726,8 +17070,18 @@ pub struct RouteTimeout {
     #[serde(rename = "onTimeout")]
     pub on_timeout: TimeoutRedirect,
 }
+impl RouteTimeout {
+    /// A `RouteTimeout` from its required fields; optional fields start unset.
+    pub fn new(minutes: impl Into<i32>, on_timeout: impl Into<TimeoutRedirect>) -> Self {
+        Self {
+            minutes: minutes.into(),
+            on_timeout: on_timeout.into(),
+        }
+    }
+}
 /// `RouterBranding`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterBranding {
     /// Cover/header image URL for the routing page.
     #[serde(rename = "coverImage")]
@@ -12745,8 +17099,19 @@ pub struct RouterBranding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
+impl RouterBranding {
+    /// A `RouterBranding` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            cover_image: None,
+            heading_text: None,
+            language: None,
+        }
+    }
+}
 /// `RouterForm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterForm {
     /// True iff the webform is a Chili form (or absent); false iff it is a third-party form (edit via thirdPartyForm).
     pub representable: bool,
@@ -12758,8 +17123,19 @@ pub struct RouterForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_triggers: Option<Vec<String>>,
 }
+impl RouterForm {
+    /// A `RouterForm` from its required fields; optional fields start unset.
+    pub fn new(representable: impl Into<bool>) -> Self {
+        Self {
+            representable: representable.into(),
+            fields: None,
+            read_only_triggers: None,
+        }
+    }
+}
 /// `RouterFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterFormField {
     /// CRM data-field the answer maps to (a default field name, an internal name, or a custom-field UUID).
     #[serde(rename = "dataField")]
@@ -12778,6 +17154,22 @@ pub struct RouterFormField {
     /// A prefilled value stored on the field but not shown to the guest; absent for a normal visible field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
+}
+impl RouterFormField {
+    /// A `RouterFormField` from its required fields; optional fields start unset.
+    pub fn new(
+        data_field: impl Into<DataFieldRef>,
+        label: impl Into<String>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data_field: data_field.into(),
+            label: label.into(),
+            description: None,
+            required: required.into(),
+            hidden: None,
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -12821,27 +17213,51 @@ impl std::fmt::Display for RouterId {
 }
 /// `RouterInAppButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterInAppButton {
     /// The button's data-field mappings; the same shape accepted on write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterInAppButtonField>>,
 }
+impl RouterInAppButton {
+    /// A `RouterInAppButton` with every optional field unset.
+    pub fn new() -> Self {
+        Self { fields: None }
+    }
+}
 /// `RouterInAppButtonField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterInAppButtonField {
     /// CRM data-field the answer maps to; the mapping as a whole must include the email field (PersonEmail).
     #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
+impl RouterInAppButtonField {
+    /// A `RouterInAppButtonField` from its required fields; optional fields start unset.
+    pub fn new(data_field: impl Into<DataFieldRef>) -> Self {
+        Self {
+            data_field: data_field.into(),
+        }
+    }
+}
 /// `RouterLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterLink {
     /// The link's field mappings; the same shape accepted on write. Any backend waterfallId is not surfaced but is preserved on update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterLinkField>>,
 }
+impl RouterLink {
+    /// A `RouterLink` with every optional field unset.
+    pub fn new() -> Self {
+        Self { fields: None }
+    }
+}
 /// `RouterLinkField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterLinkField {
     /// CRM data-field the answer maps to.
     #[serde(rename = "dataField")]
@@ -12856,8 +17272,24 @@ pub struct RouterLinkField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
+impl RouterLinkField {
+    /// A `RouterLinkField` from its required fields; optional fields start unset.
+    pub fn new(
+        data_field: impl Into<DataFieldRef>,
+        label: impl Into<String>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data_field: data_field.into(),
+            label: label.into(),
+            required: required.into(),
+            hidden: None,
+        }
+    }
+}
 /// `RouterRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterRouting {
     /// Ordered conditional rows; the first whose rule matches wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12867,8 +17299,18 @@ pub struct RouterRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RouteOutcome>,
 }
+impl RouterRouting {
+    /// A `RouterRouting` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            routes: None,
+            catch_all: None,
+        }
+    }
+}
 /// `RouterRoutingSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterRoutingSummary {
     /// False when built without the full routing tree; then rows/catchAll are empty.
     pub known: bool,
@@ -12882,15 +17324,34 @@ pub struct RouterRoutingSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RoutingCatchAllSummary>,
 }
+impl RouterRoutingSummary {
+    /// A `RouterRoutingSummary` from its required fields; optional fields start unset.
+    pub fn new(known: impl Into<bool>, representable: impl Into<bool>) -> Self {
+        Self {
+            known: known.into(),
+            representable: representable.into(),
+            rows: None,
+            catch_all: None,
+        }
+    }
+}
 /// `RouterThirdPartyForm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterThirdPartyForm {
     /// The external-field to data-field mappings; the same shape accepted on write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterThirdPartyFormField>>,
 }
+impl RouterThirdPartyForm {
+    /// A `RouterThirdPartyForm` with every optional field unset.
+    pub fn new() -> Self {
+        Self { fields: None }
+    }
+}
 /// `RouterThirdPartyFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RouterThirdPartyFormField {
     /// The external form field's name as submitted (e.g. "0-1/email").
     ///
@@ -12906,14 +17367,35 @@ pub struct RouterThirdPartyFormField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+impl RouterThirdPartyFormField {
+    /// A `RouterThirdPartyFormField` from its required fields; optional fields start unset.
+    pub fn new(
+        form_field_name: impl Into<String>,
+        data_field: impl Into<DataFieldRef>,
+    ) -> Self {
+        Self {
+            form_field_name: form_field_name.into(),
+            data_field: data_field.into(),
+            label: None,
+        }
+    }
+}
 /// `RoutingCatchAllSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingCatchAllSummary {
     /// The `outcome` property.
     pub outcome: RoutingOutcome,
 }
+impl RoutingCatchAllSummary {
+    /// A `RoutingCatchAllSummary` from its required fields; optional fields start unset.
+    pub fn new(outcome: impl Into<RoutingOutcome>) -> Self {
+        Self { outcome: outcome.into() }
+    }
+}
 /// `RoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RoutingOutcome {
     /// `type`: `ContactOptions`.
     ContactOptions(RoutingOutcomeContactOptions),
@@ -13017,6 +17499,7 @@ impl<'de> serde::Deserialize<'de> for RoutingOutcome {
 }
 /// Schema `RoutingOutcome_ContactOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingOutcomeContactOptions {
     /// ContactOptions: post-booking CRM action chain of the direct book-a-meeting branch; null when that branch is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13034,21 +17517,47 @@ pub struct RoutingOutcomeContactOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
+impl RoutingOutcomeContactOptions {
+    /// A `RoutingOutcomeContactOptions` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            meeting: None,
+            call_success: None,
+            call_missed: None,
+            meeting_type_ids: None,
+        }
+    }
+}
 /// Schema `RoutingOutcome_Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingOutcomeOther {
     /// The `kind` property.
     pub kind: String,
 }
+impl RoutingOutcomeOther {
+    /// A `RoutingOutcomeOther` from its required fields; optional fields start unset.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
 /// Schema `RoutingOutcome_Redirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingOutcomeRedirect {
     /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl RoutingOutcomeRedirect {
+    /// A `RoutingOutcomeRedirect` with every optional field unset.
+    pub fn new() -> Self {
+        Self { url: None }
+    }
+}
 /// Schema `RoutingOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingOutcomeSchedule {
     /// The `distributionId` property.
     ///
@@ -13087,8 +17596,23 @@ pub struct RoutingOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
+impl RoutingOutcomeSchedule {
+    /// A `RoutingOutcomeSchedule` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            distribution_id: None,
+            user_id: None,
+            rule_id: None,
+            column_key: None,
+            meeting_type_id: None,
+            additional_meeting_type_ids: None,
+            crm_actions: None,
+        }
+    }
+}
 /// `RoutingRowSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingRowSummary {
     /// Rule that gates this row, if any.
     ///
@@ -13103,8 +17627,19 @@ pub struct RoutingRowSummary {
     /// The `outcome` property.
     pub outcome: RoutingOutcome,
 }
+impl RoutingRowSummary {
+    /// A `RoutingRowSummary` from its required fields; optional fields start unset.
+    pub fn new(outcome: impl Into<RoutingOutcome>) -> Self {
+        Self {
+            rule_id: None,
+            rule_type: None,
+            outcome: outcome.into(),
+        }
+    }
+}
 /// `RoutingStrategy`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RoutingStrategy {
     /// `type`: `DistributionBasedRouting`.
     DistributionBasedRouting(RoutingStrategyDistributionBasedRouting),
@@ -13166,6 +17701,7 @@ impl<'de> serde::Deserialize<'de> for RoutingStrategy {
 }
 /// Schema `RoutingStrategy_DistributionBasedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingStrategyDistributionBasedRouting {
     /// The `distributionId` property.
     #[serde(rename = "distributionId")]
@@ -13173,8 +17709,21 @@ pub struct RoutingStrategyDistributionBasedRouting {
     /// The `required` property.
     pub required: bool,
 }
+impl RoutingStrategyDistributionBasedRouting {
+    /// A `RoutingStrategyDistributionBasedRouting` from its required fields; optional fields start unset.
+    pub fn new(
+        distribution_id: impl Into<DistributionId>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            distribution_id: distribution_id.into(),
+            required: required.into(),
+        }
+    }
+}
 /// Schema `RoutingStrategy_RuleBasedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoutingStrategyRuleBasedRouting {
     /// The `ruleId` property.
     #[serde(rename = "ruleId")]
@@ -13185,8 +17734,23 @@ pub struct RoutingStrategyRuleBasedRouting {
     /// The `required` property.
     pub required: bool,
 }
+impl RoutingStrategyRuleBasedRouting {
+    /// A `RoutingStrategyRuleBasedRouting` from its required fields; optional fields start unset.
+    pub fn new(
+        rule_id: impl Into<RuleId>,
+        schedule_with_team_member: impl Into<ScheduleWithTeamMember>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            rule_id: rule_id.into(),
+            schedule_with_team_member: schedule_with_team_member.into(),
+            required: required.into(),
+        }
+    }
+}
 /// `RuleBuilderVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleBuilderVersion {
     /// `ExplicitV1`
     ExplicitV1,
@@ -13229,9 +17793,16 @@ impl<'de> serde::Deserialize<'de> for RuleBuilderVersion {
 }
 /// `RuleCreateRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RuleCreateRequest {
     /// The `dto` property.
     pub dto: CreateRuleDto,
+}
+impl RuleCreateRequest {
+    /// A `RuleCreateRequest` from its required fields; optional fields start unset.
+    pub fn new(dto: impl Into<CreateRuleDto>) -> Self {
+        Self { dto: dto.into() }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -13275,6 +17846,7 @@ impl std::fmt::Display for RuleId {
 }
 /// `RuleType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleType {
     /// `Boolean`
     Boolean,
@@ -13321,6 +17893,7 @@ impl<'de> serde::Deserialize<'de> for RuleType {
 }
 /// `RuleView`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RuleView {
     /// `type`: `AssignmentTableRule`.
     AssignmentTableRule(RuleViewAssignmentTableRule),
@@ -13396,6 +17969,7 @@ impl<'de> serde::Deserialize<'de> for RuleView {
 }
 /// Schema `RuleView_AssignmentTableRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RuleViewAssignmentTableRule {
     /// The `id` property.
     pub id: RuleId,
@@ -13418,8 +17992,32 @@ pub struct RuleViewAssignmentTableRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+impl RuleViewAssignmentTableRule {
+    /// A `RuleViewAssignmentTableRule` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RuleId>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        assignment_table_id: impl Into<AssignmentTableId>,
+        conditions: impl Into<NonOwnershipConditionsRequest>,
+        rule_builder_version: impl Into<RuleBuilderVersion>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            assignment_table_id: assignment_table_id.into(),
+            conditions: conditions.into(),
+            rule_builder_version: rule_builder_version.into(),
+            product: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// Schema `RuleView_NonOwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RuleViewNonOwnershipRule {
     /// The `id` property.
     pub id: RuleId,
@@ -13439,8 +18037,30 @@ pub struct RuleViewNonOwnershipRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+impl RuleViewNonOwnershipRule {
+    /// A `RuleViewNonOwnershipRule` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RuleId>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        conditions: impl Into<NonOwnershipConditionsRequest>,
+        rule_builder_version: impl Into<RuleBuilderVersion>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            conditions: conditions.into(),
+            rule_builder_version: rule_builder_version.into(),
+            product: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// Schema `RuleView_OwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RuleViewOwnershipRule {
     /// The `id` property.
     pub id: RuleId,
@@ -13464,8 +18084,31 @@ pub struct RuleViewOwnershipRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+impl RuleViewOwnershipRule {
+    /// A `RuleViewOwnershipRule` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<RuleId>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        conditions: impl Into<OwnershipConditionsRequest>,
+        rule_builder_version: impl Into<RuleBuilderVersion>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            team_id: None,
+            name: name.into(),
+            conditions: conditions.into(),
+            rule_builder_version: rule_builder_version.into(),
+            product: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// `SalesforceCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceCampaign {
     /// The `id` property.
     pub id: CampaignId,
@@ -13485,8 +18128,26 @@ pub struct SalesforceCampaign {
     /// Whether the campaign is active in Salesforce.
     pub active: bool,
 }
+impl SalesforceCampaign {
+    /// A `SalesforceCampaign` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<CampaignId>,
+        name: impl Into<String>,
+        active: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            status: None,
+            start_date: None,
+            end_date: None,
+            active: active.into(),
+        }
+    }
+}
 /// `SalesforceCampaignPage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceCampaignPage {
     /// Campaigns on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13500,8 +18161,20 @@ pub struct SalesforceCampaignPage {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+impl SalesforceCampaignPage {
+    /// A `SalesforceCampaignPage` from its required fields; optional fields start unset.
+    pub fn new(page: impl Into<i64>, page_size: impl Into<i64>) -> Self {
+        Self {
+            results: None,
+            total: None,
+            page: page.into(),
+            page_size: page_size.into(),
+        }
+    }
+}
 /// `SalesforceContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceContactOwnershipRow {
     /// The `object` property.
     pub object: CrmUpdateContactOwnershipTarget,
@@ -13510,16 +18183,36 @@ pub struct SalesforceContactOwnershipRow {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+impl SalesforceContactOwnershipRow {
+    /// A `SalesforceContactOwnershipRow` from its required fields; optional fields start unset.
+    pub fn new(
+        object: impl Into<CrmUpdateContactOwnershipTarget>,
+        field: impl Into<String>,
+    ) -> Self {
+        Self {
+            object: object.into(),
+            field: field.into(),
+        }
+    }
+}
 /// `SalesforceLeadOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceLeadOwnershipRow {
     /// Salesforce lead field that stores the owner.
     ///
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+impl SalesforceLeadOwnershipRow {
+    /// A `SalesforceLeadOwnershipRow` from its required fields; optional fields start unset.
+    pub fn new(field: impl Into<String>) -> Self {
+        Self { field: field.into() }
+    }
+}
 /// `SalesforceObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SalesforceObjectOwner {
     /// `Lead`
     Lead,
@@ -13570,6 +18263,7 @@ impl<'de> serde::Deserialize<'de> for SalesforceObjectOwner {
 }
 /// `SalesforceUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SalesforceUser {
     /// Email of the linked Salesforce user.
     pub email: Email,
@@ -13586,8 +18280,20 @@ pub struct SalesforceUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
+impl SalesforceUser {
+    /// A `SalesforceUser` from its required fields; optional fields start unset.
+    pub fn new(email: impl Into<Email>, id: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            id: id.into(),
+            name: None,
+            active: None,
+        }
+    }
+}
 /// `ScheduleWithTeamMember`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleWithTeamMember {
     /// `OwnerOnly`
     OwnerOnly,
@@ -13634,6 +18340,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleWithTeamMember {
 }
 /// `SchedulingActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SchedulingActions {
     /// The `redirect` property.
     pub redirect: Redirect,
@@ -13641,8 +18348,18 @@ pub struct SchedulingActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+impl SchedulingActions {
+    /// A `SchedulingActions` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<Redirect>) -> Self {
+        Self {
+            redirect: redirect.into(),
+            actions: None,
+        }
+    }
+}
 /// `SchedulingLinkMemberDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SchedulingLinkMemberDetail {
     /// Member's email address; absent if not available.
     ///
@@ -13662,8 +18379,20 @@ pub struct SchedulingLinkMemberDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
+impl SchedulingLinkMemberDetail {
+    /// A `SchedulingLinkMemberDetail` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<UserId>) -> Self {
+        Self {
+            email: None,
+            id: id.into(),
+            name: None,
+            slug: None,
+        }
+    }
+}
 /// `SchedulingSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SchedulingSettings {
     /// The `assignments` property.
     ///
@@ -13702,8 +18431,31 @@ pub struct SchedulingSettings {
     /// The `timeout` property.
     pub timeout: TimeoutActions,
 }
+impl SchedulingSettings {
+    /// A `SchedulingSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        assignments: impl Into<Vec<Assignment>>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        meeting_host: impl Into<MeetingHost>,
+        scheduling: impl Into<SchedulingActions>,
+        timeout: impl Into<TimeoutActions>,
+    ) -> Self {
+        Self {
+            assignments: assignments.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            meeting_created_target: None,
+            booker_invite_settings: None,
+            meeting_host: meeting_host.into(),
+            additional_attendees: None,
+            additional_notification_recipients: None,
+            scheduling: scheduling.into(),
+            timeout: timeout.into(),
+        }
+    }
+}
 /// Schema `SearchOwnershipByDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchOwnershipByDto {
     /// `CrmIdOrEmail`
     CrmIdOrEmail,
@@ -13754,6 +18506,7 @@ impl<'de> serde::Deserialize<'de> for SearchOwnershipByDto {
 }
 /// `SharedWith`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SharedWith {
     /// `type`: `Teams`.
     Teams(SharedWithTeams),
@@ -13809,6 +18562,7 @@ impl<'de> serde::Deserialize<'de> for SharedWith {
 }
 /// Schema `SharedWith_Teams`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SharedWithTeams {
     /// The `teamIds` property.
     ///
@@ -13817,8 +18571,15 @@ pub struct SharedWithTeams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
 }
+impl SharedWithTeams {
+    /// A `SharedWithTeams` with every optional field unset.
+    pub fn new() -> Self {
+        Self { team_ids: None }
+    }
+}
 /// `SimpleMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SimpleMetadata {
     /// The `createdAt` property.
     #[serde(rename = "createdAt")]
@@ -13835,8 +18596,27 @@ pub struct SimpleMetadata {
     /// The `revision` property.
     pub revision: i32,
 }
+impl SimpleMetadata {
+    /// A `SimpleMetadata` from its required fields; optional fields start unset.
+    pub fn new(
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        created_by: impl Into<String>,
+        updated_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        updated_by: impl Into<String>,
+        revision: impl Into<i32>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            created_by: created_by.into(),
+            updated_at: updated_at.into(),
+            updated_by: updated_by.into(),
+            revision: revision.into(),
+        }
+    }
+}
 /// `SimpleRule`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SimpleRule {
     /// `type`: `HubspotSimpleRule`.
     HubspotSimpleRule(SimpleRuleHubspotSimpleRule),
@@ -13898,6 +18678,7 @@ impl<'de> serde::Deserialize<'de> for SimpleRule {
 }
 /// Schema `SimpleRule_HubspotSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SimpleRuleHubspotSimpleRule {
     /// The `ownershipObject` property.
     ///
@@ -13908,8 +18689,21 @@ pub struct SimpleRuleHubspotSimpleRule {
     #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
+impl SimpleRuleHubspotSimpleRule {
+    /// A `SimpleRuleHubspotSimpleRule` from its required fields; optional fields start unset.
+    pub fn new(
+        ownership_object: impl Into<Vec<HubspotObjectOwner>>,
+        team_id: impl Into<TeamId>,
+    ) -> Self {
+        Self {
+            ownership_object: ownership_object.into(),
+            team_id: team_id.into(),
+        }
+    }
+}
 /// Schema `SimpleRule_SalesforceSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SimpleRuleSalesforceSimpleRule {
     /// The `ownershipObject` property.
     ///
@@ -13920,8 +18714,21 @@ pub struct SimpleRuleSalesforceSimpleRule {
     #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
+impl SimpleRuleSalesforceSimpleRule {
+    /// A `SimpleRuleSalesforceSimpleRule` from its required fields; optional fields start unset.
+    pub fn new(
+        ownership_object: impl Into<Vec<SalesforceObjectOwner>>,
+        team_id: impl Into<TeamId>,
+    ) -> Self {
+        Self {
+            ownership_object: ownership_object.into(),
+            team_id: team_id.into(),
+        }
+    }
+}
 /// `SingleOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleOperator {
     /// `notEmpty`
     NotEmpty,
@@ -13968,13 +18775,23 @@ impl<'de> serde::Deserialize<'de> for SingleOperator {
 }
 /// `SpamCheckSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpamCheckSettings {
     /// Whether the computed spam score is written to a CRM data field.
     #[serde(rename = "writeToDataField")]
     pub write_to_data_field: bool,
 }
+impl SpamCheckSettings {
+    /// A `SpamCheckSettings` from its required fields; optional fields start unset.
+    pub fn new(write_to_data_field: impl Into<bool>) -> Self {
+        Self {
+            write_to_data_field: write_to_data_field.into(),
+        }
+    }
+}
 /// `Team`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// Unique identifier of the team.
     pub id: TeamId,
@@ -13988,6 +18805,23 @@ pub struct Team {
     pub members: Option<Vec<String>>,
     /// The `metadata` property.
     pub metadata: serde_json::Value,
+}
+impl Team {
+    /// A `Team` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<TeamId>,
+        workspace_id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            name: name.into(),
+            members: None,
+            metadata: metadata.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -14031,14 +18865,25 @@ impl std::fmt::Display for TeamId {
 }
 /// `TeamRef`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamRef {
     /// The `id` property.
     pub id: TeamId,
     /// The `revision` property.
     pub revision: i32,
 }
+impl TeamRef {
+    /// A `TeamRef` from its required fields; optional fields start unset.
+    pub fn new(id: impl Into<TeamId>, revision: impl Into<i32>) -> Self {
+        Self {
+            id: id.into(),
+            revision: revision.into(),
+        }
+    }
+}
 /// `TenantData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TenantData {
     /// The `tenantId` property.
     #[serde(rename = "tenantId")]
@@ -14047,6 +18892,20 @@ pub struct TenantData {
     pub cluster: String,
     /// The tenant's subdomain.
     pub subdomain: String,
+}
+impl TenantData {
+    /// A `TenantData` from its required fields; optional fields start unset.
+    pub fn new(
+        tenant_id: impl Into<TenantId>,
+        cluster: impl Into<String>,
+        subdomain: impl Into<String>,
+    ) -> Self {
+        Self {
+            tenant_id: tenant_id.into(),
+            cluster: cluster.into(),
+            subdomain: subdomain.into(),
+        }
+    }
 }
 /// Unique identifier of the tenant.
 ///
@@ -14092,6 +18951,7 @@ impl std::fmt::Display for TenantId {
 }
 /// `TenantInfo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TenantInfo {
     /// `type`: `Organization`.
     Organization(TenantInfoOrganization),
@@ -14151,6 +19011,7 @@ impl<'de> serde::Deserialize<'de> for TenantInfo {
 }
 /// Schema `TenantInfo_Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TenantInfoOrganization {
     /// The `tenantData` property.
     #[serde(rename = "tenantData")]
@@ -14161,8 +19022,18 @@ pub struct TenantInfoOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
+impl TenantInfoOrganization {
+    /// A `TenantInfoOrganization` from its required fields; optional fields start unset.
+    pub fn new(tenant_data: impl Into<TenantData>) -> Self {
+        Self {
+            tenant_data: tenant_data.into(),
+            domains: None,
+        }
+    }
+}
 /// Schema `TenantInfo_Personal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TenantInfoPersonal {
     /// The `tenantData` property.
     #[serde(rename = "tenantData")]
@@ -14170,8 +19041,18 @@ pub struct TenantInfoPersonal {
     /// The `email` property.
     pub email: Email,
 }
+impl TenantInfoPersonal {
+    /// A `TenantInfoPersonal` from its required fields; optional fields start unset.
+    pub fn new(tenant_data: impl Into<TenantData>, email: impl Into<Email>) -> Self {
+        Self {
+            tenant_data: tenant_data.into(),
+            email: email.into(),
+        }
+    }
+}
 /// `Tier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Tier {
     /// `RoutingAndScheduling`
     RoutingAndScheduling,
@@ -14222,6 +19103,7 @@ impl<'de> serde::Deserialize<'de> for Tier {
 }
 /// `TimeInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TimeInterval {
     /// Instant the interval begins; slots are computed from this time forward.
     #[serde(rename = "startsAt")]
@@ -14229,8 +19111,21 @@ pub struct TimeInterval {
     /// Duration of the time interval. Accepts Scala FiniteDuration format (e.g. '7 days', '1 hour', '30 minutes') or ISO 8601 duration format (e.g. 'P7D', 'PT168H', 'PT1H30M').
     pub duration: String,
 }
+impl TimeInterval {
+    /// A `TimeInterval` from its required fields; optional fields start unset.
+    pub fn new(
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            starts_at: starts_at.into(),
+            duration: duration.into(),
+        }
+    }
+}
 /// `TimeoutActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TimeoutActions {
     /// How long to wait before the timeout redirect and actions fire.
     pub timeout: String,
@@ -14240,8 +19135,19 @@ pub struct TimeoutActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+impl TimeoutActions {
+    /// A `TimeoutActions` from its required fields; optional fields start unset.
+    pub fn new(timeout: impl Into<String>, redirect: impl Into<Redirect>) -> Self {
+        Self {
+            timeout: timeout.into(),
+            redirect: redirect.into(),
+            actions: None,
+        }
+    }
+}
 /// `TimeoutRedirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TimeoutRedirect {
     /// `type`: `Landing`.
     Landing,
@@ -14297,12 +19203,20 @@ impl<'de> serde::Deserialize<'de> for TimeoutRedirect {
 }
 /// Schema `TimeoutRedirect_Url`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TimeoutRedirectUrl {
     /// The `url` property.
     pub url: String,
 }
+impl TimeoutRedirectUrl {
+    /// A `TimeoutRedirectUrl` from its required fields; optional fields start unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
 /// `UpdateFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateFieldValue {
     /// `type`: `RelativeDay`.
     RelativeDay(UpdateFieldValueRelativeDay),
@@ -14434,6 +19348,7 @@ impl<'de> serde::Deserialize<'de> for UpdateFieldValue {
 }
 /// Schema `UpdateFieldValue_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueRelativeDay {
     /// The `length` property.
     ///
@@ -14445,8 +19360,23 @@ pub struct UpdateFieldValueRelativeDay {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl UpdateFieldValueRelativeDay {
+    /// A `UpdateFieldValueRelativeDay` from its required fields; optional fields start unset.
+    pub fn new(
+        length: impl Into<i32>,
+        offset: impl Into<i32>,
+        time_zone: impl Into<String>,
+    ) -> Self {
+        Self {
+            length: length.into(),
+            offset: offset.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `UpdateFieldValue_RelativeMonth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueRelativeMonth {
     /// The `length` property.
     ///
@@ -14458,8 +19388,23 @@ pub struct UpdateFieldValueRelativeMonth {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl UpdateFieldValueRelativeMonth {
+    /// A `UpdateFieldValueRelativeMonth` from its required fields; optional fields start unset.
+    pub fn new(
+        length: impl Into<i32>,
+        offset: impl Into<i32>,
+        time_zone: impl Into<String>,
+    ) -> Self {
+        Self {
+            length: length.into(),
+            offset: offset.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `UpdateFieldValue_RelativeQuarter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueRelativeQuarter {
     /// The `offset` property.
     pub offset: i32,
@@ -14467,8 +19412,18 @@ pub struct UpdateFieldValueRelativeQuarter {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl UpdateFieldValueRelativeQuarter {
+    /// A `UpdateFieldValueRelativeQuarter` from its required fields; optional fields start unset.
+    pub fn new(offset: impl Into<i32>, time_zone: impl Into<String>) -> Self {
+        Self {
+            offset: offset.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `UpdateFieldValue_RelativeWeek`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueRelativeWeek {
     /// The `length` property.
     ///
@@ -14480,8 +19435,23 @@ pub struct UpdateFieldValueRelativeWeek {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl UpdateFieldValueRelativeWeek {
+    /// A `UpdateFieldValueRelativeWeek` from its required fields; optional fields start unset.
+    pub fn new(
+        length: impl Into<i32>,
+        offset: impl Into<i32>,
+        time_zone: impl Into<String>,
+    ) -> Self {
+        Self {
+            length: length.into(),
+            offset: offset.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `UpdateFieldValue_RelativeYear`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueRelativeYear {
     /// The `length` property.
     ///
@@ -14493,26 +19463,64 @@ pub struct UpdateFieldValueRelativeYear {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl UpdateFieldValueRelativeYear {
+    /// A `UpdateFieldValueRelativeYear` from its required fields; optional fields start unset.
+    pub fn new(
+        length: impl Into<i32>,
+        offset: impl Into<i32>,
+        time_zone: impl Into<String>,
+    ) -> Self {
+        Self {
+            length: length.into(),
+            offset: offset.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Schema `UpdateFieldValue_StaticDate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueStaticDate {
     /// The `value` property.
     pub value: chrono::DateTime<chrono::Utc>,
 }
+impl UpdateFieldValueStaticDate {
+    /// A `UpdateFieldValueStaticDate` from its required fields; optional fields start unset.
+    pub fn new(value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        Self { value: value.into() }
+    }
+}
 /// Schema `UpdateFieldValue_StaticValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFieldValueStaticValue {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+impl UpdateFieldValueStaticValue {
+    /// A `UpdateFieldValueStaticValue` from its required fields; optional fields start unset.
+    pub fn new(value: impl Into<serde_json::Value>) -> Self {
+        Self { value: value.into() }
+    }
+}
 /// `UpdateLicensesRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateLicensesRequest {
     /// Map of user id to the full set of licenses to assign that user, replacing their current licenses.
     pub update: std::collections::BTreeMap<String, AvailabilityFailure>,
 }
+impl UpdateLicensesRequest {
+    /// A `UpdateLicensesRequest` from its required fields; optional fields start unset.
+    pub fn new(
+        update: impl Into<std::collections::BTreeMap<String, AvailabilityFailure>>,
+    ) -> Self {
+        Self { update: update.into() }
+    }
+}
 /// `User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The `id` property.
     pub id: UserId,
@@ -14573,14 +19581,52 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+impl User {
+    /// A `User` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<UserId>,
+        name: impl Into<String>,
+        email: impl Into<Email>,
+        is_super_admin: impl Into<bool>,
+        licenses: impl Into<UserLicenses>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            email: email.into(),
+            is_super_admin: is_super_admin.into(),
+            managed_workspaces: None,
+            managed_teams: None,
+            licenses: licenses.into(),
+            salesforce: None,
+            hubspot: None,
+            slug: None,
+            workspaces: None,
+            personal_workspace_id: None,
+            personal_details: None,
+            working_hours: None,
+            timezone: None,
+        }
+    }
+}
 /// `UserCalibration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserCalibration {
     /// The `userId` property.
     #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Manual offset added to this user's computed score to bias their position in the assignment queue (signed).
     pub calibration: i32,
+}
+impl UserCalibration {
+    /// A `UserCalibration` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, calibration: impl Into<i32>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            calibration: calibration.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -14624,6 +19670,7 @@ impl std::fmt::Display for UserId {
 }
 /// `UserLicenses`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserLicenses {
     /// Whether the user holds a Distro (lead-routing) license.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14647,8 +19694,23 @@ pub struct UserLicenses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
 }
+impl UserLicenses {
+    /// A `UserLicenses` from its required fields; optional fields start unset.
+    pub fn new(chili_cal_org: impl Into<bool>, handoff: impl Into<bool>) -> Self {
+        Self {
+            distro: None,
+            chili_cal_org: chili_cal_org.into(),
+            concierge: None,
+            concierge_live: None,
+            chat: None,
+            handoff: handoff.into(),
+            tier: None,
+        }
+    }
+}
 /// `UserLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserLimit {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -14658,8 +19720,18 @@ pub struct UserLimit {
     /// Constraints: >= 0.
     pub limit: i32,
 }
+impl UserLimit {
+    /// A `UserLimit` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, limit: impl Into<i32>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            limit: limit.into(),
+        }
+    }
+}
 /// `UserPersonalDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserPersonalDetails {
     /// The user's email address.
     pub email: Email,
@@ -14695,8 +19767,25 @@ pub struct UserPersonalDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_company_logo_url: Option<String>,
 }
+impl UserPersonalDetails {
+    /// A `UserPersonalDetails` from its required fields; optional fields start unset.
+    pub fn new(email: impl Into<Email>) -> Self {
+        Self {
+            email: email.into(),
+            first_name: None,
+            last_name: None,
+            job_title: None,
+            conference_details: None,
+            location: None,
+            phone_number: None,
+            image_url: None,
+            custom_company_logo_url: None,
+        }
+    }
+}
 /// `UserStatistics`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserStatistics {
     /// Number of assignments booked directly to this user in the current period.
     pub assigned: i32,
@@ -14712,8 +19801,27 @@ pub struct UserStatistics {
     #[serde(rename = "reassignedFromThis")]
     pub reassigned_from_this: i32,
 }
+impl UserStatistics {
+    /// A `UserStatistics` from its required fields; optional fields start unset.
+    pub fn new(
+        assigned: impl Into<i32>,
+        cancelled: impl Into<i32>,
+        no_show: impl Into<i32>,
+        reassigned_to_this: impl Into<i32>,
+        reassigned_from_this: impl Into<i32>,
+    ) -> Self {
+        Self {
+            assigned: assigned.into(),
+            cancelled: cancelled.into(),
+            no_show: no_show.into(),
+            reassigned_to_this: reassigned_to_this.into(),
+            reassigned_from_this: reassigned_from_this.into(),
+        }
+    }
+}
 /// `UserWeight`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserWeight {
     /// The `userId` property.
     #[serde(rename = "userId")]
@@ -14723,8 +19831,18 @@ pub struct UserWeight {
     /// Constraints: >= 0, <= 10000.
     pub weight: i32,
 }
+impl UserWeight {
+    /// A `UserWeight` from its required fields; optional fields start unset.
+    pub fn new(user_id: impl Into<UserId>, weight: impl Into<i32>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            weight: weight.into(),
+        }
+    }
+}
 /// `VacationBuffer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VacationBuffer {
     /// Days before a vacation starts to stop assigning to the user.
     #[serde(rename = "daysBeforeStart")]
@@ -14738,8 +19856,25 @@ pub struct VacationBuffer {
     /// The `freshness` property.
     pub freshness: VacationFreshness,
 }
+impl VacationBuffer {
+    /// A `VacationBuffer` from its required fields; optional fields start unset.
+    pub fn new(
+        days_before_start: impl Into<i32>,
+        days_before_end: impl Into<i32>,
+        recognition_enabled: impl Into<bool>,
+        freshness: impl Into<VacationFreshness>,
+    ) -> Self {
+        Self {
+            days_before_start: days_before_start.into(),
+            days_before_end: days_before_end.into(),
+            recognition_enabled: recognition_enabled.into(),
+            freshness: freshness.into(),
+        }
+    }
+}
 /// Whether vacation state is read live (RealTime) or from cache (Cached).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VacationFreshness {
     /// `Cached`
     Cached,
@@ -14786,6 +19921,7 @@ impl<'de> serde::Deserialize<'de> for VacationFreshness {
 }
 /// `WhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WhenMatchBehaviour {
     /// `type`: `DoNothing`.
     DoNothing,
@@ -14849,14 +19985,25 @@ impl<'de> serde::Deserialize<'de> for WhenMatchBehaviour {
 }
 /// `WorkInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkInterval {
     /// Start of the working interval as a local time (HH:mm), in the schedule timezone.
     pub start: String,
     /// End of the working interval as a local time (HH:mm); must be after start.
     pub end: String,
 }
+impl WorkInterval {
+    /// A `WorkInterval` from its required fields; optional fields start unset.
+    pub fn new(start: impl Into<String>, end: impl Into<String>) -> Self {
+        Self {
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+}
 /// `WorkingHours`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkingHours {
     /// Working intervals on Monday; empty means unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14880,8 +20027,23 @@ pub struct WorkingHours {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunday: Option<Vec<WorkInterval>>,
 }
+impl WorkingHours {
+    /// A `WorkingHours` with every optional field unset.
+    pub fn new() -> Self {
+        Self {
+            monday: None,
+            tuesday: None,
+            wednesday: None,
+            thursday: None,
+            friday: None,
+            saturday: None,
+            sunday: None,
+        }
+    }
+}
 /// `Workspace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Workspace {
     /// Unique identifier of the workspace.
     pub id: WorkspaceId,
@@ -14896,8 +20058,25 @@ pub struct Workspace {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+impl Workspace {
+    /// A `Workspace` from its required fields; optional fields start unset.
+    pub fn new(
+        id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        metadata: impl Into<SimpleMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            emoji: None,
+            logo: None,
+            metadata: metadata.into(),
+        }
+    }
+}
 /// `WorkspaceDistributionSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceDistributionSettings {
     /// Whether users on vacation are calibrated out of the fairness equation so they are not penalized for time off.
     #[serde(rename = "calibrateVacation")]
@@ -14917,6 +20096,26 @@ pub struct WorkspaceDistributionSettings {
     /// Vacation-awareness configuration.
     #[serde(rename = "vacationBuffer")]
     pub vacation_buffer: VacationBuffer,
+}
+impl WorkspaceDistributionSettings {
+    /// A `WorkspaceDistributionSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        calibrate_vacation: impl Into<bool>,
+        credit_back_cancelled: impl Into<bool>,
+        credit_back_no_show: impl Into<bool>,
+        order_if_equal_state: impl Into<OrderIfEqualState>,
+        reset_periodicity: impl Into<WorkspaceResetPeriodicity>,
+        vacation_buffer: impl Into<VacationBuffer>,
+    ) -> Self {
+        Self {
+            calibrate_vacation: calibrate_vacation.into(),
+            credit_back_cancelled: credit_back_cancelled.into(),
+            credit_back_no_show: credit_back_no_show.into(),
+            order_if_equal_state: order_if_equal_state.into(),
+            reset_periodicity: reset_periodicity.into(),
+            vacation_buffer: vacation_buffer.into(),
+        }
+    }
 }
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -14960,6 +20159,7 @@ impl std::fmt::Display for WorkspaceId {
 }
 /// `WorkspaceResetPeriodicity`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WorkspaceResetPeriodicity {
     /// `type`: `Daily`.
     Daily(WorkspaceResetPeriodicityDaily),
@@ -15067,24 +20267,43 @@ impl<'de> serde::Deserialize<'de> for WorkspaceResetPeriodicity {
 ///
 /// Schema `WorkspaceResetPeriodicity_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceResetPeriodicityDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl WorkspaceResetPeriodicityDaily {
+    /// A `WorkspaceResetPeriodicityDaily` from its required fields; optional fields start unset.
+    pub fn new(time_zone: impl Into<String>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Counters reset at the start of every month in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Monthly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceResetPeriodicityMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl WorkspaceResetPeriodicityMonthly {
+    /// A `WorkspaceResetPeriodicityMonthly` from its required fields; optional fields start unset.
+    pub fn new(time_zone: impl Into<String>) -> Self {
+        Self {
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Counters reset every quarter; `firstMonth` (1-3) is the first month of the quarter.
 ///
 /// Schema `WorkspaceResetPeriodicity_Quarterly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceResetPeriodicityQuarterly {
     /// The `firstMonth` property.
     #[serde(rename = "firstMonth")]
@@ -15093,10 +20312,20 @@ pub struct WorkspaceResetPeriodicityQuarterly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl WorkspaceResetPeriodicityQuarterly {
+    /// A `WorkspaceResetPeriodicityQuarterly` from its required fields; optional fields start unset.
+    pub fn new(first_month: impl Into<i32>, time_zone: impl Into<String>) -> Self {
+        Self {
+            first_month: first_month.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Counters reset every week on `dayOfWeek` (1=Monday .. 7=Sunday) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceResetPeriodicityWeekly {
     /// The `dayOfWeek` property.
     #[serde(rename = "dayOfWeek")]
@@ -15105,10 +20334,20 @@ pub struct WorkspaceResetPeriodicityWeekly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl WorkspaceResetPeriodicityWeekly {
+    /// A `WorkspaceResetPeriodicityWeekly` from its required fields; optional fields start unset.
+    pub fn new(day_of_week: impl Into<i32>, time_zone: impl Into<String>) -> Self {
+        Self {
+            day_of_week: day_of_week.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// Counters reset once a year in `monthOfYear` (1-12) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Yearly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WorkspaceResetPeriodicityYearly {
     /// The `monthOfYear` property.
     #[serde(rename = "monthOfYear")]
@@ -15117,8 +20356,18 @@ pub struct WorkspaceResetPeriodicityYearly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+impl WorkspaceResetPeriodicityYearly {
+    /// A `WorkspaceResetPeriodicityYearly` from its required fields; optional fields start unset.
+    pub fn new(month_of_year: impl Into<i32>, time_zone: impl Into<String>) -> Self {
+        Self {
+            month_of_year: month_of_year.into(),
+            time_zone: time_zone.into(),
+        }
+    }
+}
 /// `YesActions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum YesActions {
     /// `type`: `CallRepSettings`.
     CallRepSettings(YesActionsCallRepSettings),
@@ -15208,6 +20457,7 @@ impl<'de> serde::Deserialize<'de> for YesActions {
 }
 /// Schema `YesActions_CallRepSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct YesActionsCallRepSettings {
     /// The `meetingTypeIds` property.
     ///
@@ -15232,8 +20482,29 @@ pub struct YesActionsCallRepSettings {
     #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
+impl YesActionsCallRepSettings {
+    /// A `YesActionsCallRepSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        route_call_to: impl Into<Assignment>,
+        pick_up_time: impl Into<String>,
+        maximum_call_attempts: impl Into<i32>,
+        call_success: impl Into<CallSucceededActions>,
+        call_missed: impl Into<CallMissedActions>,
+    ) -> Self {
+        Self {
+            meeting_type_ids: meeting_type_ids.into(),
+            route_call_to: route_call_to.into(),
+            pick_up_time: pick_up_time.into(),
+            maximum_call_attempts: maximum_call_attempts.into(),
+            call_success: call_success.into(),
+            call_missed: call_missed.into(),
+        }
+    }
+}
 /// Schema `YesActions_DisplayContactSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct YesActionsDisplayContactSettings {
     /// The `call` property.
     pub call: CallRepSettings,
@@ -15243,8 +20514,23 @@ pub struct YesActionsDisplayContactSettings {
     #[serde(rename = "timeoutDuration")]
     pub timeout_duration: String,
 }
+impl YesActionsDisplayContactSettings {
+    /// A `YesActionsDisplayContactSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        call: impl Into<CallRepSettings>,
+        meeting: impl Into<SchedulingSettings>,
+        timeout_duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            call: call.into(),
+            meeting: meeting.into(),
+            timeout_duration: timeout_duration.into(),
+        }
+    }
+}
 /// Schema `YesActions_RedirectActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct YesActionsRedirectActions {
     /// The `redirect` property.
     pub redirect: Redirect,
@@ -15252,8 +20538,18 @@ pub struct YesActionsRedirectActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+impl YesActionsRedirectActions {
+    /// A `YesActionsRedirectActions` from its required fields; optional fields start unset.
+    pub fn new(redirect: impl Into<Redirect>) -> Self {
+        Self {
+            redirect: redirect.into(),
+            actions: None,
+        }
+    }
+}
 /// Schema `YesActions_SchedulingSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct YesActionsSchedulingSettings {
     /// The `assignments` property.
     ///
@@ -15291,4 +20587,26 @@ pub struct YesActionsSchedulingSettings {
     pub scheduling: SchedulingActions,
     /// The `timeout` property.
     pub timeout: TimeoutActions,
+}
+impl YesActionsSchedulingSettings {
+    /// A `YesActionsSchedulingSettings` from its required fields; optional fields start unset.
+    pub fn new(
+        assignments: impl Into<Vec<Assignment>>,
+        meeting_type_ids: impl Into<Vec<uuid::Uuid>>,
+        meeting_host: impl Into<MeetingHost>,
+        scheduling: impl Into<SchedulingActions>,
+        timeout: impl Into<TimeoutActions>,
+    ) -> Self {
+        Self {
+            assignments: assignments.into(),
+            meeting_type_ids: meeting_type_ids.into(),
+            meeting_created_target: None,
+            booker_invite_settings: None,
+            meeting_host: meeting_host.into(),
+            additional_attendees: None,
+            additional_notification_recipients: None,
+            scheduling: scheduling.into(),
+            timeout: timeout.into(),
+        }
+    }
 }

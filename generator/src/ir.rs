@@ -177,6 +177,42 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: Response,
+    /// How to walk every page, when the operation is a paginated list.
+    pub pagination: Option<Pagination>,
+    /// Safe to repeat: an idempotent method, or the document says it only reads.
+    pub retry_safe: bool,
+}
+
+/// A paginated list operation: `page`/`pageSize` in, a page of items out.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Pagination {
+    /// Where the page number goes.
+    pub page: PageField,
+    /// Where the page size goes, if the operation takes one.
+    pub page_size: Option<PageField>,
+    /// Rust name of the response field holding the page's items.
+    pub items: String,
+    /// The item type; `Json` when the document leaves it open.
+    pub item: TypeRef,
+    /// Whether the items field is optional (`Option<Vec<T>>`).
+    pub items_optional: bool,
+    /// Rust name of the response's total item count, if it has one.
+    pub total: Option<String>,
+    /// Rust name of the response's "more pages" flag, if it has one.
+    pub has_more: Option<String>,
+    /// Rust name of the response's page size, if it echoes it.
+    pub echoed_page_size: Option<String>,
+}
+
+/// A paging value's place in the request.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum PageField {
+    /// A query parameter (Rust name on the request builder).
+    Query(String),
+    /// A field of the JSON body, reached through these Rust field names. When
+    /// the path has two parts, the first is an optional struct (`Pagination`)
+    /// made of exactly the page and page size fields, named by `container`.
+    Body { path: Vec<String>, optional: bool, container: Option<String> },
 }
 
 /// Where a parameter goes.
@@ -273,11 +309,15 @@ impl std::fmt::Display for Api {
             }
             writeln!(
                 f,
-                "  {} {} -> client{group}.{}({}) -> {response}{flags}",
+                "  {} {} -> client{group}.{}({}) -> {response}{flags}{}",
                 op.http_method,
                 op.path,
                 op.method_name,
-                args.join(", ")
+                args.join(", "),
+                match &op.pagination {
+                    Some(p) => format!(" pages({} of {})", p.items, p.item),
+                    None => String::new(),
+                }
             )?;
         }
         writeln!(f, "\ntypes ({}):", self.types.len())?;

@@ -11,6 +11,7 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod operations;
+pub mod pagination;
 pub mod typify;
 pub mod write;
 

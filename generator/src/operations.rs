@@ -34,13 +34,17 @@ pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
     }
     resolve_replacements(&mut operations, &raw);
+    let types = space.finish();
+    for op in &mut operations {
+        op.pagination = crate::pagination::detect(op, &types);
+    }
 
     Ok(Api {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         version: api.info.version.clone(),
         base_url: api.servers.first().map(|s| s.url.trim_end_matches('/').to_string()),
-        types: space.finish(),
+        types,
         operations,
     })
 }
@@ -174,7 +178,8 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             params.push((p, pointer));
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_"]);
+    // Names the request builder already uses for its own fields and methods.
+    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_", "timeout", "items", "collect_all", "into_future"]);
     let mut out_params = Vec::new();
     for (p, pointer) in params {
         let location = match &p {
@@ -252,10 +257,19 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         docs: Docs { summary: op.summary.clone(), description: op.description.clone(), deprecated: op.deprecated },
         replacement: None,
         permissions,
+        retry_safe: matches!(raw.method, "get" | "head" | "options" | "put" | "delete") || says_read_only(op),
         params: out_params,
         body,
         response,
+        pagination: None,
     })
+}
+
+/// Whether the document marks an operation as only reading: Tapir's Edge API
+/// starts such descriptions with `READ-ONLY.`; `x-read-only: true` also counts.
+fn says_read_only(op: &OaOperation) -> bool {
+    op.extensions.get("x-read-only").and_then(Value::as_bool).unwrap_or(false)
+        || [&op.description, &op.summary].iter().any(|t| t.as_deref().is_some_and(|t| t.trim_start().starts_with("READ-ONLY")))
 }
 
 fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {

@@ -142,37 +142,33 @@ async fn paginated_get_sends_query_and_bearer_and_decodes_the_page() {
 // ---------------------------------------------------------------------------
 
 fn data_reference(field: &str) -> DataReference {
-    DataReference {
-        source: DataSource::Sf,
-        object: DataObject::from("Lead"),
-        field: field.into(),
-    }
+    DataReference::new(DataSource::Sf, DataObject::from("Lead"), field)
 }
 
 /// A condition tree: a group (union variant) holding two other union variants.
 fn rule_conditions() -> NonOwnershipConditionsRequest {
-    NonOwnershipConditionsRequest::ConditionGroup(NonOwnershipConditionsRequestConditionGroup {
-        id: "grp-emea".into(),
-        name: Some("Enterprise in EMEA".into()),
-        operator: LogicalOperator::And,
-        conditions: vec![
-            NonOwnershipConditionsRequest::StaticValueCondition(
-                NonOwnershipConditionsRequestStaticValueCondition {
-                    condition_id: "cond-country".into(),
-                    data_reference: data_reference("Country"),
-                    operator: Operator::IsAnyOf,
-                    value: json!(["DE", "FR", "GB"]),
-                },
-            ),
+    // Structs are `#[non_exhaustive]`: built with `new(required...)`, optional fields assigned.
+    let mut group = NonOwnershipConditionsRequestConditionGroup::new(
+        "grp-emea",
+        LogicalOperator::And,
+        vec![
+            NonOwnershipConditionsRequest::StaticValueCondition(NonOwnershipConditionsRequestStaticValueCondition::new(
+                "cond-country",
+                data_reference("Country"),
+                Operator::IsAnyOf,
+                json!(["DE", "FR", "GB"]),
+            )),
             NonOwnershipConditionsRequest::SingleParameterCondition(
-                NonOwnershipConditionsRequestSingleParameterCondition {
-                    condition_id: "cond-company".into(),
-                    data_reference: data_reference("Company"),
-                    operator: SingleOperator::NotEmpty,
-                },
+                NonOwnershipConditionsRequestSingleParameterCondition::new(
+                    "cond-company",
+                    data_reference("Company"),
+                    SingleOperator::NotEmpty,
+                ),
             ),
         ],
-    })
+    );
+    group.name = Some("Enterprise in EMEA".into());
+    NonOwnershipConditionsRequest::ConditionGroup(group)
 }
 
 fn rule_conditions_json() -> Value {
@@ -200,14 +196,11 @@ fn rule_conditions_json() -> Value {
 }
 
 fn rule_create_body() -> RuleCreateRequest {
-    RuleCreateRequest {
-        dto: CreateRuleDto::CreateRuleRequest(CreateRuleDtoCreateRuleRequest {
-            rule_id: None,
-            workspace_id: "ws_3f1c9a".into(),
-            name: "Enterprise EMEA leads".into(),
-            conditions: rule_conditions(),
-        }),
-    }
+    RuleCreateRequest::new(CreateRuleDto::CreateRuleRequest(CreateRuleDtoCreateRuleRequest::new(
+        "ws_3f1c9a",
+        "Enterprise EMEA leads",
+        rule_conditions(),
+    )))
 }
 
 #[tokio::test]
@@ -316,15 +309,11 @@ async fn csv_export_returns_the_text_verbatim() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put(ExportMeetingsRequest {
-            workspace_ids: Some(vec!["ws_3f1c9a".into()]),
-            start: utc("2025-01-06T00:00:00Z"),
-            end: utc("2025-01-13T00:00:00Z"),
-            assignee_ids: None,
-            host_ids: None,
-            booker_ids: None,
-            meeting_type_ids: None,
-            status: Some(vec![MeetingStatus::Active, MeetingStatus::NoShow]),
+        .export_v2_put({
+            let mut request = ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-13T00:00:00Z"));
+            request.workspace_ids = Some(vec!["ws_3f1c9a".into()]);
+            request.status = Some(vec![MeetingStatus::Active, MeetingStatus::NoShow]);
+            request
         })
         .await
         .expect("meetingExportV2Put succeeds");
@@ -348,16 +337,7 @@ async fn csv_export_replaces_invalid_utf8_instead_of_failing() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put(ExportMeetingsRequest {
-            workspace_ids: None,
-            start: utc("2025-01-06T00:00:00Z"),
-            end: utc("2025-01-07T00:00:00Z"),
-            assignee_ids: None,
-            host_ids: None,
-            booker_ids: None,
-            meeting_type_ids: None,
-            status: None,
-        })
+        .export_v2_put(ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-07T00:00:00Z")))
         .await
         .expect("meetingExportV2Put succeeds");
     assert_eq!(text, "id,name\r\n1,Zo\u{fffd}ë\r\n");
@@ -635,11 +615,7 @@ async fn unknown_enum_values_union_tags_and_extra_fields_are_tolerated() {
     // Known tag, with an extra field that is ignored.
     assert_eq!(
         mappings[0],
-        DataFieldMapping::Salesforce(DataFieldMappingSalesforce {
-            object: "Lead".into(),
-            field: "Score__c".into(),
-            overwrite: true,
-        })
+        DataFieldMapping::Salesforce(DataFieldMappingSalesforce::new("Lead", "Score__c", true))
     );
     assert_eq!(
         mappings[1],
@@ -755,9 +731,11 @@ fn tagged_unions_round_trip_through_json() {
         (DataFieldDataType::Date, json!({"type": "Date"})),
         (DataFieldDataType::TrueFalse, json!({"type": "TrueFalse"})),
         (
-            DataFieldDataType::Picklist(DataFieldDataTypePicklist {
-                values: vec!["Hot".into(), "Warm".into(), "Cold ❄".into()],
-            }),
+            DataFieldDataType::Picklist(DataFieldDataTypePicklist::new(vec![
+                "Hot".to_string(),
+                "Warm".into(),
+                "Cold ❄".into(),
+            ])),
             json!({"type": "Picklist", "values": ["Hot", "Warm", "Cold ❄"]}),
         ),
         (
@@ -773,20 +751,14 @@ fn tagged_unions_round_trip_through_json() {
 
     for variant in [
         WorkspaceResetPeriodicity::Never,
-        WorkspaceResetPeriodicity::Daily(WorkspaceResetPeriodicityDaily {
-            time_zone: "Europe/Berlin".into(),
-        }),
+        WorkspaceResetPeriodicity::Daily(WorkspaceResetPeriodicityDaily::new("Europe/Berlin")),
     ] {
         let text = serde_json::to_string(&variant).unwrap();
         let back: WorkspaceResetPeriodicity = serde_json::from_str(&text).unwrap();
         assert_eq!(back, variant, "{text}");
     }
     assert_eq!(
-        serde_json::to_value(WorkspaceResetPeriodicity::Daily(
-            WorkspaceResetPeriodicityDaily {
-                time_zone: "Europe/Berlin".into()
-            }
-        ))
+        serde_json::to_value(WorkspaceResetPeriodicity::Daily(WorkspaceResetPeriodicityDaily::new("Europe/Berlin")))
         .unwrap(),
         json!({"type": "Daily", "timeZone": "Europe/Berlin"})
     );

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chilipiper_edge::types::{
     AddUsersToWorkspaceRequest, CancelMeetingRequest, HasMore, PaginatedResultWorkspace,
 };
-use chilipiper_edge::{Client, Error};
+use chilipiper_edge::{Client, Error, RetryPolicy};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -15,10 +15,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cp_test_runtime_51d0e2";
 
+/// A client that sends each request once: retries are `client_faults.rs`'s subject.
 fn client_for(base_url: impl Into<String>) -> Client {
     Client::builder()
         .token(TOKEN)
         .base_url(base_url)
+        .retry(RetryPolicy::none())
         .build()
         .expect("client builds")
 }
@@ -120,10 +122,7 @@ async fn json_body_is_sent_with_a_json_content_type() {
     let client = client_for(server.uri());
     client
         .workspace()
-        .add_users(AddUsersToWorkspaceRequest {
-            workspace_id: "ws_3f1c9a".into(),
-            user_ids: vec!["user-1".into(), "user-2".into()],
-        })
+        .add_users(AddUsersToWorkspaceRequest::new("ws_3f1c9a", vec!["user-1".into(), "user-2".into()]))
         .await
         .unwrap();
 
@@ -164,7 +163,7 @@ async fn optional_body_is_omitted_when_unset_and_sent_when_set() {
     client
         .meetings()
         .cancel_post(meeting_id)
-        .body(CancelMeetingRequest {})
+        .body(CancelMeetingRequest::new())
         .await
         .unwrap();
 
@@ -513,6 +512,7 @@ async fn connection_refused_is_a_retryable_transport_error() {
         .token(TOKEN)
         .base_url(format!("http://127.0.0.1:{}", closed_port()))
         .connect_timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
         .build()
         .unwrap();
     let err = client

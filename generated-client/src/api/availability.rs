@@ -31,6 +31,7 @@ impl<'a> AvailabilityApi<'a> {
         AvailabilitySlotsV2Request {
             client: self.client,
             body,
+            timeout: None,
         }
     }
 }
@@ -42,8 +43,14 @@ impl<'a> AvailabilityApi<'a> {
 pub struct AvailabilitySlotsV2Request<'a> {
     client: &'a Client,
     body: crate::types::MeetingStartTimesPagedRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> AvailabilitySlotsV2Request<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -55,7 +62,58 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> AvailabilitySlotsV2Request<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::MeetingStartTime>,
+    > + Send + 'a {
+        let first = self.body.pagination.as_ref().map_or(0, |p| p.page);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                let size = request
+                    .body
+                    .pagination
+                    .as_ref()
+                    .map_or(
+                        crate::runtime::paginate::DEFAULT_PAGE_SIZE,
+                        |p| p.page_size,
+                    );
+                request.body.pagination = Some(crate::types::Pagination {
+                    page: number,
+                    page_size: size,
+                });
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::MeetingStartTime>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for AvailabilitySlotsV2Request<'a> {

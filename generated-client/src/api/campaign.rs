@@ -30,6 +30,7 @@ impl<'a> CampaignApi<'a> {
             is_active: None,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Search Salesforce campaigns
@@ -46,6 +47,7 @@ impl<'a> CampaignApi<'a> {
             is_active: None,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
 }
@@ -59,6 +61,7 @@ pub struct CampaignListRequest<'a> {
     is_active: Option<bool>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> CampaignListRequest<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
@@ -80,6 +83,11 @@ impl<'a> CampaignListRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::SalesforceCampaignPage> {
         let mut request = crate::runtime::Request::new(
@@ -90,7 +98,47 @@ impl<'a> CampaignListRequest<'a> {
         request.query("isActive", &self.is_active);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> CampaignListRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::SalesforceCampaign>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::SalesforceCampaign>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for CampaignListRequest<'a> {
@@ -113,6 +161,7 @@ pub struct CampaignSearchRequest<'a> {
     is_active: Option<bool>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> CampaignSearchRequest<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
@@ -134,6 +183,11 @@ impl<'a> CampaignSearchRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::SalesforceCampaignPage> {
         let mut request = crate::runtime::Request::new(
@@ -145,7 +199,47 @@ impl<'a> CampaignSearchRequest<'a> {
         request.query("isActive", &self.is_active);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> CampaignSearchRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::SalesforceCampaign>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::SalesforceCampaign>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for CampaignSearchRequest<'a> {

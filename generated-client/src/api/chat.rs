@@ -42,6 +42,7 @@ impl<'a> ChatApi<'a> {
             rule_name: None,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Reads a Chat Conversation Transcript
@@ -63,6 +64,7 @@ impl<'a> ChatApi<'a> {
             before: None,
             before_seen_id: None,
             page_size: None,
+            timeout: None,
         }
     }
 }
@@ -83,6 +85,7 @@ pub struct ChatLogsRequest<'a> {
     rule_name: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ChatLogsRequest<'a> {
     /// Optional chat playbook id(s) to restrict the logs to; repeatable. When omitted, all playbooks in the workspace are considered.
@@ -124,6 +127,11 @@ impl<'a> ChatLogsRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -143,7 +151,47 @@ impl<'a> ChatLogsRequest<'a> {
         request.query("ruleName", &self.rule_name);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> ChatLogsRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::ChatConversationLog>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::ChatConversationLog>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for ChatLogsRequest<'a> {
@@ -167,6 +215,7 @@ pub struct ChatTranscriptRequest<'a> {
     before: Option<chrono::DateTime<chrono::Utc>>,
     before_seen_id: Option<Vec<String>>,
     page_size: Option<i32>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ChatTranscriptRequest<'a> {
     /// Boundary timestamp cursor: echo the previous page's `nextCursor.before`; omit for the latest page.
@@ -186,6 +235,11 @@ impl<'a> ChatTranscriptRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ChatTranscriptPage> {
         let mut request = crate::runtime::Request::new(
@@ -198,6 +252,7 @@ impl<'a> ChatTranscriptRequest<'a> {
         request.query("before", &self.before);
         request.query("beforeSeenId", &self.before_seen_id);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

@@ -39,6 +39,7 @@ impl<'a> ConciergeApi<'a> {
             end: end.into(),
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Create concierge router
@@ -55,6 +56,7 @@ impl<'a> ConciergeApi<'a> {
         ConciergeRouterCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Lists all concierge routers
@@ -67,6 +69,7 @@ impl<'a> ConciergeApi<'a> {
     pub fn list_routers(&self) -> ConciergeListRoutersRequest<'a> {
         ConciergeListRoutersRequest {
             client: self.client,
+            timeout: None,
         }
     }
     /// Get concierge router
@@ -83,6 +86,7 @@ impl<'a> ConciergeApi<'a> {
         ConciergeRouterGetRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Update concierge router
@@ -101,6 +105,7 @@ impl<'a> ConciergeApi<'a> {
             client: self.client,
             router_id: router_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove concierge router
@@ -117,6 +122,7 @@ impl<'a> ConciergeApi<'a> {
         ConciergeRouterDeleteRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
 }
@@ -133,6 +139,7 @@ pub struct ConciergeLogsRequest<'a> {
     end: chrono::DateTime<chrono::Utc>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeLogsRequest<'a> {
     /// Page number. First page has index 0.
@@ -149,6 +156,11 @@ impl<'a> ConciergeLogsRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<serde_json::Value> {
         let mut request = crate::runtime::Request::new(
@@ -162,6 +174,8 @@ impl<'a> ConciergeLogsRequest<'a> {
         request.query("end", &self.end);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -182,8 +196,14 @@ impl<'a> std::future::IntoFuture for ConciergeLogsRequest<'a> {
 pub struct ConciergeRouterCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::ConciergeRouterCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeRouterCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
         let mut request = crate::runtime::Request::new(
@@ -193,6 +213,7 @@ impl<'a> ConciergeRouterCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -212,17 +233,25 @@ impl<'a> std::future::IntoFuture for ConciergeRouterCreateRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConciergeListRoutersRequest<'a> {
     client: &'a Client,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeListRoutersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::ConciergeRoutersListResponse> {
-        let request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "conciergeListRouters",
             "/v1/org/concierge/routers/concierge/list",
         );
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -243,8 +272,14 @@ impl<'a> std::future::IntoFuture for ConciergeListRoutersRequest<'a> {
 pub struct ConciergeRouterGetRequest<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeRouterGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
         let mut request = crate::runtime::Request::new(
@@ -253,6 +288,7 @@ impl<'a> ConciergeRouterGetRequest<'a> {
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -274,8 +310,14 @@ pub struct ConciergeRouterUpdateRequest<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
     body: crate::types::ConciergeRouterUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeRouterUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
         let mut request = crate::runtime::Request::new(
@@ -286,6 +328,7 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -306,8 +349,14 @@ impl<'a> std::future::IntoFuture for ConciergeRouterUpdateRequest<'a> {
 pub struct ConciergeRouterDeleteRequest<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> ConciergeRouterDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -316,6 +365,7 @@ impl<'a> ConciergeRouterDeleteRequest<'a> {
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

@@ -31,6 +31,7 @@ impl<'a> DataFieldApi<'a> {
         DataFieldCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// List data fields
@@ -43,6 +44,7 @@ impl<'a> DataFieldApi<'a> {
     pub fn list(&self) -> DataFieldListRequest<'a> {
         DataFieldListRequest {
             client: self.client,
+            timeout: None,
         }
     }
     /// Get data field
@@ -56,6 +58,7 @@ impl<'a> DataFieldApi<'a> {
         DataFieldGetRequest {
             client: self.client,
             reference: reference.into(),
+            timeout: None,
         }
     }
     /// Update data field
@@ -74,6 +77,7 @@ impl<'a> DataFieldApi<'a> {
             client: self.client,
             reference: reference.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove data field
@@ -87,6 +91,7 @@ impl<'a> DataFieldApi<'a> {
         DataFieldDeleteRequest {
             client: self.client,
             reference: reference.into(),
+            timeout: None,
         }
     }
 }
@@ -98,8 +103,14 @@ impl<'a> DataFieldApi<'a> {
 pub struct DataFieldCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::DataFieldCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DataFieldCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DataFieldDetails> {
         let mut request = crate::runtime::Request::new(
@@ -109,6 +120,7 @@ impl<'a> DataFieldCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -128,15 +140,22 @@ impl<'a> std::future::IntoFuture for DataFieldCreateRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DataFieldListRequest<'a> {
     client: &'a Client,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DataFieldListRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Vec<crate::types::DataFieldDetails>> {
-        let request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "dataFieldList",
             "/v1/org/data-fields/list",
         );
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -157,8 +176,14 @@ impl<'a> std::future::IntoFuture for DataFieldListRequest<'a> {
 pub struct DataFieldGetRequest<'a> {
     client: &'a Client,
     reference: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DataFieldGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DataFieldDetails> {
         let mut request = crate::runtime::Request::new(
@@ -167,6 +192,7 @@ impl<'a> DataFieldGetRequest<'a> {
             "/v1/org/data-fields/{reference}",
         );
         request.path_param("reference", &self.reference);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -188,8 +214,14 @@ pub struct DataFieldUpdateRequest<'a> {
     client: &'a Client,
     reference: String,
     body: crate::types::DataFieldUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DataFieldUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DataFieldDetails> {
         let mut request = crate::runtime::Request::new(
@@ -200,6 +232,7 @@ impl<'a> DataFieldUpdateRequest<'a> {
         request.path_param("reference", &self.reference);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -220,8 +253,14 @@ impl<'a> std::future::IntoFuture for DataFieldUpdateRequest<'a> {
 pub struct DataFieldDeleteRequest<'a> {
     client: &'a Client,
     reference: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DataFieldDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -230,6 +269,7 @@ impl<'a> DataFieldDeleteRequest<'a> {
             "/v1/org/data-fields/{reference}",
         );
         request.path_param("reference", &self.reference);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

@@ -31,6 +31,7 @@ impl<'a> DistributionApi<'a> {
         DistributionCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Get workspace distribution settings
@@ -47,6 +48,7 @@ impl<'a> DistributionApi<'a> {
         DistributionWorkspaceSettingsGetRequest {
             client: self.client,
             workspace_id: workspace_id.into(),
+            timeout: None,
         }
     }
     /// List all distributions (PUT)
@@ -63,6 +65,7 @@ impl<'a> DistributionApi<'a> {
         DistributionListPutRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
 }
@@ -74,8 +77,14 @@ impl<'a> DistributionApi<'a> {
 pub struct DistributionCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::CreateDistributionRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::CreateDistributionResponse> {
         let mut request = crate::runtime::Request::new(
@@ -85,6 +94,7 @@ impl<'a> DistributionCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -105,8 +115,14 @@ impl<'a> std::future::IntoFuture for DistributionCreateRequest<'a> {
 pub struct DistributionWorkspaceSettingsGetRequest<'a> {
     client: &'a Client,
     workspace_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -117,6 +133,7 @@ impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
             "/v1/org/distribution/workspace-settings",
         );
         request.query("workspaceId", &self.workspace_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -137,8 +154,14 @@ impl<'a> std::future::IntoFuture for DistributionWorkspaceSettingsGetRequest<'a>
 pub struct DistributionListPutRequest<'a> {
     client: &'a Client,
     body: crate::types::ListRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistributionListPutRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultDistribution> {
         let mut request = crate::runtime::Request::new(
@@ -148,7 +171,45 @@ impl<'a> DistributionListPutRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> DistributionListPutRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::Distribution>,
+    > + Send + 'a {
+        let first = self.body.page.unwrap_or(0);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.body.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::Distribution>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for DistributionListPutRequest<'a> {

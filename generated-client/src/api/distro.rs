@@ -35,6 +35,7 @@ impl<'a> DistroApi<'a> {
             page: None,
             page_size: None,
             body,
+            timeout: None,
         }
     }
     /// Get distro log evaluation trace
@@ -53,6 +54,7 @@ impl<'a> DistroApi<'a> {
             client: self.client,
             log_id: log_id.into(),
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Create distro router
@@ -69,6 +71,7 @@ impl<'a> DistroApi<'a> {
         DistroRouterCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Lists all distro routers
@@ -81,6 +84,7 @@ impl<'a> DistroApi<'a> {
     pub fn list_routers(&self) -> DistroListRoutersRequest<'a> {
         DistroListRoutersRequest {
             client: self.client,
+            timeout: None,
         }
     }
     /// Get distro router
@@ -97,6 +101,7 @@ impl<'a> DistroApi<'a> {
         DistroRouterGetRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Update distro router
@@ -115,6 +120,7 @@ impl<'a> DistroApi<'a> {
             client: self.client,
             router_id: router_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove distro router
@@ -131,6 +137,7 @@ impl<'a> DistroApi<'a> {
         DistroRouterDeleteRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Activate distro router
@@ -147,6 +154,7 @@ impl<'a> DistroApi<'a> {
         DistroRouterActivateRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Deactivate distro router
@@ -164,6 +172,7 @@ impl<'a> DistroApi<'a> {
             client: self.client,
             router_id: router_id.into(),
             force: None,
+            timeout: None,
         }
     }
 }
@@ -178,6 +187,7 @@ pub struct DistroLogsRequest<'a> {
     page_size: Option<i64>,
     workspace_id: String,
     body: crate::types::DistroLogsFilter,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroLogsRequest<'a> {
     /// Page number. First page has index 0.
@@ -194,6 +204,11 @@ impl<'a> DistroLogsRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -208,7 +223,46 @@ impl<'a> DistroLogsRequest<'a> {
         request.query("workspaceId", &self.workspace_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
+    }
+}
+impl<'a> DistroLogsRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::DistroLogEntry>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::DistroLogEntry>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for DistroLogsRequest<'a> {
@@ -229,8 +283,14 @@ pub struct DistroLogGetRequest<'a> {
     client: &'a Client,
     log_id: String,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroLogGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroLogDetail> {
         let mut request = crate::runtime::Request::new(
@@ -240,6 +300,7 @@ impl<'a> DistroLogGetRequest<'a> {
         );
         request.path_param("logId", &self.log_id);
         request.query("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -260,8 +321,14 @@ impl<'a> std::future::IntoFuture for DistroLogGetRequest<'a> {
 pub struct DistroRouterCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::DistroRouterCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroRouterView> {
         let mut request = crate::runtime::Request::new(
@@ -271,6 +338,7 @@ impl<'a> DistroRouterCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -290,15 +358,23 @@ impl<'a> std::future::IntoFuture for DistroRouterCreateRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DistroListRoutersRequest<'a> {
     client: &'a Client,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroListRoutersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroRoutersListResponse> {
-        let request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "distroListRouters",
             "/v1/org/distro/routers/list",
         );
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -319,8 +395,14 @@ impl<'a> std::future::IntoFuture for DistroListRoutersRequest<'a> {
 pub struct DistroRouterGetRequest<'a> {
     client: &'a Client,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroRouterView> {
         let mut request = crate::runtime::Request::new(
@@ -329,6 +411,7 @@ impl<'a> DistroRouterGetRequest<'a> {
             "/v1/org/distro/routers/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -350,8 +433,14 @@ pub struct DistroRouterUpdateRequest<'a> {
     client: &'a Client,
     router_id: String,
     body: crate::types::DistroRouterUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroRouterView> {
         let mut request = crate::runtime::Request::new(
@@ -362,6 +451,7 @@ impl<'a> DistroRouterUpdateRequest<'a> {
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -382,8 +472,14 @@ impl<'a> std::future::IntoFuture for DistroRouterUpdateRequest<'a> {
 pub struct DistroRouterDeleteRequest<'a> {
     client: &'a Client,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -392,6 +488,7 @@ impl<'a> DistroRouterDeleteRequest<'a> {
             "/v1/org/distro/routers/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -412,8 +509,14 @@ impl<'a> std::future::IntoFuture for DistroRouterDeleteRequest<'a> {
 pub struct DistroRouterActivateRequest<'a> {
     client: &'a Client,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterActivateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::DistroRouterView> {
         let mut request = crate::runtime::Request::new(
@@ -422,6 +525,7 @@ impl<'a> DistroRouterActivateRequest<'a> {
             "/v1/org/distro/routers/{routerId}/activate",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -443,11 +547,17 @@ pub struct DistroRouterDeactivateRequest<'a> {
     client: &'a Client,
     router_id: String,
     force: Option<bool>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> DistroRouterDeactivateRequest<'a> {
     /// Force deactivation even if the router's revision is stale (default: false).
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.force = Some(value.into());
+        self
+    }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -459,6 +569,7 @@ impl<'a> DistroRouterDeactivateRequest<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.query("force", &self.force);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

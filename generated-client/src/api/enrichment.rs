@@ -33,6 +33,7 @@ impl<'a> EnrichmentApi<'a> {
             workspace_id: workspace_id.into(),
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
 }
@@ -46,6 +47,7 @@ pub struct EnrichmentWaterfallListRequest<'a> {
     workspace_id: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> EnrichmentWaterfallListRequest<'a> {
     /// Page number. First page has index 0.
@@ -62,6 +64,11 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -74,7 +81,47 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> EnrichmentWaterfallListRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::EnrichmentWaterfall>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::EnrichmentWaterfall>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for EnrichmentWaterfallListRequest<'a> {

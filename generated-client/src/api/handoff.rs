@@ -31,6 +31,7 @@ impl<'a> HandoffApi<'a> {
         HandoffRouterCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Lists all handoff routers
@@ -44,6 +45,7 @@ impl<'a> HandoffApi<'a> {
         HandoffRouterListRequest {
             client: self.client,
             workspace_id: None,
+            timeout: None,
         }
     }
     /// Get handoff router
@@ -60,6 +62,7 @@ impl<'a> HandoffApi<'a> {
         HandoffRouterGetRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
     /// Update handoff router
@@ -78,6 +81,7 @@ impl<'a> HandoffApi<'a> {
             client: self.client,
             router_id: router_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove handoff router
@@ -94,6 +98,7 @@ impl<'a> HandoffApi<'a> {
         HandoffRouterDeleteRequest {
             client: self.client,
             router_id: router_id.into(),
+            timeout: None,
         }
     }
 }
@@ -105,8 +110,14 @@ impl<'a> HandoffApi<'a> {
 pub struct HandoffRouterCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::HandoffRouterCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> HandoffRouterCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
         let mut request = crate::runtime::Request::new(
@@ -116,6 +127,7 @@ impl<'a> HandoffRouterCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -136,11 +148,17 @@ impl<'a> std::future::IntoFuture for HandoffRouterCreateRequest<'a> {
 pub struct HandoffRouterListRequest<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> HandoffRouterListRequest<'a> {
     /// Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -151,6 +169,7 @@ impl<'a> HandoffRouterListRequest<'a> {
             "/v1/org/handoff/routers/handoff/list",
         );
         request.query("workspaceId", &self.workspace_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -171,8 +190,14 @@ impl<'a> std::future::IntoFuture for HandoffRouterListRequest<'a> {
 pub struct HandoffRouterGetRequest<'a> {
     client: &'a Client,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> HandoffRouterGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
         let mut request = crate::runtime::Request::new(
@@ -181,6 +206,7 @@ impl<'a> HandoffRouterGetRequest<'a> {
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -202,8 +228,14 @@ pub struct HandoffRouterUpdateRequest<'a> {
     client: &'a Client,
     router_id: String,
     body: crate::types::HandoffRouterUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> HandoffRouterUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
         let mut request = crate::runtime::Request::new(
@@ -214,6 +246,7 @@ impl<'a> HandoffRouterUpdateRequest<'a> {
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -234,8 +267,14 @@ impl<'a> std::future::IntoFuture for HandoffRouterUpdateRequest<'a> {
 pub struct HandoffRouterDeleteRequest<'a> {
     client: &'a Client,
     router_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> HandoffRouterDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -244,6 +283,7 @@ impl<'a> HandoffRouterDeleteRequest<'a> {
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

@@ -31,6 +31,7 @@ impl<'a> MeetingTypeApi<'a> {
         MeetingTypeCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// List meeting types
@@ -44,6 +45,7 @@ impl<'a> MeetingTypeApi<'a> {
         MeetingTypeListRequest {
             client: self.client,
             workspace_id: None,
+            timeout: None,
         }
     }
     /// Get meeting type
@@ -60,6 +62,7 @@ impl<'a> MeetingTypeApi<'a> {
         MeetingTypeGetRequest {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
+            timeout: None,
         }
     }
     /// Update meeting type
@@ -78,6 +81,7 @@ impl<'a> MeetingTypeApi<'a> {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove meeting type
@@ -94,6 +98,7 @@ impl<'a> MeetingTypeApi<'a> {
         MeetingTypeDeleteRequest {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
+            timeout: None,
         }
     }
     /// Attach reminder to meeting type
@@ -112,6 +117,7 @@ impl<'a> MeetingTypeApi<'a> {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             reminder_id: reminder_id.into(),
+            timeout: None,
         }
     }
     /// Detach reminder from meeting type
@@ -130,6 +136,7 @@ impl<'a> MeetingTypeApi<'a> {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             reminder_id: reminder_id.into(),
+            timeout: None,
         }
     }
 }
@@ -141,8 +148,14 @@ impl<'a> MeetingTypeApi<'a> {
 pub struct MeetingTypeCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::MeetingTypeCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -152,6 +165,7 @@ impl<'a> MeetingTypeCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -172,11 +186,17 @@ impl<'a> std::future::IntoFuture for MeetingTypeCreateRequest<'a> {
 pub struct MeetingTypeListRequest<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeListRequest<'a> {
     /// Filter meeting types by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -187,6 +207,7 @@ impl<'a> MeetingTypeListRequest<'a> {
             "/v1/org/meeting-types/list",
         );
         request.query("workspaceId", &self.workspace_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -207,8 +228,14 @@ impl<'a> std::future::IntoFuture for MeetingTypeListRequest<'a> {
 pub struct MeetingTypeGetRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -217,6 +244,7 @@ impl<'a> MeetingTypeGetRequest<'a> {
             "/v1/org/meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -238,8 +266,14 @@ pub struct MeetingTypeUpdateRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     body: crate::types::MeetingTypeUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -250,6 +284,7 @@ impl<'a> MeetingTypeUpdateRequest<'a> {
         request.path_param("meetingTypeId", &self.meeting_type_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -270,8 +305,14 @@ impl<'a> std::future::IntoFuture for MeetingTypeUpdateRequest<'a> {
 pub struct MeetingTypeDeleteRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -280,6 +321,7 @@ impl<'a> MeetingTypeDeleteRequest<'a> {
             "/v1/org/meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -301,8 +343,14 @@ pub struct MeetingTypeAttachReminderRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     reminder_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeAttachReminderRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -312,6 +360,7 @@ impl<'a> MeetingTypeAttachReminderRequest<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.path_param("reminderId", &self.reminder_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -333,8 +382,14 @@ pub struct MeetingTypeDetachReminderRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     reminder_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeDetachReminderRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -344,6 +399,7 @@ impl<'a> MeetingTypeDetachReminderRequest<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.path_param("reminderId", &self.reminder_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

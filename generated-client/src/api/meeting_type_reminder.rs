@@ -33,6 +33,7 @@ impl<'a> MeetingTypeReminderApi<'a> {
         MeetingTypeReminderCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// List meeting type reminders
@@ -46,6 +47,7 @@ impl<'a> MeetingTypeReminderApi<'a> {
         MeetingTypeReminderListRequest {
             client: self.client,
             workspace_id: None,
+            timeout: None,
         }
     }
     /// Update meeting type reminder
@@ -66,6 +68,7 @@ impl<'a> MeetingTypeReminderApi<'a> {
             reminder_id: reminder_id.into(),
             workspace_id: workspace_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove meeting type reminder
@@ -84,6 +87,7 @@ impl<'a> MeetingTypeReminderApi<'a> {
             client: self.client,
             reminder_id: reminder_id.into(),
             workspace_id: workspace_id.into(),
+            timeout: None,
         }
     }
 }
@@ -95,8 +99,14 @@ impl<'a> MeetingTypeReminderApi<'a> {
 pub struct MeetingTypeReminderCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::ReminderCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeReminderCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
         let mut request = crate::runtime::Request::new(
@@ -106,6 +116,7 @@ impl<'a> MeetingTypeReminderCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -126,11 +137,17 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateRequest<'a> {
 pub struct MeetingTypeReminderListRequest<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeReminderListRequest<'a> {
     /// Filter reminders by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -141,6 +158,7 @@ impl<'a> MeetingTypeReminderListRequest<'a> {
             "/v1/org/meeting-type-reminders/list",
         );
         request.query("workspaceId", &self.workspace_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -163,8 +181,14 @@ pub struct MeetingTypeReminderUpdateRequest<'a> {
     reminder_id: String,
     workspace_id: String,
     body: crate::types::ReminderUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeReminderUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
         let mut request = crate::runtime::Request::new(
@@ -176,6 +200,7 @@ impl<'a> MeetingTypeReminderUpdateRequest<'a> {
         request.query("workspaceId", &self.workspace_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -197,8 +222,14 @@ pub struct MeetingTypeReminderDeleteRequest<'a> {
     client: &'a Client,
     reminder_id: String,
     workspace_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingTypeReminderDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -208,6 +239,7 @@ impl<'a> MeetingTypeReminderDeleteRequest<'a> {
         );
         request.path_param("reminderId", &self.reminder_id);
         request.query("workspaceId", &self.workspace_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

@@ -28,6 +28,7 @@ impl<'a> MeetingsApi<'a> {
         MeetingGetRequest {
             client: self.client,
             meeting_id: meeting_id.into(),
+            timeout: None,
         }
     }
     /// Cancel a meeting (POST)
@@ -45,6 +46,7 @@ impl<'a> MeetingsApi<'a> {
             client: self.client,
             meeting_id: meeting_id.into(),
             body: None,
+            timeout: None,
         }
     }
     /// Meetings (PUT)
@@ -61,6 +63,7 @@ impl<'a> MeetingsApi<'a> {
         MeetingListPutRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Export Meetings streaming (PUT)
@@ -77,6 +80,7 @@ impl<'a> MeetingsApi<'a> {
         MeetingExportV2PutRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
 }
@@ -88,8 +92,14 @@ impl<'a> MeetingsApi<'a> {
 pub struct MeetingGetRequest<'a> {
     client: &'a Client,
     meeting_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HttpQueryResponseA> {
         let mut request = crate::runtime::Request::new(
@@ -98,6 +108,7 @@ impl<'a> MeetingGetRequest<'a> {
             "/v1/org/meetings/get/{meetingId}",
         );
         request.path_param("meetingId", &self.meeting_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -119,11 +130,17 @@ pub struct MeetingCancelPostRequest<'a> {
     client: &'a Client,
     meeting_id: uuid::Uuid,
     body: Option<crate::types::CancelMeetingRequest>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingCancelPostRequest<'a> {
     /// Sets the request body.
     pub fn body(mut self, value: impl Into<crate::types::CancelMeetingRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
@@ -137,6 +154,7 @@ impl<'a> MeetingCancelPostRequest<'a> {
         if let Some(body) = &self.body {
             request.json(body);
         }
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -157,8 +175,14 @@ impl<'a> std::future::IntoFuture for MeetingCancelPostRequest<'a> {
 pub struct MeetingListPutRequest<'a> {
     client: &'a Client,
     body: crate::types::QueryMeetingsRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingListPutRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HttpQueryResponseA> {
         let mut request = crate::runtime::Request::new(
@@ -168,7 +192,43 @@ impl<'a> MeetingListPutRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> MeetingListPutRequest<'a> {
+    /// Walks every `data` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<Item = crate::Result<serde_json::Value>> + Send + 'a {
+        let first = self.body.page.unwrap_or(0);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.body.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: crate::runtime::paginate::json_items(response.data),
+                        total: None,
+                        has_more: crate::runtime::paginate::Flag::flag(
+                            response.has_more_items,
+                        ),
+                        page_size: None,
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<serde_json::Value>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
@@ -188,8 +248,14 @@ impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
 pub struct MeetingExportV2PutRequest<'a> {
     client: &'a Client,
     body: crate::types::ExportMeetingsRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> MeetingExportV2PutRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<String> {
         let mut request = crate::runtime::Request::new(
@@ -199,6 +265,7 @@ impl<'a> MeetingExportV2PutRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_text(request).await
     }
 }

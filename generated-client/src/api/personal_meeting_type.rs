@@ -32,6 +32,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
             workspace_id: None,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Create personal meeting type
@@ -48,6 +49,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
         PersonalMeetingTypeCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Get personal meeting type
@@ -64,6 +66,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
         PersonalMeetingTypeGetRequest {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
+            timeout: None,
         }
     }
     /// Update personal meeting type
@@ -82,6 +85,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove personal meeting type
@@ -98,6 +102,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
         PersonalMeetingTypeDeleteRequest {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
+            timeout: None,
         }
     }
 }
@@ -111,6 +116,7 @@ pub struct PersonalMeetingTypeListRequest<'a> {
     workspace_id: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> PersonalMeetingTypeListRequest<'a> {
     /// Optional: scope the list to a single personal workspace.
@@ -132,6 +138,11 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -144,7 +155,47 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> PersonalMeetingTypeListRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::PersonalMeetingType>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(
+        self,
+    ) -> crate::Result<Vec<crate::types::PersonalMeetingType>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
@@ -164,8 +215,14 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
 pub struct PersonalMeetingTypeCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::PersonalMeetingTypeCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> PersonalMeetingTypeCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -175,6 +232,7 @@ impl<'a> PersonalMeetingTypeCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -195,8 +253,14 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateRequest<'a> {
 pub struct PersonalMeetingTypeGetRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> PersonalMeetingTypeGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -205,6 +269,7 @@ impl<'a> PersonalMeetingTypeGetRequest<'a> {
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -226,8 +291,14 @@ pub struct PersonalMeetingTypeUpdateRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     body: crate::types::PersonalMeetingTypeUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
         let mut request = crate::runtime::Request::new(
@@ -238,6 +309,7 @@ impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
         request.path_param("meetingTypeId", &self.meeting_type_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -258,8 +330,14 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateRequest<'a> {
 pub struct PersonalMeetingTypeDeleteRequest<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -268,6 +346,7 @@ impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

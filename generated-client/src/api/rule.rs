@@ -31,6 +31,7 @@ impl<'a> RuleApi<'a> {
         RuleCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// List rules
@@ -47,6 +48,7 @@ impl<'a> RuleApi<'a> {
             page_size: None,
             workspace_id: None,
             name: None,
+            timeout: None,
         }
     }
 }
@@ -58,8 +60,14 @@ impl<'a> RuleApi<'a> {
 pub struct RuleCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::RuleCreateRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> RuleCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::RuleView> {
         let mut request = crate::runtime::Request::new(
@@ -69,6 +77,7 @@ impl<'a> RuleCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -92,6 +101,7 @@ pub struct RuleListRequest<'a> {
     page_size: Option<i64>,
     workspace_id: Option<String>,
     name: Option<String>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> RuleListRequest<'a> {
     /// Page number. First page has index 0.
@@ -118,6 +128,11 @@ impl<'a> RuleListRequest<'a> {
         self.name = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultRuleView> {
         let mut request = crate::runtime::Request::new(
@@ -129,7 +144,45 @@ impl<'a> RuleListRequest<'a> {
         request.query("pageSize", &self.page_size);
         request.query("workspaceId", &self.workspace_id);
         request.query("name", &self.name);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> RuleListRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::RuleView>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::RuleView>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for RuleListRequest<'a> {

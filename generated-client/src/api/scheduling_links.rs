@@ -31,6 +31,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkCreateAdminOneOnOneRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Update admin (one-on-one) scheduling link
@@ -49,6 +50,7 @@ impl<'a> SchedulingLinksApi<'a> {
             client: self.client,
             link_id: link_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove admin (one-on-one) scheduling link
@@ -65,6 +67,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkDeleteAdminOneOnOneRequest {
             client: self.client,
             link_id: link_id.into(),
+            timeout: None,
         }
     }
     /// Create group scheduling link
@@ -81,6 +84,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkCreateGroupRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Update group scheduling link
@@ -99,6 +103,7 @@ impl<'a> SchedulingLinksApi<'a> {
             client: self.client,
             link_id: link_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove group scheduling link
@@ -115,6 +120,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkDeleteGroupRequest {
             client: self.client,
             link_id: link_id.into(),
+            timeout: None,
         }
     }
     /// Scheduling Links - admin (one-on-one)
@@ -131,6 +137,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkListAdminOneOnOneRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Scheduling Links - group
@@ -147,6 +154,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkListGroupRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Scheduling Links - ownership
@@ -163,6 +171,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkListOwnershipRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Scheduling Links - personal (v2)
@@ -179,6 +188,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkListPersonalV2Request {
             client: self.client,
             user_id: user_id.into(),
+            timeout: None,
         }
     }
     /// Scheduling Links - round robin
@@ -195,6 +205,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkListRoundRobinRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Create ownership scheduling link
@@ -211,6 +222,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkCreateOwnershipRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Update ownership scheduling link
@@ -229,6 +241,7 @@ impl<'a> SchedulingLinksApi<'a> {
             client: self.client,
             link_id: link_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove ownership scheduling link
@@ -245,6 +258,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkDeleteOwnershipRequest {
             client: self.client,
             link_id: link_id.into(),
+            timeout: None,
         }
     }
     /// Create round-robin scheduling link
@@ -261,6 +275,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkCreateRoundRobinRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Update round-robin scheduling link
@@ -279,6 +294,7 @@ impl<'a> SchedulingLinksApi<'a> {
             client: self.client,
             link_id: link_id.into(),
             body,
+            timeout: None,
         }
     }
     /// Remove round-robin scheduling link
@@ -295,6 +311,7 @@ impl<'a> SchedulingLinksApi<'a> {
         SchedulingLinkDeleteRoundRobinRequest {
             client: self.client,
             link_id: link_id.into(),
+            timeout: None,
         }
     }
 }
@@ -306,8 +323,14 @@ impl<'a> SchedulingLinksApi<'a> {
 pub struct SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     client: &'a Client,
     body: crate::types::AdminLinkCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
         let mut request = crate::runtime::Request::new(
@@ -317,6 +340,7 @@ impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -338,8 +362,14 @@ pub struct SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::AdminLinkUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
         let mut request = crate::runtime::Request::new(
@@ -350,6 +380,7 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -370,8 +401,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateAdminOneOnOneRequest<'a
 pub struct SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     client: &'a Client,
     link_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -380,6 +417,7 @@ impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -400,8 +438,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteAdminOneOnOneRequest<'a
 pub struct SchedulingLinkCreateGroupRequest<'a> {
     client: &'a Client,
     body: crate::types::GroupLinkCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkCreateGroupRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
         let mut request = crate::runtime::Request::new(
@@ -411,6 +455,7 @@ impl<'a> SchedulingLinkCreateGroupRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -432,8 +477,14 @@ pub struct SchedulingLinkUpdateGroupRequest<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::GroupLinkUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
         let mut request = crate::runtime::Request::new(
@@ -444,6 +495,7 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -464,8 +516,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateGroupRequest<'a> {
 pub struct SchedulingLinkDeleteGroupRequest<'a> {
     client: &'a Client,
     link_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -474,6 +532,7 @@ impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
             "/v1/org/schedulingLinks/group/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -494,8 +553,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteGroupRequest<'a> {
 pub struct SchedulingLinkListAdminOneOnOneRequest<'a> {
     client: &'a Client,
     body: crate::types::AdminSchedulingLinksRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetails> {
         let mut request = crate::runtime::Request::new(
@@ -505,6 +570,8 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -525,8 +592,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListAdminOneOnOneRequest<'a> 
 pub struct SchedulingLinkListGroupRequest<'a> {
     client: &'a Client,
     body: crate::types::GroupSchedulingLinksRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkListGroupRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetails> {
         let mut request = crate::runtime::Request::new(
@@ -536,6 +609,8 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -556,8 +631,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListGroupRequest<'a> {
 pub struct SchedulingLinkListOwnershipRequest<'a> {
     client: &'a Client,
     body: crate::types::OwnershipSchedulingLinksRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkListOwnershipRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -569,6 +650,8 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -589,8 +672,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListOwnershipRequest<'a> {
 pub struct SchedulingLinkListPersonalV2Request<'a> {
     client: &'a Client,
     user_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkListPersonalV2Request<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -601,6 +690,7 @@ impl<'a> SchedulingLinkListPersonalV2Request<'a> {
             "/v1/org/schedulingLinks/list-personal-v2/{userId}",
         );
         request.path_param("userId", &self.user_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -621,8 +711,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListPersonalV2Request<'a> {
 pub struct SchedulingLinkListRoundRobinRequest<'a> {
     client: &'a Client,
     body: crate::types::RoundRobinSchedulingLinksRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -634,6 +730,8 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
     }
 }
@@ -654,8 +752,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListRoundRobinRequest<'a> {
 pub struct SchedulingLinkCreateOwnershipRequest<'a> {
     client: &'a Client,
     body: crate::types::OwnershipLinkCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -667,6 +771,7 @@ impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -688,8 +793,14 @@ pub struct SchedulingLinkUpdateOwnershipRequest<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::OwnershipLinkUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -702,6 +813,7 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -722,8 +834,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateOwnershipRequest<'a> {
 pub struct SchedulingLinkDeleteOwnershipRequest<'a> {
     client: &'a Client,
     link_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -732,6 +850,7 @@ impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -752,8 +871,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteOwnershipRequest<'a> {
 pub struct SchedulingLinkCreateRoundRobinRequest<'a> {
     client: &'a Client,
     body: crate::types::RoundRobinLinkCreate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -765,6 +890,7 @@ impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -786,8 +912,14 @@ pub struct SchedulingLinkUpdateRoundRobinRequest<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::RoundRobinLinkUpdate,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -800,6 +932,7 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -820,8 +953,14 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateRoundRobinRequest<'a> {
 pub struct SchedulingLinkDeleteRoundRobinRequest<'a> {
     client: &'a Client,
     link_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -830,6 +969,7 @@ impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

@@ -31,6 +31,7 @@ impl<'a> TeamApi<'a> {
         TeamAddUsersRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Remove users from a team
@@ -47,6 +48,7 @@ impl<'a> TeamApi<'a> {
         TeamRemoveUsersRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Read all teams (PUT)
@@ -63,6 +65,7 @@ impl<'a> TeamApi<'a> {
         TeamListPutRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Create team
@@ -79,6 +82,7 @@ impl<'a> TeamApi<'a> {
         TeamCreateRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Delete team
@@ -92,6 +96,7 @@ impl<'a> TeamApi<'a> {
         TeamDeleteRequest {
             client: self.client,
             team_id: team_id.into(),
+            timeout: None,
         }
     }
 }
@@ -103,8 +108,14 @@ impl<'a> TeamApi<'a> {
 pub struct TeamAddUsersRequest<'a> {
     client: &'a Client,
     body: crate::types::AddUsersToTeamRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TeamAddUsersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
         let mut request = crate::runtime::Request::new(
@@ -114,6 +125,7 @@ impl<'a> TeamAddUsersRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -134,8 +146,14 @@ impl<'a> std::future::IntoFuture for TeamAddUsersRequest<'a> {
 pub struct TeamRemoveUsersRequest<'a> {
     client: &'a Client,
     body: crate::types::RemoveUserFromTeamRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TeamRemoveUsersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
         let mut request = crate::runtime::Request::new(
@@ -145,6 +163,7 @@ impl<'a> TeamRemoveUsersRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -165,8 +184,14 @@ impl<'a> std::future::IntoFuture for TeamRemoveUsersRequest<'a> {
 pub struct TeamListPutRequest<'a> {
     client: &'a Client,
     body: crate::types::FindAllRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TeamListPutRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultTeam> {
         let mut request = crate::runtime::Request::new(
@@ -176,7 +201,45 @@ impl<'a> TeamListPutRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> TeamListPutRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::Team>,
+    > + Send + 'a {
+        let first = self.body.page.unwrap_or(0);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.body.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::Team>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
@@ -196,8 +259,14 @@ impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
 pub struct TeamCreateRequest<'a> {
     client: &'a Client,
     body: crate::types::CreateTeamRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TeamCreateRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
         let mut request = crate::runtime::Request::new(
@@ -207,6 +276,7 @@ impl<'a> TeamCreateRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }
@@ -227,8 +297,14 @@ impl<'a> std::future::IntoFuture for TeamCreateRequest<'a> {
 pub struct TeamDeleteRequest<'a> {
     client: &'a Client,
     team_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TeamDeleteRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
         let mut request = crate::runtime::Request::new(
@@ -237,6 +313,7 @@ impl<'a> TeamDeleteRequest<'a> {
             "/v2/org/team/{teamId}",
         );
         request.path_param("teamId", &self.team_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

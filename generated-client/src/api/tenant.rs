@@ -27,6 +27,7 @@ impl<'a> TenantApi<'a> {
     pub fn get(&self) -> TenantGetRequest<'a> {
         TenantGetRequest {
             client: self.client,
+            timeout: None,
         }
     }
 }
@@ -37,15 +38,22 @@ impl<'a> TenantApi<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TenantGetRequest<'a> {
     client: &'a Client,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> TenantGetRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::TenantInfo> {
-        let request = crate::runtime::Request::new(
+        let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "tenantGet",
             "/v1/org/tenant/get",
         );
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

@@ -30,6 +30,7 @@ impl<'a> UserApi<'a> {
             query: query.into(),
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Finds users by IDs
@@ -45,6 +46,7 @@ impl<'a> UserApi<'a> {
             page: None,
             page_size: None,
             body: None,
+            timeout: None,
         }
     }
     /// Updates licenses for users
@@ -61,6 +63,7 @@ impl<'a> UserApi<'a> {
         UserUpdateLicensesRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Reads user information
@@ -74,6 +77,7 @@ impl<'a> UserApi<'a> {
         UserReadRequest {
             client: self.client,
             user_id: user_id.into(),
+            timeout: None,
         }
     }
 }
@@ -87,6 +91,7 @@ pub struct UserFindRequest<'a> {
     query: String,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> UserFindRequest<'a> {
     /// Page number. First page has index 0.
@@ -103,6 +108,11 @@ impl<'a> UserFindRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
         let mut request = crate::runtime::Request::new(
@@ -113,7 +123,45 @@ impl<'a> UserFindRequest<'a> {
         request.query("query", &self.query);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> UserFindRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::User>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for UserFindRequest<'a> {
@@ -135,6 +183,7 @@ pub struct UserFindByIdsRequest<'a> {
     page: Option<i64>,
     page_size: Option<i64>,
     body: Option<Vec<String>>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> UserFindByIdsRequest<'a> {
     /// Page number. First page has index 0.
@@ -156,6 +205,11 @@ impl<'a> UserFindByIdsRequest<'a> {
         self.body = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
         let mut request = crate::runtime::Request::new(
@@ -168,7 +222,46 @@ impl<'a> UserFindByIdsRequest<'a> {
         if let Some(body) = &self.body {
             request.json(body);
         }
+        request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.send_json(request).await
+    }
+}
+impl<'a> UserFindByIdsRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::User>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
@@ -188,8 +281,14 @@ impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
 pub struct UserUpdateLicensesRequest<'a> {
     client: &'a Client,
     body: crate::types::UpdateLicensesRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> UserUpdateLicensesRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -199,6 +298,7 @@ impl<'a> UserUpdateLicensesRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -219,8 +319,14 @@ impl<'a> std::future::IntoFuture for UserUpdateLicensesRequest<'a> {
 pub struct UserReadRequest<'a> {
     client: &'a Client,
     user_id: String,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> UserReadRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::User> {
         let mut request = crate::runtime::Request::new(
@@ -229,6 +335,7 @@ impl<'a> UserReadRequest<'a> {
             "/v1/org/user/read/{userId}",
         );
         request.path_param("userId", &self.user_id);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
     }
 }

@@ -29,6 +29,7 @@ impl<'a> WorkspaceApi<'a> {
             client: self.client,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Read all users (or in a workspace)
@@ -44,6 +45,7 @@ impl<'a> WorkspaceApi<'a> {
             workspace_id: None,
             page: None,
             page_size: None,
+            timeout: None,
         }
     }
     /// Add users to a workspace
@@ -60,6 +62,7 @@ impl<'a> WorkspaceApi<'a> {
         WorkspaceAddUsersRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
     /// Remove users from a workspace
@@ -76,6 +79,7 @@ impl<'a> WorkspaceApi<'a> {
         WorkspaceRemoveUsersRequest {
             client: self.client,
             body,
+            timeout: None,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct WorkspaceListRequest<'a> {
     client: &'a Client,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> WorkspaceListRequest<'a> {
     /// Page number. First page has index 0.
@@ -104,6 +109,11 @@ impl<'a> WorkspaceListRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultWorkspace> {
         let mut request = crate::runtime::Request::new(
@@ -113,7 +123,45 @@ impl<'a> WorkspaceListRequest<'a> {
         );
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> WorkspaceListRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::Workspace>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::Workspace>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for WorkspaceListRequest<'a> {
@@ -135,6 +183,7 @@ pub struct WorkspaceListUsersRequest<'a> {
     workspace_id: Option<String>,
     page: Option<i64>,
     page_size: Option<i64>,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> WorkspaceListUsersRequest<'a> {
     /// Sets the `workspaceId` query parameter.
@@ -156,6 +205,11 @@ impl<'a> WorkspaceListUsersRequest<'a> {
         self.page_size = Some(value.into());
         self
     }
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
         let mut request = crate::runtime::Request::new(
@@ -166,7 +220,45 @@ impl<'a> WorkspaceListUsersRequest<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
+        request.timeout(self.timeout);
         self.client.send_json(request).await
+    }
+}
+impl<'a> WorkspaceListUsersRequest<'a> {
+    /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
+    ///
+    /// The walk ends after an empty page, at the total the API reports, or
+    /// when the API says no more pages follow. A page that fails ends the
+    /// stream with that error; items already yielded stay yielded. Set the
+    /// page size on the request to choose how many items each call fetches.
+    pub fn items(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<crate::types::User>,
+    > + Send + 'a {
+        let first = self.page.map_or(0, i64::from);
+        crate::runtime::paginate::walk(
+            first,
+            move |number| {
+                let mut request = self.clone();
+                request.page = Some(number);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::runtime::paginate::Page {
+                        items: response.results.unwrap_or_default(),
+                        total: crate::runtime::paginate::Count::count(response.total),
+                        has_more: None,
+                        page_size: crate::runtime::paginate::Count::count(
+                            response.page_size,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+    /// Fetches every page and returns all items, or the first error.
+    pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
+        crate::runtime::paginate::collect(self.items()).await
     }
 }
 impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
@@ -186,8 +278,14 @@ impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
 pub struct WorkspaceAddUsersRequest<'a> {
     client: &'a Client,
     body: crate::types::AddUsersToWorkspaceRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> WorkspaceAddUsersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -197,6 +295,7 @@ impl<'a> WorkspaceAddUsersRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }
@@ -217,8 +316,14 @@ impl<'a> std::future::IntoFuture for WorkspaceAddUsersRequest<'a> {
 pub struct WorkspaceRemoveUsersRequest<'a> {
     client: &'a Client,
     body: crate::types::RemoveUserFromWorkspaceRequest,
+    timeout: Option<std::time::Duration>,
 }
 impl<'a> WorkspaceRemoveUsersRequest<'a> {
+    /// Limits this call, retries included, overriding the client's timeout.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
         let mut request = crate::runtime::Request::new(
@@ -228,6 +333,7 @@ impl<'a> WorkspaceRemoveUsersRequest<'a> {
         );
         let body = &self.body;
         request.json(body);
+        request.timeout(self.timeout);
         self.client.send_empty(request).await
     }
 }

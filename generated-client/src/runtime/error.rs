@@ -23,7 +23,13 @@ const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "requ
 ///
 /// Match on the variant when you need the details, or use the accessors
 /// ([`status`](Error::status), [`error_code`](Error::error_code),
+/// [`request_id`](Error::request_id), [`raw_body`](Error::raw_body),
 /// [`is_retryable`](Error::is_retryable), ...) for the common questions.
+///
+/// When the client retried (see [`ClientBuilder::retry`](crate::ClientBuilder::retry)),
+/// the error is the last attempt's, [`attempts`](Error::attempts) says how
+/// many were made and the message says `(after N attempts)`, for example
+/// `meetingGet: HTTP 503 Service Unavailable (after 3 attempts): ...`.
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
@@ -34,6 +40,8 @@ pub enum Error {
         operation: &'static str,
         /// The underlying HTTP client error.
         source: reqwest::Error,
+        /// How many times the request was sent (1 unless it was retried).
+        attempts: u32,
     },
     /// A 2xx response whose body did not decode into the expected type.
     Decode {
@@ -45,8 +53,12 @@ pub enum Error {
         content_type: Option<String>,
         /// The start of the body on one line (at most 200 characters), for diagnostics.
         snippet: String,
+        /// The raw response body (lossily decoded as UTF-8, truncated to 64 KiB).
+        body: String,
         /// The JSON decoding error.
         source: serde_json::Error,
+        /// How many times the request was sent (1 unless it was retried).
+        attempts: u32,
     },
     /// The API answered with a non-2xx status.
     ///
@@ -76,6 +88,8 @@ pub struct ApiError {
     pub body: ApiErrorBody,
     /// The raw response body (lossily decoded as UTF-8, truncated to 64 KiB).
     pub raw: String,
+    /// How many times the request was sent (1 unless it was retried).
+    pub attempts: u32,
 }
 
 /// The body of a non-2xx response.
@@ -170,6 +184,27 @@ impl Error {
         }
     }
 
+    /// The response body (lossily decoded as UTF-8, at most 64 KiB) of an
+    /// error response or of a 2xx response that could not be decoded; `None`
+    /// when no response was read.
+    pub fn raw_body(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => Some(&api.raw),
+            Error::Decode { body, .. } => Some(body),
+            Error::Transport { .. } | Error::Request { .. } => None,
+        }
+    }
+
+    /// How many times the request was sent: 1, or more when it was retried;
+    /// 0 when it could not be built ([`Error::Request`]).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts,
+            Error::Api(api) => api.attempts,
+            Error::Request { .. } => 0,
+        }
+    }
+
     /// The `operationId` of the call that failed (`None` for configuration errors).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
@@ -186,15 +221,60 @@ impl Error {
     }
 
     /// Whether sending the same request again may succeed: connection
-    /// failures, timeouts, and HTTP 408, 429, 502, 503 and 504.
+    /// failures (could not connect, connection closed or reset before the
+    /// whole response was read), timeouts, and HTTP 408, 429, 502, 503 and 504.
     ///
-    /// Note that a timed-out request may have reached the server; retry
-    /// non-idempotent operations with care.
+    /// The client's retry policy retries exactly these errors, for requests
+    /// that are safe to repeat (see [`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    /// Apart from a failed connection, the server may have acted on the
+    /// request; repeat non-idempotent operations with care.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+            Error::Transport { source, .. } => {
+                source.is_connect()
+                    || source.is_timeout()
+                    // The connection failed while sending or reading the response.
+                    || source.is_request()
+                    || source.is_body()
+                    || source.is_decode()
+            }
             Error::Api(api) => matches!(api.status.as_u16(), 408 | 429 | 502 | 503 | 504),
             _ => false,
+        }
+    }
+
+    /// Whether the connection could not be established, so the server never
+    /// saw the request and any request can be retried.
+    pub(crate) fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_connect())
+    }
+
+    /// Records how many attempts were made.
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts = n,
+            Error::Api(api) => api.attempts = n,
+            Error::Request { .. } => {}
+        }
+    }
+
+    /// A short description for logs: no URL (its query may hold personal
+    /// data), no body, never the token.
+    pub(crate) fn log_summary(&self) -> String {
+        match self {
+            Error::Transport { source, .. } => {
+                let mut root: &dyn std::error::Error = source;
+                while let Some(next) = root.source() {
+                    root = next;
+                }
+                let root = one_line(&root.to_string(), MAX_SNIPPET_CHARS);
+                format!("{}: {root}", transport_kind(source))
+            }
+            Error::Api(api) => format!("HTTP {}", api.status.as_u16()),
+            Error::Decode { status, .. } => {
+                format!("could not decode HTTP {} response", status.as_u16())
+            }
+            Error::Request { .. } => "invalid request".to_owned(),
         }
     }
 
@@ -210,16 +290,12 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Transport { operation, source } => {
-                let what = if source.is_timeout() {
-                    "request timed out"
-                } else if source.is_connect() {
-                    "could not connect"
-                } else if source.is_body() || source.is_decode() {
-                    "could not read the response"
-                } else {
-                    "request failed"
-                };
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+            } => {
+                let what = transport_kind(source);
                 let top = one_line(&source.to_string(), usize::MAX);
                 write!(f, "{operation}: {what}: {top}")?;
                 // reqwest's own message is generic ("error sending request");
@@ -232,7 +308,7 @@ impl fmt::Display for Error {
                 if !root.is_empty() && !top.contains(&root) {
                     write!(f, ": {root}")?;
                 }
-                Ok(())
+                write_attempts(f, *attempts)
             }
             Error::Decode {
                 operation,
@@ -240,6 +316,8 @@ impl fmt::Display for Error {
                 content_type,
                 snippet,
                 source,
+                attempts,
+                ..
             } => {
                 write!(
                     f,
@@ -252,10 +330,11 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {source}")?;
                 if snippet.is_empty() {
-                    f.write_str("; body was empty")
+                    f.write_str("; body was empty")?;
                 } else {
-                    write!(f, "; body starts with: {snippet}")
+                    write!(f, "; body starts with: {snippet}")?;
                 }
+                write_attempts(f, *attempts)
             }
             Error::Api(api) => fmt::Display::fmt(api, f),
             Error::Request {
@@ -312,6 +391,7 @@ impl ApiError {
             request_id,
             body: parsed,
             raw: truncate_bytes(&text, MAX_RAW_BODY).to_owned(),
+            attempts: 1,
         }
     }
 }
@@ -322,6 +402,7 @@ impl fmt::Display for ApiError {
         if let Some(reason) = self.status.canonical_reason() {
             write!(f, " {reason}")?;
         }
+        write_attempts(f, self.attempts)?;
         match &self.body {
             ApiErrorBody::Json(body) => {
                 write!(f, ": [{}]", one_line(&body.error_code, MAX_SNIPPET_CHARS))?;
@@ -341,6 +422,29 @@ impl fmt::Display for ApiError {
         }
         Ok(())
     }
+}
+
+/// What kind of transport failure `source` is, for messages.
+fn transport_kind(source: &reqwest::Error) -> &'static str {
+    if source.is_timeout() {
+        "request timed out"
+    } else if source.is_connect() {
+        "could not connect"
+    } else if source.is_body() || source.is_decode() {
+        "could not read the response"
+    } else {
+        "request failed"
+    }
+}
+
+/// ` (after N attempts)` when the request was retried: at the end of transport
+/// and decode messages, after the status of API errors (which end with the
+/// request id).
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for ApiError {}
@@ -379,6 +483,14 @@ pub(crate) fn truncate_bytes(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// A response body as kept in errors: lossily decoded as UTF-8, at most
+/// [`MAX_RAW_BODY`] bytes.
+pub(crate) fn raw_text(body: &[u8]) -> String {
+    // Decode only what can be kept (plus a partial character): bodies can be large.
+    let head = &body[..body.len().min(MAX_RAW_BODY + 4)];
+    truncate_bytes(&String::from_utf8_lossy(head), MAX_RAW_BODY).to_owned()
 }
 
 /// One-line excerpt of a response body for [`Error::Decode`].
@@ -525,7 +637,9 @@ mod tests {
             status: StatusCode::OK,
             content_type: Some("text/html".into()),
             snippet: snippet(format!("<html>\n<body>{}</body>", "ü".repeat(500)).as_bytes()),
+            body: "<html>".into(),
             source,
+            attempts: 1,
         };
         let msg = err.to_string();
         assert!(
@@ -539,6 +653,51 @@ mod tests {
         assert!(!msg.contains('\n'));
         assert!(std::error::Error::source(&err).is_some());
         assert_eq!(err.status(), Some(StatusCode::OK));
+    }
+
+    #[test]
+    fn retried_errors_say_how_often_and_keep_the_body() {
+        let body = r#"{"errorCode":"UNAVAILABLE","errorMessage":"try later"}"#;
+        let mut err = api(503, &[("x-request-id", "r-1")], body);
+        assert_eq!(err.attempts(), 1);
+        assert!(!err.to_string().contains("attempts"), "{err}");
+        err.set_attempts(3);
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(
+            err.to_string(),
+            "meetingGet: HTTP 503 Service Unavailable (after 3 attempts): [UNAVAILABLE] \
+             try later (request id r-1)"
+        );
+        assert_eq!(err.raw_body(), Some(body));
+        assert_eq!(err.request_id(), Some("r-1"));
+        assert_eq!(err.log_summary(), "HTTP 503");
+        assert_eq!(api(401, &[], "").raw_body(), Some(""));
+
+        let mut err = Error::request(Some("meetingGet"), "bad");
+        err.set_attempts(2);
+        assert_eq!(err.attempts(), 0);
+        assert_eq!(err.raw_body(), None);
+        assert_eq!(err.to_string(), "meetingGet: bad");
+
+        let source = serde_json::from_str::<serde_json::Value>("{\"a\":").unwrap_err();
+        let mut err = Error::Decode {
+            operation: "meetingGet",
+            status: StatusCode::OK,
+            content_type: None,
+            snippet: snippet(b"{\"a\":"),
+            body: "{\"a\":".into(),
+            source,
+            attempts: 1,
+        };
+        err.set_attempts(2);
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("meetingGet: could not decode HTTP 200 response (no content-type): EOF"),
+            "{msg}"
+        );
+        assert!(msg.ends_with(r#"body starts with: {"a": (after 2 attempts)"#), "{msg}");
+        assert_eq!(err.raw_body(), Some(r#"{"a":"#));
+        assert!(!err.is_retryable());
     }
 
     #[test]

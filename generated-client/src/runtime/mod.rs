@@ -7,12 +7,19 @@
 mod client;
 mod error;
 mod request;
+mod retry;
 // Helpers for generated types; a document may not need every one of them.
 #[allow(dead_code)]
 pub(crate) mod wire;
+// Used by generated `items()` methods; a document may have no paginated list.
+#[allow(dead_code)]
+pub(crate) mod paginate;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, Result};
+// Re-exported from the crate root by the generated `lib.rs`.
+#[allow(unused_imports)]
+pub use retry::RetryPolicy;
 // Used by the generated operations; allowed so a crate without any still builds cleanly.
 #[allow(unused_imports)]
 #[doc(hidden)]

@@ -1,5 +1,7 @@
 //! The request value that generated operation methods fill in.
 
+use std::time::Duration;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
@@ -27,6 +29,8 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
+    /// The path template as in the document, for logs and traces.
+    pub(crate) template: &'static str,
     /// The path template with the parameters substituted so far.
     path: String,
     /// Already percent-encoded `name=value` pairs, in call order.
@@ -35,6 +39,10 @@ pub struct Request {
     pub(crate) body: Option<Vec<u8>>,
     /// `Accept` sent unless the operation set one explicitly.
     pub(crate) accept: Option<&'static str>,
+    /// Whether sending the request twice does no harm, so it may be retried.
+    pub(crate) retry_safe: bool,
+    /// Overrides the client's timeout for this call.
+    pub(crate) timeout: Option<Duration>,
     error: Option<String>,
 }
 
@@ -42,15 +50,35 @@ impl Request {
     /// Starts a request for `operation_id` on `path_template` (e.g. `/v1/org/meetings/get/{meetingId}`).
     pub fn new(method: Method, operation_id: &'static str, path_template: &'static str) -> Self {
         Request {
+            retry_safe: is_idempotent(&method),
             method,
             operation: operation_id,
+            template: path_template,
             path: path_template.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
             accept: None,
+            timeout: None,
             error: None,
         }
+    }
+
+    /// Marks the request as safe (or not) to send more than once, which lets
+    /// the client retry it after a failure. By default `GET`, `HEAD`,
+    /// `OPTIONS`, `PUT` and `DELETE` are safe; generated code marks the
+    /// operations the document declares read-only, whatever their method.
+    pub fn retry_safe(&mut self, safe: bool) -> &mut Self {
+        self.retry_safe = safe;
+        self
+    }
+
+    /// Limits this call (all attempts and the waits between them) to
+    /// `timeout` instead of the client's default; `None` goes back to the
+    /// client's default.
+    pub fn timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Substitutes `{name}` in the path with the percent-encoded `value` (a scalar).
@@ -223,6 +251,18 @@ impl Request {
     }
 }
 
+/// Methods that are idempotent by definition (RFC 9110, section 9.2.2).
+fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
+}
+
 /// The text of a scalar JSON value, `None` for null, or the kind of a
 /// non-scalar value as the error.
 fn scalar_text(value: Value) -> std::result::Result<Option<String>, &'static str> {
@@ -350,6 +390,31 @@ mod tests {
         let mut req = get("/v1/x");
         req.header("X-Bad", "line\nbreak");
         assert!(req.url(BASE).is_err());
+    }
+
+    #[test]
+    fn retry_safety_and_timeout() {
+        for (method, safe) in [
+            (Method::GET, true),
+            (Method::HEAD, true),
+            (Method::OPTIONS, true),
+            (Method::PUT, true),
+            (Method::DELETE, true),
+            (Method::POST, false),
+            (Method::PATCH, false),
+        ] {
+            let req = Request::new(method.clone(), "op", "/v1/x");
+            assert_eq!(req.retry_safe, safe, "{method}");
+        }
+        let mut req = Request::new(Method::POST, "op", "/v1/list/{id}");
+        req.retry_safe(true).timeout(Some(Duration::from_secs(2)));
+        req.path_param("id", "a");
+        assert!(req.retry_safe);
+        assert_eq!(req.timeout, Some(Duration::from_secs(2)));
+        assert_eq!(req.template, "/v1/list/{id}");
+        req.retry_safe(false).timeout(None);
+        assert!(!req.retry_safe);
+        assert_eq!(req.timeout, None);
     }
 
     #[test]

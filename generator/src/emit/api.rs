@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, rust_type};
-use crate::ir::{Api, Operation, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
 
 /// Module file for untagged operations, which become methods on `Client` itself.
 const UNTAGGED: &str = "untagged";
@@ -156,6 +156,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
+    inits.push(quote!(timeout: None));
     quote! {
         #docs
         #deprecated
@@ -214,6 +215,14 @@ fn builder(op: &Operation) -> TokenStream {
             });
         }
     }
+    fields.push(quote!(timeout: Option<std::time::Duration>));
+    setters.push(quote! {
+        /// Limits this call, retries included, overriding the client's timeout.
+        pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+            self.timeout = Some(limit);
+            self
+        }
+    });
 
     let method = ident(&op.http_method);
     let id = &op.id;
@@ -239,13 +248,18 @@ fn builder(op: &Operation) -> TokenStream {
             quote!(if let Some(body) = &self.body { #set })
         });
     }
+    steps.push(quote!(request.timeout(self.timeout);));
+    if op.retry_safe && !matches!(op.http_method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE") {
+        // The document says this POST only reads: safe to repeat on failure.
+        steps.push(quote!(request.retry_safe(true);));
+    }
     let send = match &op.response {
         Response::Json(_) => quote!(send_json),
         Response::Text { .. } => quote!(send_text),
         Response::Empty => quote!(send_empty),
     };
     let output = response_type(op);
-    let mutable = if steps.is_empty() { quote!() } else { quote!(mut) };
+    let paging = op.pagination.as_ref().map(|p| paging(op, p, name.clone())).unwrap_or_default();
     quote! {
         #[doc = #group_method]
         #[doc = ""]
@@ -261,11 +275,13 @@ fn builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
-                let #mutable request = crate::runtime::Request::new(reqwest::Method::#method, #id, #path);
+                let mut request = crate::runtime::Request::new(reqwest::Method::#method, #id, #path);
                 #(#steps)*
                 self.client.#send(request).await
             }
         }
+
+        #paging
 
         impl<'a> std::future::IntoFuture for #name<'a> {
             type Output = crate::Result<#output>;
@@ -283,5 +299,112 @@ fn location_word(l: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+    }
+}
+
+/// `items()` and `collect_all()` on a paginated operation's builder.
+fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
+    let item = rust_type(&p.item, &types_path());
+    let is_i32 = |field: &PageField| match field {
+        PageField::Query(name) => op.params.iter().any(|q| &q.name == name && q.ty == TypeRef::I32),
+        PageField::Body { .. } => false,
+    };
+    let page_ty = if is_i32(&p.page) { quote!(i32) } else { quote!(i64) };
+    let (first, set_page) = match &p.page {
+        PageField::Query(name) => {
+            let n = ident(name);
+            (quote!(self.#n.map_or(0, i64::from)), quote!(request.#n = Some(number);))
+        }
+        PageField::Body { path, optional, container: None } => {
+            let n = ident(&path[0]);
+            if *optional {
+                (quote!(self.body.#n.unwrap_or(0)), quote!(request.body.#n = Some(number);))
+            } else {
+                (quote!(self.body.#n), quote!(request.body.#n = number;))
+            }
+        }
+        PageField::Body { path, optional, container: Some(container) } => {
+            let outer = ident(&path[0]);
+            let page_field = ident(&path[1]);
+            let size_field = match &p.page_size {
+                Some(PageField::Body { path, .. }) => ident(&path[1]),
+                _ => ident("page_size"),
+            };
+            let container = ident(container);
+            if *optional {
+                (
+                    quote!(self.body.#outer.as_ref().map_or(0, |p| p.#page_field)),
+                    quote! {
+                        let size = request.body.#outer.as_ref().map_or(crate::runtime::paginate::DEFAULT_PAGE_SIZE, |p| p.#size_field);
+                        request.body.#outer = Some(crate::types::#container { #page_field: number, #size_field: size });
+                    },
+                )
+            } else {
+                (quote!(self.body.#outer.#page_field), quote!(request.body.#outer.#page_field = number;))
+            }
+        }
+    };
+    let items = ident(&p.items);
+    let items_expr = match (&p.item, p.items_optional) {
+        (TypeRef::Json, _) => quote!(crate::runtime::paginate::json_items(response.#items)),
+        (_, true) => quote!(response.#items.unwrap_or_default()),
+        (_, false) => quote!(response.#items),
+    };
+    let count = |field: &Option<String>| match field {
+        Some(f) => {
+            let f = ident(f);
+            quote!(crate::runtime::paginate::Count::count(response.#f))
+        }
+        None => quote!(None),
+    };
+    let total = count(&p.total);
+    let page_size = count(&p.echoed_page_size);
+    let has_more = match &p.has_more {
+        Some(f) => {
+            let f = ident(f);
+            quote!(crate::runtime::paginate::Flag::flag(response.#f))
+        }
+        None => quote!(None),
+    };
+    let convert = if page_ty.to_string() == "i32" {
+        quote!(let number = i32::try_from(number).unwrap_or(i32::MAX);)
+    } else {
+        quote!()
+    };
+    let doc = format!(
+        " Walks every `{}` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.",
+        p.items
+    );
+    quote! {
+        impl<'a> #builder<'a> {
+            #[doc = #doc]
+            ///
+            /// The walk ends after an empty page, at the total the API reports, or
+            /// when the API says no more pages follow. A page that fails ends the
+            /// stream with that error; items already yielded stay yielded. Set the
+            /// page size on the request to choose how many items each call fetches.
+            pub fn items(self) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'a {
+                let first = #first;
+                crate::runtime::paginate::walk(first, move |number| {
+                    let mut request = self.clone();
+                    #convert
+                    #set_page
+                    async move {
+                        let response = request.send().await?;
+                        Ok(crate::runtime::paginate::Page {
+                            items: #items_expr,
+                            total: #total,
+                            has_more: #has_more,
+                            page_size: #page_size,
+                        })
+                    }
+                })
+            }
+
+            /// Fetches every page and returns all items, or the first error.
+            pub async fn collect_all(self) -> crate::Result<Vec<#item>> {
+                crate::runtime::paginate::collect(self.items()).await
+            }
+        }
     }
 }

@@ -18,7 +18,9 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
 ];
 
 /// Types per formatting job: fixed, so the output never depends on how many
@@ -197,7 +199,9 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         pub mod api;
         pub mod types;
 
-        pub use runtime::{ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result};
+        pub use runtime::{ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result, RetryPolicy};
+        /// Re-exported so paginated `items()` streams can be consumed without another dependency.
+        pub use futures_util::{Stream, StreamExt};
 
         /// Default base URL (from the document's `servers`).
         pub const DEFAULT_BASE_URL: &str = #base_url;

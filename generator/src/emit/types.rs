@@ -17,7 +17,7 @@ pub(super) fn header() -> TokenStream {
 
         // Deprecated types are still used by the types that contain them; and
         // union variants mirror the document, whatever their size.
-        #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+        #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity, clippy::too_many_arguments, clippy::new_without_default)]
     }
 }
 
@@ -165,11 +165,53 @@ fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRe
             pub #field: std::collections::BTreeMap<String, #t>,
         }
     });
+    let constructor = constructor(name, fields, extra.is_some());
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields_ts)*
             #extra_field
+        }
+
+        #constructor
+    }
+}
+
+/// `new(required fields...)`: with `#[non_exhaustive]`, the one way to build a
+/// struct outside the crate, so a new optional field upstream breaks no caller.
+/// Optional fields start as `None` and are set by assignment.
+fn constructor(name: &proc_macro2::Ident, fields: &[Field], has_extra: bool) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let t = rust_type(&f.ty, &quote!());
+        quote!(#n: impl Into<#t>)
+    });
+    let inits = fields.iter().map(|f| {
+        let n = ident(&f.name);
+        match (f.required, f.boxed) {
+            (true, true) => quote!(#n: Box::new(#n.into())),
+            (true, false) => quote!(#n: #n.into()),
+            (false, _) => quote!(#n: None),
+        }
+    });
+    let extra_init = has_extra.then(|| {
+        let taken = fields.iter().any(|f| f.name == "extra");
+        let field = ident(if taken { "extra_properties" } else { "extra" });
+        quote!(#field: std::collections::BTreeMap::new(),)
+    });
+    let doc = if required.is_empty() {
+        format!(" A `{name}` with every optional field unset.")
+    } else {
+        format!(" A `{name}` from its required fields; optional fields start unset.")
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
         }
     }
 }
@@ -192,6 +234,7 @@ fn enum_def(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know; holds it as sent.
@@ -302,6 +345,7 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A variant this version of the client does not know; holds the raw JSON.
@@ -359,6 +403,7 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A shape this version of the client does not know; holds the raw JSON.
