@@ -4,7 +4,8 @@
 //!
 //! Enums and unions are open: a value or variant this crate does not know
 //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
-//! never break decoding.
+//! never break decoding. They are `#[non_exhaustive]`, so a new variant in
+//! a later version of this crate does not break a `match` either.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// `AddUsersToTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -193,6 +194,7 @@ pub struct AssignTo {
 }
 /// `AssignToTarget`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssignToTarget {
     /// `type`: `AnotherDistributionV2`.
     AnotherDistributionV2(AssignToTargetAnotherDistributionV2),
@@ -355,6 +357,7 @@ pub struct AssignToTargetThisPathUser {
 }
 /// `Assignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Assignment {
     /// `type`: `DistributionV3`.
     DistributionV3(AssignmentDistributionV3),
@@ -521,6 +524,7 @@ pub struct AssignmentUser {
 }
 /// `AttendeeId`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AttendeeId {
     /// `type`: `ExternalAttendeeId`.
     ExternalAttendeeId(AttendeeIdExternalAttendeeId),
@@ -595,6 +599,7 @@ pub struct AttendeeIdUserAttendeeId {
 }
 /// `AvailabilityExpectedHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AvailabilityExpectedHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(AvailabilityExpectedHostAssigneeFromDistribution),
@@ -671,6 +676,7 @@ pub struct AvailabilityExpectedHostUser {
 /// - ExternalCalendarIntegrationFailure: the user's external calendar (Google/Microsoft) free/busy could not be read for the requested window. This is most often NOT a broken calendar connection — it usually means the requested time window reaches beyond the calendar provider's free/busy horizon (providers only return free/busy a limited distance into the future). Narrow the request to a shorter, nearer time interval and retry. Only if the failure persists for a near-term window is the calendar connection itself the problem (reconnect the calendar).
 /// - Other: an unspecified failure while computing this user's availability; retry, and if it persists contact support.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AvailabilityFailure {
     /// `type`: `ExternalCalendarIntegrationFailure`.
     ExternalCalendarIntegrationFailure,
@@ -738,6 +744,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityFailure {
 }
 /// `BookerInvitation`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BookerInvitation {
     /// `type`: `DoNotInvite`.
     DoNotInvite,
@@ -811,6 +818,7 @@ pub struct BookerInviteSettings {
 }
 /// `CallMissedActions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CallMissedActions {
     /// `type`: `Actions`.
     Actions(CallMissedActionsActions),
@@ -920,6 +928,7 @@ pub struct CallSucceededActions {
 }
 /// `CallSucceededRedirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CallSucceededRedirect {
     /// `type`: `NoRedirect`.
     NoRedirect,
@@ -1162,6 +1171,7 @@ pub struct ChatConversationMessage {
 }
 /// `ChatMessageRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatMessageRole {
     /// `Bot`
     Bot,
@@ -1208,6 +1218,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageRole {
 }
 /// `ChatRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatRoutingOutcome {
     /// `Routed`
     Routed,
@@ -1307,6 +1318,7 @@ pub struct ChatTranscriptPage {
 }
 /// `ChatTranscriptSender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatTranscriptSender {
     /// `Bot`
     Bot,
@@ -1357,6 +1369,7 @@ impl<'de> serde::Deserialize<'de> for ChatTranscriptSender {
 }
 /// `ChiliProduct`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChiliProduct {
     /// `Chat`
     Chat,
@@ -1473,6 +1486,7 @@ pub struct ConciergeFormMappingEntry {
 }
 /// `ConciergeFormMappingProcessed`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeFormMappingProcessed {
     /// `type`: `ConciergeFormMappingProcessedV1`.
     ConciergeFormMappingProcessedV1(
@@ -1562,6 +1576,7 @@ pub struct ConciergeFormMappingProcessedProcessedTriggers {
 }
 /// `ConciergeNotificationChannel`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeNotificationChannel {
     /// `type`: `SendEmail`.
     SendEmail(ConciergeNotificationChannelSendEmail),
@@ -1641,6 +1656,7 @@ pub struct ConciergeNotificationChannelSendSlack {
 }
 /// `ConciergeRouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeRouteAssignment {
     /// `type`: `Distribution`.
     Distribution(ConciergeRouteAssignmentDistribution),
@@ -1896,6 +1912,7 @@ pub struct ConciergeRoutersListResponse {
 }
 /// `ConciergeRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConciergeRoutingStep {
     /// `type`: `Enrichment`.
     Enrichment(ConciergeRoutingStepEnrichment),
@@ -2142,6 +2159,7 @@ pub struct CreateDistributionResponse {
 }
 /// `CreateRuleDto`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateRuleDto {
     /// `type`: `CreateAssignmentTableRuleRequest`.
     CreateAssignmentTableRuleRequest(CreateRuleDtoCreateAssignmentTableRuleRequest),
@@ -2284,6 +2302,7 @@ pub struct CreateTeamRequest {
 }
 /// `CrmAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CrmAction {
     /// `type`: `AddToCampaign`.
     AddToCampaign(CrmActionAddToCampaign),
@@ -2589,6 +2608,7 @@ pub struct CrmUpdateContactField {
 }
 /// `CrmUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrmUpdateContactFieldTarget {
     /// `Contact`
     Contact,
@@ -2657,6 +2677,7 @@ pub struct CrmUpdateContactOwnership {
 }
 /// `CrmUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrmUpdateContactOwnershipTarget {
     /// `Contact`
     Contact,
@@ -2817,6 +2838,7 @@ pub struct DataFieldCreate {
 }
 /// `DataFieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataFieldDataType {
     /// `type`: `Checkbox`.
     Checkbox(DataFieldDataTypeCheckbox),
@@ -3013,6 +3035,7 @@ pub struct DataFieldDetails {
 }
 /// `DataFieldMapping`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataFieldMapping {
     /// `type`: `Hubspot`.
     Hubspot(DataFieldMappingHubspot),
@@ -3135,6 +3158,7 @@ pub struct DataFieldMappingsDto {
 }
 /// `DataFieldObjectType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataFieldObjectType {
     /// `Person`
     Person,
@@ -3308,6 +3332,7 @@ pub struct DataReference {
 }
 /// `DataSource`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataSource {
     /// `SF`
     Sf,
@@ -3383,6 +3408,7 @@ pub struct DistributedAssignmentLimit {
 }
 /// `DistributedAssignmentLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributedAssignmentLimitReset {
     /// `type`: `Daily`.
     Daily(DistributedAssignmentLimitResetDaily),
@@ -3521,6 +3547,7 @@ pub struct DistributionAssignmentInput {
 }
 /// `DistributionAssignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionAssignmentType {
     /// `Record`
     Record,
@@ -3571,6 +3598,7 @@ impl<'de> serde::Deserialize<'de> for DistributionAssignmentType {
 }
 /// `DistributionAssignmentTypeConfig`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionAssignmentTypeConfig {
     /// `type`: `Conversation`.
     Conversation,
@@ -3652,6 +3680,7 @@ pub struct DistributionAssignmentTypeConfigRecord {
 }
 /// `DistributionHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(DistributionHostAssigneeFromDistribution),
@@ -3790,6 +3819,7 @@ pub struct DistributionInvitationInput {
 }
 /// `DistributionMethod`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistributionMethod {
     /// `FromOwnershipArs`
     FromOwnershipArs,
@@ -3880,6 +3910,7 @@ pub struct DistributionState {
 }
 /// `DistributionUserState`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistributionUserState {
     /// `type`: `Active`.
     Active(DistributionUserStateActive),
@@ -4051,6 +4082,7 @@ pub struct DistributionUserStateRemoved {
 }
 /// `DistroAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroAction {
     /// `type`: `ReassignRecord`.
     ReassignRecord,
@@ -4224,6 +4256,7 @@ pub struct DistroCatchAll {
 }
 /// `DistroDynamicFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroDynamicFieldValue {
     /// `type`: `RelativeDate`.
     RelativeDate(DistroDynamicFieldValueRelativeDate),
@@ -4351,6 +4384,7 @@ pub struct DistroEnrichmentFieldMapping {
 }
 /// `DistroFieldUpdateExpression`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroFieldUpdateExpression {
     /// `type`: `FieldUpdate`.
     FieldUpdate(DistroFieldUpdateExpressionFieldUpdate),
@@ -4449,6 +4483,7 @@ pub struct DistroFieldUpdateExpressionFieldUpdateOr {
 }
 /// `DistroLeadConversionAccount`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroLeadConversionAccount {
     /// `type`: `CreateNewAccount`.
     CreateNewAccount,
@@ -4502,6 +4537,7 @@ impl<'de> serde::Deserialize<'de> for DistroLeadConversionAccount {
 }
 /// `DistroLeadConversionOpportunity`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroLeadConversionOpportunity {
     /// `type`: `CreateNewOpportunity`.
     CreateNewOpportunity,
@@ -4651,6 +4687,7 @@ pub struct DistroLogConditionEvaluation {
 }
 /// `DistroLogConditionKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogConditionKind {
     /// `Comparison`
     Comparison,
@@ -4890,6 +4927,7 @@ pub struct DistroLogMatcherEvaluation {
 }
 /// `DistroLogMatcherKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogMatcherKind {
     /// `Relation`
     Relation,
@@ -4984,6 +5022,7 @@ pub struct DistroLogRuleEvaluation {
 }
 /// `DistroLogStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogStatus {
     /// `NotTriggered`
     NotTriggered,
@@ -5071,6 +5110,7 @@ pub struct DistroLogTrigger {
 }
 /// `DistroLogTriggerEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DistroLogTriggerEventType {
     /// `Created`
     Created,
@@ -5145,6 +5185,7 @@ pub struct DistroLogsFilter {
 }
 /// `DistroOwnershipMatch`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroOwnershipMatch {
     /// `type`: `Email`.
     Email,
@@ -5198,6 +5239,7 @@ impl<'de> serde::Deserialize<'de> for DistroOwnershipMatch {
 }
 /// `DistroRelativeDateUnit`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRelativeDateUnit {
     /// `type`: `Day`.
     Day,
@@ -5328,6 +5370,7 @@ pub struct DistroRouterCreate {
 }
 /// `DistroRouterStatus`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRouterStatus {
     /// `type`: `Activating`.
     Activating,
@@ -5485,6 +5528,7 @@ pub struct DistroRouting {
 }
 /// `DistroRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRoutingOutcome {
     /// `type`: `Route`.
     Route(DistroRoutingOutcomeRoute),
@@ -5583,6 +5627,7 @@ pub struct DistroRoutingRowSummary {
 }
 /// `DistroRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroRoutingStep {
     /// `type`: `Enrichment`.
     Enrichment(DistroRoutingStepEnrichment),
@@ -5724,6 +5769,7 @@ pub struct DistroRoutingTrigger {
 }
 /// `DistroSimpleObjectType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroSimpleObjectType {
     /// `type`: `Account`.
     Account,
@@ -5891,6 +5937,7 @@ pub struct DistroSpamFieldUpdate {
 }
 /// `DistroSpamSalesforceWrite`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroSpamSalesforceWrite {
     /// `type`: `Enabled`.
     Enabled(DistroSpamSalesforceWriteEnabled),
@@ -5978,6 +6025,7 @@ pub struct DistroTrigger {
 }
 /// `DistroTriggerDelay`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroTriggerDelay {
     /// `type`: `AfterRecordEval`.
     AfterRecordEval(DistroTriggerDelayAfterRecordEval),
@@ -6051,6 +6099,7 @@ pub struct DistroTriggerDelayBeforeRecordEval {
 }
 /// `DistroTriggerEventType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DistroTriggerEventType {
     /// `type`: `NewRecord`.
     NewRecord,
@@ -6205,6 +6254,7 @@ impl std::fmt::Display for Email {
 }
 /// `EngagementOwner`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EngagementOwner {
     /// `type`: `Assignee`.
     Assignee,
@@ -6258,6 +6308,7 @@ impl<'de> serde::Deserialize<'de> for EngagementOwner {
 }
 /// `EngagementRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EngagementRelatedTo {
     /// `type`: `Company`.
     Company,
@@ -6350,6 +6401,7 @@ pub struct EnrichmentWaterfall {
 }
 /// `Evaluable`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Evaluable {
     /// `type`: `RelativeDay`.
     RelativeDay(EvaluableRelativeDay),
@@ -6523,6 +6575,7 @@ pub struct EvaluableRelativeYear {
 }
 /// `EventRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventRelatedTo {
     /// `type`: `Account`.
     Account,
@@ -6645,6 +6698,7 @@ pub struct EventRelatedToExplicitObject {
 }
 /// `ExecutableAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExecutableAction {
     /// `type`: `CrmAddToCampaign`.
     CrmAddToCampaign(ExecutableActionCrmAddToCampaign),
@@ -7030,6 +7084,7 @@ pub struct ExportMeetingsRequest {
 }
 /// `FieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FieldDataType {
     /// `type`: `Checkbox`.
     Checkbox(FieldDataTypeCheckbox),
@@ -7205,6 +7260,7 @@ pub struct FieldDataTypeRadioButton {
 }
 /// `FieldRequirement`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FieldRequirement {
     /// `type`: `Hidden`.
     Hidden(FieldRequirementHidden),
@@ -7508,6 +7564,7 @@ pub struct GroupSchedulingLinksRequest {
 }
 /// `GuestsBehavior`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GuestsBehavior {
     /// `type`: `CreateEvents`.
     CreateEvents,
@@ -7561,6 +7618,7 @@ impl<'de> serde::Deserialize<'de> for GuestsBehavior {
 }
 /// `HandoffCrmAction`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandoffCrmAction {
     /// `type`: `AddToCampaign`.
     AddToCampaign(HandoffCrmActionAddToCampaign),
@@ -7776,6 +7834,7 @@ pub struct HandoffCrmActionSalesforceUpdateOwnership {
 }
 /// `HandoffRouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HandoffRouteOutcome {
     /// `type`: `Schedule`.
     Schedule(HandoffRouteOutcomeSchedule),
@@ -7932,6 +7991,7 @@ pub struct HandoffRouterUpdate {
 }
 /// `HasMore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HasMore {
     /// `Yes`
     Yes,
@@ -8000,6 +8060,7 @@ pub struct HubspotContactOwnershipRow {
 }
 /// `HubspotNoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HubspotNoMatchBehaviour {
     /// `type`: `CreateContact`.
     CreateContact,
@@ -8065,6 +8126,7 @@ impl<'de> serde::Deserialize<'de> for HubspotNoMatchBehaviour {
 }
 /// `HubspotObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotObjectOwner {
     /// `Contact`
     Contact,
@@ -8123,6 +8185,7 @@ pub struct HubspotUpdateContactField {
 }
 /// `HubspotUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotUpdateContactFieldTarget {
     /// `Contact`
     Contact,
@@ -8191,6 +8254,7 @@ pub struct HubspotUpdateContactOwnership {
 }
 /// `HubspotUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HubspotUpdateContactOwnershipTarget {
     /// `Contact`
     Contact,
@@ -8255,6 +8319,7 @@ pub struct HubspotUser {
 }
 /// `HubspotWhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HubspotWhenMatchBehaviour {
     /// `type`: `DoNothing`.
     DoNothing,
@@ -8368,6 +8433,7 @@ pub struct ListRequest {
 }
 /// `LogicalOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LogicalOperator {
     /// `and`
     And,
@@ -8414,6 +8480,7 @@ impl<'de> serde::Deserialize<'de> for LogicalOperator {
 }
 /// Matched/related-object reference from a matching configuration (e.g. MatchedAccount = account matched via Lead-to-Account config). NOT for ordinary Salesforce objects — use NormalDataObject (plain string) for those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MatchedObject {
     /// `MatchedAccount`
     MatchedAccount,
@@ -8511,6 +8578,7 @@ pub struct MeetingBookingLimit {
 }
 /// `MeetingBookingLimitBy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingBookingLimitBy {
     /// `Email`
     Email,
@@ -8557,6 +8625,7 @@ impl<'de> serde::Deserialize<'de> for MeetingBookingLimitBy {
 }
 /// `MeetingBookingLimitTimeframe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingBookingLimitTimeframe {
     /// `Hourly`
     Hourly,
@@ -8625,6 +8694,7 @@ pub struct MeetingBuffers {
 }
 /// `MeetingCancellationBehavior`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingCancellationBehavior {
     /// `type`: `DeleteEvent`.
     DeleteEvent,
@@ -8679,6 +8749,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCancellationBehavior {
 /// use bookerInviteSettings and meetingHost
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingCreatedTarget {
     /// `type`: `BookerCalendarIfExist`.
     BookerCalendarIfExist(MeetingCreatedTargetBookerCalendarIfExist),
@@ -8770,6 +8841,7 @@ pub struct MeetingCreatedTargetBookerInvitedIfExist {
 }
 /// `MeetingHandling`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingHandling {
     /// `type`: `Flexible`.
     Flexible(MeetingHandlingFlexible),
@@ -8844,6 +8916,7 @@ pub struct MeetingHandlingStrict {
 }
 /// `MeetingHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingHost {
     /// `type`: `Assignee`.
     Assignee(MeetingHostAssignee),
@@ -8907,6 +8980,7 @@ pub struct MeetingHostAssignee {
 }
 /// `MeetingLimit`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLimit {
     /// `type`: `MeetingLimitSet`.
     MeetingLimitSet(MeetingLimitMeetingLimitSet),
@@ -8977,6 +9051,7 @@ pub struct MeetingLimitMeetingLimitSet {
 }
 /// `MeetingLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLimitReset {
     /// `type`: `Daily`.
     Daily(MeetingLimitResetDaily),
@@ -9096,6 +9171,7 @@ pub struct MeetingLimitResetWeekly {
 }
 /// `MeetingLimitResetWeeklyResetDayOfWeek`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingLimitResetWeeklyResetDayOfWeek {
     /// `MONDAY`
     Monday,
@@ -9162,6 +9238,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimitResetWeeklyResetDayOfWeek {
 }
 /// `MeetingLocation`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeetingLocation {
     /// `type`: `AskTheGuest`.
     AskTheGuest(MeetingLocationAskTheGuest),
@@ -9391,6 +9468,7 @@ pub struct MeetingLocationGongLink {
 }
 /// `MeetingLocationHost`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingLocationHost {
     /// `Host`
     Host,
@@ -9532,6 +9610,7 @@ pub struct MeetingStartTimesPagedRequest {
 }
 /// `MeetingStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingStatus {
     /// `Active`
     Active,
@@ -9690,6 +9769,7 @@ pub struct MeetingTypeRef {
 }
 /// `MeetingTypeStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeetingTypeStatus {
     /// `Active`
     Active,
@@ -9774,6 +9854,7 @@ pub struct MeetingTypeUpdate {
 }
 /// `NoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NoMatchBehaviour {
     /// `type`: `AlwaysCreateLead`.
     AlwaysCreateLead,
@@ -9847,6 +9928,7 @@ impl<'de> serde::Deserialize<'de> for NoMatchBehaviour {
 }
 /// `NonCatchAllRoute`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NonCatchAllRoute {
     /// `type`: `RuleRoute`.
     RuleRoute(NonCatchAllRouteRuleRoute),
@@ -9933,6 +10015,7 @@ pub struct NonCatchAllRouteSpamCheckRoute {
 }
 /// `NonOwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NonOwnershipConditionsRequest {
     /// `type`: `ConditionGroup`.
     ConditionGroup(NonOwnershipConditionsRequestConditionGroup),
@@ -10129,6 +10212,7 @@ pub struct NonOwnershipConditionsRequestValueCondition {
 }
 /// `Operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operator {
     /// `<`
     Lt,
@@ -10231,6 +10315,7 @@ impl<'de> serde::Deserialize<'de> for Operator {
 }
 /// Tie-break ordering when two users have an equal level. Currently always "AsConfigured" upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderIfEqualState {
     /// `AsConfigured`
     AsConfigured,
@@ -10277,6 +10362,7 @@ impl<'de> serde::Deserialize<'de> for OrderIfEqualState {
 }
 /// `OwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipConditionsRequest {
     /// `type`: `ConditionGroup`.
     ConditionGroup(OwnershipConditionsRequestConditionGroup),
@@ -10505,6 +10591,7 @@ pub struct OwnershipConditionsRequestValueCondition {
 }
 /// `OwnershipHost`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipHost {
     /// `type`: `AssigneeFromDistribution`.
     AssigneeFromDistribution(OwnershipHostAssigneeFromDistribution),
@@ -10799,6 +10886,7 @@ pub struct OwnershipSchedulingLinksRequest {
 }
 /// `OwnershipSettings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OwnershipSettings {
     /// `type`: `WithMixedRouting`.
     WithMixedRouting(OwnershipSettingsWithMixedRouting),
@@ -11279,6 +11367,7 @@ pub struct ProcessedRouterLinkMapping {
 }
 /// `ProcessedRouterTrigger`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProcessedRouterTrigger {
     /// `type`: `ProcessedChiliFormTrigger`.
     ProcessedChiliFormTrigger(ProcessedRouterTriggerProcessedChiliFormTrigger),
@@ -11488,6 +11577,7 @@ pub struct QueryMeetingsRequest {
 }
 /// `ReassignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReassignmentType {
     /// `SameUser`
     SameUser,
@@ -11534,6 +11624,7 @@ impl<'de> serde::Deserialize<'de> for ReassignmentType {
 }
 /// `RecordHandling`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RecordHandling {
     /// `type`: `Strict`.
     Strict,
@@ -11587,6 +11678,7 @@ impl<'de> serde::Deserialize<'de> for RecordHandling {
 }
 /// `Redirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Redirect {
     /// `type`: `Landing`.
     Landing(RedirectLanding),
@@ -11754,6 +11846,7 @@ pub struct Reminder {
 }
 /// `ReminderChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderChannel {
     /// `Email`
     Email,
@@ -11830,6 +11923,7 @@ pub struct ReminderCreate {
 }
 /// `ReminderSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSendFrom {
     /// `SendFromHost`
     SendFromHost,
@@ -11880,6 +11974,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendFrom {
 }
 /// `ReminderSendTo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSendTo {
     /// `SendToAllGuests`
     SendToAllGuests,
@@ -11926,6 +12021,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendTo {
 }
 /// `ReminderSmsSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderSmsSendFrom {
     /// `AnyNumber`
     AnyNumber,
@@ -11981,6 +12077,7 @@ pub struct ReminderTrigger {
 }
 /// `ReminderTriggerKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReminderTriggerKind {
     /// `BeforeMeeting`
     BeforeMeeting,
@@ -12087,6 +12184,7 @@ pub struct RemoveUserFromWorkspaceRequest {
 }
 /// `RequestAttendee`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestAttendee {
     /// `type`: `AdditionalAttendee`.
     AdditionalAttendee(RequestAttendeeAdditionalAttendee),
@@ -12221,6 +12319,7 @@ pub struct RequestAttendeeManuallyAssigned {
 }
 /// `RequestedAttendee`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RequestedAttendee {
     /// `type`: `AdditionalAttendee`.
     AdditionalAttendee(RequestedAttendeeAdditionalAttendee),
@@ -12551,6 +12650,7 @@ pub struct RoundRobinSchedulingLinksRequest {
 }
 /// `RouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RouteAssignment {
     /// `type`: `Distribution`.
     Distribution(RouteAssignmentDistribution),
@@ -12624,6 +12724,7 @@ pub struct RouteAssignmentUser {
 }
 /// `RouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RouteOutcome {
     /// `type`: `Redirect`.
     Redirect(RouteOutcomeRedirect),
@@ -12914,6 +13015,7 @@ pub struct RoutingCatchAllSummary {
 }
 /// `RoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RoutingOutcome {
     /// `type`: `ContactOptions`.
     ContactOptions(RoutingOutcomeContactOptions),
@@ -13105,6 +13207,7 @@ pub struct RoutingRowSummary {
 }
 /// `RoutingStrategy`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RoutingStrategy {
     /// `type`: `DistributionBasedRouting`.
     DistributionBasedRouting(RoutingStrategyDistributionBasedRouting),
@@ -13187,6 +13290,7 @@ pub struct RoutingStrategyRuleBasedRouting {
 }
 /// `RuleBuilderVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleBuilderVersion {
     /// `ExplicitV1`
     ExplicitV1,
@@ -13275,6 +13379,7 @@ impl std::fmt::Display for RuleId {
 }
 /// `RuleType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RuleType {
     /// `Boolean`
     Boolean,
@@ -13321,6 +13426,7 @@ impl<'de> serde::Deserialize<'de> for RuleType {
 }
 /// `RuleView`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RuleView {
     /// `type`: `AssignmentTableRule`.
     AssignmentTableRule(RuleViewAssignmentTableRule),
@@ -13520,6 +13626,7 @@ pub struct SalesforceLeadOwnershipRow {
 }
 /// `SalesforceObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SalesforceObjectOwner {
     /// `Lead`
     Lead,
@@ -13588,6 +13695,7 @@ pub struct SalesforceUser {
 }
 /// `ScheduleWithTeamMember`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleWithTeamMember {
     /// `OwnerOnly`
     OwnerOnly,
@@ -13704,6 +13812,7 @@ pub struct SchedulingSettings {
 }
 /// Schema `SearchOwnershipByDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchOwnershipByDto {
     /// `CrmIdOrEmail`
     CrmIdOrEmail,
@@ -13754,6 +13863,7 @@ impl<'de> serde::Deserialize<'de> for SearchOwnershipByDto {
 }
 /// `SharedWith`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SharedWith {
     /// `type`: `Teams`.
     Teams(SharedWithTeams),
@@ -13837,6 +13947,7 @@ pub struct SimpleMetadata {
 }
 /// `SimpleRule`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SimpleRule {
     /// `type`: `HubspotSimpleRule`.
     HubspotSimpleRule(SimpleRuleHubspotSimpleRule),
@@ -13922,6 +14033,7 @@ pub struct SimpleRuleSalesforceSimpleRule {
 }
 /// `SingleOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleOperator {
     /// `notEmpty`
     NotEmpty,
@@ -14092,6 +14204,7 @@ impl std::fmt::Display for TenantId {
 }
 /// `TenantInfo`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TenantInfo {
     /// `type`: `Organization`.
     Organization(TenantInfoOrganization),
@@ -14172,6 +14285,7 @@ pub struct TenantInfoPersonal {
 }
 /// `Tier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Tier {
     /// `RoutingAndScheduling`
     RoutingAndScheduling,
@@ -14242,6 +14356,7 @@ pub struct TimeoutActions {
 }
 /// `TimeoutRedirect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TimeoutRedirect {
     /// `type`: `Landing`.
     Landing,
@@ -14303,6 +14418,7 @@ pub struct TimeoutRedirectUrl {
 }
 /// `UpdateFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateFieldValue {
     /// `type`: `RelativeDay`.
     RelativeDay(UpdateFieldValueRelativeDay),
@@ -14740,6 +14856,7 @@ pub struct VacationBuffer {
 }
 /// Whether vacation state is read live (RealTime) or from cache (Cached).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VacationFreshness {
     /// `Cached`
     Cached,
@@ -14786,6 +14903,7 @@ impl<'de> serde::Deserialize<'de> for VacationFreshness {
 }
 /// `WhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WhenMatchBehaviour {
     /// `type`: `DoNothing`.
     DoNothing,
@@ -14960,6 +15078,7 @@ impl std::fmt::Display for WorkspaceId {
 }
 /// `WorkspaceResetPeriodicity`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WorkspaceResetPeriodicity {
     /// `type`: `Daily`.
     Daily(WorkspaceResetPeriodicityDaily),
@@ -15119,6 +15238,7 @@ pub struct WorkspaceResetPeriodicityYearly {
 }
 /// `YesActions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum YesActions {
     /// `type`: `CallRepSettings`.
     CallRepSettings(YesActionsCallRepSettings),

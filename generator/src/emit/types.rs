@@ -13,7 +13,8 @@ pub(super) fn header() -> TokenStream {
         //!
         //! Enums and unions are open: a value or variant this crate does not know
         //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
-        //! never break decoding.
+        //! never break decoding. They are `#[non_exhaustive]`, so a new variant in
+        //! a later version of this crate does not break a `match` either.
 
         // Deprecated types are still used by the types that contain them; and
         // union variants mirror the document, whatever their size.
@@ -192,6 +193,7 @@ fn enum_def(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know; holds it as sent.
@@ -302,6 +304,7 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A variant this version of the client does not know; holds the raw JSON.
@@ -359,6 +362,7 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
     });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
             /// A shape this version of the client does not know; holds the raw JSON.
