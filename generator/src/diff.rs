@@ -12,8 +12,8 @@
 //!
 //! - operations: removed, new required parameter or body, parameter or body
 //!   removed or retyped, required <-> optional (argument <-> builder setter),
-//!   method or path changed, Rust method renamed, new permission, return type
-//!   changed: breaking. New operation, new optional parameter, deprecation,
+//!   arguments reordered, method or path changed, Rust method renamed, new
+//!   permission, return type changed: breaking. New operation, new optional parameter, deprecation,
 //!   permission dropped, documentation: compatible.
 //! - types are classified by the direction they are used in, found by walking
 //!   from the operations (parameters and bodies are requests, responses are
@@ -896,6 +896,21 @@ impl<'a> Differ<'a> {
             self.push(Severity::Compatible, op, &id, format!("no longer requires permission {}", code(p)), "Keys that had it still work.");
         }
         self.params(&id, n, &o.params, &n.params);
+        // Required parameters are positional arguments: a new order among the
+        // ones both versions have breaks calls, silently when the types agree.
+        let (oa, na) = (arguments(o), arguments(n));
+        let common_old: Vec<&String> = oa.iter().filter(|a| na.contains(a)).collect();
+        let common_new: Vec<&String> = na.iter().filter(|a| oa.contains(a)).collect();
+        if common_old != common_new {
+            let show = |list: &[&String]| list.iter().map(|a| code(a)).collect::<Vec<_>>().join(", ");
+            self.push(
+                Severity::Breaking,
+                op,
+                &id,
+                format!("arguments reordered: ({}) → ({})", show(&common_old), show(&common_new)),
+                format!("Existing calls of {} pass them in the old order, which may still compile with the values swapped.", code(&call(n))),
+            );
+        }
         self.body(&id, n, o.body.as_ref(), n.body.as_ref());
         self.response(&id, &o.response, &n.response);
         let param_docs = o.params.iter().any(|p| n.params.iter().any(|q| q.wire_name == p.wire_name && q.location == p.location && docs_text(&q.docs) != docs_text(&p.docs)));
@@ -1491,6 +1506,14 @@ impl<'a> Differ<'a> {
             doc_fields.push(code(&w.name));
         }
     }
+}
+
+/// The wire names of an operation's positional arguments, in order: path
+/// parameters, then required query and header parameters (as `emit` lays them out).
+fn arguments(op: &Operation) -> Vec<String> {
+    let path = op.params.iter().filter(|p| p.location == ParamLocation::Path);
+    let rest = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
+    path.chain(rest).map(|p| p.wire_name.clone()).collect()
 }
 
 /// Whether two union variants are the same one: same tag, or (untagged) same name.

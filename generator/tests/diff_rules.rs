@@ -427,3 +427,18 @@ fn the_ir_round_trips_through_json_and_diffs_as_identical() {
     assert!(report(&back, &a).is_empty());
     assert_eq!(back.to_string(), a.to_string());
 }
+
+#[test]
+fn reordered_required_parameters_are_breaking() {
+    // Required parameters are positional arguments: swapping two strings
+    // would still compile, with the values in the wrong places.
+    let op = |first: &str, second: &str| {
+        format!(
+            "  /things:\n    get:\n      operationId: listThings\n      tags: [things]\n      parameters:\n        - {{name: {first}, in: query, required: true, schema: {{type: string}}}}\n        - {{name: {second}, in: query, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n"
+        )
+    };
+    let r = report(&doc("1", &op("from", "to"), THING), &doc("1", &op("to", "from"), THING));
+    let c = find(&r, "listThings", "arguments reordered: (`from`, `to`) → (`to`, `from`)");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert_eq!(r.changes.len(), 1, "{}", r.to_markdown());
+}
