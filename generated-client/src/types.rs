@@ -4,7 +4,8 @@
 //!
 //! Enums and unions are open: a value or variant this crate does not know
 //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
-//! never break decoding.
+//! never break decoding. They are `#[non_exhaustive]`, so a new variant in
+//! a later version of this crate does not break a `match` either.
 #![allow(
     deprecated,
     clippy::large_enum_variant,

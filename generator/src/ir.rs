@@ -3,10 +3,10 @@
 //! (`emit`). Everything here is plain data with Rust names already chosen
 //! and collisions resolved, so emission never has to think about naming.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A whole API, ready to emit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -23,7 +23,7 @@ pub struct Api {
 }
 
 /// Documentation carried from the document onto a generated item.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Docs {
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -31,7 +31,7 @@ pub struct Docs {
 }
 
 /// A named Rust type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeDef {
     /// Rust identifier (UpperCamelCase, unique in the crate).
     pub name: String,
@@ -42,7 +42,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TypeKind {
     /// An object with known properties, possibly also extra ones.
     Struct {
@@ -61,7 +61,7 @@ pub enum TypeKind {
 }
 
 /// A property of a struct.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Field {
     /// Rust identifier (snake_case, raw identifiers already applied).
     pub name: String,
@@ -80,7 +80,7 @@ pub struct Field {
 }
 
 /// One value of a string enum.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumValue {
     /// Rust variant identifier.
     pub name: String,
@@ -89,7 +89,7 @@ pub struct EnumValue {
 }
 
 /// One alternative of a union.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Variant {
     /// Rust variant identifier.
     pub name: String,
@@ -103,7 +103,7 @@ pub struct Variant {
 }
 
 /// Validation facts of a scalar, kept for documentation and newtypes.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Constraints {
     pub pattern: Option<String>,
     pub min_length: Option<usize>,
@@ -126,7 +126,7 @@ impl Constraints {
 }
 
 /// A reference to a type, as used in fields, parameters and responses.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {
     String,
     Bool,
@@ -153,7 +153,7 @@ pub enum TypeRef {
 }
 
 /// One HTTP operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` (or one synthesized from method and path).
     pub id: String,
@@ -178,13 +178,15 @@ pub struct Operation {
     pub body: Option<Body>,
     pub response: Response,
     /// How to walk every page, when the operation is a paginated list.
+    #[serde(default)]
     pub pagination: Option<Pagination>,
     /// Safe to repeat: an idempotent method, or the document says it only reads.
+    #[serde(default)]
     pub retry_safe: bool,
 }
 
 /// A paginated list operation: `page`/`pageSize` in, a page of items out.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Pagination {
     /// Where the page number goes.
     pub page: PageField,
@@ -205,7 +207,7 @@ pub struct Pagination {
 }
 
 /// A paging value's place in the request.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum PageField {
     /// A query parameter (Rust name on the request builder).
     Query(String),
@@ -216,7 +218,7 @@ pub enum PageField {
 }
 
 /// Where a parameter goes.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
     Query,
@@ -224,7 +226,7 @@ pub enum ParamLocation {
 }
 
 /// An operation parameter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     /// Rust identifier (snake_case).
     pub name: String,
@@ -238,7 +240,7 @@ pub struct Param {
 }
 
 /// A request body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Body {
     pub content_type: String,
     pub ty: TypeRef,
@@ -246,7 +248,7 @@ pub struct Body {
 }
 
 /// What a successful call returns.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum Response {
     /// JSON decoded into this type.
     Json(TypeRef),

@@ -5,6 +5,7 @@
 //! holds) -> [`typify`] and [`operations`] (build the [`ir::Api`]) -> [`emit`]
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;

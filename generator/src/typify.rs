@@ -272,6 +272,16 @@ impl<'a> TypeSpace<'a> {
             if let Some((tag, _)) = d.mapping.iter().find(|(_, r)| r.as_str() == reference || r.as_str() == component) {
                 return tag.clone();
             }
+            // Tapir once mapped tags to class names, not schemas
+            // (`User: com.chilipiper....EdgeAvailabilityExpectedHost.User` for the
+            // schema `AvailabilityExpectedHost_User`): the key is still the wire tag.
+            let by_class = d.mapping.iter().find(|(_, r)| {
+                let class = r.rsplit('.').next().unwrap_or(r);
+                !r.starts_with('#') && r.contains('.') && (class == component || component.ends_with(&format!("_{class}")))
+            });
+            if let Some((tag, _)) = by_class {
+                return tag.clone();
+            }
             if let Some(ReferenceOr::Item(variant)) = self.schemas.get(component) {
                 if let Some(Value::String(c)) = property_const(variant, &d.property_name) {
                     return c.clone();

@@ -79,6 +79,34 @@ fn variant_types_are_named_from_union_and_tag_not_the_variant_schema() {
 }
 
 #[test]
+fn mapping_to_class_names_still_gives_the_mapping_key_as_tag() {
+    // Tapir 1.230 mapped tags to Scala class names instead of schemas.
+    let api = returning(
+        "AvailabilityExpectedHost",
+        r#"
+    AvailabilityExpectedHost:
+      oneOf: [{$ref: '#/components/schemas/AvailabilityExpectedHost_User'}, {$ref: '#/components/schemas/AvailabilityExpectedHost_Nobody'}]
+      discriminator:
+        propertyName: type
+        mapping:
+          User: com.chilipiper.edge.api.endpoint.model.EdgeAvailabilityExpectedHost.User
+          Nobody: com.chilipiper.edge.api.endpoint.model.EdgeAvailabilityExpectedHost.Nobody
+    AvailabilityExpectedHost_User:
+      type: object
+      required: [userId, type]
+      properties: {userId: {type: string}, type: {type: string}}
+    AvailabilityExpectedHost_Nobody:
+      type: object
+      properties: {reason: {type: string}, type: {type: string}}
+"#,
+    );
+    let TypeKind::Union { variants, .. } = &ty(&api, "AvailabilityExpectedHost").kind else { panic!() };
+    let tags: Vec<(&str, Option<&str>)> = variants.iter().map(|v| (v.name.as_str(), v.tag.as_deref())).collect();
+    assert_eq!(tags, [("User", Some("User")), ("Nobody", Some("Nobody"))]);
+    ty(&api, "AvailabilityExpectedHostUser");
+}
+
+#[test]
 fn operators_become_words_and_enums_stay_open() {
     let api = returning("Operator", "    Operator: {type: string, enum: ['<', '>', '<=', '>=', isAnyOf, Unknown]}\n");
     let TypeKind::Enum { values } = &ty(&api, "Operator").kind else { panic!() };

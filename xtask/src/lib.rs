@@ -1,9 +1,14 @@
 //! The project's tasks, run as `cargo xtask <command>`:
 //!
-//! - `regen`: generate `generated-client/` from the Edge API document and pin
-//!   the document (source, version, sha256) in `spec/pin.json`;
-//! - `check`: verify the pinned document has not changed and that
-//!   `generated-client/` is exactly what the generator writes for it;
+//! - `regen`: generate `generated-client/` from the Edge API document, pin
+//!   the document (source, version, sha256) in `spec/pin.json` and its IR in
+//!   `spec/api-ir.json`, and record what changed since the previous pin in
+//!   `generated-client/CHANGELOG.md`, bumping the crate version by semver;
+//! - `check`: the drift gate. Fails with a report of what changed (see
+//!   [`chili_gen::diff`]) when the upstream document moved on from the pin,
+//!   and fails when `generated-client/` is not exactly what the generator
+//!   writes for the pinned document;
+//! - `diff`: the drift report between any two documents, Markdown or JSON;
 //! - `generate`: generate a standalone client crate for any document;
 //! - `bench`: print the measurements recorded in BENCHMARKS.md.
 //!
@@ -18,6 +23,8 @@ use std::time::Duration;
 
 mod bench;
 
+use chili_gen::diff::{diff, next_version, Report};
+use chili_gen::ir::Api;
 use chili_gen::write::{diff_dir, write_crate, DiffKind, FileDiff, GENERATOR};
 use chili_gen::{GeneratedCrate, Options};
 use sha2::{Digest, Sha256};
@@ -29,6 +36,15 @@ pub const DEFAULT_SPEC: &str = "../shared/spec/edge-api.yaml";
 pub const CLIENT_DIR: &str = "generated-client";
 /// Where the pin lives, relative to the workspace root.
 pub const PIN_FILE: &str = "spec/pin.json";
+/// The IR of the pinned document (JSON), relative to the workspace root: the
+/// baseline the next `regen` and `check` compare the upstream document with,
+/// since upstream replaces its document in place and the repository must not
+/// keep a copy of it.
+pub const BASELINE_FILE: &str = "spec/api-ir.json";
+/// The changelog `regen` keeps inside the generated crate.
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+/// Version of a generated crate that has no version yet.
+const FIRST_VERSION: &str = "0.1.0";
 /// Cargo package name of the committed client.
 pub const CLIENT_CRATE: &str = "chilipiper-edge";
 /// How many differing files `check` lists before summarising the rest.
@@ -40,11 +56,19 @@ usage: cargo xtask <command> [options]
 
 commands:
   regen [--spec PATH|URL]
-      Generate generated-client/ from the document (default ../shared/spec/edge-api.yaml)
-      and pin its source, title, version and sha256 in spec/pin.json.
+      Generate generated-client/ from the document (default ../shared/spec/edge-api.yaml),
+      pin its source, title, version and sha256 in spec/pin.json and its IR in
+      spec/api-ir.json, and record what changed since the previous pin as a new entry of
+      generated-client/CHANGELOG.md, bumping the crate version (breaking: next breaking
+      version; otherwise the next patch of 0.x, minor of 1.x and later).
   check [--spec PATH|URL]
-      Fail if the pinned document (or --spec) no longer has the pinned sha256, or if
-      generated-client/ differs from what the generator writes for it.
+      The drift gate. Fail with a report of what changed if the upstream document (the
+      pinned source, or --spec) is no longer the pinned one, and fail if generated-client/
+      differs from what the generator writes for the pinned document.
+  diff OLD NEW [--format markdown|json] [--fail-on breaking|any]
+      Report what changed between two documents (paths, URLs, or a spec/api-ir.json
+      baseline), as a user of the generated client sees it: each change breaking or
+      compatible, with the reason. --fail-on breaking exits 1 if any change is breaking.
   generate --spec PATH|URL --out DIR [--name CRATE]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document into DIR
       (replaced whole). CRATE defaults to the document title in kebab-case.
@@ -56,7 +80,8 @@ commands:
 
 A document is a file path, a file:// URL or an http(s):// URL. Relative paths,
 for --spec and --out alike, are taken from the workspace root.
-Exit status: 0 ok, 1 check found the committed state out of date, 2 error.";
+Exit status: 0 ok, 1 check found the committed state out of date or diff found what
+--fail-on names, 2 error.";
 
 /// How a command that ran to the end went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,10 +90,14 @@ pub enum Status {
     Ok,
     /// `check` found the committed state out of date (exit 1).
     Stale,
+    /// `diff --fail-on` found what it names (exit 1; the report is the
+    /// message, printed on stdout like [`Status::Ok`]).
+    Found,
 }
 
 /// The result of a command that ran to the end: its status and what to
-/// print (on stdout when [`Status::Ok`], on stderr when [`Status::Stale`]).
+/// print (on stdout when [`Status::Ok`] or [`Status::Found`], on stderr when
+/// [`Status::Stale`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub status: Status,
@@ -80,7 +109,7 @@ impl Outcome {
     pub fn exit_code(&self) -> u8 {
         match self.status {
             Status::Ok => 0,
-            Status::Stale => 1,
+            Status::Stale | Status::Found => 1,
         }
     }
 
@@ -160,12 +189,56 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             let out = flags.require(command, "--out")?;
             generate(root, spec, out, flags.get("--name"))
         }
+        "diff" => {
+            let (positional, flags) = split_positional(rest);
+            let flags = Flags::parse(command, &flags, &["--format", "--fail-on"])?;
+            let [old, new] = positional.as_slice() else {
+                return Err(usage(format!(
+                    "`diff` takes two documents, OLD and NEW; got {}",
+                    positional.len()
+                )));
+            };
+            let format = match flags.get("--format").unwrap_or("markdown") {
+                "markdown" | "md" => Format::Markdown,
+                "json" => Format::Json,
+                other => return Err(usage(format!("`--format` is `markdown` or `json`, not `{other}`"))),
+            };
+            let fail_on = match flags.get("--fail-on") {
+                None => None,
+                Some("breaking") => Some(FailOn::Breaking),
+                Some("any") => Some(FailOn::Any),
+                Some(other) => {
+                    return Err(usage(format!("`--fail-on` is `breaking` or `any`, not `{other}`")))
+                }
+            };
+            diff_command(root, old, new, format, fail_on)
+        }
         "bench" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
             bench::bench(root, flags.get("--spec"))
         }
         other => Err(usage(format!("unknown command `{other}`"))),
     }
+}
+
+/// Splits `args` into positional arguments and `--flag value` pairs (in the
+/// order given, for [`Flags::parse`]).
+fn split_positional(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut positional, mut flags) = (Vec::new(), Vec::new());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg.starts_with("--") {
+            flags.push(arg.clone());
+            if !arg.contains('=') {
+                if let Some(value) = args.next() {
+                    flags.push(value.clone());
+                }
+            }
+        } else {
+            positional.push(arg.clone());
+        }
+    }
+    (positional, flags)
 }
 
 /// `--flag value` / `--flag=value` options, each given at most once.
@@ -225,9 +298,12 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(DEFAULT_SPEC);
     let doc = fetch(source, root)?;
     let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
-    let krate = generate_crate(&doc, source, &Options::new(CLIENT_CRATE))?;
-
     let client = root.join(CLIENT_DIR);
+    let committed = Committed::read(root)?;
+    let report = committed.baseline.as_ref().map(|old| diff(old, &api));
+    let release = Release::plan(&committed, report.as_ref(), &api)?;
+    let krate = client_crate(&doc, source, &release)?;
+
     let diffs = diff_dir(&client, &krate)
         .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
     // Rewriting identical files would only bump mtimes and rebuild the client.
@@ -236,10 +312,12 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             .map_err(|e| failed(format!("cannot write {CLIENT_DIR}/: {e}")))?;
     }
 
+    let baseline_changed = write_if_changed(&root.join(BASELINE_FILE), &baseline_json(&api))
+        .map_err(|e| failed(format!("cannot write {BASELINE_FILE}: {e}")))?;
     let pin = Pin {
         source: source.to_string(),
-        title: api.title,
-        version: api.version,
+        title: api.title.clone(),
+        version: api.version.clone(),
         sha256: doc.sha256,
         generator: GENERATOR.to_string(),
     };
@@ -255,17 +333,35 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             diffs.len()
         )
     };
+    let changes_line = match &report {
+        None => format!("no baseline ({BASELINE_FILE}) to compare with; this is the first"),
+        Some(r) if r.is_empty() => format!("none since version {}", r.old_version),
+        Some(r) => format!(
+            "{} breaking, {} compatible since version {} (new entry in {CLIENT_DIR}/{CHANGELOG_FILE})",
+            r.count(chili_gen::diff::Severity::Breaking),
+            r.count(chili_gen::diff::Severity::Compatible),
+            r.old_version
+        ),
+    };
+    let crate_line = if release.version == committed.version {
+        format!("{CLIENT_CRATE} {}", release.version)
+    } else {
+        format!("{CLIENT_CRATE} {} -> {}", committed.version, release.version)
+    };
     Ok(Outcome::ok(format!(
         "spec:    {}\n\
          title:   {} (version {})\n\
          sha256:  {}\n\
+         changes: {changes_line}\n\
+         crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
-         pin:     {PIN_FILE} {}",
+         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}",
         pin.source,
         pin.title,
         pin.version,
         pin.sha256,
         if pin_changed { "updated" } else { "unchanged" },
+        if baseline_changed { "updated" } else { "unchanged" },
     )))
 }
 
@@ -273,22 +369,42 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let pin = Pin::read(root)?;
     let source = spec.unwrap_or(&pin.source);
     let doc = fetch(source, root)?;
+    let committed = Committed::read(root)?;
     if doc.sha256 != pin.sha256 {
-        // Only for the message: a changed document may no longer parse.
-        let now = chili_gen::build_api(&doc.text, source)
-            .map(|api| api.version)
-            .unwrap_or_else(|_| "unknown (it does not parse)".to_string());
-        return Ok(Outcome::stale(format!(
-            "the document at {source} changed since it was pinned \
-             (pinned version {} sha {}, now version {now} sha {}); \
-             run `cargo xtask regen` and commit",
-            pin.version,
-            short(&pin.sha256),
-            short(&doc.sha256),
-        )));
+        let regen = match spec {
+            Some(spec) => format!("cargo xtask regen --spec {spec}"),
+            None => "cargo xtask regen".to_string(),
+        };
+        return Ok(Outcome::stale(drift_message(source, &pin, &doc, &committed, &regen)));
     }
 
-    let krate = generate_crate(&doc, source, &Options::new(CLIENT_CRATE))?;
+    let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
+    // The baseline must be what regen records for the pinned document, or the
+    // next drift report would compare against something else.
+    let expected = baseline_json(&api);
+    if committed.baseline_text.as_deref() != Some(expected.as_str()) {
+        let mut text = match &committed.baseline {
+            None => format!("{BASELINE_FILE} does not exist"),
+            Some(old) => {
+                let report = diff(old, &api);
+                if report.is_empty() {
+                    format!("{BASELINE_FILE} is not what regen writes for the pinned document")
+                } else {
+                    format!(
+                        "{BASELINE_FILE} does not match the pinned document as the generator now reads it:\n\n{}",
+                        report.to_markdown()
+                    )
+                }
+            }
+        };
+        text.push_str("\nfix: run `cargo xtask regen` and commit the result");
+        return Ok(Outcome::stale(text));
+    }
+
+    // The changelog and the crate version are history, not a function of the
+    // document: compare with the committed ones, as regen keeps them.
+    let release = Release::plan(&committed, None, &api)?;
+    let krate = client_crate(&doc, source, &release)?;
     let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
         .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
     if diffs.is_empty() {
@@ -300,6 +416,100 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         )));
     }
     Ok(Outcome::stale(diff_summary(source, &diffs)))
+}
+
+/// What `check` says when the upstream document is no longer the pinned one:
+/// which versions, the drift report, and what to do.
+fn drift_message(
+    source: &str,
+    pin: &Pin,
+    doc: &Document,
+    committed: &Committed,
+    regen: &str,
+) -> String {
+    let now = chili_gen::build_api(&doc.text, source);
+    let now_version = now
+        .as_ref()
+        .map(|api| api.version.clone())
+        .unwrap_or_else(|_| "unknown (it does not parse)".to_string());
+    let mut text = format!(
+        "the document at {source} changed since it was pinned \
+         (pinned version {} sha {}, now version {now_version} sha {})",
+        pin.version,
+        short(&pin.sha256),
+        short(&doc.sha256),
+    );
+    let next = match (&now, &committed.baseline) {
+        (Err(e), _) => {
+            text.push_str(&format!("; it no longer loads: {e}\n"));
+            None
+        }
+        (Ok(_), None) => {
+            text.push_str(&format!(
+                "; there is no {BASELINE_FILE} to report what changed against\n"
+            ));
+            None
+        }
+        (Ok(api), Some(old)) => {
+            let report = diff(old, api);
+            text.push_str(":\n\n");
+            text.push_str(&report.to_markdown());
+            next_version(&committed.version, report.severity())
+        }
+    };
+    text.push_str(&format!("\nfix: run `{regen}` and commit"));
+    match next {
+        Some(v) if v != committed.version => text.push_str(&format!(
+            " (review the report above: it becomes the {CLIENT_CRATE} {v} entry of \
+             {CLIENT_DIR}/{CHANGELOG_FILE}, up from {})",
+            committed.version
+        )),
+        _ => text.push_str(" (review the report above)"),
+    }
+    text
+}
+
+/// How `diff` prints its report.
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+/// What makes `diff` exit 1.
+#[derive(Debug, Clone, Copy)]
+enum FailOn {
+    Breaking,
+    Any,
+}
+
+fn diff_command(
+    root: &Path,
+    old: &str,
+    new: &str,
+    format: Format,
+    fail_on: Option<FailOn>,
+) -> Result<Outcome, Error> {
+    let (old_api, new_api) = (load_api(old, root)?, load_api(new, root)?);
+    let report = diff(&old_api, &new_api);
+    let text = match format {
+        Format::Markdown => report.to_markdown(),
+        Format::Json => report.to_json(),
+    };
+    let found = match fail_on {
+        None => false,
+        Some(FailOn::Breaking) => report.has_breaking(),
+        Some(FailOn::Any) => !report.is_empty(),
+    };
+    let text = text.trim_end().to_string();
+    Ok(if found {
+        Outcome {
+            status: Status::Found,
+            message: text,
+        }
+    } else {
+        Outcome::ok(text)
+    })
 }
 
 fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Outcome, Error> {
@@ -405,6 +615,178 @@ fn generate_crate(
         )));
     }
     Ok(krate)
+}
+
+/// A document's IR: an OpenAPI document run through the generator's loader,
+/// or a baseline IR as `regen` writes it to `spec/api-ir.json`.
+fn load_api(source: &str, root: &Path) -> Result<Api, Error> {
+    let doc = fetch(source, root)?;
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc.text) {
+        let is_ir = value.get("openapi").is_none()
+            && value.get("operations").is_some_and(|v| v.is_array())
+            && value.get("types").is_some_and(|v| v.is_array());
+        if is_ir {
+            return serde_json::from_value(value)
+                .map_err(|e| failed(format!("{source} looks like an IR baseline but does not read as one: {e}")));
+        }
+    }
+    chili_gen::build_api(&doc.text, source).map_err(generator_error)
+}
+
+/// What is committed besides the pin: the baseline IR, the client's version
+/// and its changelog.
+struct Committed {
+    baseline: Option<Api>,
+    baseline_text: Option<String>,
+    /// `version` of `generated-client/Cargo.toml` ([`FIRST_VERSION`] if none).
+    version: String,
+    changelog: Option<String>,
+}
+
+impl Committed {
+    fn read(root: &Path) -> Result<Committed, Error> {
+        let read = |path: &Path, what: &str| match fs::read_to_string(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(failed(format!("cannot read {what}: {e}"))),
+        };
+        let baseline_text = read(&root.join(BASELINE_FILE), BASELINE_FILE)?;
+        let baseline = match &baseline_text {
+            None => None,
+            Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+                failed(format!(
+                    "{BASELINE_FILE} is malformed ({e}); restore it from git, or delete it \
+                     to start a new baseline with `cargo xtask regen`"
+                ))
+            })?),
+        };
+        let client = root.join(CLIENT_DIR);
+        let manifest = read(&client.join("Cargo.toml"), &format!("{CLIENT_DIR}/Cargo.toml"))?;
+        let version = manifest
+            .as_deref()
+            .and_then(package_version)
+            .unwrap_or_else(|| FIRST_VERSION.to_string());
+        let changelog = read(&client.join(CHANGELOG_FILE), &format!("{CLIENT_DIR}/{CHANGELOG_FILE}"))?;
+        Ok(Committed {
+            baseline,
+            baseline_text,
+            version,
+            changelog,
+        })
+    }
+}
+
+/// The `version` of a manifest's `[package]` table.
+fn package_version(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some(value) = line.strip_prefix("version").map(str::trim_start) {
+                if let Some(value) = value.strip_prefix('=') {
+                    return Some(value.trim().trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The client version and changelog a regeneration writes.
+struct Release {
+    version: String,
+    changelog: String,
+}
+
+impl Release {
+    /// The next release after `committed`, given the drift `report` from the
+    /// baseline to `api` (`None`: nothing to record).
+    fn plan(committed: &Committed, report: Option<&Report>, api: &Api) -> Result<Release, Error> {
+        let severity = report.and_then(Report::severity);
+        let version = next_version(&committed.version, severity).ok_or_else(|| {
+            failed(format!(
+                "{CLIENT_DIR}/Cargo.toml has version `{}`, which is not MAJOR.MINOR.PATCH",
+                committed.version
+            ))
+        })?;
+        let mut changelog = committed
+            .changelog
+            .clone()
+            .unwrap_or_else(changelog_header);
+        let entry = match report {
+            Some(report) if !report.is_empty() => Some(format!(
+                "## {CLIENT_CRATE} {version}: {} {}\n\n\
+                 Generated from version {} of the document (the previous version was generated from {}).\n\n{}",
+                api.title,
+                api.version,
+                api.version,
+                report.old_version,
+                report.markdown_body(),
+            )),
+            // A changelog starts with the version it was started at.
+            _ if committed.changelog.is_none() => Some(format!(
+                "## {CLIENT_CRATE} {version}: {} {}\n\n\
+                 Generated from version {} of the document. Changes are recorded from here on.\n",
+                api.title, api.version, api.version,
+            )),
+            _ => None,
+        };
+        if let Some(entry) = entry {
+            // Newest first: right after the header, before the first entry.
+            let at = changelog.find("\n## ").map_or(changelog.len(), |i| i + 1);
+            let separator = if at == changelog.len() && !changelog.ends_with("\n\n") { "\n" } else { "" };
+            let tail = if at == changelog.len() { "" } else { "\n" };
+            changelog.insert_str(at, &format!("{separator}{entry}{tail}"));
+        }
+        Ok(Release { version, changelog })
+    }
+}
+
+fn changelog_header() -> String {
+    format!(
+        "# Changelog of `{CLIENT_CRATE}`\n\n\
+         Written by `cargo xtask regen`, newest first. Each entry is the drift report between \
+         the API document the previous version was generated from and the one this version was \
+         generated from, as a user of this crate sees it: breaking changes (the version's \
+         breaking number goes up) and compatible ones.\n"
+    )
+}
+
+/// The committed client for `doc`: generated with `release`'s version, with
+/// its changelog.
+fn client_crate(doc: &Document, source: &str, release: &Release) -> Result<GeneratedCrate, Error> {
+    let mut options = Options::new(CLIENT_CRATE);
+    options.crate_version = release.version.clone();
+    let mut krate = generate_crate(doc, source, &options)?;
+    krate
+        .files
+        .insert(CHANGELOG_FILE.to_string(), release.changelog.clone());
+    Ok(krate)
+}
+
+/// `spec/api-ir.json`: the IR as JSON, one line per type and per operation,
+/// so a change upstream is a readable diff of a few lines.
+fn baseline_json(api: &Api) -> String {
+    let value = serde_json::to_value(api).expect("the IR is plain data");
+    let serde_json::Value::Object(map) = value else {
+        unreachable!("an Api serializes as an object")
+    };
+    let compact = |v: &serde_json::Value| serde_json::to_string(v).expect("plain data");
+    let members: Vec<String> = map
+        .iter()
+        .map(|(key, value)| {
+            let key = compact(&serde_json::Value::from(key.as_str()));
+            match value {
+                serde_json::Value::Array(items) if !items.is_empty() => {
+                    let items: Vec<String> = items.iter().map(&compact).collect();
+                    format!("{key}: [\n{}\n]", items.join(",\n"))
+                }
+                other => format!("{key}: {}", compact(other)),
+            }
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", members.join(",\n"))
 }
 
 fn generator_error(e: chili_gen::Error) -> Error {

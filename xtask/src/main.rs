@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     match xtask::run(&args, root) {
         Ok(outcome) => {
             match outcome.status {
-                xtask::Status::Ok => println!("{}", outcome.message),
+                xtask::Status::Ok | xtask::Status::Found => println!("{}", outcome.message),
                 xtask::Status::Stale => eprintln!("{}", outcome.message),
             }
             ExitCode::from(outcome.exit_code())

@@ -479,9 +479,11 @@ fn check_lists_edited_missing_and_extra_files() {
     ok(&ws, &["regen"]);
     let client = ws.root.join("generated-client");
     let files = snapshot(&client);
+    // Not the changelog or the version: those are history, which check takes
+    // from what is committed (regen keeps them; see the drift tests below).
     let (edited, content) = files
         .iter()
-        .find(|(p, c)| *p != "Cargo.toml" && c.len() > 2)
+        .find(|(p, c)| *p != "Cargo.toml" && *p != "CHANGELOG.md" && c.len() > 2)
         .unwrap();
     let mut changed = content.clone();
     changed.extend_from_slice(b"\n// hand edit\n");
@@ -580,4 +582,175 @@ fn generate_writes_a_standalone_crate_and_touches_nothing_else() {
     );
     let manifest = fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap();
     assert!(manifest.contains("pets_api"), "{manifest}");
+}
+
+// ---------------------------------------------------------------------------
+// Drift: the changelog, the version bump, the gate and `diff`
+
+/// The Tiny Petstore one version later: `getPet` gone (breaking) and `Pet`
+/// with a new optional field (compatible, `Pet` is only in responses).
+fn petstore_next() -> String {
+    let without_get_pet = {
+        let start = PETSTORE.find("  /pets/{petId}:").unwrap();
+        let end = PETSTORE.find("components:").unwrap();
+        format!("{}{}", &PETSTORE[..start], &PETSTORE[end..])
+    };
+    without_get_pet
+        .replace("version: 1.0.7", "version: 1.0.8")
+        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n")
+}
+
+fn client_version(ws: &Workspace) -> String {
+    let manifest = fs::read_to_string(ws.root.join("generated-client/Cargo.toml")).unwrap();
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string()
+}
+
+fn changelog(ws: &Workspace) -> String {
+    fs::read_to_string(ws.root.join("generated-client/CHANGELOG.md")).unwrap()
+}
+
+#[test]
+fn regen_writes_the_baseline_and_starts_the_changelog() {
+    let ws = workspace();
+    let summary = ok(&ws, &["regen"]);
+    assert!(summary.contains("no baseline"), "{summary}");
+    let baseline = fs::read_to_string(ws.root.join("spec/api-ir.json")).unwrap();
+    let api: chili_gen::ir::Api = serde_json::from_str(&baseline).unwrap();
+    assert_eq!(api.version, "1.0.7");
+    assert_eq!(api.operations.len(), 2);
+    // One line per type and per operation.
+    assert!(baseline.lines().any(|l| l.starts_with("{\"id\":\"listPets\"")), "{baseline}");
+
+    let log = changelog(&ws);
+    assert!(log.starts_with("# Changelog of `chilipiper-edge`\n"), "{log}");
+    assert!(log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"), "{log}");
+    assert_eq!(client_version(&ws), "0.1.0");
+}
+
+#[test]
+fn check_fails_with_the_drift_report_until_regen_records_it() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let next = petstore_next();
+    fs::write(&ws.spec, &next).unwrap();
+
+    // The gate: red, saying what changed and what the next version will be.
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"), "{text}");
+    assert!(text.contains("## Tiny Petstore 1.0.7 → 1.0.8"), "{text}");
+    assert!(text.contains("1 breaking, 2 compatible changes."), "{text}");
+    assert!(text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."), "{text}");
+    assert!(text.contains("- `Pet.color`: new optional field `color`"), "{text}");
+    assert!(text.contains("run `cargo xtask regen` and commit"), "{text}");
+    assert!(text.contains("chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"), "{text}");
+
+    // Regen records it: a new entry on top, a breaking version bump.
+    let summary = ok(&ws, &["regen"]);
+    assert!(summary.contains("1 breaking, 2 compatible since version 1.0.7"), "{summary}");
+    assert!(summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"), "{summary}");
+    assert_eq!(client_version(&ws), "0.2.0");
+    let log = changelog(&ws);
+    let newest = log.find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8").expect(&log);
+    let first = log.find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7").expect(&log);
+    assert!(newest < first, "newest first:\n{log}");
+    assert!(log[newest..first].contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"), "{log}");
+    assert!(!log.contains("## Tiny Petstore"), "entries carry no second heading:\n{log}");
+    let lib = fs::read_to_string(ws.root.join("generated-client/src/lib.rs")).unwrap();
+    assert!(lib.contains("chilipiper-edge/0.2.0"), "the user agent follows the version");
+
+    // Green again, and stable: a second regen changes no byte.
+    ok(&ws, &["check"]);
+    let before = snapshot(&ws.root);
+    let summary = ok(&ws, &["regen"]);
+    assert!(summary.contains("none since version 1.0.8"), "{summary}");
+    assert!(summary.contains("all up to date"), "{summary}");
+    assert_eq!(snapshot(&ws.root), before);
+}
+
+#[test]
+fn compatible_changes_bump_the_patch_version() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let next = PETSTORE
+        .replace("version: 1.0.7", "version: 1.0.8")
+        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n");
+    fs::write(&ws.spec, &next).unwrap();
+    let summary = ok(&ws, &["regen"]);
+    assert!(summary.contains("0 breaking, 2 compatible"), "{summary}");
+    assert_eq!(client_version(&ws), "0.1.1");
+    assert!(changelog(&ws).contains("## chilipiper-edge 0.1.1: Tiny Petstore 1.0.8"));
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn check_fails_when_the_baseline_is_missing_or_stale() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let baseline = ws.root.join("spec/api-ir.json");
+    let good = fs::read_to_string(&baseline).unwrap();
+
+    fs::remove_file(&baseline).unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains("spec/api-ir.json does not exist"), "{text}");
+
+    // A baseline of another document: the report says how it differs.
+    fs::write(&baseline, good.replace("\"listPets\"", "\"listAllPets\"")).unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains("does not match the pinned document"), "{text}");
+    assert!(text.contains("`listAllPets`"), "{text}");
+
+    fs::write(&baseline, "not json").unwrap();
+    let text = failure(&ws, &["check"]);
+    assert!(text.contains("spec/api-ir.json is malformed"), "{text}");
+
+    fs::write(&baseline, &good).unwrap();
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
+    let ws = workspace();
+    fs::write(ws.root.join("new.yaml"), petstore_next()).unwrap();
+    let old = "../shared/spec/edge-api.yaml";
+
+    let md = ok(&ws, &["diff", old, "new.yaml"]);
+    assert!(md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."), "{md}");
+
+    let json = ok(&ws, &["diff", old, "new.yaml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["breaking"], 1);
+    assert_eq!(value["changes"][0]["subject"], "getPet");
+    assert_eq!(value["changes"][0]["severity"], "breaking");
+
+    let found = run(&ws, &["diff", "--fail-on", "breaking", old, "new.yaml"]).unwrap();
+    assert_eq!(found.status, Status::Found);
+    assert_eq!(found.exit_code(), 1);
+    assert_eq!(found.message, md, "the report is printed all the same");
+
+    // Identical documents: an empty report, and nothing to fail on.
+    let same = run(&ws, &["diff", old, old, "--fail-on=any"]).unwrap();
+    assert_eq!(same.exit_code(), 0);
+    assert!(same.message.ends_with("No changes a user of the client can see."), "{}", same.message);
+
+    // A regen baseline works as a side too.
+    ok(&ws, &["regen"]);
+    let from_baseline = ok(&ws, &["diff", "spec/api-ir.json", "new.yaml"]);
+    assert_eq!(from_baseline, md);
+}
+
+#[test]
+fn diff_usage_errors() {
+    let ws = workspace();
+    let old = "../shared/spec/edge-api.yaml";
+    assert!(usage_error(&ws, &["diff", old]).contains("two documents"));
+    assert!(usage_error(&ws, &["diff", old, old, old]).contains("two documents"));
+    assert!(usage_error(&ws, &["diff", old, old, "--format", "xml"]).contains("`--format`"));
+    assert!(usage_error(&ws, &["diff", old, old, "--fail-on", "warn"]).contains("`--fail-on`"));
+    assert!(usage_error(&ws, &["diff", old, old, "--bogus", "1"]).contains("`--bogus`"));
+    assert!(failure(&ws, &["diff", old, "nowhere.yaml"]).contains("nowhere.yaml"));
 }

@@ -13,7 +13,8 @@ pub(super) fn header() -> TokenStream {
         //!
         //! Enums and unions are open: a value or variant this crate does not know
         //! yet decodes into `Unknown`, keeping the raw value, so upstream additions
-        //! never break decoding.
+        //! never break decoding. They are `#[non_exhaustive]`, so a new variant in
+        //! a later version of this crate does not break a `match` either.
 
         // Deprecated types are still used by the types that contain them; and
         // union variants mirror the document, whatever their size.
