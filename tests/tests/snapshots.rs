@@ -120,3 +120,27 @@ fn every_real_document_generates() {
         chili_gen::generate(&text, &origin, &chili_gen::Options::new("x")).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+/// Damaged documents (the real one cut short at many points, or with a
+/// schema's type replaced by nonsense) give an error that names the
+/// document, never a panic.
+#[test]
+fn damaged_documents_fail_cleanly() {
+    let text = read("spec/edge-api.yaml");
+    let options = chili_gen::Options::new("x");
+    let step = text.len() / 40;
+    for cut in (step..text.len()).step_by(step) {
+        let mut end = cut;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        // A cut document may still be valid YAML and even a valid document; it must never panic.
+        if let Err(e) = chili_gen::generate(&text[..end], "cut.yaml", &options) {
+            assert!(e.to_string().starts_with("cut.yaml"), "{e}");
+        }
+    }
+    let broken = text.replacen("type: object", "type: 17", 1);
+    let err = chili_gen::generate(&broken, "broken.yaml", &options).unwrap_err();
+    assert!(err.to_string().starts_with("broken.yaml"), "{err}");
+    assert!(err.pointer.is_some() || err.line.is_some(), "no location in: {err}");
+}
