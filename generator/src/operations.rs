@@ -215,16 +215,8 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         None => None,
         Some(b) => {
             let pointer = format!("{}/requestBody", raw.pointer);
-            let b = match b {
-                ReferenceOr::Item(b) => b,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.rsplit('/').next().unwrap_or_default();
-                    match api.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                        Some(ReferenceOr::Item(b)) => b,
-                        _ => return Err(Error::at(origin, pointer, format!("request body `{reference}` not found under components/requestBodies"))),
-                    }
-                }
-            };
+            let bodies = api.components.as_ref().map(|c| &c.request_bodies);
+            let b = resolve(b, bodies, "requestBodies", &pointer, origin)?;
             pick_content(&b.content).map(|(ct, media)| -> Result<Body, Error> {
                 let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
                 let ty = match (&media.schema, is_json(ct)) {
@@ -294,13 +286,25 @@ fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {
 }
 
 fn resolve_parameter(api: &OpenAPI, p: &ReferenceOr<Parameter>, pointer: &str, origin: &str) -> Result<Parameter, Error> {
-    match p {
-        ReferenceOr::Item(p) => Ok(p.clone()),
+    resolve(p, api.components.as_ref().map(|c| &c.parameters), "parameters", pointer, origin).cloned()
+}
+
+/// The item itself, or the one a `#/components/<section>/<name>` reference names.
+fn resolve<'a, T>(
+    item: &'a ReferenceOr<T>,
+    components: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+    section: &str,
+    pointer: &str,
+    origin: &str,
+) -> Result<&'a T, Error> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/").unwrap_or(reference);
-            match api.components.as_ref().and_then(|c| c.parameters.get(name)) {
-                Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                _ => Err(Error::at(origin, pointer, format!("parameter `{reference}` not found under components/parameters"))),
+            let prefix = format!("#/components/{section}/");
+            let found = reference.strip_prefix(&prefix).and_then(|name| components?.get(name));
+            match found {
+                Some(ReferenceOr::Item(item)) => Ok(item),
+                _ => Err(Error::at(origin, pointer, format!("`{reference}` not found under components/{section}; fix the reference or add the component"))),
             }
         }
     }
@@ -337,16 +341,7 @@ fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, 
         return Ok(Response::Empty);
     };
     let pointer = format!("{op_pointer}/responses/{code}");
-    let response = match response {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            match api.components.as_ref().and_then(|c| c.responses.get(name)) {
-                Some(ReferenceOr::Item(r)) => r,
-                _ => return Err(Error::at(origin, pointer, format!("response `{reference}` not found under components/responses"))),
-            }
-        }
-    };
+    let response = resolve(response, api.components.as_ref().map(|c| &c.responses), "responses", &pointer, origin)?;
     let Some((ct, media)) = pick_content(&response.content) else {
         return Ok(Response::Empty);
     };

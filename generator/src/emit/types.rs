@@ -334,6 +334,7 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
             quote!(Some(#value) => Ok(Self::#n),)
         }
     });
+    let serialize = union_serialize(name, ser);
     let tag_doc = format!(" The variant's `{tag}`, as it appears on the wire.");
     let tag_arms = variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -363,14 +364,7 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser)*
-                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -378,6 +372,20 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
                 match crate::runtime::wire::tag_of(&value, #tag).as_deref() {
                     #(#de)*
                     _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// `Serialize` for a union: one arm per variant, and `Unknown` written back as received.
+fn union_serialize(name: &proc_macro2::Ident, arms: impl Iterator<Item = TokenStream>) -> TokenStream {
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
         }
@@ -394,6 +402,7 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
             quote!(Self::#n => serializer.serialize_unit(),)
         }
     });
+    let serialize = union_serialize(name, ser);
     let de = variants.iter().filter(|v| v.ty.is_some()).map(|v| {
         let n = ident(&v.name);
         quote! {
@@ -411,14 +420,7 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
             Unknown(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser)*
-                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
+        #serialize
 
         impl<'de> serde::Deserialize<'de> for #name {
             /// The first variant the value decodes into wins, in document order.
