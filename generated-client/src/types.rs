@@ -26,6 +26,7 @@ pub struct AddUsersToTeamRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+
 impl AddUsersToTeamRequest {
     /// A `AddUsersToTeamRequest` from its required fields; optional fields start unset.
     pub fn new(team_id: impl Into<TeamId>, user_ids: impl Into<Vec<UserId>>) -> Self {
@@ -35,6 +36,7 @@ impl AddUsersToTeamRequest {
         }
     }
 }
+
 /// `AddUsersToWorkspaceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -48,6 +50,7 @@ pub struct AddUsersToWorkspaceRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+
 impl AddUsersToWorkspaceRequest {
     /// A `AddUsersToWorkspaceRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -60,6 +63,7 @@ impl AddUsersToWorkspaceRequest {
         }
     }
 }
+
 /// `AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -69,6 +73,7 @@ pub struct AdditionalAttendee {
     /// Whether this attendee's attendance is required.
     pub required: bool,
 }
+
 impl AdditionalAttendee {
     /// A `AdditionalAttendee` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<AttendeeId>, required: impl Into<bool>) -> Self {
@@ -78,6 +83,7 @@ impl AdditionalAttendee {
         }
     }
 }
+
 /// `AdminLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -101,6 +107,7 @@ pub struct AdminLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl AdminLinkCreate {
     /// A `AdminLinkCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -118,6 +125,7 @@ impl AdminLinkCreate {
         }
     }
 }
+
 /// `AdminLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -141,6 +149,7 @@ pub struct AdminLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl AdminLinkUpdate {
     /// A `AdminLinkUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -152,6 +161,7 @@ impl AdminLinkUpdate {
         }
     }
 }
+
 /// `AdminSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -178,6 +188,7 @@ pub struct AdminSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+
 impl AdminSchedulingLinkDetail {
     /// A `AdminSchedulingLinkDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -197,6 +208,7 @@ impl AdminSchedulingLinkDetail {
         }
     }
 }
+
 /// `AdminSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -205,12 +217,14 @@ pub struct AdminSchedulingLinkDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<AdminSchedulingLinkDetail>>,
 }
+
 impl AdminSchedulingLinkDetails {
     /// A `AdminSchedulingLinkDetails` with every optional field unset.
     pub fn new() -> Self {
         Self { links: None }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -225,32 +239,38 @@ impl AdminSchedulingLinkDetails {
 )]
 #[serde(transparent)]
 pub struct AdminSchedulingLinkId(pub String);
+
 impl From<String> for AdminSchedulingLinkId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for AdminSchedulingLinkId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for AdminSchedulingLinkId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for AdminSchedulingLinkId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for AdminSchedulingLinkId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `AdminSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -274,6 +294,7 @@ pub struct AdminSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
+
 impl AdminSchedulingLinksRequest {
     /// A `AdminSchedulingLinksRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -284,6 +305,7 @@ impl AdminSchedulingLinksRequest {
         }
     }
 }
+
 /// `AlwaysInvitedUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -294,6 +316,7 @@ pub struct AlwaysInvitedUser {
     /// If true the user attends as an optional guest; if false they are a required attendee.
     pub optional: bool,
 }
+
 impl AlwaysInvitedUser {
     /// A `AlwaysInvitedUser` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, optional: impl Into<bool>) -> Self {
@@ -303,6 +326,7 @@ impl AlwaysInvitedUser {
         }
     }
 }
+
 /// `AssignTo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -310,12 +334,14 @@ pub struct AssignTo {
     /// The `target` property.
     pub target: AssignToTarget,
 }
+
 impl AssignTo {
     /// A `AssignTo` from its required fields; optional fields start unset.
     pub fn new(target: impl Into<AssignToTarget>) -> Self {
         Self { target: target.into() }
     }
 }
+
 /// `AssignToTarget`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -335,6 +361,7 @@ pub enum AssignToTarget {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl AssignToTarget {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -349,6 +376,7 @@ impl AssignToTarget {
         }
     }
 }
+
 impl serde::Serialize for AssignToTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -404,6 +432,7 @@ impl serde::Serialize for AssignToTarget {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AssignToTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -434,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for AssignToTarget {
         }
     }
 }
+
 /// Schema `AssignToTarget_AnotherDistributionV2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -441,12 +471,14 @@ pub struct AssignToTargetAnotherDistributionV2 {
     /// The `id` property.
     pub id: DistributionId,
 }
+
 impl AssignToTargetAnotherDistributionV2 {
     /// A `AssignToTargetAnotherDistributionV2` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<DistributionId>) -> Self {
         Self { id: id.into() }
     }
 }
+
 /// Schema `AssignToTarget_AnotherUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -454,12 +486,14 @@ pub struct AssignToTargetAnotherUser {
     /// The `id` property.
     pub id: UserId,
 }
+
 impl AssignToTargetAnotherUser {
     /// A `AssignToTargetAnotherUser` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<UserId>) -> Self {
         Self { id: id.into() }
     }
 }
+
 /// Schema `AssignToTarget_AssignmentTableColumn`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -473,6 +507,7 @@ pub struct AssignToTargetAssignmentTableColumn {
     #[serde(rename = "columnKey")]
     pub column_key: String,
 }
+
 impl AssignToTargetAssignmentTableColumn {
     /// A `AssignToTargetAssignmentTableColumn` from its required fields; optional fields start unset.
     pub fn new(rule_id: impl Into<RuleId>, column_key: impl Into<String>) -> Self {
@@ -482,6 +517,7 @@ impl AssignToTargetAssignmentTableColumn {
         }
     }
 }
+
 /// Schema `AssignToTarget_ThisPathRuleUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -492,12 +528,14 @@ pub struct AssignToTargetThisPathRuleUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
 impl AssignToTargetThisPathRuleUser {
     /// A `AssignToTargetThisPathRuleUser` with every optional field unset.
     pub fn new() -> Self {
         Self { id: None }
     }
 }
+
 /// Schema `AssignToTarget_ThisPathTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -505,12 +543,14 @@ pub struct AssignToTargetThisPathTeam {
     /// The `id` property.
     pub id: DistributionId,
 }
+
 impl AssignToTargetThisPathTeam {
     /// A `AssignToTargetThisPathTeam` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<DistributionId>) -> Self {
         Self { id: id.into() }
     }
 }
+
 /// Schema `AssignToTarget_ThisPathUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -518,12 +558,14 @@ pub struct AssignToTargetThisPathUser {
     /// The `id` property.
     pub id: UserId,
 }
+
 impl AssignToTargetThisPathUser {
     /// A `AssignToTargetThisPathUser` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<UserId>) -> Self {
         Self { id: id.into() }
     }
 }
+
 /// `Assignment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -539,6 +581,7 @@ pub enum Assignment {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl Assignment {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -551,6 +594,7 @@ impl Assignment {
         }
     }
 }
+
 impl serde::Serialize for Assignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -590,6 +634,7 @@ impl serde::Serialize for Assignment {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Assignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -610,6 +655,7 @@ impl<'de> serde::Deserialize<'de> for Assignment {
         }
     }
 }
+
 /// Schema `Assignment_DistributionV3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -619,6 +665,7 @@ pub struct AssignmentDistributionV3 {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+
 impl AssignmentDistributionV3 {
     /// A `AssignmentDistributionV3` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<DistributionId>, required: impl Into<bool>) -> Self {
@@ -628,6 +675,7 @@ impl AssignmentDistributionV3 {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -642,32 +690,38 @@ impl AssignmentDistributionV3 {
 )]
 #[serde(transparent)]
 pub struct AssignmentTableId(pub String);
+
 impl From<String> for AssignmentTableId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for AssignmentTableId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for AssignmentTableId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for AssignmentTableId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for AssignmentTableId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// Schema `Assignment_UseAssignmentTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -683,6 +737,7 @@ pub struct AssignmentUseAssignmentTable {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+
 impl AssignmentUseAssignmentTable {
     /// A `AssignmentUseAssignmentTable` from its required fields; optional fields start unset.
     pub fn new(
@@ -697,6 +752,7 @@ impl AssignmentUseAssignmentTable {
         }
     }
 }
+
 /// Schema `Assignment_UseRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -709,6 +765,7 @@ pub struct AssignmentUseRule {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+
 impl AssignmentUseRule {
     /// A `AssignmentUseRule` from its required fields; optional fields start unset.
     pub fn new(required: impl Into<bool>) -> Self {
@@ -718,6 +775,7 @@ impl AssignmentUseRule {
         }
     }
 }
+
 /// Schema `Assignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -727,6 +785,7 @@ pub struct AssignmentUser {
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
 }
+
 impl AssignmentUser {
     /// A `AssignmentUser` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<UserId>, required: impl Into<bool>) -> Self {
@@ -736,6 +795,7 @@ impl AssignmentUser {
         }
     }
 }
+
 /// `AttendeeId`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -747,6 +807,7 @@ pub enum AttendeeId {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl AttendeeId {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -757,6 +818,7 @@ impl AttendeeId {
         }
     }
 }
+
 impl serde::Serialize for AttendeeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -780,6 +842,7 @@ impl serde::Serialize for AttendeeId {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AttendeeId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -798,6 +861,7 @@ impl<'de> serde::Deserialize<'de> for AttendeeId {
         }
     }
 }
+
 /// Schema `AttendeeId_ExternalAttendeeId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -805,12 +869,14 @@ pub struct AttendeeIdExternalAttendeeId {
     /// The `email` property.
     pub email: Email,
 }
+
 impl AttendeeIdExternalAttendeeId {
     /// A `AttendeeIdExternalAttendeeId` from its required fields; optional fields start unset.
     pub fn new(email: impl Into<Email>) -> Self {
         Self { email: email.into() }
     }
 }
+
 /// Schema `AttendeeId_UserAttendeeId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -819,12 +885,14 @@ pub struct AttendeeIdUserAttendeeId {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+
 impl AttendeeIdUserAttendeeId {
     /// A `AttendeeIdUserAttendeeId` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
+
 /// `AvailabilityExpectedHost`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -836,6 +904,7 @@ pub enum AvailabilityExpectedHost {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl AvailabilityExpectedHost {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -846,6 +915,7 @@ impl AvailabilityExpectedHost {
         }
     }
 }
+
 impl serde::Serialize for AvailabilityExpectedHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -869,6 +939,7 @@ impl serde::Serialize for AvailabilityExpectedHost {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AvailabilityExpectedHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -885,6 +956,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityExpectedHost {
         }
     }
 }
+
 /// Schema `AvailabilityExpectedHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -893,6 +965,7 @@ pub struct AvailabilityExpectedHostAssigneeFromDistribution {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl AvailabilityExpectedHostAssigneeFromDistribution {
     /// A `AvailabilityExpectedHostAssigneeFromDistribution` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -901,6 +974,7 @@ impl AvailabilityExpectedHostAssigneeFromDistribution {
         }
     }
 }
+
 /// Schema `AvailabilityExpectedHost_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -909,12 +983,14 @@ pub struct AvailabilityExpectedHostUser {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+
 impl AvailabilityExpectedHostUser {
     /// A `AvailabilityExpectedHostUser` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
+
 /// Per-user reason the availability engine could not compute slots for that user (returned in the `failures` map, keyed by userId). Values:
 /// - NoTimezone: the user has no timezone configured. Set the user's timezone and retry.
 /// - ExternalCalendarIntegrationFailure: the user's external calendar (Google/Microsoft) free/busy could not be read for the requested window. This is most often NOT a broken calendar connection — it usually means the requested time window reaches beyond the calendar provider's free/busy horizon (providers only return free/busy a limited distance into the future). Narrow the request to a shorter, nearer time interval and retry. Only if the failure persists for a near-term window is the calendar connection itself the problem (reconnect the calendar).
@@ -931,6 +1007,7 @@ pub enum AvailabilityFailure {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl AvailabilityFailure {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -944,6 +1021,7 @@ impl AvailabilityFailure {
         }
     }
 }
+
 impl serde::Serialize for AvailabilityFailure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -969,6 +1047,7 @@ impl serde::Serialize for AvailabilityFailure {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AvailabilityFailure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -986,6 +1065,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityFailure {
         }
     }
 }
+
 /// `BookerInvitation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -997,6 +1077,7 @@ pub enum BookerInvitation {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl BookerInvitation {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -1007,6 +1088,7 @@ impl BookerInvitation {
         }
     }
 }
+
 impl serde::Serialize for BookerInvitation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1028,6 +1110,7 @@ impl serde::Serialize for BookerInvitation {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BookerInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1042,6 +1125,7 @@ impl<'de> serde::Deserialize<'de> for BookerInvitation {
         }
     }
 }
+
 /// Schema `BookerInvitation_Invite`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1052,6 +1136,7 @@ pub struct BookerInvitationInvite {
     /// The `required` property.
     pub required: bool,
 }
+
 impl BookerInvitationInvite {
     /// A `BookerInvitationInvite` from its required fields; optional fields start unset.
     pub fn new(
@@ -1064,6 +1149,7 @@ impl BookerInvitationInvite {
         }
     }
 }
+
 /// `BookerInviteSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1074,6 +1160,7 @@ pub struct BookerInviteSettings {
     /// Whether the booker's attendance is required.
     pub required: bool,
 }
+
 impl BookerInviteSettings {
     /// A `BookerInviteSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -1086,6 +1173,7 @@ impl BookerInviteSettings {
         }
     }
 }
+
 /// `CallMissedActions`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1097,6 +1185,7 @@ pub enum CallMissedActions {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl CallMissedActions {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -1107,6 +1196,7 @@ impl CallMissedActions {
         }
     }
 }
+
 impl serde::Serialize for CallMissedActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1130,6 +1220,7 @@ impl serde::Serialize for CallMissedActions {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CallMissedActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1146,6 +1237,7 @@ impl<'de> serde::Deserialize<'de> for CallMissedActions {
         }
     }
 }
+
 /// Schema `CallMissedActions_Actions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1156,6 +1248,7 @@ pub struct CallMissedActionsActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+
 impl CallMissedActionsActions {
     /// A `CallMissedActionsActions` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<Redirect>) -> Self {
@@ -1165,6 +1258,7 @@ impl CallMissedActionsActions {
         }
     }
 }
+
 /// Schema `CallMissedActions_Scheduling`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1172,6 +1266,7 @@ pub struct CallMissedActionsScheduling {
     /// The `scheduling` property.
     pub scheduling: SchedulingSettings,
 }
+
 impl CallMissedActionsScheduling {
     /// A `CallMissedActionsScheduling` from its required fields; optional fields start unset.
     pub fn new(scheduling: impl Into<SchedulingSettings>) -> Self {
@@ -1180,6 +1275,7 @@ impl CallMissedActionsScheduling {
         }
     }
 }
+
 /// `CallRepSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1207,6 +1303,7 @@ pub struct CallRepSettings {
     #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
+
 impl CallRepSettings {
     /// A `CallRepSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -1227,6 +1324,7 @@ impl CallRepSettings {
         }
     }
 }
+
 /// `CallSucceededActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1237,6 +1335,7 @@ pub struct CallSucceededActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+
 impl CallSucceededActions {
     /// A `CallSucceededActions` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<CallSucceededRedirect>) -> Self {
@@ -1246,6 +1345,7 @@ impl CallSucceededActions {
         }
     }
 }
+
 /// `CallSucceededRedirect`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1259,6 +1359,7 @@ pub enum CallSucceededRedirect {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl CallSucceededRedirect {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -1270,6 +1371,7 @@ impl CallSucceededRedirect {
         }
     }
 }
+
 impl serde::Serialize for CallSucceededRedirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1299,6 +1401,7 @@ impl serde::Serialize for CallSucceededRedirect {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CallSucceededRedirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1314,6 +1417,7 @@ impl<'de> serde::Deserialize<'de> for CallSucceededRedirect {
         }
     }
 }
+
 /// Schema `CallSucceededRedirect_OnHangUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1321,12 +1425,14 @@ pub struct CallSucceededRedirectOnHangUp {
     /// The `redirect` property.
     pub redirect: Redirect,
 }
+
 impl CallSucceededRedirectOnHangUp {
     /// A `CallSucceededRedirectOnHangUp` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<Redirect>) -> Self {
         Self { redirect: redirect.into() }
     }
 }
+
 /// Schema `CallSucceededRedirect_OnPickUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1334,12 +1440,14 @@ pub struct CallSucceededRedirectOnPickUp {
     /// The `redirect` property.
     pub redirect: Redirect,
 }
+
 impl CallSucceededRedirectOnPickUp {
     /// A `CallSucceededRedirectOnPickUp` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<Redirect>) -> Self {
         Self { redirect: redirect.into() }
     }
 }
+
 /// Constraints: matches `^(701)[a-zA-Z0-9]{15}`.
 #[derive(
     Debug,
@@ -1354,42 +1462,50 @@ impl CallSucceededRedirectOnPickUp {
 )]
 #[serde(transparent)]
 pub struct CampaignId(pub String);
+
 impl From<String> for CampaignId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for CampaignId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for CampaignId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for CampaignId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for CampaignId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `CancelMeetingRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelMeetingRequest {}
+
 impl CancelMeetingRequest {
     /// A `CancelMeetingRequest` with every optional field unset.
     pub fn new() -> Self {
         Self {}
     }
 }
+
 /// `CatchAllRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1397,12 +1513,14 @@ pub struct CatchAllRoute {
     /// The `yes` property.
     pub yes: YesActions,
 }
+
 impl CatchAllRoute {
     /// A `CatchAllRoute` from its required fields; optional fields start unset.
     pub fn new(yes: impl Into<YesActions>) -> Self {
         Self { yes: yes.into() }
     }
 }
+
 /// `ChatAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1416,6 +1534,7 @@ pub struct ChatAssignment {
     #[serde(rename = "assignmentType")]
     pub assignment_type: String,
 }
+
 impl ChatAssignment {
     /// A `ChatAssignment` from its required fields; optional fields start unset.
     pub fn new(
@@ -1430,6 +1549,7 @@ impl ChatAssignment {
         }
     }
 }
+
 /// `ChatConversationLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1511,6 +1631,7 @@ pub struct ChatConversationLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ChatConversationMessage>>,
 }
+
 impl ChatConversationLog {
     /// A `ChatConversationLog` from its required fields; optional fields start unset.
     pub fn new(
@@ -1550,6 +1671,7 @@ impl ChatConversationLog {
         }
     }
 }
+
 /// `ChatConversationMeeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1563,6 +1685,7 @@ pub struct ChatConversationMeeting {
     #[serde(rename = "scheduledAt")]
     pub scheduled_at: chrono::DateTime<chrono::Utc>,
 }
+
 impl ChatConversationMeeting {
     /// A `ChatConversationMeeting` from its required fields; optional fields start unset.
     pub fn new(
@@ -1577,6 +1700,7 @@ impl ChatConversationMeeting {
         }
     }
 }
+
 /// `ChatConversationMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1588,6 +1712,7 @@ pub struct ChatConversationMessage {
     /// When the message was sent.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+
 impl ChatConversationMessage {
     /// A `ChatConversationMessage` from its required fields; optional fields start unset.
     pub fn new(
@@ -1602,6 +1727,7 @@ impl ChatConversationMessage {
         }
     }
 }
+
 /// `ChatMessageRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1613,6 +1739,7 @@ pub enum ChatMessageRole {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ChatMessageRole {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1623,6 +1750,7 @@ impl ChatMessageRole {
         }
     }
 }
+
 impl From<&str> for ChatMessageRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1632,16 +1760,19 @@ impl From<&str> for ChatMessageRole {
         }
     }
 }
+
 impl std::fmt::Display for ChatMessageRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChatMessageRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChatMessageRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1649,6 +1780,7 @@ impl<'de> serde::Deserialize<'de> for ChatMessageRole {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ChatRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1662,6 +1794,7 @@ pub enum ChatRoutingOutcome {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ChatRoutingOutcome {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1673,6 +1806,7 @@ impl ChatRoutingOutcome {
         }
     }
 }
+
 impl From<&str> for ChatRoutingOutcome {
     fn from(value: &str) -> Self {
         match value {
@@ -1683,16 +1817,19 @@ impl From<&str> for ChatRoutingOutcome {
         }
     }
 }
+
 impl std::fmt::Display for ChatRoutingOutcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChatRoutingOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChatRoutingOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1700,6 +1837,7 @@ impl<'de> serde::Deserialize<'de> for ChatRoutingOutcome {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ChatRuleEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1719,6 +1857,7 @@ pub struct ChatRuleEvaluation {
     #[serde(rename = "evaluatedAt")]
     pub evaluated_at: chrono::DateTime<chrono::Utc>,
 }
+
 impl ChatRuleEvaluation {
     /// A `ChatRuleEvaluation` from its required fields; optional fields start unset.
     pub fn new(
@@ -1737,6 +1876,7 @@ impl ChatRuleEvaluation {
         }
     }
 }
+
 /// `ChatTranscriptCursor`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1748,6 +1888,7 @@ pub struct ChatTranscriptCursor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen_ids: Option<Vec<String>>,
 }
+
 impl ChatTranscriptCursor {
     /// A `ChatTranscriptCursor` from its required fields; optional fields start unset.
     pub fn new(before: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
@@ -1757,6 +1898,7 @@ impl ChatTranscriptCursor {
         }
     }
 }
+
 /// `ChatTranscriptMessage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1768,6 +1910,7 @@ pub struct ChatTranscriptMessage {
     /// When the message was sent.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+
 impl ChatTranscriptMessage {
     /// A `ChatTranscriptMessage` from its required fields; optional fields start unset.
     pub fn new(
@@ -1782,6 +1925,7 @@ impl ChatTranscriptMessage {
         }
     }
 }
+
 /// `ChatTranscriptPage`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1794,6 +1938,7 @@ pub struct ChatTranscriptPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<ChatTranscriptCursor>,
 }
+
 impl ChatTranscriptPage {
     /// A `ChatTranscriptPage` with every optional field unset.
     pub fn new() -> Self {
@@ -1803,6 +1948,7 @@ impl ChatTranscriptPage {
         }
     }
 }
+
 /// `ChatTranscriptSender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1816,6 +1962,7 @@ pub enum ChatTranscriptSender {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ChatTranscriptSender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1827,6 +1974,7 @@ impl ChatTranscriptSender {
         }
     }
 }
+
 impl From<&str> for ChatTranscriptSender {
     fn from(value: &str) -> Self {
         match value {
@@ -1837,16 +1985,19 @@ impl From<&str> for ChatTranscriptSender {
         }
     }
 }
+
 impl std::fmt::Display for ChatTranscriptSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChatTranscriptSender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChatTranscriptSender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1854,6 +2005,7 @@ impl<'de> serde::Deserialize<'de> for ChatTranscriptSender {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ChiliProduct`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1871,6 +2023,7 @@ pub enum ChiliProduct {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ChiliProduct {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1884,6 +2037,7 @@ impl ChiliProduct {
         }
     }
 }
+
 impl From<&str> for ChiliProduct {
     fn from(value: &str) -> Self {
         match value {
@@ -1896,16 +2050,19 @@ impl From<&str> for ChiliProduct {
         }
     }
 }
+
 impl std::fmt::Display for ChiliProduct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChiliProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChiliProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1913,6 +2070,7 @@ impl<'de> serde::Deserialize<'de> for ChiliProduct {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ConciergeEnrichmentMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1924,6 +2082,7 @@ pub struct ConciergeEnrichmentMapping {
     #[serde(rename = "waterfallId")]
     pub waterfall_id: String,
 }
+
 impl ConciergeEnrichmentMapping {
     /// A `ConciergeEnrichmentMapping` from its required fields; optional fields start unset.
     pub fn new(
@@ -1936,6 +2095,7 @@ impl ConciergeEnrichmentMapping {
         }
     }
 }
+
 /// `ConciergeFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1963,6 +2123,7 @@ pub struct ConciergeFormField {
     /// Display order in the form (0-based position).
     pub order: i32,
 }
+
 impl ConciergeFormField {
     /// A `ConciergeFormField` from its required fields; optional fields start unset.
     pub fn new(
@@ -1982,6 +2143,7 @@ impl ConciergeFormField {
         }
     }
 }
+
 /// `ConciergeFormMappingEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2005,6 +2167,7 @@ pub struct ConciergeFormMappingEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
+
 impl ConciergeFormMappingEntry {
     /// A `ConciergeFormMappingEntry` from its required fields; optional fields start unset.
     pub fn new(
@@ -2019,6 +2182,7 @@ impl ConciergeFormMappingEntry {
         }
     }
 }
+
 /// `ConciergeFormMappingProcessed`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2032,6 +2196,7 @@ pub enum ConciergeFormMappingProcessed {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ConciergeFormMappingProcessed {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -2044,6 +2209,7 @@ impl ConciergeFormMappingProcessed {
         }
     }
 }
+
 impl serde::Serialize for ConciergeFormMappingProcessed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2067,6 +2233,7 @@ impl serde::Serialize for ConciergeFormMappingProcessed {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConciergeFormMappingProcessed {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2086,6 +2253,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeFormMappingProcessed {
         }
     }
 }
+
 /// Schema `ConciergeFormMappingProcessed_ConciergeFormMappingProcessedV1`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2102,6 +2270,7 @@ pub struct ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_field: Option<ConciergeFormMappingEntry>,
 }
+
 impl ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     /// A `ConciergeFormMappingProcessedConciergeFormMappingProcessedV1` from its required fields; optional fields start unset.
     pub fn new(
@@ -2115,6 +2284,7 @@ impl ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
         }
     }
 }
+
 /// Schema `ConciergeFormMappingProcessed_ProcessedTriggers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2124,12 +2294,14 @@ pub struct ConciergeFormMappingProcessedProcessedTriggers {
     /// Constraints: at least 1 items.
     pub get: Vec<ProcessedRouterTrigger>,
 }
+
 impl ConciergeFormMappingProcessedProcessedTriggers {
     /// A `ConciergeFormMappingProcessedProcessedTriggers` from its required fields; optional fields start unset.
     pub fn new(get: impl Into<Vec<ProcessedRouterTrigger>>) -> Self {
         Self { get: get.into() }
     }
 }
+
 /// `ConciergeNotificationChannel`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2141,6 +2313,7 @@ pub enum ConciergeNotificationChannel {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ConciergeNotificationChannel {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -2151,6 +2324,7 @@ impl ConciergeNotificationChannel {
         }
     }
 }
+
 impl serde::Serialize for ConciergeNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2174,6 +2348,7 @@ impl serde::Serialize for ConciergeNotificationChannel {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConciergeNotificationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2192,6 +2367,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeNotificationChannel {
         }
     }
 }
+
 /// Schema `ConciergeNotificationChannel_SendEmail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2202,12 +2378,14 @@ pub struct ConciergeNotificationChannelSendEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
 }
+
 impl ConciergeNotificationChannelSendEmail {
     /// A `ConciergeNotificationChannelSendEmail` with every optional field unset.
     pub fn new() -> Self {
         Self { cc: None }
     }
 }
+
 /// Schema `ConciergeNotificationChannel_SendSlack`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2218,12 +2396,14 @@ pub struct ConciergeNotificationChannelSendSlack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
+
 impl ConciergeNotificationChannelSendSlack {
     /// A `ConciergeNotificationChannelSendSlack` with every optional field unset.
     pub fn new() -> Self {
         Self { channel: None }
     }
 }
+
 /// `ConciergeRouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2237,6 +2417,7 @@ pub enum ConciergeRouteAssignment {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ConciergeRouteAssignment {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -2248,6 +2429,7 @@ impl ConciergeRouteAssignment {
         }
     }
 }
+
 impl serde::Serialize for ConciergeRouteAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2279,6 +2461,7 @@ impl serde::Serialize for ConciergeRouteAssignment {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConciergeRouteAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2298,6 +2481,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeRouteAssignment {
         }
     }
 }
+
 /// Schema `ConciergeRouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2306,6 +2490,7 @@ pub struct ConciergeRouteAssignmentDistribution {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl ConciergeRouteAssignmentDistribution {
     /// A `ConciergeRouteAssignmentDistribution` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -2314,6 +2499,7 @@ impl ConciergeRouteAssignmentDistribution {
         }
     }
 }
+
 /// Schema `ConciergeRouteAssignment_UseAssignmentTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2327,6 +2513,7 @@ pub struct ConciergeRouteAssignmentUseAssignmentTable {
     #[serde(rename = "columnKey")]
     pub column_key: String,
 }
+
 impl ConciergeRouteAssignmentUseAssignmentTable {
     /// A `ConciergeRouteAssignmentUseAssignmentTable` from its required fields; optional fields start unset.
     pub fn new(rule_id: impl Into<RuleId>, column_key: impl Into<String>) -> Self {
@@ -2336,6 +2523,7 @@ impl ConciergeRouteAssignmentUseAssignmentTable {
         }
     }
 }
+
 /// Schema `ConciergeRouteAssignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2344,12 +2532,14 @@ pub struct ConciergeRouteAssignmentUser {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+
 impl ConciergeRouteAssignmentUser {
     /// A `ConciergeRouteAssignmentUser` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
+
 /// `ConciergeRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2401,6 +2591,7 @@ pub struct ConciergeRouter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+
 impl ConciergeRouter {
     /// A `ConciergeRouter` from its required fields; optional fields start unset.
     pub fn new(
@@ -2425,6 +2616,7 @@ impl ConciergeRouter {
         }
     }
 }
+
 /// `ConciergeRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2464,6 +2656,7 @@ pub struct ConciergeRouterCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+
 impl ConciergeRouterCreate {
     /// A `ConciergeRouterCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -2485,6 +2678,7 @@ impl ConciergeRouterCreate {
         }
     }
 }
+
 /// `ConciergeRouterSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2510,6 +2704,7 @@ pub struct ConciergeRouterSettings {
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
 }
+
 impl ConciergeRouterSettings {
     /// A `ConciergeRouterSettings` with every optional field unset.
     pub fn new() -> Self {
@@ -2521,6 +2716,7 @@ impl ConciergeRouterSettings {
         }
     }
 }
+
 /// `ConciergeRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2559,6 +2755,7 @@ pub struct ConciergeRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
+
 impl ConciergeRouterUpdate {
     /// A `ConciergeRouterUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -2575,6 +2772,7 @@ impl ConciergeRouterUpdate {
         }
     }
 }
+
 /// `ConciergeRoutersListResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2583,12 +2781,14 @@ pub struct ConciergeRoutersListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<ExpandedRouterWithDataFields>>,
 }
+
 impl ConciergeRoutersListResponse {
     /// A `ConciergeRoutersListResponse` with every optional field unset.
     pub fn new() -> Self {
         Self { routers: None }
     }
 }
+
 /// `ConciergeRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2602,6 +2802,7 @@ pub enum ConciergeRoutingStep {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ConciergeRoutingStep {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -2613,6 +2814,7 @@ impl ConciergeRoutingStep {
         }
     }
 }
+
 impl serde::Serialize for ConciergeRoutingStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2644,6 +2846,7 @@ impl serde::Serialize for ConciergeRoutingStep {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConciergeRoutingStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2665,6 +2868,7 @@ impl<'de> serde::Deserialize<'de> for ConciergeRoutingStep {
         }
     }
 }
+
 /// Schema `ConciergeRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2677,6 +2881,7 @@ pub struct ConciergeRoutingStepEnrichment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
 }
+
 impl ConciergeRoutingStepEnrichment {
     /// A `ConciergeRoutingStepEnrichment` with every optional field unset.
     pub fn new() -> Self {
@@ -2686,6 +2891,7 @@ impl ConciergeRoutingStepEnrichment {
         }
     }
 }
+
 /// Schema `ConciergeRoutingStep_SpamCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2698,6 +2904,7 @@ pub struct ConciergeRoutingStepSpamCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_spam: Option<RouteOutcome>,
 }
+
 impl ConciergeRoutingStepSpamCheck {
     /// A `ConciergeRoutingStepSpamCheck` from its required fields; optional fields start unset.
     pub fn new(write_spam_score_to_data_field: impl Into<bool>) -> Self {
@@ -2707,6 +2914,7 @@ impl ConciergeRoutingStepSpamCheck {
         }
     }
 }
+
 /// Schema `ConciergeRoutingStep_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2714,12 +2922,14 @@ pub struct ConciergeRoutingStepUnrepresentable {
     /// Short name identifying the unrepresentable backend step type.
     pub kind: String,
 }
+
 impl ConciergeRoutingStepUnrepresentable {
     /// A `ConciergeRoutingStepUnrepresentable` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<String>) -> Self {
         Self { kind: kind.into() }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -2734,27 +2944,32 @@ impl ConciergeRoutingStepUnrepresentable {
 )]
 #[serde(transparent)]
 pub struct ConditionGroupId(pub String);
+
 impl From<String> for ConditionGroupId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for ConditionGroupId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for ConditionGroupId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for ConditionGroupId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for ConditionGroupId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
@@ -2774,32 +2989,38 @@ impl std::fmt::Display for ConditionGroupId {
 )]
 #[serde(transparent)]
 pub struct ConditionId(pub String);
+
 impl From<String> for ConditionId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for ConditionId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for ConditionId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for ConditionId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for ConditionId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// Schema `ConfigurationDTO`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2832,6 +3053,7 @@ pub struct ConfigurationDto {
     /// Creation/update audit metadata.
     pub metadata: SimpleMetadata,
 }
+
 impl ConfigurationDto {
     /// A `ConfigurationDto` from its required fields; optional fields start unset.
     pub fn new(
@@ -2854,6 +3076,7 @@ impl ConfigurationDto {
         }
     }
 }
+
 /// `CreateDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2880,6 +3103,7 @@ pub struct CreateDistributionRequest {
     /// Human-readable name for the distribution.
     pub name: String,
 }
+
 impl CreateDistributionRequest {
     /// A `CreateDistributionRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -2899,6 +3123,7 @@ impl CreateDistributionRequest {
         }
     }
 }
+
 /// `CreateDistributionResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2907,6 +3132,7 @@ pub struct CreateDistributionResponse {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl CreateDistributionResponse {
     /// A `CreateDistributionResponse` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -2915,6 +3141,7 @@ impl CreateDistributionResponse {
         }
     }
 }
+
 /// `CreateRuleDto`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2928,6 +3155,7 @@ pub enum CreateRuleDto {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl CreateRuleDto {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -2941,6 +3169,7 @@ impl CreateRuleDto {
         }
     }
 }
+
 impl serde::Serialize for CreateRuleDto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2972,6 +3201,7 @@ impl serde::Serialize for CreateRuleDto {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateRuleDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2995,6 +3225,7 @@ impl<'de> serde::Deserialize<'de> for CreateRuleDto {
         }
     }
 }
+
 /// Schema `CreateRuleDto_CreateAssignmentTableRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3014,6 +3245,7 @@ pub struct CreateRuleDtoCreateAssignmentTableRuleRequest {
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
 }
+
 impl CreateRuleDtoCreateAssignmentTableRuleRequest {
     /// A `CreateRuleDtoCreateAssignmentTableRuleRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -3031,6 +3263,7 @@ impl CreateRuleDtoCreateAssignmentTableRuleRequest {
         }
     }
 }
+
 /// Schema `CreateRuleDto_CreateOwnershipRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3050,6 +3283,7 @@ pub struct CreateRuleDtoCreateOwnershipRuleRequest {
     /// The `conditions` property.
     pub conditions: OwnershipConditionsRequest,
 }
+
 impl CreateRuleDtoCreateOwnershipRuleRequest {
     /// A `CreateRuleDtoCreateOwnershipRuleRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -3067,6 +3301,7 @@ impl CreateRuleDtoCreateOwnershipRuleRequest {
         }
     }
 }
+
 /// Schema `CreateRuleDto_CreateRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3083,6 +3318,7 @@ pub struct CreateRuleDtoCreateRuleRequest {
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
 }
+
 impl CreateRuleDtoCreateRuleRequest {
     /// A `CreateRuleDtoCreateRuleRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -3098,6 +3334,7 @@ impl CreateRuleDtoCreateRuleRequest {
         }
     }
 }
+
 /// `CreateTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3111,6 +3348,7 @@ pub struct CreateTeamRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
 }
+
 impl CreateTeamRequest {
     /// A `CreateTeamRequest` from its required fields; optional fields start unset.
     pub fn new(workspace_id: impl Into<WorkspaceId>, name: impl Into<String>) -> Self {
@@ -3121,6 +3359,7 @@ impl CreateTeamRequest {
         }
     }
 }
+
 /// `CrmAction`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3152,6 +3391,7 @@ pub enum CrmAction {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl CrmAction {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -3172,6 +3412,7 @@ impl CrmAction {
         }
     }
 }
+
 impl serde::Serialize for CrmAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3273,6 +3514,7 @@ impl serde::Serialize for CrmAction {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CrmAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3316,6 +3558,7 @@ impl<'de> serde::Deserialize<'de> for CrmAction {
         }
     }
 }
+
 /// Schema `CrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3329,6 +3572,7 @@ pub struct CrmActionAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+
 impl CrmActionAddToCampaign {
     /// A `CrmActionAddToCampaign` from its required fields; optional fields start unset.
     pub fn new(
@@ -3341,6 +3585,7 @@ impl CrmActionAddToCampaign {
         }
     }
 }
+
 /// Schema `CrmAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3355,6 +3600,7 @@ pub struct CrmActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+
 impl CrmActionHubspotCreateEngagement {
     /// A `CrmActionHubspotCreateEngagement` from its required fields; optional fields start unset.
     pub fn new(
@@ -3368,6 +3614,7 @@ impl CrmActionHubspotCreateEngagement {
         }
     }
 }
+
 /// Schema `CrmAction_HubspotUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3376,12 +3623,14 @@ pub struct CrmActionHubspotUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+
 impl CrmActionHubspotUpdateFields {
     /// A `CrmActionHubspotUpdateFields` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None }
     }
 }
+
 /// Schema `CrmAction_HubspotUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3390,12 +3639,14 @@ pub struct CrmActionHubspotUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
+
 impl CrmActionHubspotUpdateOwnership {
     /// A `CrmActionHubspotUpdateOwnership` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None }
     }
 }
+
 /// Schema `CrmAction_HubspotUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3403,12 +3654,14 @@ pub struct CrmActionHubspotUpsertRecord {
     /// The `settings` property.
     pub settings: HubspotUpsertRecordSettings,
 }
+
 impl CrmActionHubspotUpsertRecord {
     /// A `CrmActionHubspotUpsertRecord` from its required fields; optional fields start unset.
     pub fn new(settings: impl Into<HubspotUpsertRecordSettings>) -> Self {
         Self { settings: settings.into() }
     }
 }
+
 /// Schema `CrmAction_Notify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3418,12 +3671,14 @@ pub struct CrmActionNotify {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<String>,
 }
+
 impl CrmActionNotify {
     /// A `CrmActionNotify` with every optional field unset.
     pub fn new() -> Self {
         Self { slack_channel: None }
     }
 }
+
 /// Schema `CrmAction_Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3431,12 +3686,14 @@ pub struct CrmActionOther {
     /// The `kind` property.
     pub kind: String,
 }
+
 impl CrmActionOther {
     /// A `CrmActionOther` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<String>) -> Self {
         Self { kind: kind.into() }
     }
 }
+
 /// Schema `CrmAction_SalesforceCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3452,6 +3709,7 @@ pub struct CrmActionSalesforceCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+
 impl CrmActionSalesforceCreateEvent {
     /// A `CrmActionSalesforceCreateEvent` from its required fields; optional fields start unset.
     pub fn new(
@@ -3465,6 +3723,7 @@ impl CrmActionSalesforceCreateEvent {
         }
     }
 }
+
 /// Schema `CrmAction_SalesforceUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3476,12 +3735,14 @@ pub struct CrmActionSalesforceUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+
 impl CrmActionSalesforceUpdateFields {
     /// A `CrmActionSalesforceUpdateFields` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None, lead: None }
     }
 }
+
 /// Schema `CrmAction_SalesforceUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3493,12 +3754,14 @@ pub struct CrmActionSalesforceUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
+
 impl CrmActionSalesforceUpdateOwnership {
     /// A `CrmActionSalesforceUpdateOwnership` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None, lead: None }
     }
 }
+
 /// Schema `CrmAction_SalesforceUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3506,12 +3769,14 @@ pub struct CrmActionSalesforceUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+
 impl CrmActionSalesforceUpsertRecord {
     /// A `CrmActionSalesforceUpsertRecord` from its required fields; optional fields start unset.
     pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
         Self { settings: settings.into() }
     }
 }
+
 /// `CrmUpdateContactField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3525,6 +3790,7 @@ pub struct CrmUpdateContactField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+
 impl CrmUpdateContactField {
     /// A `CrmUpdateContactField` from its required fields; optional fields start unset.
     pub fn new(
@@ -3539,6 +3805,7 @@ impl CrmUpdateContactField {
         }
     }
 }
+
 /// `CrmUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3554,6 +3821,7 @@ pub enum CrmUpdateContactFieldTarget {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl CrmUpdateContactFieldTarget {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3566,6 +3834,7 @@ impl CrmUpdateContactFieldTarget {
         }
     }
 }
+
 impl From<&str> for CrmUpdateContactFieldTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -3577,16 +3846,19 @@ impl From<&str> for CrmUpdateContactFieldTarget {
         }
     }
 }
+
 impl std::fmt::Display for CrmUpdateContactFieldTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CrmUpdateContactFieldTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CrmUpdateContactFieldTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3594,6 +3866,7 @@ impl<'de> serde::Deserialize<'de> for CrmUpdateContactFieldTarget {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `CrmUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3609,6 +3882,7 @@ pub struct CrmUpdateContactOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+
 impl CrmUpdateContactOwnership {
     /// A `CrmUpdateContactOwnership` from its required fields; optional fields start unset.
     pub fn new(
@@ -3622,6 +3896,7 @@ impl CrmUpdateContactOwnership {
         }
     }
 }
+
 /// `CrmUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3637,6 +3912,7 @@ pub enum CrmUpdateContactOwnershipTarget {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl CrmUpdateContactOwnershipTarget {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3649,6 +3925,7 @@ impl CrmUpdateContactOwnershipTarget {
         }
     }
 }
+
 impl From<&str> for CrmUpdateContactOwnershipTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -3660,16 +3937,19 @@ impl From<&str> for CrmUpdateContactOwnershipTarget {
         }
     }
 }
+
 impl std::fmt::Display for CrmUpdateContactOwnershipTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CrmUpdateContactOwnershipTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CrmUpdateContactOwnershipTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3677,6 +3957,7 @@ impl<'de> serde::Deserialize<'de> for CrmUpdateContactOwnershipTarget {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `CrmUpdateLeadField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3688,6 +3969,7 @@ pub struct CrmUpdateLeadField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+
 impl CrmUpdateLeadField {
     /// A `CrmUpdateLeadField` from its required fields; optional fields start unset.
     pub fn new(field: impl Into<String>, value: impl Into<UpdateFieldValue>) -> Self {
@@ -3697,6 +3979,7 @@ impl CrmUpdateLeadField {
         }
     }
 }
+
 /// `CrmUpdateLeadOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3710,6 +3993,7 @@ pub struct CrmUpdateLeadOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+
 impl CrmUpdateLeadOwnership {
     /// A `CrmUpdateLeadOwnership` from its required fields; optional fields start unset.
     pub fn new(field: impl Into<String>) -> Self {
@@ -3719,6 +4003,7 @@ impl CrmUpdateLeadOwnership {
         }
     }
 }
+
 /// `CrmUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3726,12 +4011,14 @@ pub struct CrmUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+
 impl CrmUpsertRecord {
     /// A `CrmUpsertRecord` from its required fields; optional fields start unset.
     pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
         Self { settings: settings.into() }
     }
 }
+
 /// `CrudMeta`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3749,6 +4036,7 @@ pub struct CrudMeta {
     #[serde(rename = "updatedOn")]
     pub updated_on: chrono::DateTime<chrono::Utc>,
 }
+
 impl CrudMeta {
     /// A `CrudMeta` from its required fields; optional fields start unset.
     pub fn new(
@@ -3765,6 +4053,7 @@ impl CrudMeta {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -3779,32 +4068,38 @@ impl CrudMeta {
 )]
 #[serde(transparent)]
 pub struct DataField(pub String);
+
 impl From<String> for DataField {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for DataField {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for DataField {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for DataField {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for DataField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `DataFieldCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3828,6 +4123,7 @@ pub struct DataFieldCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
+
 impl DataFieldCreate {
     /// A `DataFieldCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -3845,6 +4141,7 @@ impl DataFieldCreate {
         }
     }
 }
+
 /// `DataFieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3874,6 +4171,7 @@ pub enum DataFieldDataType {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DataFieldDataType {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -3893,6 +4191,7 @@ impl DataFieldDataType {
         }
     }
 }
+
 impl serde::Serialize for DataFieldDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3972,6 +4271,7 @@ impl serde::Serialize for DataFieldDataType {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DataFieldDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3997,6 +4297,7 @@ impl<'de> serde::Deserialize<'de> for DataFieldDataType {
         }
     }
 }
+
 /// Schema `DataFieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4006,12 +4307,14 @@ pub struct DataFieldDataTypeCheckbox {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl DataFieldDataTypeCheckbox {
     /// A `DataFieldDataTypeCheckbox` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// Schema `DataFieldDataType_Picklist`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4021,12 +4324,14 @@ pub struct DataFieldDataTypePicklist {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl DataFieldDataTypePicklist {
     /// A `DataFieldDataTypePicklist` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// Schema `DataFieldDataType_RadioButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4036,12 +4341,14 @@ pub struct DataFieldDataTypeRadioButton {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl DataFieldDataTypeRadioButton {
     /// A `DataFieldDataTypeRadioButton` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// `DataFieldDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4064,6 +4371,7 @@ pub struct DataFieldDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
+
 impl DataFieldDetails {
     /// A `DataFieldDetails` from its required fields; optional fields start unset.
     pub fn new(
@@ -4082,6 +4390,7 @@ impl DataFieldDetails {
         }
     }
 }
+
 /// `DataFieldMapping`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4095,6 +4404,7 @@ pub enum DataFieldMapping {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DataFieldMapping {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -4106,6 +4416,7 @@ impl DataFieldMapping {
         }
     }
 }
+
 impl serde::Serialize for DataFieldMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4137,6 +4448,7 @@ impl serde::Serialize for DataFieldMapping {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DataFieldMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4154,6 +4466,7 @@ impl<'de> serde::Deserialize<'de> for DataFieldMapping {
         }
     }
 }
+
 /// Schema `DataFieldMapping_Hubspot`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4169,6 +4482,7 @@ pub struct DataFieldMappingHubspot {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+
 impl DataFieldMappingHubspot {
     /// A `DataFieldMappingHubspot` from its required fields; optional fields start unset.
     pub fn new(
@@ -4183,6 +4497,7 @@ impl DataFieldMappingHubspot {
         }
     }
 }
+
 /// Schema `DataFieldMapping_Marketo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4198,6 +4513,7 @@ pub struct DataFieldMappingMarketo {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+
 impl DataFieldMappingMarketo {
     /// A `DataFieldMappingMarketo` from its required fields; optional fields start unset.
     pub fn new(
@@ -4212,6 +4528,7 @@ impl DataFieldMappingMarketo {
         }
     }
 }
+
 /// Schema `DataFieldMapping_Salesforce`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4227,6 +4544,7 @@ pub struct DataFieldMappingSalesforce {
     /// The `overwrite` property.
     pub overwrite: bool,
 }
+
 impl DataFieldMappingSalesforce {
     /// A `DataFieldMappingSalesforce` from its required fields; optional fields start unset.
     pub fn new(
@@ -4241,6 +4559,7 @@ impl DataFieldMappingSalesforce {
         }
     }
 }
+
 /// `DataFieldMappingsDto`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4251,6 +4570,7 @@ pub struct DataFieldMappingsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
+
 impl DataFieldMappingsDto {
     /// A `DataFieldMappingsDto` from its required fields; optional fields start unset.
     pub fn new(reference: impl Into<String>) -> Self {
@@ -4260,6 +4580,7 @@ impl DataFieldMappingsDto {
         }
     }
 }
+
 /// `DataFieldObjectType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4275,6 +4596,7 @@ pub enum DataFieldObjectType {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DataFieldObjectType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4287,6 +4609,7 @@ impl DataFieldObjectType {
         }
     }
 }
+
 impl From<&str> for DataFieldObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -4298,16 +4621,19 @@ impl From<&str> for DataFieldObjectType {
         }
     }
 }
+
 impl std::fmt::Display for DataFieldObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DataFieldObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DataFieldObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4315,6 +4641,7 @@ impl<'de> serde::Deserialize<'de> for DataFieldObjectType {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -4329,32 +4656,38 @@ impl<'de> serde::Deserialize<'de> for DataFieldObjectType {
 )]
 #[serde(transparent)]
 pub struct DataFieldRef(pub String);
+
 impl From<String> for DataFieldRef {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for DataFieldRef {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for DataFieldRef {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for DataFieldRef {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for DataFieldRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `DataFieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4377,6 +4710,7 @@ pub struct DataFieldUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
+
 impl DataFieldUpdate {
     /// A `DataFieldUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -4389,6 +4723,7 @@ impl DataFieldUpdate {
         }
     }
 }
+
 /// A string: one of the document's alternatives `CustomMatchedObjectRef`, `MatchedObject`, `NormalDataObject`, `RelatedChildObjectRef`, `RelatedDataObject`, which cannot be told apart on the wire.
 #[derive(
     Debug,
@@ -4403,32 +4738,38 @@ impl DataFieldUpdate {
 )]
 #[serde(transparent)]
 pub struct DataObject(pub String);
+
 impl From<String> for DataObject {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for DataObject {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for DataObject {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for DataObject {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for DataObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `DataObjectReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4438,6 +4779,7 @@ pub struct DataObjectReference {
     /// The `object` property.
     pub object: DataObject,
 }
+
 impl DataObjectReference {
     /// A `DataObjectReference` from its required fields; optional fields start unset.
     pub fn new(source: impl Into<DataSource>, object: impl Into<DataObject>) -> Self {
@@ -4447,6 +4789,7 @@ impl DataObjectReference {
         }
     }
 }
+
 /// `DataReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4458,6 +4801,7 @@ pub struct DataReference {
     /// The `field` property.
     pub field: DataField,
 }
+
 impl DataReference {
     /// A `DataReference` from its required fields; optional fields start unset.
     pub fn new(
@@ -4472,6 +4816,7 @@ impl DataReference {
         }
     }
 }
+
 /// `DataSource`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4491,6 +4836,7 @@ pub enum DataSource {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DataSource {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4505,6 +4851,7 @@ impl DataSource {
         }
     }
 }
+
 impl From<&str> for DataSource {
     fn from(value: &str) -> Self {
         match value {
@@ -4518,16 +4865,19 @@ impl From<&str> for DataSource {
         }
     }
 }
+
 impl std::fmt::Display for DataSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DataSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4535,6 +4885,7 @@ impl<'de> serde::Deserialize<'de> for DataSource {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistributedAssignmentLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4549,6 +4900,7 @@ pub struct DistributedAssignmentLimit {
     #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: DistributedAssignmentLimitReset,
 }
+
 impl DistributedAssignmentLimit {
     /// A `DistributedAssignmentLimit` from its required fields; optional fields start unset.
     pub fn new(reset_periodicity: impl Into<DistributedAssignmentLimitReset>) -> Self {
@@ -4558,6 +4910,7 @@ impl DistributedAssignmentLimit {
         }
     }
 }
+
 /// `DistributedAssignmentLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4573,6 +4926,7 @@ pub enum DistributedAssignmentLimitReset {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistributedAssignmentLimitReset {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -4585,6 +4939,7 @@ impl DistributedAssignmentLimitReset {
         }
     }
 }
+
 impl serde::Serialize for DistributedAssignmentLimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4622,6 +4977,7 @@ impl serde::Serialize for DistributedAssignmentLimitReset {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributedAssignmentLimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4638,6 +4994,7 @@ impl<'de> serde::Deserialize<'de> for DistributedAssignmentLimitReset {
         }
     }
 }
+
 /// Schema `DistributedAssignmentLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4646,6 +5003,7 @@ pub struct DistributedAssignmentLimitResetDaily {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl DistributedAssignmentLimitResetDaily {
     /// A `DistributedAssignmentLimitResetDaily` from its required fields; optional fields start unset.
     pub fn new(time_zone: impl Into<String>) -> Self {
@@ -4654,6 +5012,7 @@ impl DistributedAssignmentLimitResetDaily {
         }
     }
 }
+
 /// Schema `DistributedAssignmentLimitReset_Monthly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4662,6 +5021,7 @@ pub struct DistributedAssignmentLimitResetMonthly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl DistributedAssignmentLimitResetMonthly {
     /// A `DistributedAssignmentLimitResetMonthly` from its required fields; optional fields start unset.
     pub fn new(time_zone: impl Into<String>) -> Self {
@@ -4670,6 +5030,7 @@ impl DistributedAssignmentLimitResetMonthly {
         }
     }
 }
+
 /// Schema `DistributedAssignmentLimitReset_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4683,6 +5044,7 @@ pub struct DistributedAssignmentLimitResetWeekly {
     #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
 }
+
 impl DistributedAssignmentLimitResetWeekly {
     /// A `DistributedAssignmentLimitResetWeekly` from its required fields; optional fields start unset.
     pub fn new(time_zone: impl Into<String>, day_of_week: impl Into<i32>) -> Self {
@@ -4692,6 +5054,7 @@ impl DistributedAssignmentLimitResetWeekly {
         }
     }
 }
+
 /// `Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4705,6 +5068,7 @@ pub struct Distribution {
     /// The `prioritization` property.
     pub prioritization: Prioritization,
 }
+
 impl Distribution {
     /// A `Distribution` from its required fields; optional fields start unset.
     pub fn new(
@@ -4721,6 +5085,7 @@ impl Distribution {
         }
     }
 }
+
 /// `DistributionAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4734,6 +5099,7 @@ pub struct DistributionAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<SchedulingLinkMemberDetail>>,
 }
+
 impl DistributionAssignment {
     /// A `DistributionAssignment` from its required fields; optional fields start unset.
     pub fn new(
@@ -4747,6 +5113,7 @@ impl DistributionAssignment {
         }
     }
 }
+
 /// `DistributionAssignmentInput`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4757,6 +5124,7 @@ pub struct DistributionAssignmentInput {
     /// Whether these assignees attend as required or optional.
     pub required: bool,
 }
+
 impl DistributionAssignmentInput {
     /// A `DistributionAssignmentInput` from its required fields; optional fields start unset.
     pub fn new(
@@ -4769,6 +5137,7 @@ impl DistributionAssignmentInput {
         }
     }
 }
+
 /// `DistributionAssignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4782,6 +5151,7 @@ pub enum DistributionAssignmentType {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistributionAssignmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4793,6 +5163,7 @@ impl DistributionAssignmentType {
         }
     }
 }
+
 impl From<&str> for DistributionAssignmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -4803,16 +5174,19 @@ impl From<&str> for DistributionAssignmentType {
         }
     }
 }
+
 impl std::fmt::Display for DistributionAssignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistributionAssignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionAssignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4820,6 +5194,7 @@ impl<'de> serde::Deserialize<'de> for DistributionAssignmentType {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistributionAssignmentTypeConfig`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4833,6 +5208,7 @@ pub enum DistributionAssignmentTypeConfig {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistributionAssignmentTypeConfig {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -4844,6 +5220,7 @@ impl DistributionAssignmentTypeConfig {
         }
     }
 }
+
 impl serde::Serialize for DistributionAssignmentTypeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4873,6 +5250,7 @@ impl serde::Serialize for DistributionAssignmentTypeConfig {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionAssignmentTypeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4888,6 +5266,7 @@ impl<'de> serde::Deserialize<'de> for DistributionAssignmentTypeConfig {
         }
     }
 }
+
 /// Schema `DistributionAssignmentTypeConfig_Meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4897,6 +5276,7 @@ pub struct DistributionAssignmentTypeConfigMeeting {
     /// The `limits` property.
     pub limits: MeetingLimit,
 }
+
 impl DistributionAssignmentTypeConfigMeeting {
     /// A `DistributionAssignmentTypeConfigMeeting` from its required fields; optional fields start unset.
     pub fn new(
@@ -4909,6 +5289,7 @@ impl DistributionAssignmentTypeConfigMeeting {
         }
     }
 }
+
 /// Schema `DistributionAssignmentTypeConfig_Record`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4916,12 +5297,14 @@ pub struct DistributionAssignmentTypeConfigRecord {
     /// The `handling` property.
     pub handling: RecordHandling,
 }
+
 impl DistributionAssignmentTypeConfigRecord {
     /// A `DistributionAssignmentTypeConfigRecord` from its required fields; optional fields start unset.
     pub fn new(handling: impl Into<RecordHandling>) -> Self {
         Self { handling: handling.into() }
     }
 }
+
 /// `DistributionHost`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4933,6 +5316,7 @@ pub enum DistributionHost {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistributionHost {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -4943,6 +5327,7 @@ impl DistributionHost {
         }
     }
 }
+
 impl serde::Serialize for DistributionHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4964,6 +5349,7 @@ impl serde::Serialize for DistributionHost {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4980,6 +5366,7 @@ impl<'de> serde::Deserialize<'de> for DistributionHost {
         }
     }
 }
+
 /// Schema `DistributionHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4988,6 +5375,7 @@ pub struct DistributionHostAssigneeFromDistribution {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl DistributionHostAssigneeFromDistribution {
     /// A `DistributionHostAssigneeFromDistribution` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -4996,6 +5384,7 @@ impl DistributionHostAssigneeFromDistribution {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -5010,32 +5399,38 @@ impl DistributionHostAssigneeFromDistribution {
 )]
 #[serde(transparent)]
 pub struct DistributionId(pub String);
+
 impl From<String> for DistributionId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for DistributionId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for DistributionId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for DistributionId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for DistributionId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `DistributionInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5054,6 +5449,7 @@ pub struct DistributionInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+
 impl DistributionInvitation {
     /// A `DistributionInvitation` from its required fields; optional fields start unset.
     pub fn new(
@@ -5069,6 +5465,7 @@ impl DistributionInvitation {
         }
     }
 }
+
 /// `DistributionInvitationInput`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5087,6 +5484,7 @@ pub struct DistributionInvitationInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+
 impl DistributionInvitationInput {
     /// A `DistributionInvitationInput` from its required fields; optional fields start unset.
     pub fn new(
@@ -5102,6 +5500,7 @@ impl DistributionInvitationInput {
         }
     }
 }
+
 /// `DistributionMethod`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5129,6 +5528,7 @@ pub enum DistributionMethod {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistributionMethod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5147,6 +5547,7 @@ impl DistributionMethod {
         }
     }
 }
+
 impl From<&str> for DistributionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5164,16 +5565,19 @@ impl From<&str> for DistributionMethod {
         }
     }
 }
+
 impl std::fmt::Display for DistributionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistributionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5181,6 +5585,7 @@ impl<'de> serde::Deserialize<'de> for DistributionMethod {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistributionState`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5194,6 +5599,7 @@ pub struct DistributionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reset: Option<chrono::DateTime<chrono::Utc>>,
 }
+
 impl DistributionState {
     /// A `DistributionState` with every optional field unset.
     pub fn new() -> Self {
@@ -5203,6 +5609,7 @@ impl DistributionState {
         }
     }
 }
+
 /// `DistributionUserState`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5220,6 +5627,7 @@ pub enum DistributionUserState {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistributionUserState {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -5233,6 +5641,7 @@ impl DistributionUserState {
         }
     }
 }
+
 impl serde::Serialize for DistributionUserState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5280,6 +5689,7 @@ impl serde::Serialize for DistributionUserState {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistributionUserState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5299,6 +5709,7 @@ impl<'de> serde::Deserialize<'de> for DistributionUserState {
         }
     }
 }
+
 /// User is active in the distribution and eligible for assignments. Carries the user's current level.
 ///
 /// Schema `DistributionUserState_Active`.
@@ -5315,6 +5726,7 @@ pub struct DistributionUserStateActive {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+
 impl DistributionUserStateActive {
     /// A `DistributionUserStateActive` from its required fields; optional fields start unset.
     pub fn new(
@@ -5331,6 +5743,7 @@ impl DistributionUserStateActive {
         }
     }
 }
+
 /// User has reached their assignment cap for the current period and is temporarily excluded until the cap resets.
 ///
 /// Schema `DistributionUserState_Capped`.
@@ -5345,6 +5758,7 @@ pub struct DistributionUserStateCapped {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+
 impl DistributionUserStateCapped {
     /// A `DistributionUserStateCapped` from its required fields; optional fields start unset.
     pub fn new(
@@ -5359,6 +5773,7 @@ impl DistributionUserStateCapped {
         }
     }
 }
+
 /// User has been explicitly disabled in this distribution (weight set to 0). Still on the team but won't receive assignments until re-enabled.
 ///
 /// Schema `DistributionUserState_Disabled`.
@@ -5376,6 +5791,7 @@ pub struct DistributionUserStateDisabled {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+
 impl DistributionUserStateDisabled {
     /// A `DistributionUserStateDisabled` from its required fields; optional fields start unset.
     pub fn new(
@@ -5392,6 +5808,7 @@ impl DistributionUserStateDisabled {
         }
     }
 }
+
 /// User is still on the team but has lost their license, so they cannot receive assignments. Re-licensing restores them.
 ///
 /// Schema `DistributionUserState_NoLicense`.
@@ -5409,6 +5826,7 @@ pub struct DistributionUserStateNoLicense {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+
 impl DistributionUserStateNoLicense {
     /// A `DistributionUserStateNoLicense` from its required fields; optional fields start unset.
     pub fn new(
@@ -5425,6 +5843,7 @@ impl DistributionUserStateNoLicense {
         }
     }
 }
+
 /// User was removed from the team entirely — historical record, no assignments will go to this user.
 ///
 /// Schema `DistributionUserState_Removed`.
@@ -5442,6 +5861,7 @@ pub struct DistributionUserStateRemoved {
     /// The `statistics` property.
     pub statistics: UserStatistics,
 }
+
 impl DistributionUserStateRemoved {
     /// A `DistributionUserStateRemoved` from its required fields; optional fields start unset.
     pub fn new(
@@ -5458,6 +5878,7 @@ impl DistributionUserStateRemoved {
         }
     }
 }
+
 /// `DistroAction`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5477,6 +5898,7 @@ pub enum DistroAction {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroAction {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -5491,6 +5913,7 @@ impl DistroAction {
         }
     }
 }
+
 impl serde::Serialize for DistroAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5540,6 +5963,7 @@ impl serde::Serialize for DistroAction {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5564,6 +5988,7 @@ impl<'de> serde::Deserialize<'de> for DistroAction {
         }
     }
 }
+
 /// Schema `DistroAction_UpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5578,6 +6003,7 @@ pub struct DistroActionUpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
+
 impl DistroActionUpdateField {
     /// A `DistroActionUpdateField` from its required fields; optional fields start unset.
     pub fn new(field: impl Into<String>) -> Self {
@@ -5588,6 +6014,7 @@ impl DistroActionUpdateField {
         }
     }
 }
+
 /// Schema `DistroAction_UpdateFieldDynamic`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5601,6 +6028,7 @@ pub struct DistroActionUpdateFieldDynamic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
+
 impl DistroActionUpdateFieldDynamic {
     /// A `DistroActionUpdateFieldDynamic` from its required fields; optional fields start unset.
     pub fn new(
@@ -5614,6 +6042,7 @@ impl DistroActionUpdateFieldDynamic {
         }
     }
 }
+
 /// Schema `DistroAction_UpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5631,6 +6060,7 @@ pub struct DistroActionUpdateOwnership {
     #[serde(rename = "matchBy")]
     pub match_by: DistroOwnershipMatch,
 }
+
 impl DistroActionUpdateOwnership {
     /// A `DistroActionUpdateOwnership` from its required fields; optional fields start unset.
     pub fn new(
@@ -5647,6 +6077,7 @@ impl DistroActionUpdateOwnership {
         }
     }
 }
+
 /// `DistroCampaignAddition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5657,6 +6088,7 @@ pub struct DistroCampaignAddition {
     /// Campaign-member status to set on the added record.
     pub status: String,
 }
+
 impl DistroCampaignAddition {
     /// A `DistroCampaignAddition` from its required fields; optional fields start unset.
     pub fn new(campaign_id: impl Into<String>, status: impl Into<String>) -> Self {
@@ -5666,6 +6098,7 @@ impl DistroCampaignAddition {
         }
     }
 }
+
 /// `DistroCatchAll`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5685,6 +6118,7 @@ pub struct DistroCatchAll {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+
 impl DistroCatchAll {
     /// A `DistroCatchAll` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -5696,6 +6130,7 @@ impl DistroCatchAll {
         }
     }
 }
+
 /// `DistroDynamicFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5709,6 +6144,7 @@ pub enum DistroDynamicFieldValue {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroDynamicFieldValue {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -5720,6 +6156,7 @@ impl DistroDynamicFieldValue {
         }
     }
 }
+
 impl serde::Serialize for DistroDynamicFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5751,6 +6188,7 @@ impl serde::Serialize for DistroDynamicFieldValue {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroDynamicFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5785,6 +6223,7 @@ pub struct DistroDynamicFieldValueRelativeDate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl DistroDynamicFieldValueRelativeDate {
     /// A `DistroDynamicFieldValueRelativeDate` from its required fields; optional fields start unset.
     pub fn new(unit: impl Into<DistroRelativeDateUnit>, offset: impl Into<i64>) -> Self {
@@ -5795,6 +6234,7 @@ impl DistroDynamicFieldValueRelativeDate {
         }
     }
 }
+
 /// Schema `DistroDynamicFieldValue_TemplateText`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5802,12 +6242,14 @@ pub struct DistroDynamicFieldValueTemplateText {
     /// The `text` property.
     pub text: String,
 }
+
 impl DistroDynamicFieldValueTemplateText {
     /// A `DistroDynamicFieldValueTemplateText` from its required fields; optional fields start unset.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
     }
 }
+
 /// Schema `DistroDynamicFieldValue_VariableField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5823,6 +6265,7 @@ pub struct DistroDynamicFieldValueVariableField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
+
 impl DistroDynamicFieldValueVariableField {
     /// A `DistroDynamicFieldValueVariableField` from its required fields; optional fields start unset.
     pub fn new(variable_id: impl Into<String>, field: impl Into<String>) -> Self {
@@ -5833,6 +6276,7 @@ impl DistroDynamicFieldValueVariableField {
         }
     }
 }
+
 /// `DistroEnrichmentFieldMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5854,6 +6298,7 @@ pub struct DistroEnrichmentFieldMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
+
 impl DistroEnrichmentFieldMapping {
     /// A `DistroEnrichmentFieldMapping` from its required fields; optional fields start unset.
     pub fn new(
@@ -5871,6 +6316,7 @@ impl DistroEnrichmentFieldMapping {
         }
     }
 }
+
 /// `DistroFieldUpdateExpression`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -5884,6 +6330,7 @@ pub enum DistroFieldUpdateExpression {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroFieldUpdateExpression {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -5895,6 +6342,7 @@ impl DistroFieldUpdateExpression {
         }
     }
 }
+
 impl serde::Serialize for DistroFieldUpdateExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5926,6 +6374,7 @@ impl serde::Serialize for DistroFieldUpdateExpression {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroFieldUpdateExpression {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5947,6 +6396,7 @@ impl<'de> serde::Deserialize<'de> for DistroFieldUpdateExpression {
         }
     }
 }
+
 /// Schema `DistroFieldUpdateExpression_FieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5955,6 +6405,7 @@ pub struct DistroFieldUpdateExpressionFieldUpdate {
     #[serde(rename = "fieldName")]
     pub field_name: String,
 }
+
 impl DistroFieldUpdateExpressionFieldUpdate {
     /// A `DistroFieldUpdateExpressionFieldUpdate` from its required fields; optional fields start unset.
     pub fn new(field_name: impl Into<String>) -> Self {
@@ -5963,6 +6414,7 @@ impl DistroFieldUpdateExpressionFieldUpdate {
         }
     }
 }
+
 /// Schema `DistroFieldUpdateExpression_FieldUpdateAnd`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5972,6 +6424,7 @@ pub struct DistroFieldUpdateExpressionFieldUpdateAnd {
     /// Constraints: at least 1 items.
     pub expressions: Vec<DistroFieldUpdateExpression>,
 }
+
 impl DistroFieldUpdateExpressionFieldUpdateAnd {
     /// A `DistroFieldUpdateExpressionFieldUpdateAnd` from its required fields; optional fields start unset.
     pub fn new(expressions: impl Into<Vec<DistroFieldUpdateExpression>>) -> Self {
@@ -5980,6 +6433,7 @@ impl DistroFieldUpdateExpressionFieldUpdateAnd {
         }
     }
 }
+
 /// Schema `DistroFieldUpdateExpression_FieldUpdateOr`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5989,6 +6443,7 @@ pub struct DistroFieldUpdateExpressionFieldUpdateOr {
     /// Constraints: at least 1 items.
     pub expressions: Vec<DistroFieldUpdateExpression>,
 }
+
 impl DistroFieldUpdateExpressionFieldUpdateOr {
     /// A `DistroFieldUpdateExpressionFieldUpdateOr` from its required fields; optional fields start unset.
     pub fn new(expressions: impl Into<Vec<DistroFieldUpdateExpression>>) -> Self {
@@ -5997,6 +6452,7 @@ impl DistroFieldUpdateExpressionFieldUpdateOr {
         }
     }
 }
+
 /// `DistroLeadConversionAccount`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6008,6 +6464,7 @@ pub enum DistroLeadConversionAccount {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroLeadConversionAccount {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -6018,6 +6475,7 @@ impl DistroLeadConversionAccount {
         }
     }
 }
+
 impl serde::Serialize for DistroLeadConversionAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -6037,6 +6495,7 @@ impl serde::Serialize for DistroLeadConversionAccount {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLeadConversionAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6051,6 +6510,7 @@ impl<'de> serde::Deserialize<'de> for DistroLeadConversionAccount {
         }
     }
 }
+
 /// `DistroLeadConversionOpportunity`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6062,6 +6522,7 @@ pub enum DistroLeadConversionOpportunity {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroLeadConversionOpportunity {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -6072,6 +6533,7 @@ impl DistroLeadConversionOpportunity {
         }
     }
 }
+
 impl serde::Serialize for DistroLeadConversionOpportunity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -6091,6 +6553,7 @@ impl serde::Serialize for DistroLeadConversionOpportunity {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLeadConversionOpportunity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6105,6 +6568,7 @@ impl<'de> serde::Deserialize<'de> for DistroLeadConversionOpportunity {
         }
     }
 }
+
 /// `DistroLeadToContactConversion`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6119,6 +6583,7 @@ pub struct DistroLeadToContactConversion {
     #[serde(rename = "opportunitySettings")]
     pub opportunity_settings: DistroLeadConversionOpportunity,
 }
+
 impl DistroLeadToContactConversion {
     /// A `DistroLeadToContactConversion` from its required fields; optional fields start unset.
     pub fn new(
@@ -6133,6 +6598,7 @@ impl DistroLeadToContactConversion {
         }
     }
 }
+
 /// `DistroLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6160,6 +6626,7 @@ pub struct DistroLog {
     #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
 impl DistroLog {
     /// A `DistroLog` from its required fields; optional fields start unset.
     pub fn new(
@@ -6182,6 +6649,7 @@ impl DistroLog {
         }
     }
 }
+
 /// `DistroLogAssignment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6198,6 +6666,7 @@ pub struct DistroLogAssignment {
     /// The `method` property.
     pub method: DistributionMethod,
 }
+
 impl DistroLogAssignment {
     /// A `DistroLogAssignment` from its required fields; optional fields start unset.
     pub fn new(
@@ -6211,6 +6680,7 @@ impl DistroLogAssignment {
         }
     }
 }
+
 /// `DistroLogConditionEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6254,6 +6724,7 @@ pub struct DistroLogConditionEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
 impl DistroLogConditionEvaluation {
     /// A `DistroLogConditionEvaluation` from its required fields; optional fields start unset.
     pub fn new(
@@ -6277,6 +6748,7 @@ impl DistroLogConditionEvaluation {
         }
     }
 }
+
 /// `DistroLogConditionKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6296,6 +6768,7 @@ pub enum DistroLogConditionKind {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistroLogConditionKind {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6310,6 +6783,7 @@ impl DistroLogConditionKind {
         }
     }
 }
+
 impl From<&str> for DistroLogConditionKind {
     fn from(value: &str) -> Self {
         match value {
@@ -6323,16 +6797,19 @@ impl From<&str> for DistroLogConditionKind {
         }
     }
 }
+
 impl std::fmt::Display for DistroLogConditionKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistroLogConditionKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLogConditionKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6340,6 +6817,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogConditionKind {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistroLogDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6350,6 +6828,7 @@ pub struct DistroLogDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DistroLogEventDetail>>,
 }
+
 impl DistroLogDetail {
     /// A `DistroLogDetail` from its required fields; optional fields start unset.
     pub fn new(log: impl Into<DistroLog>) -> Self {
@@ -6359,6 +6838,7 @@ impl DistroLogDetail {
         }
     }
 }
+
 /// `DistroLogDuplicateMatch`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6385,6 +6865,7 @@ pub struct DistroLogDuplicateMatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_email: Option<String>,
 }
+
 impl DistroLogDuplicateMatch {
     /// A `DistroLogDuplicateMatch` from its required fields; optional fields start unset.
     pub fn new(owner_id: impl Into<UserId>) -> Self {
@@ -6397,6 +6878,7 @@ impl DistroLogDuplicateMatch {
         }
     }
 }
+
 /// `DistroLogEnrichmentField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6421,6 +6903,7 @@ pub struct DistroLogEnrichmentField {
     #[serde(rename = "overwriteExisting")]
     pub overwrite_existing: bool,
 }
+
 impl DistroLogEnrichmentField {
     /// A `DistroLogEnrichmentField` from its required fields; optional fields start unset.
     pub fn new(
@@ -6438,6 +6921,7 @@ impl DistroLogEnrichmentField {
         }
     }
 }
+
 /// `DistroLogEnrichmentStep`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6452,6 +6936,7 @@ pub struct DistroLogEnrichmentStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
+
 impl DistroLogEnrichmentStep {
     /// A `DistroLogEnrichmentStep` from its required fields; optional fields start unset.
     pub fn new(step_id: impl Into<String>) -> Self {
@@ -6462,6 +6947,7 @@ impl DistroLogEnrichmentStep {
         }
     }
 }
+
 /// `DistroLogEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6471,6 +6957,7 @@ pub struct DistroLogEntry {
     /// The `router` property.
     pub router: DistroRouterSummary,
 }
+
 impl DistroLogEntry {
     /// A `DistroLogEntry` from its required fields; optional fields start unset.
     pub fn new(
@@ -6483,6 +6970,7 @@ impl DistroLogEntry {
         }
     }
 }
+
 /// `DistroLogError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6496,6 +6984,7 @@ pub struct DistroLogError {
     #[serde(rename = "errorCode")]
     pub error_code: String,
 }
+
 impl DistroLogError {
     /// A `DistroLogError` from its required fields; optional fields start unset.
     pub fn new(
@@ -6510,6 +6999,7 @@ impl DistroLogError {
         }
     }
 }
+
 /// `DistroLogEvaluatedOwner`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6526,12 +7016,14 @@ pub struct DistroLogEvaluatedOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
 impl DistroLogEvaluatedOwner {
     /// A `DistroLogEvaluatedOwner` with every optional field unset.
     pub fn new() -> Self {
         Self { user_id: None, email: None }
     }
 }
+
 /// `DistroLogEventDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6578,6 +7070,7 @@ pub struct DistroLogEventDetail {
     #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
 impl DistroLogEventDetail {
     /// A `DistroLogEventDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -6603,6 +7096,7 @@ impl DistroLogEventDetail {
         }
     }
 }
+
 /// `DistroLogMatcherEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6631,6 +7125,7 @@ pub struct DistroLogMatcherEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
 }
+
 impl DistroLogMatcherEvaluation {
     /// A `DistroLogMatcherEvaluation` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<DistroLogMatcherKind>, matched: impl Into<bool>) -> Self {
@@ -6645,6 +7140,7 @@ impl DistroLogMatcherEvaluation {
         }
     }
 }
+
 /// `DistroLogMatcherKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6658,6 +7154,7 @@ pub enum DistroLogMatcherKind {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistroLogMatcherKind {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6669,6 +7166,7 @@ impl DistroLogMatcherKind {
         }
     }
 }
+
 impl From<&str> for DistroLogMatcherKind {
     fn from(value: &str) -> Self {
         match value {
@@ -6679,16 +7177,19 @@ impl From<&str> for DistroLogMatcherKind {
         }
     }
 }
+
 impl std::fmt::Display for DistroLogMatcherKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistroLogMatcherKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLogMatcherKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6696,6 +7197,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogMatcherKind {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistroLogRouteEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6719,6 +7221,7 @@ pub struct DistroLogRouteEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_matches: Option<Vec<DistroLogDuplicateMatch>>,
 }
+
 impl DistroLogRouteEvaluation {
     /// A `DistroLogRouteEvaluation` with every optional field unset.
     pub fn new() -> Self {
@@ -6731,6 +7234,7 @@ impl DistroLogRouteEvaluation {
         }
     }
 }
+
 /// `DistroLogRuleEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6754,6 +7258,7 @@ pub struct DistroLogRuleEvaluation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<DistroLogConditionEvaluation>>,
 }
+
 impl DistroLogRuleEvaluation {
     /// A `DistroLogRuleEvaluation` from its required fields; optional fields start unset.
     pub fn new(matched: impl Into<bool>) -> Self {
@@ -6766,6 +7271,7 @@ impl DistroLogRuleEvaluation {
         }
     }
 }
+
 /// `DistroLogStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6791,6 +7297,7 @@ pub enum DistroLogStatus {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistroLogStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6808,6 +7315,7 @@ impl DistroLogStatus {
         }
     }
 }
+
 impl From<&str> for DistroLogStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6824,16 +7332,19 @@ impl From<&str> for DistroLogStatus {
         }
     }
 }
+
 impl std::fmt::Display for DistroLogStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistroLogStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLogStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6841,6 +7352,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogStatus {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistroLogTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6855,6 +7367,7 @@ pub struct DistroLogTrigger {
     #[serde(rename = "eventType")]
     pub event_type: DistroLogTriggerEventType,
 }
+
 impl DistroLogTrigger {
     /// A `DistroLogTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -6869,6 +7382,7 @@ impl DistroLogTrigger {
         }
     }
 }
+
 /// `DistroLogTriggerEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6882,6 +7396,7 @@ pub enum DistroLogTriggerEventType {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl DistroLogTriggerEventType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6893,6 +7408,7 @@ impl DistroLogTriggerEventType {
         }
     }
 }
+
 impl From<&str> for DistroLogTriggerEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -6903,16 +7419,19 @@ impl From<&str> for DistroLogTriggerEventType {
         }
     }
 }
+
 impl std::fmt::Display for DistroLogTriggerEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DistroLogTriggerEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroLogTriggerEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6920,6 +7439,7 @@ impl<'de> serde::Deserialize<'de> for DistroLogTriggerEventType {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `DistroLogsFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6945,6 +7465,7 @@ pub struct DistroLogsFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
+
 impl DistroLogsFilter {
     /// A `DistroLogsFilter` with every optional field unset.
     pub fn new() -> Self {
@@ -6958,6 +7479,7 @@ impl DistroLogsFilter {
         }
     }
 }
+
 /// `DistroOwnershipMatch`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6969,6 +7491,7 @@ pub enum DistroOwnershipMatch {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroOwnershipMatch {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -6979,6 +7502,7 @@ impl DistroOwnershipMatch {
         }
     }
 }
+
 impl serde::Serialize for DistroOwnershipMatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -6998,6 +7522,7 @@ impl serde::Serialize for DistroOwnershipMatch {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroOwnershipMatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7012,6 +7537,7 @@ impl<'de> serde::Deserialize<'de> for DistroOwnershipMatch {
         }
     }
 }
+
 /// `DistroRelativeDateUnit`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7029,6 +7555,7 @@ pub enum DistroRelativeDateUnit {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroRelativeDateUnit {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7042,6 +7569,7 @@ impl DistroRelativeDateUnit {
         }
     }
 }
+
 impl serde::Serialize for DistroRelativeDateUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7079,6 +7607,7 @@ impl serde::Serialize for DistroRelativeDateUnit {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroRelativeDateUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7096,6 +7625,7 @@ impl<'de> serde::Deserialize<'de> for DistroRelativeDateUnit {
         }
     }
 }
+
 /// `DistroRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7121,6 +7651,7 @@ pub struct DistroRouteRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+
 impl DistroRouteRow {
     /// A `DistroRouteRow` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -7133,6 +7664,7 @@ impl DistroRouteRow {
         }
     }
 }
+
 /// `DistroRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7146,6 +7678,7 @@ pub struct DistroRouter {
     /// The `trigger` property.
     pub trigger: DistroTrigger,
 }
+
 impl DistroRouter {
     /// A `DistroRouter` from its required fields; optional fields start unset.
     pub fn new(
@@ -7162,6 +7695,7 @@ impl DistroRouter {
         }
     }
 }
+
 /// `DistroRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7174,6 +7708,7 @@ pub struct DistroRouterCreate {
     /// The `routing` property.
     pub routing: DistroRouting,
 }
+
 impl DistroRouterCreate {
     /// A `DistroRouterCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -7188,6 +7723,7 @@ impl DistroRouterCreate {
         }
     }
 }
+
 /// `DistroRouterStatus`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7205,6 +7741,7 @@ pub enum DistroRouterStatus {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroRouterStatus {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7218,6 +7755,7 @@ impl DistroRouterStatus {
         }
     }
 }
+
 impl serde::Serialize for DistroRouterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7257,6 +7795,7 @@ impl serde::Serialize for DistroRouterStatus {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroRouterStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7274,6 +7813,7 @@ impl<'de> serde::Deserialize<'de> for DistroRouterStatus {
         }
     }
 }
+
 /// Schema `DistroRouterStatus_Error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7281,12 +7821,14 @@ pub struct DistroRouterStatusError {
     /// The `message` property.
     pub message: String,
 }
+
 impl DistroRouterStatusError {
     /// A `DistroRouterStatusError` from its required fields; optional fields start unset.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
     }
 }
+
 /// `DistroRouterSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7299,6 +7841,7 @@ pub struct DistroRouterSummary {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+
 impl DistroRouterSummary {
     /// A `DistroRouterSummary` from its required fields; optional fields start unset.
     pub fn new(
@@ -7313,6 +7856,7 @@ impl DistroRouterSummary {
         }
     }
 }
+
 /// `DistroRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7327,6 +7871,7 @@ pub struct DistroRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<DistroRouting>,
 }
+
 impl DistroRouterUpdate {
     /// A `DistroRouterUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -7337,6 +7882,7 @@ impl DistroRouterUpdate {
         }
     }
 }
+
 /// `DistroRouterView`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7357,6 +7903,7 @@ pub struct DistroRouterView {
     /// The `routing` property.
     pub routing: DistroRoutingSummary,
 }
+
 impl DistroRouterView {
     /// A `DistroRouterView` from its required fields; optional fields start unset.
     pub fn new(
@@ -7375,6 +7922,7 @@ impl DistroRouterView {
         }
     }
 }
+
 /// `DistroRoutersListResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7383,12 +7931,14 @@ pub struct DistroRoutersListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<DistroRouter>>,
 }
+
 impl DistroRoutersListResponse {
     /// A `DistroRoutersListResponse` with every optional field unset.
     pub fn new() -> Self {
         Self { routers: None }
     }
 }
+
 /// `DistroRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7406,6 +7956,7 @@ pub struct DistroRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
+
 impl DistroRouting {
     /// A `DistroRouting` from its required fields; optional fields start unset.
     pub fn new(
@@ -7420,6 +7971,7 @@ impl DistroRouting {
         }
     }
 }
+
 /// `DistroRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7431,6 +7983,7 @@ pub enum DistroRoutingOutcome {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroRoutingOutcome {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7441,6 +7994,7 @@ impl DistroRoutingOutcome {
         }
     }
 }
+
 impl serde::Serialize for DistroRoutingOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7464,6 +8018,7 @@ impl serde::Serialize for DistroRoutingOutcome {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroRoutingOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7480,6 +8035,7 @@ impl<'de> serde::Deserialize<'de> for DistroRoutingOutcome {
         }
     }
 }
+
 /// Schema `DistroRoutingOutcome_Route`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7502,6 +8058,7 @@ pub struct DistroRoutingOutcomeRoute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
+
 impl DistroRoutingOutcomeRoute {
     /// A `DistroRoutingOutcomeRoute` with every optional field unset.
     pub fn new() -> Self {
@@ -7513,6 +8070,7 @@ impl DistroRoutingOutcomeRoute {
         }
     }
 }
+
 /// Schema `DistroRoutingOutcome_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7520,12 +8078,14 @@ pub struct DistroRoutingOutcomeUnrepresentable {
     /// The `kind` property.
     pub kind: String,
 }
+
 impl DistroRoutingOutcomeUnrepresentable {
     /// A `DistroRoutingOutcomeUnrepresentable` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<String>) -> Self {
         Self { kind: kind.into() }
     }
 }
+
 /// `DistroRoutingRowSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7539,6 +8099,7 @@ pub struct DistroRoutingRowSummary {
     /// The `outcome` property.
     pub outcome: DistroRoutingOutcome,
 }
+
 impl DistroRoutingRowSummary {
     /// A `DistroRoutingRowSummary` from its required fields; optional fields start unset.
     pub fn new(outcome: impl Into<DistroRoutingOutcome>) -> Self {
@@ -7548,6 +8109,7 @@ impl DistroRoutingRowSummary {
         }
     }
 }
+
 /// `DistroRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7561,6 +8123,7 @@ pub enum DistroRoutingStep {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroRoutingStep {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7572,6 +8135,7 @@ impl DistroRoutingStep {
         }
     }
 }
+
 impl serde::Serialize for DistroRoutingStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7603,6 +8167,7 @@ impl serde::Serialize for DistroRoutingStep {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroRoutingStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7624,6 +8189,7 @@ impl<'de> serde::Deserialize<'de> for DistroRoutingStep {
         }
     }
 }
+
 /// Schema `DistroRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7636,6 +8202,7 @@ pub struct DistroRoutingStepEnrichment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<DistroEnrichmentFieldMapping>>,
 }
+
 impl DistroRoutingStepEnrichment {
     /// A `DistroRoutingStepEnrichment` with every optional field unset.
     pub fn new() -> Self {
@@ -7645,6 +8212,7 @@ impl DistroRoutingStepEnrichment {
         }
     }
 }
+
 /// Schema `DistroRoutingStep_SpamCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7656,6 +8224,7 @@ pub struct DistroRoutingStepSpamCheck {
     #[serde(rename = "salesforceWrite")]
     pub salesforce_write: DistroSpamSalesforceWrite,
 }
+
 impl DistroRoutingStepSpamCheck {
     /// A `DistroRoutingStepSpamCheck` from its required fields; optional fields start unset.
     pub fn new(salesforce_write: impl Into<DistroSpamSalesforceWrite>) -> Self {
@@ -7665,6 +8234,7 @@ impl DistroRoutingStepSpamCheck {
         }
     }
 }
+
 /// Schema `DistroRoutingStep_Unrepresentable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7672,12 +8242,14 @@ pub struct DistroRoutingStepUnrepresentable {
     /// The `kind` property.
     pub kind: String,
 }
+
 impl DistroRoutingStepUnrepresentable {
     /// A `DistroRoutingStepUnrepresentable` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<String>) -> Self {
         Self { kind: kind.into() }
     }
 }
+
 /// `DistroRoutingSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7698,6 +8270,7 @@ pub struct DistroRoutingSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
+
 impl DistroRoutingSummary {
     /// A `DistroRoutingSummary` from its required fields; optional fields start unset.
     pub fn new(known: impl Into<bool>, representable: impl Into<bool>) -> Self {
@@ -7710,6 +8283,7 @@ impl DistroRoutingSummary {
         }
     }
 }
+
 /// `DistroRoutingTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7731,6 +8305,7 @@ pub struct DistroRoutingTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
+
 impl DistroRoutingTrigger {
     /// A `DistroRoutingTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -7745,6 +8320,7 @@ impl DistroRoutingTrigger {
         }
     }
 }
+
 /// `DistroSimpleObjectType`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7774,6 +8350,7 @@ pub enum DistroSimpleObjectType {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroSimpleObjectType {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7793,6 +8370,7 @@ impl DistroSimpleObjectType {
         }
     }
 }
+
 impl serde::Serialize for DistroSimpleObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7868,6 +8446,7 @@ impl serde::Serialize for DistroSimpleObjectType {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroSimpleObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7893,6 +8472,7 @@ impl<'de> serde::Deserialize<'de> for DistroSimpleObjectType {
         }
     }
 }
+
 /// Schema `DistroSimpleObjectType_CustomObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7902,12 +8482,14 @@ pub struct DistroSimpleObjectTypeCustomObject {
     /// Constraints: matches `[^\s\\/]+`.
     pub value: String,
 }
+
 impl DistroSimpleObjectTypeCustomObject {
     /// A `DistroSimpleObjectTypeCustomObject` from its required fields; optional fields start unset.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }
 }
+
 /// `DistroSpamFieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -7921,6 +8503,7 @@ pub struct DistroSpamFieldUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
+
 impl DistroSpamFieldUpdate {
     /// A `DistroSpamFieldUpdate` from its required fields; optional fields start unset.
     pub fn new(
@@ -7934,6 +8517,7 @@ impl DistroSpamFieldUpdate {
         }
     }
 }
+
 /// `DistroSpamSalesforceWrite`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -7945,6 +8529,7 @@ pub enum DistroSpamSalesforceWrite {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroSpamSalesforceWrite {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -7955,6 +8540,7 @@ impl DistroSpamSalesforceWrite {
         }
     }
 }
+
 impl serde::Serialize for DistroSpamSalesforceWrite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7976,6 +8562,7 @@ impl serde::Serialize for DistroSpamSalesforceWrite {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroSpamSalesforceWrite {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7990,6 +8577,7 @@ impl<'de> serde::Deserialize<'de> for DistroSpamSalesforceWrite {
         }
     }
 }
+
 /// Schema `DistroSpamSalesforceWrite_Enabled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8003,6 +8591,7 @@ pub struct DistroSpamSalesforceWriteEnabled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_fields: Option<Vec<DistroSpamFieldUpdate>>,
 }
+
 impl DistroSpamSalesforceWriteEnabled {
     /// A `DistroSpamSalesforceWriteEnabled` with every optional field unset.
     pub fn new() -> Self {
@@ -8012,6 +8601,7 @@ impl DistroSpamSalesforceWriteEnabled {
         }
     }
 }
+
 /// `DistroTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8033,6 +8623,7 @@ pub struct DistroTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
+
 impl DistroTrigger {
     /// A `DistroTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -8047,6 +8638,7 @@ impl DistroTrigger {
         }
     }
 }
+
 /// `DistroTriggerDelay`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8058,6 +8650,7 @@ pub enum DistroTriggerDelay {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroTriggerDelay {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8068,6 +8661,7 @@ impl DistroTriggerDelay {
         }
     }
 }
+
 impl serde::Serialize for DistroTriggerDelay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8091,6 +8685,7 @@ impl serde::Serialize for DistroTriggerDelay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroTriggerDelay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8109,6 +8704,7 @@ impl<'de> serde::Deserialize<'de> for DistroTriggerDelay {
         }
     }
 }
+
 /// Schema `DistroTriggerDelay_AfterRecordEval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8116,12 +8712,14 @@ pub struct DistroTriggerDelayAfterRecordEval {
     /// The `duration` property.
     pub duration: String,
 }
+
 impl DistroTriggerDelayAfterRecordEval {
     /// A `DistroTriggerDelayAfterRecordEval` from its required fields; optional fields start unset.
     pub fn new(duration: impl Into<String>) -> Self {
         Self { duration: duration.into() }
     }
 }
+
 /// Schema `DistroTriggerDelay_BeforeRecordEval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8129,12 +8727,14 @@ pub struct DistroTriggerDelayBeforeRecordEval {
     /// The `duration` property.
     pub duration: String,
 }
+
 impl DistroTriggerDelayBeforeRecordEval {
     /// A `DistroTriggerDelayBeforeRecordEval` from its required fields; optional fields start unset.
     pub fn new(duration: impl Into<String>) -> Self {
         Self { duration: duration.into() }
     }
 }
+
 /// `DistroTriggerEventType`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8152,6 +8752,7 @@ pub enum DistroTriggerEventType {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl DistroTriggerEventType {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8165,6 +8766,7 @@ impl DistroTriggerEventType {
         }
     }
 }
+
 impl serde::Serialize for DistroTriggerEventType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8208,6 +8810,7 @@ impl serde::Serialize for DistroTriggerEventType {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DistroTriggerEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8231,6 +8834,7 @@ impl<'de> serde::Deserialize<'de> for DistroTriggerEventType {
         }
     }
 }
+
 /// Schema `DistroTriggerEventType_NewRecordOrUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8238,6 +8842,7 @@ pub struct DistroTriggerEventTypeNewRecordOrUpdateField {
     /// The `expression` property.
     pub expression: DistroFieldUpdateExpression,
 }
+
 impl DistroTriggerEventTypeNewRecordOrUpdateField {
     /// A `DistroTriggerEventTypeNewRecordOrUpdateField` from its required fields; optional fields start unset.
     pub fn new(expression: impl Into<DistroFieldUpdateExpression>) -> Self {
@@ -8246,6 +8851,7 @@ impl DistroTriggerEventTypeNewRecordOrUpdateField {
         }
     }
 }
+
 /// Schema `DistroTriggerEventType_Scheduled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8254,6 +8860,7 @@ pub struct DistroTriggerEventTypeScheduled {
     #[serde(rename = "schedulerId")]
     pub scheduler_id: uuid::Uuid,
 }
+
 impl DistroTriggerEventTypeScheduled {
     /// A `DistroTriggerEventTypeScheduled` from its required fields; optional fields start unset.
     pub fn new(scheduler_id: impl Into<uuid::Uuid>) -> Self {
@@ -8262,6 +8869,7 @@ impl DistroTriggerEventTypeScheduled {
         }
     }
 }
+
 /// Schema `DistroTriggerEventType_UpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8269,6 +8877,7 @@ pub struct DistroTriggerEventTypeUpdateField {
     /// The `expression` property.
     pub expression: DistroFieldUpdateExpression,
 }
+
 impl DistroTriggerEventTypeUpdateField {
     /// A `DistroTriggerEventTypeUpdateField` from its required fields; optional fields start unset.
     pub fn new(expression: impl Into<DistroFieldUpdateExpression>) -> Self {
@@ -8277,6 +8886,7 @@ impl DistroTriggerEventTypeUpdateField {
         }
     }
 }
+
 /// Constraints: matches `.+@.+`.
 #[derive(
     Debug,
@@ -8291,32 +8901,38 @@ impl DistroTriggerEventTypeUpdateField {
 )]
 #[serde(transparent)]
 pub struct Email(pub String);
+
 impl From<String> for Email {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for Email {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for Email {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for Email {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for Email {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `EngagementOwner`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8328,6 +8944,7 @@ pub enum EngagementOwner {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl EngagementOwner {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8338,6 +8955,7 @@ impl EngagementOwner {
         }
     }
 }
+
 impl serde::Serialize for EngagementOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8357,6 +8975,7 @@ impl serde::Serialize for EngagementOwner {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngagementOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8371,6 +8990,7 @@ impl<'de> serde::Deserialize<'de> for EngagementOwner {
         }
     }
 }
+
 /// `EngagementRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8384,6 +9004,7 @@ pub enum EngagementRelatedTo {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl EngagementRelatedTo {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8395,6 +9016,7 @@ impl EngagementRelatedTo {
         }
     }
 }
+
 impl serde::Serialize for EngagementRelatedTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8420,6 +9042,7 @@ impl serde::Serialize for EngagementRelatedTo {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EngagementRelatedTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8435,6 +9058,7 @@ impl<'de> serde::Deserialize<'de> for EngagementRelatedTo {
         }
     }
 }
+
 /// `EnrichmentWaterfall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8465,6 +9089,7 @@ pub struct EnrichmentWaterfall {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+
 impl EnrichmentWaterfall {
     /// A `EnrichmentWaterfall` from its required fields; optional fields start unset.
     pub fn new(
@@ -8486,6 +9111,7 @@ impl EnrichmentWaterfall {
         }
     }
 }
+
 /// `Evaluable`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8503,6 +9129,7 @@ pub enum Evaluable {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl Evaluable {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8516,6 +9143,7 @@ impl Evaluable {
         }
     }
 }
+
 impl serde::Serialize for Evaluable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8563,6 +9191,7 @@ impl serde::Serialize for Evaluable {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Evaluable {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8590,6 +9219,7 @@ impl<'de> serde::Deserialize<'de> for Evaluable {
         }
     }
 }
+
 /// Schema `Evaluable_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8605,6 +9235,7 @@ pub struct EvaluableRelativeDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl EvaluableRelativeDay {
     /// A `EvaluableRelativeDay` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
@@ -8615,6 +9246,7 @@ impl EvaluableRelativeDay {
         }
     }
 }
+
 /// Schema `Evaluable_RelativeMonth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8630,6 +9262,7 @@ pub struct EvaluableRelativeMonth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl EvaluableRelativeMonth {
     /// A `EvaluableRelativeMonth` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
@@ -8640,6 +9273,7 @@ impl EvaluableRelativeMonth {
         }
     }
 }
+
 /// Schema `Evaluable_RelativeQuarter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8655,6 +9289,7 @@ pub struct EvaluableRelativeQuarter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl EvaluableRelativeQuarter {
     /// A `EvaluableRelativeQuarter` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
@@ -8665,6 +9300,7 @@ impl EvaluableRelativeQuarter {
         }
     }
 }
+
 /// Schema `Evaluable_RelativeWeek`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8680,6 +9316,7 @@ pub struct EvaluableRelativeWeek {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl EvaluableRelativeWeek {
     /// A `EvaluableRelativeWeek` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
@@ -8690,6 +9327,7 @@ impl EvaluableRelativeWeek {
         }
     }
 }
+
 /// Schema `Evaluable_RelativeYear`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8705,6 +9343,7 @@ pub struct EvaluableRelativeYear {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
+
 impl EvaluableRelativeYear {
     /// A `EvaluableRelativeYear` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, length: impl Into<i32>) -> Self {
@@ -8715,6 +9354,7 @@ impl EvaluableRelativeYear {
         }
     }
 }
+
 /// `EventRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8736,6 +9376,7 @@ pub enum EventRelatedTo {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl EventRelatedTo {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8751,6 +9392,7 @@ impl EventRelatedTo {
         }
     }
 }
+
 impl serde::Serialize for EventRelatedTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8804,6 +9446,7 @@ impl serde::Serialize for EventRelatedTo {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for EventRelatedTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8825,6 +9468,7 @@ impl<'de> serde::Deserialize<'de> for EventRelatedTo {
         }
     }
 }
+
 /// Schema `EventRelatedTo_Campaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8833,6 +9477,7 @@ pub struct EventRelatedToCampaign {
     #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
 }
+
 impl EventRelatedToCampaign {
     /// A `EventRelatedToCampaign` from its required fields; optional fields start unset.
     pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
@@ -8841,6 +9486,7 @@ impl EventRelatedToCampaign {
         }
     }
 }
+
 /// Schema `EventRelatedTo_ExplicitObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -8848,12 +9494,14 @@ pub struct EventRelatedToExplicitObject {
     /// The `id` property.
     pub id: GenericSalesforceId,
 }
+
 impl EventRelatedToExplicitObject {
     /// A `EventRelatedToExplicitObject` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<GenericSalesforceId>) -> Self {
         Self { id: id.into() }
     }
 }
+
 /// `ExecutableAction`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8883,6 +9531,7 @@ pub enum ExecutableAction {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ExecutableAction {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -8902,6 +9551,7 @@ impl ExecutableAction {
         }
     }
 }
+
 impl serde::Serialize for ExecutableAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -8995,6 +9645,7 @@ impl serde::Serialize for ExecutableAction {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExecutableAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9050,6 +9701,7 @@ pub struct ExecutableActionCrmAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+
 impl ExecutableActionCrmAddToCampaign {
     /// A `ExecutableActionCrmAddToCampaign` from its required fields; optional fields start unset.
     pub fn new(
@@ -9062,6 +9714,7 @@ impl ExecutableActionCrmAddToCampaign {
         }
     }
 }
+
 /// Schema `ExecutableAction_CrmCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9076,6 +9729,7 @@ pub struct ExecutableActionCrmCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+
 impl ExecutableActionCrmCreateEvent {
     /// A `ExecutableActionCrmCreateEvent` from its required fields; optional fields start unset.
     pub fn new(
@@ -9090,6 +9744,7 @@ impl ExecutableActionCrmCreateEvent {
         }
     }
 }
+
 /// Schema `ExecutableAction_CrmMultiUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9101,12 +9756,14 @@ pub struct ExecutableActionCrmMultiUpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+
 impl ExecutableActionCrmMultiUpdateField {
     /// A `ExecutableActionCrmMultiUpdateField` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None, lead: None }
     }
 }
+
 /// Schema `ExecutableAction_CrmMultiUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9122,6 +9779,7 @@ pub struct ExecutableActionCrmMultiUpdateOwnership {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+
 impl ExecutableActionCrmMultiUpdateOwnership {
     /// A `ExecutableActionCrmMultiUpdateOwnership` from its required fields; optional fields start unset.
     pub fn new(assign_to: impl Into<AssignTo>) -> Self {
@@ -9132,6 +9790,7 @@ impl ExecutableActionCrmMultiUpdateOwnership {
         }
     }
 }
+
 /// Schema `ExecutableAction_CrmUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9139,12 +9798,14 @@ pub struct ExecutableActionCrmUpsertRecord {
     /// The `settings` property.
     pub settings: LeadOrContactSettings,
 }
+
 impl ExecutableActionCrmUpsertRecord {
     /// A `ExecutableActionCrmUpsertRecord` from its required fields; optional fields start unset.
     pub fn new(settings: impl Into<LeadOrContactSettings>) -> Self {
         Self { settings: settings.into() }
     }
 }
+
 /// Schema `ExecutableAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9158,6 +9819,7 @@ pub struct ExecutableActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+
 impl ExecutableActionHubspotCreateEngagement {
     /// A `ExecutableActionHubspotCreateEngagement` from its required fields; optional fields start unset.
     pub fn new(
@@ -9172,6 +9834,7 @@ impl ExecutableActionHubspotCreateEngagement {
         }
     }
 }
+
 /// Schema `ExecutableAction_HubspotMultiUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9180,12 +9843,14 @@ pub struct ExecutableActionHubspotMultiUpdateField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+
 impl ExecutableActionHubspotMultiUpdateField {
     /// A `ExecutableActionHubspotMultiUpdateField` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None }
     }
 }
+
 /// Schema `ExecutableAction_HubspotMultiUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9198,6 +9863,7 @@ pub struct ExecutableActionHubspotMultiUpdateOwnership {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+
 impl ExecutableActionHubspotMultiUpdateOwnership {
     /// A `ExecutableActionHubspotMultiUpdateOwnership` from its required fields; optional fields start unset.
     pub fn new(assign_to: impl Into<AssignTo>) -> Self {
@@ -9207,6 +9873,7 @@ impl ExecutableActionHubspotMultiUpdateOwnership {
         }
     }
 }
+
 /// Schema `ExecutableAction_HubspotUpsertRecord`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9214,12 +9881,14 @@ pub struct ExecutableActionHubspotUpsertRecord {
     /// The `settings` property.
     pub settings: HubspotUpsertRecordSettings,
 }
+
 impl ExecutableActionHubspotUpsertRecord {
     /// A `ExecutableActionHubspotUpsertRecord` from its required fields; optional fields start unset.
     pub fn new(settings: impl Into<HubspotUpsertRecordSettings>) -> Self {
         Self { settings: settings.into() }
     }
 }
+
 /// Schema `ExecutableAction_Notify`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9232,6 +9901,7 @@ pub struct ExecutableActionNotify {
     #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
+
 impl ExecutableActionNotify {
     /// A `ExecutableActionNotify` from its required fields; optional fields start unset.
     pub fn new(
@@ -9244,6 +9914,7 @@ impl ExecutableActionNotify {
         }
     }
 }
+
 /// `ExpandedRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9272,6 +9943,7 @@ pub struct ExpandedRouter {
     /// The `meta` property.
     pub meta: CrudMeta,
 }
+
 impl ExpandedRouter {
     /// A `ExpandedRouter` from its required fields; optional fields start unset.
     pub fn new(
@@ -9295,6 +9967,7 @@ impl ExpandedRouter {
         }
     }
 }
+
 /// `ExpandedRouterWithDataFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9313,6 +9986,7 @@ pub struct ExpandedRouterWithDataFields {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+
 impl ExpandedRouterWithDataFields {
     /// A `ExpandedRouterWithDataFields` from its required fields; optional fields start unset.
     pub fn new(
@@ -9327,6 +10001,7 @@ impl ExpandedRouterWithDataFields {
         }
     }
 }
+
 /// `ExpandedRoutes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9342,6 +10017,7 @@ pub struct ExpandedRoutes {
     #[serde(rename = "catchAll")]
     pub catch_all: CatchAllRoute,
 }
+
 impl ExpandedRoutes {
     /// A `ExpandedRoutes` from its required fields; optional fields start unset.
     pub fn new(catch_all: impl Into<CatchAllRoute>) -> Self {
@@ -9352,6 +10028,7 @@ impl ExpandedRoutes {
         }
     }
 }
+
 /// `ExportMeetingsRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9396,6 +10073,7 @@ pub struct ExportMeetingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<MeetingStatus>>,
 }
+
 impl ExportMeetingsRequest {
     /// A `ExportMeetingsRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -9414,6 +10092,7 @@ impl ExportMeetingsRequest {
         }
     }
 }
+
 /// `FieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9443,6 +10122,7 @@ pub enum FieldDataType {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl FieldDataType {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -9462,6 +10142,7 @@ impl FieldDataType {
         }
     }
 }
+
 impl serde::Serialize for FieldDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -9541,6 +10222,7 @@ impl serde::Serialize for FieldDataType {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FieldDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9566,6 +10248,7 @@ impl<'de> serde::Deserialize<'de> for FieldDataType {
         }
     }
 }
+
 /// Schema `FieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9575,12 +10258,14 @@ pub struct FieldDataTypeCheckbox {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl FieldDataTypeCheckbox {
     /// A `FieldDataTypeCheckbox` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// Schema `FieldDataType_Picklist`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9590,12 +10275,14 @@ pub struct FieldDataTypePicklist {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl FieldDataTypePicklist {
     /// A `FieldDataTypePicklist` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// Schema `FieldDataType_RadioButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9605,12 +10292,14 @@ pub struct FieldDataTypeRadioButton {
     /// Constraints: at least 1 items.
     pub values: Vec<String>,
 }
+
 impl FieldDataTypeRadioButton {
     /// A `FieldDataTypeRadioButton` from its required fields; optional fields start unset.
     pub fn new(values: impl Into<Vec<String>>) -> Self {
         Self { values: values.into() }
     }
 }
+
 /// `FieldRequirement`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9624,6 +10313,7 @@ pub enum FieldRequirement {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl FieldRequirement {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -9635,6 +10325,7 @@ impl FieldRequirement {
         }
     }
 }
+
 impl serde::Serialize for FieldRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -9662,6 +10353,7 @@ impl serde::Serialize for FieldRequirement {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FieldRequirement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9677,6 +10369,7 @@ impl<'de> serde::Deserialize<'de> for FieldRequirement {
         }
     }
 }
+
 /// Schema `FieldRequirement_Hidden`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9684,12 +10377,14 @@ pub struct FieldRequirementHidden {
     /// The `value` property.
     pub value: String,
 }
+
 impl FieldRequirementHidden {
     /// A `FieldRequirementHidden` from its required fields; optional fields start unset.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }
 }
+
 /// `FindAllRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9720,6 +10415,7 @@ pub struct FindAllRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<Vec<String>>,
 }
+
 impl FindAllRequest {
     /// A `FindAllRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -9732,6 +10428,7 @@ impl FindAllRequest {
         }
     }
 }
+
 /// Constraints: matches `^[a-zA-Z0-9]{18}`.
 #[derive(
     Debug,
@@ -9746,32 +10443,38 @@ impl FindAllRequest {
 )]
 #[serde(transparent)]
 pub struct GenericSalesforceId(pub String);
+
 impl From<String> for GenericSalesforceId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for GenericSalesforceId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for GenericSalesforceId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for GenericSalesforceId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for GenericSalesforceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `GroupLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9806,6 +10509,7 @@ pub struct GroupLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl GroupLinkCreate {
     /// A `GroupLinkCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -9827,6 +10531,7 @@ impl GroupLinkCreate {
         }
     }
 }
+
 /// `GroupLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9864,6 +10569,7 @@ pub struct GroupLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl GroupLinkUpdate {
     /// A `GroupLinkUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -9878,6 +10584,7 @@ impl GroupLinkUpdate {
         }
     }
 }
+
 /// `GroupSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9904,6 +10611,7 @@ pub struct GroupSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+
 impl GroupSchedulingLinkDetail {
     /// A `GroupSchedulingLinkDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -9923,6 +10631,7 @@ impl GroupSchedulingLinkDetail {
         }
     }
 }
+
 /// `GroupSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9931,12 +10640,14 @@ pub struct GroupSchedulingLinkDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<GroupSchedulingLinkDetail>>,
 }
+
 impl GroupSchedulingLinkDetails {
     /// A `GroupSchedulingLinkDetails` with every optional field unset.
     pub fn new() -> Self {
         Self { links: None }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -9951,32 +10662,38 @@ impl GroupSchedulingLinkDetails {
 )]
 #[serde(transparent)]
 pub struct GroupSchedulingLinkId(pub String);
+
 impl From<String> for GroupSchedulingLinkId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for GroupSchedulingLinkId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for GroupSchedulingLinkId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for GroupSchedulingLinkId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for GroupSchedulingLinkId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `GroupSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10000,6 +10717,7 @@ pub struct GroupSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
+
 impl GroupSchedulingLinksRequest {
     /// A `GroupSchedulingLinksRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -10010,6 +10728,7 @@ impl GroupSchedulingLinksRequest {
         }
     }
 }
+
 /// `GuestsBehavior`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10021,6 +10740,7 @@ pub enum GuestsBehavior {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl GuestsBehavior {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -10031,6 +10751,7 @@ impl GuestsBehavior {
         }
     }
 }
+
 impl serde::Serialize for GuestsBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -10050,6 +10771,7 @@ impl serde::Serialize for GuestsBehavior {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GuestsBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10064,6 +10786,7 @@ impl<'de> serde::Deserialize<'de> for GuestsBehavior {
         }
     }
 }
+
 /// `HandoffCrmAction`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10087,6 +10810,7 @@ pub enum HandoffCrmAction {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl HandoffCrmAction {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -10103,6 +10827,7 @@ impl HandoffCrmAction {
         }
     }
 }
+
 impl serde::Serialize for HandoffCrmAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -10172,6 +10897,7 @@ impl serde::Serialize for HandoffCrmAction {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HandoffCrmAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10207,6 +10933,7 @@ impl<'de> serde::Deserialize<'de> for HandoffCrmAction {
         }
     }
 }
+
 /// Schema `HandoffCrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10220,6 +10947,7 @@ pub struct HandoffCrmActionAddToCampaign {
     #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
+
 impl HandoffCrmActionAddToCampaign {
     /// A `HandoffCrmActionAddToCampaign` from its required fields; optional fields start unset.
     pub fn new(
@@ -10232,6 +10960,7 @@ impl HandoffCrmActionAddToCampaign {
         }
     }
 }
+
 /// Schema `HandoffCrmAction_HubspotCreateEngagement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10246,6 +10975,7 @@ pub struct HandoffCrmActionHubspotCreateEngagement {
     #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
+
 impl HandoffCrmActionHubspotCreateEngagement {
     /// A `HandoffCrmActionHubspotCreateEngagement` from its required fields; optional fields start unset.
     pub fn new(
@@ -10259,6 +10989,7 @@ impl HandoffCrmActionHubspotCreateEngagement {
         }
     }
 }
+
 /// Schema `HandoffCrmAction_HubspotUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10267,12 +10998,14 @@ pub struct HandoffCrmActionHubspotUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
+
 impl HandoffCrmActionHubspotUpdateFields {
     /// A `HandoffCrmActionHubspotUpdateFields` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None }
     }
 }
+
 /// Schema `HandoffCrmAction_HubspotUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10281,12 +11014,14 @@ pub struct HandoffCrmActionHubspotUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
+
 impl HandoffCrmActionHubspotUpdateOwnership {
     /// A `HandoffCrmActionHubspotUpdateOwnership` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None }
     }
 }
+
 /// Schema `HandoffCrmAction_SalesforceCreateEvent`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10302,6 +11037,7 @@ pub struct HandoffCrmActionSalesforceCreateEvent {
     #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
+
 impl HandoffCrmActionSalesforceCreateEvent {
     /// A `HandoffCrmActionSalesforceCreateEvent` from its required fields; optional fields start unset.
     pub fn new(
@@ -10315,6 +11051,7 @@ impl HandoffCrmActionSalesforceCreateEvent {
         }
     }
 }
+
 /// Schema `HandoffCrmAction_SalesforceUpdateFields`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10326,12 +11063,14 @@ pub struct HandoffCrmActionSalesforceUpdateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
+
 impl HandoffCrmActionSalesforceUpdateFields {
     /// A `HandoffCrmActionSalesforceUpdateFields` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None, lead: None }
     }
 }
+
 /// Schema `HandoffCrmAction_SalesforceUpdateOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10343,12 +11082,14 @@ pub struct HandoffCrmActionSalesforceUpdateOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
+
 impl HandoffCrmActionSalesforceUpdateOwnership {
     /// A `HandoffCrmActionSalesforceUpdateOwnership` with every optional field unset.
     pub fn new() -> Self {
         Self { contact: None, lead: None }
     }
 }
+
 /// `HandoffRouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10358,6 +11099,7 @@ pub enum HandoffRouteOutcome {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl HandoffRouteOutcome {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -10367,6 +11109,7 @@ impl HandoffRouteOutcome {
         }
     }
 }
+
 impl serde::Serialize for HandoffRouteOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -10382,6 +11125,7 @@ impl serde::Serialize for HandoffRouteOutcome {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HandoffRouteOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10395,6 +11139,7 @@ impl<'de> serde::Deserialize<'de> for HandoffRouteOutcome {
         }
     }
 }
+
 /// Schema `HandoffRouteOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10409,6 +11154,7 @@ pub struct HandoffRouteOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<HandoffCrmAction>>,
 }
+
 impl HandoffRouteOutcomeSchedule {
     /// A `HandoffRouteOutcomeSchedule` from its required fields; optional fields start unset.
     pub fn new(
@@ -10422,6 +11168,7 @@ impl HandoffRouteOutcomeSchedule {
         }
     }
 }
+
 /// `HandoffRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10435,6 +11182,7 @@ pub struct HandoffRouteRow {
     /// The `outcome` property.
     pub outcome: HandoffRouteOutcome,
 }
+
 impl HandoffRouteRow {
     /// A `HandoffRouteRow` from its required fields; optional fields start unset.
     pub fn new(outcome: impl Into<HandoffRouteOutcome>) -> Self {
@@ -10444,6 +11192,7 @@ impl HandoffRouteRow {
         }
     }
 }
+
 /// `HandoffRouter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10459,6 +11208,7 @@ pub struct HandoffRouter {
     /// The `routing` property.
     pub routing: RouterRoutingSummary,
 }
+
 impl HandoffRouter {
     /// A `HandoffRouter` from its required fields; optional fields start unset.
     pub fn new(
@@ -10474,6 +11224,7 @@ impl HandoffRouter {
         }
     }
 }
+
 /// `HandoffRouterCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10486,6 +11237,7 @@ pub struct HandoffRouterCreate {
     /// The `routing` property.
     pub routing: HandoffRouterRouting,
 }
+
 impl HandoffRouterCreate {
     /// A `HandoffRouterCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -10500,6 +11252,7 @@ impl HandoffRouterCreate {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -10514,32 +11267,38 @@ impl HandoffRouterCreate {
 )]
 #[serde(transparent)]
 pub struct HandoffRouterId(pub String);
+
 impl From<String> for HandoffRouterId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for HandoffRouterId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for HandoffRouterId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for HandoffRouterId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for HandoffRouterId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `HandoffRouterRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10552,6 +11311,7 @@ pub struct HandoffRouterRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<HandoffRouteOutcome>,
 }
+
 impl HandoffRouterRouting {
     /// A `HandoffRouterRouting` with every optional field unset.
     pub fn new() -> Self {
@@ -10561,6 +11321,7 @@ impl HandoffRouterRouting {
         }
     }
 }
+
 /// `HandoffRouterUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10572,12 +11333,14 @@ pub struct HandoffRouterUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<HandoffRouterRouting>,
 }
+
 impl HandoffRouterUpdate {
     /// A `HandoffRouterUpdate` with every optional field unset.
     pub fn new() -> Self {
         Self { name: None, routing: None }
     }
 }
+
 /// `HasMore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10589,6 +11352,7 @@ pub enum HasMore {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl HasMore {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10599,6 +11363,7 @@ impl HasMore {
         }
     }
 }
+
 impl From<&str> for HasMore {
     fn from(value: &str) -> Self {
         match value {
@@ -10608,16 +11373,19 @@ impl From<&str> for HasMore {
         }
     }
 }
+
 impl std::fmt::Display for HasMore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HasMore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HasMore {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10625,6 +11393,7 @@ impl<'de> serde::Deserialize<'de> for HasMore {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// Schema `HttpQueryResponse_A`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10638,6 +11407,7 @@ pub struct HttpQueryResponseA {
     #[serde(rename = "hasMoreItems")]
     pub has_more_items: bool,
 }
+
 impl HttpQueryResponseA {
     /// A `HttpQueryResponseA` from its required fields; optional fields start unset.
     pub fn new(
@@ -10652,6 +11422,7 @@ impl HttpQueryResponseA {
         }
     }
 }
+
 /// `HubspotContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10663,6 +11434,7 @@ pub struct HubspotContactOwnershipRow {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+
 impl HubspotContactOwnershipRow {
     /// A `HubspotContactOwnershipRow` from its required fields; optional fields start unset.
     pub fn new(
@@ -10675,6 +11447,7 @@ impl HubspotContactOwnershipRow {
         }
     }
 }
+
 /// `HubspotNoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10688,6 +11461,7 @@ pub enum HubspotNoMatchBehaviour {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl HubspotNoMatchBehaviour {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -10699,6 +11473,7 @@ impl HubspotNoMatchBehaviour {
         }
     }
 }
+
 impl serde::Serialize for HubspotNoMatchBehaviour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -10724,6 +11499,7 @@ impl serde::Serialize for HubspotNoMatchBehaviour {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HubspotNoMatchBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10741,6 +11517,7 @@ impl<'de> serde::Deserialize<'de> for HubspotNoMatchBehaviour {
         }
     }
 }
+
 /// `HubspotObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10752,6 +11529,7 @@ pub enum HubspotObjectOwner {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl HubspotObjectOwner {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10762,6 +11540,7 @@ impl HubspotObjectOwner {
         }
     }
 }
+
 impl From<&str> for HubspotObjectOwner {
     fn from(value: &str) -> Self {
         match value {
@@ -10771,16 +11550,19 @@ impl From<&str> for HubspotObjectOwner {
         }
     }
 }
+
 impl std::fmt::Display for HubspotObjectOwner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HubspotObjectOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HubspotObjectOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10788,6 +11570,7 @@ impl<'de> serde::Deserialize<'de> for HubspotObjectOwner {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `HubspotUpdateContactField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10801,6 +11584,7 @@ pub struct HubspotUpdateContactField {
     /// The `value` property.
     pub value: UpdateFieldValue,
 }
+
 impl HubspotUpdateContactField {
     /// A `HubspotUpdateContactField` from its required fields; optional fields start unset.
     pub fn new(
@@ -10815,6 +11599,7 @@ impl HubspotUpdateContactField {
         }
     }
 }
+
 /// `HubspotUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10830,6 +11615,7 @@ pub enum HubspotUpdateContactFieldTarget {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl HubspotUpdateContactFieldTarget {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10842,6 +11628,7 @@ impl HubspotUpdateContactFieldTarget {
         }
     }
 }
+
 impl From<&str> for HubspotUpdateContactFieldTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -10853,16 +11640,19 @@ impl From<&str> for HubspotUpdateContactFieldTarget {
         }
     }
 }
+
 impl std::fmt::Display for HubspotUpdateContactFieldTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HubspotUpdateContactFieldTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HubspotUpdateContactFieldTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10870,6 +11660,7 @@ impl<'de> serde::Deserialize<'de> for HubspotUpdateContactFieldTarget {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `HubspotUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10885,6 +11676,7 @@ pub struct HubspotUpdateContactOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
+
 impl HubspotUpdateContactOwnership {
     /// A `HubspotUpdateContactOwnership` from its required fields; optional fields start unset.
     pub fn new(
@@ -10898,6 +11690,7 @@ impl HubspotUpdateContactOwnership {
         }
     }
 }
+
 /// `HubspotUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10909,6 +11702,7 @@ pub enum HubspotUpdateContactOwnershipTarget {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl HubspotUpdateContactOwnershipTarget {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10919,6 +11713,7 @@ impl HubspotUpdateContactOwnershipTarget {
         }
     }
 }
+
 impl From<&str> for HubspotUpdateContactOwnershipTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -10928,16 +11723,19 @@ impl From<&str> for HubspotUpdateContactOwnershipTarget {
         }
     }
 }
+
 impl std::fmt::Display for HubspotUpdateContactOwnershipTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for HubspotUpdateContactOwnershipTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HubspotUpdateContactOwnershipTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10945,6 +11743,7 @@ impl<'de> serde::Deserialize<'de> for HubspotUpdateContactOwnershipTarget {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `HubspotUpsertRecordSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10956,6 +11755,7 @@ pub struct HubspotUpsertRecordSettings {
     #[serde(rename = "whenMatch")]
     pub when_match: HubspotWhenMatchBehaviour,
 }
+
 impl HubspotUpsertRecordSettings {
     /// A `HubspotUpsertRecordSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -10968,6 +11768,7 @@ impl HubspotUpsertRecordSettings {
         }
     }
 }
+
 /// `HubspotUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10977,6 +11778,7 @@ pub struct HubspotUser {
     /// Identifier of the linked HubSpot user.
     pub id: i64,
 }
+
 impl HubspotUser {
     /// A `HubspotUser` from its required fields; optional fields start unset.
     pub fn new(email: impl Into<Email>, id: impl Into<i64>) -> Self {
@@ -10986,6 +11788,7 @@ impl HubspotUser {
         }
     }
 }
+
 /// `HubspotWhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10997,6 +11800,7 @@ pub enum HubspotWhenMatchBehaviour {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl HubspotWhenMatchBehaviour {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11007,6 +11811,7 @@ impl HubspotWhenMatchBehaviour {
         }
     }
 }
+
 impl serde::Serialize for HubspotWhenMatchBehaviour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11026,6 +11831,7 @@ impl serde::Serialize for HubspotWhenMatchBehaviour {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HubspotWhenMatchBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11040,6 +11846,7 @@ impl<'de> serde::Deserialize<'de> for HubspotWhenMatchBehaviour {
         }
     }
 }
+
 /// `LeadOrContactSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11051,6 +11858,7 @@ pub struct LeadOrContactSettings {
     #[serde(rename = "whenMatch")]
     pub when_match: WhenMatchBehaviour,
 }
+
 impl LeadOrContactSettings {
     /// A `LeadOrContactSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -11063,6 +11871,7 @@ impl LeadOrContactSettings {
         }
     }
 }
+
 /// `Levels`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11079,6 +11888,7 @@ pub struct Levels {
     /// Current score with manual calibration applied.
     pub total: f64,
 }
+
 impl Levels {
     /// A `Levels` from its required fields; optional fields start unset.
     pub fn new(
@@ -11094,6 +11904,7 @@ impl Levels {
         }
     }
 }
+
 /// `LinkPageConfig`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11102,12 +11913,14 @@ pub struct LinkPageConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
 impl LinkPageConfig {
     /// A `LinkPageConfig` with every optional field unset.
     pub fn new() -> Self {
         Self { title: None }
     }
 }
+
 /// `ListRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11137,6 +11950,7 @@ pub struct ListRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment_type: Option<DistributionAssignmentType>,
 }
+
 impl ListRequest {
     /// A `ListRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -11149,6 +11963,7 @@ impl ListRequest {
         }
     }
 }
+
 /// `LogicalOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11160,6 +11975,7 @@ pub enum LogicalOperator {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl LogicalOperator {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11170,6 +11986,7 @@ impl LogicalOperator {
         }
     }
 }
+
 impl From<&str> for LogicalOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -11179,16 +11996,19 @@ impl From<&str> for LogicalOperator {
         }
     }
 }
+
 impl std::fmt::Display for LogicalOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LogicalOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LogicalOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11196,6 +12016,7 @@ impl<'de> serde::Deserialize<'de> for LogicalOperator {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// Matched/related-object reference from a matching configuration (e.g. MatchedAccount = account matched via Lead-to-Account config). NOT for ordinary Salesforce objects — use NormalDataObject (plain string) for those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11227,6 +12048,7 @@ pub enum MatchedObject {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MatchedObject {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11247,6 +12069,7 @@ impl MatchedObject {
         }
     }
 }
+
 impl From<&str> for MatchedObject {
     fn from(value: &str) -> Self {
         match value {
@@ -11266,16 +12089,19 @@ impl From<&str> for MatchedObject {
         }
     }
 }
+
 impl std::fmt::Display for MatchedObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MatchedObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MatchedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11283,6 +12109,7 @@ impl<'de> serde::Deserialize<'de> for MatchedObject {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingBookingLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11295,6 +12122,7 @@ pub struct MeetingBookingLimit {
     /// Maximum bookings a single person (per the limitBy scope) may make within each timeframe window.
     pub count: i32,
 }
+
 impl MeetingBookingLimit {
     /// A `MeetingBookingLimit` from its required fields; optional fields start unset.
     pub fn new(
@@ -11309,6 +12137,7 @@ impl MeetingBookingLimit {
         }
     }
 }
+
 /// `MeetingBookingLimitBy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11320,6 +12149,7 @@ pub enum MeetingBookingLimitBy {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingBookingLimitBy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11330,6 +12160,7 @@ impl MeetingBookingLimitBy {
         }
     }
 }
+
 impl From<&str> for MeetingBookingLimitBy {
     fn from(value: &str) -> Self {
         match value {
@@ -11339,16 +12170,19 @@ impl From<&str> for MeetingBookingLimitBy {
         }
     }
 }
+
 impl std::fmt::Display for MeetingBookingLimitBy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingBookingLimitBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingBookingLimitBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11356,6 +12190,7 @@ impl<'de> serde::Deserialize<'de> for MeetingBookingLimitBy {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingBookingLimitTimeframe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11373,6 +12208,7 @@ pub enum MeetingBookingLimitTimeframe {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingBookingLimitTimeframe {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11386,6 +12222,7 @@ impl MeetingBookingLimitTimeframe {
         }
     }
 }
+
 impl From<&str> for MeetingBookingLimitTimeframe {
     fn from(value: &str) -> Self {
         match value {
@@ -11398,16 +12235,19 @@ impl From<&str> for MeetingBookingLimitTimeframe {
         }
     }
 }
+
 impl std::fmt::Display for MeetingBookingLimitTimeframe {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingBookingLimitTimeframe {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingBookingLimitTimeframe {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11415,6 +12255,7 @@ impl<'de> serde::Deserialize<'de> for MeetingBookingLimitTimeframe {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingBuffers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11426,12 +12267,14 @@ pub struct MeetingBuffers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
+
 impl MeetingBuffers {
     /// A `MeetingBuffers` with every optional field unset.
     pub fn new() -> Self {
         Self { before: None, after: None }
     }
 }
+
 /// `MeetingCancellationBehavior`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11443,6 +12286,7 @@ pub enum MeetingCancellationBehavior {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingCancellationBehavior {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11453,6 +12297,7 @@ impl MeetingCancellationBehavior {
         }
     }
 }
+
 impl serde::Serialize for MeetingCancellationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11472,6 +12317,7 @@ impl serde::Serialize for MeetingCancellationBehavior {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingCancellationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11486,6 +12332,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCancellationBehavior {
         }
     }
 }
+
 /// use bookerInviteSettings and meetingHost
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq)]
@@ -11500,6 +12347,7 @@ pub enum MeetingCreatedTarget {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingCreatedTarget {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11511,6 +12359,7 @@ impl MeetingCreatedTarget {
         }
     }
 }
+
 impl serde::Serialize for MeetingCreatedTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11540,6 +12389,7 @@ impl serde::Serialize for MeetingCreatedTarget {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingCreatedTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11559,6 +12409,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCreatedTarget {
         }
     }
 }
+
 /// Schema `MeetingCreatedTarget_BookerCalendarIfExist`.
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11570,6 +12421,7 @@ pub struct MeetingCreatedTargetBookerCalendarIfExist {
     /// The `required` property.
     pub required: bool,
 }
+
 impl MeetingCreatedTargetBookerCalendarIfExist {
     /// A `MeetingCreatedTargetBookerCalendarIfExist` from its required fields; optional fields start unset.
     pub fn new(
@@ -11582,6 +12434,7 @@ impl MeetingCreatedTargetBookerCalendarIfExist {
         }
     }
 }
+
 /// Schema `MeetingCreatedTarget_BookerInvitedIfExist`.
 #[deprecated(note = "deprecated in the API document")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11593,6 +12446,7 @@ pub struct MeetingCreatedTargetBookerInvitedIfExist {
     /// The `required` property.
     pub required: bool,
 }
+
 impl MeetingCreatedTargetBookerInvitedIfExist {
     /// A `MeetingCreatedTargetBookerInvitedIfExist` from its required fields; optional fields start unset.
     pub fn new(
@@ -11605,6 +12459,7 @@ impl MeetingCreatedTargetBookerInvitedIfExist {
         }
     }
 }
+
 /// `MeetingHandling`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11616,6 +12471,7 @@ pub enum MeetingHandling {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingHandling {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11626,6 +12482,7 @@ impl MeetingHandling {
         }
     }
 }
+
 impl serde::Serialize for MeetingHandling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11649,6 +12506,7 @@ impl serde::Serialize for MeetingHandling {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingHandling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11663,6 +12521,7 @@ impl<'de> serde::Deserialize<'de> for MeetingHandling {
         }
     }
 }
+
 /// Schema `MeetingHandling_Flexible`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11674,6 +12533,7 @@ pub struct MeetingHandlingFlexible {
     #[serde(rename = "allowPickingAssignee")]
     pub allow_picking_assignee: bool,
 }
+
 impl MeetingHandlingFlexible {
     /// A `MeetingHandlingFlexible` from its required fields; optional fields start unset.
     pub fn new(
@@ -11686,6 +12546,7 @@ impl MeetingHandlingFlexible {
         }
     }
 }
+
 /// Schema `MeetingHandling_Strict`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11694,6 +12555,7 @@ pub struct MeetingHandlingStrict {
     #[serde(rename = "hideAssignee")]
     pub hide_assignee: bool,
 }
+
 impl MeetingHandlingStrict {
     /// A `MeetingHandlingStrict` from its required fields; optional fields start unset.
     pub fn new(hide_assignee: impl Into<bool>) -> Self {
@@ -11702,6 +12564,7 @@ impl MeetingHandlingStrict {
         }
     }
 }
+
 /// `MeetingHost`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11713,6 +12576,7 @@ pub enum MeetingHost {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingHost {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11723,6 +12587,7 @@ impl MeetingHost {
         }
     }
 }
+
 impl serde::Serialize for MeetingHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11744,6 +12609,7 @@ impl serde::Serialize for MeetingHost {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11758,6 +12624,7 @@ impl<'de> serde::Deserialize<'de> for MeetingHost {
         }
     }
 }
+
 /// Schema `MeetingHost_Assignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11767,12 +12634,14 @@ pub struct MeetingHostAssignee {
     /// Constraints: >= 0.
     pub index: i32,
 }
+
 impl MeetingHostAssignee {
     /// A `MeetingHostAssignee` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>) -> Self {
         Self { index: index.into() }
     }
 }
+
 /// `MeetingLimit`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11784,6 +12653,7 @@ pub enum MeetingLimit {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingLimit {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11794,6 +12664,7 @@ impl MeetingLimit {
         }
     }
 }
+
 impl serde::Serialize for MeetingLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11815,6 +12686,7 @@ impl serde::Serialize for MeetingLimit {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingLimit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11831,6 +12703,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimit {
         }
     }
 }
+
 /// Schema `MeetingLimit_MeetingLimitSet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11845,6 +12718,7 @@ pub struct MeetingLimitMeetingLimitSet {
     #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: MeetingLimitReset,
 }
+
 impl MeetingLimitMeetingLimitSet {
     /// A `MeetingLimitMeetingLimitSet` from its required fields; optional fields start unset.
     pub fn new(reset_periodicity: impl Into<MeetingLimitReset>) -> Self {
@@ -11854,6 +12728,7 @@ impl MeetingLimitMeetingLimitSet {
         }
     }
 }
+
 /// `MeetingLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -11867,6 +12742,7 @@ pub enum MeetingLimitReset {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingLimitReset {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -11878,6 +12754,7 @@ impl MeetingLimitReset {
         }
     }
 }
+
 impl serde::Serialize for MeetingLimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -11909,6 +12786,7 @@ impl serde::Serialize for MeetingLimitReset {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingLimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11924,6 +12802,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimitReset {
         }
     }
 }
+
 /// Schema `MeetingLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -11941,6 +12820,7 @@ pub struct MeetingLimitResetDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+
 impl MeetingLimitResetDaily {
     /// A `MeetingLimitResetDaily` from its required fields; optional fields start unset.
     pub fn new(
@@ -11976,6 +12856,7 @@ pub struct MeetingLimitResetMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+
 impl MeetingLimitResetMonthly {
     /// A `MeetingLimitResetMonthly` from its required fields; optional fields start unset.
     pub fn new(
@@ -11992,6 +12873,7 @@ impl MeetingLimitResetMonthly {
         }
     }
 }
+
 /// Schema `MeetingLimitReset_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12009,6 +12891,7 @@ pub struct MeetingLimitResetWeekly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
 }
+
 impl MeetingLimitResetWeekly {
     /// A `MeetingLimitResetWeekly` from its required fields; optional fields start unset.
     pub fn new(
@@ -12025,6 +12908,7 @@ impl MeetingLimitResetWeekly {
         }
     }
 }
+
 /// `MeetingLimitResetWeeklyResetDayOfWeek`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12046,6 +12930,7 @@ pub enum MeetingLimitResetWeeklyResetDayOfWeek {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingLimitResetWeeklyResetDayOfWeek {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12061,6 +12946,7 @@ impl MeetingLimitResetWeeklyResetDayOfWeek {
         }
     }
 }
+
 impl From<&str> for MeetingLimitResetWeeklyResetDayOfWeek {
     fn from(value: &str) -> Self {
         match value {
@@ -12075,16 +12961,19 @@ impl From<&str> for MeetingLimitResetWeeklyResetDayOfWeek {
         }
     }
 }
+
 impl std::fmt::Display for MeetingLimitResetWeeklyResetDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingLimitResetWeeklyResetDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingLimitResetWeeklyResetDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12092,6 +12981,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLimitResetWeeklyResetDayOfWeek {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingLocation`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12121,6 +13011,7 @@ pub enum MeetingLocation {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl MeetingLocation {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -12142,6 +13033,7 @@ impl MeetingLocation {
         }
     }
 }
+
 impl serde::Serialize for MeetingLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -12237,6 +13129,7 @@ impl serde::Serialize for MeetingLocation {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12283,6 +13176,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLocation {
         }
     }
 }
+
 /// Schema `MeetingLocation_AskTheGuest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12290,12 +13184,14 @@ pub struct MeetingLocationAskTheGuest {
     /// The `index` property.
     pub index: i32,
 }
+
 impl MeetingLocationAskTheGuest {
     /// A `MeetingLocationAskTheGuest` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>) -> Self {
         Self { index: index.into() }
     }
 }
+
 /// Schema `MeetingLocation_CalendarPlatformConference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12303,12 +13199,14 @@ pub struct MeetingLocationCalendarPlatformConference {
     /// The `index` property.
     pub index: i32,
 }
+
 impl MeetingLocationCalendarPlatformConference {
     /// A `MeetingLocationCalendarPlatformConference` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>) -> Self {
         Self { index: index.into() }
     }
 }
+
 /// Schema `MeetingLocation_DefinedInMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12321,6 +13219,7 @@ pub struct MeetingLocationDefinedInMeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl MeetingLocationDefinedInMeetingType {
     /// A `MeetingLocationDefinedInMeetingType` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>) -> Self {
@@ -12330,6 +13229,7 @@ impl MeetingLocationDefinedInMeetingType {
         }
     }
 }
+
 /// Schema `MeetingLocation_GoToMeetingLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12339,6 +13239,7 @@ pub struct MeetingLocationGoToMeetingLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationGoToMeetingLink {
     /// A `MeetingLocationGoToMeetingLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12348,6 +13249,7 @@ impl MeetingLocationGoToMeetingLink {
         }
     }
 }
+
 /// Schema `MeetingLocation_GongLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12357,6 +13259,7 @@ pub struct MeetingLocationGongLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationGongLink {
     /// A `MeetingLocationGongLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12366,6 +13269,7 @@ impl MeetingLocationGongLink {
         }
     }
 }
+
 /// `MeetingLocationHost`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12379,6 +13283,7 @@ pub enum MeetingLocationHost {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingLocationHost {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12390,6 +13295,7 @@ impl MeetingLocationHost {
         }
     }
 }
+
 impl From<&str> for MeetingLocationHost {
     fn from(value: &str) -> Self {
         match value {
@@ -12400,16 +13306,19 @@ impl From<&str> for MeetingLocationHost {
         }
     }
 }
+
 impl std::fmt::Display for MeetingLocationHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingLocationHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingLocationHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12417,6 +13326,7 @@ impl<'de> serde::Deserialize<'de> for MeetingLocationHost {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// Schema `MeetingLocation_HostsDefaultConferenceDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12426,6 +13336,7 @@ pub struct MeetingLocationHostsDefaultConferenceDetails {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationHostsDefaultConferenceDetails {
     /// A `MeetingLocationHostsDefaultConferenceDetails` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12435,6 +13346,7 @@ impl MeetingLocationHostsDefaultConferenceDetails {
         }
     }
 }
+
 /// Schema `MeetingLocation_HostsDefaultPhysicalLocation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12444,6 +13356,7 @@ pub struct MeetingLocationHostsDefaultPhysicalLocation {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationHostsDefaultPhysicalLocation {
     /// A `MeetingLocationHostsDefaultPhysicalLocation` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12453,6 +13366,7 @@ impl MeetingLocationHostsDefaultPhysicalLocation {
         }
     }
 }
+
 /// Schema `MeetingLocation_RingCentralLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12462,6 +13376,7 @@ pub struct MeetingLocationRingCentralLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationRingCentralLink {
     /// A `MeetingLocationRingCentralLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12471,6 +13386,7 @@ impl MeetingLocationRingCentralLink {
         }
     }
 }
+
 /// Schema `MeetingLocation_TeamsMeetingLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12480,6 +13396,7 @@ pub struct MeetingLocationTeamsMeetingLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationTeamsMeetingLink {
     /// A `MeetingLocationTeamsMeetingLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12489,6 +13406,7 @@ impl MeetingLocationTeamsMeetingLink {
         }
     }
 }
+
 /// Schema `MeetingLocation_WebexLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12498,6 +13416,7 @@ pub struct MeetingLocationWebexLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationWebexLink {
     /// A `MeetingLocationWebexLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12507,6 +13426,7 @@ impl MeetingLocationWebexLink {
         }
     }
 }
+
 /// Schema `MeetingLocation_ZoomOneTimeLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12516,6 +13436,7 @@ pub struct MeetingLocationZoomOneTimeLink {
     /// The `host` property.
     pub host: MeetingLocationHost,
 }
+
 impl MeetingLocationZoomOneTimeLink {
     /// A `MeetingLocationZoomOneTimeLink` from its required fields; optional fields start unset.
     pub fn new(index: impl Into<i32>, host: impl Into<MeetingLocationHost>) -> Self {
@@ -12525,6 +13446,7 @@ impl MeetingLocationZoomOneTimeLink {
         }
     }
 }
+
 /// `MeetingLocations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12535,6 +13457,7 @@ pub struct MeetingLocations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub others: Option<Vec<MeetingLocation>>,
 }
+
 impl MeetingLocations {
     /// A `MeetingLocations` from its required fields; optional fields start unset.
     pub fn new(default: impl Into<MeetingLocation>) -> Self {
@@ -12544,6 +13467,7 @@ impl MeetingLocations {
         }
     }
 }
+
 /// `MeetingStartTime`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12556,6 +13480,7 @@ pub struct MeetingStartTime {
     /// Constraints: at least 1 items.
     pub attendees: Vec<RequestedAttendee>,
 }
+
 impl MeetingStartTime {
     /// A `MeetingStartTime` from its required fields; optional fields start unset.
     pub fn new(
@@ -12568,6 +13493,7 @@ impl MeetingStartTime {
         }
     }
 }
+
 /// `MeetingStartTimesPagedRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12592,6 +13518,7 @@ pub struct MeetingStartTimesPagedRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
 }
+
 impl MeetingStartTimesPagedRequest {
     /// A `MeetingStartTimesPagedRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -12610,6 +13537,7 @@ impl MeetingStartTimesPagedRequest {
         }
     }
 }
+
 /// `MeetingStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12625,6 +13553,7 @@ pub enum MeetingStatus {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12637,6 +13566,7 @@ impl MeetingStatus {
         }
     }
 }
+
 impl From<&str> for MeetingStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -12648,16 +13578,19 @@ impl From<&str> for MeetingStatus {
         }
     }
 }
+
 impl std::fmt::Display for MeetingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12665,6 +13598,7 @@ impl<'de> serde::Deserialize<'de> for MeetingStatus {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12709,6 +13643,7 @@ pub struct MeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
+
 impl MeetingType {
     /// A `MeetingType` from its required fields; optional fields start unset.
     pub fn new(
@@ -12740,6 +13675,7 @@ impl MeetingType {
         }
     }
 }
+
 /// `MeetingTypeCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12774,6 +13710,7 @@ pub struct MeetingTypeCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
+
 impl MeetingTypeCreate {
     /// A `MeetingTypeCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -12794,6 +13731,7 @@ impl MeetingTypeCreate {
         }
     }
 }
+
 /// `MeetingTypeOverrides`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12815,6 +13753,7 @@ pub struct MeetingTypeOverrides {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_increment_override: Option<String>,
 }
+
 impl MeetingTypeOverrides {
     /// A `MeetingTypeOverrides` with every optional field unset.
     pub fn new() -> Self {
@@ -12826,6 +13765,7 @@ impl MeetingTypeOverrides {
         }
     }
 }
+
 /// `MeetingTypeRef`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12835,6 +13775,7 @@ pub struct MeetingTypeRef {
     /// Version token (last-modified instant) of the referenced meeting type.
     pub timestamp: chrono::DateTime<chrono::Utc>,
 }
+
 impl MeetingTypeRef {
     /// A `MeetingTypeRef` from its required fields; optional fields start unset.
     pub fn new(
@@ -12847,6 +13788,7 @@ impl MeetingTypeRef {
         }
     }
 }
+
 /// `MeetingTypeStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12858,6 +13800,7 @@ pub enum MeetingTypeStatus {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl MeetingTypeStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12868,6 +13811,7 @@ impl MeetingTypeStatus {
         }
     }
 }
+
 impl From<&str> for MeetingTypeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -12877,16 +13821,19 @@ impl From<&str> for MeetingTypeStatus {
         }
     }
 }
+
 impl std::fmt::Display for MeetingTypeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for MeetingTypeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MeetingTypeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12894,6 +13841,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTypeStatus {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `MeetingTypeUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12933,6 +13881,7 @@ pub struct MeetingTypeUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl MeetingTypeUpdate {
     /// A `MeetingTypeUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -12950,6 +13899,7 @@ impl MeetingTypeUpdate {
         }
     }
 }
+
 /// `NoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -12965,6 +13915,7 @@ pub enum NoMatchBehaviour {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl NoMatchBehaviour {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -12977,6 +13928,7 @@ impl NoMatchBehaviour {
         }
     }
 }
+
 impl serde::Serialize for NoMatchBehaviour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13008,6 +13960,7 @@ impl serde::Serialize for NoMatchBehaviour {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NoMatchBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13024,6 +13977,7 @@ impl<'de> serde::Deserialize<'de> for NoMatchBehaviour {
         }
     }
 }
+
 /// `NonCatchAllRoute`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13035,6 +13989,7 @@ pub enum NonCatchAllRoute {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl NonCatchAllRoute {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -13045,6 +14000,7 @@ impl NonCatchAllRoute {
         }
     }
 }
+
 impl serde::Serialize for NonCatchAllRoute {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13068,6 +14024,7 @@ impl serde::Serialize for NonCatchAllRoute {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NonCatchAllRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13086,6 +14043,7 @@ impl<'de> serde::Deserialize<'de> for NonCatchAllRoute {
         }
     }
 }
+
 /// Schema `NonCatchAllRoute_RuleRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13103,6 +14061,7 @@ pub struct NonCatchAllRouteRuleRoute {
     /// The `yes` property.
     pub yes: YesActions,
 }
+
 impl NonCatchAllRouteRuleRoute {
     /// A `NonCatchAllRouteRuleRoute` from its required fields; optional fields start unset.
     pub fn new(
@@ -13119,6 +14078,7 @@ impl NonCatchAllRouteRuleRoute {
         }
     }
 }
+
 /// Schema `NonCatchAllRoute_SpamCheckRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13129,6 +14089,7 @@ pub struct NonCatchAllRouteSpamCheckRoute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SpamCheckSettings>,
 }
+
 impl NonCatchAllRouteSpamCheckRoute {
     /// A `NonCatchAllRouteSpamCheckRoute` from its required fields; optional fields start unset.
     pub fn new(yes: impl Into<YesActions>) -> Self {
@@ -13138,6 +14099,7 @@ impl NonCatchAllRouteSpamCheckRoute {
         }
     }
 }
+
 /// `NonOwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13157,6 +14119,7 @@ pub enum NonOwnershipConditionsRequest {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl NonOwnershipConditionsRequest {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -13171,6 +14134,7 @@ impl NonOwnershipConditionsRequest {
         }
     }
 }
+
 impl serde::Serialize for NonOwnershipConditionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13226,6 +14190,7 @@ impl serde::Serialize for NonOwnershipConditionsRequest {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for NonOwnershipConditionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13256,6 +14221,7 @@ impl<'de> serde::Deserialize<'de> for NonOwnershipConditionsRequest {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13270,6 +14236,7 @@ pub struct NonOwnershipConditionsRequestConditionGroup {
     /// The `conditions` property.
     pub conditions: Vec<NonOwnershipConditionsRequest>,
 }
+
 impl NonOwnershipConditionsRequestConditionGroup {
     /// A `NonOwnershipConditionsRequestConditionGroup` from its required fields; optional fields start unset.
     pub fn new(
@@ -13285,6 +14252,7 @@ impl NonOwnershipConditionsRequestConditionGroup {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_EvaluableCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13300,6 +14268,7 @@ pub struct NonOwnershipConditionsRequestEvaluableCondition {
     /// The `evaluable` property.
     pub evaluable: Evaluable,
 }
+
 impl NonOwnershipConditionsRequestEvaluableCondition {
     /// A `NonOwnershipConditionsRequestEvaluableCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13316,6 +14285,7 @@ impl NonOwnershipConditionsRequestEvaluableCondition {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_ObjectExistsCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13328,6 +14298,7 @@ pub struct NonOwnershipConditionsRequestObjectExistsCondition {
     /// Whether the condition matches when the referenced object exists (true) or is absent (false).
     pub exists: bool,
 }
+
 impl NonOwnershipConditionsRequestObjectExistsCondition {
     /// A `NonOwnershipConditionsRequestObjectExistsCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13342,6 +14313,7 @@ impl NonOwnershipConditionsRequestObjectExistsCondition {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_SingleParameterCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13355,6 +14327,7 @@ pub struct NonOwnershipConditionsRequestSingleParameterCondition {
     /// The `operator` property.
     pub operator: SingleOperator,
 }
+
 impl NonOwnershipConditionsRequestSingleParameterCondition {
     /// A `NonOwnershipConditionsRequestSingleParameterCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13369,6 +14342,7 @@ impl NonOwnershipConditionsRequestSingleParameterCondition {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_StaticValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13384,6 +14358,7 @@ pub struct NonOwnershipConditionsRequestStaticValueCondition {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+
 impl NonOwnershipConditionsRequestStaticValueCondition {
     /// A `NonOwnershipConditionsRequestStaticValueCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13400,6 +14375,7 @@ impl NonOwnershipConditionsRequestStaticValueCondition {
         }
     }
 }
+
 /// Schema `NonOwnershipConditionsRequest_ValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13416,6 +14392,7 @@ pub struct NonOwnershipConditionsRequestValueCondition {
     #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
+
 impl NonOwnershipConditionsRequestValueCondition {
     /// A `NonOwnershipConditionsRequestValueCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13432,6 +14409,7 @@ impl NonOwnershipConditionsRequestValueCondition {
         }
     }
 }
+
 /// `Operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13471,6 +14449,7 @@ pub enum Operator {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl Operator {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13495,6 +14474,7 @@ impl Operator {
         }
     }
 }
+
 impl From<&str> for Operator {
     fn from(value: &str) -> Self {
         match value {
@@ -13518,16 +14498,19 @@ impl From<&str> for Operator {
         }
     }
 }
+
 impl std::fmt::Display for Operator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Operator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Operator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13535,6 +14518,7 @@ impl<'de> serde::Deserialize<'de> for Operator {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// Tie-break ordering when two users have an equal level. Currently always "AsConfigured" upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13546,6 +14530,7 @@ pub enum OrderIfEqualState {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl OrderIfEqualState {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13556,6 +14541,7 @@ impl OrderIfEqualState {
         }
     }
 }
+
 impl From<&str> for OrderIfEqualState {
     fn from(value: &str) -> Self {
         match value {
@@ -13565,16 +14551,19 @@ impl From<&str> for OrderIfEqualState {
         }
     }
 }
+
 impl std::fmt::Display for OrderIfEqualState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OrderIfEqualState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OrderIfEqualState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13582,6 +14571,7 @@ impl<'de> serde::Deserialize<'de> for OrderIfEqualState {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `OwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13603,6 +14593,7 @@ pub enum OwnershipConditionsRequest {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl OwnershipConditionsRequest {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -13618,6 +14609,7 @@ impl OwnershipConditionsRequest {
         }
     }
 }
+
 impl serde::Serialize for OwnershipConditionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13681,6 +14673,7 @@ impl serde::Serialize for OwnershipConditionsRequest {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OwnershipConditionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13714,6 +14707,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipConditionsRequest {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13728,6 +14722,7 @@ pub struct OwnershipConditionsRequestConditionGroup {
     /// The `conditions` property.
     pub conditions: Vec<OwnershipConditionsRequest>,
 }
+
 impl OwnershipConditionsRequestConditionGroup {
     /// A `OwnershipConditionsRequestConditionGroup` from its required fields; optional fields start unset.
     pub fn new(
@@ -13743,6 +14738,7 @@ impl OwnershipConditionsRequestConditionGroup {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_EvaluableCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13758,6 +14754,7 @@ pub struct OwnershipConditionsRequestEvaluableCondition {
     /// The `evaluable` property.
     pub evaluable: Evaluable,
 }
+
 impl OwnershipConditionsRequestEvaluableCondition {
     /// A `OwnershipConditionsRequestEvaluableCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13774,6 +14771,7 @@ impl OwnershipConditionsRequestEvaluableCondition {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_ObjectExistsCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13786,6 +14784,7 @@ pub struct OwnershipConditionsRequestObjectExistsCondition {
     /// Whether the condition matches when the referenced object exists (true) or is absent (false).
     pub exists: bool,
 }
+
 impl OwnershipConditionsRequestObjectExistsCondition {
     /// A `OwnershipConditionsRequestObjectExistsCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13800,6 +14799,7 @@ impl OwnershipConditionsRequestObjectExistsCondition {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_OwnershipCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13819,6 +14819,7 @@ pub struct OwnershipConditionsRequestOwnershipCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_ownership_by: Option<SearchOwnershipByDto>,
 }
+
 impl OwnershipConditionsRequestOwnershipCondition {
     /// A `OwnershipConditionsRequestOwnershipCondition` from its required fields; optional fields start unset.
     pub fn new(condition_id: impl Into<ConditionId>) -> Self {
@@ -13830,6 +14831,7 @@ impl OwnershipConditionsRequestOwnershipCondition {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_SingleParameterCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13843,6 +14845,7 @@ pub struct OwnershipConditionsRequestSingleParameterCondition {
     /// The `operator` property.
     pub operator: SingleOperator,
 }
+
 impl OwnershipConditionsRequestSingleParameterCondition {
     /// A `OwnershipConditionsRequestSingleParameterCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13857,6 +14860,7 @@ impl OwnershipConditionsRequestSingleParameterCondition {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_StaticValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13872,6 +14876,7 @@ pub struct OwnershipConditionsRequestStaticValueCondition {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+
 impl OwnershipConditionsRequestStaticValueCondition {
     /// A `OwnershipConditionsRequestStaticValueCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13888,6 +14893,7 @@ impl OwnershipConditionsRequestStaticValueCondition {
         }
     }
 }
+
 /// Schema `OwnershipConditionsRequest_ValueCondition`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13904,6 +14910,7 @@ pub struct OwnershipConditionsRequestValueCondition {
     #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
+
 impl OwnershipConditionsRequestValueCondition {
     /// A `OwnershipConditionsRequestValueCondition` from its required fields; optional fields start unset.
     pub fn new(
@@ -13920,6 +14927,7 @@ impl OwnershipConditionsRequestValueCondition {
         }
     }
 }
+
 /// `OwnershipHost`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13935,6 +14943,7 @@ pub enum OwnershipHost {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl OwnershipHost {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -13947,6 +14956,7 @@ impl OwnershipHost {
         }
     }
 }
+
 impl serde::Serialize for OwnershipHost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13982,6 +14992,7 @@ impl serde::Serialize for OwnershipHost {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OwnershipHost {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14003,6 +15014,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipHost {
         }
     }
 }
+
 /// Schema `OwnershipHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14011,6 +15023,7 @@ pub struct OwnershipHostAssigneeFromDistribution {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl OwnershipHostAssigneeFromDistribution {
     /// A `OwnershipHostAssigneeFromDistribution` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -14019,6 +15032,7 @@ impl OwnershipHostAssigneeFromDistribution {
         }
     }
 }
+
 /// Schema `OwnershipHost_AssigneeFromOwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14027,12 +15041,14 @@ pub struct OwnershipHostAssigneeFromOwnershipRule {
     #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
 }
+
 impl OwnershipHostAssigneeFromOwnershipRule {
     /// A `OwnershipHostAssigneeFromOwnershipRule` from its required fields; optional fields start unset.
     pub fn new(rule_id: impl Into<RuleId>) -> Self {
         Self { rule_id: rule_id.into() }
     }
 }
+
 /// `OwnershipInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14050,6 +15066,7 @@ pub struct OwnershipInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
+
 impl OwnershipInvitation {
     /// A `OwnershipInvitation` from its required fields; optional fields start unset.
     pub fn new(
@@ -14065,6 +15082,7 @@ impl OwnershipInvitation {
         }
     }
 }
+
 /// `OwnershipLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14096,6 +15114,7 @@ pub struct OwnershipLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
+
 impl OwnershipLinkCreate {
     /// A `OwnershipLinkCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -14118,6 +15137,7 @@ impl OwnershipLinkCreate {
         }
     }
 }
+
 /// `OwnershipLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14151,6 +15171,7 @@ pub struct OwnershipLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
+
 impl OwnershipLinkUpdate {
     /// A `OwnershipLinkUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -14165,6 +15186,7 @@ impl OwnershipLinkUpdate {
         }
     }
 }
+
 /// `OwnershipReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14176,6 +15198,7 @@ pub struct OwnershipReference {
     /// The `field` property.
     pub field: DataField,
 }
+
 impl OwnershipReference {
     /// A `OwnershipReference` from its required fields; optional fields start unset.
     pub fn new(
@@ -14190,6 +15213,7 @@ impl OwnershipReference {
         }
     }
 }
+
 /// `OwnershipSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14226,6 +15250,7 @@ pub struct OwnershipSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+
 impl OwnershipSchedulingLinkDetail {
     /// A `OwnershipSchedulingLinkDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -14253,6 +15278,7 @@ impl OwnershipSchedulingLinkDetail {
         }
     }
 }
+
 /// `OwnershipSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14261,12 +15287,14 @@ pub struct OwnershipSchedulingLinkDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<OwnershipSchedulingLinkDetail>>,
 }
+
 impl OwnershipSchedulingLinkDetails {
     /// A `OwnershipSchedulingLinkDetails` with every optional field unset.
     pub fn new() -> Self {
         Self { links: None }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -14281,32 +15309,38 @@ impl OwnershipSchedulingLinkDetails {
 )]
 #[serde(transparent)]
 pub struct OwnershipSchedulingLinkId(pub String);
+
 impl From<String> for OwnershipSchedulingLinkId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for OwnershipSchedulingLinkId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for OwnershipSchedulingLinkId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for OwnershipSchedulingLinkId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for OwnershipSchedulingLinkId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `OwnershipSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14336,6 +15370,7 @@ pub struct OwnershipSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
+
 impl OwnershipSchedulingLinksRequest {
     /// A `OwnershipSchedulingLinksRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -14347,6 +15382,7 @@ impl OwnershipSchedulingLinksRequest {
         }
     }
 }
+
 /// `OwnershipSettings`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -14358,6 +15394,7 @@ pub enum OwnershipSettings {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl OwnershipSettings {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -14368,6 +15405,7 @@ impl OwnershipSettings {
         }
     }
 }
+
 impl serde::Serialize for OwnershipSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -14391,6 +15429,7 @@ impl serde::Serialize for OwnershipSettings {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OwnershipSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14409,6 +15448,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipSettings {
         }
     }
 }
+
 /// Schema `OwnershipSettings_WithMixedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14418,6 +15458,7 @@ pub struct OwnershipSettingsWithMixedRouting {
     /// Constraints: at least 1 items.
     pub strategies: Vec<RoutingStrategy>,
 }
+
 impl OwnershipSettingsWithMixedRouting {
     /// A `OwnershipSettingsWithMixedRouting` from its required fields; optional fields start unset.
     pub fn new(strategies: impl Into<Vec<RoutingStrategy>>) -> Self {
@@ -14426,6 +15467,7 @@ impl OwnershipSettingsWithMixedRouting {
         }
     }
 }
+
 /// Schema `OwnershipSettings_WithSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14438,6 +15480,7 @@ pub struct OwnershipSettingsWithSimpleRule {
     /// The `required` property.
     pub required: bool,
 }
+
 impl OwnershipSettingsWithSimpleRule {
     /// A `OwnershipSettingsWithSimpleRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -14452,6 +15495,7 @@ impl OwnershipSettingsWithSimpleRule {
         }
     }
 }
+
 /// Schema `PaginatedResult_ChatConversationLog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14471,6 +15515,7 @@ pub struct PaginatedResultChatConversationLog {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultChatConversationLog {
     /// A `PaginatedResultChatConversationLog` from its required fields; optional fields start unset.
     pub fn new(
@@ -14486,6 +15531,7 @@ impl PaginatedResultChatConversationLog {
         }
     }
 }
+
 /// Schema `PaginatedResult_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14505,6 +15551,7 @@ pub struct PaginatedResultDistribution {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultDistribution {
     /// A `PaginatedResultDistribution` from its required fields; optional fields start unset.
     pub fn new(
@@ -14520,6 +15567,7 @@ impl PaginatedResultDistribution {
         }
     }
 }
+
 /// Schema `PaginatedResult_DistroLogEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14539,6 +15587,7 @@ pub struct PaginatedResultDistroLogEntry {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultDistroLogEntry {
     /// A `PaginatedResultDistroLogEntry` from its required fields; optional fields start unset.
     pub fn new(
@@ -14554,6 +15603,7 @@ impl PaginatedResultDistroLogEntry {
         }
     }
 }
+
 /// Schema `PaginatedResult_EnrichmentWaterfall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14573,6 +15623,7 @@ pub struct PaginatedResultEnrichmentWaterfall {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultEnrichmentWaterfall {
     /// A `PaginatedResultEnrichmentWaterfall` from its required fields; optional fields start unset.
     pub fn new(
@@ -14588,6 +15639,7 @@ impl PaginatedResultEnrichmentWaterfall {
         }
     }
 }
+
 /// Schema `PaginatedResult_MeetingStartTime`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14607,6 +15659,7 @@ pub struct PaginatedResultMeetingStartTime {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultMeetingStartTime {
     /// A `PaginatedResultMeetingStartTime` from its required fields; optional fields start unset.
     pub fn new(
@@ -14622,6 +15675,7 @@ impl PaginatedResultMeetingStartTime {
         }
     }
 }
+
 /// Schema `PaginatedResult_PersonalMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14641,6 +15695,7 @@ pub struct PaginatedResultPersonalMeetingType {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultPersonalMeetingType {
     /// A `PaginatedResultPersonalMeetingType` from its required fields; optional fields start unset.
     pub fn new(
@@ -14656,6 +15711,7 @@ impl PaginatedResultPersonalMeetingType {
         }
     }
 }
+
 /// Schema `PaginatedResult_RuleView`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14675,6 +15731,7 @@ pub struct PaginatedResultRuleView {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultRuleView {
     /// A `PaginatedResultRuleView` from its required fields; optional fields start unset.
     pub fn new(
@@ -14690,6 +15747,7 @@ impl PaginatedResultRuleView {
         }
     }
 }
+
 /// Schema `PaginatedResult_Team`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14709,6 +15767,7 @@ pub struct PaginatedResultTeam {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultTeam {
     /// A `PaginatedResultTeam` from its required fields; optional fields start unset.
     pub fn new(
@@ -14724,6 +15783,7 @@ impl PaginatedResultTeam {
         }
     }
 }
+
 /// Schema `PaginatedResult_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14743,6 +15803,7 @@ pub struct PaginatedResultUser {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultUser {
     /// A `PaginatedResultUser` from its required fields; optional fields start unset.
     pub fn new(
@@ -14758,6 +15819,7 @@ impl PaginatedResultUser {
         }
     }
 }
+
 /// Schema `PaginatedResult_Workspace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14777,6 +15839,7 @@ pub struct PaginatedResultWorkspace {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl PaginatedResultWorkspace {
     /// A `PaginatedResultWorkspace` from its required fields; optional fields start unset.
     pub fn new(
@@ -14792,6 +15855,7 @@ impl PaginatedResultWorkspace {
         }
     }
 }
+
 /// `Pagination`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14806,6 +15870,7 @@ pub struct Pagination {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl Pagination {
     /// A `Pagination` from its required fields; optional fields start unset.
     pub fn new(page: impl Into<i64>, page_size: impl Into<i64>) -> Self {
@@ -14815,6 +15880,7 @@ impl Pagination {
         }
     }
 }
+
 /// `PersonalMeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14860,6 +15926,7 @@ pub struct PersonalMeetingType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
+
 impl PersonalMeetingType {
     /// A `PersonalMeetingType` from its required fields; optional fields start unset.
     pub fn new(
@@ -14894,6 +15961,7 @@ impl PersonalMeetingType {
         }
     }
 }
+
 /// `PersonalMeetingTypeCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14928,6 +15996,7 @@ pub struct PersonalMeetingTypeCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
+
 impl PersonalMeetingTypeCreate {
     /// A `PersonalMeetingTypeCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -14948,6 +16017,7 @@ impl PersonalMeetingTypeCreate {
         }
     }
 }
+
 /// `PersonalMeetingTypeUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14987,6 +16057,7 @@ pub struct PersonalMeetingTypeUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_to_crm: Option<bool>,
 }
+
 impl PersonalMeetingTypeUpdate {
     /// A `PersonalMeetingTypeUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -15004,6 +16075,7 @@ impl PersonalMeetingTypeUpdate {
         }
     }
 }
+
 /// `PersonalSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15022,6 +16094,7 @@ pub struct PersonalSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+
 impl PersonalSchedulingLinkDetail {
     /// A `PersonalSchedulingLinkDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -15038,6 +16111,7 @@ impl PersonalSchedulingLinkDetail {
         }
     }
 }
+
 /// `PersonalSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15046,12 +16120,14 @@ pub struct PersonalSchedulingLinkDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PersonalSchedulingLinkDetail>>,
 }
+
 impl PersonalSchedulingLinkDetails {
     /// A `PersonalSchedulingLinkDetails` with every optional field unset.
     pub fn new() -> Self {
         Self { links: None }
     }
 }
+
 /// `Prioritization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15072,6 +16148,7 @@ pub struct Prioritization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reached_cap: Option<Vec<String>>,
 }
+
 impl Prioritization {
     /// A `Prioritization` with every optional field unset.
     pub fn new() -> Self {
@@ -15082,6 +16159,7 @@ impl Prioritization {
         }
     }
 }
+
 /// `ProcessedChiliFormMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15103,6 +16181,7 @@ pub struct ProcessedChiliFormMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
+
 impl ProcessedChiliFormMapping {
     /// A `ProcessedChiliFormMapping` from its required fields; optional fields start unset.
     pub fn new(
@@ -15120,6 +16199,7 @@ impl ProcessedChiliFormMapping {
         }
     }
 }
+
 /// `ProcessedInAppButtonMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15128,6 +16208,7 @@ pub struct ProcessedInAppButtonMapping {
     #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
+
 impl ProcessedInAppButtonMapping {
     /// A `ProcessedInAppButtonMapping` from its required fields; optional fields start unset.
     pub fn new(data_field: impl Into<DataFieldRef>) -> Self {
@@ -15159,6 +16240,7 @@ pub struct ProcessedRouterLinkMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
+
 impl ProcessedRouterLinkMapping {
     /// A `ProcessedRouterLinkMapping` from its required fields; optional fields start unset.
     pub fn new(
@@ -15175,6 +16257,7 @@ impl ProcessedRouterLinkMapping {
         }
     }
 }
+
 /// `ProcessedRouterTrigger`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15190,6 +16273,7 @@ pub enum ProcessedRouterTrigger {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl ProcessedRouterTrigger {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -15204,6 +16288,7 @@ impl ProcessedRouterTrigger {
         }
     }
 }
+
 impl serde::Serialize for ProcessedRouterTrigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -15243,6 +16328,7 @@ impl serde::Serialize for ProcessedRouterTrigger {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProcessedRouterTrigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15271,6 +16357,7 @@ impl<'de> serde::Deserialize<'de> for ProcessedRouterTrigger {
         }
     }
 }
+
 /// Schema `ProcessedRouterTrigger_ProcessedChiliFormTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15287,6 +16374,7 @@ pub struct ProcessedRouterTriggerProcessedChiliFormTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 impl ProcessedRouterTriggerProcessedChiliFormTrigger {
     /// A `ProcessedRouterTriggerProcessedChiliFormTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -15300,6 +16388,7 @@ impl ProcessedRouterTriggerProcessedChiliFormTrigger {
         }
     }
 }
+
 /// Schema `ProcessedRouterTrigger_ProcessedInAppButtonTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15316,6 +16405,7 @@ pub struct ProcessedRouterTriggerProcessedInAppButtonTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 impl ProcessedRouterTriggerProcessedInAppButtonTrigger {
     /// A `ProcessedRouterTriggerProcessedInAppButtonTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -15329,6 +16419,7 @@ impl ProcessedRouterTriggerProcessedInAppButtonTrigger {
         }
     }
 }
+
 /// Schema `ProcessedRouterTrigger_ProcessedRouterLinkTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15345,6 +16436,7 @@ pub struct ProcessedRouterTriggerProcessedRouterLinkTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 impl ProcessedRouterTriggerProcessedRouterLinkTrigger {
     /// A `ProcessedRouterTriggerProcessedRouterLinkTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -15358,6 +16450,7 @@ impl ProcessedRouterTriggerProcessedRouterLinkTrigger {
         }
     }
 }
+
 /// Schema `ProcessedRouterTrigger_ProcessedThirdPartyFormTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15374,6 +16467,7 @@ pub struct ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 impl ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     /// A `ProcessedRouterTriggerProcessedThirdPartyFormTrigger` from its required fields; optional fields start unset.
     pub fn new(
@@ -15387,6 +16481,7 @@ impl ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
         }
     }
 }
+
 /// `QueryMeetingsRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15442,6 +16537,7 @@ pub struct QueryMeetingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
+
 impl QueryMeetingsRequest {
     /// A `QueryMeetingsRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -15462,6 +16558,7 @@ impl QueryMeetingsRequest {
         }
     }
 }
+
 /// `ReassignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -15473,6 +16570,7 @@ pub enum ReassignmentType {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReassignmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15483,6 +16581,7 @@ impl ReassignmentType {
         }
     }
 }
+
 impl From<&str> for ReassignmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -15492,16 +16591,19 @@ impl From<&str> for ReassignmentType {
         }
     }
 }
+
 impl std::fmt::Display for ReassignmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReassignmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReassignmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15509,6 +16611,7 @@ impl<'de> serde::Deserialize<'de> for ReassignmentType {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `RecordHandling`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15520,6 +16623,7 @@ pub enum RecordHandling {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RecordHandling {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -15530,6 +16634,7 @@ impl RecordHandling {
         }
     }
 }
+
 impl serde::Serialize for RecordHandling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -15549,6 +16654,7 @@ impl serde::Serialize for RecordHandling {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecordHandling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15563,6 +16669,7 @@ impl<'de> serde::Deserialize<'de> for RecordHandling {
         }
     }
 }
+
 /// `Redirect`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15576,6 +16683,7 @@ pub enum Redirect {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl Redirect {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -15587,6 +16695,7 @@ impl Redirect {
         }
     }
 }
+
 impl serde::Serialize for Redirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -15616,6 +16725,7 @@ impl serde::Serialize for Redirect {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Redirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15631,6 +16741,7 @@ impl<'de> serde::Deserialize<'de> for Redirect {
         }
     }
 }
+
 /// Schema `Redirect_Landing`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15644,6 +16755,7 @@ pub struct RedirectLanding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
 }
+
 impl RedirectLanding {
     /// A `RedirectLanding` with every optional field unset.
     pub fn new() -> Self {
@@ -15653,6 +16765,7 @@ impl RedirectLanding {
         }
     }
 }
+
 /// Schema `Redirect_Url`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15668,6 +16781,7 @@ pub struct RedirectUrl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
 }
+
 impl RedirectUrl {
     /// A `RedirectUrl` from its required fields; optional fields start unset.
     pub fn new(url: impl Into<String>) -> Self {
@@ -15678,6 +16792,7 @@ impl RedirectUrl {
         }
     }
 }
+
 /// Constraints: matches `[a-zA-Z0-9_]+__rc`.
 #[derive(
     Debug,
@@ -15692,32 +16807,38 @@ impl RedirectUrl {
 )]
 #[serde(transparent)]
 pub struct RelatedChildObjectRef(pub String);
+
 impl From<String> for RelatedChildObjectRef {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for RelatedChildObjectRef {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for RelatedChildObjectRef {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for RelatedChildObjectRef {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for RelatedChildObjectRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `Reminder`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15753,6 +16874,7 @@ pub struct Reminder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+
 impl Reminder {
     /// A `Reminder` from its required fields; optional fields start unset.
     pub fn new(
@@ -15777,6 +16899,7 @@ impl Reminder {
         }
     }
 }
+
 /// `ReminderChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -15788,6 +16911,7 @@ pub enum ReminderChannel {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReminderChannel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15798,6 +16922,7 @@ impl ReminderChannel {
         }
     }
 }
+
 impl From<&str> for ReminderChannel {
     fn from(value: &str) -> Self {
         match value {
@@ -15807,16 +16932,19 @@ impl From<&str> for ReminderChannel {
         }
     }
 }
+
 impl std::fmt::Display for ReminderChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReminderChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReminderChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15824,6 +16952,7 @@ impl<'de> serde::Deserialize<'de> for ReminderChannel {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ReminderCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -15855,6 +16984,7 @@ pub struct ReminderCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+
 impl ReminderCreate {
     /// A `ReminderCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -15877,6 +17007,7 @@ impl ReminderCreate {
         }
     }
 }
+
 /// `ReminderSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -15890,6 +17021,7 @@ pub enum ReminderSendFrom {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReminderSendFrom {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15901,6 +17033,7 @@ impl ReminderSendFrom {
         }
     }
 }
+
 impl From<&str> for ReminderSendFrom {
     fn from(value: &str) -> Self {
         match value {
@@ -15911,16 +17044,19 @@ impl From<&str> for ReminderSendFrom {
         }
     }
 }
+
 impl std::fmt::Display for ReminderSendFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReminderSendFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReminderSendFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15928,6 +17064,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendFrom {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ReminderSendTo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -15939,6 +17076,7 @@ pub enum ReminderSendTo {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReminderSendTo {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15949,6 +17087,7 @@ impl ReminderSendTo {
         }
     }
 }
+
 impl From<&str> for ReminderSendTo {
     fn from(value: &str) -> Self {
         match value {
@@ -15958,16 +17097,19 @@ impl From<&str> for ReminderSendTo {
         }
     }
 }
+
 impl std::fmt::Display for ReminderSendTo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReminderSendTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReminderSendTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15975,6 +17117,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSendTo {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ReminderSmsSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -15986,6 +17129,7 @@ pub enum ReminderSmsSendFrom {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReminderSmsSendFrom {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15996,6 +17140,7 @@ impl ReminderSmsSendFrom {
         }
     }
 }
+
 impl From<&str> for ReminderSmsSendFrom {
     fn from(value: &str) -> Self {
         match value {
@@ -16005,16 +17150,19 @@ impl From<&str> for ReminderSmsSendFrom {
         }
     }
 }
+
 impl std::fmt::Display for ReminderSmsSendFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReminderSmsSendFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReminderSmsSendFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16022,6 +17170,7 @@ impl<'de> serde::Deserialize<'de> for ReminderSmsSendFrom {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ReminderTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16032,6 +17181,7 @@ pub struct ReminderTrigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
 }
+
 impl ReminderTrigger {
     /// A `ReminderTrigger` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<ReminderTriggerKind>) -> Self {
@@ -16041,6 +17191,7 @@ impl ReminderTrigger {
         }
     }
 }
+
 /// `ReminderTriggerKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -16056,6 +17207,7 @@ pub enum ReminderTriggerKind {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ReminderTriggerKind {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16068,6 +17220,7 @@ impl ReminderTriggerKind {
         }
     }
 }
+
 impl From<&str> for ReminderTriggerKind {
     fn from(value: &str) -> Self {
         match value {
@@ -16079,16 +17232,19 @@ impl From<&str> for ReminderTriggerKind {
         }
     }
 }
+
 impl std::fmt::Display for ReminderTriggerKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReminderTriggerKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReminderTriggerKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16096,6 +17252,7 @@ impl<'de> serde::Deserialize<'de> for ReminderTriggerKind {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `ReminderUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16125,6 +17282,7 @@ pub struct ReminderUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
+
 impl ReminderUpdate {
     /// A `ReminderUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -16139,6 +17297,7 @@ impl ReminderUpdate {
         }
     }
 }
+
 /// `RemoveUserFromTeamRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16152,6 +17311,7 @@ pub struct RemoveUserFromTeamRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+
 impl RemoveUserFromTeamRequest {
     /// A `RemoveUserFromTeamRequest` from its required fields; optional fields start unset.
     pub fn new(team_id: impl Into<TeamId>, user_ids: impl Into<Vec<UserId>>) -> Self {
@@ -16161,6 +17321,7 @@ impl RemoveUserFromTeamRequest {
         }
     }
 }
+
 /// `RemoveUserFromWorkspaceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16174,6 +17335,7 @@ pub struct RemoveUserFromWorkspaceRequest {
     #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
+
 impl RemoveUserFromWorkspaceRequest {
     /// A `RemoveUserFromWorkspaceRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -16186,6 +17348,7 @@ impl RemoveUserFromWorkspaceRequest {
         }
     }
 }
+
 /// `RequestAttendee`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16201,6 +17364,7 @@ pub enum RequestAttendee {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RequestAttendee {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -16213,6 +17377,7 @@ impl RequestAttendee {
         }
     }
 }
+
 impl serde::Serialize for RequestAttendee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -16252,6 +17417,7 @@ impl serde::Serialize for RequestAttendee {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RequestAttendee {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16276,6 +17442,7 @@ impl<'de> serde::Deserialize<'de> for RequestAttendee {
         }
     }
 }
+
 /// Schema `RequestAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16286,6 +17453,7 @@ pub struct RequestAttendeeAdditionalAttendee {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestAttendeeAdditionalAttendee {
     /// A `RequestAttendeeAdditionalAttendee` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
@@ -16295,6 +17463,7 @@ impl RequestAttendeeAdditionalAttendee {
         }
     }
 }
+
 /// Schema `RequestAttendee_AssignedViaTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16308,6 +17477,7 @@ pub struct RequestAttendeeAssignedViaTeam {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestAttendeeAssignedViaTeam {
     /// A `RequestAttendeeAssignedViaTeam` from its required fields; optional fields start unset.
     pub fn new(
@@ -16322,6 +17492,7 @@ impl RequestAttendeeAssignedViaTeam {
         }
     }
 }
+
 /// Schema `RequestAttendee_DistributionAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16338,6 +17509,7 @@ pub struct RequestAttendeeDistributionAssignee {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestAttendeeDistributionAssignee {
     /// A `RequestAttendeeDistributionAssignee` from its required fields; optional fields start unset.
     pub fn new(
@@ -16351,6 +17523,7 @@ impl RequestAttendeeDistributionAssignee {
         }
     }
 }
+
 /// Schema `RequestAttendee_ManuallyAssigned`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16361,6 +17534,7 @@ pub struct RequestAttendeeManuallyAssigned {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestAttendeeManuallyAssigned {
     /// A `RequestAttendeeManuallyAssigned` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
@@ -16370,6 +17544,7 @@ impl RequestAttendeeManuallyAssigned {
         }
     }
 }
+
 /// `RequestedAttendee`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16387,6 +17562,7 @@ pub enum RequestedAttendee {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RequestedAttendee {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -16400,6 +17576,7 @@ impl RequestedAttendee {
         }
     }
 }
+
 impl serde::Serialize for RequestedAttendee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -16447,6 +17624,7 @@ impl serde::Serialize for RequestedAttendee {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RequestedAttendee {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16475,6 +17653,7 @@ impl<'de> serde::Deserialize<'de> for RequestedAttendee {
         }
     }
 }
+
 /// Schema `RequestedAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16485,6 +17664,7 @@ pub struct RequestedAttendeeAdditionalAttendee {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestedAttendeeAdditionalAttendee {
     /// A `RequestedAttendeeAdditionalAttendee` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
@@ -16494,6 +17674,7 @@ impl RequestedAttendeeAdditionalAttendee {
         }
     }
 }
+
 /// Schema `RequestedAttendee_AssignedViaTeam`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16507,6 +17688,7 @@ pub struct RequestedAttendeeAssignedViaTeam {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestedAttendeeAssignedViaTeam {
     /// A `RequestedAttendeeAssignedViaTeam` from its required fields; optional fields start unset.
     pub fn new(
@@ -16521,6 +17703,7 @@ impl RequestedAttendeeAssignedViaTeam {
         }
     }
 }
+
 /// Schema `RequestedAttendee_FlexibleRoundRobinAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16536,6 +17719,7 @@ pub struct RequestedAttendeeFlexibleRoundRobinAssignee {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestedAttendeeFlexibleRoundRobinAssignee {
     /// A `RequestedAttendeeFlexibleRoundRobinAssignee` from its required fields; optional fields start unset.
     pub fn new(
@@ -16550,6 +17734,7 @@ impl RequestedAttendeeFlexibleRoundRobinAssignee {
         }
     }
 }
+
 /// Schema `RequestedAttendee_ManuallyAssigned`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16560,6 +17745,7 @@ pub struct RequestedAttendeeManuallyAssigned {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestedAttendeeManuallyAssigned {
     /// A `RequestedAttendeeManuallyAssigned` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, required: impl Into<bool>) -> Self {
@@ -16569,6 +17755,7 @@ impl RequestedAttendeeManuallyAssigned {
         }
     }
 }
+
 /// Schema `RequestedAttendee_StrictRoundRobinAssignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16582,6 +17769,7 @@ pub struct RequestedAttendeeStrictRoundRobinAssignee {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RequestedAttendeeStrictRoundRobinAssignee {
     /// A `RequestedAttendeeStrictRoundRobinAssignee` from its required fields; optional fields start unset.
     pub fn new(
@@ -16596,6 +17784,7 @@ impl RequestedAttendeeStrictRoundRobinAssignee {
         }
     }
 }
+
 /// `RoundRobinLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16624,6 +17813,7 @@ pub struct RoundRobinLinkCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl RoundRobinLinkCreate {
     /// A `RoundRobinLinkCreate` from its required fields; optional fields start unset.
     pub fn new(
@@ -16643,6 +17833,7 @@ impl RoundRobinLinkCreate {
         }
     }
 }
+
 /// `RoundRobinLinkUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16672,6 +17863,7 @@ pub struct RoundRobinLinkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
+
 impl RoundRobinLinkUpdate {
     /// A `RoundRobinLinkUpdate` with every optional field unset.
     pub fn new() -> Self {
@@ -16684,6 +17876,7 @@ impl RoundRobinLinkUpdate {
         }
     }
 }
+
 /// `RoundRobinSchedulingLinkDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16725,6 +17918,7 @@ pub struct RoundRobinSchedulingLinkDetail {
     #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
+
 impl RoundRobinSchedulingLinkDetail {
     /// A `RoundRobinSchedulingLinkDetail` from its required fields; optional fields start unset.
     pub fn new(
@@ -16748,6 +17942,7 @@ impl RoundRobinSchedulingLinkDetail {
         }
     }
 }
+
 /// `RoundRobinSchedulingLinkDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16756,12 +17951,14 @@ pub struct RoundRobinSchedulingLinkDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<RoundRobinSchedulingLinkDetail>>,
 }
+
 impl RoundRobinSchedulingLinkDetails {
     /// A `RoundRobinSchedulingLinkDetails` with every optional field unset.
     pub fn new() -> Self {
         Self { links: None }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -16776,32 +17973,38 @@ impl RoundRobinSchedulingLinkDetails {
 )]
 #[serde(transparent)]
 pub struct RoundRobinSchedulingLinkId(pub String);
+
 impl From<String> for RoundRobinSchedulingLinkId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for RoundRobinSchedulingLinkId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for RoundRobinSchedulingLinkId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for RoundRobinSchedulingLinkId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for RoundRobinSchedulingLinkId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `RoundRobinSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16831,6 +18034,7 @@ pub struct RoundRobinSchedulingLinksRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
+
 impl RoundRobinSchedulingLinksRequest {
     /// A `RoundRobinSchedulingLinksRequest` with every optional field unset.
     pub fn new() -> Self {
@@ -16842,6 +18046,7 @@ impl RoundRobinSchedulingLinksRequest {
         }
     }
 }
+
 /// `RouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16853,6 +18058,7 @@ pub enum RouteAssignment {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RouteAssignment {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -16863,6 +18069,7 @@ impl RouteAssignment {
         }
     }
 }
+
 impl serde::Serialize for RouteAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -16886,6 +18093,7 @@ impl serde::Serialize for RouteAssignment {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RouteAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16902,6 +18110,7 @@ impl<'de> serde::Deserialize<'de> for RouteAssignment {
         }
     }
 }
+
 /// Schema `RouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16910,6 +18119,7 @@ pub struct RouteAssignmentDistribution {
     #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
+
 impl RouteAssignmentDistribution {
     /// A `RouteAssignmentDistribution` from its required fields; optional fields start unset.
     pub fn new(distribution_id: impl Into<DistributionId>) -> Self {
@@ -16918,6 +18128,7 @@ impl RouteAssignmentDistribution {
         }
     }
 }
+
 /// Schema `RouteAssignment_User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16926,12 +18137,14 @@ pub struct RouteAssignmentUser {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+
 impl RouteAssignmentUser {
     /// A `RouteAssignmentUser` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
+
 /// `RouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16943,6 +18156,7 @@ pub enum RouteOutcome {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RouteOutcome {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -16953,6 +18167,7 @@ impl RouteOutcome {
         }
     }
 }
+
 impl serde::Serialize for RouteOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -16976,6 +18191,7 @@ impl serde::Serialize for RouteOutcome {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RouteOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16990,6 +18206,7 @@ impl<'de> serde::Deserialize<'de> for RouteOutcome {
         }
     }
 }
+
 /// Schema `RouteOutcome_Redirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -16997,12 +18214,14 @@ pub struct RouteOutcomeRedirect {
     /// The `url` property.
     pub url: String,
 }
+
 impl RouteOutcomeRedirect {
     /// A `RouteOutcomeRedirect` from its required fields; optional fields start unset.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }
 }
+
 /// Schema `RouteOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17024,6 +18243,7 @@ pub struct RouteOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
+
 impl RouteOutcomeSchedule {
     /// A `RouteOutcomeSchedule` from its required fields; optional fields start unset.
     pub fn new(
@@ -17039,6 +18259,7 @@ impl RouteOutcomeSchedule {
         }
     }
 }
+
 /// `RouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17052,6 +18273,7 @@ pub struct RouteRow {
     /// The `outcome` property.
     pub outcome: RouteOutcome,
 }
+
 impl RouteRow {
     /// A `RouteRow` from its required fields; optional fields start unset.
     pub fn new(outcome: impl Into<RouteOutcome>) -> Self {
@@ -17061,6 +18283,7 @@ impl RouteRow {
         }
     }
 }
+
 /// `RouteTimeout`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17071,6 +18294,7 @@ pub struct RouteTimeout {
     #[serde(rename = "onTimeout")]
     pub on_timeout: TimeoutRedirect,
 }
+
 impl RouteTimeout {
     /// A `RouteTimeout` from its required fields; optional fields start unset.
     pub fn new(minutes: impl Into<i32>, on_timeout: impl Into<TimeoutRedirect>) -> Self {
@@ -17080,6 +18304,7 @@ impl RouteTimeout {
         }
     }
 }
+
 /// `RouterBranding`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17100,6 +18325,7 @@ pub struct RouterBranding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
+
 impl RouterBranding {
     /// A `RouterBranding` with every optional field unset.
     pub fn new() -> Self {
@@ -17110,6 +18336,7 @@ impl RouterBranding {
         }
     }
 }
+
 /// `RouterForm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17124,6 +18351,7 @@ pub struct RouterForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_triggers: Option<Vec<String>>,
 }
+
 impl RouterForm {
     /// A `RouterForm` from its required fields; optional fields start unset.
     pub fn new(representable: impl Into<bool>) -> Self {
@@ -17134,6 +18362,7 @@ impl RouterForm {
         }
     }
 }
+
 /// `RouterFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17156,6 +18385,7 @@ pub struct RouterFormField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
+
 impl RouterFormField {
     /// A `RouterFormField` from its required fields; optional fields start unset.
     pub fn new(
@@ -17172,6 +18402,7 @@ impl RouterFormField {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -17186,32 +18417,38 @@ impl RouterFormField {
 )]
 #[serde(transparent)]
 pub struct RouterId(pub String);
+
 impl From<String> for RouterId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for RouterId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for RouterId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for RouterId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for RouterId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `RouterInAppButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17220,12 +18457,14 @@ pub struct RouterInAppButton {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterInAppButtonField>>,
 }
+
 impl RouterInAppButton {
     /// A `RouterInAppButton` with every optional field unset.
     pub fn new() -> Self {
         Self { fields: None }
     }
 }
+
 /// `RouterInAppButtonField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17234,6 +18473,7 @@ pub struct RouterInAppButtonField {
     #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
+
 impl RouterInAppButtonField {
     /// A `RouterInAppButtonField` from its required fields; optional fields start unset.
     pub fn new(data_field: impl Into<DataFieldRef>) -> Self {
@@ -17242,6 +18482,7 @@ impl RouterInAppButtonField {
         }
     }
 }
+
 /// `RouterLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17250,12 +18491,14 @@ pub struct RouterLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterLinkField>>,
 }
+
 impl RouterLink {
     /// A `RouterLink` with every optional field unset.
     pub fn new() -> Self {
         Self { fields: None }
     }
 }
+
 /// `RouterLinkField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17273,6 +18516,7 @@ pub struct RouterLinkField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
+
 impl RouterLinkField {
     /// A `RouterLinkField` from its required fields; optional fields start unset.
     pub fn new(
@@ -17288,6 +18532,7 @@ impl RouterLinkField {
         }
     }
 }
+
 /// `RouterRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17300,6 +18545,7 @@ pub struct RouterRouting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RouteOutcome>,
 }
+
 impl RouterRouting {
     /// A `RouterRouting` with every optional field unset.
     pub fn new() -> Self {
@@ -17309,6 +18555,7 @@ impl RouterRouting {
         }
     }
 }
+
 /// `RouterRoutingSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17325,6 +18572,7 @@ pub struct RouterRoutingSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RoutingCatchAllSummary>,
 }
+
 impl RouterRoutingSummary {
     /// A `RouterRoutingSummary` from its required fields; optional fields start unset.
     pub fn new(known: impl Into<bool>, representable: impl Into<bool>) -> Self {
@@ -17336,6 +18584,7 @@ impl RouterRoutingSummary {
         }
     }
 }
+
 /// `RouterThirdPartyForm`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17344,12 +18593,14 @@ pub struct RouterThirdPartyForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterThirdPartyFormField>>,
 }
+
 impl RouterThirdPartyForm {
     /// A `RouterThirdPartyForm` with every optional field unset.
     pub fn new() -> Self {
         Self { fields: None }
     }
 }
+
 /// `RouterThirdPartyFormField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17368,6 +18619,7 @@ pub struct RouterThirdPartyFormField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+
 impl RouterThirdPartyFormField {
     /// A `RouterThirdPartyFormField` from its required fields; optional fields start unset.
     pub fn new(
@@ -17381,6 +18633,7 @@ impl RouterThirdPartyFormField {
         }
     }
 }
+
 /// `RoutingCatchAllSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17388,12 +18641,14 @@ pub struct RoutingCatchAllSummary {
     /// The `outcome` property.
     pub outcome: RoutingOutcome,
 }
+
 impl RoutingCatchAllSummary {
     /// A `RoutingCatchAllSummary` from its required fields; optional fields start unset.
     pub fn new(outcome: impl Into<RoutingOutcome>) -> Self {
         Self { outcome: outcome.into() }
     }
 }
+
 /// `RoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -17413,6 +18668,7 @@ pub enum RoutingOutcome {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RoutingOutcome {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -17427,6 +18683,7 @@ impl RoutingOutcome {
         }
     }
 }
+
 impl serde::Serialize for RoutingOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -17478,6 +18735,7 @@ impl serde::Serialize for RoutingOutcome {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RoutingOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17498,6 +18756,7 @@ impl<'de> serde::Deserialize<'de> for RoutingOutcome {
         }
     }
 }
+
 /// Schema `RoutingOutcome_ContactOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17518,6 +18777,7 @@ pub struct RoutingOutcomeContactOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
+
 impl RoutingOutcomeContactOptions {
     /// A `RoutingOutcomeContactOptions` with every optional field unset.
     pub fn new() -> Self {
@@ -17529,6 +18789,7 @@ impl RoutingOutcomeContactOptions {
         }
     }
 }
+
 /// Schema `RoutingOutcome_Other`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17536,12 +18797,14 @@ pub struct RoutingOutcomeOther {
     /// The `kind` property.
     pub kind: String,
 }
+
 impl RoutingOutcomeOther {
     /// A `RoutingOutcomeOther` from its required fields; optional fields start unset.
     pub fn new(kind: impl Into<String>) -> Self {
         Self { kind: kind.into() }
     }
 }
+
 /// Schema `RoutingOutcome_Redirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17550,12 +18813,14 @@ pub struct RoutingOutcomeRedirect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl RoutingOutcomeRedirect {
     /// A `RoutingOutcomeRedirect` with every optional field unset.
     pub fn new() -> Self {
         Self { url: None }
     }
 }
+
 /// Schema `RoutingOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17597,6 +18862,7 @@ pub struct RoutingOutcomeSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
+
 impl RoutingOutcomeSchedule {
     /// A `RoutingOutcomeSchedule` with every optional field unset.
     pub fn new() -> Self {
@@ -17611,6 +18877,7 @@ impl RoutingOutcomeSchedule {
         }
     }
 }
+
 /// `RoutingRowSummary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17628,6 +18895,7 @@ pub struct RoutingRowSummary {
     /// The `outcome` property.
     pub outcome: RoutingOutcome,
 }
+
 impl RoutingRowSummary {
     /// A `RoutingRowSummary` from its required fields; optional fields start unset.
     pub fn new(outcome: impl Into<RoutingOutcome>) -> Self {
@@ -17638,6 +18906,7 @@ impl RoutingRowSummary {
         }
     }
 }
+
 /// `RoutingStrategy`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -17649,6 +18918,7 @@ pub enum RoutingStrategy {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RoutingStrategy {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -17659,6 +18929,7 @@ impl RoutingStrategy {
         }
     }
 }
+
 impl serde::Serialize for RoutingStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -17682,6 +18953,7 @@ impl serde::Serialize for RoutingStrategy {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RoutingStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17700,6 +18972,7 @@ impl<'de> serde::Deserialize<'de> for RoutingStrategy {
         }
     }
 }
+
 /// Schema `RoutingStrategy_DistributionBasedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17710,6 +18983,7 @@ pub struct RoutingStrategyDistributionBasedRouting {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RoutingStrategyDistributionBasedRouting {
     /// A `RoutingStrategyDistributionBasedRouting` from its required fields; optional fields start unset.
     pub fn new(
@@ -17722,6 +18996,7 @@ impl RoutingStrategyDistributionBasedRouting {
         }
     }
 }
+
 /// Schema `RoutingStrategy_RuleBasedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17735,6 +19010,7 @@ pub struct RoutingStrategyRuleBasedRouting {
     /// The `required` property.
     pub required: bool,
 }
+
 impl RoutingStrategyRuleBasedRouting {
     /// A `RoutingStrategyRuleBasedRouting` from its required fields; optional fields start unset.
     pub fn new(
@@ -17749,6 +19025,7 @@ impl RoutingStrategyRuleBasedRouting {
         }
     }
 }
+
 /// `RuleBuilderVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -17758,6 +19035,7 @@ pub enum RuleBuilderVersion {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl RuleBuilderVersion {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17767,6 +19045,7 @@ impl RuleBuilderVersion {
         }
     }
 }
+
 impl From<&str> for RuleBuilderVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -17775,16 +19054,19 @@ impl From<&str> for RuleBuilderVersion {
         }
     }
 }
+
 impl std::fmt::Display for RuleBuilderVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RuleBuilderVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RuleBuilderVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17792,6 +19074,7 @@ impl<'de> serde::Deserialize<'de> for RuleBuilderVersion {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `RuleCreateRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17799,12 +19082,14 @@ pub struct RuleCreateRequest {
     /// The `dto` property.
     pub dto: CreateRuleDto,
 }
+
 impl RuleCreateRequest {
     /// A `RuleCreateRequest` from its required fields; optional fields start unset.
     pub fn new(dto: impl Into<CreateRuleDto>) -> Self {
         Self { dto: dto.into() }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -17819,32 +19104,38 @@ impl RuleCreateRequest {
 )]
 #[serde(transparent)]
 pub struct RuleId(pub String);
+
 impl From<String> for RuleId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for RuleId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for RuleId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for RuleId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `RuleType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -17856,6 +19147,7 @@ pub enum RuleType {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl RuleType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17866,6 +19158,7 @@ impl RuleType {
         }
     }
 }
+
 impl From<&str> for RuleType {
     fn from(value: &str) -> Self {
         match value {
@@ -17875,16 +19168,19 @@ impl From<&str> for RuleType {
         }
     }
 }
+
 impl std::fmt::Display for RuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17892,6 +19188,7 @@ impl<'de> serde::Deserialize<'de> for RuleType {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `RuleView`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -17905,6 +19202,7 @@ pub enum RuleView {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl RuleView {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -17916,6 +19214,7 @@ impl RuleView {
         }
     }
 }
+
 impl serde::Serialize for RuleView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -17947,6 +19246,7 @@ impl serde::Serialize for RuleView {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RuleView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17968,6 +19268,7 @@ impl<'de> serde::Deserialize<'de> for RuleView {
         }
     }
 }
+
 /// Schema `RuleView_AssignmentTableRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17993,6 +19294,7 @@ pub struct RuleViewAssignmentTableRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+
 impl RuleViewAssignmentTableRule {
     /// A `RuleViewAssignmentTableRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -18016,6 +19318,7 @@ impl RuleViewAssignmentTableRule {
         }
     }
 }
+
 /// Schema `RuleView_NonOwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18038,6 +19341,7 @@ pub struct RuleViewNonOwnershipRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+
 impl RuleViewNonOwnershipRule {
     /// A `RuleViewNonOwnershipRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -18059,6 +19363,7 @@ impl RuleViewNonOwnershipRule {
         }
     }
 }
+
 /// Schema `RuleView_OwnershipRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18085,6 +19390,7 @@ pub struct RuleViewOwnershipRule {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+
 impl RuleViewOwnershipRule {
     /// A `RuleViewOwnershipRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -18107,6 +19413,7 @@ impl RuleViewOwnershipRule {
         }
     }
 }
+
 /// `SalesforceCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18129,6 +19436,7 @@ pub struct SalesforceCampaign {
     /// Whether the campaign is active in Salesforce.
     pub active: bool,
 }
+
 impl SalesforceCampaign {
     /// A `SalesforceCampaign` from its required fields; optional fields start unset.
     pub fn new(
@@ -18162,6 +19470,7 @@ pub struct SalesforceCampaignPage {
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
+
 impl SalesforceCampaignPage {
     /// A `SalesforceCampaignPage` from its required fields; optional fields start unset.
     pub fn new(page: impl Into<i64>, page_size: impl Into<i64>) -> Self {
@@ -18173,6 +19482,7 @@ impl SalesforceCampaignPage {
         }
     }
 }
+
 /// `SalesforceContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18184,6 +19494,7 @@ pub struct SalesforceContactOwnershipRow {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+
 impl SalesforceContactOwnershipRow {
     /// A `SalesforceContactOwnershipRow` from its required fields; optional fields start unset.
     pub fn new(
@@ -18196,6 +19507,7 @@ impl SalesforceContactOwnershipRow {
         }
     }
 }
+
 /// `SalesforceLeadOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18205,12 +19517,14 @@ pub struct SalesforceLeadOwnershipRow {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
 }
+
 impl SalesforceLeadOwnershipRow {
     /// A `SalesforceLeadOwnershipRow` from its required fields; optional fields start unset.
     pub fn new(field: impl Into<String>) -> Self {
         Self { field: field.into() }
     }
 }
+
 /// `SalesforceObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -18224,6 +19538,7 @@ pub enum SalesforceObjectOwner {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl SalesforceObjectOwner {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18235,6 +19550,7 @@ impl SalesforceObjectOwner {
         }
     }
 }
+
 impl From<&str> for SalesforceObjectOwner {
     fn from(value: &str) -> Self {
         match value {
@@ -18245,16 +19561,19 @@ impl From<&str> for SalesforceObjectOwner {
         }
     }
 }
+
 impl std::fmt::Display for SalesforceObjectOwner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SalesforceObjectOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SalesforceObjectOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18262,6 +19581,7 @@ impl<'de> serde::Deserialize<'de> for SalesforceObjectOwner {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `SalesforceUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18281,6 +19601,7 @@ pub struct SalesforceUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
+
 impl SalesforceUser {
     /// A `SalesforceUser` from its required fields; optional fields start unset.
     pub fn new(email: impl Into<Email>, id: impl Into<String>) -> Self {
@@ -18292,6 +19613,7 @@ impl SalesforceUser {
         }
     }
 }
+
 /// `ScheduleWithTeamMember`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -18303,6 +19625,7 @@ pub enum ScheduleWithTeamMember {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl ScheduleWithTeamMember {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18313,6 +19636,7 @@ impl ScheduleWithTeamMember {
         }
     }
 }
+
 impl From<&str> for ScheduleWithTeamMember {
     fn from(value: &str) -> Self {
         match value {
@@ -18322,16 +19646,19 @@ impl From<&str> for ScheduleWithTeamMember {
         }
     }
 }
+
 impl std::fmt::Display for ScheduleWithTeamMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ScheduleWithTeamMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ScheduleWithTeamMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18339,6 +19666,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleWithTeamMember {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `SchedulingActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18349,6 +19677,7 @@ pub struct SchedulingActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+
 impl SchedulingActions {
     /// A `SchedulingActions` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<Redirect>) -> Self {
@@ -18358,6 +19687,7 @@ impl SchedulingActions {
         }
     }
 }
+
 /// `SchedulingLinkMemberDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18380,6 +19710,7 @@ pub struct SchedulingLinkMemberDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
+
 impl SchedulingLinkMemberDetail {
     /// A `SchedulingLinkMemberDetail` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<UserId>) -> Self {
@@ -18391,6 +19722,7 @@ impl SchedulingLinkMemberDetail {
         }
     }
 }
+
 /// `SchedulingSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18432,6 +19764,7 @@ pub struct SchedulingSettings {
     /// The `timeout` property.
     pub timeout: TimeoutActions,
 }
+
 impl SchedulingSettings {
     /// A `SchedulingSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -18454,6 +19787,7 @@ impl SchedulingSettings {
         }
     }
 }
+
 /// Schema `SearchOwnershipByDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -18467,6 +19801,7 @@ pub enum SearchOwnershipByDto {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl SearchOwnershipByDto {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18478,6 +19813,7 @@ impl SearchOwnershipByDto {
         }
     }
 }
+
 impl From<&str> for SearchOwnershipByDto {
     fn from(value: &str) -> Self {
         match value {
@@ -18488,16 +19824,19 @@ impl From<&str> for SearchOwnershipByDto {
         }
     }
 }
+
 impl std::fmt::Display for SearchOwnershipByDto {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SearchOwnershipByDto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SearchOwnershipByDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18505,6 +19844,7 @@ impl<'de> serde::Deserialize<'de> for SearchOwnershipByDto {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `SharedWith`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -18516,6 +19856,7 @@ pub enum SharedWith {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl SharedWith {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -18526,6 +19867,7 @@ impl SharedWith {
         }
     }
 }
+
 impl serde::Serialize for SharedWith {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -18547,6 +19889,7 @@ impl serde::Serialize for SharedWith {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SharedWith {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18561,6 +19904,7 @@ impl<'de> serde::Deserialize<'de> for SharedWith {
         }
     }
 }
+
 /// Schema `SharedWith_Teams`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18572,12 +19916,14 @@ pub struct SharedWithTeams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
 }
+
 impl SharedWithTeams {
     /// A `SharedWithTeams` with every optional field unset.
     pub fn new() -> Self {
         Self { team_ids: None }
     }
 }
+
 /// `SimpleMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18597,6 +19943,7 @@ pub struct SimpleMetadata {
     /// The `revision` property.
     pub revision: i32,
 }
+
 impl SimpleMetadata {
     /// A `SimpleMetadata` from its required fields; optional fields start unset.
     pub fn new(
@@ -18615,6 +19962,7 @@ impl SimpleMetadata {
         }
     }
 }
+
 /// `SimpleRule`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -18626,6 +19974,7 @@ pub enum SimpleRule {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl SimpleRule {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -18636,6 +19985,7 @@ impl SimpleRule {
         }
     }
 }
+
 impl serde::Serialize for SimpleRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -18659,6 +20009,7 @@ impl serde::Serialize for SimpleRule {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SimpleRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18677,6 +20028,7 @@ impl<'de> serde::Deserialize<'de> for SimpleRule {
         }
     }
 }
+
 /// Schema `SimpleRule_HubspotSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18690,6 +20042,7 @@ pub struct SimpleRuleHubspotSimpleRule {
     #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
+
 impl SimpleRuleHubspotSimpleRule {
     /// A `SimpleRuleHubspotSimpleRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -18702,6 +20055,7 @@ impl SimpleRuleHubspotSimpleRule {
         }
     }
 }
+
 /// Schema `SimpleRule_SalesforceSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18715,6 +20069,7 @@ pub struct SimpleRuleSalesforceSimpleRule {
     #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
+
 impl SimpleRuleSalesforceSimpleRule {
     /// A `SimpleRuleSalesforceSimpleRule` from its required fields; optional fields start unset.
     pub fn new(
@@ -18727,6 +20082,7 @@ impl SimpleRuleSalesforceSimpleRule {
         }
     }
 }
+
 /// `SingleOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -18738,6 +20094,7 @@ pub enum SingleOperator {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl SingleOperator {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -18748,6 +20105,7 @@ impl SingleOperator {
         }
     }
 }
+
 impl From<&str> for SingleOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -18757,16 +20115,19 @@ impl From<&str> for SingleOperator {
         }
     }
 }
+
 impl std::fmt::Display for SingleOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SingleOperator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SingleOperator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18774,6 +20135,7 @@ impl<'de> serde::Deserialize<'de> for SingleOperator {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `SpamCheckSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18782,6 +20144,7 @@ pub struct SpamCheckSettings {
     #[serde(rename = "writeToDataField")]
     pub write_to_data_field: bool,
 }
+
 impl SpamCheckSettings {
     /// A `SpamCheckSettings` from its required fields; optional fields start unset.
     pub fn new(write_to_data_field: impl Into<bool>) -> Self {
@@ -18790,6 +20153,7 @@ impl SpamCheckSettings {
         }
     }
 }
+
 /// `Team`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18807,6 +20171,7 @@ pub struct Team {
     /// The `metadata` property.
     pub metadata: serde_json::Value,
 }
+
 impl Team {
     /// A `Team` from its required fields; optional fields start unset.
     pub fn new(
@@ -18824,6 +20189,7 @@ impl Team {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -18838,32 +20204,38 @@ impl Team {
 )]
 #[serde(transparent)]
 pub struct TeamId(pub String);
+
 impl From<String> for TeamId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for TeamId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for TeamId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for TeamId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for TeamId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `TeamRef`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18873,6 +20245,7 @@ pub struct TeamRef {
     /// The `revision` property.
     pub revision: i32,
 }
+
 impl TeamRef {
     /// A `TeamRef` from its required fields; optional fields start unset.
     pub fn new(id: impl Into<TeamId>, revision: impl Into<i32>) -> Self {
@@ -18882,6 +20255,7 @@ impl TeamRef {
         }
     }
 }
+
 /// `TenantData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -18894,6 +20268,7 @@ pub struct TenantData {
     /// The tenant's subdomain.
     pub subdomain: String,
 }
+
 impl TenantData {
     /// A `TenantData` from its required fields; optional fields start unset.
     pub fn new(
@@ -18908,6 +20283,7 @@ impl TenantData {
         }
     }
 }
+
 /// Unique identifier of the tenant.
 ///
 /// Constraints: matches `[^\s\\/]+`.
@@ -18924,32 +20300,38 @@ impl TenantData {
 )]
 #[serde(transparent)]
 pub struct TenantId(pub String);
+
 impl From<String> for TenantId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for TenantId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for TenantId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for TenantId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for TenantId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `TenantInfo`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -18961,6 +20343,7 @@ pub enum TenantInfo {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl TenantInfo {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -18971,6 +20354,7 @@ impl TenantInfo {
         }
     }
 }
+
 impl serde::Serialize for TenantInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -18994,6 +20378,7 @@ impl serde::Serialize for TenantInfo {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TenantInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19010,6 +20395,7 @@ impl<'de> serde::Deserialize<'de> for TenantInfo {
         }
     }
 }
+
 /// Schema `TenantInfo_Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19023,6 +20409,7 @@ pub struct TenantInfoOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
+
 impl TenantInfoOrganization {
     /// A `TenantInfoOrganization` from its required fields; optional fields start unset.
     pub fn new(tenant_data: impl Into<TenantData>) -> Self {
@@ -19032,6 +20419,7 @@ impl TenantInfoOrganization {
         }
     }
 }
+
 /// Schema `TenantInfo_Personal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19042,6 +20430,7 @@ pub struct TenantInfoPersonal {
     /// The `email` property.
     pub email: Email,
 }
+
 impl TenantInfoPersonal {
     /// A `TenantInfoPersonal` from its required fields; optional fields start unset.
     pub fn new(tenant_data: impl Into<TenantData>, email: impl Into<Email>) -> Self {
@@ -19051,6 +20440,7 @@ impl TenantInfoPersonal {
         }
     }
 }
+
 /// `Tier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -19064,6 +20454,7 @@ pub enum Tier {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl Tier {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19075,6 +20466,7 @@ impl Tier {
         }
     }
 }
+
 impl From<&str> for Tier {
     fn from(value: &str) -> Self {
         match value {
@@ -19085,16 +20477,19 @@ impl From<&str> for Tier {
         }
     }
 }
+
 impl std::fmt::Display for Tier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Tier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Tier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19102,6 +20497,7 @@ impl<'de> serde::Deserialize<'de> for Tier {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `TimeInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19112,6 +20508,7 @@ pub struct TimeInterval {
     /// Duration of the time interval. Accepts Scala FiniteDuration format (e.g. '7 days', '1 hour', '30 minutes') or ISO 8601 duration format (e.g. 'P7D', 'PT168H', 'PT1H30M').
     pub duration: String,
 }
+
 impl TimeInterval {
     /// A `TimeInterval` from its required fields; optional fields start unset.
     pub fn new(
@@ -19124,6 +20521,7 @@ impl TimeInterval {
         }
     }
 }
+
 /// `TimeoutActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19136,6 +20534,7 @@ pub struct TimeoutActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+
 impl TimeoutActions {
     /// A `TimeoutActions` from its required fields; optional fields start unset.
     pub fn new(timeout: impl Into<String>, redirect: impl Into<Redirect>) -> Self {
@@ -19146,6 +20545,7 @@ impl TimeoutActions {
         }
     }
 }
+
 /// `TimeoutRedirect`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19157,6 +20557,7 @@ pub enum TimeoutRedirect {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl TimeoutRedirect {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -19167,6 +20568,7 @@ impl TimeoutRedirect {
         }
     }
 }
+
 impl serde::Serialize for TimeoutRedirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -19188,6 +20590,7 @@ impl serde::Serialize for TimeoutRedirect {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TimeoutRedirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19202,6 +20605,7 @@ impl<'de> serde::Deserialize<'de> for TimeoutRedirect {
         }
     }
 }
+
 /// Schema `TimeoutRedirect_Url`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19209,12 +20613,14 @@ pub struct TimeoutRedirectUrl {
     /// The `url` property.
     pub url: String,
 }
+
 impl TimeoutRedirectUrl {
     /// A `TimeoutRedirectUrl` from its required fields; optional fields start unset.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }
 }
+
 /// `UpdateFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19236,6 +20642,7 @@ pub enum UpdateFieldValue {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl UpdateFieldValue {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -19251,6 +20658,7 @@ impl UpdateFieldValue {
         }
     }
 }
+
 impl serde::Serialize for UpdateFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -19314,6 +20722,7 @@ impl serde::Serialize for UpdateFieldValue {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UpdateFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19347,6 +20756,7 @@ impl<'de> serde::Deserialize<'de> for UpdateFieldValue {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19361,6 +20771,7 @@ pub struct UpdateFieldValueRelativeDay {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl UpdateFieldValueRelativeDay {
     /// A `UpdateFieldValueRelativeDay` from its required fields; optional fields start unset.
     pub fn new(
@@ -19375,6 +20786,7 @@ impl UpdateFieldValueRelativeDay {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_RelativeMonth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19389,6 +20801,7 @@ pub struct UpdateFieldValueRelativeMonth {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl UpdateFieldValueRelativeMonth {
     /// A `UpdateFieldValueRelativeMonth` from its required fields; optional fields start unset.
     pub fn new(
@@ -19403,6 +20816,7 @@ impl UpdateFieldValueRelativeMonth {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_RelativeQuarter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19413,6 +20827,7 @@ pub struct UpdateFieldValueRelativeQuarter {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl UpdateFieldValueRelativeQuarter {
     /// A `UpdateFieldValueRelativeQuarter` from its required fields; optional fields start unset.
     pub fn new(offset: impl Into<i32>, time_zone: impl Into<String>) -> Self {
@@ -19422,6 +20837,7 @@ impl UpdateFieldValueRelativeQuarter {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_RelativeWeek`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19436,6 +20852,7 @@ pub struct UpdateFieldValueRelativeWeek {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl UpdateFieldValueRelativeWeek {
     /// A `UpdateFieldValueRelativeWeek` from its required fields; optional fields start unset.
     pub fn new(
@@ -19450,6 +20867,7 @@ impl UpdateFieldValueRelativeWeek {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_RelativeYear`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19464,6 +20882,7 @@ pub struct UpdateFieldValueRelativeYear {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl UpdateFieldValueRelativeYear {
     /// A `UpdateFieldValueRelativeYear` from its required fields; optional fields start unset.
     pub fn new(
@@ -19478,6 +20897,7 @@ impl UpdateFieldValueRelativeYear {
         }
     }
 }
+
 /// Schema `UpdateFieldValue_StaticDate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19485,12 +20905,14 @@ pub struct UpdateFieldValueStaticDate {
     /// The `value` property.
     pub value: chrono::DateTime<chrono::Utc>,
 }
+
 impl UpdateFieldValueStaticDate {
     /// A `UpdateFieldValueStaticDate` from its required fields; optional fields start unset.
     pub fn new(value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         Self { value: value.into() }
     }
 }
+
 /// Schema `UpdateFieldValue_StaticValue`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19498,12 +20920,14 @@ pub struct UpdateFieldValueStaticValue {
     /// The `value` property.
     pub value: serde_json::Value,
 }
+
 impl UpdateFieldValueStaticValue {
     /// A `UpdateFieldValueStaticValue` from its required fields; optional fields start unset.
     pub fn new(value: impl Into<serde_json::Value>) -> Self {
         Self { value: value.into() }
     }
 }
+
 /// `UpdateLicensesRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19511,6 +20935,7 @@ pub struct UpdateLicensesRequest {
     /// Map of user id to the full set of licenses to assign that user, replacing their current licenses.
     pub update: std::collections::BTreeMap<String, AvailabilityFailure>,
 }
+
 impl UpdateLicensesRequest {
     /// A `UpdateLicensesRequest` from its required fields; optional fields start unset.
     pub fn new(
@@ -19519,6 +20944,7 @@ impl UpdateLicensesRequest {
         Self { update: update.into() }
     }
 }
+
 /// `User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19582,6 +21008,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+
 impl User {
     /// A `User` from its required fields; optional fields start unset.
     pub fn new(
@@ -19610,6 +21037,7 @@ impl User {
         }
     }
 }
+
 /// `UserCalibration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19620,6 +21048,7 @@ pub struct UserCalibration {
     /// Manual offset added to this user's computed score to bias their position in the assignment queue (signed).
     pub calibration: i32,
 }
+
 impl UserCalibration {
     /// A `UserCalibration` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, calibration: impl Into<i32>) -> Self {
@@ -19629,6 +21058,7 @@ impl UserCalibration {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -19643,32 +21073,38 @@ impl UserCalibration {
 )]
 #[serde(transparent)]
 pub struct UserId(pub String);
+
 impl From<String> for UserId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for UserId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for UserId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for UserId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for UserId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `UserLicenses`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19695,6 +21131,7 @@ pub struct UserLicenses {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
 }
+
 impl UserLicenses {
     /// A `UserLicenses` from its required fields; optional fields start unset.
     pub fn new(chili_cal_org: impl Into<bool>, handoff: impl Into<bool>) -> Self {
@@ -19709,6 +21146,7 @@ impl UserLicenses {
         }
     }
 }
+
 /// `UserLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19721,6 +21159,7 @@ pub struct UserLimit {
     /// Constraints: >= 0.
     pub limit: i32,
 }
+
 impl UserLimit {
     /// A `UserLimit` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, limit: impl Into<i32>) -> Self {
@@ -19730,6 +21169,7 @@ impl UserLimit {
         }
     }
 }
+
 /// `UserPersonalDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19768,6 +21208,7 @@ pub struct UserPersonalDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_company_logo_url: Option<String>,
 }
+
 impl UserPersonalDetails {
     /// A `UserPersonalDetails` from its required fields; optional fields start unset.
     pub fn new(email: impl Into<Email>) -> Self {
@@ -19784,6 +21225,7 @@ impl UserPersonalDetails {
         }
     }
 }
+
 /// `UserStatistics`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19802,6 +21244,7 @@ pub struct UserStatistics {
     #[serde(rename = "reassignedFromThis")]
     pub reassigned_from_this: i32,
 }
+
 impl UserStatistics {
     /// A `UserStatistics` from its required fields; optional fields start unset.
     pub fn new(
@@ -19820,6 +21263,7 @@ impl UserStatistics {
         }
     }
 }
+
 /// `UserWeight`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19832,6 +21276,7 @@ pub struct UserWeight {
     /// Constraints: >= 0, <= 10000.
     pub weight: i32,
 }
+
 impl UserWeight {
     /// A `UserWeight` from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<UserId>, weight: impl Into<i32>) -> Self {
@@ -19841,6 +21286,7 @@ impl UserWeight {
         }
     }
 }
+
 /// `VacationBuffer`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19857,6 +21303,7 @@ pub struct VacationBuffer {
     /// The `freshness` property.
     pub freshness: VacationFreshness,
 }
+
 impl VacationBuffer {
     /// A `VacationBuffer` from its required fields; optional fields start unset.
     pub fn new(
@@ -19873,6 +21320,7 @@ impl VacationBuffer {
         }
     }
 }
+
 /// Whether vacation state is read live (RealTime) or from cache (Cached).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -19884,6 +21332,7 @@ pub enum VacationFreshness {
     /// A value this version of the client does not know; holds it as sent.
     Unknown(String),
 }
+
 impl VacationFreshness {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -19894,6 +21343,7 @@ impl VacationFreshness {
         }
     }
 }
+
 impl From<&str> for VacationFreshness {
     fn from(value: &str) -> Self {
         match value {
@@ -19903,16 +21353,19 @@ impl From<&str> for VacationFreshness {
         }
     }
 }
+
 impl std::fmt::Display for VacationFreshness {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VacationFreshness {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VacationFreshness {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19920,6 +21373,7 @@ impl<'de> serde::Deserialize<'de> for VacationFreshness {
         crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
     }
 }
+
 /// `WhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19933,6 +21387,7 @@ pub enum WhenMatchBehaviour {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl WhenMatchBehaviour {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -19944,6 +21399,7 @@ impl WhenMatchBehaviour {
         }
     }
 }
+
 impl serde::Serialize for WhenMatchBehaviour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -19969,6 +21425,7 @@ impl serde::Serialize for WhenMatchBehaviour {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for WhenMatchBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19984,6 +21441,7 @@ impl<'de> serde::Deserialize<'de> for WhenMatchBehaviour {
         }
     }
 }
+
 /// `WorkInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -19993,6 +21451,7 @@ pub struct WorkInterval {
     /// End of the working interval as a local time (HH:mm); must be after start.
     pub end: String,
 }
+
 impl WorkInterval {
     /// A `WorkInterval` from its required fields; optional fields start unset.
     pub fn new(start: impl Into<String>, end: impl Into<String>) -> Self {
@@ -20002,6 +21461,7 @@ impl WorkInterval {
         }
     }
 }
+
 /// `WorkingHours`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20028,6 +21488,7 @@ pub struct WorkingHours {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunday: Option<Vec<WorkInterval>>,
 }
+
 impl WorkingHours {
     /// A `WorkingHours` with every optional field unset.
     pub fn new() -> Self {
@@ -20042,6 +21503,7 @@ impl WorkingHours {
         }
     }
 }
+
 /// `Workspace`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20059,6 +21521,7 @@ pub struct Workspace {
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
 }
+
 impl Workspace {
     /// A `Workspace` from its required fields; optional fields start unset.
     pub fn new(
@@ -20075,6 +21538,7 @@ impl Workspace {
         }
     }
 }
+
 /// `WorkspaceDistributionSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20098,6 +21562,7 @@ pub struct WorkspaceDistributionSettings {
     #[serde(rename = "vacationBuffer")]
     pub vacation_buffer: VacationBuffer,
 }
+
 impl WorkspaceDistributionSettings {
     /// A `WorkspaceDistributionSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -20118,6 +21583,7 @@ impl WorkspaceDistributionSettings {
         }
     }
 }
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -20132,32 +21598,38 @@ impl WorkspaceDistributionSettings {
 )]
 #[serde(transparent)]
 pub struct WorkspaceId(pub String);
+
 impl From<String> for WorkspaceId {
     fn from(value: String) -> Self {
         Self(value)
     }
 }
+
 impl From<&str> for WorkspaceId {
     fn from(value: &str) -> Self {
         Self(value.to_string())
     }
 }
+
 impl std::ops::Deref for WorkspaceId {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
     }
 }
+
 impl AsRef<str> for WorkspaceId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
+
 impl std::fmt::Display for WorkspaceId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0, f)
     }
 }
+
 /// `WorkspaceResetPeriodicity`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20177,6 +21649,7 @@ pub enum WorkspaceResetPeriodicity {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl WorkspaceResetPeriodicity {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -20191,6 +21664,7 @@ impl WorkspaceResetPeriodicity {
         }
     }
 }
+
 impl serde::Serialize for WorkspaceResetPeriodicity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -20244,6 +21718,7 @@ impl serde::Serialize for WorkspaceResetPeriodicity {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for WorkspaceResetPeriodicity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20264,6 +21739,7 @@ impl<'de> serde::Deserialize<'de> for WorkspaceResetPeriodicity {
         }
     }
 }
+
 /// Counters reset at the start of every day in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Daily`.
@@ -20274,6 +21750,7 @@ pub struct WorkspaceResetPeriodicityDaily {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl WorkspaceResetPeriodicityDaily {
     /// A `WorkspaceResetPeriodicityDaily` from its required fields; optional fields start unset.
     pub fn new(time_zone: impl Into<String>) -> Self {
@@ -20282,6 +21759,7 @@ impl WorkspaceResetPeriodicityDaily {
         }
     }
 }
+
 /// Counters reset at the start of every month in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Monthly`.
@@ -20292,6 +21770,7 @@ pub struct WorkspaceResetPeriodicityMonthly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl WorkspaceResetPeriodicityMonthly {
     /// A `WorkspaceResetPeriodicityMonthly` from its required fields; optional fields start unset.
     pub fn new(time_zone: impl Into<String>) -> Self {
@@ -20300,6 +21779,7 @@ impl WorkspaceResetPeriodicityMonthly {
         }
     }
 }
+
 /// Counters reset every quarter; `firstMonth` (1-3) is the first month of the quarter.
 ///
 /// Schema `WorkspaceResetPeriodicity_Quarterly`.
@@ -20313,6 +21793,7 @@ pub struct WorkspaceResetPeriodicityQuarterly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl WorkspaceResetPeriodicityQuarterly {
     /// A `WorkspaceResetPeriodicityQuarterly` from its required fields; optional fields start unset.
     pub fn new(first_month: impl Into<i32>, time_zone: impl Into<String>) -> Self {
@@ -20322,6 +21803,7 @@ impl WorkspaceResetPeriodicityQuarterly {
         }
     }
 }
+
 /// Counters reset every week on `dayOfWeek` (1=Monday .. 7=Sunday) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Weekly`.
@@ -20335,6 +21817,7 @@ pub struct WorkspaceResetPeriodicityWeekly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl WorkspaceResetPeriodicityWeekly {
     /// A `WorkspaceResetPeriodicityWeekly` from its required fields; optional fields start unset.
     pub fn new(day_of_week: impl Into<i32>, time_zone: impl Into<String>) -> Self {
@@ -20344,6 +21827,7 @@ impl WorkspaceResetPeriodicityWeekly {
         }
     }
 }
+
 /// Counters reset once a year in `monthOfYear` (1-12) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Yearly`.
@@ -20357,6 +21841,7 @@ pub struct WorkspaceResetPeriodicityYearly {
     #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
+
 impl WorkspaceResetPeriodicityYearly {
     /// A `WorkspaceResetPeriodicityYearly` from its required fields; optional fields start unset.
     pub fn new(month_of_year: impl Into<i32>, time_zone: impl Into<String>) -> Self {
@@ -20366,6 +21851,7 @@ impl WorkspaceResetPeriodicityYearly {
         }
     }
 }
+
 /// `YesActions`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20381,6 +21867,7 @@ pub enum YesActions {
     /// A variant this version of the client does not know; holds the raw JSON.
     Unknown(serde_json::Value),
 }
+
 impl YesActions {
     /// The variant's `type`, as it appears on the wire.
     pub fn tag(&self) -> Option<&str> {
@@ -20393,6 +21880,7 @@ impl YesActions {
         }
     }
 }
+
 impl serde::Serialize for YesActions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -20432,6 +21920,7 @@ impl serde::Serialize for YesActions {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for YesActions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20456,6 +21945,7 @@ impl<'de> serde::Deserialize<'de> for YesActions {
         }
     }
 }
+
 /// Schema `YesActions_CallRepSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20483,6 +21973,7 @@ pub struct YesActionsCallRepSettings {
     #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
+
 impl YesActionsCallRepSettings {
     /// A `YesActionsCallRepSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -20503,6 +21994,7 @@ impl YesActionsCallRepSettings {
         }
     }
 }
+
 /// Schema `YesActions_DisplayContactSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20515,6 +22007,7 @@ pub struct YesActionsDisplayContactSettings {
     #[serde(rename = "timeoutDuration")]
     pub timeout_duration: String,
 }
+
 impl YesActionsDisplayContactSettings {
     /// A `YesActionsDisplayContactSettings` from its required fields; optional fields start unset.
     pub fn new(
@@ -20529,6 +22022,7 @@ impl YesActionsDisplayContactSettings {
         }
     }
 }
+
 /// Schema `YesActions_RedirectActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20539,6 +22033,7 @@ pub struct YesActionsRedirectActions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
+
 impl YesActionsRedirectActions {
     /// A `YesActionsRedirectActions` from its required fields; optional fields start unset.
     pub fn new(redirect: impl Into<Redirect>) -> Self {
@@ -20548,6 +22043,7 @@ impl YesActionsRedirectActions {
         }
     }
 }
+
 /// Schema `YesActions_SchedulingSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20589,6 +22085,7 @@ pub struct YesActionsSchedulingSettings {
     /// The `timeout` property.
     pub timeout: TimeoutActions,
 }
+
 impl YesActionsSchedulingSettings {
     /// A `YesActionsSchedulingSettings` from its required fields; optional fields start unset.
     pub fn new(

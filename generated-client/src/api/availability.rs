@@ -3,12 +3,14 @@
 //! Operations tagged `availability`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `availability`.
     pub fn availability(&self) -> AvailabilityApi<'_> {
         AvailabilityApi { client: self }
     }
 }
+
 /// Operations tagged `availability`.
 ///
 /// Get it with [`Client::availability`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct AvailabilityApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> AvailabilityApi<'a> {
     /// List available meeting time slots (paginated)
     ///
@@ -35,6 +38,7 @@ impl<'a> AvailabilityApi<'a> {
         }
     }
 }
+
 /// Request builder for [`AvailabilityApi::slots_v2`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -45,6 +49,7 @@ pub struct AvailabilitySlotsV2Request<'a> {
     body: crate::types::MeetingStartTimesPagedRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> AvailabilitySlotsV2Request<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -66,6 +71,7 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> AvailabilitySlotsV2Request<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -116,6 +122,7 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for AvailabilitySlotsV2Request<'a> {
     type Output = crate::Result<crate::types::PaginatedResultMeetingStartTime>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `campaign`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `campaign`.
     pub fn campaign(&self) -> CampaignApi<'_> {
         CampaignApi { client: self }
     }
 }
+
 /// Operations tagged `campaign`.
 ///
 /// Get it with [`Client::campaign`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct CampaignApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> CampaignApi<'a> {
     /// List Salesforce campaigns
     ///
@@ -51,6 +54,7 @@ impl<'a> CampaignApi<'a> {
         }
     }
 }
+
 /// Request builder for [`CampaignApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -63,6 +67,7 @@ pub struct CampaignListRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> CampaignListRequest<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
     pub fn is_active(mut self, value: impl Into<bool>) -> Self {
@@ -102,6 +107,7 @@ impl<'a> CampaignListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> CampaignListRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -141,6 +147,7 @@ impl<'a> CampaignListRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for CampaignListRequest<'a> {
     type Output = crate::Result<crate::types::SalesforceCampaignPage>;
     type IntoFuture = std::pin::Pin<
@@ -150,6 +157,7 @@ impl<'a> std::future::IntoFuture for CampaignListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`CampaignApi::search`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -163,6 +171,7 @@ pub struct CampaignSearchRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> CampaignSearchRequest<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
     pub fn is_active(mut self, value: impl Into<bool>) -> Self {
@@ -203,6 +212,7 @@ impl<'a> CampaignSearchRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> CampaignSearchRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -242,6 +252,7 @@ impl<'a> CampaignSearchRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for CampaignSearchRequest<'a> {
     type Output = crate::Result<crate::types::SalesforceCampaignPage>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `chat`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `chat`.
     pub fn chat(&self) -> ChatApi<'_> {
         ChatApi { client: self }
     }
 }
+
 /// Operations tagged `chat`.
 ///
 /// Get it with [`Client::chat`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct ChatApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> ChatApi<'a> {
     /// Reads Chat Conversation Logs
     ///
@@ -68,6 +71,7 @@ impl<'a> ChatApi<'a> {
         }
     }
 }
+
 /// Request builder for [`ChatApi::logs`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -87,6 +91,7 @@ pub struct ChatLogsRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ChatLogsRequest<'a> {
     /// Optional chat playbook id(s) to restrict the logs to; repeatable. When omitted, all playbooks in the workspace are considered.
     pub fn playbook_id(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
@@ -155,6 +160,7 @@ impl<'a> ChatLogsRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> ChatLogsRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -194,6 +200,7 @@ impl<'a> ChatLogsRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ChatLogsRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultChatConversationLog>;
     type IntoFuture = std::pin::Pin<
@@ -203,6 +210,7 @@ impl<'a> std::future::IntoFuture for ChatLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ChatApi::transcript`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -217,6 +225,7 @@ pub struct ChatTranscriptRequest<'a> {
     page_size: Option<i32>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ChatTranscriptRequest<'a> {
     /// Boundary timestamp cursor: echo the previous page's `nextCursor.before`; omit for the latest page.
     pub fn before(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
@@ -256,6 +265,7 @@ impl<'a> ChatTranscriptRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ChatTranscriptRequest<'a> {
     type Output = crate::Result<crate::types::ChatTranscriptPage>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `concierge`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `concierge`.
     pub fn concierge(&self) -> ConciergeApi<'_> {
         ConciergeApi { client: self }
     }
 }
+
 /// Operations tagged `concierge`.
 ///
 /// Get it with [`Client::concierge`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct ConciergeApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> ConciergeApi<'a> {
     /// Reads Concierge Logs
     ///
@@ -126,6 +129,7 @@ impl<'a> ConciergeApi<'a> {
         }
     }
 }
+
 /// Request builder for [`ConciergeApi::logs`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -141,6 +145,7 @@ pub struct ConciergeLogsRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeLogsRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -179,6 +184,7 @@ impl<'a> ConciergeLogsRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeLogsRequest<'a> {
     type Output = crate::Result<serde_json::Value>;
     type IntoFuture = std::pin::Pin<
@@ -188,6 +194,7 @@ impl<'a> std::future::IntoFuture for ConciergeLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ConciergeApi::router_create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -198,6 +205,7 @@ pub struct ConciergeRouterCreateRequest<'a> {
     body: crate::types::ConciergeRouterCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeRouterCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -217,6 +225,7 @@ impl<'a> ConciergeRouterCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeRouterCreateRequest<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
@@ -226,6 +235,7 @@ impl<'a> std::future::IntoFuture for ConciergeRouterCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ConciergeApi::list_routers`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -235,6 +245,7 @@ pub struct ConciergeListRoutersRequest<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeListRoutersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -255,6 +266,7 @@ impl<'a> ConciergeListRoutersRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeListRoutersRequest<'a> {
     type Output = crate::Result<crate::types::ConciergeRoutersListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -264,6 +276,7 @@ impl<'a> std::future::IntoFuture for ConciergeListRoutersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ConciergeApi::router_get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -274,6 +287,7 @@ pub struct ConciergeRouterGetRequest<'a> {
     router_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeRouterGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -292,6 +306,7 @@ impl<'a> ConciergeRouterGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeRouterGetRequest<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
@@ -301,6 +316,7 @@ impl<'a> std::future::IntoFuture for ConciergeRouterGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ConciergeApi::router_update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -312,6 +328,7 @@ pub struct ConciergeRouterUpdateRequest<'a> {
     body: crate::types::ConciergeRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeRouterUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -332,6 +349,7 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeRouterUpdateRequest<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
@@ -341,6 +359,7 @@ impl<'a> std::future::IntoFuture for ConciergeRouterUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`ConciergeApi::router_delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -351,6 +370,7 @@ pub struct ConciergeRouterDeleteRequest<'a> {
     router_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> ConciergeRouterDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -369,6 +389,7 @@ impl<'a> ConciergeRouterDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConciergeRouterDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `data_field`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `data_field`.
     pub fn data_field(&self) -> DataFieldApi<'_> {
         DataFieldApi { client: self }
     }
 }
+
 /// Operations tagged `data_field`.
 ///
 /// Get it with [`Client::data_field`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct DataFieldApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> DataFieldApi<'a> {
     /// Create data field
     ///
@@ -95,6 +98,7 @@ impl<'a> DataFieldApi<'a> {
         }
     }
 }
+
 /// Request builder for [`DataFieldApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -105,6 +109,7 @@ pub struct DataFieldCreateRequest<'a> {
     body: crate::types::DataFieldCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DataFieldCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -124,6 +129,7 @@ impl<'a> DataFieldCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DataFieldCreateRequest<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
@@ -133,6 +139,7 @@ impl<'a> std::future::IntoFuture for DataFieldCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DataFieldApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -142,6 +149,7 @@ pub struct DataFieldListRequest<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DataFieldListRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -159,6 +167,7 @@ impl<'a> DataFieldListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DataFieldListRequest<'a> {
     type Output = crate::Result<Vec<crate::types::DataFieldDetails>>;
     type IntoFuture = std::pin::Pin<
@@ -168,6 +177,7 @@ impl<'a> std::future::IntoFuture for DataFieldListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DataFieldApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -178,6 +188,7 @@ pub struct DataFieldGetRequest<'a> {
     reference: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DataFieldGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -196,6 +207,7 @@ impl<'a> DataFieldGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DataFieldGetRequest<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
@@ -205,6 +217,7 @@ impl<'a> std::future::IntoFuture for DataFieldGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DataFieldApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -216,6 +229,7 @@ pub struct DataFieldUpdateRequest<'a> {
     body: crate::types::DataFieldUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DataFieldUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -236,6 +250,7 @@ impl<'a> DataFieldUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DataFieldUpdateRequest<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
@@ -245,6 +260,7 @@ impl<'a> std::future::IntoFuture for DataFieldUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DataFieldApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -255,6 +271,7 @@ pub struct DataFieldDeleteRequest<'a> {
     reference: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DataFieldDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -273,6 +290,7 @@ impl<'a> DataFieldDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DataFieldDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `distribution`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `distribution`.
     pub fn distribution(&self) -> DistributionApi<'_> {
         DistributionApi { client: self }
     }
 }
+
 /// Operations tagged `distribution`.
 ///
 /// Get it with [`Client::distribution`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct DistributionApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> DistributionApi<'a> {
     /// Create distribution
     ///
@@ -69,6 +72,7 @@ impl<'a> DistributionApi<'a> {
         }
     }
 }
+
 /// Request builder for [`DistributionApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -79,6 +83,7 @@ pub struct DistributionCreateRequest<'a> {
     body: crate::types::CreateDistributionRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -98,6 +103,7 @@ impl<'a> DistributionCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionCreateRequest<'a> {
     type Output = crate::Result<crate::types::CreateDistributionResponse>;
     type IntoFuture = std::pin::Pin<
@@ -107,6 +113,7 @@ impl<'a> std::future::IntoFuture for DistributionCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistributionApi::workspace_settings_get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -117,6 +124,7 @@ pub struct DistributionWorkspaceSettingsGetRequest<'a> {
     workspace_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -137,6 +145,7 @@ impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionWorkspaceSettingsGetRequest<'a> {
     type Output = crate::Result<crate::types::WorkspaceDistributionSettings>;
     type IntoFuture = std::pin::Pin<
@@ -146,6 +155,7 @@ impl<'a> std::future::IntoFuture for DistributionWorkspaceSettingsGetRequest<'a>
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistributionApi::list_put`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -156,6 +166,7 @@ pub struct DistributionListPutRequest<'a> {
     body: crate::types::ListRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistributionListPutRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -175,6 +186,7 @@ impl<'a> DistributionListPutRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> DistributionListPutRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -212,6 +224,7 @@ impl<'a> DistributionListPutRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistributionListPutRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultDistribution>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `distro`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `distro`.
     pub fn distro(&self) -> DistroApi<'_> {
         DistroApi { client: self }
     }
 }
+
 /// Operations tagged `distro`.
 ///
 /// Get it with [`Client::distro`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct DistroApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> DistroApi<'a> {
     /// List distro logs
     ///
@@ -176,6 +179,7 @@ impl<'a> DistroApi<'a> {
         }
     }
 }
+
 /// Request builder for [`DistroApi::logs`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -189,6 +193,7 @@ pub struct DistroLogsRequest<'a> {
     body: crate::types::DistroLogsFilter,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroLogsRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -228,6 +233,7 @@ impl<'a> DistroLogsRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> DistroLogsRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -265,6 +271,7 @@ impl<'a> DistroLogsRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroLogsRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultDistroLogEntry>;
     type IntoFuture = std::pin::Pin<
@@ -274,6 +281,7 @@ impl<'a> std::future::IntoFuture for DistroLogsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::log_get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -285,6 +293,7 @@ pub struct DistroLogGetRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroLogGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -304,6 +313,7 @@ impl<'a> DistroLogGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroLogGetRequest<'a> {
     type Output = crate::Result<crate::types::DistroLogDetail>;
     type IntoFuture = std::pin::Pin<
@@ -313,6 +323,7 @@ impl<'a> std::future::IntoFuture for DistroLogGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -323,6 +334,7 @@ pub struct DistroRouterCreateRequest<'a> {
     body: crate::types::DistroRouterCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -342,6 +354,7 @@ impl<'a> DistroRouterCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterCreateRequest<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
@@ -351,6 +364,7 @@ impl<'a> std::future::IntoFuture for DistroRouterCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::list_routers`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -360,6 +374,7 @@ pub struct DistroListRoutersRequest<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroListRoutersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -378,6 +393,7 @@ impl<'a> DistroListRoutersRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroListRoutersRequest<'a> {
     type Output = crate::Result<crate::types::DistroRoutersListResponse>;
     type IntoFuture = std::pin::Pin<
@@ -387,6 +403,7 @@ impl<'a> std::future::IntoFuture for DistroListRoutersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -397,6 +414,7 @@ pub struct DistroRouterGetRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -415,6 +433,7 @@ impl<'a> DistroRouterGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterGetRequest<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
@@ -424,6 +443,7 @@ impl<'a> std::future::IntoFuture for DistroRouterGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -435,6 +455,7 @@ pub struct DistroRouterUpdateRequest<'a> {
     body: crate::types::DistroRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -455,6 +476,7 @@ impl<'a> DistroRouterUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterUpdateRequest<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
@@ -464,6 +486,7 @@ impl<'a> std::future::IntoFuture for DistroRouterUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -474,6 +497,7 @@ pub struct DistroRouterDeleteRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -492,6 +516,7 @@ impl<'a> DistroRouterDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -501,6 +526,7 @@ impl<'a> std::future::IntoFuture for DistroRouterDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_activate`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -511,6 +537,7 @@ pub struct DistroRouterActivateRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterActivateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -529,6 +556,7 @@ impl<'a> DistroRouterActivateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterActivateRequest<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
@@ -538,6 +566,7 @@ impl<'a> std::future::IntoFuture for DistroRouterActivateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`DistroApi::router_deactivate`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -549,6 +578,7 @@ pub struct DistroRouterDeactivateRequest<'a> {
     force: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> DistroRouterDeactivateRequest<'a> {
     /// Force deactivation even if the router's revision is stale (default: false).
     pub fn force(mut self, value: impl Into<bool>) -> Self {
@@ -573,6 +603,7 @@ impl<'a> DistroRouterDeactivateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for DistroRouterDeactivateRequest<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `enrichment`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `enrichment`.
     pub fn enrichment(&self) -> EnrichmentApi<'_> {
         EnrichmentApi { client: self }
     }
 }
+
 /// Operations tagged `enrichment`.
 ///
 /// Get it with [`Client::enrichment`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct EnrichmentApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> EnrichmentApi<'a> {
     /// List enrichment waterfalls
     ///
@@ -37,6 +40,7 @@ impl<'a> EnrichmentApi<'a> {
         }
     }
 }
+
 /// Request builder for [`EnrichmentApi::waterfall_list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -49,6 +53,7 @@ pub struct EnrichmentWaterfallListRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> EnrichmentWaterfallListRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -85,6 +90,7 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> EnrichmentWaterfallListRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -124,6 +130,7 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for EnrichmentWaterfallListRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultEnrichmentWaterfall>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `handoff`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `handoff`.
     pub fn handoff(&self) -> HandoffApi<'_> {
         HandoffApi { client: self }
     }
 }
+
 /// Operations tagged `handoff`.
 ///
 /// Get it with [`Client::handoff`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct HandoffApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> HandoffApi<'a> {
     /// Create handoff router
     ///
@@ -102,6 +105,7 @@ impl<'a> HandoffApi<'a> {
         }
     }
 }
+
 /// Request builder for [`HandoffApi::router_create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -112,6 +116,7 @@ pub struct HandoffRouterCreateRequest<'a> {
     body: crate::types::HandoffRouterCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> HandoffRouterCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -131,6 +136,7 @@ impl<'a> HandoffRouterCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for HandoffRouterCreateRequest<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
@@ -140,6 +146,7 @@ impl<'a> std::future::IntoFuture for HandoffRouterCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HandoffApi::router_list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -150,6 +157,7 @@ pub struct HandoffRouterListRequest<'a> {
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> HandoffRouterListRequest<'a> {
     /// Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
@@ -173,6 +181,7 @@ impl<'a> HandoffRouterListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for HandoffRouterListRequest<'a> {
     type Output = crate::Result<Vec<crate::types::HandoffRouter>>;
     type IntoFuture = std::pin::Pin<
@@ -182,6 +191,7 @@ impl<'a> std::future::IntoFuture for HandoffRouterListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HandoffApi::router_get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -192,6 +202,7 @@ pub struct HandoffRouterGetRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> HandoffRouterGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -210,6 +221,7 @@ impl<'a> HandoffRouterGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for HandoffRouterGetRequest<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
@@ -219,6 +231,7 @@ impl<'a> std::future::IntoFuture for HandoffRouterGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HandoffApi::router_update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -230,6 +243,7 @@ pub struct HandoffRouterUpdateRequest<'a> {
     body: crate::types::HandoffRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> HandoffRouterUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -250,6 +264,7 @@ impl<'a> HandoffRouterUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for HandoffRouterUpdateRequest<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
@@ -259,6 +274,7 @@ impl<'a> std::future::IntoFuture for HandoffRouterUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`HandoffApi::router_delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -269,6 +285,7 @@ pub struct HandoffRouterDeleteRequest<'a> {
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> HandoffRouterDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -287,6 +304,7 @@ impl<'a> HandoffRouterDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for HandoffRouterDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `meeting_type`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `meeting_type`.
     pub fn meeting_type(&self) -> MeetingTypeApi<'_> {
         MeetingTypeApi { client: self }
     }
 }
+
 /// Operations tagged `meeting_type`.
 ///
 /// Get it with [`Client::meeting_type`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct MeetingTypeApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> MeetingTypeApi<'a> {
     /// Create meeting type
     ///
@@ -140,6 +143,7 @@ impl<'a> MeetingTypeApi<'a> {
         }
     }
 }
+
 /// Request builder for [`MeetingTypeApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -150,6 +154,7 @@ pub struct MeetingTypeCreateRequest<'a> {
     body: crate::types::MeetingTypeCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -169,6 +174,7 @@ impl<'a> MeetingTypeCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeCreateRequest<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -178,6 +184,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -188,6 +195,7 @@ pub struct MeetingTypeListRequest<'a> {
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeListRequest<'a> {
     /// Filter meeting types by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
@@ -211,6 +219,7 @@ impl<'a> MeetingTypeListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeListRequest<'a> {
     type Output = crate::Result<Vec<crate::types::MeetingType>>;
     type IntoFuture = std::pin::Pin<
@@ -220,6 +229,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -230,6 +240,7 @@ pub struct MeetingTypeGetRequest<'a> {
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -248,6 +259,7 @@ impl<'a> MeetingTypeGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeGetRequest<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -257,6 +269,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -268,6 +281,7 @@ pub struct MeetingTypeUpdateRequest<'a> {
     body: crate::types::MeetingTypeUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -288,6 +302,7 @@ impl<'a> MeetingTypeUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeUpdateRequest<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -297,6 +312,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -307,6 +323,7 @@ pub struct MeetingTypeDeleteRequest<'a> {
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -325,6 +342,7 @@ impl<'a> MeetingTypeDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -334,6 +352,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::attach_reminder`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -345,6 +364,7 @@ pub struct MeetingTypeAttachReminderRequest<'a> {
     reminder_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeAttachReminderRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -364,6 +384,7 @@ impl<'a> MeetingTypeAttachReminderRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeAttachReminderRequest<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -373,6 +394,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeAttachReminderRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeApi::detach_reminder`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -384,6 +406,7 @@ pub struct MeetingTypeDetachReminderRequest<'a> {
     reminder_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeDetachReminderRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -403,6 +426,7 @@ impl<'a> MeetingTypeDetachReminderRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeDetachReminderRequest<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<

@@ -3,6 +3,7 @@
 //! Operations tagged `meeting_type_reminder`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `meeting_type_reminder`.
     pub fn meeting_type_reminder(&self) -> MeetingTypeReminderApi<'_> {
@@ -11,6 +12,7 @@ impl Client {
         }
     }
 }
+
 /// Operations tagged `meeting_type_reminder`.
 ///
 /// Get it with [`Client::meeting_type_reminder`].
@@ -18,6 +20,7 @@ impl Client {
 pub struct MeetingTypeReminderApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> MeetingTypeReminderApi<'a> {
     /// Create meeting type reminder
     ///
@@ -91,6 +94,7 @@ impl<'a> MeetingTypeReminderApi<'a> {
         }
     }
 }
+
 /// Request builder for [`MeetingTypeReminderApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -101,6 +105,7 @@ pub struct MeetingTypeReminderCreateRequest<'a> {
     body: crate::types::ReminderCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeReminderCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -120,6 +125,7 @@ impl<'a> MeetingTypeReminderCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateRequest<'a> {
     type Output = crate::Result<crate::types::Reminder>;
     type IntoFuture = std::pin::Pin<
@@ -129,6 +135,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeReminderApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -139,6 +146,7 @@ pub struct MeetingTypeReminderListRequest<'a> {
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeReminderListRequest<'a> {
     /// Filter reminders by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
@@ -162,6 +170,7 @@ impl<'a> MeetingTypeReminderListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeReminderListRequest<'a> {
     type Output = crate::Result<Vec<crate::types::Reminder>>;
     type IntoFuture = std::pin::Pin<
@@ -171,6 +180,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeReminderApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -183,6 +193,7 @@ pub struct MeetingTypeReminderUpdateRequest<'a> {
     body: crate::types::ReminderUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeReminderUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -204,6 +215,7 @@ impl<'a> MeetingTypeReminderUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeReminderUpdateRequest<'a> {
     type Output = crate::Result<crate::types::Reminder>;
     type IntoFuture = std::pin::Pin<
@@ -213,6 +225,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingTypeReminderApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -224,6 +237,7 @@ pub struct MeetingTypeReminderDeleteRequest<'a> {
     workspace_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingTypeReminderDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -243,6 +257,7 @@ impl<'a> MeetingTypeReminderDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingTypeReminderDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

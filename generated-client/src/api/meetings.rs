@@ -3,12 +3,14 @@
 //! Operations tagged `meetings`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `meetings`.
     pub fn meetings(&self) -> MeetingsApi<'_> {
         MeetingsApi { client: self }
     }
 }
+
 /// Operations tagged `meetings`.
 ///
 /// Get it with [`Client::meetings`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct MeetingsApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> MeetingsApi<'a> {
     /// Get Meeting
     ///
@@ -84,6 +87,7 @@ impl<'a> MeetingsApi<'a> {
         }
     }
 }
+
 /// Request builder for [`MeetingsApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -94,6 +98,7 @@ pub struct MeetingGetRequest<'a> {
     meeting_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -112,6 +117,7 @@ impl<'a> MeetingGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingGetRequest<'a> {
     type Output = crate::Result<crate::types::HttpQueryResponseA>;
     type IntoFuture = std::pin::Pin<
@@ -121,6 +127,7 @@ impl<'a> std::future::IntoFuture for MeetingGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingsApi::cancel_post`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -132,6 +139,7 @@ pub struct MeetingCancelPostRequest<'a> {
     body: Option<crate::types::CancelMeetingRequest>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingCancelPostRequest<'a> {
     /// Sets the request body.
     pub fn body(mut self, value: impl Into<crate::types::CancelMeetingRequest>) -> Self {
@@ -158,6 +166,7 @@ impl<'a> MeetingCancelPostRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingCancelPostRequest<'a> {
     type Output = crate::Result<crate::types::HttpQueryResponseA>;
     type IntoFuture = std::pin::Pin<
@@ -167,6 +176,7 @@ impl<'a> std::future::IntoFuture for MeetingCancelPostRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingsApi::list_put`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -177,6 +187,7 @@ pub struct MeetingListPutRequest<'a> {
     body: crate::types::QueryMeetingsRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingListPutRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -196,6 +207,7 @@ impl<'a> MeetingListPutRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> MeetingListPutRequest<'a> {
     /// Walks every `data` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -231,6 +243,7 @@ impl<'a> MeetingListPutRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
     type Output = crate::Result<crate::types::HttpQueryResponseA>;
     type IntoFuture = std::pin::Pin<
@@ -240,6 +253,7 @@ impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`MeetingsApi::export_v2_put`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -250,6 +264,7 @@ pub struct MeetingExportV2PutRequest<'a> {
     body: crate::types::ExportMeetingsRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> MeetingExportV2PutRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -269,6 +284,7 @@ impl<'a> MeetingExportV2PutRequest<'a> {
         self.client.send_text(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for MeetingExportV2PutRequest<'a> {
     type Output = crate::Result<String>;
     type IntoFuture = std::pin::Pin<

@@ -3,6 +3,7 @@
 //! Operations tagged `personal_meeting_type`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `personal_meeting_type`.
     pub fn personal_meeting_type(&self) -> PersonalMeetingTypeApi<'_> {
@@ -11,6 +12,7 @@ impl Client {
         }
     }
 }
+
 /// Operations tagged `personal_meeting_type`.
 ///
 /// Get it with [`Client::personal_meeting_type`].
@@ -18,6 +20,7 @@ impl Client {
 pub struct PersonalMeetingTypeApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> PersonalMeetingTypeApi<'a> {
     /// List personal meeting types
     ///
@@ -106,6 +109,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
         }
     }
 }
+
 /// Request builder for [`PersonalMeetingTypeApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -118,6 +122,7 @@ pub struct PersonalMeetingTypeListRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PersonalMeetingTypeListRequest<'a> {
     /// Optional: scope the list to a single personal workspace.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
@@ -159,6 +164,7 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> PersonalMeetingTypeListRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -198,6 +204,7 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultPersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -207,6 +214,7 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`PersonalMeetingTypeApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -217,6 +225,7 @@ pub struct PersonalMeetingTypeCreateRequest<'a> {
     body: crate::types::PersonalMeetingTypeCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PersonalMeetingTypeCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -236,6 +245,7 @@ impl<'a> PersonalMeetingTypeCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateRequest<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -245,6 +255,7 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`PersonalMeetingTypeApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -255,6 +266,7 @@ pub struct PersonalMeetingTypeGetRequest<'a> {
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PersonalMeetingTypeGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -273,6 +285,7 @@ impl<'a> PersonalMeetingTypeGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeGetRequest<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -282,6 +295,7 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`PersonalMeetingTypeApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -293,6 +307,7 @@ pub struct PersonalMeetingTypeUpdateRequest<'a> {
     body: crate::types::PersonalMeetingTypeUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -313,6 +328,7 @@ impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateRequest<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
@@ -322,6 +338,7 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`PersonalMeetingTypeApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -332,6 +349,7 @@ pub struct PersonalMeetingTypeDeleteRequest<'a> {
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -350,6 +368,7 @@ impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for PersonalMeetingTypeDeleteRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

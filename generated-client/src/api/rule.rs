@@ -3,12 +3,14 @@
 //! Operations tagged `rule`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `rule`.
     pub fn rule(&self) -> RuleApi<'_> {
         RuleApi { client: self }
     }
 }
+
 /// Operations tagged `rule`.
 ///
 /// Get it with [`Client::rule`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct RuleApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> RuleApi<'a> {
     /// Create rule
     ///
@@ -52,6 +55,7 @@ impl<'a> RuleApi<'a> {
         }
     }
 }
+
 /// Request builder for [`RuleApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -62,6 +66,7 @@ pub struct RuleCreateRequest<'a> {
     body: crate::types::RuleCreateRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> RuleCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -81,6 +86,7 @@ impl<'a> RuleCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for RuleCreateRequest<'a> {
     type Output = crate::Result<crate::types::RuleView>;
     type IntoFuture = std::pin::Pin<
@@ -90,6 +96,7 @@ impl<'a> std::future::IntoFuture for RuleCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`RuleApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -103,6 +110,7 @@ pub struct RuleListRequest<'a> {
     name: Option<String>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> RuleListRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -148,6 +156,7 @@ impl<'a> RuleListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> RuleListRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -185,6 +194,7 @@ impl<'a> RuleListRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for RuleListRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultRuleView>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `scheduling_links`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `scheduling_links`.
     pub fn scheduling_links(&self) -> SchedulingLinksApi<'_> {
         SchedulingLinksApi { client: self }
     }
 }
+
 /// Operations tagged `scheduling_links`.
 ///
 /// Get it with [`Client::scheduling_links`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct SchedulingLinksApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> SchedulingLinksApi<'a> {
     /// Create admin (one-on-one) scheduling link
     ///
@@ -315,6 +318,7 @@ impl<'a> SchedulingLinksApi<'a> {
         }
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::create_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -325,6 +329,7 @@ pub struct SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     body: crate::types::AdminLinkCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -344,6 +349,7 @@ impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -353,6 +359,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateAdminOneOnOneRequest<'a
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::update_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -364,6 +371,7 @@ pub struct SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     body: crate::types::AdminLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -384,6 +392,7 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -393,6 +402,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateAdminOneOnOneRequest<'a
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::delete_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -403,6 +413,7 @@ pub struct SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -421,6 +432,7 @@ impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -430,6 +442,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteAdminOneOnOneRequest<'a
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::create_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -440,6 +453,7 @@ pub struct SchedulingLinkCreateGroupRequest<'a> {
     body: crate::types::GroupLinkCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkCreateGroupRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -459,6 +473,7 @@ impl<'a> SchedulingLinkCreateGroupRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkCreateGroupRequest<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -468,6 +483,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateGroupRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::update_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -479,6 +495,7 @@ pub struct SchedulingLinkUpdateGroupRequest<'a> {
     body: crate::types::GroupLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -499,6 +516,7 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkUpdateGroupRequest<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -508,6 +526,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateGroupRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::delete_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -518,6 +537,7 @@ pub struct SchedulingLinkDeleteGroupRequest<'a> {
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -536,6 +556,7 @@ impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkDeleteGroupRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -545,6 +566,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteGroupRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::list_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -555,6 +577,7 @@ pub struct SchedulingLinkListAdminOneOnOneRequest<'a> {
     body: crate::types::AdminSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -575,6 +598,7 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkListAdminOneOnOneRequest<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
@@ -584,6 +608,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListAdminOneOnOneRequest<'a> 
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::list_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -594,6 +619,7 @@ pub struct SchedulingLinkListGroupRequest<'a> {
     body: crate::types::GroupSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkListGroupRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -614,6 +640,7 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkListGroupRequest<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
@@ -623,6 +650,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListGroupRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::list_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -633,6 +661,7 @@ pub struct SchedulingLinkListOwnershipRequest<'a> {
     body: crate::types::OwnershipSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkListOwnershipRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -655,6 +684,7 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkListOwnershipRequest<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
@@ -664,6 +694,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListOwnershipRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::list_personal_v2`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -674,6 +705,7 @@ pub struct SchedulingLinkListPersonalV2Request<'a> {
     user_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkListPersonalV2Request<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -694,6 +726,7 @@ impl<'a> SchedulingLinkListPersonalV2Request<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkListPersonalV2Request<'a> {
     type Output = crate::Result<crate::types::PersonalSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
@@ -703,6 +736,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListPersonalV2Request<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::list_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -713,6 +747,7 @@ pub struct SchedulingLinkListRoundRobinRequest<'a> {
     body: crate::types::RoundRobinSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -735,6 +770,7 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkListRoundRobinRequest<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
@@ -744,6 +780,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListRoundRobinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::create_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -754,6 +791,7 @@ pub struct SchedulingLinkCreateOwnershipRequest<'a> {
     body: crate::types::OwnershipLinkCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -775,6 +813,7 @@ impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkCreateOwnershipRequest<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -784,6 +823,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateOwnershipRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::update_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -795,6 +835,7 @@ pub struct SchedulingLinkUpdateOwnershipRequest<'a> {
     body: crate::types::OwnershipLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -817,6 +858,7 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkUpdateOwnershipRequest<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -826,6 +868,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateOwnershipRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::delete_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -836,6 +879,7 @@ pub struct SchedulingLinkDeleteOwnershipRequest<'a> {
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -854,6 +898,7 @@ impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkDeleteOwnershipRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -863,6 +908,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteOwnershipRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::create_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -873,6 +919,7 @@ pub struct SchedulingLinkCreateRoundRobinRequest<'a> {
     body: crate::types::RoundRobinLinkCreate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -894,6 +941,7 @@ impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkCreateRoundRobinRequest<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -903,6 +951,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateRoundRobinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::update_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -914,6 +963,7 @@ pub struct SchedulingLinkUpdateRoundRobinRequest<'a> {
     body: crate::types::RoundRobinLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -936,6 +986,7 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkUpdateRoundRobinRequest<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
@@ -945,6 +996,7 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateRoundRobinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`SchedulingLinksApi::delete_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -955,6 +1007,7 @@ pub struct SchedulingLinkDeleteRoundRobinRequest<'a> {
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -973,6 +1026,7 @@ impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for SchedulingLinkDeleteRoundRobinRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

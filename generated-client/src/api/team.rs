@@ -3,12 +3,14 @@
 //! Operations tagged `team`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `team`.
     pub fn team(&self) -> TeamApi<'_> {
         TeamApi { client: self }
     }
 }
+
 /// Operations tagged `team`.
 ///
 /// Get it with [`Client::team`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct TeamApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> TeamApi<'a> {
     /// Add users to a team
     ///
@@ -100,6 +103,7 @@ impl<'a> TeamApi<'a> {
         }
     }
 }
+
 /// Request builder for [`TeamApi::add_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -110,6 +114,7 @@ pub struct TeamAddUsersRequest<'a> {
     body: crate::types::AddUsersToTeamRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TeamAddUsersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -129,6 +134,7 @@ impl<'a> TeamAddUsersRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TeamAddUsersRequest<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
@@ -138,6 +144,7 @@ impl<'a> std::future::IntoFuture for TeamAddUsersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`TeamApi::remove_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -148,6 +155,7 @@ pub struct TeamRemoveUsersRequest<'a> {
     body: crate::types::RemoveUserFromTeamRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TeamRemoveUsersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -167,6 +175,7 @@ impl<'a> TeamRemoveUsersRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TeamRemoveUsersRequest<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
@@ -176,6 +185,7 @@ impl<'a> std::future::IntoFuture for TeamRemoveUsersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`TeamApi::list_put`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -186,6 +196,7 @@ pub struct TeamListPutRequest<'a> {
     body: crate::types::FindAllRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TeamListPutRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -205,6 +216,7 @@ impl<'a> TeamListPutRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> TeamListPutRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -242,6 +254,7 @@ impl<'a> TeamListPutRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultTeam>;
     type IntoFuture = std::pin::Pin<
@@ -251,6 +264,7 @@ impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`TeamApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -261,6 +275,7 @@ pub struct TeamCreateRequest<'a> {
     body: crate::types::CreateTeamRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TeamCreateRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -280,6 +295,7 @@ impl<'a> TeamCreateRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TeamCreateRequest<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
@@ -289,6 +305,7 @@ impl<'a> std::future::IntoFuture for TeamCreateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`TeamApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -299,6 +316,7 @@ pub struct TeamDeleteRequest<'a> {
     team_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TeamDeleteRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -317,6 +335,7 @@ impl<'a> TeamDeleteRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TeamDeleteRequest<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `tenant`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `tenant`.
     pub fn tenant(&self) -> TenantApi<'_> {
         TenantApi { client: self }
     }
 }
+
 /// Operations tagged `tenant`.
 ///
 /// Get it with [`Client::tenant`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct TenantApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> TenantApi<'a> {
     /// Get tenant info
     ///
@@ -31,6 +34,7 @@ impl<'a> TenantApi<'a> {
         }
     }
 }
+
 /// Request builder for [`TenantApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -40,6 +44,7 @@ pub struct TenantGetRequest<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> TenantGetRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -57,6 +62,7 @@ impl<'a> TenantGetRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for TenantGetRequest<'a> {
     type Output = crate::Result<crate::types::TenantInfo>;
     type IntoFuture = std::pin::Pin<

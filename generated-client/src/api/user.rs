@@ -3,12 +3,14 @@
 //! Operations tagged `user`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `user`.
     pub fn user(&self) -> UserApi<'_> {
         UserApi { client: self }
     }
 }
+
 /// Operations tagged `user`.
 ///
 /// Get it with [`Client::user`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct UserApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> UserApi<'a> {
     /// Finds user
     ///
@@ -81,6 +84,7 @@ impl<'a> UserApi<'a> {
         }
     }
 }
+
 /// Request builder for [`UserApi::find`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -93,6 +97,7 @@ pub struct UserFindRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> UserFindRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -127,6 +132,7 @@ impl<'a> UserFindRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> UserFindRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -164,6 +170,7 @@ impl<'a> UserFindRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for UserFindRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
@@ -173,6 +180,7 @@ impl<'a> std::future::IntoFuture for UserFindRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`UserApi::find_by_ids`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -185,6 +193,7 @@ pub struct UserFindByIdsRequest<'a> {
     body: Option<Vec<String>>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> UserFindByIdsRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -227,6 +236,7 @@ impl<'a> UserFindByIdsRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> UserFindByIdsRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -264,6 +274,7 @@ impl<'a> UserFindByIdsRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
@@ -273,6 +284,7 @@ impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`UserApi::update_licenses`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -283,6 +295,7 @@ pub struct UserUpdateLicensesRequest<'a> {
     body: crate::types::UpdateLicensesRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> UserUpdateLicensesRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -302,6 +315,7 @@ impl<'a> UserUpdateLicensesRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for UserUpdateLicensesRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -311,6 +325,7 @@ impl<'a> std::future::IntoFuture for UserUpdateLicensesRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`UserApi::read`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -321,6 +336,7 @@ pub struct UserReadRequest<'a> {
     user_id: String,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> UserReadRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -339,6 +355,7 @@ impl<'a> UserReadRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for UserReadRequest<'a> {
     type Output = crate::Result<crate::types::User>;
     type IntoFuture = std::pin::Pin<

@@ -3,12 +3,14 @@
 //! Operations tagged `workspace`.
 #![allow(deprecated, clippy::too_many_arguments)]
 use crate::Client;
+
 impl Client {
     /// Operations tagged `workspace`.
     pub fn workspace(&self) -> WorkspaceApi<'_> {
         WorkspaceApi { client: self }
     }
 }
+
 /// Operations tagged `workspace`.
 ///
 /// Get it with [`Client::workspace`].
@@ -16,6 +18,7 @@ impl Client {
 pub struct WorkspaceApi<'a> {
     client: &'a Client,
 }
+
 impl<'a> WorkspaceApi<'a> {
     /// Read all workspaces
     ///
@@ -83,6 +86,7 @@ impl<'a> WorkspaceApi<'a> {
         }
     }
 }
+
 /// Request builder for [`WorkspaceApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -94,6 +98,7 @@ pub struct WorkspaceListRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> WorkspaceListRequest<'a> {
     /// Page number. First page has index 0.
     ///
@@ -127,6 +132,7 @@ impl<'a> WorkspaceListRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> WorkspaceListRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -164,6 +170,7 @@ impl<'a> WorkspaceListRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for WorkspaceListRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultWorkspace>;
     type IntoFuture = std::pin::Pin<
@@ -173,6 +180,7 @@ impl<'a> std::future::IntoFuture for WorkspaceListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`WorkspaceApi::list_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -185,6 +193,7 @@ pub struct WorkspaceListUsersRequest<'a> {
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> WorkspaceListUsersRequest<'a> {
     /// Sets the `workspaceId` query parameter.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
@@ -224,6 +233,7 @@ impl<'a> WorkspaceListUsersRequest<'a> {
         self.client.send_json(request).await
     }
 }
+
 impl<'a> WorkspaceListUsersRequest<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
@@ -261,6 +271,7 @@ impl<'a> WorkspaceListUsersRequest<'a> {
         crate::runtime::paginate::collect(self.items()).await
     }
 }
+
 impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
@@ -270,6 +281,7 @@ impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`WorkspaceApi::add_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -280,6 +292,7 @@ pub struct WorkspaceAddUsersRequest<'a> {
     body: crate::types::AddUsersToWorkspaceRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> WorkspaceAddUsersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -299,6 +312,7 @@ impl<'a> WorkspaceAddUsersRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for WorkspaceAddUsersRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
@@ -308,6 +322,7 @@ impl<'a> std::future::IntoFuture for WorkspaceAddUsersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for [`WorkspaceApi::remove_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
@@ -318,6 +333,7 @@ pub struct WorkspaceRemoveUsersRequest<'a> {
     body: crate::types::RemoveUserFromWorkspaceRequest,
     timeout: Option<std::time::Duration>,
 }
+
 impl<'a> WorkspaceRemoveUsersRequest<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -337,6 +353,7 @@ impl<'a> WorkspaceRemoveUsersRequest<'a> {
         self.client.send_empty(request).await
     }
 }
+
 impl<'a> std::future::IntoFuture for WorkspaceRemoveUsersRequest<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<

@@ -104,7 +104,28 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(path, "", format!("internal error: the generator produced invalid Rust ({e}); please report this with the document"))
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease prints items back to back; a blank line after each top-level
+/// item that ends with `}` makes files easier to read and diffs easier to review.
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let top_level = !line.starts_with(' ') && !line.starts_with("//") && !line.starts_with("#");
+        let ends_item = top_level && (line.ends_with('}') || line.ends_with(';'));
+        let next = lines.peek().copied().unwrap_or("");
+        // `use` and `mod` lines stay together as one block.
+        let declaration = |l: &str| ["use ", "pub use ", "mod ", "pub mod "].iter().any(|p| l.starts_with(p));
+        let same_block = declaration(line) && declaration(next);
+        if ends_item && !next.is_empty() && !same_block {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn uses(api: &Api, wanted: &TypeRef) -> bool {
@@ -182,7 +203,10 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
             "\n```no_run\n# async fn example() -> Result<(), {lib_name}::Error> {{\nlet client = {lib_name}::Client::from_env()?;\nlet result = client{example}.await?;\n# let _ = result;\n# Ok(())\n# }}\n```\n"
         ));
     }
-    let inner_docs = text.lines().map(|l| quote!(#![doc = #l]));
+    let inner_docs = text.lines().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
     let base_url = api.base_url.clone().unwrap_or_else(|| "http://localhost".to_string());
     let env_var = &options.token_env_var;
     let base_env = env_var.strip_suffix("_API_KEY").map(|p| format!("{p}_BASE_URL")).unwrap_or_else(|| format!("{env_var}_BASE_URL"));
