@@ -43,6 +43,8 @@ pub struct Request {
     pub(crate) retry_safe: bool,
     /// Overrides the client's timeout for this call.
     pub(crate) timeout: Option<Duration>,
+    /// A next-page link from the API, sent instead of the path and query.
+    link: Option<String>,
     error: Option<String>,
 }
 
@@ -60,8 +62,17 @@ impl Request {
             body: None,
             accept: None,
             timeout: None,
+            link: None,
             error: None,
         }
+    }
+
+    /// Sends the request to `link`, a next-page link the API returned,
+    /// instead of the path and query. Relative links resolve against the base
+    /// URL; a link to another origin is refused, so the token never leaves it.
+    pub fn follow(&mut self, link: &str) -> &mut Self {
+        self.link = Some(link.to_owned());
+        self
     }
 
     /// Marks the request as safe (or not) to send more than once, which lets
@@ -209,6 +220,9 @@ impl Request {
                 format!("path parameter {missing} was not set"),
             ));
         }
+        if let Some(link) = &self.link {
+            return resolve_link(base_url, link).map_err(|message| Error::request(Some(self.operation), message));
+        }
         let mut url = String::with_capacity(base_url.len() + self.path.len() + 1);
         url.push_str(base_url);
         url.push_str(&self.path);
@@ -276,8 +290,35 @@ fn scalar_text(value: Value) -> std::result::Result<Option<String>, &'static str
     }
 }
 
+/// `link` resolved against `base_url` (RFC 3986), if it stays on the same origin.
+fn resolve_link(base_url: &str, link: &str) -> std::result::Result<String, String> {
+    let base = reqwest::Url::parse(&format!("{base_url}/")).map_err(|e| format!("base URL {base_url} is invalid: {e}"))?;
+    let url = base.join(link).map_err(|e| format!("next-page link `{link}` is not a URL: {e}"))?;
+    if url.origin() != base.origin() {
+        return Err(format!(
+            "next-page link `{link}` points to another origin than {base_url}; not following it with your token"
+        ));
+    }
+    Ok(url.into())
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn links_resolve_on_the_same_origin_only() {
+        let base = "https://api.example.com/api/fire-edge";
+        assert_eq!(resolve_link(base, "v1/users?page=2").unwrap(), "https://api.example.com/api/fire-edge/v1/users?page=2");
+        assert_eq!(resolve_link(base, "/api/fire-edge/v1/users?cursor=x").unwrap(), "https://api.example.com/api/fire-edge/v1/users?cursor=x");
+        assert_eq!(resolve_link(base, "https://api.example.com/next").unwrap(), "https://api.example.com/next");
+        let err = resolve_link(base, "https://evil.example.net/steal").unwrap_err();
+        assert!(err.contains("another origin"), "{err}");
+        let mut request = Request::new(Method::GET, "list", "/v1/users");
+        request.query("page", &1);
+        request.follow("/v1/users?cursor=abc");
+        assert_eq!(request.url("https://h.test").unwrap(), "https://h.test/v1/users?cursor=abc");
+    }
+
     use super::*;
     use std::collections::BTreeMap;
 

@@ -204,6 +204,9 @@ pub struct Pagination {
     pub has_more: Option<String>,
     /// Rust name of the response's page size, if it echoes it.
     pub echoed_page_size: Option<String>,
+    /// Rust name of the response's next-page link, if it has one.
+    #[serde(default)]
+    pub next_link: Option<String>,
 }
 
 /// A paging value's place in the request.

@@ -179,7 +179,7 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         }
     }
     // Names the request builder already uses for its own fields and methods.
-    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_", "timeout", "items", "collect_all", "into_future"]);
+    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_", "timeout", "items", "collect_all", "into_future", "next_link"]);
     let mut out_params = Vec::new();
     for (p, pointer) in params {
         let location = match &p {

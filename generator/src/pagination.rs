@@ -11,6 +11,8 @@ const PAGE_SIZE: &str = "pageSize";
 const ITEM_FIELDS: &[&str] = &["results", "items", "data", "records", "values"];
 const TOTAL_FIELDS: &[&str] = &["total", "totalCount", "totalItems"];
 const HAS_MORE_FIELDS: &[&str] = &["hasMoreItems", "hasMore", "hasNext"];
+/// Response fields holding a link to the next page (the help article promises `nextPage`).
+const NEXT_LINK_FIELDS: &[&str] = &["nextPage", "nextPageUrl", "nextLink", "next"];
 
 /// The pagination of `op`, if it is a paginated list.
 pub fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
@@ -39,7 +41,15 @@ pub fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         .iter()
         .find_map(|n| response_fields.iter().find(|f| f.wire_name == *n && f.ty == TypeRef::Bool && f.required))
         .map(|f| f.name.clone());
-    if total.is_none() && has_more.is_none() && !response_fields.iter().any(|f| f.wire_name == PAGE) {
+    let next_link = NEXT_LINK_FIELDS
+        .iter()
+        .find_map(|n| {
+            response_fields.iter().find(|f| {
+                f.wire_name == *n && (f.ty == TypeRef::String || f.ty == TypeRef::Nullable(Box::new(TypeRef::String)))
+            })
+        })
+        .map(|f| f.name.clone());
+    if total.is_none() && has_more.is_none() && next_link.is_none() && !response_fields.iter().any(|f| f.wire_name == PAGE) {
         // A bare list in an object, with nothing to say where the end is.
         return None;
     }
@@ -58,6 +68,7 @@ pub fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         total,
         has_more,
         echoed_page_size,
+        next_link,
     })
 }
 

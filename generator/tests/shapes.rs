@@ -243,3 +243,17 @@ fn bad_documents_fail_with_a_location_not_a_panic() {
         assert!(err.contains(expected), "expected {expected:?} in: {err}");
     }
 }
+
+#[test]
+fn next_page_links_are_recognised_and_followed() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/next-page.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let api = chili_gen::build_api(&text, path).unwrap();
+    let paging = api.operations[0].pagination.as_ref().expect("itemList is a paginated list");
+    assert_eq!(paging.next_link.as_deref(), Some("next_page"));
+    assert_eq!((paging.items.as_str(), &paging.item), ("items", &TypeRef::Named("Item".into())));
+    let krate = chili_gen::generate(&text, path, &chili_gen::Options::new("np")).unwrap();
+    let source = &krate.files["src/api/item.rs"];
+    assert!(source.contains("request.follow(link)"), "{source}");
+    assert!(source.contains("Cursor::Link(link) => request.next_link = Some(link)") || source.contains("request.next_link = Some(link);"), "{source}");
+}

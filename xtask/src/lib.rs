@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 mod bench;
+mod corpus;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
@@ -72,6 +73,9 @@ commands:
   generate --spec PATH|URL --out DIR [--name CRATE]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document into DIR
       (replaced whole). CRATE defaults to the document title in kebab-case.
+  corpus
+      Generate a client for each real-world document in ../shared/corpus (and
+      tests/fixtures) and compile them all under clippy with warnings denied.
   bench [--spec PATH]
       Print benchmark results: bare YAML parse vs regen time, generated crate size,
       and its rebuild time after a touch (runs itself in release mode).
@@ -212,6 +216,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
                 }
             };
             diff_command(root, old, new, format, fail_on)
+        }
+        "corpus" => {
+            Flags::parse(command, rest, &[])?;
+            corpus::corpus(root)
         }
         "bench" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;

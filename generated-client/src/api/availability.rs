@@ -87,20 +87,22 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
         let first = self.body.pagination.as_ref().map_or(0, |p| p.page);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                let size = request
-                    .body
-                    .pagination
-                    .as_ref()
-                    .map_or(
-                        crate::runtime::paginate::DEFAULT_PAGE_SIZE,
-                        |p| p.page_size,
-                    );
-                request.body.pagination = Some(crate::types::Pagination {
-                    page: number,
-                    page_size: size,
-                });
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    let size = request
+                        .body
+                        .pagination
+                        .as_ref()
+                        .map_or(
+                            crate::runtime::paginate::DEFAULT_PAGE_SIZE,
+                            |p| p.page_size,
+                        );
+                    request.body.pagination = Some(crate::types::Pagination {
+                        page: number,
+                        page_size: size,
+                    });
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -110,6 +112,7 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

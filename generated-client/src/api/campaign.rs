@@ -123,9 +123,11 @@ impl<'a> CampaignListRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -135,6 +137,7 @@ impl<'a> CampaignListRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },
@@ -228,9 +231,11 @@ impl<'a> CampaignSearchRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -240,6 +245,7 @@ impl<'a> CampaignSearchRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

@@ -202,9 +202,11 @@ impl<'a> DistributionListPutRequest<'a> {
         let first = self.body.page.unwrap_or(0);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.body.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.body.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -214,6 +216,7 @@ impl<'a> DistributionListPutRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

@@ -221,9 +221,11 @@ impl<'a> MeetingListPutRequest<'a> {
         let first = self.body.page.unwrap_or(0);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.body.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.body.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -233,6 +235,7 @@ impl<'a> MeetingListPutRequest<'a> {
                             response.has_more_items,
                         ),
                         page_size: None,
+                        next: None,
                     })
                 }
             },

@@ -172,9 +172,11 @@ impl<'a> RuleListRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -184,6 +186,7 @@ impl<'a> RuleListRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

@@ -148,9 +148,11 @@ impl<'a> UserFindRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -160,6 +162,7 @@ impl<'a> UserFindRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },
@@ -252,9 +255,11 @@ impl<'a> UserFindByIdsRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -264,6 +269,7 @@ impl<'a> UserFindByIdsRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

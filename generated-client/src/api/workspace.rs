@@ -148,9 +148,11 @@ impl<'a> WorkspaceListRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -160,6 +162,7 @@ impl<'a> WorkspaceListRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },
@@ -249,9 +252,11 @@ impl<'a> WorkspaceListUsersRequest<'a> {
         let first = self.page.map_or(0, i64::from);
         crate::runtime::paginate::walk(
             first,
-            move |number| {
+            move |cursor| {
                 let mut request = self.clone();
-                request.page = Some(number);
+                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                    request.page = Some(number);
+                }
                 async move {
                     let response = request.send().await?;
                     Ok(crate::runtime::paginate::Page {
@@ -261,6 +266,7 @@ impl<'a> WorkspaceListUsersRequest<'a> {
                         page_size: crate::runtime::paginate::Count::count(
                             response.page_size,
                         ),
+                        next: None,
                     })
                 }
             },

@@ -157,6 +157,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     inits.push(quote!(timeout: None));
+    if op.pagination.as_ref().is_some_and(|p| p.next_link.is_some()) {
+        inits.push(quote!(next_link: None));
+    }
     quote! {
         #docs
         #deprecated
@@ -216,6 +219,10 @@ fn builder(op: &Operation) -> TokenStream {
         }
     }
     fields.push(quote!(timeout: Option<std::time::Duration>));
+    let follows_links = op.pagination.as_ref().is_some_and(|p| p.next_link.is_some());
+    if follows_links {
+        fields.push(quote!(next_link: Option<String>));
+    }
     setters.push(quote! {
         /// Limits this call, retries included, overriding the client's timeout.
         pub fn timeout(mut self, limit: std::time::Duration) -> Self {
@@ -249,6 +256,13 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
     steps.push(quote!(request.timeout(self.timeout);));
+    if follows_links {
+        steps.push(quote! {
+            if let Some(link) = &self.next_link {
+                request.follow(link);
+            }
+        });
+    }
     if op.retry_safe && !matches!(op.http_method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE") {
         // The document says this POST only reads: safe to repeat on failure.
         steps.push(quote!(request.retry_safe(true);));
@@ -366,10 +380,36 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
         }
         None => quote!(None),
     };
+    let next = match &p.next_link {
+        Some(f) => {
+            let f = ident(f);
+            quote!(crate::runtime::paginate::Link::link(response.#f))
+        }
+        None => quote!(None),
+    };
     let convert = if page_ty.to_string() == "i32" {
         quote!(let number = i32::try_from(number).unwrap_or(i32::MAX);)
     } else {
         quote!()
+    };
+    let choose_page = if p.next_link.is_some() {
+        quote! {
+            match cursor {
+                crate::runtime::paginate::Cursor::Number(number) => {
+                    #convert
+                    #set_page
+                }
+                crate::runtime::paginate::Cursor::Link(link) => request.next_link = Some(link),
+            }
+        }
+    } else {
+        // Without a link field in the response, the walk only asks by number.
+        quote! {
+            if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                #convert
+                #set_page
+            }
+        }
     };
     let doc = format!(
         " Walks every `{}` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.",
@@ -385,10 +425,9 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
             /// page size on the request to choose how many items each call fetches.
             pub fn items(self) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'a {
                 let first = #first;
-                crate::runtime::paginate::walk(first, move |number| {
+                crate::runtime::paginate::walk(first, move |cursor| {
                     let mut request = self.clone();
-                    #convert
-                    #set_page
+                    #choose_page
                     async move {
                         let response = request.send().await?;
                         Ok(crate::runtime::paginate::Page {
@@ -396,6 +435,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                             total: #total,
                             has_more: #has_more,
                             page_size: #page_size,
+                            next: #next,
                         })
                     }
                 })
