@@ -95,8 +95,11 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(label: &str, json: &str) -> R
     Ok(())
 }
 
+/// A [`round_trip`] for one type.
+pub type Check = fn(&str, &str) -> Result<(), String>;
+
 /// Runs [`round_trip`] on every entry; fails with every mismatch at once.
-pub fn round_trip_all(kind: &str, cases: &[(&str, fn(&str, &str) -> Result<(), String>, &str)]) {
+pub fn round_trip_all(kind: &str, cases: &[(&str, Check, &str)]) {
     let failures: Vec<String> = cases.iter().filter_map(|(label, check, json)| check(label, json).err()).collect();
     assert!(failures.is_empty(), "{} of {} synthesized {kind} payloads failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }

@@ -6,7 +6,7 @@
 //!
 //! The operation tests are ignored by default: `cargo xtask conformance`
 //! starts the mock and runs them with `--include-ignored`.
-#![allow(deprecated)]
+#![allow(deprecated, clippy::clone_on_copy)]
 extern crate chilipiper_edge as sdk;
 mod harness;
 /// `PUT /v1/org/availability/slots-v2` (operation `availabilitySlotsV2`) against the mock.
@@ -1685,260 +1685,240 @@ fn decode_every_response_type() {
         &[
             (
                 "conciergeLogs: Json",
-                harness::round_trip::<serde_json::Value>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<serde_json::Value> as harness::Check,
                 "{}",
             ),
             (
                 "schedulingLinkCreateAdminOneOnOne: AdminSchedulingLinkDetail",
                 harness::round_trip::<sdk::types::AdminSchedulingLinkDetail>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"bookingUrl\":\"id-1\"}",
             ),
             (
                 "schedulingLinkListAdminOneOnOne: AdminSchedulingLinkDetails",
                 harness::round_trip::<sdk::types::AdminSchedulingLinkDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"links\":[{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"bookingUrl\":\"id-1\"}]}",
             ),
             (
                 "chatTranscript: ChatTranscriptPage",
-                harness::round_trip::<sdk::types::ChatTranscriptPage>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ChatTranscriptPage> as harness::Check,
                 "{\"messages\":[{\"sender\":\"Bot\",\"text\":\"id-1\",\"timestamp\":\"2024-01-02T03:04:05Z\"}],\"nextCursor\":{\"before\":\"2024-01-02T03:04:05Z\",\"seenIds\":[\"id-1\"]}}",
             ),
             (
                 "conciergeRouterCreate: ConciergeRouter",
-                harness::round_trip::<sdk::types::ConciergeRouter>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ConciergeRouter> as harness::Check,
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"routing\":{\"known\":true,\"representable\":true,\"rows\":[{\"ruleId\":\"id-1\",\"ruleType\":\"id-1\",\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[],\"callSuccess\":[],\"callMissed\":[],\"meetingTypeIds\":[]}}],\"catchAll\":{\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[{\"type\":\"ConvertLead\"}],\"callSuccess\":[{\"type\":\"ConvertLead\"}],\"callMissed\":[{\"type\":\"ConvertLead\"}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"]}}},\"form\":{\"representable\":true,\"fields\":[{\"dataField\":\"id-1\",\"label\":\"id-1\",\"description\":\"id-1\",\"required\":true,\"hidden\":\"id-1\"}],\"readOnlyTriggers\":[\"id-1\"]},\"inAppButton\":{\"fields\":[{\"dataField\":\"id-1\"}]},\"routerLink\":{\"fields\":[{\"dataField\":\"id-1\",\"label\":\"id-1\",\"required\":true,\"hidden\":\"id-1\"}]},\"branding\":{\"coverImage\":\"id-1\",\"headingText\":\"id-1\",\"language\":\"id-1\"},\"localizations\":{\"key\":{\"key\":\"id-1\"}},\"formFields\":[{\"reference\":\"id-1\",\"label\":\"id-1\",\"requirement\":{\"type\":\"Optional\"},\"fieldType\":{\"type\":\"Date\"},\"description\":\"id-1\",\"placeholder\":\"id-1\",\"order\":1}],\"thirdPartyForm\":{\"fields\":[{\"formFieldName\":\"id-1\",\"dataField\":\"id-1\",\"label\":\"id-1\"}]},\"routingSteps\":[{\"type\":\"Enrichment\",\"waterfalls\":[{\"dataField\":\"id-1\",\"waterfallId\":\"id-1\"}],\"timeoutSeconds\":1}]}",
             ),
             (
                 "conciergeListRouters: ConciergeRoutersListResponse",
                 harness::round_trip::<sdk::types::ConciergeRoutersListResponse>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"routers\":[{\"router\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"name\":\"id-1\",\"slug\":\"id-1\",\"formMapping\":{\"type\":\"ProcessedTriggers\",\"get\":[{\"type\":\"ProcessedInAppButtonTrigger\",\"mapping\":[{\"dataField\":\"id-1\"}],\"email\":\"id-1\"}]},\"settings\":{\"headerImage\":\"id-1\",\"headingText\":\"id-1\",\"language\":\"id-1\",\"localizations\":{\"key\":{}}},\"acceptsRouting\":true,\"routing\":{\"sharedCrmUpsertRecord\":{\"settings\":{\"noMatch\":{\"type\":\"AlwaysCreateLead\"},\"whenMatch\":{\"type\":\"DoNothing\"}}},\"rules\":[{\"type\":\"SpamCheckRoute\",\"yes\":{\"type\":\"RedirectActions\",\"redirect\":{\"type\":\"Landing\"}}}],\"catchAll\":{\"yes\":{\"type\":\"RedirectActions\",\"redirect\":{\"type\":\"Landing\"}}}},\"meta\":{\"createdBy\":\"id-1\",\"updatedBy\":\"id-1\",\"createdOn\":\"2024-01-02T03:04:05Z\",\"updatedOn\":\"2024-01-02T03:04:05Z\"}},\"dataFields\":[{\"reference\":\"id-1\",\"mappings\":[{\"type\":\"Hubspot\",\"object\":\"id-1\",\"property\":\"id-1\",\"overwrite\":true}]}],\"formFields\":[{\"reference\":\"id-1\",\"label\":\"id-1\",\"requirement\":{\"type\":\"Optional\"},\"fieldType\":{\"type\":\"Date\"},\"description\":\"id-1\",\"placeholder\":\"id-1\",\"order\":1}],\"workspaceId\":\"id-1\"}]}",
             ),
             (
                 "distributionCreate: CreateDistributionResponse",
                 harness::round_trip::<sdk::types::CreateDistributionResponse>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"distributionId\":\"id-1\"}",
             ),
             (
                 "dataFieldCreate: DataFieldDetails",
-                harness::round_trip::<sdk::types::DataFieldDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDetails> as harness::Check,
                 "{\"reference\":\"id-1\",\"objectType\":\"Person\",\"label\":\"id-1\",\"dataType\":{\"type\":\"Date\"},\"mappings\":[{\"type\":\"Hubspot\",\"object\":\"id-1\",\"property\":\"id-1\",\"overwrite\":true}],\"smartParameters\":[\"id-1\"]}",
             ),
             (
                 "distroLogGet: DistroLogDetail",
-                harness::round_trip::<sdk::types::DistroLogDetail>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroLogDetail> as harness::Check,
                 "{\"log\":{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"routerId\":\"id-1\",\"status\":\"NotTriggered\",\"assignments\":[{\"userId\":\"id-1\",\"distributionId\":\"id-1\",\"method\":\"FromOwnershipArs\"}],\"trigger\":{\"entityId\":\"id-1\",\"entityType\":\"id-1\",\"eventType\":\"Created\"},\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"},\"events\":[{\"stage\":\"id-1\",\"status\":\"NotTriggered\",\"trigger\":{\"entityId\":\"id-1\",\"entityType\":\"id-1\",\"eventType\":\"Created\"},\"triggerValidation\":\"id-1\",\"changeEvaluation\":\"id-1\",\"entryRule\":{\"ruleId\":\"id-1\",\"ruleName\":\"id-1\",\"matched\":true,\"logic\":\"id-1\",\"conditions\":[{\"index\":1,\"conditionId\":\"id-1\",\"kind\":\"Comparison\",\"field\":\"id-1\",\"recordId\":\"id-1\",\"resolvedValue\":{},\"operator\":\"id-1\",\"expectedValue\":{},\"expectedField\":\"id-1\",\"matched\":true,\"owners\":[],\"error\":\"id-1\"}]},\"route\":{\"routeId\":\"id-1\",\"ruleName\":\"id-1\",\"matchers\":[{\"routeId\":\"id-1\",\"kind\":\"Relation\",\"objectType\":\"id-1\",\"exists\":true,\"matchToAccountOwner\":true,\"matched\":true,\"recordId\":\"id-1\"}],\"rules\":[{\"ruleId\":\"id-1\",\"ruleName\":\"id-1\",\"matched\":true,\"logic\":\"id-1\",\"conditions\":[]}],\"duplicateMatches\":[{\"routeId\":\"id-1\",\"objectType\":\"id-1\",\"objectId\":\"id-1\",\"ownerId\":\"id-1\",\"ownerEmail\":\"user@example.com\"}]},\"slaRules\":[{\"ruleId\":\"id-1\",\"ruleName\":\"id-1\",\"matched\":true,\"logic\":\"id-1\",\"conditions\":[{\"index\":1,\"kind\":\"Comparison\",\"matched\":true}]}],\"enrichments\":[{\"stepId\":\"id-1\",\"fields\":[{\"field\":\"id-1\",\"overwriteEnabled\":true,\"overwriteExisting\":true}],\"errors\":[\"id-1\"]}],\"assignments\":[{\"userId\":\"id-1\",\"distributionId\":\"id-1\",\"method\":\"FromOwnershipArs\"}],\"error\":{\"errorType\":\"id-1\",\"message\":\"id-1\",\"errorCode\":\"id-1\"},\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"}]}",
             ),
             (
                 "distroRouterCreate: DistroRouterView",
-                harness::round_trip::<sdk::types::DistroRouterView>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterView> as harness::Check,
                 "{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"description\":\"id-1\",\"status\":{\"type\":\"Activating\"},\"routing\":{\"known\":true,\"representable\":true,\"rows\":[{\"ruleId\":\"id-1\",\"outcome\":{\"type\":\"Route\",\"distributionId\":\"id-1\",\"actions\":[],\"convertLead\":{\"convertedStatus\":\"id-1\",\"accountSettings\":{\"type\":\"CreateNewAccount\"},\"opportunitySettings\":{\"type\":\"CreateNewOpportunity\"}},\"addToCampaign\":{\"campaignId\":\"id-1\",\"status\":\"id-1\"}}}],\"catchAll\":{\"type\":\"Route\",\"distributionId\":\"id-1\",\"actions\":[{\"type\":\"ReassignRecord\"}],\"convertLead\":{\"convertedStatus\":\"id-1\",\"accountSettings\":{\"type\":\"CreateNewAccount\"},\"opportunitySettings\":{\"type\":\"CreateNewOpportunity\"}},\"addToCampaign\":{\"campaignId\":\"id-1\",\"status\":\"id-1\"}},\"routingSteps\":[{\"type\":\"Enrichment\",\"id\":\"id-1\",\"fieldMappings\":[{\"variableId\":\"id-1\",\"field\":\"id-1\",\"waterfallId\":\"id-1\",\"overwriteExisting\":true}]}]}}",
             ),
             (
                 "distroListRouters: DistroRoutersListResponse",
                 harness::round_trip::<sdk::types::DistroRoutersListResponse>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"routers\":[{\"id\":\"id-1\",\"name\":\"id-1\",\"status\":{\"type\":\"Activating\"},\"trigger\":{\"objectType\":{\"type\":\"Account\"},\"eventTypes\":[{\"type\":\"NewRecord\"}],\"evaluation\":\"id-1\",\"delay\":{\"type\":\"AfterRecordEval\",\"duration\":\"id-1\"}}}]}",
             ),
             (
                 "schedulingLinkCreateGroup: GroupSchedulingLinkDetail",
                 harness::round_trip::<sdk::types::GroupSchedulingLinkDetail>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"bookingUrl\":\"id-1\"}",
             ),
             (
                 "schedulingLinkListGroup: GroupSchedulingLinkDetails",
                 harness::round_trip::<sdk::types::GroupSchedulingLinkDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"links\":[{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"bookingUrl\":\"id-1\"}]}",
             ),
             (
                 "handoffRouterCreate: HandoffRouter",
-                harness::round_trip::<sdk::types::HandoffRouter>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffRouter> as harness::Check,
                 "{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{\"known\":true,\"representable\":true,\"rows\":[{\"ruleId\":\"id-1\",\"ruleType\":\"id-1\",\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[],\"callSuccess\":[],\"callMissed\":[],\"meetingTypeIds\":[]}}],\"catchAll\":{\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[{\"type\":\"ConvertLead\"}],\"callSuccess\":[{\"type\":\"ConvertLead\"}],\"callMissed\":[{\"type\":\"ConvertLead\"}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"]}}}}",
             ),
             (
                 "meetingGet: HttpQueryResponseA",
-                harness::round_trip::<sdk::types::HttpQueryResponseA>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HttpQueryResponseA> as harness::Check,
                 "{\"data\":{},\"hasMore\":\"Yes\",\"hasMoreItems\":true}",
             ),
             (
                 "meetingTypeCreate: MeetingType",
-                harness::round_trip::<sdk::types::MeetingType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingType> as harness::Check,
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"description\":\"id-1\",\"inviteTitle\":\"id-1\",\"inviteDescription\":\"id-1\",\"status\":\"Active\",\"isActive\":true,\"duration\":\"id-1\",\"location\":{\"default\":{\"type\":\"AskTheGuest\",\"index\":1},\"others\":[{\"type\":\"AskTheGuest\",\"index\":1}]},\"buffers\":{\"before\":\"id-1\",\"after\":\"id-1\"},\"meetingLimit\":{\"limitBy\":\"Email\",\"timeframe\":\"Hourly\",\"count\":1},\"sharedWith\":{\"type\":\"Teams\",\"teamIds\":[\"id-1\"]},\"reminders\":[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}]}",
             ),
             (
                 "schedulingLinkCreateOwnership: OwnershipSchedulingLinkDetail",
                 harness::round_trip::<sdk::types::OwnershipSchedulingLinkDetail>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"ownership\":{\"ownershipSettings\":{\"type\":\"WithMixedRouting\",\"strategies\":[{\"type\":\"DistributionBasedRouting\",\"distributionId\":\"id-1\",\"required\":true}]},\"host\":{\"type\":\"AssigneeFromSimpleRule\"},\"bookerInvitation\":{\"type\":\"DoNotInvite\"},\"alwaysInvitedUsers\":[{\"userId\":\"id-1\",\"optional\":true}]},\"distribution\":{\"assignments\":[{\"distributionId\":\"id-1\",\"required\":true,\"members\":[{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\"}]}],\"host\":{\"type\":\"BookerIfExists\"},\"bookerInvitation\":{\"type\":\"DoNotInvite\"},\"alwaysInvitedUsers\":[{\"userId\":\"id-1\",\"optional\":true}]},\"pageConfig\":{\"title\":\"id-1\"},\"sharedWith\":{\"type\":\"Teams\",\"teamIds\":[\"id-1\"]},\"bookingUrl\":\"id-1\"}",
             ),
             (
                 "schedulingLinkListOwnership: OwnershipSchedulingLinkDetails",
                 harness::round_trip::<sdk::types::OwnershipSchedulingLinkDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"links\":[{\"workspaceId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"ownership\":{\"ownershipSettings\":{\"type\":\"WithMixedRouting\",\"strategies\":[{\"type\":\"DistributionBasedRouting\",\"distributionId\":\"id-1\",\"required\":true}]},\"host\":{\"type\":\"AssigneeFromSimpleRule\"},\"bookerInvitation\":{\"type\":\"DoNotInvite\"},\"alwaysInvitedUsers\":[{\"userId\":\"id-1\",\"optional\":true}]},\"distribution\":{\"assignments\":[{\"distributionId\":\"id-1\",\"required\":true,\"members\":[]}],\"host\":{\"type\":\"BookerIfExists\"},\"bookerInvitation\":{\"type\":\"DoNotInvite\"},\"alwaysInvitedUsers\":[{\"userId\":\"id-1\",\"optional\":true}]},\"pageConfig\":{\"title\":\"id-1\"},\"sharedWith\":{\"type\":\"Teams\",\"teamIds\":[\"id-1\"]},\"bookingUrl\":\"id-1\"}]}",
             ),
             (
                 "chatLogs: PaginatedResultChatConversationLog",
                 harness::round_trip::<sdk::types::PaginatedResultChatConversationLog>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"guestId\":\"00000000-0000-4000-8000-000000000001\",\"sessionId\":1,\"playbookId\":\"00000000-0000-4000-8000-000000000001\",\"guestEmail\":\"user@example.com\",\"startedAt\":\"2024-01-02T03:04:05Z\",\"endedAt\":\"2024-01-02T03:04:05Z\",\"ended\":true,\"targetedUrl\":\"id-1\",\"respondedUrl\":\"id-1\",\"routingOutcome\":\"Routed\",\"ruleId\":\"id-1\",\"ruleName\":\"id-1\",\"evaluatedRules\":[{\"ruleId\":\"id-1\",\"ruleName\":\"id-1\",\"ruleType\":\"id-1\",\"matched\":true,\"evaluatedAt\":\"2024-01-02T03:04:05Z\"}],\"conversationAssigneeId\":\"id-1\",\"assignments\":[{\"assigneeId\":\"id-1\",\"method\":\"id-1\",\"assignmentType\":\"id-1\"}],\"routedAt\":\"2024-01-02T03:04:05Z\",\"repJoined\":true,\"chatAiStarted\":true,\"meetingBooked\":true,\"meetings\":[{\"assigneeId\":\"id-1\",\"origin\":\"id-1\",\"scheduledAt\":\"2024-01-02T03:04:05Z\"}],\"messages\":[{\"role\":\"Bot\",\"content\":\"id-1\",\"timestamp\":\"2024-01-02T03:04:05Z\"}]}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "distributionListPut: PaginatedResultDistribution",
                 harness::round_trip::<sdk::types::PaginatedResultDistribution>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"id\":\"id-1\",\"published\":{\"distributionId\":\"id-1\",\"workspaceId\":\"id-1\",\"assignmentTypeConfig\":{\"type\":\"Conversation\"},\"teamRef\":{\"id\":\"id-1\",\"revision\":1},\"weights\":[{\"userId\":\"id-1\",\"weight\":0}],\"name\":\"id-1\",\"manualCalibration\":[{\"userId\":\"id-1\",\"calibration\":1}],\"capping\":{\"userCaps\":[{\"userId\":\"id-1\",\"limit\":0}],\"resetPeriodicity\":{\"type\":\"HourlyRolling\"}},\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}},\"state\":{\"userStates\":[{\"type\":\"Capped\",\"userId\":\"id-1\",\"total\":1,\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}],\"lastReset\":\"2024-01-02T03:04:05Z\"},\"prioritization\":{\"queue\":[\"id-1\"],\"onVacation\":[\"id-1\"],\"reachedCap\":[\"id-1\"]}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "distroLogs: PaginatedResultDistroLogEntry",
                 harness::round_trip::<sdk::types::PaginatedResultDistroLogEntry>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"log\":{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"routerId\":\"id-1\",\"status\":\"NotTriggered\",\"assignments\":[{\"userId\":\"id-1\",\"distributionId\":\"id-1\",\"method\":\"FromOwnershipArs\"}],\"trigger\":{\"entityId\":\"id-1\",\"entityType\":\"id-1\",\"eventType\":\"Created\"},\"createdAt\":\"2024-01-02T03:04:05Z\",\"updatedAt\":\"2024-01-02T03:04:05Z\"},\"router\":{\"id\":\"id-1\",\"name\":\"id-1\",\"workspaceId\":\"id-1\"}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "enrichmentWaterfallList: PaginatedResultEnrichmentWaterfall",
                 harness::round_trip::<sdk::types::PaginatedResultEnrichmentWaterfall>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"id\":\"id-1\",\"name\":\"id-1\",\"isCustom\":true,\"isTemplate\":true,\"fields\":[\"id-1\"],\"tiedToDataField\":\"id-1\",\"exclusivelyFor\":\"id-1\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "availabilitySlotsV2: PaginatedResultMeetingStartTime",
                 harness::round_trip::<sdk::types::PaginatedResultMeetingStartTime>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"startTime\":\"2024-01-02T03:04:05Z\",\"attendees\":[{\"type\":\"AdditionalAttendee\",\"userId\":\"id-1\",\"required\":true}]}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "personalMeetingTypeList: PaginatedResultPersonalMeetingType",
                 harness::round_trip::<sdk::types::PaginatedResultPersonalMeetingType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"description\":\"id-1\",\"inviteTitle\":\"id-1\",\"inviteDescription\":\"id-1\",\"status\":\"Active\",\"isActive\":true,\"duration\":\"id-1\",\"location\":{\"default\":{\"type\":\"AskTheGuest\",\"index\":1},\"others\":[{\"type\":\"AskTheGuest\",\"index\":1}]},\"buffers\":{\"before\":\"id-1\",\"after\":\"id-1\"},\"meetingLimit\":{\"limitBy\":\"Email\",\"timeframe\":\"Hourly\",\"count\":1},\"syncToCrm\":true,\"reminders\":[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}]}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "ruleList: PaginatedResultRuleView",
                 harness::round_trip::<sdk::types::PaginatedResultRuleView>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"type\":\"OwnershipRule\",\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"teamId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"},\"ruleBuilderVersion\":\"ExplicitV1\",\"product\":\"Chat\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "teamListPut: PaginatedResultTeam",
-                harness::round_trip::<sdk::types::PaginatedResultTeam>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::PaginatedResultTeam> as harness::Check,
                 "{\"results\":[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"members\":[\"id-1\"],\"metadata\":{}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "userFind: PaginatedResultUser",
-                harness::round_trip::<sdk::types::PaginatedResultUser>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::PaginatedResultUser> as harness::Check,
                 "{\"results\":[{\"id\":\"id-1\",\"name\":\"id-1\",\"email\":\"user@example.com\",\"isSuperAdmin\":true,\"managedWorkspaces\":[\"id-1\"],\"managedTeams\":[\"id-1\"],\"licenses\":{\"distro\":true,\"chiliCalOrg\":true,\"concierge\":true,\"conciergeLive\":true,\"chat\":true,\"handoff\":true,\"tier\":\"RoutingAndScheduling\"},\"salesforce\":{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"active\":true},\"hubspot\":{\"email\":\"user@example.com\",\"id\":1},\"slug\":\"id-1\",\"workspaces\":[\"id-1\"],\"personalWorkspaceId\":\"id-1\",\"personalDetails\":{\"email\":\"user@example.com\",\"firstName\":\"id-1\",\"lastName\":\"id-1\",\"jobTitle\":\"id-1\",\"conferenceDetails\":\"id-1\",\"location\":\"id-1\",\"phoneNumber\":\"id-1\",\"imageUrl\":\"id-1\",\"customCompanyLogoUrl\":\"id-1\"},\"workingHours\":{\"monday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"tuesday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"wednesday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"thursday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"friday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"saturday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"sunday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}]},\"timezone\":\"id-1\"}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "workspaceList: PaginatedResultWorkspace",
                 harness::round_trip::<sdk::types::PaginatedResultWorkspace>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"id\":\"id-1\",\"name\":\"id-1\",\"emoji\":\"id-1\",\"logo\":\"id-1\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}],\"total\":1,\"page\":0,\"pageSize\":1}",
             ),
             (
                 "personalMeetingTypeCreate: PersonalMeetingType",
-                harness::round_trip::<sdk::types::PersonalMeetingType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::PersonalMeetingType> as harness::Check,
                 "{\"id\":\"00000000-0000-4000-8000-000000000001\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"description\":\"id-1\",\"inviteTitle\":\"id-1\",\"inviteDescription\":\"id-1\",\"status\":\"Active\",\"isActive\":true,\"duration\":\"id-1\",\"location\":{\"default\":{\"type\":\"AskTheGuest\",\"index\":1},\"others\":[{\"type\":\"AskTheGuest\",\"index\":1}]},\"buffers\":{\"before\":\"id-1\",\"after\":\"id-1\"},\"meetingLimit\":{\"limitBy\":\"Email\",\"timeframe\":\"Hourly\",\"count\":1},\"syncToCrm\":true,\"reminders\":[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}]}",
             ),
             (
                 "schedulingLinkListPersonalV2: PersonalSchedulingLinkDetails",
                 harness::round_trip::<sdk::types::PersonalSchedulingLinkDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"links\":[{\"slug\":\"id-1\",\"meetingTypeId\":\"00000000-0000-4000-8000-000000000001\",\"meetingTypeName\":\"id-1\",\"bookingUrl\":\"id-1\"}]}",
             ),
             (
                 "meetingTypeReminderCreate: Reminder",
-                harness::round_trip::<sdk::types::Reminder>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Reminder> as harness::Check,
                 "{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}",
             ),
             (
                 "schedulingLinkCreateRoundRobin: RoundRobinSchedulingLinkDetail",
                 harness::round_trip::<sdk::types::RoundRobinSchedulingLinkDetail>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"workspaceId\":\"id-1\",\"distributionId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"members\":[{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\"}],\"assignments\":[{\"distributionId\":\"id-1\",\"required\":true,\"members\":[{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\"}]}],\"bookingUrl\":\"id-1\"}",
             ),
             (
                 "schedulingLinkListRoundRobin: RoundRobinSchedulingLinkDetails",
                 harness::round_trip::<sdk::types::RoundRobinSchedulingLinkDetails>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"links\":[{\"workspaceId\":\"id-1\",\"distributionId\":\"id-1\",\"linkId\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"members\":[{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"slug\":\"id-1\"}],\"assignments\":[{\"distributionId\":\"id-1\",\"required\":true,\"members\":[{\"id\":\"id-1\"}]}],\"bookingUrl\":\"id-1\"}]}",
             ),
             (
                 "ruleCreate: RuleView",
-                harness::round_trip::<sdk::types::RuleView>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RuleView> as harness::Check,
                 "{\"type\":\"OwnershipRule\",\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"teamId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"},\"ruleBuilderVersion\":\"ExplicitV1\",\"product\":\"Chat\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}",
             ),
             (
                 "campaignList: SalesforceCampaignPage",
                 harness::round_trip::<sdk::types::SalesforceCampaignPage>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"results\":[{\"id\":\"701000000000000AAA\",\"name\":\"id-1\",\"status\":\"id-1\",\"startDate\":\"2024-01-02\",\"endDate\":\"2024-01-02\",\"active\":true}],\"total\":1,\"page\":1,\"pageSize\":1}",
             ),
             (
                 "teamAddUsers: Team",
-                harness::round_trip::<sdk::types::Team>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Team> as harness::Check,
                 "{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"members\":[\"id-1\"],\"metadata\":{}}",
             ),
             (
                 "tenantGet: TenantInfo",
-                harness::round_trip::<sdk::types::TenantInfo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::TenantInfo> as harness::Check,
                 "{\"type\":\"Organization\",\"tenantData\":{\"tenantId\":\"id-1\",\"cluster\":\"id-1\",\"subdomain\":\"id-1\"},\"domains\":[\"id-1\"]}",
             ),
             (
                 "userRead: User",
-                harness::round_trip::<sdk::types::User>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::User> as harness::Check,
                 "{\"id\":\"id-1\",\"name\":\"id-1\",\"email\":\"user@example.com\",\"isSuperAdmin\":true,\"managedWorkspaces\":[\"id-1\"],\"managedTeams\":[\"id-1\"],\"licenses\":{\"distro\":true,\"chiliCalOrg\":true,\"concierge\":true,\"conciergeLive\":true,\"chat\":true,\"handoff\":true,\"tier\":\"RoutingAndScheduling\"},\"salesforce\":{\"email\":\"user@example.com\",\"id\":\"id-1\",\"name\":\"id-1\",\"active\":true},\"hubspot\":{\"email\":\"user@example.com\",\"id\":1},\"slug\":\"id-1\",\"workspaces\":[\"id-1\"],\"personalWorkspaceId\":\"id-1\",\"personalDetails\":{\"email\":\"user@example.com\",\"firstName\":\"id-1\",\"lastName\":\"id-1\",\"jobTitle\":\"id-1\",\"conferenceDetails\":\"id-1\",\"location\":\"id-1\",\"phoneNumber\":\"id-1\",\"imageUrl\":\"id-1\",\"customCompanyLogoUrl\":\"id-1\"},\"workingHours\":{\"monday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"tuesday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"wednesday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"thursday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"friday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"saturday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}],\"sunday\":[{\"start\":\"id-1\",\"end\":\"id-1\"}]},\"timezone\":\"id-1\"}",
             ),
             (
                 "distributionWorkspaceSettingsGet: WorkspaceDistributionSettings",
                 harness::round_trip::<sdk::types::WorkspaceDistributionSettings>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"calibrateVacation\":true,\"creditBackCancelled\":true,\"creditBackNoShow\":true,\"orderIfEqualState\":\"AsConfigured\",\"resetPeriodicity\":{\"type\":\"Never\"},\"vacationBuffer\":{\"daysBeforeStart\":1,\"daysBeforeEnd\":1,\"recognitionEnabled\":true,\"freshness\":\"Cached\"}}",
             ),
             (
                 "dataFieldList: Vec<DataFieldDetails>",
                 harness::round_trip::<Vec<sdk::types::DataFieldDetails>>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "[{\"reference\":\"id-1\",\"objectType\":\"Person\",\"label\":\"id-1\",\"dataType\":{\"type\":\"Date\"},\"mappings\":[{\"type\":\"Hubspot\",\"object\":\"id-1\",\"property\":\"id-1\",\"overwrite\":true}],\"smartParameters\":[\"id-1\"]}]",
             ),
             (
                 "handoffRouterList: Vec<HandoffRouter>",
-                harness::round_trip::<Vec<sdk::types::HandoffRouter>>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<Vec<sdk::types::HandoffRouter>> as harness::Check,
                 "[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{\"known\":true,\"representable\":true,\"rows\":[{\"ruleId\":\"id-1\",\"ruleType\":\"id-1\",\"outcome\":{\"type\":\"ContactOptions\"}}],\"catchAll\":{\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[],\"callSuccess\":[],\"callMissed\":[],\"meetingTypeIds\":[]}}}}]",
             ),
             (
                 "meetingTypeList: Vec<MeetingType>",
-                harness::round_trip::<Vec<sdk::types::MeetingType>>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<Vec<sdk::types::MeetingType>> as harness::Check,
                 "[{\"id\":\"00000000-0000-4000-8000-000000000001\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"description\":\"id-1\",\"inviteTitle\":\"id-1\",\"inviteDescription\":\"id-1\",\"status\":\"Active\",\"isActive\":true,\"duration\":\"id-1\",\"location\":{\"default\":{\"type\":\"AskTheGuest\",\"index\":1},\"others\":[{\"type\":\"AskTheGuest\",\"index\":1}]},\"buffers\":{\"before\":\"id-1\",\"after\":\"id-1\"},\"meetingLimit\":{\"limitBy\":\"Email\",\"timeframe\":\"Hourly\",\"count\":1},\"sharedWith\":{\"type\":\"Teams\",\"teamIds\":[\"id-1\"]},\"reminders\":[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}]}]",
             ),
             (
                 "meetingTypeReminderList: Vec<Reminder>",
-                harness::round_trip::<Vec<sdk::types::Reminder>>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<Vec<sdk::types::Reminder>> as harness::Check,
                 "[{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"channel\":\"Email\",\"trigger\":{\"kind\":\"BeforeMeeting\",\"offset\":\"id-1\"},\"name\":\"id-1\",\"title\":\"id-1\",\"body\":\"id-1\",\"sendTo\":\"SendToAllGuests\",\"sendFrom\":\"SendFromHost\",\"smsSendFrom\":\"AnyNumber\"}]",
             ),
         ],
@@ -1951,1796 +1931,1594 @@ fn decode_every_union_variant() {
         &[
             (
                 "AssignToTarget.AnotherDistributionV2",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"AnotherDistributionV2\",\"id\":\"id-1\"}",
             ),
             (
                 "AssignToTarget.AnotherUser",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"AnotherUser\",\"id\":\"id-1\"}",
             ),
             (
                 "AssignToTarget.AssignmentTableColumn",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"AssignmentTableColumn\",\"ruleId\":\"id-1\",\"columnKey\":\"id-1\"}",
             ),
             (
                 "AssignToTarget.ThisPathRuleUser",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"ThisPathRuleUser\",\"id\":\"id-1\"}",
             ),
             (
                 "AssignToTarget.ThisPathTeam",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"ThisPathTeam\",\"id\":\"id-1\"}",
             ),
             (
                 "AssignToTarget.ThisPathUser",
-                harness::round_trip::<sdk::types::AssignToTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AssignToTarget> as harness::Check,
                 "{\"type\":\"ThisPathUser\",\"id\":\"id-1\"}",
             ),
             (
                 "Assignment.DistributionV3",
-                harness::round_trip::<sdk::types::Assignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Assignment> as harness::Check,
                 "{\"type\":\"DistributionV3\",\"id\":\"id-1\",\"required\":true}",
             ),
             (
                 "Assignment.UseAssignmentTable",
-                harness::round_trip::<sdk::types::Assignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Assignment> as harness::Check,
                 "{\"type\":\"UseAssignmentTable\",\"ruleId\":\"id-1\",\"columnKey\":\"id-1\",\"required\":true}",
             ),
             (
                 "Assignment.UseRule",
-                harness::round_trip::<sdk::types::Assignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Assignment> as harness::Check,
                 "{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true}",
             ),
             (
                 "Assignment.User",
-                harness::round_trip::<sdk::types::Assignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Assignment> as harness::Check,
                 "{\"type\":\"User\",\"id\":\"id-1\",\"required\":true}",
             ),
             (
                 "AttendeeId.ExternalAttendeeId",
-                harness::round_trip::<sdk::types::AttendeeId>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AttendeeId> as harness::Check,
                 "{\"type\":\"ExternalAttendeeId\",\"email\":\"user@example.com\"}",
             ),
             (
                 "AttendeeId.UserAttendeeId",
-                harness::round_trip::<sdk::types::AttendeeId>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AttendeeId> as harness::Check,
                 "{\"type\":\"UserAttendeeId\",\"userId\":\"id-1\"}",
             ),
             (
                 "AvailabilityExpectedHost.AssigneeFromDistribution",
                 harness::round_trip::<sdk::types::AvailabilityExpectedHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"AssigneeFromDistribution\",\"distributionId\":\"id-1\"}",
             ),
             (
                 "AvailabilityExpectedHost.User",
                 harness::round_trip::<sdk::types::AvailabilityExpectedHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"User\",\"userId\":\"id-1\"}",
             ),
             (
                 "AvailabilityFailure.ExternalCalendarIntegrationFailure",
-                harness::round_trip::<sdk::types::AvailabilityFailure>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AvailabilityFailure> as harness::Check,
                 "{\"type\":\"ExternalCalendarIntegrationFailure\"}",
             ),
             (
                 "AvailabilityFailure.NoTimezone",
-                harness::round_trip::<sdk::types::AvailabilityFailure>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AvailabilityFailure> as harness::Check,
                 "{\"type\":\"NoTimezone\"}",
             ),
             (
                 "AvailabilityFailure.Other",
-                harness::round_trip::<sdk::types::AvailabilityFailure>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::AvailabilityFailure> as harness::Check,
                 "{\"type\":\"Other\"}",
             ),
             (
                 "BookerInvitation.DoNotInvite",
-                harness::round_trip::<sdk::types::BookerInvitation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::BookerInvitation> as harness::Check,
                 "{\"type\":\"DoNotInvite\"}",
             ),
             (
                 "BookerInvitation.Invite",
-                harness::round_trip::<sdk::types::BookerInvitation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::BookerInvitation> as harness::Check,
                 "{\"type\":\"Invite\",\"autoDeclineOnBookersBehalf\":true,\"required\":true}",
             ),
             (
                 "CallMissedActions.Actions",
-                harness::round_trip::<sdk::types::CallMissedActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CallMissedActions> as harness::Check,
                 "{\"type\":\"Actions\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}",
             ),
             (
                 "CallMissedActions.Scheduling",
-                harness::round_trip::<sdk::types::CallMissedActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CallMissedActions> as harness::Check,
                 "{\"type\":\"Scheduling\",\"scheduling\":{\"assignments\":[{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"meetingCreatedTarget\":{\"type\":\"BookerNotInvited\"},\"bookerInviteSettings\":{\"autoDeclineOnBookersBehalf\":true,\"required\":true},\"meetingHost\":{\"type\":\"Booker\"},\"additionalAttendees\":[{\"id\":{\"type\":\"ExternalAttendeeId\",\"email\":\"user@example.com\"},\"required\":true}],\"additionalNotificationRecipients\":[\"id-1\"],\"scheduling\":{\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"timeout\":{\"timeout\":\"id-1\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}}}",
             ),
             (
                 "CallSucceededRedirect.NoRedirect",
                 harness::round_trip::<sdk::types::CallSucceededRedirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"NoRedirect\"}",
             ),
             (
                 "CallSucceededRedirect.OnHangUp",
                 harness::round_trip::<sdk::types::CallSucceededRedirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"OnHangUp\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"}}",
             ),
             (
                 "CallSucceededRedirect.OnPickUp",
                 harness::round_trip::<sdk::types::CallSucceededRedirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"OnPickUp\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"}}",
             ),
             (
                 "ConciergeFormMappingProcessed.ConciergeFormMappingProcessedV1",
                 harness::round_trip::<sdk::types::ConciergeFormMappingProcessed>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ConciergeFormMappingProcessedV1\",\"fields\":[{\"name\":\"id-1\",\"dataFieldRef\":\"id-1\",\"label\":\"id-1\",\"waterfallId\":\"id-1\"}],\"emailField\":{\"name\":\"id-1\",\"dataFieldRef\":\"id-1\",\"label\":\"id-1\",\"waterfallId\":\"id-1\"},\"phoneField\":{\"name\":\"id-1\",\"dataFieldRef\":\"id-1\",\"label\":\"id-1\",\"waterfallId\":\"id-1\"}}",
             ),
             (
                 "ConciergeFormMappingProcessed.ProcessedTriggers",
                 harness::round_trip::<sdk::types::ConciergeFormMappingProcessed>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ProcessedTriggers\",\"get\":[{\"type\":\"ProcessedInAppButtonTrigger\",\"mapping\":[{\"dataField\":\"id-1\"}],\"email\":\"id-1\",\"phone\":\"id-1\"}]}",
             ),
             (
                 "ConciergeNotificationChannel.SendEmail",
                 harness::round_trip::<sdk::types::ConciergeNotificationChannel>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"SendEmail\",\"cc\":[\"id-1\"]}",
             ),
             (
                 "ConciergeNotificationChannel.SendSlack",
                 harness::round_trip::<sdk::types::ConciergeNotificationChannel>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"SendSlack\",\"channel\":\"id-1\"}",
             ),
             (
                 "ConciergeRouteAssignment.Distribution",
                 harness::round_trip::<sdk::types::ConciergeRouteAssignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Distribution\",\"distributionId\":\"id-1\"}",
             ),
             (
                 "ConciergeRouteAssignment.UseAssignmentTable",
                 harness::round_trip::<sdk::types::ConciergeRouteAssignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"UseAssignmentTable\",\"ruleId\":\"id-1\",\"columnKey\":\"id-1\"}",
             ),
             (
                 "ConciergeRouteAssignment.User",
                 harness::round_trip::<sdk::types::ConciergeRouteAssignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"User\",\"userId\":\"id-1\"}",
             ),
             (
                 "ConciergeRoutingStep.Enrichment",
                 harness::round_trip::<sdk::types::ConciergeRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Enrichment\",\"waterfalls\":[{\"dataField\":\"id-1\",\"waterfallId\":\"id-1\"}],\"timeoutSeconds\":1}",
             ),
             (
                 "ConciergeRoutingStep.SpamCheck",
                 harness::round_trip::<sdk::types::ConciergeRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"SpamCheck\",\"writeSpamScoreToDataField\":true,\"onSpam\":{\"type\":\"Redirect\",\"url\":\"id-1\"}}",
             ),
             (
                 "ConciergeRoutingStep.Unrepresentable",
                 harness::round_trip::<sdk::types::ConciergeRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Unrepresentable\",\"kind\":\"id-1\"}",
             ),
             (
                 "CreateRuleDto.CreateAssignmentTableRuleRequest",
-                harness::round_trip::<sdk::types::CreateRuleDto>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CreateRuleDto> as harness::Check,
                 "{\"type\":\"CreateAssignmentTableRuleRequest\",\"ruleId\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"assignmentTableId\":\"id-1\",\"conditions\":{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true}}",
             ),
             (
                 "CreateRuleDto.CreateOwnershipRuleRequest",
-                harness::round_trip::<sdk::types::CreateRuleDto>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CreateRuleDto> as harness::Check,
                 "{\"type\":\"CreateOwnershipRuleRequest\",\"ruleId\":\"id-1\",\"workspaceId\":\"id-1\",\"teamId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"}}",
             ),
             (
                 "CreateRuleDto.CreateRuleRequest",
-                harness::round_trip::<sdk::types::CreateRuleDto>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CreateRuleDto> as harness::Check,
                 "{\"type\":\"CreateRuleRequest\",\"ruleId\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true}}",
             ),
             (
                 "CrmAction.AddToCampaign",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"AddToCampaign\",\"campaignId\":\"701000000000000AAA\",\"memberStatus\":\"id-1\"}",
             ),
             (
                 "CrmAction.ConvertLead",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"ConvertLead\"}",
             ),
             (
                 "CrmAction.HubspotCreateEngagement",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"HubspotCreateEngagement\",\"relatedTo\":{\"type\":\"Company\"},\"owner\":{\"type\":\"Assignee\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"}}",
             ),
             (
                 "CrmAction.HubspotUpdateFields",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"HubspotUpdateFields\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "CrmAction.HubspotUpdateOwnership",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"HubspotUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\"}]}",
             ),
             (
                 "CrmAction.HubspotUpsertRecord",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"HubspotUpsertRecord\",\"settings\":{\"noMatch\":{\"type\":\"CreateContact\"},\"whenMatch\":{\"type\":\"DoNothing\"}}}",
             ),
             (
                 "CrmAction.Notify",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"Notify\",\"slackChannel\":\"id-1\"}",
             ),
             (
                 "CrmAction.Other",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"Other\",\"kind\":\"id-1\"}",
             ),
             (
                 "CrmAction.SalesforceCreateEvent",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"SalesforceCreateEvent\",\"relatedTo\":{\"type\":\"Account\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"},\"guestsBehavior\":{\"type\":\"CreateEvents\"}}",
             ),
             (
                 "CrmAction.SalesforceUpdateFields",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"SalesforceUpdateFields\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}],\"lead\":[{\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "CrmAction.SalesforceUpdateOwnership",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"SalesforceUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\"}],\"lead\":[{\"field\":\"id-1\"}]}",
             ),
             (
                 "CrmAction.SalesforceUpsertRecord",
-                harness::round_trip::<sdk::types::CrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::CrmAction> as harness::Check,
                 "{\"type\":\"SalesforceUpsertRecord\",\"settings\":{\"noMatch\":{\"type\":\"AlwaysCreateLead\"},\"whenMatch\":{\"type\":\"DoNothing\"}}}",
             ),
             (
                 "DataFieldDataType.Checkbox",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Checkbox\",\"values\":[\"id-1\"]}",
             ),
             (
                 "DataFieldDataType.Date",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Date\"}",
             ),
             (
                 "DataFieldDataType.DateTime",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"DateTime\"}",
             ),
             (
                 "DataFieldDataType.Email",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Email\"}",
             ),
             (
                 "DataFieldDataType.LongText",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"LongText\"}",
             ),
             (
                 "DataFieldDataType.Number",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Number\"}",
             ),
             (
                 "DataFieldDataType.Phone",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Phone\"}",
             ),
             (
                 "DataFieldDataType.Picklist",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"Picklist\",\"values\":[\"id-1\"]}",
             ),
             (
                 "DataFieldDataType.RadioButton",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"RadioButton\",\"values\":[\"id-1\"]}",
             ),
             (
                 "DataFieldDataType.ShortText",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"ShortText\"}",
             ),
             (
                 "DataFieldDataType.TrueFalse",
-                harness::round_trip::<sdk::types::DataFieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldDataType> as harness::Check,
                 "{\"type\":\"TrueFalse\"}",
             ),
             (
                 "DataFieldMapping.Hubspot",
-                harness::round_trip::<sdk::types::DataFieldMapping>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldMapping> as harness::Check,
                 "{\"type\":\"Hubspot\",\"object\":\"id-1\",\"property\":\"id-1\",\"overwrite\":true}",
             ),
             (
                 "DataFieldMapping.Marketo",
-                harness::round_trip::<sdk::types::DataFieldMapping>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldMapping> as harness::Check,
                 "{\"type\":\"Marketo\",\"object\":\"id-1\",\"field\":\"id-1\",\"overwrite\":true}",
             ),
             (
                 "DataFieldMapping.Salesforce",
-                harness::round_trip::<sdk::types::DataFieldMapping>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DataFieldMapping> as harness::Check,
                 "{\"type\":\"Salesforce\",\"object\":\"id-1\",\"field\":\"id-1\",\"overwrite\":true}",
             ),
             (
                 "DistributedAssignmentLimitReset.Daily",
                 harness::round_trip::<sdk::types::DistributedAssignmentLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Daily\",\"timeZone\":\"id-1\"}",
             ),
             (
                 "DistributedAssignmentLimitReset.HourlyRolling",
                 harness::round_trip::<sdk::types::DistributedAssignmentLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"HourlyRolling\"}",
             ),
             (
                 "DistributedAssignmentLimitReset.Monthly",
                 harness::round_trip::<sdk::types::DistributedAssignmentLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Monthly\",\"timeZone\":\"id-1\"}",
             ),
             (
                 "DistributedAssignmentLimitReset.Weekly",
                 harness::round_trip::<sdk::types::DistributedAssignmentLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Weekly\",\"timeZone\":\"id-1\",\"dayOfWeek\":1}",
             ),
             (
                 "DistributionAssignmentTypeConfig.Conversation",
                 harness::round_trip::<sdk::types::DistributionAssignmentTypeConfig>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Conversation\"}",
             ),
             (
                 "DistributionAssignmentTypeConfig.Meeting",
                 harness::round_trip::<sdk::types::DistributionAssignmentTypeConfig>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Meeting\",\"handling\":{\"type\":\"Strict\",\"hideAssignee\":true},\"limits\":{\"type\":\"MeetingLimitUnset\"}}",
             ),
             (
                 "DistributionAssignmentTypeConfig.Record",
                 harness::round_trip::<sdk::types::DistributionAssignmentTypeConfig>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Record\",\"handling\":{\"type\":\"Strict\"}}",
             ),
             (
                 "DistributionHost.AssigneeFromDistribution",
-                harness::round_trip::<sdk::types::DistributionHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistributionHost> as harness::Check,
                 "{\"type\":\"AssigneeFromDistribution\",\"distributionId\":\"id-1\"}",
             ),
             (
                 "DistributionHost.BookerIfExists",
-                harness::round_trip::<sdk::types::DistributionHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistributionHost> as harness::Check,
                 "{\"type\":\"BookerIfExists\"}",
             ),
             (
                 "DistributionUserState.Active",
                 harness::round_trip::<sdk::types::DistributionUserState>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Active\",\"userId\":\"id-1\",\"total\":1,\"level\":{\"current\":1.5,\"nextAssignmentDelta\":1.5,\"calibrationDelta\":1.5,\"total\":1.5},\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}",
             ),
             (
                 "DistributionUserState.Capped",
                 harness::round_trip::<sdk::types::DistributionUserState>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Capped\",\"userId\":\"id-1\",\"total\":1,\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}",
             ),
             (
                 "DistributionUserState.Disabled",
                 harness::round_trip::<sdk::types::DistributionUserState>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Disabled\",\"userId\":\"id-1\",\"total\":1,\"disabledAt\":\"2024-01-02T03:04:05Z\",\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}",
             ),
             (
                 "DistributionUserState.NoLicense",
                 harness::round_trip::<sdk::types::DistributionUserState>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"NoLicense\",\"userId\":\"id-1\",\"total\":1,\"licenseRemovedAt\":\"2024-01-02T03:04:05Z\",\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}",
             ),
             (
                 "DistributionUserState.Removed",
                 harness::round_trip::<sdk::types::DistributionUserState>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Removed\",\"userId\":\"id-1\",\"total\":1,\"removedAt\":\"2024-01-02T03:04:05Z\",\"statistics\":{\"assigned\":1,\"cancelled\":1,\"noShow\":1,\"reassignedToThis\":1,\"reassignedFromThis\":1}}",
             ),
             (
                 "DistroAction.ReassignRecord",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"ReassignRecord\"}",
             ),
             (
                 "DistroAction.SendEmailReminderToAssignee",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"SendEmailReminderToAssignee\"}",
             ),
             (
                 "DistroAction.SendSlackToAssignee",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"SendSlackToAssignee\"}",
             ),
             (
                 "DistroAction.UpdateField",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"UpdateField\",\"field\":\"id-1\",\"value\":{},\"objectType\":{\"type\":\"Account\"}}",
             ),
             (
                 "DistroAction.UpdateFieldDynamic",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"UpdateFieldDynamic\",\"field\":\"id-1\",\"value\":{\"type\":\"TemplateText\",\"text\":\"id-1\"},\"objectType\":{\"type\":\"Account\"}}",
             ),
             (
                 "DistroAction.UpdateOwnership",
-                harness::round_trip::<sdk::types::DistroAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroAction> as harness::Check,
                 "{\"type\":\"UpdateOwnership\",\"respectWorkingHours\":true,\"sendSlackNotification\":true,\"sendEmailNotification\":true,\"matchBy\":{\"type\":\"Email\"}}",
             ),
             (
                 "DistroDynamicFieldValue.RelativeDate",
                 harness::round_trip::<sdk::types::DistroDynamicFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"RelativeDate\",\"unit\":{\"type\":\"Day\"},\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "DistroDynamicFieldValue.TemplateText",
                 harness::round_trip::<sdk::types::DistroDynamicFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"TemplateText\",\"text\":\"id-1\"}",
             ),
             (
                 "DistroDynamicFieldValue.VariableField",
                 harness::round_trip::<sdk::types::DistroDynamicFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"VariableField\",\"variableId\":\"id-1\",\"field\":\"id-1\",\"relation\":[{\"type\":\"Account\"}]}",
             ),
             (
                 "DistroFieldUpdateExpression.FieldUpdate",
                 harness::round_trip::<sdk::types::DistroFieldUpdateExpression>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"FieldUpdate\",\"fieldName\":\"id-1\"}",
             ),
             (
                 "DistroFieldUpdateExpression.FieldUpdateAnd",
                 harness::round_trip::<sdk::types::DistroFieldUpdateExpression>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"FieldUpdateAnd\",\"expressions\":[{\"type\":\"FieldUpdate\",\"fieldName\":\"id-1\"}]}",
             ),
             (
                 "DistroFieldUpdateExpression.FieldUpdateOr",
                 harness::round_trip::<sdk::types::DistroFieldUpdateExpression>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"FieldUpdateOr\",\"expressions\":[{\"type\":\"FieldUpdate\",\"fieldName\":\"id-1\"}]}",
             ),
             (
                 "DistroLeadConversionAccount.CreateNewAccount",
                 harness::round_trip::<sdk::types::DistroLeadConversionAccount>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"CreateNewAccount\"}",
             ),
             (
                 "DistroLeadConversionAccount.MatchAccount",
                 harness::round_trip::<sdk::types::DistroLeadConversionAccount>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"MatchAccount\"}",
             ),
             (
                 "DistroLeadConversionOpportunity.CreateNewOpportunity",
                 harness::round_trip::<sdk::types::DistroLeadConversionOpportunity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"CreateNewOpportunity\"}",
             ),
             (
                 "DistroLeadConversionOpportunity.DoNotCreateOpportunity",
                 harness::round_trip::<sdk::types::DistroLeadConversionOpportunity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DoNotCreateOpportunity\"}",
             ),
             (
                 "DistroOwnershipMatch.Email",
                 harness::round_trip::<sdk::types::DistroOwnershipMatch>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Email\"}",
             ),
             (
                 "DistroOwnershipMatch.Id",
                 harness::round_trip::<sdk::types::DistroOwnershipMatch>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Id\"}",
             ),
             (
                 "DistroRelativeDateUnit.Day",
                 harness::round_trip::<sdk::types::DistroRelativeDateUnit>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Day\"}",
             ),
             (
                 "DistroRelativeDateUnit.Month",
                 harness::round_trip::<sdk::types::DistroRelativeDateUnit>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Month\"}",
             ),
             (
                 "DistroRelativeDateUnit.Quarter",
                 harness::round_trip::<sdk::types::DistroRelativeDateUnit>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Quarter\"}",
             ),
             (
                 "DistroRelativeDateUnit.Week",
                 harness::round_trip::<sdk::types::DistroRelativeDateUnit>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Week\"}",
             ),
             (
                 "DistroRelativeDateUnit.Year",
                 harness::round_trip::<sdk::types::DistroRelativeDateUnit>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Year\"}",
             ),
             (
                 "DistroRouterStatus.Activating",
-                harness::round_trip::<sdk::types::DistroRouterStatus>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterStatus> as harness::Check,
                 "{\"type\":\"Activating\"}",
             ),
             (
                 "DistroRouterStatus.Active",
-                harness::round_trip::<sdk::types::DistroRouterStatus>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterStatus> as harness::Check,
                 "{\"type\":\"Active\"}",
             ),
             (
                 "DistroRouterStatus.Deactivating",
-                harness::round_trip::<sdk::types::DistroRouterStatus>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterStatus> as harness::Check,
                 "{\"type\":\"Deactivating\"}",
             ),
             (
                 "DistroRouterStatus.Error",
-                harness::round_trip::<sdk::types::DistroRouterStatus>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterStatus> as harness::Check,
                 "{\"type\":\"Error\",\"message\":\"id-1\"}",
             ),
             (
                 "DistroRouterStatus.Inactive",
-                harness::round_trip::<sdk::types::DistroRouterStatus>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRouterStatus> as harness::Check,
                 "{\"type\":\"Inactive\"}",
             ),
             (
                 "DistroRoutingOutcome.Route",
                 harness::round_trip::<sdk::types::DistroRoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Route\",\"distributionId\":\"id-1\",\"actions\":[{\"type\":\"ReassignRecord\"}],\"convertLead\":{\"convertedStatus\":\"id-1\",\"accountSettings\":{\"type\":\"CreateNewAccount\"},\"opportunitySettings\":{\"type\":\"CreateNewOpportunity\"}},\"addToCampaign\":{\"campaignId\":\"id-1\",\"status\":\"id-1\"}}",
             ),
             (
                 "DistroRoutingOutcome.Unrepresentable",
                 harness::round_trip::<sdk::types::DistroRoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Unrepresentable\",\"kind\":\"id-1\"}",
             ),
             (
                 "DistroRoutingStep.Enrichment",
-                harness::round_trip::<sdk::types::DistroRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRoutingStep> as harness::Check,
                 "{\"type\":\"Enrichment\",\"id\":\"id-1\",\"fieldMappings\":[{\"variableId\":\"id-1\",\"field\":\"id-1\",\"waterfallId\":\"id-1\",\"overwriteExisting\":true,\"relation\":[{\"type\":\"Account\"}]}]}",
             ),
             (
                 "DistroRoutingStep.SpamCheck",
-                harness::round_trip::<sdk::types::DistroRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRoutingStep> as harness::Check,
                 "{\"type\":\"SpamCheck\",\"id\":\"id-1\",\"salesforceWrite\":{\"type\":\"Enabled\",\"scoreField\":\"id-1\",\"otherFields\":[{\"objectType\":{\"type\":\"Account\"},\"field\":\"id-1\",\"value\":{}}]}}",
             ),
             (
                 "DistroRoutingStep.Unrepresentable",
-                harness::round_trip::<sdk::types::DistroRoutingStep>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroRoutingStep> as harness::Check,
                 "{\"type\":\"Unrepresentable\",\"kind\":\"id-1\"}",
             ),
             (
                 "DistroSimpleObjectType.Account",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Account\"}",
             ),
             (
                 "DistroSimpleObjectType.AccountTeamMember",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"AccountTeamMember\"}",
             ),
             (
                 "DistroSimpleObjectType.Case",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Case\"}",
             ),
             (
                 "DistroSimpleObjectType.Contact",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Contact\"}",
             ),
             (
                 "DistroSimpleObjectType.CustomObject",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"CustomObject\",\"value\":\"id-1\"}",
             ),
             (
                 "DistroSimpleObjectType.DuplicateContact",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DuplicateContact\"}",
             ),
             (
                 "DistroSimpleObjectType.DuplicateLead",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DuplicateLead\"}",
             ),
             (
                 "DistroSimpleObjectType.Lead",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Lead\"}",
             ),
             (
                 "DistroSimpleObjectType.Opportunity",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Opportunity\"}",
             ),
             (
                 "DistroSimpleObjectType.OpportunityTeamMember",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"OpportunityTeamMember\"}",
             ),
             (
                 "DistroSimpleObjectType.Task",
                 harness::round_trip::<sdk::types::DistroSimpleObjectType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Task\"}",
             ),
             (
                 "DistroSpamSalesforceWrite.Enabled",
                 harness::round_trip::<sdk::types::DistroSpamSalesforceWrite>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Enabled\",\"scoreField\":\"id-1\",\"otherFields\":[{\"objectType\":{\"type\":\"Account\"},\"field\":\"id-1\",\"value\":{}}]}",
             ),
             (
                 "DistroSpamSalesforceWrite.Off",
                 harness::round_trip::<sdk::types::DistroSpamSalesforceWrite>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Off\"}",
             ),
             (
                 "DistroTriggerDelay.AfterRecordEval",
-                harness::round_trip::<sdk::types::DistroTriggerDelay>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroTriggerDelay> as harness::Check,
                 "{\"type\":\"AfterRecordEval\",\"duration\":\"id-1\"}",
             ),
             (
                 "DistroTriggerDelay.BeforeRecordEval",
-                harness::round_trip::<sdk::types::DistroTriggerDelay>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::DistroTriggerDelay> as harness::Check,
                 "{\"type\":\"BeforeRecordEval\",\"duration\":\"id-1\"}",
             ),
             (
                 "DistroTriggerEventType.NewRecord",
                 harness::round_trip::<sdk::types::DistroTriggerEventType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"NewRecord\"}",
             ),
             (
                 "DistroTriggerEventType.NewRecordOrUpdateField",
                 harness::round_trip::<sdk::types::DistroTriggerEventType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"NewRecordOrUpdateField\",\"expression\":{\"type\":\"FieldUpdate\",\"fieldName\":\"id-1\"}}",
             ),
             (
                 "DistroTriggerEventType.Scheduled",
                 harness::round_trip::<sdk::types::DistroTriggerEventType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Scheduled\",\"schedulerId\":\"00000000-0000-4000-8000-000000000001\"}",
             ),
             (
                 "DistroTriggerEventType.Signal",
                 harness::round_trip::<sdk::types::DistroTriggerEventType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Signal\"}",
             ),
             (
                 "DistroTriggerEventType.UpdateField",
                 harness::round_trip::<sdk::types::DistroTriggerEventType>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"UpdateField\",\"expression\":{\"type\":\"FieldUpdate\",\"fieldName\":\"id-1\"}}",
             ),
             (
                 "EngagementOwner.Assignee",
-                harness::round_trip::<sdk::types::EngagementOwner>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EngagementOwner> as harness::Check,
                 "{\"type\":\"Assignee\"}",
             ),
             (
                 "EngagementOwner.Booker",
-                harness::round_trip::<sdk::types::EngagementOwner>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EngagementOwner> as harness::Check,
                 "{\"type\":\"Booker\"}",
             ),
             (
                 "EngagementRelatedTo.Company",
-                harness::round_trip::<sdk::types::EngagementRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EngagementRelatedTo> as harness::Check,
                 "{\"type\":\"Company\"}",
             ),
             (
                 "EngagementRelatedTo.Deal",
-                harness::round_trip::<sdk::types::EngagementRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EngagementRelatedTo> as harness::Check,
                 "{\"type\":\"Deal\"}",
             ),
             (
                 "EngagementRelatedTo.Ticket",
-                harness::round_trip::<sdk::types::EngagementRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EngagementRelatedTo> as harness::Check,
                 "{\"type\":\"Ticket\"}",
             ),
             (
                 "Evaluable.RelativeDay",
-                harness::round_trip::<sdk::types::Evaluable>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Evaluable> as harness::Check,
                 "{\"type\":\"RelativeDay\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "Evaluable.RelativeMonth",
-                harness::round_trip::<sdk::types::Evaluable>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Evaluable> as harness::Check,
                 "{\"type\":\"RelativeMonth\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "Evaluable.RelativeQuarter",
-                harness::round_trip::<sdk::types::Evaluable>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Evaluable> as harness::Check,
                 "{\"type\":\"RelativeQuarter\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "Evaluable.RelativeWeek",
-                harness::round_trip::<sdk::types::Evaluable>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Evaluable> as harness::Check,
                 "{\"type\":\"RelativeWeek\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "Evaluable.RelativeYear",
-                harness::round_trip::<sdk::types::Evaluable>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Evaluable> as harness::Check,
                 "{\"type\":\"RelativeYear\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "EventRelatedTo.Account",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"Account\"}",
             ),
             (
                 "EventRelatedTo.Campaign",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"Campaign\",\"campaignId\":\"701000000000000AAA\"}",
             ),
             (
                 "EventRelatedTo.Case",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"Case\"}",
             ),
             (
                 "EventRelatedTo.ExplicitObject",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"ExplicitObject\",\"id\":\"701000000000000AAA\"}",
             ),
             (
                 "EventRelatedTo.NoRelationNeeded",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"NoRelationNeeded\"}",
             ),
             (
                 "EventRelatedTo.Opportunity",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"Opportunity\"}",
             ),
             (
                 "EventRelatedTo.RelationDisabled",
-                harness::round_trip::<sdk::types::EventRelatedTo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::EventRelatedTo> as harness::Check,
                 "{\"type\":\"RelationDisabled\"}",
             ),
             (
                 "ExecutableAction.CrmAddToCampaign",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmAddToCampaign\",\"campaignId\":\"701000000000000AAA\",\"memberStatus\":\"id-1\"}",
             ),
             (
                 "ExecutableAction.CrmConvertLead",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmConvertLead\"}",
             ),
             (
                 "ExecutableAction.CrmCreateEvent",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmCreateEvent\",\"relatedTo\":{\"type\":\"Account\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"},\"guestsBehavior\":{\"type\":\"CreateEvents\"}}",
             ),
             (
                 "ExecutableAction.CrmMultiUpdateField",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmMultiUpdateField\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}],\"lead\":[{\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "ExecutableAction.CrmMultiUpdateOwnership",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmMultiUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\"}}}],\"lead\":[{\"field\":\"id-1\",\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\"}}}],\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\",\"id\":\"id-1\"}}}",
             ),
             (
                 "ExecutableAction.CrmUpsertRecord",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"CrmUpsertRecord\",\"settings\":{\"noMatch\":{\"type\":\"AlwaysCreateLead\"},\"whenMatch\":{\"type\":\"DoNothing\"}}}",
             ),
             (
                 "ExecutableAction.HubspotCreateEngagement",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"HubspotCreateEngagement\",\"relatedTo\":{\"type\":\"Company\"},\"owner\":{\"type\":\"Assignee\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"}}",
             ),
             (
                 "ExecutableAction.HubspotMultiUpdateField",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"HubspotMultiUpdateField\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "ExecutableAction.HubspotMultiUpdateOwnership",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"HubspotMultiUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\"}}}],\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\",\"id\":\"id-1\"}}}",
             ),
             (
                 "ExecutableAction.HubspotUpsertRecord",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"HubspotUpsertRecord\",\"settings\":{\"noMatch\":{\"type\":\"CreateContact\"},\"whenMatch\":{\"type\":\"DoNothing\"}}}",
             ),
             (
                 "ExecutableAction.Notify",
-                harness::round_trip::<sdk::types::ExecutableAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::ExecutableAction> as harness::Check,
                 "{\"type\":\"Notify\",\"channels\":[{\"type\":\"SendEmail\",\"cc\":[\"id-1\"]}],\"assignTo\":{\"target\":{\"type\":\"ThisPathRuleUser\",\"id\":\"id-1\"}}}",
             ),
             (
                 "FieldDataType.Checkbox",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Checkbox\",\"values\":[\"id-1\"]}",
             ),
             (
                 "FieldDataType.Date",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Date\"}",
             ),
             (
                 "FieldDataType.DateTime",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"DateTime\"}",
             ),
             (
                 "FieldDataType.Email",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Email\"}",
             ),
             (
                 "FieldDataType.LongText",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"LongText\"}",
             ),
             (
                 "FieldDataType.Number",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Number\"}",
             ),
             (
                 "FieldDataType.Phone",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Phone\"}",
             ),
             (
                 "FieldDataType.Picklist",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"Picklist\",\"values\":[\"id-1\"]}",
             ),
             (
                 "FieldDataType.RadioButton",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"RadioButton\",\"values\":[\"id-1\"]}",
             ),
             (
                 "FieldDataType.ShortText",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"ShortText\"}",
             ),
             (
                 "FieldDataType.TrueFalse",
-                harness::round_trip::<sdk::types::FieldDataType>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldDataType> as harness::Check,
                 "{\"type\":\"TrueFalse\"}",
             ),
             (
                 "FieldRequirement.Hidden",
-                harness::round_trip::<sdk::types::FieldRequirement>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldRequirement> as harness::Check,
                 "{\"type\":\"Hidden\",\"value\":\"id-1\"}",
             ),
             (
                 "FieldRequirement.Optional",
-                harness::round_trip::<sdk::types::FieldRequirement>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldRequirement> as harness::Check,
                 "{\"type\":\"Optional\"}",
             ),
             (
                 "FieldRequirement.Required",
-                harness::round_trip::<sdk::types::FieldRequirement>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::FieldRequirement> as harness::Check,
                 "{\"type\":\"Required\"}",
             ),
             (
                 "GuestsBehavior.CreateEvents",
-                harness::round_trip::<sdk::types::GuestsBehavior>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::GuestsBehavior> as harness::Check,
                 "{\"type\":\"CreateEvents\"}",
             ),
             (
                 "GuestsBehavior.DoNothing",
-                harness::round_trip::<sdk::types::GuestsBehavior>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::GuestsBehavior> as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "HandoffCrmAction.AddToCampaign",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"AddToCampaign\",\"campaignId\":\"701000000000000AAA\",\"memberStatus\":\"id-1\"}",
             ),
             (
                 "HandoffCrmAction.ConvertLead",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"ConvertLead\"}",
             ),
             (
                 "HandoffCrmAction.HubspotCreateEngagement",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"HubspotCreateEngagement\",\"relatedTo\":{\"type\":\"Company\"},\"owner\":{\"type\":\"Assignee\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"}}",
             ),
             (
                 "HandoffCrmAction.HubspotUpdateFields",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"HubspotUpdateFields\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "HandoffCrmAction.HubspotUpdateOwnership",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"HubspotUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\"}]}",
             ),
             (
                 "HandoffCrmAction.SalesforceCreateEvent",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"SalesforceCreateEvent\",\"relatedTo\":{\"type\":\"Account\"},\"meetingCancellationBehavior\":{\"type\":\"DeleteEvent\"},\"guestsBehavior\":{\"type\":\"CreateEvents\"}}",
             ),
             (
                 "HandoffCrmAction.SalesforceUpdateFields",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"SalesforceUpdateFields\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}],\"lead\":[{\"field\":\"id-1\",\"value\":{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}}]}",
             ),
             (
                 "HandoffCrmAction.SalesforceUpdateOwnership",
-                harness::round_trip::<sdk::types::HandoffCrmAction>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffCrmAction> as harness::Check,
                 "{\"type\":\"SalesforceUpdateOwnership\",\"contact\":[{\"object\":\"Contact\",\"field\":\"id-1\"}],\"lead\":[{\"field\":\"id-1\"}]}",
             ),
             (
                 "HandoffRouteOutcome.Schedule",
-                harness::round_trip::<sdk::types::HandoffRouteOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::HandoffRouteOutcome> as harness::Check,
                 "{\"type\":\"Schedule\",\"assignment\":{\"type\":\"Distribution\",\"distributionId\":\"id-1\"},\"meetingTypeId\":\"00000000-0000-4000-8000-000000000001\",\"crmActions\":[{\"type\":\"ConvertLead\"}]}",
             ),
             (
                 "HubspotNoMatchBehaviour.CreateContact",
                 harness::round_trip::<sdk::types::HubspotNoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"CreateContact\"}",
             ),
             (
                 "HubspotNoMatchBehaviour.CreateContactIfCompanyExists",
                 harness::round_trip::<sdk::types::HubspotNoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"CreateContactIfCompanyExists\"}",
             ),
             (
                 "HubspotNoMatchBehaviour.DoNothing",
                 harness::round_trip::<sdk::types::HubspotNoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "HubspotWhenMatchBehaviour.DoNothing",
                 harness::round_trip::<sdk::types::HubspotWhenMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "HubspotWhenMatchBehaviour.UpdateContact",
                 harness::round_trip::<sdk::types::HubspotWhenMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"UpdateContact\"}",
             ),
             (
                 "MeetingCancellationBehavior.DeleteEvent",
                 harness::round_trip::<sdk::types::MeetingCancellationBehavior>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DeleteEvent\"}",
             ),
             (
                 "MeetingCancellationBehavior.DoNothing",
                 harness::round_trip::<sdk::types::MeetingCancellationBehavior>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "MeetingCreatedTarget.BookerCalendarIfExist",
                 harness::round_trip::<sdk::types::MeetingCreatedTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"BookerCalendarIfExist\",\"autoDeclineOnBookersBehalf\":true,\"required\":true}",
             ),
             (
                 "MeetingCreatedTarget.BookerInvitedIfExist",
                 harness::round_trip::<sdk::types::MeetingCreatedTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"BookerInvitedIfExist\",\"autoDeclineOnBookersBehalf\":true,\"required\":true}",
             ),
             (
                 "MeetingCreatedTarget.BookerNotInvited",
                 harness::round_trip::<sdk::types::MeetingCreatedTarget>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"BookerNotInvited\"}",
             ),
             (
                 "MeetingHandling.Flexible",
-                harness::round_trip::<sdk::types::MeetingHandling>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingHandling> as harness::Check,
                 "{\"type\":\"Flexible\",\"reassignmentType\":\"SameUser\",\"allowPickingAssignee\":true}",
             ),
             (
                 "MeetingHandling.Strict",
-                harness::round_trip::<sdk::types::MeetingHandling>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingHandling> as harness::Check,
                 "{\"type\":\"Strict\",\"hideAssignee\":true}",
             ),
             (
                 "MeetingHost.Assignee",
-                harness::round_trip::<sdk::types::MeetingHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingHost> as harness::Check,
                 "{\"type\":\"Assignee\",\"index\":0}",
             ),
             (
                 "MeetingHost.Booker",
-                harness::round_trip::<sdk::types::MeetingHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingHost> as harness::Check,
                 "{\"type\":\"Booker\"}",
             ),
             (
                 "MeetingLimit.MeetingLimitSet",
-                harness::round_trip::<sdk::types::MeetingLimit>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLimit> as harness::Check,
                 "{\"type\":\"MeetingLimitSet\",\"userCaps\":[{\"userId\":\"id-1\",\"limit\":0}],\"resetPeriodicity\":{\"type\":\"Daily\",\"every\":1,\"startsOn\":\"2024-01-02\",\"resetLocalTime\":\"id-1\",\"timezone\":\"id-1\"}}",
             ),
             (
                 "MeetingLimit.MeetingLimitUnset",
-                harness::round_trip::<sdk::types::MeetingLimit>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLimit> as harness::Check,
                 "{\"type\":\"MeetingLimitUnset\"}",
             ),
             (
                 "MeetingLimitReset.Daily",
-                harness::round_trip::<sdk::types::MeetingLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLimitReset> as harness::Check,
                 "{\"type\":\"Daily\",\"every\":1,\"startsOn\":\"2024-01-02\",\"resetLocalTime\":\"id-1\",\"timezone\":\"id-1\"}",
             ),
             (
                 "MeetingLimitReset.Monthly",
-                harness::round_trip::<sdk::types::MeetingLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLimitReset> as harness::Check,
                 "{\"type\":\"Monthly\",\"every\":1,\"startsOn\":\"2024-01-02\",\"resetDay\":1,\"timezone\":\"id-1\"}",
             ),
             (
                 "MeetingLimitReset.Weekly",
-                harness::round_trip::<sdk::types::MeetingLimitReset>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLimitReset> as harness::Check,
                 "{\"type\":\"Weekly\",\"every\":1,\"startsOn\":\"2024-01-02\",\"resetDayOfWeek\":\"MONDAY\",\"timezone\":\"id-1\"}",
             ),
             (
                 "MeetingLocation.AskTheGuest",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"AskTheGuest\",\"index\":1}",
             ),
             (
                 "MeetingLocation.CalendarPlatformConference",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"CalendarPlatformConference\",\"index\":1}",
             ),
             (
                 "MeetingLocation.DefinedInMeetingType",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"DefinedInMeetingType\",\"index\":1,\"value\":\"id-1\"}",
             ),
             (
                 "MeetingLocation.GoToMeetingLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"GoToMeetingLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.GongLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"GongLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.HostsDefaultConferenceDetails",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"HostsDefaultConferenceDetails\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.HostsDefaultPhysicalLocation",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"HostsDefaultPhysicalLocation\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.RingCentralLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"RingCentralLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.TeamsMeetingLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"TeamsMeetingLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.WebexLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"WebexLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "MeetingLocation.ZoomOneTimeLink",
-                harness::round_trip::<sdk::types::MeetingLocation>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::MeetingLocation> as harness::Check,
                 "{\"type\":\"ZoomOneTimeLink\",\"index\":1,\"host\":\"Host\"}",
             ),
             (
                 "NoMatchBehaviour.AlwaysCreateLead",
-                harness::round_trip::<sdk::types::NoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NoMatchBehaviour> as harness::Check,
                 "{\"type\":\"AlwaysCreateLead\"}",
             ),
             (
                 "NoMatchBehaviour.CreateContactOrLead",
-                harness::round_trip::<sdk::types::NoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NoMatchBehaviour> as harness::Check,
                 "{\"type\":\"CreateContactOrLead\"}",
             ),
             (
                 "NoMatchBehaviour.CreateLead",
-                harness::round_trip::<sdk::types::NoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NoMatchBehaviour> as harness::Check,
                 "{\"type\":\"CreateLead\"}",
             ),
             (
                 "NoMatchBehaviour.DoNothing",
-                harness::round_trip::<sdk::types::NoMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NoMatchBehaviour> as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "NonCatchAllRoute.RuleRoute",
-                harness::round_trip::<sdk::types::NonCatchAllRoute>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NonCatchAllRoute> as harness::Check,
                 "{\"type\":\"RuleRoute\",\"id\":\"id-1\",\"ruleIds\":[\"id-1\"],\"ruleType\":\"Boolean\",\"yes\":{\"type\":\"RedirectActions\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}}",
             ),
             (
                 "NonCatchAllRoute.SpamCheckRoute",
-                harness::round_trip::<sdk::types::NonCatchAllRoute>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::NonCatchAllRoute> as harness::Check,
                 "{\"type\":\"SpamCheckRoute\",\"yes\":{\"type\":\"RedirectActions\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"settings\":{\"writeToDataField\":true}}",
             ),
             (
                 "NonOwnershipConditionsRequest.ConditionGroup",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ConditionGroup\",\"id\":\"id-1\",\"name\":\"id-1\",\"operator\":\"and\",\"conditions\":[{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true}]}",
             ),
             (
                 "NonOwnershipConditionsRequest.EvaluableCondition",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"EvaluableCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"evaluable\":{\"type\":\"RelativeDay\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}}",
             ),
             (
                 "NonOwnershipConditionsRequest.ObjectExistsCondition",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true}",
             ),
             (
                 "NonOwnershipConditionsRequest.SingleParameterCondition",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"SingleParameterCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"notEmpty\"}",
             ),
             (
                 "NonOwnershipConditionsRequest.StaticValueCondition",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"StaticValueCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"value\":{}}",
             ),
             (
                 "NonOwnershipConditionsRequest.ValueCondition",
                 harness::round_trip::<sdk::types::NonOwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ValueCondition\",\"conditionId\":\"id-1\",\"lhsReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"rhsReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"}}",
             ),
             (
                 "OwnershipConditionsRequest.ConditionGroup",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ConditionGroup\",\"id\":\"id-1\",\"name\":\"id-1\",\"operator\":\"and\",\"conditions\":[{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"}]}",
             ),
             (
                 "OwnershipConditionsRequest.EvaluableCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"EvaluableCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"evaluable\":{\"type\":\"RelativeDay\",\"offset\":1,\"length\":1,\"timeZone\":\"id-1\"}}",
             ),
             (
                 "OwnershipConditionsRequest.ObjectExistsCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true}",
             ),
             (
                 "OwnershipConditionsRequest.OwnershipCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"}",
             ),
             (
                 "OwnershipConditionsRequest.SingleParameterCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"SingleParameterCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"notEmpty\"}",
             ),
             (
                 "OwnershipConditionsRequest.StaticValueCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"StaticValueCondition\",\"conditionId\":\"id-1\",\"dataReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"value\":{}}",
             ),
             (
                 "OwnershipConditionsRequest.ValueCondition",
                 harness::round_trip::<sdk::types::OwnershipConditionsRequest>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ValueCondition\",\"conditionId\":\"id-1\",\"lhsReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"operator\":\"<\",\"rhsReference\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"}}",
             ),
             (
                 "OwnershipHost.AssigneeFromDistribution",
-                harness::round_trip::<sdk::types::OwnershipHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipHost> as harness::Check,
                 "{\"type\":\"AssigneeFromDistribution\",\"distributionId\":\"id-1\"}",
             ),
             (
                 "OwnershipHost.AssigneeFromOwnershipRule",
-                harness::round_trip::<sdk::types::OwnershipHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipHost> as harness::Check,
                 "{\"type\":\"AssigneeFromOwnershipRule\",\"ruleId\":\"id-1\"}",
             ),
             (
                 "OwnershipHost.AssigneeFromSimpleRule",
-                harness::round_trip::<sdk::types::OwnershipHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipHost> as harness::Check,
                 "{\"type\":\"AssigneeFromSimpleRule\"}",
             ),
             (
                 "OwnershipHost.BookerIfExists",
-                harness::round_trip::<sdk::types::OwnershipHost>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipHost> as harness::Check,
                 "{\"type\":\"BookerIfExists\"}",
             ),
             (
                 "OwnershipSettings.WithMixedRouting",
-                harness::round_trip::<sdk::types::OwnershipSettings>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipSettings> as harness::Check,
                 "{\"type\":\"WithMixedRouting\",\"strategies\":[{\"type\":\"DistributionBasedRouting\",\"distributionId\":\"id-1\",\"required\":true}]}",
             ),
             (
                 "OwnershipSettings.WithSimpleRule",
-                harness::round_trip::<sdk::types::OwnershipSettings>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::OwnershipSettings> as harness::Check,
                 "{\"type\":\"WithSimpleRule\",\"rule\":{\"type\":\"HubspotSimpleRule\",\"ownershipObject\":[\"Contact\"],\"teamId\":\"id-1\"},\"scheduleWithTeamMember\":\"OwnerOnly\",\"required\":true}",
             ),
             (
                 "ProcessedRouterTrigger.ProcessedChiliFormTrigger",
                 harness::round_trip::<sdk::types::ProcessedRouterTrigger>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ProcessedChiliFormTrigger\",\"mapping\":[{\"dataField\":\"id-1\",\"label\":\"id-1\",\"description\":\"id-1\",\"required\":true,\"hidden\":\"id-1\"}],\"email\":\"id-1\",\"phone\":\"id-1\"}",
             ),
             (
                 "ProcessedRouterTrigger.ProcessedInAppButtonTrigger",
                 harness::round_trip::<sdk::types::ProcessedRouterTrigger>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ProcessedInAppButtonTrigger\",\"mapping\":[{\"dataField\":\"id-1\"}],\"email\":\"id-1\",\"phone\":\"id-1\"}",
             ),
             (
                 "ProcessedRouterTrigger.ProcessedRouterLinkTrigger",
                 harness::round_trip::<sdk::types::ProcessedRouterTrigger>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ProcessedRouterLinkTrigger\",\"mapping\":[{\"dataField\":\"id-1\",\"label\":\"id-1\",\"required\":true,\"hidden\":\"id-1\",\"waterfallId\":\"id-1\"}],\"email\":\"id-1\",\"phone\":\"id-1\"}",
             ),
             (
                 "ProcessedRouterTrigger.ProcessedThirdPartyFormTrigger",
                 harness::round_trip::<sdk::types::ProcessedRouterTrigger>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"ProcessedThirdPartyFormTrigger\",\"mapping\":[{\"name\":\"id-1\",\"dataFieldRef\":\"id-1\",\"label\":\"id-1\",\"waterfallId\":\"id-1\"}],\"email\":\"id-1\",\"phone\":\"id-1\"}",
             ),
             (
                 "RecordHandling.Strict",
-                harness::round_trip::<sdk::types::RecordHandling>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RecordHandling> as harness::Check,
                 "{\"type\":\"Strict\"}",
             ),
             (
                 "RecordHandling.WorkingHours",
-                harness::round_trip::<sdk::types::RecordHandling>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RecordHandling> as harness::Check,
                 "{\"type\":\"WorkingHours\"}",
             ),
             (
                 "Redirect.Landing",
-                harness::round_trip::<sdk::types::Redirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Redirect> as harness::Check,
                 "{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"}",
             ),
             (
                 "Redirect.NoRedirect",
-                harness::round_trip::<sdk::types::Redirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Redirect> as harness::Check,
                 "{\"type\":\"NoRedirect\"}",
             ),
             (
                 "Redirect.Url",
-                harness::round_trip::<sdk::types::Redirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::Redirect> as harness::Check,
                 "{\"type\":\"Url\",\"url\":\"id-1\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"}",
             ),
             (
                 "RequestAttendee.AdditionalAttendee",
-                harness::round_trip::<sdk::types::RequestAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestAttendee> as harness::Check,
                 "{\"type\":\"AdditionalAttendee\",\"userId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestAttendee.AssignedViaTeam",
-                harness::round_trip::<sdk::types::RequestAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestAttendee> as harness::Check,
                 "{\"type\":\"AssignedViaTeam\",\"userId\":\"id-1\",\"teamId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestAttendee.DistributionAssignee",
-                harness::round_trip::<sdk::types::RequestAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestAttendee> as harness::Check,
                 "{\"type\":\"DistributionAssignee\",\"userIds\":[\"id-1\"],\"distributionId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestAttendee.ManuallyAssigned",
-                harness::round_trip::<sdk::types::RequestAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestAttendee> as harness::Check,
                 "{\"type\":\"ManuallyAssigned\",\"userId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestedAttendee.AdditionalAttendee",
-                harness::round_trip::<sdk::types::RequestedAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestedAttendee> as harness::Check,
                 "{\"type\":\"AdditionalAttendee\",\"userId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestedAttendee.AssignedViaTeam",
-                harness::round_trip::<sdk::types::RequestedAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestedAttendee> as harness::Check,
                 "{\"type\":\"AssignedViaTeam\",\"userId\":\"id-1\",\"teamId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestedAttendee.FlexibleRoundRobinAssignee",
-                harness::round_trip::<sdk::types::RequestedAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestedAttendee> as harness::Check,
                 "{\"type\":\"FlexibleRoundRobinAssignee\",\"distributionId\":\"id-1\",\"userIds\":[\"id-1\"],\"required\":true}",
             ),
             (
                 "RequestedAttendee.ManuallyAssigned",
-                harness::round_trip::<sdk::types::RequestedAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestedAttendee> as harness::Check,
                 "{\"type\":\"ManuallyAssigned\",\"userId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RequestedAttendee.StrictRoundRobinAssignee",
-                harness::round_trip::<sdk::types::RequestedAttendee>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RequestedAttendee> as harness::Check,
                 "{\"type\":\"StrictRoundRobinAssignee\",\"distributionId\":\"id-1\",\"userId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RouteAssignment.Distribution",
-                harness::round_trip::<sdk::types::RouteAssignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RouteAssignment> as harness::Check,
                 "{\"type\":\"Distribution\",\"distributionId\":\"id-1\"}",
             ),
             (
                 "RouteAssignment.User",
-                harness::round_trip::<sdk::types::RouteAssignment>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RouteAssignment> as harness::Check,
                 "{\"type\":\"User\",\"userId\":\"id-1\"}",
             ),
             (
                 "RouteOutcome.Redirect",
-                harness::round_trip::<sdk::types::RouteOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RouteOutcome> as harness::Check,
                 "{\"type\":\"Redirect\",\"url\":\"id-1\"}",
             ),
             (
                 "RouteOutcome.Schedule",
-                harness::round_trip::<sdk::types::RouteOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RouteOutcome> as harness::Check,
                 "{\"type\":\"Schedule\",\"assignment\":{\"type\":\"Distribution\",\"distributionId\":\"id-1\"},\"meetingTypeId\":\"00000000-0000-4000-8000-000000000001\",\"additionalMeetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"timeout\":{\"minutes\":1,\"onTimeout\":{\"type\":\"Landing\"}},\"crmActions\":[{\"type\":\"ConvertLead\"}]}",
             ),
             (
                 "RoutingOutcome.ContactOptions",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"ContactOptions\",\"meeting\":[{\"type\":\"ConvertLead\"}],\"callSuccess\":[{\"type\":\"ConvertLead\"}],\"callMissed\":[{\"type\":\"ConvertLead\"}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"]}",
             ),
             (
                 "RoutingOutcome.CrmAction",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"CrmAction\"}",
             ),
             (
                 "RoutingOutcome.Other",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"Other\",\"kind\":\"id-1\"}",
             ),
             (
                 "RoutingOutcome.OwnerAssign",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"OwnerAssign\"}",
             ),
             (
                 "RoutingOutcome.Redirect",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"Redirect\",\"url\":\"id-1\"}",
             ),
             (
                 "RoutingOutcome.Schedule",
-                harness::round_trip::<sdk::types::RoutingOutcome>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingOutcome> as harness::Check,
                 "{\"type\":\"Schedule\",\"distributionId\":\"id-1\",\"userId\":\"id-1\",\"ruleId\":\"id-1\",\"columnKey\":\"id-1\",\"meetingTypeId\":\"00000000-0000-4000-8000-000000000001\",\"additionalMeetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"crmActions\":[{\"type\":\"ConvertLead\"}]}",
             ),
             (
                 "RoutingStrategy.DistributionBasedRouting",
-                harness::round_trip::<sdk::types::RoutingStrategy>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingStrategy> as harness::Check,
                 "{\"type\":\"DistributionBasedRouting\",\"distributionId\":\"id-1\",\"required\":true}",
             ),
             (
                 "RoutingStrategy.RuleBasedRouting",
-                harness::round_trip::<sdk::types::RoutingStrategy>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RoutingStrategy> as harness::Check,
                 "{\"type\":\"RuleBasedRouting\",\"ruleId\":\"id-1\",\"scheduleWithTeamMember\":\"OwnerOnly\",\"required\":true}",
             ),
             (
                 "RuleView.AssignmentTableRule",
-                harness::round_trip::<sdk::types::RuleView>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RuleView> as harness::Check,
                 "{\"type\":\"AssignmentTableRule\",\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"assignmentTableId\":\"id-1\",\"conditions\":{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true},\"ruleBuilderVersion\":\"ExplicitV1\",\"product\":\"Chat\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}",
             ),
             (
                 "RuleView.NonOwnershipRule",
-                harness::round_trip::<sdk::types::RuleView>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RuleView> as harness::Check,
                 "{\"type\":\"NonOwnershipRule\",\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"ObjectExistsCondition\",\"conditionId\":\"id-1\",\"reference\":{\"source\":\"SF\",\"object\":\"id-1\"},\"exists\":true},\"ruleBuilderVersion\":\"ExplicitV1\",\"product\":\"Chat\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}",
             ),
             (
                 "RuleView.OwnershipRule",
-                harness::round_trip::<sdk::types::RuleView>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::RuleView> as harness::Check,
                 "{\"type\":\"OwnershipRule\",\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"teamId\":\"id-1\",\"name\":\"id-1\",\"conditions\":{\"type\":\"OwnershipCondition\",\"conditionId\":\"id-1\",\"ownership\":{\"source\":\"SF\",\"object\":\"id-1\",\"field\":\"id-1\"},\"teamId\":\"id-1\",\"searchOwnershipBy\":\"CrmIdOrEmail\"},\"ruleBuilderVersion\":\"ExplicitV1\",\"product\":\"Chat\",\"metadata\":{\"createdAt\":\"2024-01-02T03:04:05Z\",\"createdBy\":\"id-1\",\"updatedAt\":\"2024-01-02T03:04:05Z\",\"updatedBy\":\"id-1\",\"revision\":1}}",
             ),
             (
                 "SharedWith.Teams",
-                harness::round_trip::<sdk::types::SharedWith>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::SharedWith> as harness::Check,
                 "{\"type\":\"Teams\",\"teamIds\":[\"id-1\"]}",
             ),
             (
                 "SharedWith.Workspace",
-                harness::round_trip::<sdk::types::SharedWith>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::SharedWith> as harness::Check,
                 "{\"type\":\"Workspace\"}",
             ),
             (
                 "SimpleRule.HubspotSimpleRule",
-                harness::round_trip::<sdk::types::SimpleRule>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::SimpleRule> as harness::Check,
                 "{\"type\":\"HubspotSimpleRule\",\"ownershipObject\":[\"Contact\"],\"teamId\":\"id-1\"}",
             ),
             (
                 "SimpleRule.SalesforceSimpleRule",
-                harness::round_trip::<sdk::types::SimpleRule>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::SimpleRule> as harness::Check,
                 "{\"type\":\"SalesforceSimpleRule\",\"ownershipObject\":[\"Lead\"],\"teamId\":\"id-1\"}",
             ),
             (
                 "TenantInfo.Organization",
-                harness::round_trip::<sdk::types::TenantInfo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::TenantInfo> as harness::Check,
                 "{\"type\":\"Organization\",\"tenantData\":{\"tenantId\":\"id-1\",\"cluster\":\"id-1\",\"subdomain\":\"id-1\"},\"domains\":[\"id-1\"]}",
             ),
             (
                 "TenantInfo.Personal",
-                harness::round_trip::<sdk::types::TenantInfo>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::TenantInfo> as harness::Check,
                 "{\"type\":\"Personal\",\"tenantData\":{\"tenantId\":\"id-1\",\"cluster\":\"id-1\",\"subdomain\":\"id-1\"},\"email\":\"user@example.com\"}",
             ),
             (
                 "TimeoutRedirect.Landing",
-                harness::round_trip::<sdk::types::TimeoutRedirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::TimeoutRedirect> as harness::Check,
                 "{\"type\":\"Landing\"}",
             ),
             (
                 "TimeoutRedirect.Url",
-                harness::round_trip::<sdk::types::TimeoutRedirect>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::TimeoutRedirect> as harness::Check,
                 "{\"type\":\"Url\",\"url\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.RelativeDay",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"RelativeDay\",\"length\":1,\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.RelativeMonth",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"RelativeMonth\",\"length\":1,\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.RelativeQuarter",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"RelativeQuarter\",\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.RelativeWeek",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"RelativeWeek\",\"length\":1,\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.RelativeYear",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"RelativeYear\",\"length\":1,\"offset\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "UpdateFieldValue.StaticDate",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"StaticDate\",\"value\":\"2024-01-02T03:04:05Z\"}",
             ),
             (
                 "UpdateFieldValue.StaticValue",
-                harness::round_trip::<sdk::types::UpdateFieldValue>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::UpdateFieldValue> as harness::Check,
                 "{\"type\":\"StaticValue\",\"value\":{}}",
             ),
             (
                 "WhenMatchBehaviour.DoNothing",
-                harness::round_trip::<sdk::types::WhenMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::WhenMatchBehaviour> as harness::Check,
                 "{\"type\":\"DoNothing\"}",
             ),
             (
                 "WhenMatchBehaviour.UpdateContactOrLead",
-                harness::round_trip::<sdk::types::WhenMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::WhenMatchBehaviour> as harness::Check,
                 "{\"type\":\"UpdateContactOrLead\"}",
             ),
             (
                 "WhenMatchBehaviour.UpdateLeadOnly",
-                harness::round_trip::<sdk::types::WhenMatchBehaviour>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::WhenMatchBehaviour> as harness::Check,
                 "{\"type\":\"UpdateLeadOnly\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Daily",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Daily\",\"timeZone\":\"id-1\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Monthly",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Monthly\",\"timeZone\":\"id-1\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Never",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Never\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Quarterly",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Quarterly\",\"firstMonth\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Weekly",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Weekly\",\"dayOfWeek\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "WorkspaceResetPeriodicity.Yearly",
                 harness::round_trip::<sdk::types::WorkspaceResetPeriodicity>
-                    as fn(&str, &str) -> Result<(), String>,
+                    as harness::Check,
                 "{\"type\":\"Yearly\",\"monthOfYear\":1,\"timeZone\":\"id-1\"}",
             ),
             (
                 "YesActions.CallRepSettings",
-                harness::round_trip::<sdk::types::YesActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::YesActions> as harness::Check,
                 "{\"type\":\"CallRepSettings\",\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"routeCallTo\":{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true},\"pickUpTime\":\"id-1\",\"maximumCallAttempts\":1,\"callSuccess\":{\"redirect\":{\"type\":\"NoRedirect\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"callMissed\":{\"type\":\"Actions\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}}",
             ),
             (
                 "YesActions.DisplayContactSettings",
-                harness::round_trip::<sdk::types::YesActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::YesActions> as harness::Check,
                 "{\"type\":\"DisplayContactSettings\",\"call\":{\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"routeCallTo\":{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true},\"pickUpTime\":\"id-1\",\"maximumCallAttempts\":1,\"callSuccess\":{\"redirect\":{\"type\":\"NoRedirect\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"callMissed\":{\"type\":\"Actions\",\"redirect\":{\"type\":\"Landing\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}},\"meeting\":{\"assignments\":[{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"meetingCreatedTarget\":{\"type\":\"BookerNotInvited\"},\"bookerInviteSettings\":{\"autoDeclineOnBookersBehalf\":true,\"required\":true},\"meetingHost\":{\"type\":\"Booker\"},\"additionalAttendees\":[{\"id\":{\"type\":\"ExternalAttendeeId\",\"email\":\"user@example.com\"},\"required\":true}],\"additionalNotificationRecipients\":[\"id-1\"],\"scheduling\":{\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"timeout\":{\"timeout\":\"id-1\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}},\"timeoutDuration\":\"id-1\"}",
             ),
             (
                 "YesActions.RedirectActions",
-                harness::round_trip::<sdk::types::YesActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::YesActions> as harness::Check,
                 "{\"type\":\"RedirectActions\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}",
             ),
             (
                 "YesActions.SchedulingSettings",
-                harness::round_trip::<sdk::types::YesActions>
-                    as fn(&str, &str) -> Result<(), String>,
+                harness::round_trip::<sdk::types::YesActions> as harness::Check,
                 "{\"type\":\"SchedulingSettings\",\"assignments\":[{\"type\":\"UseRule\",\"id\":\"id-1\",\"required\":true}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"],\"meetingCreatedTarget\":{\"type\":\"BookerNotInvited\"},\"bookerInviteSettings\":{\"autoDeclineOnBookersBehalf\":true,\"required\":true},\"meetingHost\":{\"type\":\"Booker\"},\"additionalAttendees\":[{\"id\":{\"type\":\"ExternalAttendeeId\",\"email\":\"user@example.com\"},\"required\":true}],\"additionalNotificationRecipients\":[\"id-1\"],\"scheduling\":{\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]},\"timeout\":{\"timeout\":\"id-1\",\"redirect\":{\"type\":\"Landing\",\"forwardFormDataAsQueryParams\":true,\"delayBeforeRedirect\":\"id-1\"},\"actions\":[{\"type\":\"CrmConvertLead\"}]}}",
             ),
         ],

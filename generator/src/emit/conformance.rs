@@ -33,7 +33,8 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
         //!
         //! The operation tests are ignored by default: `cargo xtask conformance`
         //! starts the mock and runs them with `--include-ignored`.
-        #![allow(deprecated)]
+        // Deprecated operations are tested too; arguments are cloned whatever their type.
+        #![allow(deprecated, clippy::clone_on_copy)]
 
         extern crate #lib as sdk;
 
@@ -141,7 +142,7 @@ fn response_cases(api: &Api) -> Vec<TokenStream> {
             let label = format!("{op}: {t}");
             let rt = rust_type(t, &sdk_types());
             let json = json_literal(&synth.value(t, &Default::default()));
-            quote!((#label, harness::round_trip::<#rt> as fn(&str, &str) -> Result<(), String>, #json))
+            quote!((#label, harness::round_trip::<#rt> as harness::Check, #json))
         })
         .collect()
 }
@@ -156,7 +157,7 @@ fn variant_cases(api: &Api) -> Vec<TokenStream> {
             let label = format!("{union}.{tag}");
             let rt = rust_type(&TypeRef::Named(union), &sdk_types());
             let json = json_literal(&value);
-            Some(quote!((#label, harness::round_trip::<#rt> as fn(&str, &str) -> Result<(), String>, #json)))
+            Some(quote!((#label, harness::round_trip::<#rt> as harness::Check, #json)))
         })
         .collect()
 }
