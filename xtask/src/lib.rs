@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 mod bench;
+mod conformance;
 mod corpus;
 
 use chili_gen::diff::{diff, next_version, Report};
@@ -79,6 +80,11 @@ commands:
   bench [--spec PATH]
       Print benchmark results: bare YAML parse vs regen time, generated crate size,
       and its rebuild time after a touch (runs itself in release mode).
+  conformance [--spec PATH]
+      Run the generated client's conformance tests against Prism (installed with npm into
+      target/prism, pinned) on a free port of 127.0.0.1: static examples once, then dynamic
+      payloads with several seeds; print operations exercised, union variants decoded
+      (from Prism, or from payloads synthesized from the document) and Prism's own failures.
   help
       Show this text.
 
@@ -220,6 +226,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         "corpus" => {
             Flags::parse(command, rest, &[])?;
             corpus::corpus(root)
+        }
+        "conformance" => {
+            let flags = Flags::parse(command, rest, &["--spec"])?;
+            conformance::conformance(root, flags.get("--spec"))
         }
         "bench" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;

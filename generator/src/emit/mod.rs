@@ -2,6 +2,7 @@
 //! this module lays out the crate and formats every file with prettyplease.
 
 mod api;
+mod conformance;
 mod types;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,7 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
     for (group, ops) in &groups {
         jobs.push(Job::new(format!("src/api/{group}.rs"), Box::new(move || api::group_file(api, group, ops))));
     }
+    jobs.push(Job::new("tests/conformance/main.rs", Box::new(|| conformance::main_rs(api, &lib_name))));
     let parts = run_jobs(&jobs)?;
 
     let mut files = BTreeMap::new();
@@ -58,6 +60,7 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
     for (name, text) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), (*text).to_string());
     }
+    files.insert("tests/conformance/harness.rs".to_string(), conformance::HARNESS.to_string());
     Ok(GeneratedCrate { files })
 }
 
@@ -176,6 +179,8 @@ fn cargo_toml(api: &Api, options: &Options) -> String {
         toml_str(&description),
         deps.join("\n")
     );
+    // The conformance tests (`tests/conformance/`) run on tokio.
+    out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if options.standalone {
         out.push_str("\n[workspace]\n");
     }
