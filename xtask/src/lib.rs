@@ -24,6 +24,7 @@ use std::time::Duration;
 mod bench;
 mod conformance;
 mod corpus;
+mod mutant;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
@@ -80,6 +81,9 @@ commands:
   bench [--spec PATH]
       Print benchmark results: bare YAML parse vs regen time, generated crate size,
       and its rebuild time after a touch (runs itself in release mode).
+  mutant
+      Break one field's wire name in a copy of the generated client and check that the
+      conformance decode tests fail on it (the suite catches generator bugs).
   conformance [--spec PATH]
       Run the generated client's conformance tests against Prism (installed with npm into
       target/prism, pinned) on a free port of 127.0.0.1: static examples once, then dynamic
@@ -226,6 +230,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         "corpus" => {
             Flags::parse(command, rest, &[])?;
             corpus::corpus(root)
+        }
+        "mutant" => {
+            Flags::parse(command, rest, &[])?;
+            mutant::mutant(root)
         }
         "conformance" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
