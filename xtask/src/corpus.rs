@@ -1,6 +1,6 @@
 //! `cargo xtask corpus`: generates a client crate for each real-world document
-//! of `../shared/corpus` (and our own fixtures), and compiles them all under
-//! clippy with warnings denied. The snapshot tests show what the generator
+//! of `../shared/corpus` (and our own fixtures), compiles them all under
+//! clippy with warnings denied, and runs their emitted decode round-trips. The snapshot tests show what the generator
 //! writes; this shows that what it writes builds, beyond the Edge API.
 
 use std::path::Path;
@@ -65,5 +65,20 @@ pub fn corpus(root: &Path) -> Result<Outcome, Error> {
     if !status.success() {
         return Err(failed(format!("a generated corpus crate does not build cleanly (crates in {})", dir.display())));
     }
-    Ok(Outcome::ok(format!("{} generated crates build with zero clippy warnings: {}", members.len(), members.join(", "))))
+    // Each crate's emitted decode tests: every response type and union variant
+    // of its document, synthesized from the document, must round-trip.
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["test", "--quiet", "--workspace", "--test", "conformance"])
+        .status()
+        .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
+    if !status.success() {
+        return Err(failed(format!("a generated corpus crate fails its decode round-trips (crates in {})", dir.display())));
+    }
+    Ok(Outcome::ok(format!(
+        "{} generated crates build with zero clippy warnings and round-trip every response type and union variant: {}",
+        members.len(),
+        members.join(", ")
+    )))
 }

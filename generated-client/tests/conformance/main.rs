@@ -9,6 +9,7 @@
 #![allow(deprecated, clippy::clone_on_copy)]
 extern crate chilipiper_edge as sdk;
 
+#[allow(dead_code)]
 mod harness;
 
 /// `PUT /v1/org/availability/slots-v2` (operation `availabilitySlotsV2`) against the mock.
