@@ -134,7 +134,7 @@ fn main() {
         assert_eq!(hand_loop(&http, &base).await, ITEMS);
         // Interleaved runs, so drift in the machine's load hits both alike.
         let (mut walks, mut hands) = (Vec::new(), Vec::new());
-        for _ in 0..9 {
+        for _ in 0..21 {
             let start = Instant::now();
             stream_walk(&client).await;
             walks.push(start.elapsed());
@@ -151,7 +151,7 @@ fn main() {
     println!("| decode a page of {PAGE_SIZE} users ({} KiB) into `PaginatedResultUser`, median of 200 | {} |", body.len() / 1024, ms(typed));
     println!("| decode the same page into `serde_json::Value`, median of 200 | {} |", ms(untyped));
     println!("| typed / Value | {:.2}x |", typed.as_secs_f64() / untyped.as_secs_f64());
-    println!("| walk {ITEMS} users ({} pages) through `items()`, median of 9 | {} |", ITEMS / PAGE_SIZE, ms(walk));
-    println!("| same requests, hand-written reqwest loop, median of 9 | {} |", ms(hand));
+    println!("| walk {ITEMS} users ({} pages) through `items()`, median of 21 | {} |", ITEMS / PAGE_SIZE, ms(walk));
+    println!("| same requests, hand-written reqwest loop, median of 21 | {} |", ms(hand));
     println!("| stream / hand loop | {:.3}x |", walk.as_secs_f64() / hand.as_secs_f64());
 }
