@@ -25,6 +25,7 @@ mod bench;
 mod conformance;
 mod corpus;
 mod mutant;
+mod scratch;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;

@@ -4,8 +4,8 @@
 //! runs the suite's document-driven decode tests on that crate: they must fail.
 
 use std::path::Path;
-use std::process::Command;
 
+use crate::scratch::{log, Scratch};
 use crate::{failed, Error, Outcome, CLIENT_CRATE, DEFAULT_SPEC};
 
 /// The injected bug: one field renamed wrongly.
@@ -24,28 +24,17 @@ pub fn mutant(root: &Path) -> Result<Outcome, Error> {
     }
     *types = types.replacen(RIGHT, WRONG, 1);
 
-    let dir = root.join("target/mutant");
-    let _ = std::fs::remove_dir_all(&dir);
-    chili_gen::write::write_crate(&dir.join(&name), &krate).map_err(|e| failed(format!("cannot write the mutant: {e}")))?;
-    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{name:?}]\n")).map_err(|e| failed(e.to_string()))?;
-    // Same versions as the main build, so nothing but the mutant is compiled.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| failed(e.to_string()))?;
-
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["test", "--quiet", "--package", &name, "--test", "conformance", "decode_every"])
-        .output()
-        .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
-    let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let mut scratch = Scratch::new(root, "mutant")?;
+    scratch.add(&name, &krate)?;
+    let output = scratch.cargo(&["test", "--quiet", "--package", &name, "--test", "conformance", "decode_every"])?;
+    let printed = log(&output);
     if output.status.success() {
         return Err(failed(format!("the conformance decode tests PASSED on a crate with `{WRONG}`: they would not catch a wrong field rename")));
     }
-    if !log.contains("created_at") {
-        return Err(failed(format!("the mutant failed, but not on the broken field:\n{log}")));
+    if !printed.contains("created_at") {
+        return Err(failed(format!("the mutant failed, but not on the broken field:\n{printed}")));
     }
-    let failing: Vec<&str> = log.lines().filter(|l| l.contains("created_at")).take(3).collect();
+    let failing: Vec<&str> = printed.lines().filter(|l| l.contains("created_at")).take(3).collect();
     Ok(Outcome::ok(format!(
         "ok: the conformance decode tests fail on a crate with `{WRONG}` instead of `{RIGHT}`:\n  {}",
         failing.join("\n  ")

@@ -1,0 +1,66 @@
+//! Scratch workspaces under `target/` for generated crates that are built
+//! outside the main workspace (`corpus`, `mutant`): they share the main
+//! build directory and lock file, so dependencies are not built again.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chili_gen::GeneratedCrate;
+
+use crate::{failed, Error};
+
+/// A workspace at `<root>/target/<name>` holding generated crates.
+pub struct Scratch {
+    root: PathBuf,
+    dir: PathBuf,
+    members: Vec<String>,
+}
+
+impl Scratch {
+    /// An empty scratch workspace, replacing any previous one of that name.
+    pub fn new(root: &Path, name: &str) -> Result<Scratch, Error> {
+        let dir = root.join("target").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
+        Ok(Scratch { root: root.to_path_buf(), dir, members: Vec::new() })
+    }
+
+    /// Writes a generated crate as a member.
+    pub fn add(&mut self, name: &str, krate: &GeneratedCrate) -> Result<(), Error> {
+        chili_gen::write::write_crate(&self.dir.join(name), krate).map_err(|e| failed(format!("cannot write {name}: {e}")))?;
+        self.members.push(name.to_string());
+        Ok(())
+    }
+
+    /// The member names, in the order added.
+    pub fn members(&self) -> &[String] {
+        &self.members
+    }
+
+    /// Where the workspace lives.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes the workspace manifest and the main lock file (same dependency
+    /// versions, so nothing is rebuilt), then runs `cargo <args>` in it.
+    pub fn cargo(&self, args: &[&str]) -> Result<Output, Error> {
+        let manifest = format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            self.members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
+        );
+        std::fs::write(self.dir.join("Cargo.toml"), manifest).map_err(|e| failed(e.to_string()))?;
+        std::fs::copy(self.root.join("Cargo.lock"), self.dir.join("Cargo.lock")).map_err(|e| failed(e.to_string()))?;
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", self.root.join("target"))
+            .args(args)
+            .output()
+            .map_err(|e| failed(format!("cannot run cargo: {e}")))
+    }
+}
+
+/// Cargo's output, for an error message.
+pub fn log(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
