@@ -114,7 +114,7 @@ pub fn lower_document(tree: &mut Value) {
     root.insert("openapi".into(), Value::String("3.0.3".into()));
     root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
-        // 3.1 allows `license.identifier` without `url`; openapiv3 wants a name only.
+        // `info.summary` is new in 3.1 and has no place in the 3.0 model.
         info.remove("summary");
     }
     lower_extension_keys(root);

@@ -137,21 +137,45 @@ fn view(schema: &Schema) -> View<'_> {
     v
 }
 
-fn format_str<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&'static str> {
+/// The name a document writes for an `openapiv3` format.
+trait FormatName {
+    fn name(&self) -> &'static str;
+}
+
+impl FormatName for openapiv3::StringFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::StringFormat::Date => "date",
+            openapiv3::StringFormat::DateTime => "date-time",
+            openapiv3::StringFormat::Password => "password",
+            openapiv3::StringFormat::Byte => "byte",
+            openapiv3::StringFormat::Binary => "binary",
+        }
+    }
+}
+
+impl FormatName for openapiv3::IntegerFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::IntegerFormat::Int32 => "int32",
+            openapiv3::IntegerFormat::Int64 => "int64",
+        }
+    }
+}
+
+impl FormatName for openapiv3::NumberFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::NumberFormat::Float => "float",
+            openapiv3::NumberFormat::Double => "double",
+        }
+    }
+}
+
+fn format_str<T: FormatName>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&'static str> {
     // Only the formats that change the Rust type matter; others stay docs-free.
     match f {
-        VariantOrUnknownOrEmpty::Item(item) => match format!("{item:?}").as_str() {
-            "Date" => Some("date"),
-            "DateTime" => Some("date-time"),
-            "Int32" => Some("int32"),
-            "Int64" => Some("int64"),
-            "Float" => Some("float"),
-            "Double" => Some("double"),
-            "Byte" => Some("byte"),
-            "Binary" => Some("binary"),
-            "Password" => Some("password"),
-            _ => None,
-        },
+        VariantOrUnknownOrEmpty::Item(item) => Some(item.name()),
         VariantOrUnknownOrEmpty::Unknown(s) => match s.as_str() {
             "uuid" => Some("uuid"),
             "date-time" => Some("date-time"),
