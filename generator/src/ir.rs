@@ -118,13 +118,6 @@ pub struct Constraints {
     pub format: Option<String>,
 }
 
-impl Constraints {
-    /// True when nothing is constrained.
-    pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
-    }
-}
-
 /// A reference to a type, as used in fields, parameters and responses.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {

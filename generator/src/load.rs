@@ -23,8 +23,6 @@ use crate::error::{escape_pointer, Error};
 pub struct Document {
     /// The typed model.
     pub api: openapiv3::OpenAPI,
-    /// `openapi` version string as written in the input (`3.1.0`, `3.0.3`).
-    pub source_version: String,
     /// The lowered JSON tree the model was read from.
     pub tree: Value,
 }
@@ -33,14 +31,14 @@ pub struct Document {
 /// `openapiv3` can hold. `origin` names the input in errors.
 pub fn load(text: &str, origin: &str) -> Result<Document, Error> {
     let mut tree = parse_tree(text, origin)?;
-    let source_version = check_version(&tree, origin)?;
+    check_version(&tree, origin)?;
     lower_document(&mut tree);
     // Path tracking costs time; it only runs again to locate an error.
     let api = match openapiv3::OpenAPI::deserialize(&tree) {
         Ok(api) => api,
         Err(_) => return Err(locate_error(&tree, text, origin)),
     };
-    Ok(Document { api, source_version, tree })
+    Ok(Document { api, tree })
 }
 
 /// Re-reads a document that failed to deserialize, tracking the path, to say where.
@@ -80,7 +78,7 @@ pub fn parse_tree(text: &str, origin: &str) -> Result<Value, Error> {
     })
 }
 
-fn check_version(tree: &Value, origin: &str) -> Result<String, Error> {
+fn check_version(tree: &Value, origin: &str) -> Result<(), Error> {
     let Some(obj) = tree.as_object() else {
         return Err(Error::at(
             origin,
@@ -89,7 +87,7 @@ fn check_version(tree: &Value, origin: &str) -> Result<String, Error> {
         ));
     };
     match obj.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.to_string()),
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
         Some(v) => Err(Error::at(
             origin,
             "/openapi",

@@ -230,11 +230,6 @@ impl<'a> TypeSpace<'a> {
         space
     }
 
-    /// Claims a name for an inline type (request body, response, ...).
-    pub fn claim(&mut self, name: String) -> String {
-        self.scope.claim(name)
-    }
-
     /// Variant schemas referenced once, by exactly one discriminated union,
     /// are owned by it.
     fn find_owned_variants(&mut self, tree: &Value) {
