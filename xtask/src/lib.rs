@@ -329,7 +329,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let committed = Committed::read(root)?;
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
     let release = Release::plan(&committed, report.as_ref(), &api)?;
-    let krate = client_crate(&doc, source, &release)?;
+    let krate = client_crate(&api, source, &release)?;
 
     let diffs = diff_dir(&client, &krate)
         .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
@@ -431,7 +431,7 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     // The changelog and the crate version are history, not a function of the
     // document: compare with the committed ones, as regen keeps them.
     let release = Release::plan(&committed, None, &api)?;
-    let krate = client_crate(&doc, source, &release)?;
+    let krate = client_crate(&api, source, &release)?;
     let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
         .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
     if diffs.is_empty() {
@@ -551,7 +551,7 @@ fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Ou
     let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
     let mut options = Options::new(&name);
     options.standalone = true;
-    let krate = generate_crate(&doc, spec, &options)?;
+    let krate = generate_crate(&api, spec, &options)?;
     write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
     Ok(Outcome::ok(format!(
         "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {})",
@@ -629,12 +629,10 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-fn generate_crate(
-    doc: &Document,
-    source: &str,
-    options: &Options,
-) -> Result<GeneratedCrate, Error> {
-    let krate = chili_gen::generate(&doc.text, source, options).map_err(generator_error)?;
+/// Emits the crate for an IR already built from `source` (building it again
+/// would load the whole document twice).
+fn generate_crate(api: &Api, source: &str, options: &Options) -> Result<GeneratedCrate, Error> {
+    let krate = chili_gen::emit::emit_crate(api, options).map_err(generator_error)?;
     // Writing an empty crate would wipe the target directory for nothing.
     if krate.files.is_empty() {
         return Err(failed(format!(
@@ -780,12 +778,12 @@ fn changelog_header() -> String {
     )
 }
 
-/// The committed client for `doc`: generated with `release`'s version, with
-/// its changelog.
-fn client_crate(doc: &Document, source: &str, release: &Release) -> Result<GeneratedCrate, Error> {
+/// The committed client for `api` (read from `source`): generated with
+/// `release`'s version, with its changelog.
+fn client_crate(api: &Api, source: &str, release: &Release) -> Result<GeneratedCrate, Error> {
     let mut options = Options::new(CLIENT_CRATE);
     options.crate_version = release.version.clone();
-    let mut krate = generate_crate(doc, source, &options)?;
+    let mut krate = generate_crate(api, source, &options)?;
     krate
         .files
         .insert(CHANGELOG_FILE.to_string(), release.changelog.clone());
