@@ -6,11 +6,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that cannot be used as identifiers as is.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Type names the generated modules use unqualified (prelude and std), which a
@@ -120,7 +120,10 @@ pub fn field_name(raw: &str) -> String {
 }
 
 fn ascii_only(name: &str, upper: bool) -> String {
-    let kept: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let kept: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     match (kept.is_empty(), upper) {
         (true, true) => "Value".into(),
         (true, false) => "value".into(),
@@ -138,7 +141,9 @@ pub struct Scope {
 impl Scope {
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Scope {
-        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Scope {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Claims `name`, or the first free `name2`, `name3`, ...
@@ -147,7 +152,11 @@ impl Scope {
             return name;
         }
         // snake_case names get an underscore so `page_2` doesn't read as a word.
-        let sep = if name.chars().next().is_some_and(char::is_lowercase) { "_" } else { "" };
+        let sep = if name.chars().next().is_some_and(char::is_lowercase) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|i| format!("{name}{sep}{i}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -161,15 +170,24 @@ mod tests {
 
     #[test]
     fn operators_read_as_words() {
-        let names: Vec<String> = ["<", ">", "<=", ">=", "==", "!="].iter().map(|s| type_name(s)).collect();
+        let names: Vec<String> = ["<", ">", "<=", ">=", "==", "!="]
+            .iter()
+            .map(|s| type_name(s))
+            .collect();
         assert_eq!(names, ["Lt", "Gt", "Le", "Ge", "Eq", "Ne"]);
     }
 
     #[test]
     fn tapir_names() {
         assert_eq!(type_name("Option_TeamId"), "OptionTeamId");
-        assert_eq!(type_name("AssignToTarget_ThisPathTeam"), "AssignToTargetThisPathTeam");
-        assert_eq!(type_name("PaginatedResult_Workspace"), "PaginatedResultWorkspace");
+        assert_eq!(
+            type_name("AssignToTarget_ThisPathTeam"),
+            "AssignToTargetThisPathTeam"
+        );
+        assert_eq!(
+            type_name("PaginatedResult_Workspace"),
+            "PaginatedResultWorkspace"
+        );
         assert_eq!(type_name("startsWithAnyOf"), "StartsWithAnyOf");
         assert_eq!(type_name("text/csv"), "TextCsv");
         assert_eq!(type_name("2fa"), "V2fa");
