@@ -400,10 +400,15 @@ fn location(l: ParamLocation) -> &'static str {
 
 /// `client.group().method()`.
 fn call(op: &Operation) -> String {
+    call_named(op, &op.method_name)
+}
+
+/// `client.group().<method>()` for another method name of `op`'s group.
+fn call_named(op: &Operation, method: &str) -> String {
     if op.group.is_empty() {
-        format!("client.{}()", op.method_name)
+        format!("client.{method}()")
     } else {
-        format!("client.{}().{}()", op.group, op.method_name)
+        format!("client.{}().{method}()", op.group)
     }
 }
 
@@ -1079,20 +1084,35 @@ impl<'a> Differ<'a> {
                 "Same endpoint; the id appears in documentation only.",
             );
         }
+        // A rename with a deprecated forwarder (method) or alias (builder
+        // type) left behind for one release does not break existing code.
+        let builder_kept =
+            o.builder_type == n.builder_type || n.previous_builders.contains(&o.builder_type);
         if call(o) != call(n) {
+            let forwarded = o.group == n.group && n.previous_names.contains(&o.method_name);
+            let (severity, reason) = if forwarded && builder_kept {
+                (Severity::Compatible, format!("{} stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning.", code(&call(o))))
+            } else {
+                (Severity::Breaking, format!("Code calling the old method no longer compiles (its builder type is now {}).", code(&n.builder_type)))
+            };
             self.push(
-                Severity::Breaking,
+                severity,
                 op,
                 &id,
                 format!("method {} renamed to {}", code(&call(o)), code(&call(n))),
-                format!(
-                    "Code calling the old method no longer compiles (its builder type is now {}).",
-                    code(&n.builder_type)
-                ),
+                reason,
             );
         } else if o.builder_type != n.builder_type {
+            let (severity, reason) = if builder_kept {
+                (Severity::Compatible, format!("{} stays for one release as a deprecated alias: existing code compiles, with a warning.", code(&o.builder_type)))
+            } else {
+                (
+                    Severity::Breaking,
+                    "Code naming the builder type no longer compiles.".to_string(),
+                )
+            };
             self.push(
-                Severity::Breaking,
+                severity,
                 op,
                 &id,
                 format!(
@@ -1100,7 +1120,33 @@ impl<'a> Differ<'a> {
                     code(&o.builder_type),
                     code(&n.builder_type)
                 ),
-                "Code naming the builder type no longer compiles.",
+                reason,
+            );
+        }
+        for old in o
+            .previous_names
+            .iter()
+            .filter(|m| **m != n.method_name && !n.previous_names.contains(m))
+        {
+            self.push(
+                Severity::Breaking,
+                op,
+                &id,
+                format!("deprecated method {} removed", code(&call_named(o, old))),
+                format!("It forwarded to {} for one release after a rename; code still calling it no longer compiles.", code(&call(n))),
+            );
+        }
+        for old in o
+            .previous_builders
+            .iter()
+            .filter(|b| **b != n.builder_type && !n.previous_builders.contains(b))
+        {
+            self.push(
+                Severity::Breaking,
+                op,
+                &id,
+                format!("deprecated builder alias {} removed", code(old)),
+                format!("It stood for {} for one release after a rename; code still naming it no longer compiles.", code(&n.builder_type)),
             );
         }
         if o.http_method != n.http_method || path_shape(&o.path) != path_shape(&n.path) {
@@ -1510,21 +1556,33 @@ impl<'a> Differ<'a> {
         let area = Area::Type;
         let dir = self.dir_of(&o.name, &n.name);
         if o.name != n.name {
-            let reason = match (&o.schema, &n.schema) {
-                (Some(a), Some(b)) if a != b => format!(
-                    "Upstream renamed the schema {} to {}; code naming {} no longer compiles.",
-                    code(a),
-                    code(b),
-                    code(&o.name)
+            let (severity, reason) = match (&o.schema, &n.schema) {
+                _ if n.previous_names.contains(&o.name) => (
+                    Severity::Compatible,
+                    format!("{} stays for one release as a deprecated alias: existing code compiles, with a warning.", code(&o.name)),
                 ),
-                _ => format!("Code naming {} no longer compiles.", code(&o.name)),
+                (Some(a), Some(b)) if a != b => (Severity::Breaking, format!("Upstream renamed the schema {} to {}; code naming {} no longer compiles.", code(a), code(b), code(&o.name))),
+                _ => (Severity::Breaking, format!("Code naming {} no longer compiles.", code(&o.name))),
             };
             self.push(
-                Severity::Breaking,
+                severity,
                 area,
                 &subject,
                 format!("Rust type renamed from {}", code(&o.name)),
                 reason,
+            );
+        }
+        for old in o
+            .previous_names
+            .iter()
+            .filter(|m| **m != n.name && !n.previous_names.contains(m))
+        {
+            self.push(
+                Severity::Breaking,
+                area,
+                &subject,
+                format!("deprecated alias {} removed", code(old)),
+                format!("It stood for {} for one release after a rename; code still naming it no longer compiles.", code(&n.name)),
             );
         }
         match (o.docs.deprecated, n.docs.deprecated) {

@@ -39,6 +39,10 @@ pub struct TypeDef {
     pub schema: Option<String>,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// Names the previous release gave this schema's type, each kept one more
+    /// release as a deprecated alias (see [`crate::names::remember_previous`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_names: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -182,6 +186,19 @@ pub struct Operation {
     /// Safe to repeat: an idempotent method, or the document says it only reads.
     #[serde(default)]
     pub retry_safe: bool,
+    /// When the naming rules would give this operation the same method name as
+    /// another of its group: the id of the operation that got the plain name
+    /// (the newer, non-deprecated one). This one keeps a distinguishing suffix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collision: Option<String>,
+    /// Method names the previous release had for this operation, each kept one
+    /// more release as a deprecated method forwarding to [`Self::method_name`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_names: Vec<String>,
+    /// Builder type names the previous release had, each kept one more release
+    /// as a deprecated alias of [`Self::builder_type`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_builders: Vec<String>,
 }
 
 /// A paginated list operation: `page`/`pageSize` in, a page of items out.
@@ -335,6 +352,12 @@ impl std::fmt::Display for Api {
             if !op.permissions.is_empty() {
                 flags.push_str(&format!(" perms[{}]", op.permissions.join(",")));
             }
+            if let Some(winner) = &op.collision {
+                flags.push_str(&format!(" (plain name taken by {winner})"));
+            }
+            if !op.previous_names.is_empty() {
+                flags.push_str(&format!(" was[{}]", op.previous_names.join(",")));
+            }
             writeln!(
                 f,
                 "  {} {} -> client{group}.{}({}) -> {response}{flags}{}",
@@ -350,12 +373,15 @@ impl std::fmt::Display for Api {
         }
         writeln!(f, "\ntypes ({}):", self.types.len())?;
         for t in &self.types {
-            let from = t
+            let mut from = t
                 .schema
                 .as_deref()
                 .filter(|s| *s != t.name)
                 .map(|s| format!(" (schema {s})"))
                 .unwrap_or_default();
+            if !t.previous_names.is_empty() {
+                from.push_str(&format!(" was[{}]", t.previous_names.join(",")));
+            }
             match &t.kind {
                 TypeKind::Struct { fields, extra } => {
                     writeln!(f, "  struct {}{from}", t.name)?;

@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::error::{escape_pointer, Error};
 use crate::ir::{Api, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
-use crate::names::{field_name, type_name, Scope};
+use crate::names::{
+    field_name, plain_method_name, plural, type_name, NameTable, PlainName, Scope, RESERVED_METHODS,
+};
 use crate::typify::TypeSpace;
 
 /// Extension keys holding the permissions an operation needs.
@@ -24,8 +26,8 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Builds the IR of a loaded document.
-pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
+/// Builds the IR of a loaded document, with the names `table` chooses.
+pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Error> {
     let api = &doc.api;
     let empty = indexmap::IndexMap::new();
     let schemas = api
@@ -33,10 +35,15 @@ pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
         .as_ref()
         .map(|c| &c.schemas)
         .unwrap_or(&empty);
-    let mut space = TypeSpace::new(schemas, &doc.tree, origin);
+    let chosen_types = table
+        .schemas
+        .iter()
+        .map(|(schema, c)| (schema.clone(), c.name.clone()))
+        .collect();
+    let mut space = TypeSpace::new(schemas, &doc.tree, origin, &chosen_types);
 
     let raw = collect(api, origin)?;
-    let named = name_operations(&raw);
+    let named = name_operations(&raw, table)?;
     let mut operations = Vec::with_capacity(raw.len());
     for (op, names) in raw.iter().zip(named) {
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
@@ -135,75 +142,189 @@ struct OperationNames {
     group_type: String,
     method: String,
     builder: String,
+    /// Prefix of the names of types the operation defines inline.
+    hint: String,
+    /// The operation that took the plain method name this one also wanted.
+    collision: Option<String>,
 }
 
-/// Chooses group and method names: the operation id without its tag prefix
-/// (`meetingGet` in tag `meetings` -> `client.meetings().get()`), unless that
-/// would collide or leave nothing.
-fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
-    let mut groups: BTreeMap<String, Scope> = BTreeMap::new();
-    let mut type_scope =
-        Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
-    let mut group_types: HashMap<String, String> = HashMap::new();
-    let mut builders = Scope::default();
-    // Shortened names that two operations of a group would share stay long.
-    let mut short_count: HashMap<(String, String), usize> = HashMap::new();
-    let shorts: Vec<(Option<String>, String, String)> = ops
+/// Chooses group, method and builder names. The group is the first tag; the
+/// method is the operation id without its tag prefix (`meetingGet` in tag
+/// `meetings` -> `client.meetings().get()`) and without transport noise
+/// ([`plain_method_name`]: `meetingListPut` -> `list`). Names from the names
+/// file come first. When two operations of a group want the same name, the
+/// newer, non-deprecated one gets it and the other keeps its own suffix (or
+/// gets its version or HTTP method as one): `meetingList` (deprecated, `/v1/`)
+/// becomes `list_v1` beside `meetingListPut` as `list`.
+fn name_operations(
+    ops: &[RawOperation<'_>],
+    table: &NameTable,
+) -> Result<Vec<OperationNames>, Error> {
+    let groups: Vec<Option<String>> = ops
         .iter()
-        .map(|op| {
-            let tag = op.op.tags.first().cloned();
+        .map(|op| op.op.tags.first().map(|t| field_name(t)))
+        .collect();
+    let key = |i: usize| groups[i].clone().unwrap_or_default();
+    // The document's own name without the tag; shortened names that two
+    // operations of a group would share stay long.
+    let mut short_count: HashMap<(String, String), usize> = HashMap::new();
+    let shorts: Vec<(String, String)> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
             let full = field_name(&op.id);
-            let short = tag
+            let short = groups[i]
                 .as_deref()
-                .map(|t| strip_tag(&full, &field_name(t)))
+                .map(|g| strip_tag(&full, g))
                 .unwrap_or_else(|| full.clone());
-            let group = tag.as_deref().map(field_name);
-            *short_count
-                .entry((group.clone().unwrap_or_default(), short.clone()))
-                .or_default() += 1;
-            (group, short, full)
+            *short_count.entry((key(i), short.clone())).or_default() += 1;
+            (short, full)
         })
         .collect();
-    ops.iter()
-        .zip(shorts)
-        .map(|(op, (group, short, full))| {
-            let key = group.clone().unwrap_or_default();
-            let scope = groups.entry(key.clone()).or_insert_with(|| {
-                Scope::with_reserved(&[
-                    "new",
-                    "builder",
-                    "from_env",
-                    "base_url",
-                    "clone",
-                    "fmt",
-                    "send_json",
-                    "send_text",
-                    "send_empty",
-                    "execute",
-                ])
-            });
-            let wanted = if short_count[&(key.clone(), short.clone())] > 1 {
+    let bases: Vec<String> = shorts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (short, full))| {
+            if short_count[&(key(i), short.clone())] > 1 {
                 full
             } else {
                 short
-            };
-            let method = scope.claim(wanted);
-            let group_type = match &group {
+            }
+        })
+        .collect();
+    let plains: Vec<PlainName> = ops
+        .iter()
+        .zip(&bases)
+        .map(|(op, base)| plain_method_name(base, op.method))
+        .collect();
+    let version = |i: usize| {
+        let path = path_version(ops[i].path);
+        (plains[i].version.or(path).unwrap_or(0), path.unwrap_or(0))
+    };
+
+    let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let mut claim = |i: usize, name: String| {
+        scopes
+            .entry(key(i))
+            .or_insert_with(|| Scope::with_reserved(RESERVED_METHODS))
+            .claim(name)
+    };
+    let mut methods: Vec<Option<String>> = vec![None; ops.len()];
+    // (group, name) -> index of the operation holding it by choice or rule.
+    let mut holder: HashMap<(String, String), usize> = HashMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        let Some(chosen) = table.operations.get(&op.id) else {
+            continue;
+        };
+        if let Some(&other) = holder.get(&(key(i), chosen.name.clone())) {
+            return Err(table.error(
+                chosen.line,
+                &format!("operations.{}", op.id),
+                format!("`{}` is also chosen for operation `{}` of the same group; a method name must be unique in its group", chosen.name, ops[other].id),
+            ));
+        }
+        holder.insert((key(i), chosen.name.clone()), i);
+        methods[i] = Some(claim(i, chosen.name.clone()));
+    }
+    // Who gets each plain name the rules give: no deprecation first, then the
+    // highest version, then a name that was already plain, then document order.
+    let mut winner: HashMap<(String, String), usize> = HashMap::new();
+    for i in (0..ops.len()).filter(|&i| methods[i].is_none()) {
+        let rank = |j: usize| {
+            (
+                !ops[j].op.deprecated,
+                version(j),
+                bases[j] == plains[j].name,
+                std::cmp::Reverse(j),
+            )
+        };
+        winner
+            .entry((key(i), plains[i].name.clone()))
+            .and_modify(|w| {
+                if rank(i) > rank(*w) {
+                    *w = i;
+                }
+            })
+            .or_insert(i);
+    }
+    let mut collisions: Vec<Option<usize>> = vec![None; ops.len()];
+    let by_rule: Vec<usize> = (0..ops.len()).filter(|&i| methods[i].is_none()).collect();
+    for i in by_rule {
+        let wanted = (key(i), plains[i].name.clone());
+        match holder.get(&wanted) {
+            Some(&chosen) => collisions[i] = Some(chosen),
+            None if winner[&wanted] == i => {
+                holder.insert(wanted, i);
+                methods[i] = Some(claim(i, plains[i].name.clone()));
+            }
+            None => collisions[i] = Some(winner[&wanted]),
+        }
+    }
+    for i in 0..ops.len() {
+        let Some(w) = collisions[i] else { continue };
+        let wanted = if bases[i] != plains[i].name {
+            bases[i].clone()
+        } else if version(i).0 != version(w).0 {
+            format!("{}_v{}", bases[i], version(i).0)
+        } else if ops[i].method != ops[w].method {
+            format!("{}_{}", bases[i], ops[i].method)
+        } else {
+            bases[i].clone()
+        };
+        methods[i] = Some(claim(i, wanted));
+    }
+
+    let mut type_scope =
+        Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
+    let mut group_types: HashMap<String, String> = HashMap::new();
+    let mut builders = Scope::with_reserved(&["ClientBuilder"]);
+    Ok(ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let method = methods[i].clone().unwrap_or_default();
+            let group_type = match &groups[i] {
                 None => String::new(),
-                Some(_) => group_types
-                    .entry(key.clone())
-                    .or_insert_with(|| type_scope.claim(format!("{}Api", type_name(&key))))
+                Some(g) => group_types
+                    .entry(g.clone())
+                    .or_insert_with(|| type_scope.claim(format!("{}Api", type_name(g))))
                     .clone(),
             };
-            let builder = builders.claim(format!("{}Request", type_name(&op.id)));
+            // Named after the call it builds (`client.rule().create()` ->
+            // `RuleCreateBuilder`, `client.pet().update_pet()` -> `UpdatePetBuilder`),
+            // never like a body type (`types::RuleCreateRequest`).
+            let group = key(i);
+            let singular = group.strip_suffix('s').unwrap_or(&group);
+            let says_group = [group.as_str(), singular, &plural(&group)]
+                .iter()
+                .any(|g| format!("_{method}_").contains(&format!("_{g}_")));
+            let prefix = if group.is_empty() || says_group {
+                String::new()
+            } else {
+                type_name(&group)
+            };
+            let builder = builders.claim(format!("{prefix}{}Builder", type_name(&method)));
             OperationNames {
-                group,
+                group: groups[i].clone(),
                 group_type,
                 method,
                 builder,
+                hint: type_name(&op.id),
+                collision: collisions[i].map(|w| ops[w].id.clone()),
             }
         })
-        .collect()
+        .collect())
+}
+
+/// The API version a path starts with: `/v2/org/team` -> 2.
+fn path_version(path: &str) -> Option<u32> {
+    path.split('/').find_map(|segment| {
+        segment
+            .strip_prefix('v')
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok()
+    })
 }
 
 /// `meeting_get` in group `meetings` -> `get`; `personal_meeting_type_list`
@@ -229,7 +350,7 @@ fn convert_operation(
     origin: &str,
 ) -> Result<Operation, Error> {
     let op = raw.op;
-    let builder = names.builder.clone();
+    let hint = names.hint.clone();
 
     // Operation parameters override path-level ones with the same name and place.
     let mut params: Vec<(Parameter, String)> = Vec::new();
@@ -270,14 +391,10 @@ fn convert_operation(
             Parameter::Cookie { .. } => continue,
         };
         let data = p.parameter_data_ref();
-        let hint = format!(
-            "{}{}",
-            builder.trim_end_matches("Request"),
-            type_name(&data.name)
-        );
+        let param_hint = format!("{hint}{}", type_name(&data.name));
         let (ty, schema) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => (
-                space.convert(s, &hint, &format!("{pointer}/schema"))?,
+                space.convert(s, &param_hint, &format!("{pointer}/schema"))?,
                 Some(s),
             ),
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, None),
@@ -312,11 +429,9 @@ fn convert_operation(
                 .map(|(ct, media)| -> Result<Body, Error> {
                     let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
                     let ty = match (&media.schema, is_json(ct)) {
-                        (Some(s), true) => space.convert(
-                            s,
-                            &format!("{}Body", builder.trim_end_matches("Request")),
-                            &media_pointer,
-                        )?,
+                        (Some(s), true) => {
+                            space.convert(s, &format!("{hint}Body"), &media_pointer)?
+                        }
                         (None, true) => TypeRef::Json,
                         (_, false) => TypeRef::String,
                     };
@@ -330,7 +445,7 @@ fn convert_operation(
         }
     };
 
-    let response = success_response(api, space, op, &builder, &raw.pointer, origin)?;
+    let response = success_response(api, space, op, &hint, &raw.pointer, origin)?;
 
     let permissions = PERMISSION_KEYS
         .iter()
@@ -349,7 +464,7 @@ fn convert_operation(
         group: names.group.unwrap_or_default(),
         group_type: names.group_type,
         method_name: names.method,
-        builder_type: builder,
+        builder_type: names.builder,
         http_method: raw.method.to_ascii_uppercase(),
         path: raw.path.to_string(),
         docs: Docs {
@@ -365,6 +480,9 @@ fn convert_operation(
         body,
         response,
         pagination: None,
+        collision: names.collision,
+        previous_names: Vec::new(),
+        previous_builders: Vec::new(),
     })
 }
 
@@ -462,7 +580,7 @@ fn success_response(
     api: &OpenAPI,
     space: &mut TypeSpace<'_>,
     op: &OaOperation,
-    builder: &str,
+    hint: &str,
     op_pointer: &str,
     origin: &str,
 ) -> Result<Response, Error> {
@@ -495,7 +613,7 @@ fn success_response(
         let ty = match &media.schema {
             Some(s) => space.convert(
                 s,
-                &format!("{}Response", builder.trim_end_matches("Request")),
+                &format!("{hint}Response"),
                 &format!("{pointer}/content/{}/schema", escape_pointer(ct)),
             )?,
             None => TypeRef::Json,

@@ -403,6 +403,7 @@ mod tests {
             schema: None,
             docs: Docs::default(),
             kind,
+            previous_names: Vec::new(),
         };
         Api {
             title: "t".into(),

@@ -223,10 +223,12 @@ fn const_of(schema: &Schema) -> Option<&Value> {
 impl<'a> TypeSpace<'a> {
     /// A type space over the component schemas of a document. `tree` is the
     /// lowered JSON document, used to count references.
+    /// `chosen`: Rust names a maintainer chose for some schemas (names file).
     pub fn new(
         schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
         tree: &Value,
         origin: &'a str,
+        chosen: &BTreeMap<String, String>,
     ) -> TypeSpace<'a> {
         let mut space = TypeSpace {
             schemas,
@@ -239,7 +241,7 @@ impl<'a> TypeSpace<'a> {
             types: BTreeMap::new(),
         };
         space.find_owned_variants(tree);
-        space.name_components();
+        space.name_components(chosen);
         space
     }
 
@@ -282,7 +284,7 @@ impl<'a> TypeSpace<'a> {
 
     /// Chooses Rust names for every component that will be a named type,
     /// in sorted order so the choice does not depend on traversal.
-    fn name_components(&mut self) {
+    fn name_components(&mut self, chosen: &BTreeMap<String, String>) {
         let mut owned_names: HashMap<String, String> = HashMap::new();
         for (union_name, schema) in self.schemas {
             let ReferenceOr::Item(schema) = schema else {
@@ -311,15 +313,14 @@ impl<'a> TypeSpace<'a> {
         }
         let mut names: Vec<&String> = self.schemas.keys().collect();
         names.sort();
-        for name in names {
-            let Some(ReferenceOr::Item(schema)) = self.schemas.get(name) else {
-                continue;
-            };
-            if !is_named_kind(schema, true) {
-                continue;
-            }
-            let wanted = owned_names
+        let schemas = self.schemas;
+        let named = |name: &String| matches!(schemas.get(name), Some(ReferenceOr::Item(schema)) if is_named_kind(schema, true));
+        // Chosen names first, so no rule-made name can take one of them.
+        names.sort_by_key(|name| !chosen.contains_key(*name));
+        for name in names.into_iter().filter(|name| named(name)) {
+            let wanted = chosen
                 .get(name)
+                .or(owned_names.get(name))
                 .cloned()
                 .unwrap_or_else(|| type_name(name));
             let rust = self.scope.claim(wanted);
@@ -634,6 +635,7 @@ impl<'a> TypeSpace<'a> {
                 schema: component.map(str::to_string),
                 docs,
                 kind,
+                previous_names: Vec::new(),
             },
         );
         Ok(())

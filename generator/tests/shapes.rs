@@ -275,14 +275,17 @@ fn operations_group_by_tag_and_shorten_names() {
     let api = api("    X: {type: string}\n", paths);
     assert_eq!(api.base_url.as_deref(), Some("https://example.test/api"));
     let op = &api.operations[0];
+    // The newer, non-deprecated `meetingGetV2` takes the plain name; the old
+    // one keeps its version as a suffix, and the IR says why.
     assert_eq!(
         (
             op.group.as_str(),
             op.method_name.as_str(),
             op.builder_type.as_str()
         ),
-        ("meetings", "get", "MeetingGetRequest")
+        ("meetings", "get_v1", "MeetingsGetV1Builder")
     );
+    assert_eq!(op.collision.as_deref(), Some("meetingGetV2"));
     assert_eq!(op.permissions, ["meeting.read"]);
     assert!(op.docs.deprecated);
     assert_eq!(op.replacement.as_deref(), Some("meetingGetV2"));
@@ -297,7 +300,13 @@ fn operations_group_by_tag_and_shorten_names() {
             content_type: "text/csv; charset=utf-8".into()
         }
     );
-    assert_eq!(api.operations[1].method_name, "get_v2");
+    assert_eq!(
+        (
+            api.operations[1].method_name.as_str(),
+            api.operations[1].collision.as_deref()
+        ),
+        ("get", None)
+    );
     assert_eq!(api.operations[1].response, Response::Empty);
 }
 

@@ -49,8 +49,16 @@ pub(super) fn mod_rs<'a>(groups: impl Iterator<Item = &'a str>) -> TokenStream {
 }
 
 pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
-    let methods = ops.iter().map(|op| method(api, op));
-    let builders = ops.iter().map(|op| builder(op));
+    let methods = ops.iter().map(|op| {
+        let method = method(api, op);
+        let forwarders = forwarders(op);
+        quote!(#method #forwarders)
+    });
+    let builders = ops.iter().map(|op| {
+        let builder = builder(op);
+        let aliases = builder_aliases(op);
+        quote!(#builder #aliases)
+    });
     let module_doc = format!(" Operations tagged `{group}`.");
     if group == UNTAGGED {
         return quote! {
@@ -165,26 +173,15 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         quote!('a)
     };
 
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for p in positional(op) {
-        let n = ident(&p.name);
-        let t = rust_type(&p.ty, &types_path());
-        args.push(quote!(#n: impl Into<#t>));
-        inits.push(quote!(#n: #n.into()));
-    }
+    let arguments = arguments(op);
+    let args: Vec<&TokenStream> = arguments.iter().map(|a| &a.declaration).collect();
+    let mut inits: Vec<TokenStream> = arguments.iter().map(|a| a.init.clone()).collect();
     for p in op.params.iter().filter(|p| !p.required) {
         let n = ident(&p.name);
         inits.push(quote!(#n: None));
     }
-    if let Some(b) = &op.body {
-        let t = rust_type(&b.ty, &types_path());
-        if b.required {
-            args.push(quote!(body: #t));
-            inits.push(quote!(body));
-        } else {
-            inits.push(quote!(body: None));
-        }
+    if op.body.as_ref().is_some_and(|b| !b.required) {
+        inits.push(quote!(body: None));
     }
     inits.push(quote!(timeout: None));
     if op
@@ -201,6 +198,96 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             #builder { client: #client, #(#inits),* }
         }
     }
+}
+
+/// One argument of an operation's method.
+struct Argument {
+    name: proc_macro2::Ident,
+    /// `name: impl Into<T>`, or `body: T`.
+    declaration: TokenStream,
+    /// The builder field it fills.
+    init: TokenStream,
+}
+
+/// The method's arguments, in order: [`positional`] parameters, then a
+/// required body.
+fn arguments(op: &Operation) -> Vec<Argument> {
+    let mut out: Vec<Argument> = positional(op)
+        .into_iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            let t = rust_type(&p.ty, &types_path());
+            Argument {
+                declaration: quote!(#name: impl Into<#t>),
+                init: quote!(#name: #name.into()),
+                name,
+            }
+        })
+        .collect();
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        let t = rust_type(&b.ty, &types_path());
+        out.push(Argument {
+            name: ident("body"),
+            declaration: quote!(body: #t),
+            init: quote!(body),
+        });
+    }
+    out
+}
+
+/// The method names the previous release had for `op`, kept one more release
+/// as deprecated methods forwarding to the new one, so code calling them
+/// still compiles (with a warning naming the new name).
+fn forwarders(op: &Operation) -> TokenStream {
+    let new = ident(&op.method_name);
+    let builder = ident(&op.builder_type);
+    let lifetime = if op.group.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
+    let arguments = arguments(op);
+    let declarations = arguments.iter().map(|a| &a.declaration);
+    let names = arguments.iter().map(|a| &a.name);
+    let doc = format!(
+        " Renamed to [`{0}`](Self::{0}); this name goes away in the next release.",
+        op.method_name
+    );
+    let note = format!("renamed to `{}`", op.method_name);
+    let one = quote! {
+        (&self, #(#declarations),*) -> #builder<#lifetime> {
+            self.#new(#(#names),*)
+        }
+    };
+    let forwarders = op.previous_names.iter().map(|old| {
+        let old = ident(old);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old #one
+        }
+    });
+    quote!(#(#forwarders)*)
+}
+
+/// The builder type names the previous release had for `op`, kept one more
+/// release as deprecated aliases.
+fn builder_aliases(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_type);
+    let doc = format!(
+        " Renamed to [`{}`]; this name goes away in the next release.",
+        op.builder_type
+    );
+    let note = format!("renamed to `{}`", op.builder_type);
+    let aliases = op.previous_builders.iter().map(|old| {
+        let old = ident(old);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #old<'a> = #builder<'a>;
+        }
+    });
+    quote!(#(#aliases)*)
 }
 
 fn builder(op: &Operation) -> TokenStream {

@@ -24,8 +24,32 @@ pub(super) fn header() -> TokenStream {
 
 /// The items of a run of types.
 pub(super) fn items(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(type_def);
+    let items = defs.iter().map(|def| {
+        let item = type_def(def);
+        let aliases = previous_names(def);
+        quote!(#item #aliases)
+    });
     quote!(#(#items)*)
+}
+
+/// The names the previous release gave the type, kept one more release as
+/// deprecated aliases so code naming them still compiles.
+fn previous_names(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = format!(
+        " Renamed to [`{}`]; this name goes away in the next release.",
+        def.name
+    );
+    let note = format!("renamed to `{}`", def.name);
+    let aliases = def.previous_names.iter().map(|old| {
+        let old = ident(old);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #old = #name;
+        }
+    });
+    quote!(#(#aliases)*)
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
