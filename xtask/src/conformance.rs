@@ -52,7 +52,13 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         }
     };
     let text = read(&spec)?;
-    let api = chili_gen::build_api(&text, &spec.display().to_string())
+    // Named like the committed client, whose test names follow its method names.
+    let names = crate::read_names(root, None)?;
+    let naming = chili_gen::Naming {
+        table: names.as_ref(),
+        ..chili_gen::Naming::default()
+    };
+    let api = chili_gen::build_api_with(&text, &spec.display().to_string(), &naming)
         .map_err(|e| failed(e.to_string()))?;
 
     let target = std::env::var_os("CARGO_TARGET_DIR")
