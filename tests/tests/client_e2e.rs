@@ -313,7 +313,7 @@ async fn csv_export_returns_the_text_verbatim() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put({
+        .export({
             let mut request = ExportMeetingsRequest::new(
                 utc("2025-01-06T00:00:00Z"),
                 utc("2025-01-13T00:00:00Z"),
@@ -344,7 +344,7 @@ async fn csv_export_replaces_invalid_utf8_instead_of_failing() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put(ExportMeetingsRequest::new(
+        .export(ExportMeetingsRequest::new(
             utc("2025-01-06T00:00:00Z"),
             utc("2025-01-07T00:00:00Z"),
         ))
@@ -697,7 +697,7 @@ async fn delete_ignores_a_non_empty_success_body() {
     let client = client_for(&server).await;
     client
         .concierge()
-        .router_delete(uuid::Uuid::parse_str("0b9e2d4c-5a7f-4e31-9c2d-8f6a1b3e5d70").unwrap())
+        .delete_router(uuid::Uuid::parse_str("0b9e2d4c-5a7f-4e31-9c2d-8f6a1b3e5d70").unwrap())
         .await
         .expect("conciergeRouterDelete succeeds");
 }

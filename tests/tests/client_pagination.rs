@@ -262,7 +262,7 @@ async fn body_paged_list_puts_the_page_in_the_json_body() {
         serde_json::from_value(json!({"workspaceIds": ["w1"], "pageSize": 2})).unwrap();
     let teams = client(&server)
         .team()
-        .list_put(request)
+        .list(request)
         .collect_all()
         .await
         .unwrap();
@@ -310,7 +310,7 @@ async fn untyped_pages_follow_the_has_more_flag() {
     .unwrap();
     let meetings = client(&server)
         .meetings()
-        .list_put(request)
+        .list(request)
         .collect_all()
         .await
         .unwrap();

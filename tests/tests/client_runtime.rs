@@ -159,13 +159,13 @@ async fn optional_body_is_omitted_when_unset_and_sent_when_set() {
         .await;
     let client = client_for(server.uri());
 
-    let response = client.meetings().cancel_post(meeting_id).await.unwrap();
+    let response = client.meetings().cancel(meeting_id).await.unwrap();
     assert_eq!(response.has_more, HasMore::No);
     assert!(!response.has_more_items);
     assert_eq!(response.data, json!({"canceled": true}));
     client
         .meetings()
-        .cancel_post(meeting_id)
+        .cancel(meeting_id)
         .body(CancelMeetingRequest::new())
         .await
         .unwrap();
