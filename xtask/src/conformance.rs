@@ -53,7 +53,7 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     };
     let text = read(&spec)?;
     // Named like the committed client, whose test names follow its method names.
-    let names = crate::read_names(root, None)?;
+    let names = crate::project_names(root)?;
     let naming = chili_gen::Naming {
         table: names.as_ref(),
         ..chili_gen::Naming::default()

@@ -240,7 +240,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
                     )))
                 }
             };
-            let names = read_names(root, flags.get("--names"))?;
+            let names = flags
+                .get("--names")
+                .map(|path| read_names(root, path))
+                .transpose()?;
             diff_command(root, old, new, format, fail_on, names.as_ref())
         }
         "corpus" => {
@@ -340,7 +343,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(DEFAULT_SPEC);
     let doc = fetch(source, root)?;
     let committed = Committed::read(root)?;
-    let names = read_names(root, None)?;
+    let names = project_names(root)?;
     // Same bytes as pinned: this regeneration remakes the pinned release
     // (generator or names changed), whose forwarders stay.
     let same_document = Pin::read(root).is_ok_and(|pin| pin.sha256 == doc.sha256);
@@ -429,7 +432,7 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(&pin.source);
     let doc = fetch(source, root)?;
     let committed = Committed::read(root)?;
-    let names = read_names(root, None)?;
+    let names = project_names(root)?;
     if doc.sha256 != pin.sha256 {
         let regen = match spec {
             Some(spec) => format!("cargo xtask regen --spec {spec}"),
@@ -607,7 +610,7 @@ fn generate(
     check_out_dir(root, &out_dir, out)?;
 
     let doc = fetch(spec, root)?;
-    let names = read_names(root, names)?;
+    let names = names.map(|path| read_names(root, path)).transpose()?;
     let naming = Naming {
         table: names.as_ref(),
         ..Naming::default()
@@ -731,18 +734,19 @@ fn load_api(source: &str, root: &Path, names: Option<&NameTable>) -> Result<Api,
     chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)
 }
 
-/// The names file: `path` (relative to `root`) when given, which must exist;
-/// otherwise [`NAMES_FILE`] if there is one.
-pub(crate) fn read_names(root: &Path, path: Option<&str>) -> Result<Option<NameTable>, Error> {
-    let shown = path.unwrap_or(NAMES_FILE);
-    let text = match fs::read_to_string(resolve(root, shown)) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && path.is_none() => return Ok(None),
-        Err(e) => return Err(failed(format!("cannot read the names file {shown}: {e}"))),
-    };
-    NameTable::parse(&text, shown)
-        .map(Some)
-        .map_err(generator_error)
+/// The committed client's names file, [`NAMES_FILE`], if there is one.
+pub(crate) fn project_names(root: &Path) -> Result<Option<NameTable>, Error> {
+    match fs::metadata(resolve(root, NAMES_FILE)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        _ => read_names(root, NAMES_FILE).map(Some),
+    }
+}
+
+/// The names file at `path` (relative to `root`), which must exist.
+fn read_names(root: &Path, path: &str) -> Result<NameTable, Error> {
+    let text = fs::read_to_string(resolve(root, path))
+        .map_err(|e| failed(format!("cannot read the names file {path}: {e}")))?;
+    NameTable::parse(&text, path).map_err(generator_error)
 }
 
 /// What `regen`, `check` and `generate` say about the names file: its entries
