@@ -597,6 +597,115 @@ mod tests {
         assert_eq!(field_name(""), "value");
     }
 
+    fn plain(name: &str, method: &str) -> (String, Option<u32>) {
+        let p = plain_method_name(name, method);
+        (p.name, p.version)
+    }
+
+    #[test]
+    fn transport_verbs_and_versions_are_dropped() {
+        assert_eq!(plain("list_put", "PUT"), ("list".into(), None));
+        assert_eq!(plain("cancel_post", "POST"), ("cancel".into(), None));
+        assert_eq!(plain("export_v2_put", "PUT"), ("export".into(), Some(2)));
+        assert_eq!(plain("slots_v2", "PUT"), ("slots".into(), Some(2)));
+        assert_eq!(
+            plain("list_personal_v2", "GET"),
+            ("list_personal".into(), Some(2))
+        );
+        // Nothing would be left: the name stays.
+        assert_eq!(plain("put", "PUT"), ("put".into(), None));
+        assert_eq!(plain("v2", "GET"), ("v2".into(), None));
+        // Not a version: a word that only starts with `v`.
+        assert_eq!(plain("list_vips", "GET"), ("list_vips".into(), None));
+    }
+
+    #[test]
+    fn trailing_action_verbs_move_to_the_front() {
+        assert_eq!(plain("router_get", "GET").0, "get_router");
+        assert_eq!(plain("log_get", "GET").0, "get_log");
+        assert_eq!(
+            plain("workspace_settings_get", "GET").0,
+            "get_workspace_settings"
+        );
+        assert_eq!(plain("router_delete", "DELETE").0, "delete_router");
+        assert_eq!(plain("router_create", "POST").0, "create_router");
+        assert_eq!(plain("router_update", "PUT").0, "update_router");
+        assert_eq!(plain("router_deactivate", "POST").0, "deactivate_router");
+        assert_eq!(plain("router_list", "GET").0, "list_routers");
+        assert_eq!(plain("waterfall_list", "GET").0, "list_waterfalls");
+        assert_eq!(plain("policy_list", "GET").0, "list_policies");
+        assert_eq!(plain("users_list", "GET").0, "list_users");
+        // A lone verb is the whole name, not a suffix.
+        assert_eq!(plain("get", "GET").0, "get");
+        assert_eq!(plain("patch", "PATCH").0, "patch");
+    }
+
+    #[test]
+    fn nouns_that_look_like_verbs_stay_where_the_http_method_disagrees() {
+        assert_eq!(plain("last_update", "GET").0, "last_update");
+        assert_eq!(plain("mailing_list", "PUT").0, "mailing_list");
+        assert_eq!(plain("get_mailing_list", "GET").0, "get_mailing_list");
+        assert_eq!(plain("find_by_ids", "POST").0, "find_by_ids");
+        assert_eq!(plain("add_users", "POST").0, "add_users");
+    }
+
+    #[test]
+    fn plurals() {
+        let words = ["router", "policy", "day", "box", "match", "users", "v2"].map(plural);
+        assert_eq!(
+            words,
+            ["routers", "policies", "days", "boxes", "matches", "users", "v2"]
+        );
+    }
+
+    #[test]
+    fn names_file_reads_both_tables_with_lines() {
+        let text = "# comment\n[operations]\nuserRead = \"get\"\n\n[schemas]\nHttpQueryResponse_A = \"MeetingQueryResponse\"\n";
+        let table = NameTable::parse(text, "spec/names.toml").unwrap();
+        assert_eq!(
+            table.operations["userRead"],
+            Chosen {
+                name: "get".into(),
+                line: 3
+            }
+        );
+        assert_eq!(
+            table.schemas["HttpQueryResponse_A"],
+            Chosen {
+                name: "MeetingQueryResponse".into(),
+                line: 6
+            }
+        );
+        assert!(NameTable::parse("", "x.toml")
+            .unwrap()
+            .operations
+            .is_empty());
+    }
+
+    #[test]
+    fn names_file_errors_say_where_and_what_to_do() {
+        let cases = [
+            ("[operations]\nuserRead = \"Get\"\n", "spec/names.toml:2 at operations.userRead: `Get` is not a snake_case"),
+            ("[operations]\na = \"get\"\nb = \"type\"\n", "spec/names.toml:3 at operations.b: `type` is a Rust keyword"),
+            ("[operations]\na = \"builder\"\n", "spec/names.toml:2 at operations.a: `builder` is a method every group handle already has"),
+            ("[schemas]\nA = \"Page\"\nB = \"Page\"\n", "spec/names.toml:3 at schemas.B: `Page` is also chosen for schema `A`"),
+            ("[schemas]\nA = \"my_type\"\n", "spec/names.toml:2 at schemas.A: `my_type` is not an UpperCamelCase"),
+            ("[schemas]\nA = \"Option\"\n", "would shadow a standard type"),
+            ("[operations]\na = 3\n", "spec/names.toml:2: invalid type"),
+            ("[operation]\na = \"b\"\n", "spec/names.toml:1: unknown field `operation`"),
+            ("[operations\n", "spec/names.toml:1:"),
+        ];
+        for (text, expected) in cases {
+            let err = NameTable::parse(text, "spec/names.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(expected),
+                "{text:?}:\n{err}\nexpected: {expected}"
+            );
+        }
+    }
+
     #[test]
     fn scope_numbers_collisions() {
         let mut scope = Scope::default();

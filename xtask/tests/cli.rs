@@ -819,3 +819,198 @@ fn diff_usage_errors() {
     assert!(usage_error(&ws, &["diff", old, old, "--bogus", "1"]).contains("`--bogus`"));
     assert!(failure(&ws, &["diff", old, "nowhere.yaml"]).contains("nowhere.yaml"));
 }
+
+// ---------------------------------------------------------------------------
+// Names: spec/names.toml, and one release of deprecated forwarders
+
+fn untagged_api(ws: &Workspace) -> String {
+    fs::read_to_string(ws.root.join("generated-client/src/api/untagged.rs")).unwrap()
+}
+
+#[test]
+fn a_rename_in_the_names_file_is_reported_once_and_forwards_for_one_release() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    fs::write(
+        ws.root.join("spec/names.toml"),
+        "[operations]\n# say it like a person\nlistPets = \"all_pets\"\n",
+    )
+    .unwrap();
+
+    // The gate sees that regen would now write something else.
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains("method `client.list_pets()` renamed to `client.all_pets()`"),
+        "{text}"
+    );
+
+    // Regen: one compatible change (the old method forwards), a patch bump.
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("0 breaking, 1 compatible since version 1.0.7"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.1.1"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("names:   spec/names.toml: 1 operation and 0 schema names chosen"),
+        "{summary}"
+    );
+    let log = changelog(&ws);
+    let entry = &log[..log.find("## chilipiper-edge 0.1.0:").expect(&log)];
+    assert!(entry.contains("Generated again from version 1.0.7 of the document: these changes come from the generator or from spec/names.toml"), "{entry}");
+    let renames: Vec<&str> = entry.lines().filter(|l| l.contains("renamed")).collect();
+    assert_eq!(
+        renames,
+        ["- `listPets`: method `client.list_pets()` renamed to `client.all_pets()`. `client.list_pets()` stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning."],
+        "{entry}"
+    );
+    let source = untagged_api(&ws);
+    assert!(
+        source.contains("    pub fn all_pets(&self) -> AllPetsBuilder<'_> {"),
+        "{source}"
+    );
+    assert!(
+        source.contains("    #[deprecated(note = \"renamed to `all_pets`\")]\n    pub fn list_pets(&self) -> AllPetsBuilder<'_> {\n        self.all_pets()\n    }"),
+        "{source}"
+    );
+    assert!(source.contains("#[deprecated(note = \"renamed to `AllPetsBuilder`\")]\npub type ListPetsBuilder<'a> = AllPetsBuilder<'a>;"), "{source}");
+
+    // The same document again: the forwarder stays, the gate is green, no byte moves.
+    ok(&ws, &["check"]);
+    let before = snapshot(&ws.root);
+    assert!(ok(&ws, &["regen"]).contains("none since version 1.0.7"));
+    assert_eq!(snapshot(&ws.root), before);
+
+    // The next document starts the next release: the forwarder goes, and the
+    // report says so, as breaking.
+    fs::write(&ws.spec, petstore_next()).unwrap();
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("chilipiper-edge 0.1.1 -> 0.2.0"),
+        "{summary}"
+    );
+    let log = changelog(&ws);
+    assert!(log.contains("- `listPets`: deprecated method `client.list_pets()` removed. It forwarded to `client.all_pets()` for one release after a rename"), "{log}");
+    assert!(
+        !untagged_api(&ws).contains("pub fn list_pets"),
+        "{}",
+        untagged_api(&ws)
+    );
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn a_bad_names_file_fails_with_its_line_and_leaves_the_client_intact() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let before = snapshot(&ws.root);
+    let names = ws.root.join("spec/names.toml");
+    fs::write(
+        &names,
+        "[operations]\nlistPets = \"all_pets\"\ngetPet = \"Fetch\"\n",
+    )
+    .unwrap();
+    let text = failure(&ws, &["regen"]);
+    assert!(
+        text.contains(
+            "spec/names.toml:3 at operations.getPet: `Fetch` is not a snake_case Rust method name"
+        ),
+        "{text}"
+    );
+    assert!(failure(&ws, &["check"]).contains("spec/names.toml:3"));
+    fs::remove_file(&names).unwrap();
+    assert_eq!(snapshot(&ws.root), before);
+
+    // An entry for an operation the document does not have is only a warning.
+    fs::write(
+        &names,
+        "[operations]\nlistPets = \"list\"\nfeedPets = \"feed\"\n",
+    )
+    .unwrap();
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("warning: spec/names.toml:3: operation `feedPets` is not in the document, so `feed` names nothing"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn generate_and_diff_take_a_names_file() {
+    let ws = workspace();
+    fs::write(
+        ws.root.join("names.toml"),
+        "[operations]\ngetPet = \"pet\"\n\n[schemas]\nPet = \"Animal\"\n",
+    )
+    .unwrap();
+    let out = ws.root.join("../out");
+    let text = ok(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "../out",
+            "--names",
+            "names.toml",
+        ],
+    );
+    assert!(
+        text.contains("names:   names.toml: 1 operation and 1 schema name chosen"),
+        "{text}"
+    );
+    let api = fs::read_to_string(out.join("src/api/untagged.rs")).unwrap();
+    assert!(
+        api.contains("pub fn pet(&self, pet_id: impl Into<String>) -> PetBuilder<'_>"),
+        "{api}"
+    );
+    assert!(fs::read_to_string(out.join("src/types.rs"))
+        .unwrap()
+        .contains("pub struct Animal {"));
+    assert!(failure(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "../out",
+            "--names",
+            "nope.toml"
+        ]
+    )
+    .contains("cannot read the names file nope.toml"));
+
+    // diff against a baseline named by the file: with the same names, only
+    // the real change shows; without them, the names read as renames.
+    fs::create_dir_all(ws.root.join("spec")).unwrap();
+    fs::copy(ws.root.join("names.toml"), ws.root.join("spec/names.toml")).unwrap();
+    ok(&ws, &["regen"]);
+    fs::write(
+        ws.root.join("new.yaml"),
+        PETSTORE.replace("version: 1.0.7", "version: 1.0.8"),
+    )
+    .unwrap();
+    let named = ok(
+        &ws,
+        &[
+            "diff",
+            "spec/api-ir.json",
+            "new.yaml",
+            "--names",
+            "names.toml",
+        ],
+    );
+    assert!(
+        named.contains("1.0.7 → 1.0.8\n\n0 breaking, 1 compatible change."),
+        "{named}"
+    );
+    let unnamed = ok(&ws, &["diff", "spec/api-ir.json", "new.yaml"]);
+    assert!(
+        unnamed.contains("method `client.pet()` renamed to `client.get_pet()`"),
+        "{unnamed}"
+    );
+}
