@@ -247,7 +247,7 @@ pub fn plain_method_name(name: &str, http_method: &str) -> PlainName {
 }
 
 /// `v2` -> 2.
-fn version_word(word: &str) -> Option<u32> {
+pub(crate) fn version_word(word: &str) -> Option<u32> {
     let digits = word.strip_prefix('v')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

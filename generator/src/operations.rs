@@ -13,7 +13,8 @@ use crate::error::{escape_pointer, Error};
 use crate::ir::{Api, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
 use crate::names::{
-    field_name, plain_method_name, plural, type_name, NameTable, PlainName, Scope, RESERVED_METHODS,
+    field_name, plain_method_name, plural, type_name, version_word, NameTable, PlainName, Scope,
+    RESERVED_METHODS,
 };
 use crate::typify::TypeSpace;
 
@@ -228,16 +229,16 @@ fn name_operations(
     }
     // Who gets each plain name the rules give: no deprecation first, then the
     // highest version, then a name that was already plain, then document order.
+    let rank = |j: usize| {
+        (
+            !ops[j].op.deprecated,
+            version(j),
+            bases[j] == plains[j].name,
+            std::cmp::Reverse(j),
+        )
+    };
     let mut winner: HashMap<(String, String), usize> = HashMap::new();
     for i in (0..ops.len()).filter(|&i| methods[i].is_none()) {
-        let rank = |j: usize| {
-            (
-                !ops[j].op.deprecated,
-                version(j),
-                bases[j] == plains[j].name,
-                std::cmp::Reverse(j),
-            )
-        };
         winner
             .entry((key(i), plains[i].name.clone()))
             .and_modify(|w| {
@@ -318,13 +319,7 @@ fn name_operations(
 
 /// The API version a path starts with: `/v2/org/team` -> 2.
 fn path_version(path: &str) -> Option<u32> {
-    path.split('/').find_map(|segment| {
-        segment
-            .strip_prefix('v')
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?
-            .parse()
-            .ok()
-    })
+    path.split('/').find_map(version_word)
 }
 
 /// `meeting_get` in group `meetings` -> `get`; `personal_meeting_type_list`
