@@ -81,7 +81,17 @@ async fn sends_bearer_user_agent_and_accept_headers() {
         header(request, "user-agent"),
         Some(chilipiper_edge::USER_AGENT)
     );
-    assert_eq!(header(request, "user-agent"), Some("chilipiper-edge/0.1.0"));
+    // `<crate>/<version>`: the version moves with every release of the client.
+    let agent = header(request, "user-agent").unwrap();
+    let version = agent.strip_prefix("chilipiper-edge/").unwrap();
+    assert_eq!(
+        version
+            .split('.')
+            .filter(|n| n.parse::<u64>().is_ok())
+            .count(),
+        3,
+        "{agent}"
+    );
     assert_eq!(header(request, "accept"), Some("application/json"));
     assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
     assert_eq!(request.headers.get_all("accept").iter().count(), 1);
