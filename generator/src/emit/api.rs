@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, rust_type};
+use super::{doc_attrs, ident, renamed_aliases, rust_type};
 use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
 
 /// Module file for untagged operations, which become methods on `Client` itself.
@@ -56,7 +56,7 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
     });
     let builders = ops.iter().map(|op| {
         let builder = builder(op);
-        let aliases = builder_aliases(op);
+        let aliases = renamed_aliases(&op.previous_builders, &op.builder_type, true);
         quote!(#builder #aliases)
     });
     let module_doc = format!(" Operations tagged `{group}`.");
@@ -167,11 +167,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(self.client)
     };
-    let lifetime = if op.group.is_empty() {
-        quote!('_)
-    } else {
-        quote!('a)
-    };
+    let lifetime = handle_lifetime(op);
 
     let arguments = arguments(op);
     let args: Vec<&TokenStream> = arguments.iter().map(|a| &a.declaration).collect();
@@ -197,6 +193,16 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> #builder<#lifetime> {
             #builder { client: #client, #(#inits),* }
         }
+    }
+}
+
+/// The lifetime of the builder a method returns: the group handle's, or the
+/// client's for untagged operations (methods on `Client` itself).
+fn handle_lifetime(op: &Operation) -> TokenStream {
+    if op.group.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
     }
 }
 
@@ -241,11 +247,7 @@ fn arguments(op: &Operation) -> Vec<Argument> {
 fn forwarders(op: &Operation) -> TokenStream {
     let new = ident(&op.method_name);
     let builder = ident(&op.builder_type);
-    let lifetime = if op.group.is_empty() {
-        quote!('_)
-    } else {
-        quote!('a)
-    };
+    let lifetime = handle_lifetime(op);
     let arguments = arguments(op);
     let declarations = arguments.iter().map(|a| &a.declaration);
     let names = arguments.iter().map(|a| &a.name);
@@ -268,26 +270,6 @@ fn forwarders(op: &Operation) -> TokenStream {
         }
     });
     quote!(#(#forwarders)*)
-}
-
-/// The builder type names the previous release had for `op`, kept one more
-/// release as deprecated aliases.
-fn builder_aliases(op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder_type);
-    let doc = format!(
-        " Renamed to [`{}`]; this name goes away in the next release.",
-        op.builder_type
-    );
-    let note = format!("renamed to `{}`", op.builder_type);
-    let aliases = op.previous_builders.iter().map(|old| {
-        let old = ident(old);
-        quote! {
-            #[doc = #doc]
-            #[deprecated(note = #note)]
-            pub type #old<'a> = #builder<'a>;
-        }
-    });
-    quote!(#(#aliases)*)
 }
 
 fn builder(op: &Operation) -> TokenStream {

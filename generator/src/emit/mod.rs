@@ -404,3 +404,21 @@ pub(crate) fn rust_type(t: &TypeRef, types: &TokenStream) -> TokenStream {
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     format_ident!("{}", name)
 }
+
+/// `old` names kept one release as deprecated aliases of the type `new`
+/// (`<'a>` for request builders), so code naming them still compiles.
+pub(crate) fn renamed_aliases(old: &[String], new: &str, lifetime: bool) -> TokenStream {
+    let new_ident = ident(new);
+    let generics = if lifetime { quote!(<'a>) } else { quote!() };
+    let doc = format!(" Renamed to [`{new}`]; this name goes away in the next release.");
+    let note = format!("renamed to `{new}`");
+    let aliases = old.iter().map(|old| {
+        let old = ident(old);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub type #old #generics = #new_ident #generics;
+        }
+    });
+    quote!(#(#aliases)*)
+}

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, rust_type};
+use super::{doc_attrs, ident, renamed_aliases, rust_type};
 use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 
 /// The top of `types.rs`: module docs and attributes.
@@ -26,30 +26,10 @@ pub(super) fn header() -> TokenStream {
 pub(super) fn items(defs: &[TypeDef]) -> TokenStream {
     let items = defs.iter().map(|def| {
         let item = type_def(def);
-        let aliases = previous_names(def);
+        let aliases = renamed_aliases(&def.previous_names, &def.name, false);
         quote!(#item #aliases)
     });
     quote!(#(#items)*)
-}
-
-/// The names the previous release gave the type, kept one more release as
-/// deprecated aliases so code naming them still compiles.
-fn previous_names(def: &TypeDef) -> TokenStream {
-    let name = ident(&def.name);
-    let doc = format!(
-        " Renamed to [`{}`]; this name goes away in the next release.",
-        def.name
-    );
-    let note = format!("renamed to `{}`", def.name);
-    let aliases = def.previous_names.iter().map(|old| {
-        let old = ident(old);
-        quote! {
-            #[doc = #doc]
-            #[deprecated(note = #note)]
-            pub type #old = #name;
-        }
-    });
-    quote!(#(#aliases)*)
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
