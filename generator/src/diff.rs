@@ -398,6 +398,17 @@ fn location(l: ParamLocation) -> &'static str {
     }
 }
 
+/// The old names a release kept as deprecated forwarders or aliases (`old`)
+/// that the next one (`new`, with the `current` name) no longer keeps.
+fn dropped<'x>(
+    old: &'x [String],
+    new: &'x [String],
+    current: &'x str,
+) -> impl Iterator<Item = &'x String> {
+    old.iter()
+        .filter(move |name| name.as_str() != current && !new.contains(name))
+}
+
 /// `client.group().method()`.
 fn call(op: &Operation) -> String {
     call_named(op, &op.method_name)
@@ -1123,11 +1134,7 @@ impl<'a> Differ<'a> {
                 reason,
             );
         }
-        for old in o
-            .previous_names
-            .iter()
-            .filter(|m| **m != n.method_name && !n.previous_names.contains(m))
-        {
+        for old in dropped(&o.previous_names, &n.previous_names, &n.method_name) {
             self.push(
                 Severity::Breaking,
                 op,
@@ -1136,11 +1143,7 @@ impl<'a> Differ<'a> {
                 format!("It forwarded to {} for one release after a rename; code still calling it no longer compiles.", code(&call(n))),
             );
         }
-        for old in o
-            .previous_builders
-            .iter()
-            .filter(|b| **b != n.builder_type && !n.previous_builders.contains(b))
-        {
+        for old in dropped(&o.previous_builders, &n.previous_builders, &n.builder_type) {
             self.push(
                 Severity::Breaking,
                 op,
@@ -1572,11 +1575,7 @@ impl<'a> Differ<'a> {
                 reason,
             );
         }
-        for old in o
-            .previous_names
-            .iter()
-            .filter(|m| **m != n.name && !n.previous_names.contains(m))
-        {
+        for old in dropped(&o.previous_names, &n.previous_names, &n.name) {
             self.push(
                 Severity::Breaking,
                 area,
