@@ -152,12 +152,14 @@ fn rule_conditions() -> NonOwnershipConditionsRequest {
         "grp-emea",
         LogicalOperator::And,
         vec![
-            NonOwnershipConditionsRequest::StaticValueCondition(NonOwnershipConditionsRequestStaticValueCondition::new(
-                "cond-country",
-                data_reference("Country"),
-                Operator::IsAnyOf,
-                json!(["DE", "FR", "GB"]),
-            )),
+            NonOwnershipConditionsRequest::StaticValueCondition(
+                NonOwnershipConditionsRequestStaticValueCondition::new(
+                    "cond-country",
+                    data_reference("Country"),
+                    Operator::IsAnyOf,
+                    json!(["DE", "FR", "GB"]),
+                ),
+            ),
             NonOwnershipConditionsRequest::SingleParameterCondition(
                 NonOwnershipConditionsRequestSingleParameterCondition::new(
                     "cond-company",
@@ -196,11 +198,13 @@ fn rule_conditions_json() -> Value {
 }
 
 fn rule_create_body() -> RuleCreateRequest {
-    RuleCreateRequest::new(CreateRuleDto::CreateRuleRequest(CreateRuleDtoCreateRuleRequest::new(
-        "ws_3f1c9a",
-        "Enterprise EMEA leads",
-        rule_conditions(),
-    )))
+    RuleCreateRequest::new(CreateRuleDto::CreateRuleRequest(
+        CreateRuleDtoCreateRuleRequest::new(
+            "ws_3f1c9a",
+            "Enterprise EMEA leads",
+            rule_conditions(),
+        ),
+    ))
 }
 
 #[tokio::test]
@@ -310,7 +314,10 @@ async fn csv_export_returns_the_text_verbatim() {
     let text = client
         .meetings()
         .export_v2_put({
-            let mut request = ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-13T00:00:00Z"));
+            let mut request = ExportMeetingsRequest::new(
+                utc("2025-01-06T00:00:00Z"),
+                utc("2025-01-13T00:00:00Z"),
+            );
             request.workspace_ids = Some(vec!["ws_3f1c9a".into()]);
             request.status = Some(vec![MeetingStatus::Active, MeetingStatus::NoShow]);
             request
@@ -337,7 +344,10 @@ async fn csv_export_replaces_invalid_utf8_instead_of_failing() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put(ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-07T00:00:00Z")))
+        .export_v2_put(ExportMeetingsRequest::new(
+            utc("2025-01-06T00:00:00Z"),
+            utc("2025-01-07T00:00:00Z"),
+        ))
         .await
         .expect("meetingExportV2Put succeeds");
     assert_eq!(text, "id,name\r\n1,Zo\u{fffd}ë\r\n");
@@ -378,12 +388,13 @@ async fn plain_text_400_becomes_an_api_error_with_a_text_body() {
     assert!(!err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "workspaceList: HTTP 400 Bad Request: Invalid value for: query parameter page"
+        "workspaceList (GET /v1/org/workspace): HTTP 400 Bad Request: Invalid value for: query parameter page"
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
     };
-    assert_eq!(api.operation, "workspaceList");
+    assert_eq!(api.call.operation(), Some("workspaceList"));
+    assert_eq!(api.call.path_template(), "/v1/org/workspace");
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(
         api.body,
@@ -429,7 +440,7 @@ async fn json_error_body_on_404_exposes_code_message_arguments_and_request_id() 
     assert!(!err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "dataFieldGet: HTTP 404 Not Found: [DATA_FIELD_NOT_FOUND] Data field lead_score was not found (request id req-9f2c1e)"
+        "dataFieldGet (GET /v1/org/data-fields/{reference}): HTTP 404 Not Found: [DATA_FIELD_NOT_FOUND] Data field lead_score was not found (request id req-9f2c1e)"
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
@@ -479,7 +490,7 @@ async fn json_error_body_on_500_without_arguments() {
     // Display stays on one line.
     assert_eq!(
         err.to_string(),
-        "ruleCreate: HTTP 500 Internal Server Error: [INTERNAL_ERROR] Something went wrong. Please retry later."
+        "ruleCreate (POST /v1/org/rule): HTTP 500 Internal Server Error: [INTERNAL_ERROR] Something went wrong. Please retry later."
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
@@ -522,7 +533,10 @@ async fn empty_401_is_an_api_error_that_never_shows_the_token() {
     };
     assert_eq!(api.body, ApiErrorBody::Empty);
     assert_eq!(api.raw, "");
-    assert_eq!(err.to_string(), "workspaceList: HTTP 401 Unauthorized");
+    assert_eq!(
+        err.to_string(),
+        "workspaceList (GET /v1/org/workspace): HTTP 401 Unauthorized"
+    );
 
     for text in [
         format!("{err}"),
@@ -704,7 +718,11 @@ async fn dot_dot_path_parameter_is_rejected_before_sending() {
     assert!(matches!(err, Error::Request { .. }), "{err:?}");
     assert_eq!(err.operation(), Some("dataFieldDelete"));
     assert_eq!(err.status(), None);
-    assert!(err.to_string().starts_with("dataFieldDelete: "), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("dataFieldDelete (DELETE /v1/org/data-fields/{reference}): "),
+        "{err}"
+    );
     let requests = server.received_requests().await.unwrap();
     assert!(requests.is_empty(), "nothing may be sent: {requests:?}");
 }
@@ -758,7 +776,9 @@ fn tagged_unions_round_trip_through_json() {
         assert_eq!(back, variant, "{text}");
     }
     assert_eq!(
-        serde_json::to_value(WorkspaceResetPeriodicity::Daily(WorkspaceResetPeriodicityDaily::new("Europe/Berlin")))
+        serde_json::to_value(WorkspaceResetPeriodicity::Daily(
+            WorkspaceResetPeriodicityDaily::new("Europe/Berlin")
+        ))
         .unwrap(),
         json!({"type": "Daily", "timeZone": "Europe/Berlin"})
     );

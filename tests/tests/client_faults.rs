@@ -59,7 +59,11 @@ fn empty_page() -> serde_json::Value {
 }
 
 fn data_field() -> DataFieldCreate {
-    DataFieldCreate::new("Region", DataFieldObjectType::Person, DataFieldDataType::Email)
+    DataFieldCreate::new(
+        "Region",
+        DataFieldObjectType::Person,
+        DataFieldDataType::Email,
+    )
 }
 
 async fn received(server: &MockServer) -> usize {
@@ -143,12 +147,19 @@ async fn rate_limited_429_waits_for_retry_after_then_succeeds() {
         .unwrap();
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("succeeds on the retry");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("succeeds on the retry");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
     assert_eq!(received(&server).await, 2);
-    assert!(elapsed >= ms(900), "did not wait for Retry-After: {elapsed:?}");
+    assert!(
+        elapsed >= ms(900),
+        "did not wait for Retry-After: {elapsed:?}"
+    );
     assert!(elapsed < ms(3000), "waited too long: {elapsed:?}");
 }
 
@@ -188,7 +199,11 @@ async fn unavailable_twice_then_ok_is_retried_with_backoff() {
     let client = fast_client(server.uri());
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("third attempt succeeds");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("third attempt succeeds");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
@@ -225,11 +240,14 @@ async fn unavailable_forever_gives_up_after_max_attempts_with_the_last_error() {
     assert_eq!(err.error_code(), Some("SERVICE_UNAVAILABLE"));
     assert_eq!(err.error_message(), Some("try again later"));
     assert_eq!(err.request_id(), Some("req-503-a1"));
-    assert!(err.raw_body().unwrap().contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
+    assert!(err
+        .raw_body()
+        .unwrap()
+        .contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
     assert!(err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "workspaceList: HTTP 503 Service Unavailable (after 4 attempts): \
+        "workspaceList (GET /v1/org/workspace): HTTP 503 Service Unavailable (after 4 attempts): \
          [SERVICE_UNAVAILABLE] try again later (request id req-503-a1)"
     );
 }
@@ -256,7 +274,7 @@ async fn retries_stop_when_the_time_budget_is_spent() {
     assert_eq!(err.attempts() as usize, attempts);
     assert!(
         err.to_string().starts_with(&format!(
-            "workspaceList: HTTP 503 Service Unavailable (after {attempts} attempts): "
+            "workspaceList (GET /v1/org/workspace): HTTP 503 Service Unavailable (after {attempts} attempts): "
         )),
         "{err}"
     );
@@ -302,13 +320,16 @@ async fn html_error_page_from_a_proxy_is_readable() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: HTTP 502 Bad Gateway (after 2 attempts): \
+            "workspaceList (GET /v1/org/workspace): HTTP 502 Bad Gateway (after 2 attempts): \
              <html> <head><title>502 Bad Gateway</title></head> <body>"
         ),
         "{message}"
     );
     assert!(message.ends_with("..."), "{message}");
-    assert!(!message.contains('\n') && !message.contains('\r'), "{message}");
+    assert!(
+        !message.contains('\n') && !message.contains('\r'),
+        "{message}"
+    );
     assert!(message.len() < 400, "{message}");
 }
 
@@ -334,19 +355,18 @@ async fn ok_with_the_wrong_content_type() {
     .await;
     let client = fast_client(server.uri());
 
-    let err = client.workspace().list().await.expect_err("HTML is not JSON");
+    let err = client
+        .workspace()
+        .list()
+        .await
+        .expect_err("HTML is not JSON");
     assert_eq!(received(&server).await, 1, "a decode error is not retried");
-    let Error::Decode {
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
     assert_eq!(
-        snippet,
+        decode.body_start(),
         "<!DOCTYPE html><html><body>Please sign in</body></html>"
     );
     assert_eq!(
@@ -357,13 +377,17 @@ async fn ok_with_the_wrong_content_type() {
     assert_eq!(err.attempts(), 1);
     assert!(
         err.to_string().starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
         ),
         "{err}"
     );
 
     // A mislabelled body that is valid JSON is still accepted.
-    let fields = client.data_field().list().await.expect("JSON as text/plain");
+    let fields = client
+        .data_field()
+        .list()
+        .await
+        .expect("JSON as text/plain");
     assert!(fields.is_empty());
 }
 
@@ -431,7 +455,7 @@ async fn connection_refused_is_retried_even_for_a_post() {
     assert_eq!(err.attempts(), 3);
     let message = err.to_string();
     assert!(
-        message.starts_with("dataFieldCreate: could not connect: ")
+        message.starts_with("dataFieldCreate (POST /v1/org/data-fields): could not connect: ")
             && message.ends_with(" (after 3 attempts)"),
         "{message}"
     );
@@ -537,7 +561,7 @@ async fn connection_reset_mid_body_is_retried_for_a_get_only() {
     assert_eq!(err.attempts(), 3);
     let message = err.to_string();
     assert!(
-        message.starts_with("workspaceList: could not read the response: "),
+        message.starts_with("workspaceList (GET /v1/org/workspace): could not read the response: "),
         "{message}"
     );
     assert!(message.ends_with(" (after 3 attempts)"), "{message}");
@@ -572,12 +596,16 @@ async fn server_that_never_answers_times_out_within_the_configured_bound() {
     assert!(err.is_timeout(), "{err:?}");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(elapsed >= ms(300), "{elapsed:?}");
-    assert!(elapsed < ms(1000), "the timeout covers the whole call: {elapsed:?}");
+    assert!(
+        elapsed < ms(1000),
+        "the timeout covers the whole call: {elapsed:?}"
+    );
     // The timeout is spent, so there is no time for a retry.
     assert_eq!(requests.load(Ordering::SeqCst), 1);
     assert_eq!(err.attempts(), 1);
     assert!(
-        err.to_string().starts_with("workspaceList: request timed out"),
+        err.to_string()
+            .starts_with("workspaceList (GET /v1/org/workspace): request timed out"),
         "{err}"
     );
 }
@@ -588,18 +616,12 @@ async fn truncated_json_is_a_decode_error_with_the_body() {
     let client = fast_client(&url);
 
     let err = client.workspace().list().await.expect_err("cut short");
-    let Error::Decode {
-        status,
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(content_type.as_deref(), Some("application/json"));
-    assert_eq!(snippet, TRUNCATED_JSON);
+    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(decode.content_type(), Some("application/json"));
+    assert_eq!(decode.body_start(), TRUNCATED_JSON);
     assert_eq!(err.raw_body(), Some(TRUNCATED_JSON));
     assert!(!err.is_retryable());
     assert_eq!(requests.load(Ordering::SeqCst), 1);

@@ -122,7 +122,10 @@ async fn json_body_is_sent_with_a_json_content_type() {
     let client = client_for(server.uri());
     client
         .workspace()
-        .add_users(AddUsersToWorkspaceRequest::new("ws_3f1c9a", vec!["user-1".into(), "user-2".into()]))
+        .add_users(AddUsersToWorkspaceRequest::new(
+            "ws_3f1c9a",
+            vec!["user-1".into(), "user-2".into()],
+        ))
         .await
         .unwrap();
 
@@ -237,16 +240,7 @@ fn invalid_configuration_is_a_request_error_at_build_time() {
             .user_agent("bad\nagent"),
     ] {
         let err = builder.build().expect_err("invalid configuration");
-        assert!(
-            matches!(
-                err,
-                Error::Request {
-                    operation: None,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::Request { call: None, .. }), "{err:?}");
         assert_eq!(err.operation(), None);
         assert_eq!(err.status(), None);
         assert!(!err.is_retryable());
@@ -402,19 +396,13 @@ async fn html_200_is_a_decode_error_with_snippet_and_content_type() {
         .list()
         .await
         .expect_err("HTML is not JSON");
-    let Error::Decode {
-        operation,
-        status,
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(*operation, "workspaceList");
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let snippet = decode.body_start();
+    assert_eq!(decode.call().operation(), Some("workspaceList"));
+    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
     assert!(
         snippet.starts_with("<!DOCTYPE html> <html> <head><title>Sign in</title></head> <body>éé"),
         "{snippet}"
@@ -431,7 +419,7 @@ async fn html_200_is_a_decode_error_with_snippet_and_content_type() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
         ),
         "{message}"
     );
@@ -467,7 +455,7 @@ async fn wrong_json_shape_is_a_decode_error() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type application/json): invalid type: string \"many\""
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type application/json): invalid type: string \"many\""
         ),
         "{message}"
     );
@@ -478,14 +466,11 @@ async fn wrong_json_shape_is_a_decode_error() {
 
     // An array was expected, an object came.
     let err = client.data_field().list().await.expect_err("wrong shape");
-    let Error::Decode {
-        operation, snippet, ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(*operation, "dataFieldList");
-    assert_eq!(snippet, r#"{"items":[]}"#);
+    assert_eq!(decode.call().operation(), Some("dataFieldList"));
+    assert_eq!(decode.body_start(), r#"{"items":[]}"#);
 }
 
 #[tokio::test]
@@ -530,7 +515,7 @@ async fn connection_refused_is_a_retryable_transport_error() {
     assert!(std::error::Error::source(&err).is_some());
     let message = err.to_string();
     assert!(
-        message.starts_with("workspaceList: could not connect: "),
+        message.starts_with("workspaceList (GET /v1/org/workspace): could not connect: "),
         "{message}"
     );
     assert!(!message.contains(TOKEN), "{message}");
@@ -566,7 +551,7 @@ async fn client_timeout_is_reported_as_a_timeout() {
     assert_eq!(err.status(), None);
     assert!(
         err.to_string()
-            .starts_with("workspaceList: request timed out"),
+            .starts_with("workspaceList (GET /v1/org/workspace): request timed out"),
         "{err}"
     );
     assert!(

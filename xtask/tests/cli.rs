@@ -582,6 +582,72 @@ fn generate_writes_a_standalone_crate_and_touches_nothing_else() {
     );
     let manifest = fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap();
     assert!(manifest.contains("pets_api"), "{manifest}");
+    // No runtime/ in this workspace: the published runtime.
+    let runtime_dep = format!("\nchili-runtime = \"{}\"\n", chili_gen::RUNTIME_VERSION);
+    assert!(manifest.contains(&runtime_dep), "{manifest}");
+}
+
+#[test]
+fn generate_points_the_crate_at_the_runtime() {
+    let ws = workspace();
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "out/pets",
+        ];
+        args.extend(extra);
+        ok(&ws, &args);
+        fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap()
+    };
+    let version = chili_gen::RUNTIME_VERSION;
+    fs::create_dir_all(ws.root.join("runtime")).unwrap();
+    fs::write(
+        ws.root.join("runtime/Cargo.toml"),
+        "[package]\nname = \"chili-runtime\"\n",
+    )
+    .unwrap();
+    let manifest = generate(&[]);
+    let local = format!("chili-runtime = {{ version = \"{version}\", path = \"../../runtime\" }}");
+    assert!(manifest.contains(&local), "{manifest}");
+
+    let manifest = generate(&["--runtime", "published"]);
+    assert!(
+        manifest.contains(&format!("\nchili-runtime = \"{version}\"\n")),
+        "{manifest}"
+    );
+
+    fs::create_dir_all(ws.root.join("vendor/rt")).unwrap();
+    fs::write(
+        ws.root.join("vendor/rt/Cargo.toml"),
+        "[package]\nname = \"chili-runtime\"\n",
+    )
+    .unwrap();
+    let manifest = generate(&["--runtime", "vendor/rt"]);
+    assert!(
+        manifest.contains("path = \"../../vendor/rt\""),
+        "{manifest}"
+    );
+
+    let err = run(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "out/pets",
+            "--runtime",
+            "nowhere",
+        ],
+    );
+    let err = err.expect_err("no runtime there").to_string();
+    assert!(
+        err.contains("--runtime") && err.contains("no Cargo.toml"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -597,7 +663,10 @@ fn petstore_next() -> String {
     };
     without_get_pet
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n")
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        )
 }
 
 fn client_version(ws: &Workspace) -> String {
@@ -624,11 +693,22 @@ fn regen_writes_the_baseline_and_starts_the_changelog() {
     assert_eq!(api.version, "1.0.7");
     assert_eq!(api.operations.len(), 2);
     // One line per type and per operation.
-    assert!(baseline.lines().any(|l| l.starts_with("{\"id\":\"listPets\"")), "{baseline}");
+    assert!(
+        baseline
+            .lines()
+            .any(|l| l.starts_with("{\"id\":\"listPets\"")),
+        "{baseline}"
+    );
 
     let log = changelog(&ws);
-    assert!(log.starts_with("# Changelog of `chilipiper-edge`\n"), "{log}");
-    assert!(log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"), "{log}");
+    assert!(
+        log.starts_with("# Changelog of `chilipiper-edge`\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"),
+        "{log}"
+    );
     assert_eq!(client_version(&ws), "0.1.0");
 }
 
@@ -641,27 +721,64 @@ fn check_fails_with_the_drift_report_until_regen_records_it() {
 
     // The gate: red, saying what changed and what the next version will be.
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"), "{text}");
+    assert!(
+        text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"),
+        "{text}"
+    );
     assert!(text.contains("## Tiny Petstore 1.0.7 → 1.0.8"), "{text}");
     assert!(text.contains("1 breaking, 2 compatible changes."), "{text}");
-    assert!(text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."), "{text}");
-    assert!(text.contains("- `Pet.color`: new optional field `color`"), "{text}");
-    assert!(text.contains("run `cargo xtask regen` and commit"), "{text}");
-    assert!(text.contains("chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"), "{text}");
+    assert!(
+        text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `Pet.color`: new optional field `color`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run `cargo xtask regen` and commit"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"
+        ),
+        "{text}"
+    );
 
     // Regen records it: a new entry on top, a breaking version bump.
     let summary = ok(&ws, &["regen"]);
-    assert!(summary.contains("1 breaking, 2 compatible since version 1.0.7"), "{summary}");
-    assert!(summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"), "{summary}");
+    assert!(
+        summary.contains("1 breaking, 2 compatible since version 1.0.7"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"),
+        "{summary}"
+    );
     assert_eq!(client_version(&ws), "0.2.0");
     let log = changelog(&ws);
-    let newest = log.find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8").expect(&log);
-    let first = log.find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7").expect(&log);
+    let newest = log
+        .find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8")
+        .expect(&log);
+    let first = log
+        .find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7")
+        .expect(&log);
     assert!(newest < first, "newest first:\n{log}");
-    assert!(log[newest..first].contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"), "{log}");
-    assert!(!log.contains("## Tiny Petstore"), "entries carry no second heading:\n{log}");
+    assert!(
+        log[newest..first]
+            .contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("## Tiny Petstore"),
+        "entries carry no second heading:\n{log}"
+    );
     let lib = fs::read_to_string(ws.root.join("generated-client/src/lib.rs")).unwrap();
-    assert!(lib.contains("chilipiper-edge/0.2.0"), "the user agent follows the version");
+    assert!(
+        lib.contains("chilipiper-edge/0.2.0"),
+        "the user agent follows the version"
+    );
 
     // Green again, and stable: a second regen changes no byte.
     ok(&ws, &["check"]);
@@ -678,7 +795,10 @@ fn compatible_changes_bump_the_patch_version() {
     ok(&ws, &["regen"]);
     let next = PETSTORE
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n");
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        );
     fs::write(&ws.spec, &next).unwrap();
     let summary = ok(&ws, &["regen"]);
     assert!(summary.contains("0 breaking, 2 compatible"), "{summary}");
@@ -701,7 +821,10 @@ fn check_fails_when_the_baseline_is_missing_or_stale() {
     // A baseline of another document: the report says how it differs.
     fs::write(&baseline, good.replace("\"listPets\"", "\"listAllPets\"")).unwrap();
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("does not match the pinned document"), "{text}");
+    assert!(
+        text.contains("does not match the pinned document"),
+        "{text}"
+    );
     assert!(text.contains("`listAllPets`"), "{text}");
 
     fs::write(&baseline, "not json").unwrap();
@@ -719,7 +842,10 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     let old = "../shared/spec/edge-api.yaml";
 
     let md = ok(&ws, &["diff", old, "new.yaml"]);
-    assert!(md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."), "{md}");
+    assert!(
+        md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."),
+        "{md}"
+    );
 
     let json = ok(&ws, &["diff", old, "new.yaml", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -735,7 +861,12 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     // Identical documents: an empty report, and nothing to fail on.
     let same = run(&ws, &["diff", old, old, "--fail-on=any"]).unwrap();
     assert_eq!(same.exit_code(), 0);
-    assert!(same.message.ends_with("No changes a user of the client can see."), "{}", same.message);
+    assert!(
+        same.message
+            .ends_with("No changes a user of the client can see."),
+        "{}",
+        same.message
+    );
 
     // A regen baseline works as a side too.
     ok(&ws, &["regen"]);

@@ -168,8 +168,8 @@ impl<'a> ConciergeLogsRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<serde_json::Value> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeLogs",
             "/v1/org/concierge/logs",
         );
@@ -181,7 +181,7 @@ impl<'a> ConciergeLogsRequest<'a> {
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -214,15 +214,15 @@ impl<'a> ConciergeRouterCreateRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeRouterCreate",
             "/v1/org/concierge/routers/concierge",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -256,14 +256,14 @@ impl<'a> ConciergeListRoutersRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::ConciergeRoutersListResponse> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeListRouters",
             "/v1/org/concierge/routers/concierge/list",
         );
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -296,14 +296,14 @@ impl<'a> ConciergeRouterGetRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "conciergeRouterGet",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -337,8 +337,8 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "conciergeRouterUpdate",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
@@ -346,7 +346,7 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -379,14 +379,14 @@ impl<'a> ConciergeRouterDeleteRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "conciergeRouterDelete",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

@@ -338,15 +338,15 @@ impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -380,8 +380,8 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
@@ -389,7 +389,7 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -422,14 +422,14 @@ impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -462,15 +462,15 @@ impl<'a> SchedulingLinkCreateGroupRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateGroup",
             "/v1/org/schedulingLinks/group",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -504,8 +504,8 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
@@ -513,7 +513,7 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -546,14 +546,14 @@ impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -586,8 +586,8 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListAdminOneOnOne",
             "/v1/org/schedulingLinks/list-admin-one-on-one",
         );
@@ -595,7 +595,7 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -628,8 +628,8 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListGroup",
             "/v1/org/schedulingLinks/list-group",
         );
@@ -637,7 +637,7 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -672,8 +672,8 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListOwnership",
             "/v1/org/schedulingLinks/list-ownership",
         );
@@ -681,7 +681,7 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -716,14 +716,14 @@ impl<'a> SchedulingLinkListPersonalV2Request<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PersonalSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "schedulingLinkListPersonalV2",
             "/v1/org/schedulingLinks/list-personal-v2/{userId}",
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -758,8 +758,8 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListRoundRobin",
             "/v1/org/schedulingLinks/list-round-robin",
         );
@@ -767,7 +767,7 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -802,15 +802,15 @@ impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateOwnership",
             "/v1/org/schedulingLinks/ownership",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -846,8 +846,8 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
@@ -855,7 +855,7 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -888,14 +888,14 @@ impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -930,15 +930,15 @@ impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateRoundRobin",
             "/v1/org/schedulingLinks/round-robin",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -974,8 +974,8 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
@@ -983,7 +983,7 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -1016,14 +1016,14 @@ impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

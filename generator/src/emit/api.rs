@@ -10,6 +10,11 @@ use quote::quote;
 use super::{doc_attrs, ident, rust_type};
 use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
 
+/// Page size sent when a page walk has to create an optional paging object
+/// the caller left unset (the Edge API's documented default; other APIs
+/// with such an object document one too, and the API caps it anyway).
+const DEFAULT_PAGE_SIZE: i64 = 50;
+
 /// Module file for untagged operations, which become methods on `Client` itself.
 const UNTAGGED: &str = "untagged";
 
@@ -17,7 +22,14 @@ const UNTAGGED: &str = "untagged";
 pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        groups.entry(if op.group.is_empty() { UNTAGGED } else { op.group.as_str() }).or_default().push(op);
+        groups
+            .entry(if op.group.is_empty() {
+                UNTAGGED
+            } else {
+                op.group.as_str()
+            })
+            .or_default()
+            .push(op);
     }
     groups
 }
@@ -95,8 +107,16 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
 /// Arguments of the method: path parameters, required query/header
 /// parameters, then a required body.
 fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    out.extend(op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+    let mut out: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect();
+    out.extend(
+        op.params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && p.required),
+    );
     out
 }
 
@@ -118,10 +138,17 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
         extra.push(format!("**Required permissions:** {}.", list.join(", ")));
     }
-    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    extra.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.id
+    ));
     let docs = doc_attrs(&op.docs, &extra);
     let deprecated = if op.docs.deprecated {
-        let note = match op.replacement.as_ref().and_then(|r| api.operations.iter().find(|o| &o.id == r)) {
+        let note = match op
+            .replacement
+            .as_ref()
+            .and_then(|r| api.operations.iter().find(|o| &o.id == r))
+        {
             Some(r) if r.group.is_empty() => format!("use `client.{}()` instead", r.method_name),
             Some(r) => format!("use `client.{}().{}()` instead", r.group, r.method_name),
             None => "deprecated in the API document".to_string(),
@@ -132,8 +159,16 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     };
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_type);
-    let client = if op.group.is_empty() { quote!(self) } else { quote!(self.client) };
-    let lifetime = if op.group.is_empty() { quote!('_) } else { quote!('a) };
+    let client = if op.group.is_empty() {
+        quote!(self)
+    } else {
+        quote!(self.client)
+    };
+    let lifetime = if op.group.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
 
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -157,7 +192,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     inits.push(quote!(timeout: None));
-    if op.pagination.as_ref().is_some_and(|p| p.next_link.is_some()) {
+    if op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some())
+    {
         inits.push(quote!(next_link: None));
     }
     quote! {
@@ -172,9 +211,15 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 fn builder(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_type);
     let group_method = if op.group.is_empty() {
-        format!(" Request builder for [`Client::{}`](crate::Client::{}).", op.method_name, op.method_name)
+        format!(
+            " Request builder for [`Client::{}`](crate::Client::{}).",
+            op.method_name, op.method_name
+        )
     } else {
-        format!(" Request builder for [`{}::{}`].", op.group_type, op.method_name)
+        format!(
+            " Request builder for [`{}::{}`].",
+            op.group_type, op.method_name
+        )
     };
     let mut fields = vec![quote!(client: &'a Client)];
     let mut setters = Vec::new();
@@ -191,7 +236,11 @@ fn builder(op: &Operation) -> TokenStream {
             }
             let mut docs = doc_attrs(&p.docs, &notes);
             if docs.is_empty() {
-                let line = format!(" Sets the `{}` {} parameter.", p.wire_name, location_word(p.location));
+                let line = format!(
+                    " Sets the `{}` {} parameter.",
+                    p.wire_name,
+                    location_word(p.location)
+                );
                 docs = quote!(#[doc = #line]);
             }
             setters.push(quote! {
@@ -219,7 +268,10 @@ fn builder(op: &Operation) -> TokenStream {
         }
     }
     fields.push(quote!(timeout: Option<std::time::Duration>));
-    let follows_links = op.pagination.as_ref().is_some_and(|p| p.next_link.is_some());
+    let follows_links = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some());
     if follows_links {
         fields.push(quote!(next_link: Option<String>));
     }
@@ -247,7 +299,11 @@ fn builder(op: &Operation) -> TokenStream {
     if let Some(b) = &op.body {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
-        let set = if is_json { quote!(request.json(body);) } else { quote!(request.text_body(#ct, body);) };
+        let set = if is_json {
+            quote!(request.json(body);)
+        } else {
+            quote!(request.text_body(#ct, body);)
+        };
         // An optional body that was not set is not sent at all (not as `null`).
         steps.push(if b.required {
             quote!(let body = &self.body; #set)
@@ -263,7 +319,12 @@ fn builder(op: &Operation) -> TokenStream {
             }
         });
     }
-    if op.retry_safe && !matches!(op.http_method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE") {
+    if op.retry_safe
+        && !matches!(
+            op.http_method.as_str(),
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
+        )
+    {
         // The document says this POST only reads: safe to repeat on failure.
         steps.push(quote!(request.retry_safe(true);));
     }
@@ -273,7 +334,11 @@ fn builder(op: &Operation) -> TokenStream {
         Response::Empty => quote!(send_empty),
     };
     let output = response_type(op);
-    let paging = op.pagination.as_ref().map(|p| paging(op, p, name.clone())).unwrap_or_default();
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|p| paging(op, p, name.clone()))
+        .unwrap_or_default();
     quote! {
         #[doc = #group_method]
         #[doc = ""]
@@ -289,9 +354,9 @@ fn builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
-                let mut request = crate::runtime::Request::new(reqwest::Method::#method, #id, #path);
+                let mut request = chili_runtime::Request::new(chili_runtime::Method::#method, #id, #path);
                 #(#steps)*
-                self.client.#send(request).await
+                self.client.inner.#send(request).await
             }
         }
 
@@ -320,24 +385,45 @@ fn location_word(l: ParamLocation) -> &'static str {
 fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
     let item = rust_type(&p.item, &types_path());
     let is_i32 = |field: &PageField| match field {
-        PageField::Query(name) => op.params.iter().any(|q| &q.name == name && q.ty == TypeRef::I32),
+        PageField::Query(name) => op
+            .params
+            .iter()
+            .any(|q| &q.name == name && q.ty == TypeRef::I32),
         PageField::Body { .. } => false,
     };
-    let page_ty = if is_i32(&p.page) { quote!(i32) } else { quote!(i64) };
+    let page_ty = if is_i32(&p.page) {
+        quote!(i32)
+    } else {
+        quote!(i64)
+    };
     let (first, set_page) = match &p.page {
         PageField::Query(name) => {
             let n = ident(name);
-            (quote!(self.#n.map_or(0, i64::from)), quote!(request.#n = Some(number);))
+            (
+                quote!(self.#n.map_or(0, i64::from)),
+                quote!(request.#n = Some(number);),
+            )
         }
-        PageField::Body { path, optional, container: None } => {
+        PageField::Body {
+            path,
+            optional,
+            container: None,
+        } => {
             let n = ident(&path[0]);
             if *optional {
-                (quote!(self.body.#n.unwrap_or(0)), quote!(request.body.#n = Some(number);))
+                (
+                    quote!(self.body.#n.unwrap_or(0)),
+                    quote!(request.body.#n = Some(number);),
+                )
             } else {
                 (quote!(self.body.#n), quote!(request.body.#n = number;))
             }
         }
-        PageField::Body { path, optional, container: Some(container) } => {
+        PageField::Body {
+            path,
+            optional,
+            container: Some(container),
+        } => {
             let outer = ident(&path[0]);
             let page_field = ident(&path[1]);
             let size_field = match &p.page_size {
@@ -345,29 +431,33 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 _ => ident("page_size"),
             };
             let container = ident(container);
+            let default_size = DEFAULT_PAGE_SIZE;
             if *optional {
                 (
                     quote!(self.body.#outer.as_ref().map_or(0, |p| p.#page_field)),
                     quote! {
-                        let size = request.body.#outer.as_ref().map_or(crate::runtime::paginate::DEFAULT_PAGE_SIZE, |p| p.#size_field);
+                        let size = request.body.#outer.as_ref().map_or(#default_size, |p| p.#size_field);
                         request.body.#outer = Some(crate::types::#container { #page_field: number, #size_field: size });
                     },
                 )
             } else {
-                (quote!(self.body.#outer.#page_field), quote!(request.body.#outer.#page_field = number;))
+                (
+                    quote!(self.body.#outer.#page_field),
+                    quote!(request.body.#outer.#page_field = number;),
+                )
             }
         }
     };
     let items = ident(&p.items);
     let items_expr = match (&p.item, p.items_optional) {
-        (TypeRef::Json, _) => quote!(crate::runtime::paginate::json_items(response.#items)),
+        (TypeRef::Json, _) => quote!(chili_runtime::paginate::json_items(response.#items)),
         (_, true) => quote!(response.#items.unwrap_or_default()),
         (_, false) => quote!(response.#items),
     };
     let count = |field: &Option<String>| match field {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Count::count(response.#f))
+            quote!(chili_runtime::paginate::Count::count(response.#f))
         }
         None => quote!(None),
     };
@@ -376,14 +466,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
     let has_more = match &p.has_more {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Flag::flag(response.#f))
+            quote!(chili_runtime::paginate::Flag::flag(response.#f))
         }
         None => quote!(None),
     };
     let next = match &p.next_link {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Link::link(response.#f))
+            quote!(chili_runtime::paginate::Link::link(response.#f))
         }
         None => quote!(None),
     };
@@ -395,17 +485,17 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
     let choose_page = if p.next_link.is_some() {
         quote! {
             match cursor {
-                crate::runtime::paginate::Cursor::Number(number) => {
+                chili_runtime::paginate::Cursor::Number(number) => {
                     #convert
                     #set_page
                 }
-                crate::runtime::paginate::Cursor::Link(link) => request.next_link = Some(link),
+                chili_runtime::paginate::Cursor::Link(link) => request.next_link = Some(link),
             }
         }
     } else {
         // Without a link field in the response, the walk only asks by number.
         quote! {
-            if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+            if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                 #convert
                 #set_page
             }
@@ -423,14 +513,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
             /// when the API says no more pages follow. A page that fails ends the
             /// stream with that error; items already yielded stay yielded. Set the
             /// page size on the request to choose how many items each call fetches.
-            pub fn items(self) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'a {
+            pub fn items(self) -> impl chili_runtime::Stream<Item = crate::Result<#item>> + Send + 'a {
                 let first = #first;
-                crate::runtime::paginate::walk(first, move |cursor| {
+                chili_runtime::paginate::walk(first, move |cursor| {
                     let mut request = self.clone();
                     #choose_page
                     async move {
                         let response = request.send().await?;
-                        Ok(crate::runtime::paginate::Page {
+                        Ok(chili_runtime::paginate::Page {
                             items: #items_expr,
                             total: #total,
                             has_more: #has_more,
@@ -443,7 +533,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
 
             /// Fetches every page and returns all items, or the first error.
             pub async fn collect_all(self) -> crate::Result<Vec<#item>> {
-                crate::runtime::paginate::collect(self.items()).await
+                chili_runtime::paginate::collect(self.items()).await
             }
         }
     }

@@ -1,22 +1,66 @@
 //! The API client: configuration, authentication and sending.
 
+use std::borrow::Cow;
 use std::env::VarError;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use reqwest::{StatusCode, Url};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::error::{raw_text, snippet, ApiError, Error, Result};
-use super::request::Request;
-use super::retry::{self, Decision, Failure, RetryPolicy};
+use crate::error::{ApiError, Call, DecodeError, Error, Result};
+use crate::raw::RawRequest;
+use crate::request::Request;
+use crate::retry::{self, Decision, Failure, RetryPolicy};
 
-/// Client for the API.
+/// What a generated crate tells the runtime about its API: the values that
+/// differ from one API to the next. A generated crate holds one as a
+/// constant and passes it to [`Client::new`], [`Client::from_env`] or
+/// [`ClientBuilder::new`].
+#[derive(Debug, Clone, Copy)]
+pub struct ApiInfo {
+    /// Base URL used unless the caller sets one (from the document's `servers`).
+    pub default_base_url: &'static str,
+    /// Environment variable [`Client::from_env`] reads the API token from.
+    pub token_env_var: &'static str,
+    /// Environment variable that overrides the base URL in [`Client::from_env`].
+    pub base_url_env_var: &'static str,
+    /// Default `User-Agent` header.
+    pub user_agent: &'static str,
+    /// Opens the tracing span of one call; make it with [`request_span!`](crate::request_span).
+    pub span: fn(&Call) -> tracing::Span,
+}
+
+/// A function for [`ApiInfo::span`] that opens an `INFO` span named `$name`
+/// (a string literal, such as `"petstore.request"`) for each call, with the
+/// fields `operation`, `method`, `path` (the template), `attempt` and `status`.
 ///
-/// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`].
+/// A macro because tracing needs span names known at compile time: the span
+/// is declared in the crate that calls it, so its target is that crate too.
+#[macro_export]
+macro_rules! request_span {
+    ($name:literal) => {{
+        fn request_span(call: &$crate::Call) -> $crate::__private::tracing::Span {
+            $crate::__private::tracing::info_span!(
+                $name,
+                operation = call.label(),
+                method = %call.method(),
+                path = call.path_template(),
+                attempt = $crate::__private::tracing::field::Empty,
+                status = $crate::__private::tracing::field::Empty,
+            )
+        }
+        request_span as fn(&$crate::Call) -> $crate::__private::tracing::Span
+    }};
+}
+
+/// Client for an API described by an [`ApiInfo`].
+///
+/// Create one with [`Client::new`], [`Client::from_env`] or [`ClientBuilder`].
 /// Cheap to clone: clones share one connection pool and configuration.
 #[derive(Clone)]
 pub struct Client {
@@ -24,6 +68,7 @@ pub struct Client {
 }
 
 struct Inner {
+    api: &'static ApiInfo,
     http: reqwest::Client,
     /// Without a trailing slash, so that `base_url + path` is the URL.
     base_url: String,
@@ -36,52 +81,49 @@ struct Inner {
 /// The parts of a response that the `send_*` methods need.
 ///
 /// Produced by [`Client::execute`], the single place where requests go out.
-struct RawResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
     /// How many times the request was sent.
-    attempts: u32,
+    pub(crate) attempts: u32,
 }
 
 impl Client {
-    /// A client using `token`, the default base URL, default HTTP settings
-    /// (no overall timeout) and the default [`RetryPolicy`](crate::RetryPolicy).
+    /// A client for `api` using `token`, the default base URL, default HTTP
+    /// settings (no overall timeout) and the default [`RetryPolicy`].
     ///
     /// # Panics
     ///
     /// If the system's TLS or DNS configuration cannot be loaded (see
-    /// [`reqwest::Client::new`]); use [`Client::builder`] to get an error instead.
-    pub fn new(token: impl Into<String>) -> Client {
+    /// [`reqwest::Client::new`]); use [`ClientBuilder`] to get an error instead.
+    pub fn new(api: &'static ApiInfo, token: impl Into<String>) -> Client {
         Client {
             inner: Arc::new(Inner {
+                api,
                 http: reqwest::Client::new(),
-                base_url: crate::DEFAULT_BASE_URL.trim_end_matches('/').to_owned(),
+                base_url: api.default_base_url.trim_end_matches('/').to_owned(),
                 token: token.into(),
-                user_agent: HeaderValue::from_static(crate::USER_AGENT),
+                user_agent: HeaderValue::from_static(api.user_agent),
                 timeout: None,
                 retry: RetryPolicy::default(),
             }),
         }
     }
 
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from the environment: the token from
-    /// [`TOKEN_ENV_VAR`](crate::TOKEN_ENV_VAR) (required) and the base URL
-    /// from [`BASE_URL_ENV_VAR`](crate::BASE_URL_ENV_VAR) (optional).
-    pub fn from_env() -> Result<Client> {
-        Self::from_lookup(|name| std::env::var(name))
+    /// A client for `api` configured from the environment: the token from
+    /// [`ApiInfo::token_env_var`] (required) and the base URL from
+    /// [`ApiInfo::base_url_env_var`] (optional).
+    pub fn from_env(api: &'static ApiInfo) -> Result<Client> {
+        Self::from_lookup(api, |name| std::env::var(name))
     }
 
     /// [`Client::from_env`] with the environment passed in, for tests.
     fn from_lookup(
+        api: &'static ApiInfo,
         lookup: impl Fn(&str) -> std::result::Result<String, VarError>,
     ) -> Result<Client> {
-        let token_var = crate::TOKEN_ENV_VAR;
+        let token_var = api.token_env_var;
         let token = match lookup(token_var) {
             Ok(token) if !token.trim().is_empty() => token.trim().to_owned(),
             Ok(_) | Err(VarError::NotPresent) => {
@@ -99,8 +141,8 @@ impl Client {
                 ))
             }
         };
-        let mut builder = Client::builder().token(token);
-        let url_var = crate::BASE_URL_ENV_VAR;
+        let mut builder = ClientBuilder::<Client>::new(api).token(token);
+        let url_var = api.base_url_env_var;
         match lookup(url_var) {
             Ok(url) if !url.trim().is_empty() => {
                 normalize_base_url(&url).map_err(|message| {
@@ -122,6 +164,11 @@ impl Client {
         builder.build()
     }
 
+    /// The API this client calls.
+    pub fn api(&self) -> &'static ApiInfo {
+        self.inner.api
+    }
+
     /// The base URL that operation paths are appended to (without a trailing slash).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -132,12 +179,28 @@ impl Client {
         &self.inner.retry
     }
 
+    /// Starts a request to an operation that has no typed method (the
+    /// document does not describe it, or describes it without schemas):
+    /// `path` is the path under the base URL, with `{name}` placeholders for
+    /// path parameters, such as `"/v1/org/user/invite"` or
+    /// `"/v1/concierge/route/{slug}"`.
+    ///
+    /// It goes through the same base URL, token, retries, timeouts, tracing
+    /// span and [`Error`] as typed methods. Fill in path parameters with
+    /// [`path_param`](RawRequest::path_param) and query parameters with
+    /// [`query`](RawRequest::query), never by formatting them into `path`:
+    /// errors and traces show `path` as it is given, and the values must stay
+    /// out of them.
+    pub fn request(&self, method: Method, path: impl Into<Cow<'static, str>>) -> RawRequest<'_> {
+        RawRequest::new(self, Request::raw(method, path.into()))
+    }
+
     /// Sends `req` and decodes the JSON response body into `T`.
     ///
     /// An empty body decodes as JSON `null`, so `Option<T>` and `()` accept it.
     #[doc(hidden)]
     pub async fn send_json<T: DeserializeOwned>(&self, mut req: Request) -> Result<T> {
-        let operation = req.operation;
+        let call = req.call().clone();
         req.accept = Some("application/json");
         let response = self.execute(req).await?;
         let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
@@ -145,17 +208,20 @@ impl Client {
         } else {
             &response.body
         };
-        serde_json::from_slice(body).map_err(|source| Error::Decode {
-            operation,
-            status: response.status,
-            content_type: response
+        serde_json::from_slice(body).map_err(|source| {
+            let content_type = response
                 .headers
                 .get(CONTENT_TYPE)
-                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()),
-            snippet: snippet(&response.body),
-            body: raw_text(&response.body),
-            source,
-            attempts: response.attempts,
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+            let mut err = Error::Decode(Box::new(DecodeError::new(
+                call,
+                response.status,
+                content_type,
+                &response.body,
+                source,
+            )));
+            err.set_attempts(response.attempts);
+            err
         })
     }
 
@@ -180,34 +246,34 @@ impl Client {
     /// the whole response; non-2xx statuses become [`Error::Api`]. All
     /// sending goes through here.
     ///
-    /// The call is one `chilipiper.request` tracing span with the operation
-    /// id, method, path template, attempt number and last HTTP status; the
-    /// URL (its query may hold personal data) and the token are never in it.
-    async fn execute(&self, req: Request) -> Result<RawResponse> {
-        let span = tracing::info_span!(
-            "chilipiper.request",
-            operation = req.operation,
-            method = %req.method,
-            path = req.template,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-        );
+    /// The call is one tracing span (see [`ApiInfo::span`]) with the
+    /// operation, method, path template, attempt number and last HTTP
+    /// status; the URL (its path and query may hold personal data) and the
+    /// token are never in it.
+    pub(crate) async fn execute(&self, req: Request) -> Result<RawResponse> {
+        let span = (self.inner.api.span)(req.call());
         self.execute_in(req, span.clone()).instrument(span).await
     }
 
     /// [`Client::execute`] inside its span.
     async fn execute_in(&self, req: Request, span: tracing::Span) -> Result<RawResponse> {
-        let operation = req.operation;
         let inner = &*self.inner;
         let timeout = req.timeout.or(inner.timeout);
         let safe = req.retry_safe;
         let url = req.url(&inner.base_url)?;
+        let Request {
+            call,
+            headers: extra_headers,
+            accept,
+            body,
+            ..
+        } = req;
 
         let mut headers = HeaderMap::new();
-        for (name, value) in req.headers {
+        for (name, value) in extra_headers {
             headers.append(name, value);
         }
-        if let Some(accept) = req.accept {
+        if let Some(accept) = accept {
             if !headers.contains_key(ACCEPT) {
                 headers.insert(ACCEPT, HeaderValue::from_static(accept));
             }
@@ -217,7 +283,7 @@ impl Client {
         }
         let mut auth = HeaderValue::try_from(format!("Bearer {}", inner.token)).map_err(|_| {
             Error::request(
-                Some(operation),
+                Some(&call),
                 "the API token contains characters that are not allowed in an HTTP header",
             )
         })?;
@@ -225,8 +291,8 @@ impl Client {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
 
-        let mut builder = inner.http.request(req.method, url);
-        if let Some(body) = req.body {
+        let mut builder = inner.http.request(call.method().clone(), url);
+        if let Some(body) = body {
             if !headers.contains_key(CONTENT_TYPE) {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             }
@@ -235,11 +301,7 @@ impl Client {
         let prepared = builder
             .headers(headers)
             .build()
-            .map_err(|source| Error::Transport {
-                operation,
-                source,
-                attempts: 1,
-            })?;
+            .map_err(|source| Error::transport(call.clone(), source))?;
 
         let started = Instant::now();
         let mut attempt = 0;
@@ -249,7 +311,7 @@ impl Client {
             let Some(mut request) = prepared.try_clone() else {
                 // Only streaming bodies cannot be cloned; requests here never have one.
                 return Err(Error::request(
-                    Some(operation),
+                    Some(&call),
                     "the request body cannot be sent again",
                 ));
             };
@@ -259,7 +321,7 @@ impl Client {
 
             let mut retry_after = None;
             let mut err = match self
-                .send_once(request, operation, &span, &mut retry_after)
+                .send_once(request, &call, &span, &mut retry_after)
                 .await
             {
                 Ok(mut response) => {
@@ -312,15 +374,11 @@ impl Client {
     async fn send_once(
         &self,
         request: reqwest::Request,
-        operation: &'static str,
+        call: &Call,
         span: &tracing::Span,
         retry_after: &mut Option<Duration>,
     ) -> Result<RawResponse> {
-        let transport = |source| Error::Transport {
-            operation,
-            source,
-            attempts: 1,
-        };
+        let transport = |source| Error::transport(call.clone(), source);
         let response = self.inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
         span.record("status", status.as_u16());
@@ -329,7 +387,10 @@ impl Client {
         if !status.is_success() {
             *retry_after = retry::retry_after(&headers, SystemTime::now());
             return Err(Error::Api(Box::new(ApiError::from_response(
-                operation, status, &headers, &body,
+                call.clone(),
+                status,
+                &headers,
+                &body,
             ))));
         }
         Ok(RawResponse {
@@ -353,9 +414,10 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configures a [`Client`]; created by [`Client::builder`].
-#[derive(Clone, Default)]
-pub struct ClientBuilder {
+/// Configures a client of type `C`: this runtime's [`Client`], or a generated
+/// crate's `Client`, which wraps it (`C: From<Client>`).
+pub struct ClientBuilder<C = Client> {
+    api: &'static ApiInfo,
     token: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
@@ -363,17 +425,49 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    client: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            api: self.api,
+            token: self.token.clone(),
+            base_url: self.base_url.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent: self.user_agent.clone(),
+            http_client: self.http_client.clone(),
+            retry: self.retry.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// Starts configuring a client of `api`; generated crates call it from `Client::builder()`.
+    pub fn new(api: &'static ApiInfo) -> Self {
+        ClientBuilder {
+            api,
+            token: None,
+            base_url: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: None,
+            http_client: None,
+            retry: None,
+            client: PhantomData,
+        }
+    }
+
     /// The API token, sent as `Authorization: Bearer <token>` (required).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
 
-    /// The base URL; defaults to [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL).
-    /// A trailing slash is ignored.
+    /// The base URL; defaults to the API's (from its document's `servers`,
+    /// [`ApiInfo::default_base_url`]). A trailing slash is ignored.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -395,16 +489,16 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header; defaults to [`USER_AGENT`](crate::USER_AGENT).
+    /// The `User-Agent` header; defaults to the generated crate's name and
+    /// version ([`ApiInfo::user_agent`]).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
     }
 
-    /// How failed requests are retried; default
-    /// [`RetryPolicy::default()`](crate::RetryPolicy): up to 3 attempts of
-    /// requests that are safe to repeat. Use
-    /// [`RetryPolicy::none()`](crate::RetryPolicy::none) to send every request once.
+    /// How failed requests are retried; default [`RetryPolicy::default()`]:
+    /// up to 3 attempts of requests that are safe to repeat. Use
+    /// [`RetryPolicy::none()`] to send every request once.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -418,7 +512,7 @@ impl ClientBuilder {
     }
 
     /// Validates the configuration and creates the client.
-    pub fn build(self) -> Result<Client> {
+    pub fn build(self) -> Result<C> {
         let token = match self.token {
             Some(token) if !token.trim().is_empty() => token,
             _ => {
@@ -426,7 +520,7 @@ impl ClientBuilder {
                     None,
                     format!(
                         "no API token configured: call ClientBuilder::token, or set {} and use Client::from_env",
-                        crate::TOKEN_ENV_VAR
+                        self.api.token_env_var
                     ),
                 ))
             }
@@ -438,13 +532,16 @@ impl ClientBuilder {
                 "the API token contains characters that are not allowed in an HTTP header",
             ));
         }
-        let base_url =
-            normalize_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
-                .map_err(|message| Error::request(None, message))?;
+        let base_url = normalize_base_url(
+            self.base_url
+                .as_deref()
+                .unwrap_or(self.api.default_base_url),
+        )
+        .map_err(|message| Error::request(None, message))?;
         let user_agent = match self.user_agent {
             Some(user_agent) => HeaderValue::try_from(user_agent)
                 .map_err(|e| Error::request(None, format!("invalid user agent: {e}")))?,
-            None => HeaderValue::from_static(crate::USER_AGENT),
+            None => HeaderValue::from_static(self.api.user_agent),
         };
         let http = match self.http_client {
             Some(http) => http,
@@ -458,8 +555,9 @@ impl ClientBuilder {
                 })?
             }
         };
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
+                api: self.api,
                 http,
                 base_url,
                 token,
@@ -467,11 +565,11 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry.unwrap_or_default(),
             }),
-        })
+        }))
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
@@ -518,11 +616,21 @@ mod tests {
 
     const SECRET: &str = "sk_live_SECRET_TOKEN_123";
 
+    static API: ApiInfo = ApiInfo {
+        default_base_url: "https://api.example.com/v2/",
+        token_env_var: "EXAMPLE_API_KEY",
+        base_url_env_var: "EXAMPLE_BASE_URL",
+        user_agent: "example-client/1.0",
+        span: crate::request_span!("example.request"),
+    };
+
+    fn builder() -> ClientBuilder {
+        ClientBuilder::new(&API)
+    }
+
     #[test]
     fn debug_never_shows_the_token() {
-        let builder = Client::builder()
-            .token(SECRET)
-            .base_url("http://127.0.0.1:1/");
+        let builder = builder().token(SECRET).base_url("http://127.0.0.1:1/");
         let text = format!("{builder:?} {builder:#?}");
         assert!(!text.contains(SECRET), "{text}");
         assert!(text.contains(r#"token: Some("<redacted>")"#), "{text}");
@@ -532,7 +640,7 @@ mod tests {
         assert!(!text.contains(SECRET), "{text}");
         assert!(text.contains(r#"token: "<redacted>""#), "{text}");
 
-        let text = format!("{:?}", Client::new(SECRET));
+        let text = format!("{:?}", Client::new(&API, SECRET));
         assert!(!text.contains(SECRET), "{text}");
         assert!(text.contains(r#"token: "<redacted>""#), "{text}");
     }
@@ -540,10 +648,10 @@ mod tests {
     #[test]
     fn base_url_handling() {
         assert_eq!(
-            Client::new("t").base_url(),
-            crate::DEFAULT_BASE_URL.trim_end_matches('/')
+            Client::new(&API, "t").base_url(),
+            API.default_base_url.trim_end_matches('/')
         );
-        let client = Client::builder()
+        let client = builder()
             .token("t")
             .base_url("http://127.0.0.1:8080/api//")
             .build()
@@ -554,41 +662,31 @@ mod tests {
             ("ftp://example.com", "http:// or https://"),
             ("https://example.com/?a=b", "query string"),
         ] {
-            let err = Client::builder()
-                .token("t")
-                .base_url(bad)
-                .build()
-                .unwrap_err();
+            let err = builder().token("t").base_url(bad).build().unwrap_err();
             let msg = err.to_string();
             assert!(
                 msg.starts_with(&format!("invalid base URL `{bad}`: ")) && msg.contains(why),
                 "{msg}"
             );
-            assert!(matches!(
-                err,
-                Error::Request {
-                    operation: None,
-                    ..
-                }
-            ));
+            assert!(matches!(err, Error::Request { call: None, .. }));
         }
     }
 
     #[test]
     fn build_requires_a_usable_token() {
-        let msg = Client::builder().build().unwrap_err().to_string();
+        let msg = builder().build().unwrap_err().to_string();
         assert!(
-            msg.contains("no API token") && msg.contains(crate::TOKEN_ENV_VAR),
+            msg.contains("no API token") && msg.contains(API.token_env_var),
             "{msg}"
         );
-        assert!(Client::builder().token("  ").build().is_err());
-        let msg = Client::builder()
+        assert!(builder().token("  ").build().is_err());
+        let msg = builder()
             .token(format!("{SECRET}\n"))
             .build()
             .unwrap_err()
             .to_string();
         assert!(!msg.contains(SECRET), "{msg}");
-        assert!(Client::builder()
+        assert!(builder()
             .token("t")
             .user_agent("bad\nagent")
             .build()
@@ -599,9 +697,9 @@ mod tests {
     fn from_environment() {
         let env = |token: Option<&'static str>, url: Option<&'static str>| {
             move |name: &str| {
-                let value = if name == crate::TOKEN_ENV_VAR {
+                let value = if name == API.token_env_var {
                     token
-                } else if name == crate::BASE_URL_ENV_VAR {
+                } else if name == API.base_url_env_var {
                     url
                 } else {
                     None
@@ -609,29 +707,30 @@ mod tests {
                 value.map(str::to_owned).ok_or(VarError::NotPresent)
             }
         };
-        let msg = Client::from_lookup(env(None, None))
+        let msg = Client::from_lookup(&API, env(None, None))
             .unwrap_err()
             .to_string();
         assert!(
-            msg.contains(crate::TOKEN_ENV_VAR) && msg.contains("not set"),
+            msg.contains(API.token_env_var) && msg.contains("not set"),
             "{msg}"
         );
-        assert!(Client::from_lookup(env(Some(""), None)).is_err());
+        assert!(Client::from_lookup(&API, env(Some(""), None)).is_err());
 
-        let client = Client::from_lookup(env(Some("tok\n"), None)).unwrap();
+        let client = Client::from_lookup(&API, env(Some("tok\n"), None)).unwrap();
         assert_eq!(
             client.base_url(),
-            crate::DEFAULT_BASE_URL.trim_end_matches('/')
+            API.default_base_url.trim_end_matches('/')
         );
         assert_eq!(client.inner.token, "tok");
 
-        let client = Client::from_lookup(env(Some("tok"), Some("http://localhost:9/x/"))).unwrap();
+        let client =
+            Client::from_lookup(&API, env(Some("tok"), Some("http://localhost:9/x/"))).unwrap();
         assert_eq!(client.base_url(), "http://localhost:9/x");
 
-        let msg = Client::from_lookup(env(Some("tok"), Some("nope")))
+        let msg = Client::from_lookup(&API, env(Some("tok"), Some("nope")))
             .unwrap_err()
             .to_string();
-        assert!(msg.contains(crate::BASE_URL_ENV_VAR), "{msg}");
+        assert!(msg.contains(API.base_url_env_var), "{msg}");
     }
 
     /// Runs `future` on a fresh current-thread runtime (reqwest needs tokio's
@@ -704,10 +803,14 @@ mod tests {
         Some("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}");
 
     fn fast_client(url: &str, policy: RetryPolicy) -> Client {
-        Client::builder()
+        builder()
             .token(SECRET)
             .base_url(url)
-            .retry(policy.initial_backoff(Duration::from_millis(1)).jitter(false))
+            .retry(
+                policy
+                    .initial_backoff(Duration::from_millis(1))
+                    .jitter(false),
+            )
             .build()
             .unwrap()
     }
@@ -758,7 +861,7 @@ mod tests {
     fn request_timeout_overrides_the_client_default_and_covers_retries() {
         block_on(async {
             let (url, received) = serve(&[None]);
-            let client = Client::builder()
+            let client = builder()
                 .token(SECRET)
                 .base_url(&url)
                 .timeout(Duration::from_secs(30))
@@ -778,7 +881,7 @@ mod tests {
 
             // `None` is the client's default again.
             let (url, _) = serve(&[None]);
-            let client = Client::builder()
+            let client = builder()
                 .token(SECRET)
                 .base_url(&url)
                 .timeout(Duration::from_millis(100))
@@ -802,7 +905,10 @@ mod tests {
             assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
             assert_eq!(err.attempts(), 2);
             let msg = err.to_string();
-            assert!(msg.starts_with("op: request timed out: "), "{msg}");
+            assert!(
+                msg.starts_with("op (GET /v1/x): request timed out: "),
+                "{msg}"
+            );
             assert!(msg.ends_with(" (after 2 attempts)"), "{msg}");
             assert_eq!(received.load(Ordering::SeqCst), 2);
         });
@@ -865,8 +971,11 @@ mod tests {
         block_on(async {
             let (url, _) = serve(&[UNAVAILABLE, OK]);
             let client = fast_client(&url, RetryPolicy::default());
-            let mut request =
-                Request::new(reqwest::Method::GET, "meetingGet", "/v1/meetings/{meetingId}");
+            let mut request = Request::new(
+                reqwest::Method::GET,
+                "meetingGet",
+                "/v1/meetings/{meetingId}",
+            );
             request.path_param("meetingId", "m-42");
             request.query("email", "jane.doe@example.com");
             client.send_empty(request).await.unwrap();
@@ -874,7 +983,7 @@ mod tests {
         let text = lines.lock().unwrap().join("\n");
         assert!(
             text.contains(
-                "span chilipiper.request: operation=\"meetingGet\" method=GET \
+                "span example.request: operation=\"meetingGet\" method=GET \
                  path=\"/v1/meetings/{meetingId}\""
             ),
             "{text}"
@@ -897,7 +1006,7 @@ mod tests {
     fn client_and_futures_are_thread_safe() {
         fn assert_send_sync<T: Send + Sync>(_: &T) {}
         fn assert_send<T: Send>(_: &T) {}
-        let client = Client::new("t");
+        let client = Client::new(&API, "t");
         assert_send_sync(&client);
         // Never polled: only the future's type matters.
         let future =
