@@ -1,5 +1,6 @@
 //! Requests to operations without a typed method.
 
+use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -31,11 +32,21 @@ use crate::request::Request;
 /// `OPTIONS`, `PUT` and `DELETE` by default (their meaning is idempotent),
 /// anything else only if the request never reached the server. Say
 /// otherwise with [`retry_safe`](Self::retry_safe).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RawRequest<'a> {
     client: &'a Client,
     request: Request,
+}
+
+/// Shows the call (operation, method, path template), not the values filled
+/// in, like errors and traces.
+impl fmt::Debug for RawRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawRequest")
+            .field("call", &self.request.call().to_string())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> RawRequest<'a> {

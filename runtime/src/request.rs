@@ -522,6 +522,33 @@ mod tests {
     }
 
     #[test]
+    fn raw_paths_must_be_templates_under_the_base_url() {
+        let mut req = Request::raw(Method::POST, "/v1/org/user/invite".into());
+        req.json(&serde_json::json!({"email": "a@b.c"}));
+        assert_eq!(
+            req.url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/org/user/invite"
+        );
+        assert!(!req.retry_safe, "POST is not idempotent");
+        assert_eq!(req.call.operation(), None);
+        assert_eq!(
+            req.call.to_string(),
+            "raw request (POST /v1/org/user/invite)"
+        );
+        assert!(Request::raw(Method::PUT, "/v1/x".into()).retry_safe);
+        for (path, why) in [
+            ("https://evil.example.net/x", "must start with `/`"),
+            ("/v1/x?email=a@b.c", "must not contain `?`"),
+            ("/v1/x#frag", "must not contain `?` or `#`"),
+        ] {
+            let err = Request::raw(Method::GET, path.to_owned().into())
+                .url(BASE)
+                .unwrap_err();
+            assert!(err.to_string().contains(why), "{path}: {err}");
+        }
+    }
+
+    #[test]
     fn unserializable_body_is_reported() {
         let mut map = BTreeMap::new();
         map.insert(vec![1u8], 1);

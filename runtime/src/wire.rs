@@ -389,3 +389,142 @@ macro_rules! __wire_untagged_try {
     };
     ($value:ident, $variant:path) => {};
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Card {
+        last4: String,
+    }
+
+    /// Shares its schema with a union that tags it, so it has the tag field too.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Wire {
+        kind: String,
+        iban: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Payment {
+        Card(Card),
+        Wire(Box<Wire>),
+        Cash,
+        Unknown(Value),
+    }
+
+    crate::tagged_union!(Payment, "kind", {
+        Card(_) = "card",
+        Wire(_) = "wire",
+        Cash = "cash",
+    });
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Amount {
+        Cents(i64),
+        Text(String),
+        Nothing,
+        Unknown(Value),
+    }
+
+    crate::untagged_union!(Amount { Cents(_), Text(_), Nothing });
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Level {
+        Low,
+        High,
+        Unknown(String),
+    }
+
+    crate::open_enum!(Level { Low = "low", High = "HIGH" });
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(transparent)]
+    struct Score(f64);
+
+    crate::newtype!(Score(f64));
+
+    fn round_trip<
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    >(
+        value: Value,
+    ) -> T {
+        let decoded: T = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&decoded).unwrap(),
+            value,
+            "{decoded:?}"
+        );
+        decoded
+    }
+
+    #[test]
+    fn tagged_unions() {
+        let card = round_trip::<Payment>(json!({"kind": "card", "last4": "4242"}));
+        assert_eq!(
+            card,
+            Payment::Card(Card {
+                last4: "4242".into()
+            })
+        );
+        assert_eq!(card.tag(), Some("card"));
+        // The tag is written once, first, even when the payload has it too.
+        let wire = Payment::Wire(Box::new(Wire {
+            kind: "wire".into(),
+            iban: "DE00".into(),
+        }));
+        assert_eq!(
+            serde_json::to_string(&wire).unwrap(),
+            r#"{"kind":"wire","iban":"DE00"}"#
+        );
+        assert_eq!(
+            round_trip::<Payment>(json!({"kind": "cash"})),
+            Payment::Cash
+        );
+        let later = round_trip::<Payment>(json!({"kind": "crypto", "coin": "x"}));
+        assert_eq!(later.tag(), Some("crypto"));
+        assert!(matches!(later, Payment::Unknown(_)));
+        assert!(matches!(
+            round_trip::<Payment>(json!({"no": "tag"})),
+            Payment::Unknown(_)
+        ));
+        // A known tag with a payload that does not fit is an error, not Unknown.
+        let err = serde_json::from_value::<Payment>(json!({"kind": "card"})).unwrap_err();
+        assert!(err.to_string().contains("last4"), "{err}");
+    }
+
+    #[test]
+    fn untagged_unions_take_the_first_variant_that_fits() {
+        assert_eq!(round_trip::<Amount>(json!(250)), Amount::Cents(250));
+        assert_eq!(
+            round_trip::<Amount>(json!("2.50")),
+            Amount::Text("2.50".into())
+        );
+        // Variants without a payload are never decoded into.
+        assert_eq!(
+            round_trip::<Amount>(Value::Null),
+            Amount::Unknown(Value::Null)
+        );
+        assert_eq!(serde_json::to_value(Amount::Nothing).unwrap(), Value::Null);
+        assert!(matches!(
+            round_trip::<Amount>(json!([1])),
+            Amount::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn open_enums_and_newtypes() {
+        assert_eq!(round_trip::<Level>(json!("HIGH")), Level::High);
+        assert_eq!(Level::from("low"), Level::Low);
+        assert_eq!(
+            round_trip::<Level>(json!("medium")),
+            Level::Unknown("medium".into())
+        );
+        assert_eq!(Level::Unknown("medium".into()).as_str(), "medium");
+        assert_eq!(Level::High.to_string(), "HIGH");
+        assert!(serde_json::from_value::<Level>(json!(3)).is_err());
+        assert_eq!(Score::from(0.5).to_string(), "0.5");
+        assert_eq!(round_trip::<Score>(json!(0.5)), Score(0.5));
+    }
+}
