@@ -5,6 +5,7 @@
 //! stack (builder, request assembly, reqwest, HTTP, decoding) and checks both
 //! what went over the wire and what came back.
 
+use chili_tests::{client, single_request};
 use chilipiper_edge::types::{
     CreateRuleDto, CreateRuleDtoCreateRuleRequest, DataFieldDataType, DataFieldDataTypePicklist,
     DataFieldMapping, DataFieldMappingSalesforce, DataFieldObjectType, DataObject, DataReference,
@@ -15,7 +16,7 @@ use chilipiper_edge::types::{
     RuleCreateRequest, RuleView, SingleOperator, WorkspaceResetPeriodicity,
     WorkspaceResetPeriodicityDaily,
 };
-use chilipiper_edge::{ApiErrorBody, Client, Error};
+use chilipiper_edge::{ApiErrorBody, Client, Error, RetryPolicy};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -23,19 +24,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cp_test_e2e_7f3a9c";
 
+/// A client with the default settings, as a user would make it.
 async fn client_for(server: &MockServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .expect("client builds")
-}
-
-/// The only request the server received.
-async fn single_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
+    client(server.uri(), TOKEN, RetryPolicy::default())
 }
 
 fn utc(text: &str) -> DateTime<Utc> {

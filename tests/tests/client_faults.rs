@@ -10,35 +10,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chili_tests::{
+    client, empty_page, fast_retries, mount_fallback, mount_first, received, unavailable,
+};
 use chilipiper_edge::types::{DataFieldCreate, DataFieldDataType, DataFieldObjectType};
-use chilipiper_edge::{ApiErrorBody, Client, Error, RetryPolicy};
-use serde_json::json;
+use chilipiper_edge::{ApiErrorBody, Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cp_test_faults_0b7e21";
 
 const WORKSPACES: &str = "/v1/org/workspace";
 const DATA_FIELDS: &str = "/v1/org/data-fields";
-
-/// The client's default retry policy.
-macro_rules! default_policy {
-    () => {
-        RetryPolicy::default()
-    };
-}
-
-/// The default policy with fixed, tiny waits: 10 ms, 20 ms, 40 ms, 40 ms...
-macro_rules! fast_policy {
-    () => {
-        default_policy!()
-            .initial_backoff(Duration::from_millis(10))
-            .max_backoff(Duration::from_millis(40))
-            .jitter(false)
-    };
-}
 
 fn ms(ms: u64) -> Duration {
     Duration::from_millis(ms)
@@ -46,16 +30,7 @@ fn ms(ms: u64) -> Duration {
 
 /// A client for `base_url` with fast retries (3 attempts).
 fn fast_client(base_url: impl Into<String>) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .retry(fast_policy!())
-        .build()
-        .expect("client builds")
-}
-
-fn empty_page() -> serde_json::Value {
-    json!({"results": [], "total": 0, "page": 0, "pageSize": 10})
+    client(base_url, TOKEN, fast_retries())
 }
 
 fn data_field() -> DataFieldCreate {
@@ -64,57 +39,6 @@ fn data_field() -> DataFieldCreate {
         DataFieldObjectType::Person,
         DataFieldDataType::Email,
     )
-}
-
-async fn received(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("recording is on")
-        .len()
-}
-
-/// Answers `times` requests to `method path` with `response`, before any
-/// fallback mounted with [`mount_fallback`].
-async fn mount_first(
-    server: &MockServer,
-    http_method: &str,
-    route: &str,
-    times: u64,
-    response: ResponseTemplate,
-) {
-    Mock::given(method(http_method))
-        .and(path(route))
-        .respond_with(response)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
-
-/// Answers every other request to `method path` with `response`.
-async fn mount_fallback(
-    server: &MockServer,
-    http_method: &str,
-    route: &str,
-    response: ResponseTemplate,
-) {
-    Mock::given(method(http_method))
-        .and(path(route))
-        .respond_with(response)
-        .with_priority(10)
-        .mount(server)
-        .await;
-}
-
-fn unavailable() -> ResponseTemplate {
-    ResponseTemplate::new(503)
-        .insert_header("x-request-id", "req-503-a1")
-        .set_body_json(json!({
-            "errorCode": "SERVICE_UNAVAILABLE",
-            "errorMessage": "try again later",
-            "arguments": {}
-        }))
 }
 
 // ---------------------------------------------------------------------------
@@ -220,7 +144,7 @@ async fn unavailable_forever_gives_up_after_max_attempts_with_the_last_error() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(4))
+        .retry(fast_retries().max_attempts(4))
         .build()
         .unwrap();
 
@@ -259,7 +183,7 @@ async fn retries_stop_when_the_time_budget_is_spent() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(1000).max_elapsed(ms(200)))
+        .retry(fast_retries().max_attempts(1000).max_elapsed(ms(200)))
         .build()
         .unwrap();
 
@@ -298,7 +222,7 @@ async fn html_error_page_from_a_proxy_is_readable() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(2))
+        .retry(fast_retries().max_attempts(2))
         .build()
         .unwrap();
 
@@ -411,7 +335,7 @@ async fn post_that_gets_503_is_not_retried_by_default() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().retry_non_idempotent(true))
+        .retry(fast_retries().retry_non_idempotent(true))
         .build()
         .unwrap();
     let err = client
@@ -585,7 +509,7 @@ async fn server_that_never_answers_times_out_within_the_configured_bound() {
         .token(TOKEN)
         .base_url(&url)
         .timeout(ms(300))
-        .retry(fast_policy!())
+        .retry(fast_retries())
         .build()
         .unwrap();
 

@@ -6,10 +6,11 @@
 //! `userInvite`, `conciergeRouteBySlug`, `meetingExport`, `healthPing` (from
 //! upstream's catalog, `../shared/spec/edge-operations-1.494.0.yaml`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chili_tests::{
+    capture_traces, client, closed_port, fast_retries, mount_first, requests, unavailable,
+};
 use chilipiper_edge::{ApiErrorBody, Client, Error, Method, RetryPolicy, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -20,46 +21,7 @@ const TOKEN: &str = "cp_test_raw_0c4e1b";
 
 /// A client with fast retries (3 attempts, no jitter).
 fn client_for(server: &MockServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .retry(
-            RetryPolicy::default()
-                .initial_backoff(Duration::from_millis(1))
-                .jitter(false),
-        )
-        .build()
-        .expect("client builds")
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
-}
-
-/// Answers the first `times` requests to `method path` with `response`,
-/// before any other mock of that route.
-async fn mount_first(
-    server: &MockServer,
-    verb: &str,
-    route: &str,
-    times: u64,
-    response: ResponseTemplate,
-) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(response)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
-
-fn unavailable() -> ResponseTemplate {
-    ResponseTemplate::new(503).set_body_json(json!({
-        "errorCode": "SERVICE_UNAVAILABLE",
-        "errorMessage": "try again later",
-        "arguments": {}
-    }))
+    client(server.uri(), TOKEN, fast_retries())
 }
 
 /// What the invite endpoint answers, as a caller would type it.
@@ -459,11 +421,7 @@ async fn api_decode_and_transport_errors_never_show_path_or_query_values() {
     }
 
     // Transport errors: nothing listens on the port.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let client = Client::builder()
         .token(TOKEN)
         .base_url(format!("http://127.0.0.1:{port}"))
@@ -488,66 +446,9 @@ async fn api_decode_and_transport_errors_never_show_path_or_query_values() {
     assert_log_safe("RawRequest's Debug", &text);
 }
 
-/// Collects every span, field record and event of the client's crates as text.
-struct Capture {
-    lines: Arc<Mutex<Vec<String>>>,
-    next_id: AtomicU64,
-}
-
-struct Line(String);
-
-impl tracing::field::Visit for Line {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        let krate = metadata.target().split("::").next();
-        matches!(krate, Some("chilipiper_edge" | "chili_runtime"))
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut line = Line(format!(
-            "span {} ({}):",
-            span.metadata().name(),
-            span.metadata().target()
-        ));
-        span.record(&mut line);
-        self.lines.lock().unwrap().push(line.0);
-        tracing::span::Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut line = Line("record:".to_owned());
-        values.record(&mut line);
-        self.lines.lock().unwrap().push(line.0);
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut line = Line(format!("event {}:", event.metadata().level()));
-        event.record(&mut line);
-        self.lines.lock().unwrap().push(line.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 #[test]
 fn traces_name_the_call_and_never_show_values_or_the_token() {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let capture = Capture {
-        lines: Arc::clone(&lines),
-        next_id: AtomicU64::new(0),
-    };
-    // With a single registered subscriber, tracing may cache another thread's
-    // "not interested" for these callsites; a second one makes it ask each.
-    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-    let _guard = tracing::subscriber::set_default(capture);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    let text = capture_traces(|| async {
         let server = MockServer::start().await;
         mount_first(
             &server,
@@ -564,14 +465,13 @@ fn traces_name_the_call_and_never_show_values_or_the_token() {
         let client = client_for(&server);
         both_calls(&client).await;
     });
-    let text = lines.lock().unwrap().join("\n");
     for expected in [
         "span chilipiper.request (chilipiper_edge): operation=\"distroLogGet\" method=GET path=\"/v1/org/distro/logs/{logId}\"",
         "span chilipiper.request (chilipiper_edge): operation=\"raw request\" method=GET path=\"/v1/org/user/find/{email}\"",
         "record: attempt=2",
         "record: status=503",
         "record: status=404",
-        "event DEBUG: message=retrying attempt=1 status=503 error=HTTP 503 wait_ms=1",
+        "event DEBUG: message=retrying attempt=1 status=503 error=HTTP 503 wait_ms=10",
     ] {
         assert!(text.contains(expected), "{expected}\nnot in\n{text}");
     }

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use chili_tests::{client, closed_port, empty_page, header, requests};
 use chilipiper_edge::types::{
     AddUsersToWorkspaceRequest, CancelMeetingRequest, HasMore, PaginatedResultWorkspace,
 };
@@ -17,16 +18,7 @@ const TOKEN: &str = "cp_test_runtime_51d0e2";
 
 /// A client that sends each request once: retries are `client_faults.rs`'s subject.
 fn client_for(base_url: impl Into<String>) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
-}
-
-fn empty_page() -> serde_json::Value {
-    json!({"results": [], "total": 0, "page": 0, "pageSize": 10})
+    client(base_url, TOKEN, RetryPolicy::none())
 }
 
 /// Mounts `GET /v1/org/workspace` answering an empty page.
@@ -36,23 +28,6 @@ async fn mount_workspace_list(server: &MockServer) {
         .respond_with(ResponseTemplate::new(200).set_body_json(empty_page()))
         .mount(server)
         .await;
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
-}
-
-fn header<'r>(request: &'r wiremock::Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .map(|value| value.to_str().expect("ASCII header"))
-}
-
-/// A port on 127.0.0.1 that nothing listens on (bound, then released).
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
 }
 
 // ---------------------------------------------------------------------------
