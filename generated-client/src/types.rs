@@ -240,36 +240,7 @@ impl AdminSchedulingLinkDetails {
 #[serde(transparent)]
 pub struct AdminSchedulingLinkId(pub String);
 
-impl From<String> for AdminSchedulingLinkId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for AdminSchedulingLinkId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for AdminSchedulingLinkId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for AdminSchedulingLinkId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AdminSchedulingLinkId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(AdminSchedulingLinkId(String));
 
 /// `AdminSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -362,107 +333,14 @@ pub enum AssignToTarget {
     Unknown(serde_json::Value),
 }
 
-impl AssignToTarget {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AnotherDistributionV2(_) => Some("AnotherDistributionV2"),
-            Self::AnotherUser(_) => Some("AnotherUser"),
-            Self::AssignmentTableColumn(_) => Some("AssignmentTableColumn"),
-            Self::ThisPathRuleUser(_) => Some("ThisPathRuleUser"),
-            Self::ThisPathTeam(_) => Some("ThisPathTeam"),
-            Self::ThisPathUser(_) => Some("ThisPathUser"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for AssignToTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AnotherDistributionV2(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AnotherDistributionV2",
-                    Some(payload),
-                )
-            }
-            Self::AnotherUser(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AnotherUser",
-                    Some(payload),
-                )
-            }
-            Self::AssignmentTableColumn(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssignmentTableColumn",
-                    Some(payload),
-                )
-            }
-            Self::ThisPathRuleUser(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ThisPathRuleUser",
-                    Some(payload),
-                )
-            }
-            Self::ThisPathTeam(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ThisPathTeam",
-                    Some(payload),
-                )
-            }
-            Self::ThisPathUser(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ThisPathUser",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AssignToTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AnotherDistributionV2") => {
-                crate::runtime::wire::payload(&value).map(Self::AnotherDistributionV2)
-            }
-            Some("AnotherUser") => {
-                crate::runtime::wire::payload(&value).map(Self::AnotherUser)
-            }
-            Some("AssignmentTableColumn") => {
-                crate::runtime::wire::payload(&value).map(Self::AssignmentTableColumn)
-            }
-            Some("ThisPathRuleUser") => {
-                crate::runtime::wire::payload(&value).map(Self::ThisPathRuleUser)
-            }
-            Some("ThisPathTeam") => {
-                crate::runtime::wire::payload(&value).map(Self::ThisPathTeam)
-            }
-            Some("ThisPathUser") => {
-                crate::runtime::wire::payload(&value).map(Self::ThisPathUser)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(AssignToTarget, "type", {
+    AnotherDistributionV2(_) = "AnotherDistributionV2",
+    AnotherUser(_) = "AnotherUser",
+    AssignmentTableColumn(_) = "AssignmentTableColumn",
+    ThisPathRuleUser(_) = "ThisPathRuleUser",
+    ThisPathTeam(_) = "ThisPathTeam",
+    ThisPathUser(_) = "ThisPathUser",
+});
 
 /// Schema `AssignToTarget_AnotherDistributionV2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -582,79 +460,12 @@ pub enum Assignment {
     Unknown(serde_json::Value),
 }
 
-impl Assignment {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DistributionV3(_) => Some("DistributionV3"),
-            Self::UseAssignmentTable(_) => Some("UseAssignmentTable"),
-            Self::UseRule(_) => Some("UseRule"),
-            Self::User(_) => Some("User"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for Assignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DistributionV3(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "DistributionV3",
-                    Some(payload),
-                )
-            }
-            Self::UseAssignmentTable(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UseAssignmentTable",
-                    Some(payload),
-                )
-            }
-            Self::UseRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UseRule",
-                    Some(payload),
-                )
-            }
-            Self::User(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "User",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Assignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DistributionV3") => {
-                crate::runtime::wire::payload(&value).map(Self::DistributionV3)
-            }
-            Some("UseAssignmentTable") => {
-                crate::runtime::wire::payload(&value).map(Self::UseAssignmentTable)
-            }
-            Some("UseRule") => crate::runtime::wire::payload(&value).map(Self::UseRule),
-            Some("User") => crate::runtime::wire::payload(&value).map(Self::User),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(Assignment, "type", {
+    DistributionV3(_) = "DistributionV3",
+    UseAssignmentTable(_) = "UseAssignmentTable",
+    UseRule(_) = "UseRule",
+    User(_) = "User",
+});
 
 /// Schema `Assignment_DistributionV3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -691,36 +502,7 @@ impl AssignmentDistributionV3 {
 #[serde(transparent)]
 pub struct AssignmentTableId(pub String);
 
-impl From<String> for AssignmentTableId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for AssignmentTableId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for AssignmentTableId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for AssignmentTableId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AssignmentTableId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(AssignmentTableId(String));
 
 /// Schema `Assignment_UseAssignmentTable`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -808,59 +590,10 @@ pub enum AttendeeId {
     Unknown(serde_json::Value),
 }
 
-impl AttendeeId {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ExternalAttendeeId(_) => Some("ExternalAttendeeId"),
-            Self::UserAttendeeId(_) => Some("UserAttendeeId"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for AttendeeId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ExternalAttendeeId(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ExternalAttendeeId",
-                    Some(payload),
-                )
-            }
-            Self::UserAttendeeId(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UserAttendeeId",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AttendeeId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ExternalAttendeeId") => {
-                crate::runtime::wire::payload(&value).map(Self::ExternalAttendeeId)
-            }
-            Some("UserAttendeeId") => {
-                crate::runtime::wire::payload(&value).map(Self::UserAttendeeId)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(AttendeeId, "type", {
+    ExternalAttendeeId(_) = "ExternalAttendeeId",
+    UserAttendeeId(_) = "UserAttendeeId",
+});
 
 /// Schema `AttendeeId_ExternalAttendeeId`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -905,57 +638,10 @@ pub enum AvailabilityExpectedHost {
     Unknown(serde_json::Value),
 }
 
-impl AvailabilityExpectedHost {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AssigneeFromDistribution(_) => Some("AssigneeFromDistribution"),
-            Self::User(_) => Some("User"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for AvailabilityExpectedHost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AssigneeFromDistribution(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssigneeFromDistribution",
-                    Some(payload),
-                )
-            }
-            Self::User(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "User",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AvailabilityExpectedHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AssigneeFromDistribution") => {
-                crate::runtime::wire::payload(&value).map(Self::AssigneeFromDistribution)
-            }
-            Some("User") => crate::runtime::wire::payload(&value).map(Self::User),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(AvailabilityExpectedHost, "type", {
+    AssigneeFromDistribution(_) = "AssigneeFromDistribution",
+    User(_) = "User",
+});
 
 /// Schema `AvailabilityExpectedHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1008,63 +694,11 @@ pub enum AvailabilityFailure {
     Unknown(serde_json::Value),
 }
 
-impl AvailabilityFailure {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ExternalCalendarIntegrationFailure => {
-                Some("ExternalCalendarIntegrationFailure")
-            }
-            Self::NoTimezone => Some("NoTimezone"),
-            Self::Other => Some("Other"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for AvailabilityFailure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ExternalCalendarIntegrationFailure => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ExternalCalendarIntegrationFailure", None)
-            }
-            Self::NoTimezone => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "NoTimezone", None)
-            }
-            Self::Other => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Other", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AvailabilityFailure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ExternalCalendarIntegrationFailure") => {
-                Ok(Self::ExternalCalendarIntegrationFailure)
-            }
-            Some("NoTimezone") => Ok(Self::NoTimezone),
-            Some("Other") => Ok(Self::Other),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(AvailabilityFailure, "type", {
+    ExternalCalendarIntegrationFailure = "ExternalCalendarIntegrationFailure",
+    NoTimezone = "NoTimezone",
+    Other = "Other",
+});
 
 /// `BookerInvitation`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1078,53 +712,10 @@ pub enum BookerInvitation {
     Unknown(serde_json::Value),
 }
 
-impl BookerInvitation {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DoNotInvite => Some("DoNotInvite"),
-            Self::Invite(_) => Some("Invite"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for BookerInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DoNotInvite => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNotInvite", None)
-            }
-            Self::Invite(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Invite",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BookerInvitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DoNotInvite") => Ok(Self::DoNotInvite),
-            Some("Invite") => crate::runtime::wire::payload(&value).map(Self::Invite),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(BookerInvitation, "type", {
+    DoNotInvite = "DoNotInvite",
+    Invite(_) = "Invite",
+});
 
 /// Schema `BookerInvitation_Invite`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1186,57 +777,10 @@ pub enum CallMissedActions {
     Unknown(serde_json::Value),
 }
 
-impl CallMissedActions {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Actions(_) => Some("Actions"),
-            Self::Scheduling(_) => Some("Scheduling"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for CallMissedActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Actions(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Actions",
-                    Some(payload),
-                )
-            }
-            Self::Scheduling(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Scheduling",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CallMissedActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Actions") => crate::runtime::wire::payload(&value).map(Self::Actions),
-            Some("Scheduling") => {
-                crate::runtime::wire::payload(&value).map(Self::Scheduling)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(CallMissedActions, "type", {
+    Actions(_) = "Actions",
+    Scheduling(_) = "Scheduling",
+});
 
 /// Schema `CallMissedActions_Actions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1360,63 +904,11 @@ pub enum CallSucceededRedirect {
     Unknown(serde_json::Value),
 }
 
-impl CallSucceededRedirect {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::NoRedirect => Some("NoRedirect"),
-            Self::OnHangUp(_) => Some("OnHangUp"),
-            Self::OnPickUp(_) => Some("OnPickUp"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for CallSucceededRedirect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::NoRedirect => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "NoRedirect", None)
-            }
-            Self::OnHangUp(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "OnHangUp",
-                    Some(payload),
-                )
-            }
-            Self::OnPickUp(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "OnPickUp",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CallSucceededRedirect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("NoRedirect") => Ok(Self::NoRedirect),
-            Some("OnHangUp") => crate::runtime::wire::payload(&value).map(Self::OnHangUp),
-            Some("OnPickUp") => crate::runtime::wire::payload(&value).map(Self::OnPickUp),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(CallSucceededRedirect, "type", {
+    NoRedirect = "NoRedirect",
+    OnHangUp(_) = "OnHangUp",
+    OnPickUp(_) = "OnPickUp",
+});
 
 /// Schema `CallSucceededRedirect_OnHangUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1463,36 +955,7 @@ impl CallSucceededRedirectOnPickUp {
 #[serde(transparent)]
 pub struct CampaignId(pub String);
 
-impl From<String> for CampaignId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for CampaignId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for CampaignId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for CampaignId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CampaignId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(CampaignId(String));
 
 /// `CancelMeetingRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1740,46 +1203,10 @@ pub enum ChatMessageRole {
     Unknown(String),
 }
 
-impl ChatMessageRole {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bot => "Bot",
-            Self::Guest => "Guest",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ChatMessageRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bot" => Self::Bot,
-            "Guest" => Self::Guest,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ChatMessageRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChatMessageRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChatMessageRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ChatMessageRole {
+    Bot = "Bot",
+    Guest = "Guest",
+});
 
 /// `ChatRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1795,48 +1222,11 @@ pub enum ChatRoutingOutcome {
     Unknown(String),
 }
 
-impl ChatRoutingOutcome {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Routed => "Routed",
-            Self::NotRouted => "NotRouted",
-            Self::Abandoned => "Abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ChatRoutingOutcome {
-    fn from(value: &str) -> Self {
-        match value {
-            "Routed" => Self::Routed,
-            "NotRouted" => Self::NotRouted,
-            "Abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ChatRoutingOutcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChatRoutingOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChatRoutingOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ChatRoutingOutcome {
+    Routed = "Routed",
+    NotRouted = "NotRouted",
+    Abandoned = "Abandoned",
+});
 
 /// `ChatRuleEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1963,48 +1353,11 @@ pub enum ChatTranscriptSender {
     Unknown(String),
 }
 
-impl ChatTranscriptSender {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bot => "Bot",
-            Self::Guest => "Guest",
-            Self::Rep => "Rep",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ChatTranscriptSender {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bot" => Self::Bot,
-            "Guest" => Self::Guest,
-            "Rep" => Self::Rep,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ChatTranscriptSender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChatTranscriptSender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChatTranscriptSender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ChatTranscriptSender {
+    Bot = "Bot",
+    Guest = "Guest",
+    Rep = "Rep",
+});
 
 /// `ChiliProduct`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2024,52 +1377,13 @@ pub enum ChiliProduct {
     Unknown(String),
 }
 
-impl ChiliProduct {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Chat => "Chat",
-            Self::ChiliCal => "ChiliCal",
-            Self::Concierge => "Concierge",
-            Self::Distro => "Distro",
-            Self::Handoff => "Handoff",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ChiliProduct {
-    fn from(value: &str) -> Self {
-        match value {
-            "Chat" => Self::Chat,
-            "ChiliCal" => Self::ChiliCal,
-            "Concierge" => Self::Concierge,
-            "Distro" => Self::Distro,
-            "Handoff" => Self::Handoff,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ChiliProduct {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChiliProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChiliProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ChiliProduct {
+    Chat = "Chat",
+    ChiliCal = "ChiliCal",
+    Concierge = "Concierge",
+    Distro = "Distro",
+    Handoff = "Handoff",
+});
 
 /// `ConciergeEnrichmentMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2197,62 +1511,10 @@ pub enum ConciergeFormMappingProcessed {
     Unknown(serde_json::Value),
 }
 
-impl ConciergeFormMappingProcessed {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ConciergeFormMappingProcessedV1(_) => {
-                Some("ConciergeFormMappingProcessedV1")
-            }
-            Self::ProcessedTriggers(_) => Some("ProcessedTriggers"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ConciergeFormMappingProcessed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ConciergeFormMappingProcessedV1(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ConciergeFormMappingProcessedV1",
-                    Some(payload),
-                )
-            }
-            Self::ProcessedTriggers(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ProcessedTriggers",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConciergeFormMappingProcessed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ConciergeFormMappingProcessedV1") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::ConciergeFormMappingProcessedV1)
-            }
-            Some("ProcessedTriggers") => {
-                crate::runtime::wire::payload(&value).map(Self::ProcessedTriggers)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ConciergeFormMappingProcessed, "type", {
+    ConciergeFormMappingProcessedV1(_) = "ConciergeFormMappingProcessedV1",
+    ProcessedTriggers(_) = "ProcessedTriggers",
+});
 
 /// Schema `ConciergeFormMappingProcessed_ConciergeFormMappingProcessedV1`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2314,59 +1576,10 @@ pub enum ConciergeNotificationChannel {
     Unknown(serde_json::Value),
 }
 
-impl ConciergeNotificationChannel {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::SendEmail(_) => Some("SendEmail"),
-            Self::SendSlack(_) => Some("SendSlack"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ConciergeNotificationChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::SendEmail(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SendEmail",
-                    Some(payload),
-                )
-            }
-            Self::SendSlack(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SendSlack",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConciergeNotificationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("SendEmail") => {
-                crate::runtime::wire::payload(&value).map(Self::SendEmail)
-            }
-            Some("SendSlack") => {
-                crate::runtime::wire::payload(&value).map(Self::SendSlack)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ConciergeNotificationChannel, "type", {
+    SendEmail(_) = "SendEmail",
+    SendSlack(_) = "SendSlack",
+});
 
 /// Schema `ConciergeNotificationChannel_SendEmail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2418,69 +1631,11 @@ pub enum ConciergeRouteAssignment {
     Unknown(serde_json::Value),
 }
 
-impl ConciergeRouteAssignment {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Distribution(_) => Some("Distribution"),
-            Self::UseAssignmentTable(_) => Some("UseAssignmentTable"),
-            Self::User(_) => Some("User"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ConciergeRouteAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Distribution(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Distribution",
-                    Some(payload),
-                )
-            }
-            Self::UseAssignmentTable(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UseAssignmentTable",
-                    Some(payload),
-                )
-            }
-            Self::User(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "User",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConciergeRouteAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Distribution") => {
-                crate::runtime::wire::payload(&value).map(Self::Distribution)
-            }
-            Some("UseAssignmentTable") => {
-                crate::runtime::wire::payload(&value).map(Self::UseAssignmentTable)
-            }
-            Some("User") => crate::runtime::wire::payload(&value).map(Self::User),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ConciergeRouteAssignment, "type", {
+    Distribution(_) = "Distribution",
+    UseAssignmentTable(_) = "UseAssignmentTable",
+    User(_) = "User",
+});
 
 /// Schema `ConciergeRouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2803,71 +1958,11 @@ pub enum ConciergeRoutingStep {
     Unknown(serde_json::Value),
 }
 
-impl ConciergeRoutingStep {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Enrichment(_) => Some("Enrichment"),
-            Self::SpamCheck(_) => Some("SpamCheck"),
-            Self::Unrepresentable(_) => Some("Unrepresentable"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ConciergeRoutingStep {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Enrichment(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Enrichment",
-                    Some(payload),
-                )
-            }
-            Self::SpamCheck(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SpamCheck",
-                    Some(payload),
-                )
-            }
-            Self::Unrepresentable(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Unrepresentable",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConciergeRoutingStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Enrichment") => {
-                crate::runtime::wire::payload(&value).map(Self::Enrichment)
-            }
-            Some("SpamCheck") => {
-                crate::runtime::wire::payload(&value).map(Self::SpamCheck)
-            }
-            Some("Unrepresentable") => {
-                crate::runtime::wire::payload(&value).map(Self::Unrepresentable)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ConciergeRoutingStep, "type", {
+    Enrichment(_) = "Enrichment",
+    SpamCheck(_) = "SpamCheck",
+    Unrepresentable(_) = "Unrepresentable",
+});
 
 /// Schema `ConciergeRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2945,36 +2040,7 @@ impl ConciergeRoutingStepUnrepresentable {
 #[serde(transparent)]
 pub struct ConditionGroupId(pub String);
 
-impl From<String> for ConditionGroupId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for ConditionGroupId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for ConditionGroupId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for ConditionGroupId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for ConditionGroupId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(ConditionGroupId(String));
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -2990,36 +2056,7 @@ impl std::fmt::Display for ConditionGroupId {
 #[serde(transparent)]
 pub struct ConditionId(pub String);
 
-impl From<String> for ConditionId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for ConditionId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for ConditionId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for ConditionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for ConditionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(ConditionId(String));
 
 /// Schema `ConfigurationDTO`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3156,75 +2193,11 @@ pub enum CreateRuleDto {
     Unknown(serde_json::Value),
 }
 
-impl CreateRuleDto {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CreateAssignmentTableRuleRequest(_) => {
-                Some("CreateAssignmentTableRuleRequest")
-            }
-            Self::CreateOwnershipRuleRequest(_) => Some("CreateOwnershipRuleRequest"),
-            Self::CreateRuleRequest(_) => Some("CreateRuleRequest"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for CreateRuleDto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateAssignmentTableRuleRequest(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CreateAssignmentTableRuleRequest",
-                    Some(payload),
-                )
-            }
-            Self::CreateOwnershipRuleRequest(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CreateOwnershipRuleRequest",
-                    Some(payload),
-                )
-            }
-            Self::CreateRuleRequest(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CreateRuleRequest",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateRuleDto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CreateAssignmentTableRuleRequest") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::CreateAssignmentTableRuleRequest)
-            }
-            Some("CreateOwnershipRuleRequest") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::CreateOwnershipRuleRequest)
-            }
-            Some("CreateRuleRequest") => {
-                crate::runtime::wire::payload(&value).map(Self::CreateRuleRequest)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(CreateRuleDto, "type", {
+    CreateAssignmentTableRuleRequest(_) = "CreateAssignmentTableRuleRequest",
+    CreateOwnershipRuleRequest(_) = "CreateOwnershipRuleRequest",
+    CreateRuleRequest(_) = "CreateRuleRequest",
+});
 
 /// Schema `CreateRuleDto_CreateAssignmentTableRuleRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3392,172 +2365,20 @@ pub enum CrmAction {
     Unknown(serde_json::Value),
 }
 
-impl CrmAction {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AddToCampaign(_) => Some("AddToCampaign"),
-            Self::ConvertLead => Some("ConvertLead"),
-            Self::HubspotCreateEngagement(_) => Some("HubspotCreateEngagement"),
-            Self::HubspotUpdateFields(_) => Some("HubspotUpdateFields"),
-            Self::HubspotUpdateOwnership(_) => Some("HubspotUpdateOwnership"),
-            Self::HubspotUpsertRecord(_) => Some("HubspotUpsertRecord"),
-            Self::Notify(_) => Some("Notify"),
-            Self::Other(_) => Some("Other"),
-            Self::SalesforceCreateEvent(_) => Some("SalesforceCreateEvent"),
-            Self::SalesforceUpdateFields(_) => Some("SalesforceUpdateFields"),
-            Self::SalesforceUpdateOwnership(_) => Some("SalesforceUpdateOwnership"),
-            Self::SalesforceUpsertRecord(_) => Some("SalesforceUpsertRecord"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for CrmAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AddToCampaign(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AddToCampaign",
-                    Some(payload),
-                )
-            }
-            Self::ConvertLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ConvertLead", None)
-            }
-            Self::HubspotCreateEngagement(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotCreateEngagement",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpdateFields(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpdateFields",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpsertRecord(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpsertRecord",
-                    Some(payload),
-                )
-            }
-            Self::Notify(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Notify",
-                    Some(payload),
-                )
-            }
-            Self::Other(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Other",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceCreateEvent(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceCreateEvent",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceUpdateFields(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceUpdateFields",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceUpsertRecord(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceUpsertRecord",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CrmAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AddToCampaign") => {
-                crate::runtime::wire::payload(&value).map(Self::AddToCampaign)
-            }
-            Some("ConvertLead") => Ok(Self::ConvertLead),
-            Some("HubspotCreateEngagement") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotCreateEngagement)
-            }
-            Some("HubspotUpdateFields") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateFields)
-            }
-            Some("HubspotUpdateOwnership") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateOwnership)
-            }
-            Some("HubspotUpsertRecord") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpsertRecord)
-            }
-            Some("Notify") => crate::runtime::wire::payload(&value).map(Self::Notify),
-            Some("Other") => crate::runtime::wire::payload(&value).map(Self::Other),
-            Some("SalesforceCreateEvent") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceCreateEvent)
-            }
-            Some("SalesforceUpdateFields") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceUpdateFields)
-            }
-            Some("SalesforceUpdateOwnership") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::SalesforceUpdateOwnership)
-            }
-            Some("SalesforceUpsertRecord") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceUpsertRecord)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(CrmAction, "type", {
+    AddToCampaign(_) = "AddToCampaign",
+    ConvertLead = "ConvertLead",
+    HubspotCreateEngagement(_) = "HubspotCreateEngagement",
+    HubspotUpdateFields(_) = "HubspotUpdateFields",
+    HubspotUpdateOwnership(_) = "HubspotUpdateOwnership",
+    HubspotUpsertRecord(_) = "HubspotUpsertRecord",
+    Notify(_) = "Notify",
+    Other(_) = "Other",
+    SalesforceCreateEvent(_) = "SalesforceCreateEvent",
+    SalesforceUpdateFields(_) = "SalesforceUpdateFields",
+    SalesforceUpdateOwnership(_) = "SalesforceUpdateOwnership",
+    SalesforceUpsertRecord(_) = "SalesforceUpsertRecord",
+});
 
 /// Schema `CrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3822,50 +2643,12 @@ pub enum CrmUpdateContactFieldTarget {
     Unknown(String),
 }
 
-impl CrmUpdateContactFieldTarget {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "Contact",
-            Self::Account => "Account",
-            Self::Opportunity => "Opportunity",
-            Self::Case => "Case",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CrmUpdateContactFieldTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "Contact" => Self::Contact,
-            "Account" => Self::Account,
-            "Opportunity" => Self::Opportunity,
-            "Case" => Self::Case,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for CrmUpdateContactFieldTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CrmUpdateContactFieldTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CrmUpdateContactFieldTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(CrmUpdateContactFieldTarget {
+    Contact = "Contact",
+    Account = "Account",
+    Opportunity = "Opportunity",
+    Case = "Case",
+});
 
 /// `CrmUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3913,50 +2696,12 @@ pub enum CrmUpdateContactOwnershipTarget {
     Unknown(String),
 }
 
-impl CrmUpdateContactOwnershipTarget {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "Contact",
-            Self::Account => "Account",
-            Self::Opportunity => "Opportunity",
-            Self::Case => "Case",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CrmUpdateContactOwnershipTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "Contact" => Self::Contact,
-            "Account" => Self::Account,
-            "Opportunity" => Self::Opportunity,
-            "Case" => Self::Case,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for CrmUpdateContactOwnershipTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CrmUpdateContactOwnershipTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CrmUpdateContactOwnershipTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(CrmUpdateContactOwnershipTarget {
+    Contact = "Contact",
+    Account = "Account",
+    Opportunity = "Opportunity",
+    Case = "Case",
+});
 
 /// `CrmUpdateLeadField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4069,36 +2814,7 @@ impl CrudMeta {
 #[serde(transparent)]
 pub struct DataField(pub String);
 
-impl From<String> for DataField {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for DataField {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for DataField {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for DataField {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for DataField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(DataField(String));
 
 /// `DataFieldCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4172,131 +2888,19 @@ pub enum DataFieldDataType {
     Unknown(serde_json::Value),
 }
 
-impl DataFieldDataType {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Checkbox(_) => Some("Checkbox"),
-            Self::Date => Some("Date"),
-            Self::DateTime => Some("DateTime"),
-            Self::Email => Some("Email"),
-            Self::LongText => Some("LongText"),
-            Self::Number => Some("Number"),
-            Self::Phone => Some("Phone"),
-            Self::Picklist(_) => Some("Picklist"),
-            Self::RadioButton(_) => Some("RadioButton"),
-            Self::ShortText => Some("ShortText"),
-            Self::TrueFalse => Some("TrueFalse"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DataFieldDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Checkbox(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Checkbox",
-                    Some(payload),
-                )
-            }
-            Self::Date => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Date", None)
-            }
-            Self::DateTime => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DateTime", None)
-            }
-            Self::Email => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Email", None)
-            }
-            Self::LongText => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "LongText", None)
-            }
-            Self::Number => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Number", None)
-            }
-            Self::Phone => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Phone", None)
-            }
-            Self::Picklist(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Picklist",
-                    Some(payload),
-                )
-            }
-            Self::RadioButton(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RadioButton",
-                    Some(payload),
-                )
-            }
-            Self::ShortText => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ShortText", None)
-            }
-            Self::TrueFalse => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "TrueFalse", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataFieldDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Checkbox") => crate::runtime::wire::payload(&value).map(Self::Checkbox),
-            Some("Date") => Ok(Self::Date),
-            Some("DateTime") => Ok(Self::DateTime),
-            Some("Email") => Ok(Self::Email),
-            Some("LongText") => Ok(Self::LongText),
-            Some("Number") => Ok(Self::Number),
-            Some("Phone") => Ok(Self::Phone),
-            Some("Picklist") => crate::runtime::wire::payload(&value).map(Self::Picklist),
-            Some("RadioButton") => {
-                crate::runtime::wire::payload(&value).map(Self::RadioButton)
-            }
-            Some("ShortText") => Ok(Self::ShortText),
-            Some("TrueFalse") => Ok(Self::TrueFalse),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DataFieldDataType, "type", {
+    Checkbox(_) = "Checkbox",
+    Date = "Date",
+    DateTime = "DateTime",
+    Email = "Email",
+    LongText = "LongText",
+    Number = "Number",
+    Phone = "Phone",
+    Picklist(_) = "Picklist",
+    RadioButton(_) = "RadioButton",
+    ShortText = "ShortText",
+    TrueFalse = "TrueFalse",
+});
 
 /// Schema `DataFieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4405,67 +3009,11 @@ pub enum DataFieldMapping {
     Unknown(serde_json::Value),
 }
 
-impl DataFieldMapping {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Hubspot(_) => Some("Hubspot"),
-            Self::Marketo(_) => Some("Marketo"),
-            Self::Salesforce(_) => Some("Salesforce"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DataFieldMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Hubspot(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Hubspot",
-                    Some(payload),
-                )
-            }
-            Self::Marketo(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Marketo",
-                    Some(payload),
-                )
-            }
-            Self::Salesforce(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Salesforce",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataFieldMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Hubspot") => crate::runtime::wire::payload(&value).map(Self::Hubspot),
-            Some("Marketo") => crate::runtime::wire::payload(&value).map(Self::Marketo),
-            Some("Salesforce") => {
-                crate::runtime::wire::payload(&value).map(Self::Salesforce)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DataFieldMapping, "type", {
+    Hubspot(_) = "Hubspot",
+    Marketo(_) = "Marketo",
+    Salesforce(_) = "Salesforce",
+});
 
 /// Schema `DataFieldMapping_Hubspot`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4597,50 +3145,12 @@ pub enum DataFieldObjectType {
     Unknown(String),
 }
 
-impl DataFieldObjectType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Person => "Person",
-            Self::Company => "Company",
-            Self::DeanonymizedCompany => "DeanonymizedCompany",
-            Self::DeanonymizedPerson => "DeanonymizedPerson",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DataFieldObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Person" => Self::Person,
-            "Company" => Self::Company,
-            "DeanonymizedCompany" => Self::DeanonymizedCompany,
-            "DeanonymizedPerson" => Self::DeanonymizedPerson,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DataFieldObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DataFieldObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataFieldObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DataFieldObjectType {
+    Person = "Person",
+    Company = "Company",
+    DeanonymizedCompany = "DeanonymizedCompany",
+    DeanonymizedPerson = "DeanonymizedPerson",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -4657,36 +3167,7 @@ impl<'de> serde::Deserialize<'de> for DataFieldObjectType {
 #[serde(transparent)]
 pub struct DataFieldRef(pub String);
 
-impl From<String> for DataFieldRef {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for DataFieldRef {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for DataFieldRef {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for DataFieldRef {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for DataFieldRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(DataFieldRef(String));
 
 /// `DataFieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4739,36 +3220,7 @@ impl DataFieldUpdate {
 #[serde(transparent)]
 pub struct DataObject(pub String);
 
-impl From<String> for DataObject {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for DataObject {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for DataObject {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for DataObject {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for DataObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(DataObject(String));
 
 /// `DataObjectReference`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4837,54 +3289,14 @@ pub enum DataSource {
     Unknown(String),
 }
 
-impl DataSource {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sf => "SF",
-            Self::Df => "DF",
-            Self::Cp => "CP",
-            Self::Hs => "HS",
-            Self::Mk => "MK",
-            Self::At => "AT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DataSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "SF" => Self::Sf,
-            "DF" => Self::Df,
-            "CP" => Self::Cp,
-            "HS" => Self::Hs,
-            "MK" => Self::Mk,
-            "AT" => Self::At,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DataSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DataSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DataSource {
+    Sf = "SF",
+    Df = "DF",
+    Cp = "CP",
+    Hs = "HS",
+    Mk = "MK",
+    At = "AT",
+});
 
 /// `DistributedAssignmentLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4927,73 +3339,12 @@ pub enum DistributedAssignmentLimitReset {
     Unknown(serde_json::Value),
 }
 
-impl DistributedAssignmentLimitReset {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Daily(_) => Some("Daily"),
-            Self::HourlyRolling => Some("HourlyRolling"),
-            Self::Monthly(_) => Some("Monthly"),
-            Self::Weekly(_) => Some("Weekly"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistributedAssignmentLimitReset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Daily(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Daily",
-                    Some(payload),
-                )
-            }
-            Self::HourlyRolling => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "HourlyRolling", None)
-            }
-            Self::Monthly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Monthly",
-                    Some(payload),
-                )
-            }
-            Self::Weekly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Weekly",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributedAssignmentLimitReset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Daily") => crate::runtime::wire::payload(&value).map(Self::Daily),
-            Some("HourlyRolling") => Ok(Self::HourlyRolling),
-            Some("Monthly") => crate::runtime::wire::payload(&value).map(Self::Monthly),
-            Some("Weekly") => crate::runtime::wire::payload(&value).map(Self::Weekly),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistributedAssignmentLimitReset, "type", {
+    Daily(_) = "Daily",
+    HourlyRolling = "HourlyRolling",
+    Monthly(_) = "Monthly",
+    Weekly(_) = "Weekly",
+});
 
 /// Schema `DistributedAssignmentLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5152,48 +3503,11 @@ pub enum DistributionAssignmentType {
     Unknown(String),
 }
 
-impl DistributionAssignmentType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Record => "Record",
-            Self::Meeting => "Meeting",
-            Self::Conversation => "Conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistributionAssignmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Record" => Self::Record,
-            "Meeting" => Self::Meeting,
-            "Conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistributionAssignmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistributionAssignmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributionAssignmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistributionAssignmentType {
+    Record = "Record",
+    Meeting = "Meeting",
+    Conversation = "Conversation",
+});
 
 /// `DistributionAssignmentTypeConfig`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5209,63 +3523,11 @@ pub enum DistributionAssignmentTypeConfig {
     Unknown(serde_json::Value),
 }
 
-impl DistributionAssignmentTypeConfig {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Conversation => Some("Conversation"),
-            Self::Meeting(_) => Some("Meeting"),
-            Self::Record(_) => Some("Record"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistributionAssignmentTypeConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Conversation => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Conversation", None)
-            }
-            Self::Meeting(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Meeting",
-                    Some(payload),
-                )
-            }
-            Self::Record(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Record",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributionAssignmentTypeConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Conversation") => Ok(Self::Conversation),
-            Some("Meeting") => crate::runtime::wire::payload(&value).map(Self::Meeting),
-            Some("Record") => crate::runtime::wire::payload(&value).map(Self::Record),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistributionAssignmentTypeConfig, "type", {
+    Conversation = "Conversation",
+    Meeting(_) = "Meeting",
+    Record(_) = "Record",
+});
 
 /// Schema `DistributionAssignmentTypeConfig_Meeting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5317,55 +3579,10 @@ pub enum DistributionHost {
     Unknown(serde_json::Value),
 }
 
-impl DistributionHost {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AssigneeFromDistribution(_) => Some("AssigneeFromDistribution"),
-            Self::BookerIfExists => Some("BookerIfExists"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistributionHost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AssigneeFromDistribution(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssigneeFromDistribution",
-                    Some(payload),
-                )
-            }
-            Self::BookerIfExists => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "BookerIfExists", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributionHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AssigneeFromDistribution") => {
-                crate::runtime::wire::payload(&value).map(Self::AssigneeFromDistribution)
-            }
-            Some("BookerIfExists") => Ok(Self::BookerIfExists),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistributionHost, "type", {
+    AssigneeFromDistribution(_) = "AssigneeFromDistribution",
+    BookerIfExists = "BookerIfExists",
+});
 
 /// Schema `DistributionHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5400,36 +3617,7 @@ impl DistributionHostAssigneeFromDistribution {
 #[serde(transparent)]
 pub struct DistributionId(pub String);
 
-impl From<String> for DistributionId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for DistributionId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for DistributionId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for DistributionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for DistributionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(DistributionId(String));
 
 /// `DistributionInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5529,62 +3717,18 @@ pub enum DistributionMethod {
     Unknown(String),
 }
 
-impl DistributionMethod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FromOwnershipArs => "FromOwnershipArs",
-            Self::RoundRobinEvaluationSuccess => "RoundRobinEvaluationSuccess",
-            Self::EvaluatedFromRoundRobinArs => "EvaluatedFromRoundRobinArs",
-            Self::FallbackTeam => "FallbackTeam",
-            Self::FallbackUser => "FallbackUser",
-            Self::DuplicateMatchOwner => "DuplicateMatchOwner",
-            Self::AssignmentTable => "AssignmentTable",
-            Self::NoDistribution => "NoDistribution",
-            Self::NoUserAvailable => "NoUserAvailable",
-            Self::ClientError => "ClientError",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistributionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "FromOwnershipArs" => Self::FromOwnershipArs,
-            "RoundRobinEvaluationSuccess" => Self::RoundRobinEvaluationSuccess,
-            "EvaluatedFromRoundRobinArs" => Self::EvaluatedFromRoundRobinArs,
-            "FallbackTeam" => Self::FallbackTeam,
-            "FallbackUser" => Self::FallbackUser,
-            "DuplicateMatchOwner" => Self::DuplicateMatchOwner,
-            "AssignmentTable" => Self::AssignmentTable,
-            "NoDistribution" => Self::NoDistribution,
-            "NoUserAvailable" => Self::NoUserAvailable,
-            "ClientError" => Self::ClientError,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistributionMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistributionMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistributionMethod {
+    FromOwnershipArs = "FromOwnershipArs",
+    RoundRobinEvaluationSuccess = "RoundRobinEvaluationSuccess",
+    EvaluatedFromRoundRobinArs = "EvaluatedFromRoundRobinArs",
+    FallbackTeam = "FallbackTeam",
+    FallbackUser = "FallbackUser",
+    DuplicateMatchOwner = "DuplicateMatchOwner",
+    AssignmentTable = "AssignmentTable",
+    NoDistribution = "NoDistribution",
+    NoUserAvailable = "NoUserAvailable",
+    ClientError = "ClientError",
+});
 
 /// `DistributionState`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5628,87 +3772,13 @@ pub enum DistributionUserState {
     Unknown(serde_json::Value),
 }
 
-impl DistributionUserState {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Active(_) => Some("Active"),
-            Self::Capped(_) => Some("Capped"),
-            Self::Disabled(_) => Some("Disabled"),
-            Self::NoLicense(_) => Some("NoLicense"),
-            Self::Removed(_) => Some("Removed"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistributionUserState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Active(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Active",
-                    Some(payload),
-                )
-            }
-            Self::Capped(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Capped",
-                    Some(payload),
-                )
-            }
-            Self::Disabled(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Disabled",
-                    Some(payload),
-                )
-            }
-            Self::NoLicense(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "NoLicense",
-                    Some(payload),
-                )
-            }
-            Self::Removed(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Removed",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistributionUserState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Active") => crate::runtime::wire::payload(&value).map(Self::Active),
-            Some("Capped") => crate::runtime::wire::payload(&value).map(Self::Capped),
-            Some("Disabled") => crate::runtime::wire::payload(&value).map(Self::Disabled),
-            Some("NoLicense") => {
-                crate::runtime::wire::payload(&value).map(Self::NoLicense)
-            }
-            Some("Removed") => crate::runtime::wire::payload(&value).map(Self::Removed),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistributionUserState, "type", {
+    Active(_) = "Active",
+    Capped(_) = "Capped",
+    Disabled(_) = "Disabled",
+    NoLicense(_) = "NoLicense",
+    Removed(_) = "Removed",
+});
 
 /// User is active in the distribution and eligible for assignments. Carries the user's current level.
 ///
@@ -5899,95 +3969,14 @@ pub enum DistroAction {
     Unknown(serde_json::Value),
 }
 
-impl DistroAction {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ReassignRecord => Some("ReassignRecord"),
-            Self::SendEmailReminderToAssignee => Some("SendEmailReminderToAssignee"),
-            Self::SendSlackToAssignee => Some("SendSlackToAssignee"),
-            Self::UpdateField(_) => Some("UpdateField"),
-            Self::UpdateFieldDynamic(_) => Some("UpdateFieldDynamic"),
-            Self::UpdateOwnership(_) => Some("UpdateOwnership"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ReassignRecord => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ReassignRecord", None)
-            }
-            Self::SendEmailReminderToAssignee => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "SendEmailReminderToAssignee", None)
-            }
-            Self::SendSlackToAssignee => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "SendSlackToAssignee", None)
-            }
-            Self::UpdateField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UpdateField",
-                    Some(payload),
-                )
-            }
-            Self::UpdateFieldDynamic(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UpdateFieldDynamic",
-                    Some(payload),
-                )
-            }
-            Self::UpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ReassignRecord") => Ok(Self::ReassignRecord),
-            Some("SendEmailReminderToAssignee") => Ok(Self::SendEmailReminderToAssignee),
-            Some("SendSlackToAssignee") => Ok(Self::SendSlackToAssignee),
-            Some("UpdateField") => {
-                crate::runtime::wire::payload(&value).map(Self::UpdateField)
-            }
-            Some("UpdateFieldDynamic") => {
-                crate::runtime::wire::payload(&value).map(Self::UpdateFieldDynamic)
-            }
-            Some("UpdateOwnership") => {
-                crate::runtime::wire::payload(&value).map(Self::UpdateOwnership)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroAction, "type", {
+    ReassignRecord = "ReassignRecord",
+    SendEmailReminderToAssignee = "SendEmailReminderToAssignee",
+    SendSlackToAssignee = "SendSlackToAssignee",
+    UpdateField(_) = "UpdateField",
+    UpdateFieldDynamic(_) = "UpdateFieldDynamic",
+    UpdateOwnership(_) = "UpdateOwnership",
+});
 
 /// Schema `DistroAction_UpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6145,71 +4134,11 @@ pub enum DistroDynamicFieldValue {
     Unknown(serde_json::Value),
 }
 
-impl DistroDynamicFieldValue {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::RelativeDate(_) => Some("RelativeDate"),
-            Self::TemplateText(_) => Some("TemplateText"),
-            Self::VariableField(_) => Some("VariableField"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroDynamicFieldValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RelativeDate(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeDate",
-                    Some(payload),
-                )
-            }
-            Self::TemplateText(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "TemplateText",
-                    Some(payload),
-                )
-            }
-            Self::VariableField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "VariableField",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroDynamicFieldValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("RelativeDate") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeDate)
-            }
-            Some("TemplateText") => {
-                crate::runtime::wire::payload(&value).map(Self::TemplateText)
-            }
-            Some("VariableField") => {
-                crate::runtime::wire::payload(&value).map(Self::VariableField)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroDynamicFieldValue, "type", {
+    RelativeDate(_) = "RelativeDate",
+    TemplateText(_) = "TemplateText",
+    VariableField(_) = "VariableField",
+});
 /// Schema `DistroDynamicFieldValue_RelativeDate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6331,71 +4260,11 @@ pub enum DistroFieldUpdateExpression {
     Unknown(serde_json::Value),
 }
 
-impl DistroFieldUpdateExpression {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::FieldUpdate(_) => Some("FieldUpdate"),
-            Self::FieldUpdateAnd(_) => Some("FieldUpdateAnd"),
-            Self::FieldUpdateOr(_) => Some("FieldUpdateOr"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroFieldUpdateExpression {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FieldUpdate(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "FieldUpdate",
-                    Some(payload),
-                )
-            }
-            Self::FieldUpdateAnd(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "FieldUpdateAnd",
-                    Some(payload),
-                )
-            }
-            Self::FieldUpdateOr(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "FieldUpdateOr",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroFieldUpdateExpression {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("FieldUpdate") => {
-                crate::runtime::wire::payload(&value).map(Self::FieldUpdate)
-            }
-            Some("FieldUpdateAnd") => {
-                crate::runtime::wire::payload(&value).map(Self::FieldUpdateAnd)
-            }
-            Some("FieldUpdateOr") => {
-                crate::runtime::wire::payload(&value).map(Self::FieldUpdateOr)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroFieldUpdateExpression, "type", {
+    FieldUpdate(_) = "FieldUpdate",
+    FieldUpdateAnd(_) = "FieldUpdateAnd",
+    FieldUpdateOr(_) = "FieldUpdateOr",
+});
 
 /// Schema `DistroFieldUpdateExpression_FieldUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6465,51 +4334,10 @@ pub enum DistroLeadConversionAccount {
     Unknown(serde_json::Value),
 }
 
-impl DistroLeadConversionAccount {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CreateNewAccount => Some("CreateNewAccount"),
-            Self::MatchAccount => Some("MatchAccount"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroLeadConversionAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateNewAccount => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateNewAccount", None)
-            }
-            Self::MatchAccount => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "MatchAccount", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLeadConversionAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CreateNewAccount") => Ok(Self::CreateNewAccount),
-            Some("MatchAccount") => Ok(Self::MatchAccount),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroLeadConversionAccount, "type", {
+    CreateNewAccount = "CreateNewAccount",
+    MatchAccount = "MatchAccount",
+});
 
 /// `DistroLeadConversionOpportunity`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6523,51 +4351,10 @@ pub enum DistroLeadConversionOpportunity {
     Unknown(serde_json::Value),
 }
 
-impl DistroLeadConversionOpportunity {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CreateNewOpportunity => Some("CreateNewOpportunity"),
-            Self::DoNotCreateOpportunity => Some("DoNotCreateOpportunity"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroLeadConversionOpportunity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateNewOpportunity => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateNewOpportunity", None)
-            }
-            Self::DoNotCreateOpportunity => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNotCreateOpportunity", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLeadConversionOpportunity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CreateNewOpportunity") => Ok(Self::CreateNewOpportunity),
-            Some("DoNotCreateOpportunity") => Ok(Self::DoNotCreateOpportunity),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroLeadConversionOpportunity, "type", {
+    CreateNewOpportunity = "CreateNewOpportunity",
+    DoNotCreateOpportunity = "DoNotCreateOpportunity",
+});
 
 /// `DistroLeadToContactConversion`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6769,54 +4556,14 @@ pub enum DistroLogConditionKind {
     Unknown(String),
 }
 
-impl DistroLogConditionKind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comparison => "Comparison",
-            Self::FieldComparison => "FieldComparison",
-            Self::Ownership => "Ownership",
-            Self::FuzzyOwnership => "FuzzyOwnership",
-            Self::Existence => "Existence",
-            Self::AlwaysTrue => "AlwaysTrue",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistroLogConditionKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Comparison" => Self::Comparison,
-            "FieldComparison" => Self::FieldComparison,
-            "Ownership" => Self::Ownership,
-            "FuzzyOwnership" => Self::FuzzyOwnership,
-            "Existence" => Self::Existence,
-            "AlwaysTrue" => Self::AlwaysTrue,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistroLogConditionKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistroLogConditionKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLogConditionKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistroLogConditionKind {
+    Comparison = "Comparison",
+    FieldComparison = "FieldComparison",
+    Ownership = "Ownership",
+    FuzzyOwnership = "FuzzyOwnership",
+    Existence = "Existence",
+    AlwaysTrue = "AlwaysTrue",
+});
 
 /// `DistroLogDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7155,48 +4902,11 @@ pub enum DistroLogMatcherKind {
     Unknown(String),
 }
 
-impl DistroLogMatcherKind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relation => "Relation",
-            Self::DuplicateMatch => "DuplicateMatch",
-            Self::CustomMatchedObject => "CustomMatchedObject",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistroLogMatcherKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "Relation" => Self::Relation,
-            "DuplicateMatch" => Self::DuplicateMatch,
-            "CustomMatchedObject" => Self::CustomMatchedObject,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistroLogMatcherKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistroLogMatcherKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLogMatcherKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistroLogMatcherKind {
+    Relation = "Relation",
+    DuplicateMatch = "DuplicateMatch",
+    CustomMatchedObject = "CustomMatchedObject",
+});
 
 /// `DistroLogRouteEvaluation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7298,60 +5008,17 @@ pub enum DistroLogStatus {
     Unknown(String),
 }
 
-impl DistroLogStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotTriggered => "NotTriggered",
-            Self::NotMatchedEntryRule => "NotMatchedEntryRule",
-            Self::DelayInProgress => "DelayInProgress",
-            Self::WorkingHours => "WorkingHours",
-            Self::SlaInProgress => "SlaInProgress",
-            Self::NotRouted => "NotRouted",
-            Self::Finished => "Finished",
-            Self::SlaFinished => "SlaFinished",
-            Self::Error => "Error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistroLogStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "NotTriggered" => Self::NotTriggered,
-            "NotMatchedEntryRule" => Self::NotMatchedEntryRule,
-            "DelayInProgress" => Self::DelayInProgress,
-            "WorkingHours" => Self::WorkingHours,
-            "SlaInProgress" => Self::SlaInProgress,
-            "NotRouted" => Self::NotRouted,
-            "Finished" => Self::Finished,
-            "SlaFinished" => Self::SlaFinished,
-            "Error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistroLogStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistroLogStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLogStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistroLogStatus {
+    NotTriggered = "NotTriggered",
+    NotMatchedEntryRule = "NotMatchedEntryRule",
+    DelayInProgress = "DelayInProgress",
+    WorkingHours = "WorkingHours",
+    SlaInProgress = "SlaInProgress",
+    NotRouted = "NotRouted",
+    Finished = "Finished",
+    SlaFinished = "SlaFinished",
+    Error = "Error",
+});
 
 /// `DistroLogTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7397,48 +5064,11 @@ pub enum DistroLogTriggerEventType {
     Unknown(String),
 }
 
-impl DistroLogTriggerEventType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "Created",
-            Self::Updated => "Updated",
-            Self::Signaled => "Signaled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DistroLogTriggerEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Created" => Self::Created,
-            "Updated" => Self::Updated,
-            "Signaled" => Self::Signaled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DistroLogTriggerEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DistroLogTriggerEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroLogTriggerEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(DistroLogTriggerEventType {
+    Created = "Created",
+    Updated = "Updated",
+    Signaled = "Signaled",
+});
 
 /// `DistroLogsFilter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7492,51 +5122,10 @@ pub enum DistroOwnershipMatch {
     Unknown(serde_json::Value),
 }
 
-impl DistroOwnershipMatch {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Email => Some("Email"),
-            Self::Id => Some("Id"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroOwnershipMatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Email => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Email", None)
-            }
-            Self::Id => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Id", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroOwnershipMatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Email") => Ok(Self::Email),
-            Some("Id") => Ok(Self::Id),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroOwnershipMatch, "type", {
+    Email = "Email",
+    Id = "Id",
+});
 
 /// `DistroRelativeDateUnit`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7556,75 +5145,13 @@ pub enum DistroRelativeDateUnit {
     Unknown(serde_json::Value),
 }
 
-impl DistroRelativeDateUnit {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Day => Some("Day"),
-            Self::Month => Some("Month"),
-            Self::Quarter => Some("Quarter"),
-            Self::Week => Some("Week"),
-            Self::Year => Some("Year"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroRelativeDateUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Day => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Day", None)
-            }
-            Self::Month => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Month", None)
-            }
-            Self::Quarter => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Quarter", None)
-            }
-            Self::Week => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Week", None)
-            }
-            Self::Year => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Year", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroRelativeDateUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Day") => Ok(Self::Day),
-            Some("Month") => Ok(Self::Month),
-            Some("Quarter") => Ok(Self::Quarter),
-            Some("Week") => Ok(Self::Week),
-            Some("Year") => Ok(Self::Year),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroRelativeDateUnit, "type", {
+    Day = "Day",
+    Month = "Month",
+    Quarter = "Quarter",
+    Week = "Week",
+    Year = "Year",
+});
 
 /// `DistroRouteRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7742,77 +5269,13 @@ pub enum DistroRouterStatus {
     Unknown(serde_json::Value),
 }
 
-impl DistroRouterStatus {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Activating => Some("Activating"),
-            Self::Active => Some("Active"),
-            Self::Deactivating => Some("Deactivating"),
-            Self::Error(_) => Some("Error"),
-            Self::Inactive => Some("Inactive"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroRouterStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Activating => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Activating", None)
-            }
-            Self::Active => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Active", None)
-            }
-            Self::Deactivating => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Deactivating", None)
-            }
-            Self::Error(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Error",
-                    Some(payload),
-                )
-            }
-            Self::Inactive => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Inactive", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroRouterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Activating") => Ok(Self::Activating),
-            Some("Active") => Ok(Self::Active),
-            Some("Deactivating") => Ok(Self::Deactivating),
-            Some("Error") => crate::runtime::wire::payload(&value).map(Self::Error),
-            Some("Inactive") => Ok(Self::Inactive),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroRouterStatus, "type", {
+    Activating = "Activating",
+    Active = "Active",
+    Deactivating = "Deactivating",
+    Error(_) = "Error",
+    Inactive = "Inactive",
+});
 
 /// Schema `DistroRouterStatus_Error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7984,57 +5447,10 @@ pub enum DistroRoutingOutcome {
     Unknown(serde_json::Value),
 }
 
-impl DistroRoutingOutcome {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Route(_) => Some("Route"),
-            Self::Unrepresentable(_) => Some("Unrepresentable"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroRoutingOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Route(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Route",
-                    Some(payload),
-                )
-            }
-            Self::Unrepresentable(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Unrepresentable",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroRoutingOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Route") => crate::runtime::wire::payload(&value).map(Self::Route),
-            Some("Unrepresentable") => {
-                crate::runtime::wire::payload(&value).map(Self::Unrepresentable)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroRoutingOutcome, "type", {
+    Route(_) = "Route",
+    Unrepresentable(_) = "Unrepresentable",
+});
 
 /// Schema `DistroRoutingOutcome_Route`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8124,71 +5540,11 @@ pub enum DistroRoutingStep {
     Unknown(serde_json::Value),
 }
 
-impl DistroRoutingStep {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Enrichment(_) => Some("Enrichment"),
-            Self::SpamCheck(_) => Some("SpamCheck"),
-            Self::Unrepresentable(_) => Some("Unrepresentable"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroRoutingStep {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Enrichment(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Enrichment",
-                    Some(payload),
-                )
-            }
-            Self::SpamCheck(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SpamCheck",
-                    Some(payload),
-                )
-            }
-            Self::Unrepresentable(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Unrepresentable",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroRoutingStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Enrichment") => {
-                crate::runtime::wire::payload(&value).map(Self::Enrichment)
-            }
-            Some("SpamCheck") => {
-                crate::runtime::wire::payload(&value).map(Self::SpamCheck)
-            }
-            Some("Unrepresentable") => {
-                crate::runtime::wire::payload(&value).map(Self::Unrepresentable)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroRoutingStep, "type", {
+    Enrichment(_) = "Enrichment",
+    SpamCheck(_) = "SpamCheck",
+    Unrepresentable(_) = "Unrepresentable",
+});
 
 /// Schema `DistroRoutingStep_Enrichment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8351,127 +5707,19 @@ pub enum DistroSimpleObjectType {
     Unknown(serde_json::Value),
 }
 
-impl DistroSimpleObjectType {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Account => Some("Account"),
-            Self::AccountTeamMember => Some("AccountTeamMember"),
-            Self::Case => Some("Case"),
-            Self::Contact => Some("Contact"),
-            Self::CustomObject(_) => Some("CustomObject"),
-            Self::DuplicateContact => Some("DuplicateContact"),
-            Self::DuplicateLead => Some("DuplicateLead"),
-            Self::Lead => Some("Lead"),
-            Self::Opportunity => Some("Opportunity"),
-            Self::OpportunityTeamMember => Some("OpportunityTeamMember"),
-            Self::Task => Some("Task"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroSimpleObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Account => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Account", None)
-            }
-            Self::AccountTeamMember => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "AccountTeamMember", None)
-            }
-            Self::Case => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Case", None)
-            }
-            Self::Contact => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Contact", None)
-            }
-            Self::CustomObject(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CustomObject",
-                    Some(payload),
-                )
-            }
-            Self::DuplicateContact => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DuplicateContact", None)
-            }
-            Self::DuplicateLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DuplicateLead", None)
-            }
-            Self::Lead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Lead", None)
-            }
-            Self::Opportunity => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Opportunity", None)
-            }
-            Self::OpportunityTeamMember => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "OpportunityTeamMember", None)
-            }
-            Self::Task => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Task", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroSimpleObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Account") => Ok(Self::Account),
-            Some("AccountTeamMember") => Ok(Self::AccountTeamMember),
-            Some("Case") => Ok(Self::Case),
-            Some("Contact") => Ok(Self::Contact),
-            Some("CustomObject") => {
-                crate::runtime::wire::payload(&value).map(Self::CustomObject)
-            }
-            Some("DuplicateContact") => Ok(Self::DuplicateContact),
-            Some("DuplicateLead") => Ok(Self::DuplicateLead),
-            Some("Lead") => Ok(Self::Lead),
-            Some("Opportunity") => Ok(Self::Opportunity),
-            Some("OpportunityTeamMember") => Ok(Self::OpportunityTeamMember),
-            Some("Task") => Ok(Self::Task),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroSimpleObjectType, "type", {
+    Account = "Account",
+    AccountTeamMember = "AccountTeamMember",
+    Case = "Case",
+    Contact = "Contact",
+    CustomObject(_) = "CustomObject",
+    DuplicateContact = "DuplicateContact",
+    DuplicateLead = "DuplicateLead",
+    Lead = "Lead",
+    Opportunity = "Opportunity",
+    OpportunityTeamMember = "OpportunityTeamMember",
+    Task = "Task",
+});
 
 /// Schema `DistroSimpleObjectType_CustomObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8530,53 +5778,10 @@ pub enum DistroSpamSalesforceWrite {
     Unknown(serde_json::Value),
 }
 
-impl DistroSpamSalesforceWrite {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Enabled(_) => Some("Enabled"),
-            Self::Off => Some("Off"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroSpamSalesforceWrite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Enabled(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Enabled",
-                    Some(payload),
-                )
-            }
-            Self::Off => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Off", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroSpamSalesforceWrite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Enabled") => crate::runtime::wire::payload(&value).map(Self::Enabled),
-            Some("Off") => Ok(Self::Off),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroSpamSalesforceWrite, "type", {
+    Enabled(_) = "Enabled",
+    Off = "Off",
+});
 
 /// Schema `DistroSpamSalesforceWrite_Enabled`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8651,59 +5856,10 @@ pub enum DistroTriggerDelay {
     Unknown(serde_json::Value),
 }
 
-impl DistroTriggerDelay {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AfterRecordEval(_) => Some("AfterRecordEval"),
-            Self::BeforeRecordEval(_) => Some("BeforeRecordEval"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroTriggerDelay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AfterRecordEval(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AfterRecordEval",
-                    Some(payload),
-                )
-            }
-            Self::BeforeRecordEval(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "BeforeRecordEval",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroTriggerDelay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AfterRecordEval") => {
-                crate::runtime::wire::payload(&value).map(Self::AfterRecordEval)
-            }
-            Some("BeforeRecordEval") => {
-                crate::runtime::wire::payload(&value).map(Self::BeforeRecordEval)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroTriggerDelay, "type", {
+    AfterRecordEval(_) = "AfterRecordEval",
+    BeforeRecordEval(_) = "BeforeRecordEval",
+});
 
 /// Schema `DistroTriggerDelay_AfterRecordEval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8753,87 +5909,13 @@ pub enum DistroTriggerEventType {
     Unknown(serde_json::Value),
 }
 
-impl DistroTriggerEventType {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::NewRecord => Some("NewRecord"),
-            Self::NewRecordOrUpdateField(_) => Some("NewRecordOrUpdateField"),
-            Self::Scheduled(_) => Some("Scheduled"),
-            Self::Signal => Some("Signal"),
-            Self::UpdateField(_) => Some("UpdateField"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for DistroTriggerEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::NewRecord => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "NewRecord", None)
-            }
-            Self::NewRecordOrUpdateField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "NewRecordOrUpdateField",
-                    Some(payload),
-                )
-            }
-            Self::Scheduled(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Scheduled",
-                    Some(payload),
-                )
-            }
-            Self::Signal => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Signal", None)
-            }
-            Self::UpdateField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "UpdateField",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DistroTriggerEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("NewRecord") => Ok(Self::NewRecord),
-            Some("NewRecordOrUpdateField") => {
-                crate::runtime::wire::payload(&value).map(Self::NewRecordOrUpdateField)
-            }
-            Some("Scheduled") => {
-                crate::runtime::wire::payload(&value).map(Self::Scheduled)
-            }
-            Some("Signal") => Ok(Self::Signal),
-            Some("UpdateField") => {
-                crate::runtime::wire::payload(&value).map(Self::UpdateField)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(DistroTriggerEventType, "type", {
+    NewRecord = "NewRecord",
+    NewRecordOrUpdateField(_) = "NewRecordOrUpdateField",
+    Scheduled(_) = "Scheduled",
+    Signal = "Signal",
+    UpdateField(_) = "UpdateField",
+});
 
 /// Schema `DistroTriggerEventType_NewRecordOrUpdateField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8902,36 +5984,7 @@ impl DistroTriggerEventTypeUpdateField {
 #[serde(transparent)]
 pub struct Email(pub String);
 
-impl From<String> for Email {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for Email {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for Email {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for Email {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Email {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(Email(String));
 
 /// `EngagementOwner`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8945,51 +5998,10 @@ pub enum EngagementOwner {
     Unknown(serde_json::Value),
 }
 
-impl EngagementOwner {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Assignee => Some("Assignee"),
-            Self::Booker => Some("Booker"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for EngagementOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Assignee => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Assignee", None)
-            }
-            Self::Booker => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Booker", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EngagementOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Assignee") => Ok(Self::Assignee),
-            Some("Booker") => Ok(Self::Booker),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(EngagementOwner, "type", {
+    Assignee = "Assignee",
+    Booker = "Booker",
+});
 
 /// `EngagementRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9005,59 +6017,11 @@ pub enum EngagementRelatedTo {
     Unknown(serde_json::Value),
 }
 
-impl EngagementRelatedTo {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Company => Some("Company"),
-            Self::Deal => Some("Deal"),
-            Self::Ticket => Some("Ticket"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for EngagementRelatedTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Company => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Company", None)
-            }
-            Self::Deal => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Deal", None)
-            }
-            Self::Ticket => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Ticket", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EngagementRelatedTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Company") => Ok(Self::Company),
-            Some("Deal") => Ok(Self::Deal),
-            Some("Ticket") => Ok(Self::Ticket),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(EngagementRelatedTo, "type", {
+    Company = "Company",
+    Deal = "Deal",
+    Ticket = "Ticket",
+});
 
 /// `EnrichmentWaterfall`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9130,95 +6094,13 @@ pub enum Evaluable {
     Unknown(serde_json::Value),
 }
 
-impl Evaluable {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::RelativeDay(_) => Some("RelativeDay"),
-            Self::RelativeMonth(_) => Some("RelativeMonth"),
-            Self::RelativeQuarter(_) => Some("RelativeQuarter"),
-            Self::RelativeWeek(_) => Some("RelativeWeek"),
-            Self::RelativeYear(_) => Some("RelativeYear"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for Evaluable {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RelativeDay(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeDay",
-                    Some(payload),
-                )
-            }
-            Self::RelativeMonth(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeMonth",
-                    Some(payload),
-                )
-            }
-            Self::RelativeQuarter(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeQuarter",
-                    Some(payload),
-                )
-            }
-            Self::RelativeWeek(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeWeek",
-                    Some(payload),
-                )
-            }
-            Self::RelativeYear(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeYear",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Evaluable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("RelativeDay") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeDay)
-            }
-            Some("RelativeMonth") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeMonth)
-            }
-            Some("RelativeQuarter") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeQuarter)
-            }
-            Some("RelativeWeek") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeWeek)
-            }
-            Some("RelativeYear") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeYear)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(Evaluable, "type", {
+    RelativeDay(_) = "RelativeDay",
+    RelativeMonth(_) = "RelativeMonth",
+    RelativeQuarter(_) = "RelativeQuarter",
+    RelativeWeek(_) = "RelativeWeek",
+    RelativeYear(_) = "RelativeYear",
+});
 
 /// Schema `Evaluable_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9377,97 +6259,15 @@ pub enum EventRelatedTo {
     Unknown(serde_json::Value),
 }
 
-impl EventRelatedTo {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Account => Some("Account"),
-            Self::Campaign(_) => Some("Campaign"),
-            Self::Case => Some("Case"),
-            Self::ExplicitObject(_) => Some("ExplicitObject"),
-            Self::NoRelationNeeded => Some("NoRelationNeeded"),
-            Self::Opportunity => Some("Opportunity"),
-            Self::RelationDisabled => Some("RelationDisabled"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for EventRelatedTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Account => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Account", None)
-            }
-            Self::Campaign(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Campaign",
-                    Some(payload),
-                )
-            }
-            Self::Case => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Case", None)
-            }
-            Self::ExplicitObject(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ExplicitObject",
-                    Some(payload),
-                )
-            }
-            Self::NoRelationNeeded => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "NoRelationNeeded", None)
-            }
-            Self::Opportunity => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Opportunity", None)
-            }
-            Self::RelationDisabled => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "RelationDisabled", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EventRelatedTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Account") => Ok(Self::Account),
-            Some("Campaign") => crate::runtime::wire::payload(&value).map(Self::Campaign),
-            Some("Case") => Ok(Self::Case),
-            Some("ExplicitObject") => {
-                crate::runtime::wire::payload(&value).map(Self::ExplicitObject)
-            }
-            Some("NoRelationNeeded") => Ok(Self::NoRelationNeeded),
-            Some("Opportunity") => Ok(Self::Opportunity),
-            Some("RelationDisabled") => Ok(Self::RelationDisabled),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(EventRelatedTo, "type", {
+    Account = "Account",
+    Campaign(_) = "Campaign",
+    Case = "Case",
+    ExplicitObject(_) = "ExplicitObject",
+    NoRelationNeeded = "NoRelationNeeded",
+    Opportunity = "Opportunity",
+    RelationDisabled = "RelationDisabled",
+});
 
 /// Schema `EventRelatedTo_Campaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9532,162 +6332,19 @@ pub enum ExecutableAction {
     Unknown(serde_json::Value),
 }
 
-impl ExecutableAction {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CrmAddToCampaign(_) => Some("CrmAddToCampaign"),
-            Self::CrmConvertLead => Some("CrmConvertLead"),
-            Self::CrmCreateEvent(_) => Some("CrmCreateEvent"),
-            Self::CrmMultiUpdateField(_) => Some("CrmMultiUpdateField"),
-            Self::CrmMultiUpdateOwnership(_) => Some("CrmMultiUpdateOwnership"),
-            Self::CrmUpsertRecord(_) => Some("CrmUpsertRecord"),
-            Self::HubspotCreateEngagement(_) => Some("HubspotCreateEngagement"),
-            Self::HubspotMultiUpdateField(_) => Some("HubspotMultiUpdateField"),
-            Self::HubspotMultiUpdateOwnership(_) => Some("HubspotMultiUpdateOwnership"),
-            Self::HubspotUpsertRecord(_) => Some("HubspotUpsertRecord"),
-            Self::Notify(_) => Some("Notify"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ExecutableAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CrmAddToCampaign(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CrmAddToCampaign",
-                    Some(payload),
-                )
-            }
-            Self::CrmConvertLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CrmConvertLead", None)
-            }
-            Self::CrmCreateEvent(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CrmCreateEvent",
-                    Some(payload),
-                )
-            }
-            Self::CrmMultiUpdateField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CrmMultiUpdateField",
-                    Some(payload),
-                )
-            }
-            Self::CrmMultiUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CrmMultiUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::CrmUpsertRecord(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CrmUpsertRecord",
-                    Some(payload),
-                )
-            }
-            Self::HubspotCreateEngagement(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotCreateEngagement",
-                    Some(payload),
-                )
-            }
-            Self::HubspotMultiUpdateField(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotMultiUpdateField",
-                    Some(payload),
-                )
-            }
-            Self::HubspotMultiUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotMultiUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpsertRecord(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpsertRecord",
-                    Some(payload),
-                )
-            }
-            Self::Notify(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Notify",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExecutableAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CrmAddToCampaign") => {
-                crate::runtime::wire::payload(&value).map(Self::CrmAddToCampaign)
-            }
-            Some("CrmConvertLead") => Ok(Self::CrmConvertLead),
-            Some("CrmCreateEvent") => {
-                crate::runtime::wire::payload(&value).map(Self::CrmCreateEvent)
-            }
-            Some("CrmMultiUpdateField") => {
-                crate::runtime::wire::payload(&value).map(Self::CrmMultiUpdateField)
-            }
-            Some("CrmMultiUpdateOwnership") => {
-                crate::runtime::wire::payload(&value).map(Self::CrmMultiUpdateOwnership)
-            }
-            Some("CrmUpsertRecord") => {
-                crate::runtime::wire::payload(&value).map(Self::CrmUpsertRecord)
-            }
-            Some("HubspotCreateEngagement") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotCreateEngagement)
-            }
-            Some("HubspotMultiUpdateField") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotMultiUpdateField)
-            }
-            Some("HubspotMultiUpdateOwnership") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::HubspotMultiUpdateOwnership)
-            }
-            Some("HubspotUpsertRecord") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpsertRecord)
-            }
-            Some("Notify") => crate::runtime::wire::payload(&value).map(Self::Notify),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ExecutableAction, "type", {
+    CrmAddToCampaign(_) = "CrmAddToCampaign",
+    CrmConvertLead = "CrmConvertLead",
+    CrmCreateEvent(_) = "CrmCreateEvent",
+    CrmMultiUpdateField(_) = "CrmMultiUpdateField",
+    CrmMultiUpdateOwnership(_) = "CrmMultiUpdateOwnership",
+    CrmUpsertRecord(_) = "CrmUpsertRecord",
+    HubspotCreateEngagement(_) = "HubspotCreateEngagement",
+    HubspotMultiUpdateField(_) = "HubspotMultiUpdateField",
+    HubspotMultiUpdateOwnership(_) = "HubspotMultiUpdateOwnership",
+    HubspotUpsertRecord(_) = "HubspotUpsertRecord",
+    Notify(_) = "Notify",
+});
 /// Schema `ExecutableAction_CrmAddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10123,131 +6780,19 @@ pub enum FieldDataType {
     Unknown(serde_json::Value),
 }
 
-impl FieldDataType {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Checkbox(_) => Some("Checkbox"),
-            Self::Date => Some("Date"),
-            Self::DateTime => Some("DateTime"),
-            Self::Email => Some("Email"),
-            Self::LongText => Some("LongText"),
-            Self::Number => Some("Number"),
-            Self::Phone => Some("Phone"),
-            Self::Picklist(_) => Some("Picklist"),
-            Self::RadioButton(_) => Some("RadioButton"),
-            Self::ShortText => Some("ShortText"),
-            Self::TrueFalse => Some("TrueFalse"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for FieldDataType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Checkbox(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Checkbox",
-                    Some(payload),
-                )
-            }
-            Self::Date => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Date", None)
-            }
-            Self::DateTime => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DateTime", None)
-            }
-            Self::Email => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Email", None)
-            }
-            Self::LongText => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "LongText", None)
-            }
-            Self::Number => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Number", None)
-            }
-            Self::Phone => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Phone", None)
-            }
-            Self::Picklist(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Picklist",
-                    Some(payload),
-                )
-            }
-            Self::RadioButton(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RadioButton",
-                    Some(payload),
-                )
-            }
-            Self::ShortText => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ShortText", None)
-            }
-            Self::TrueFalse => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "TrueFalse", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FieldDataType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Checkbox") => crate::runtime::wire::payload(&value).map(Self::Checkbox),
-            Some("Date") => Ok(Self::Date),
-            Some("DateTime") => Ok(Self::DateTime),
-            Some("Email") => Ok(Self::Email),
-            Some("LongText") => Ok(Self::LongText),
-            Some("Number") => Ok(Self::Number),
-            Some("Phone") => Ok(Self::Phone),
-            Some("Picklist") => crate::runtime::wire::payload(&value).map(Self::Picklist),
-            Some("RadioButton") => {
-                crate::runtime::wire::payload(&value).map(Self::RadioButton)
-            }
-            Some("ShortText") => Ok(Self::ShortText),
-            Some("TrueFalse") => Ok(Self::TrueFalse),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(FieldDataType, "type", {
+    Checkbox(_) = "Checkbox",
+    Date = "Date",
+    DateTime = "DateTime",
+    Email = "Email",
+    LongText = "LongText",
+    Number = "Number",
+    Phone = "Phone",
+    Picklist(_) = "Picklist",
+    RadioButton(_) = "RadioButton",
+    ShortText = "ShortText",
+    TrueFalse = "TrueFalse",
+});
 
 /// Schema `FieldDataType_Checkbox`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10314,61 +6859,11 @@ pub enum FieldRequirement {
     Unknown(serde_json::Value),
 }
 
-impl FieldRequirement {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Hidden(_) => Some("Hidden"),
-            Self::Optional => Some("Optional"),
-            Self::Required => Some("Required"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for FieldRequirement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Hidden(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Hidden",
-                    Some(payload),
-                )
-            }
-            Self::Optional => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Optional", None)
-            }
-            Self::Required => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Required", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FieldRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Hidden") => crate::runtime::wire::payload(&value).map(Self::Hidden),
-            Some("Optional") => Ok(Self::Optional),
-            Some("Required") => Ok(Self::Required),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(FieldRequirement, "type", {
+    Hidden(_) = "Hidden",
+    Optional = "Optional",
+    Required = "Required",
+});
 
 /// Schema `FieldRequirement_Hidden`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10444,36 +6939,7 @@ impl FindAllRequest {
 #[serde(transparent)]
 pub struct GenericSalesforceId(pub String);
 
-impl From<String> for GenericSalesforceId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for GenericSalesforceId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for GenericSalesforceId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for GenericSalesforceId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for GenericSalesforceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(GenericSalesforceId(String));
 
 /// `GroupLinkCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10663,36 +7129,7 @@ impl GroupSchedulingLinkDetails {
 #[serde(transparent)]
 pub struct GroupSchedulingLinkId(pub String);
 
-impl From<String> for GroupSchedulingLinkId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for GroupSchedulingLinkId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for GroupSchedulingLinkId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for GroupSchedulingLinkId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for GroupSchedulingLinkId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(GroupSchedulingLinkId(String));
 
 /// `GroupSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10741,51 +7178,10 @@ pub enum GuestsBehavior {
     Unknown(serde_json::Value),
 }
 
-impl GuestsBehavior {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CreateEvents => Some("CreateEvents"),
-            Self::DoNothing => Some("DoNothing"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for GuestsBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateEvents => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateEvents", None)
-            }
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GuestsBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CreateEvents") => Ok(Self::CreateEvents),
-            Some("DoNothing") => Ok(Self::DoNothing),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(GuestsBehavior, "type", {
+    CreateEvents = "CreateEvents",
+    DoNothing = "DoNothing",
+});
 
 /// `HandoffCrmAction`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10811,128 +7207,16 @@ pub enum HandoffCrmAction {
     Unknown(serde_json::Value),
 }
 
-impl HandoffCrmAction {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AddToCampaign(_) => Some("AddToCampaign"),
-            Self::ConvertLead => Some("ConvertLead"),
-            Self::HubspotCreateEngagement(_) => Some("HubspotCreateEngagement"),
-            Self::HubspotUpdateFields(_) => Some("HubspotUpdateFields"),
-            Self::HubspotUpdateOwnership(_) => Some("HubspotUpdateOwnership"),
-            Self::SalesforceCreateEvent(_) => Some("SalesforceCreateEvent"),
-            Self::SalesforceUpdateFields(_) => Some("SalesforceUpdateFields"),
-            Self::SalesforceUpdateOwnership(_) => Some("SalesforceUpdateOwnership"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for HandoffCrmAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AddToCampaign(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AddToCampaign",
-                    Some(payload),
-                )
-            }
-            Self::ConvertLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "ConvertLead", None)
-            }
-            Self::HubspotCreateEngagement(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotCreateEngagement",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpdateFields(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpdateFields",
-                    Some(payload),
-                )
-            }
-            Self::HubspotUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceCreateEvent(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceCreateEvent",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceUpdateFields(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceUpdateFields",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceUpdateOwnership(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceUpdateOwnership",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HandoffCrmAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AddToCampaign") => {
-                crate::runtime::wire::payload(&value).map(Self::AddToCampaign)
-            }
-            Some("ConvertLead") => Ok(Self::ConvertLead),
-            Some("HubspotCreateEngagement") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotCreateEngagement)
-            }
-            Some("HubspotUpdateFields") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateFields)
-            }
-            Some("HubspotUpdateOwnership") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotUpdateOwnership)
-            }
-            Some("SalesforceCreateEvent") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceCreateEvent)
-            }
-            Some("SalesforceUpdateFields") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceUpdateFields)
-            }
-            Some("SalesforceUpdateOwnership") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::SalesforceUpdateOwnership)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(HandoffCrmAction, "type", {
+    AddToCampaign(_) = "AddToCampaign",
+    ConvertLead = "ConvertLead",
+    HubspotCreateEngagement(_) = "HubspotCreateEngagement",
+    HubspotUpdateFields(_) = "HubspotUpdateFields",
+    HubspotUpdateOwnership(_) = "HubspotUpdateOwnership",
+    SalesforceCreateEvent(_) = "SalesforceCreateEvent",
+    SalesforceUpdateFields(_) = "SalesforceUpdateFields",
+    SalesforceUpdateOwnership(_) = "SalesforceUpdateOwnership",
+});
 
 /// Schema `HandoffCrmAction_AddToCampaign`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11100,45 +7384,9 @@ pub enum HandoffRouteOutcome {
     Unknown(serde_json::Value),
 }
 
-impl HandoffRouteOutcome {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Schedule(_) => Some("Schedule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for HandoffRouteOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Schedule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Schedule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HandoffRouteOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Schedule") => crate::runtime::wire::payload(&value).map(Self::Schedule),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(HandoffRouteOutcome, "type", {
+    Schedule(_) = "Schedule",
+});
 
 /// Schema `HandoffRouteOutcome_Schedule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11268,36 +7516,7 @@ impl HandoffRouterCreate {
 #[serde(transparent)]
 pub struct HandoffRouterId(pub String);
 
-impl From<String> for HandoffRouterId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for HandoffRouterId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for HandoffRouterId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for HandoffRouterId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for HandoffRouterId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(HandoffRouterId(String));
 
 /// `HandoffRouterRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11353,46 +7572,10 @@ pub enum HasMore {
     Unknown(String),
 }
 
-impl HasMore {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yes => "Yes",
-            Self::No => "No",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for HasMore {
-    fn from(value: &str) -> Self {
-        match value {
-            "Yes" => Self::Yes,
-            "No" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for HasMore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for HasMore {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HasMore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(HasMore {
+    Yes = "Yes",
+    No = "No",
+});
 
 /// `HubspotContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11433,61 +7616,11 @@ pub enum HubspotNoMatchBehaviour {
     Unknown(serde_json::Value),
 }
 
-impl HubspotNoMatchBehaviour {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CreateContact => Some("CreateContact"),
-            Self::CreateContactIfCompanyExists => Some("CreateContactIfCompanyExists"),
-            Self::DoNothing => Some("DoNothing"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for HubspotNoMatchBehaviour {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CreateContact => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateContact", None)
-            }
-            Self::CreateContactIfCompanyExists => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateContactIfCompanyExists", None)
-            }
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HubspotNoMatchBehaviour {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CreateContact") => Ok(Self::CreateContact),
-            Some("CreateContactIfCompanyExists") => {
-                Ok(Self::CreateContactIfCompanyExists)
-            }
-            Some("DoNothing") => Ok(Self::DoNothing),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(HubspotNoMatchBehaviour, "type", {
+    CreateContact = "CreateContact",
+    CreateContactIfCompanyExists = "CreateContactIfCompanyExists",
+    DoNothing = "DoNothing",
+});
 
 /// `HubspotObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11501,46 +7634,10 @@ pub enum HubspotObjectOwner {
     Unknown(String),
 }
 
-impl HubspotObjectOwner {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "Contact",
-            Self::Company => "Company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for HubspotObjectOwner {
-    fn from(value: &str) -> Self {
-        match value {
-            "Contact" => Self::Contact,
-            "Company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for HubspotObjectOwner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for HubspotObjectOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HubspotObjectOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(HubspotObjectOwner {
+    Contact = "Contact",
+    Company = "Company",
+});
 
 /// `HubspotUpdateContactField`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11587,50 +7684,12 @@ pub enum HubspotUpdateContactFieldTarget {
     Unknown(String),
 }
 
-impl HubspotUpdateContactFieldTarget {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "Contact",
-            Self::Company => "Company",
-            Self::Deal => "Deal",
-            Self::Ticket => "Ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for HubspotUpdateContactFieldTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "Contact" => Self::Contact,
-            "Company" => Self::Company,
-            "Deal" => Self::Deal,
-            "Ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for HubspotUpdateContactFieldTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for HubspotUpdateContactFieldTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HubspotUpdateContactFieldTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(HubspotUpdateContactFieldTarget {
+    Contact = "Contact",
+    Company = "Company",
+    Deal = "Deal",
+    Ticket = "Ticket",
+});
 
 /// `HubspotUpdateContactOwnership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11674,46 +7733,10 @@ pub enum HubspotUpdateContactOwnershipTarget {
     Unknown(String),
 }
 
-impl HubspotUpdateContactOwnershipTarget {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contact => "Contact",
-            Self::Company => "Company",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for HubspotUpdateContactOwnershipTarget {
-    fn from(value: &str) -> Self {
-        match value {
-            "Contact" => Self::Contact,
-            "Company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for HubspotUpdateContactOwnershipTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for HubspotUpdateContactOwnershipTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HubspotUpdateContactOwnershipTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(HubspotUpdateContactOwnershipTarget {
+    Contact = "Contact",
+    Company = "Company",
+});
 
 /// `HubspotUpsertRecordSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11772,51 +7795,10 @@ pub enum HubspotWhenMatchBehaviour {
     Unknown(serde_json::Value),
 }
 
-impl HubspotWhenMatchBehaviour {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DoNothing => Some("DoNothing"),
-            Self::UpdateContact => Some("UpdateContact"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for HubspotWhenMatchBehaviour {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::UpdateContact => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "UpdateContact", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HubspotWhenMatchBehaviour {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DoNothing") => Ok(Self::DoNothing),
-            Some("UpdateContact") => Ok(Self::UpdateContact),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(HubspotWhenMatchBehaviour, "type", {
+    DoNothing = "DoNothing",
+    UpdateContact = "UpdateContact",
+});
 
 /// `LeadOrContactSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11947,46 +7929,10 @@ pub enum LogicalOperator {
     Unknown(String),
 }
 
-impl LogicalOperator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "and",
-            Self::Or => "or",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for LogicalOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "and" => Self::And,
-            "or" => Self::Or,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for LogicalOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for LogicalOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogicalOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(LogicalOperator {
+    And = "and",
+    Or = "or",
+});
 
 /// Matched/related-object reference from a matching configuration (e.g. MatchedAccount = account matched via Lead-to-Account config). NOT for ordinary Salesforce objects — use NormalDataObject (plain string) for those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12020,66 +7966,20 @@ pub enum MatchedObject {
     Unknown(String),
 }
 
-impl MatchedObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchedAccount => "MatchedAccount",
-            Self::MatchedCase => "MatchedCase",
-            Self::MatchedOpportunity => "MatchedOpportunity",
-            Self::RelatedLead => "RelatedLead",
-            Self::DuplicateLead => "DuplicateLead",
-            Self::DuplicateContact => "DuplicateContact",
-            Self::MatchedLead => "MatchedLead",
-            Self::MatchedContact => "MatchedContact",
-            Self::PrimaryOwner => "PrimaryOwner",
-            Self::MatchedCompany => "MatchedCompany",
-            Self::MatchedDeal => "MatchedDeal",
-            Self::MatchedTicket => "MatchedTicket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MatchedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "MatchedAccount" => Self::MatchedAccount,
-            "MatchedCase" => Self::MatchedCase,
-            "MatchedOpportunity" => Self::MatchedOpportunity,
-            "RelatedLead" => Self::RelatedLead,
-            "DuplicateLead" => Self::DuplicateLead,
-            "DuplicateContact" => Self::DuplicateContact,
-            "MatchedLead" => Self::MatchedLead,
-            "MatchedContact" => Self::MatchedContact,
-            "PrimaryOwner" => Self::PrimaryOwner,
-            "MatchedCompany" => Self::MatchedCompany,
-            "MatchedDeal" => Self::MatchedDeal,
-            "MatchedTicket" => Self::MatchedTicket,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MatchedObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MatchedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MatchedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MatchedObject {
+    MatchedAccount = "MatchedAccount",
+    MatchedCase = "MatchedCase",
+    MatchedOpportunity = "MatchedOpportunity",
+    RelatedLead = "RelatedLead",
+    DuplicateLead = "DuplicateLead",
+    DuplicateContact = "DuplicateContact",
+    MatchedLead = "MatchedLead",
+    MatchedContact = "MatchedContact",
+    PrimaryOwner = "PrimaryOwner",
+    MatchedCompany = "MatchedCompany",
+    MatchedDeal = "MatchedDeal",
+    MatchedTicket = "MatchedTicket",
+});
 
 /// `MeetingBookingLimit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12121,46 +8021,10 @@ pub enum MeetingBookingLimitBy {
     Unknown(String),
 }
 
-impl MeetingBookingLimitBy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "Email",
-            Self::Domain => "Domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingBookingLimitBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "Email" => Self::Email,
-            "Domain" => Self::Domain,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingBookingLimitBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingBookingLimitBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingBookingLimitBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingBookingLimitBy {
+    Email = "Email",
+    Domain = "Domain",
+});
 
 /// `MeetingBookingLimitTimeframe`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12180,52 +8044,13 @@ pub enum MeetingBookingLimitTimeframe {
     Unknown(String),
 }
 
-impl MeetingBookingLimitTimeframe {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hourly => "Hourly",
-            Self::Daily => "Daily",
-            Self::Weekly => "Weekly",
-            Self::Monthly => "Monthly",
-            Self::Yearly => "Yearly",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingBookingLimitTimeframe {
-    fn from(value: &str) -> Self {
-        match value {
-            "Hourly" => Self::Hourly,
-            "Daily" => Self::Daily,
-            "Weekly" => Self::Weekly,
-            "Monthly" => Self::Monthly,
-            "Yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingBookingLimitTimeframe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingBookingLimitTimeframe {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingBookingLimitTimeframe {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingBookingLimitTimeframe {
+    Hourly = "Hourly",
+    Daily = "Daily",
+    Weekly = "Weekly",
+    Monthly = "Monthly",
+    Yearly = "Yearly",
+});
 
 /// `MeetingBuffers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12258,51 +8083,10 @@ pub enum MeetingCancellationBehavior {
     Unknown(serde_json::Value),
 }
 
-impl MeetingCancellationBehavior {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DeleteEvent => Some("DeleteEvent"),
-            Self::DoNothing => Some("DoNothing"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingCancellationBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DeleteEvent => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DeleteEvent", None)
-            }
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingCancellationBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DeleteEvent") => Ok(Self::DeleteEvent),
-            Some("DoNothing") => Ok(Self::DoNothing),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingCancellationBehavior, "type", {
+    DeleteEvent = "DeleteEvent",
+    DoNothing = "DoNothing",
+});
 
 /// use bookerInviteSettings and meetingHost
 #[deprecated(note = "deprecated in the API document")]
@@ -12319,67 +8103,11 @@ pub enum MeetingCreatedTarget {
     Unknown(serde_json::Value),
 }
 
-impl MeetingCreatedTarget {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::BookerCalendarIfExist(_) => Some("BookerCalendarIfExist"),
-            Self::BookerInvitedIfExist(_) => Some("BookerInvitedIfExist"),
-            Self::BookerNotInvited => Some("BookerNotInvited"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingCreatedTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::BookerCalendarIfExist(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "BookerCalendarIfExist",
-                    Some(payload),
-                )
-            }
-            Self::BookerInvitedIfExist(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "BookerInvitedIfExist",
-                    Some(payload),
-                )
-            }
-            Self::BookerNotInvited => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "BookerNotInvited", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingCreatedTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("BookerCalendarIfExist") => {
-                crate::runtime::wire::payload(&value).map(Self::BookerCalendarIfExist)
-            }
-            Some("BookerInvitedIfExist") => {
-                crate::runtime::wire::payload(&value).map(Self::BookerInvitedIfExist)
-            }
-            Some("BookerNotInvited") => Ok(Self::BookerNotInvited),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingCreatedTarget, "type", {
+    BookerCalendarIfExist(_) = "BookerCalendarIfExist",
+    BookerInvitedIfExist(_) = "BookerInvitedIfExist",
+    BookerNotInvited = "BookerNotInvited",
+});
 
 /// Schema `MeetingCreatedTarget_BookerCalendarIfExist`.
 #[deprecated(note = "deprecated in the API document")]
@@ -12443,55 +8171,10 @@ pub enum MeetingHandling {
     Unknown(serde_json::Value),
 }
 
-impl MeetingHandling {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Flexible(_) => Some("Flexible"),
-            Self::Strict(_) => Some("Strict"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingHandling {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Flexible(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Flexible",
-                    Some(payload),
-                )
-            }
-            Self::Strict(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Strict",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingHandling {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Flexible") => crate::runtime::wire::payload(&value).map(Self::Flexible),
-            Some("Strict") => crate::runtime::wire::payload(&value).map(Self::Strict),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingHandling, "type", {
+    Flexible(_) = "Flexible",
+    Strict(_) = "Strict",
+});
 
 /// Schema `MeetingHandling_Flexible`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12548,53 +8231,10 @@ pub enum MeetingHost {
     Unknown(serde_json::Value),
 }
 
-impl MeetingHost {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Assignee(_) => Some("Assignee"),
-            Self::Booker => Some("Booker"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingHost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Assignee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Assignee",
-                    Some(payload),
-                )
-            }
-            Self::Booker => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Booker", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Assignee") => crate::runtime::wire::payload(&value).map(Self::Assignee),
-            Some("Booker") => Ok(Self::Booker),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingHost, "type", {
+    Assignee(_) = "Assignee",
+    Booker = "Booker",
+});
 
 /// Schema `MeetingHost_Assignee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12625,55 +8265,10 @@ pub enum MeetingLimit {
     Unknown(serde_json::Value),
 }
 
-impl MeetingLimit {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::MeetingLimitSet(_) => Some("MeetingLimitSet"),
-            Self::MeetingLimitUnset => Some("MeetingLimitUnset"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingLimit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::MeetingLimitSet(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "MeetingLimitSet",
-                    Some(payload),
-                )
-            }
-            Self::MeetingLimitUnset => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "MeetingLimitUnset", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingLimit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("MeetingLimitSet") => {
-                crate::runtime::wire::payload(&value).map(Self::MeetingLimitSet)
-            }
-            Some("MeetingLimitUnset") => Ok(Self::MeetingLimitUnset),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingLimit, "type", {
+    MeetingLimitSet(_) = "MeetingLimitSet",
+    MeetingLimitUnset = "MeetingLimitUnset",
+});
 
 /// Schema `MeetingLimit_MeetingLimitSet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12714,65 +8309,11 @@ pub enum MeetingLimitReset {
     Unknown(serde_json::Value),
 }
 
-impl MeetingLimitReset {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Daily(_) => Some("Daily"),
-            Self::Monthly(_) => Some("Monthly"),
-            Self::Weekly(_) => Some("Weekly"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingLimitReset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Daily(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Daily",
-                    Some(payload),
-                )
-            }
-            Self::Monthly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Monthly",
-                    Some(payload),
-                )
-            }
-            Self::Weekly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Weekly",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingLimitReset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Daily") => crate::runtime::wire::payload(&value).map(Self::Daily),
-            Some("Monthly") => crate::runtime::wire::payload(&value).map(Self::Monthly),
-            Some("Weekly") => crate::runtime::wire::payload(&value).map(Self::Weekly),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingLimitReset, "type", {
+    Daily(_) = "Daily",
+    Monthly(_) = "Monthly",
+    Weekly(_) = "Weekly",
+});
 
 /// Schema `MeetingLimitReset_Daily`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12902,56 +8443,15 @@ pub enum MeetingLimitResetWeeklyResetDayOfWeek {
     Unknown(String),
 }
 
-impl MeetingLimitResetWeeklyResetDayOfWeek {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingLimitResetWeeklyResetDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingLimitResetWeeklyResetDayOfWeek {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingLimitResetWeeklyResetDayOfWeek {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingLimitResetWeeklyResetDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingLimitResetWeeklyResetDayOfWeek {
+    Monday = "MONDAY",
+    Tuesday = "TUESDAY",
+    Wednesday = "WEDNESDAY",
+    Thursday = "THURSDAY",
+    Friday = "FRIDAY",
+    Saturday = "SATURDAY",
+    Sunday = "SUNDAY",
+});
 
 /// `MeetingLocation`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12983,170 +8483,19 @@ pub enum MeetingLocation {
     Unknown(serde_json::Value),
 }
 
-impl MeetingLocation {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AskTheGuest(_) => Some("AskTheGuest"),
-            Self::CalendarPlatformConference(_) => Some("CalendarPlatformConference"),
-            Self::DefinedInMeetingType(_) => Some("DefinedInMeetingType"),
-            Self::GoToMeetingLink(_) => Some("GoToMeetingLink"),
-            Self::GongLink(_) => Some("GongLink"),
-            Self::HostsDefaultConferenceDetails(_) => {
-                Some("HostsDefaultConferenceDetails")
-            }
-            Self::HostsDefaultPhysicalLocation(_) => Some("HostsDefaultPhysicalLocation"),
-            Self::RingCentralLink(_) => Some("RingCentralLink"),
-            Self::TeamsMeetingLink(_) => Some("TeamsMeetingLink"),
-            Self::WebexLink(_) => Some("WebexLink"),
-            Self::ZoomOneTimeLink(_) => Some("ZoomOneTimeLink"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for MeetingLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AskTheGuest(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AskTheGuest",
-                    Some(payload),
-                )
-            }
-            Self::CalendarPlatformConference(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CalendarPlatformConference",
-                    Some(payload),
-                )
-            }
-            Self::DefinedInMeetingType(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "DefinedInMeetingType",
-                    Some(payload),
-                )
-            }
-            Self::GoToMeetingLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "GoToMeetingLink",
-                    Some(payload),
-                )
-            }
-            Self::GongLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "GongLink",
-                    Some(payload),
-                )
-            }
-            Self::HostsDefaultConferenceDetails(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HostsDefaultConferenceDetails",
-                    Some(payload),
-                )
-            }
-            Self::HostsDefaultPhysicalLocation(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HostsDefaultPhysicalLocation",
-                    Some(payload),
-                )
-            }
-            Self::RingCentralLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RingCentralLink",
-                    Some(payload),
-                )
-            }
-            Self::TeamsMeetingLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "TeamsMeetingLink",
-                    Some(payload),
-                )
-            }
-            Self::WebexLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "WebexLink",
-                    Some(payload),
-                )
-            }
-            Self::ZoomOneTimeLink(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ZoomOneTimeLink",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AskTheGuest") => {
-                crate::runtime::wire::payload(&value).map(Self::AskTheGuest)
-            }
-            Some("CalendarPlatformConference") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::CalendarPlatformConference)
-            }
-            Some("DefinedInMeetingType") => {
-                crate::runtime::wire::payload(&value).map(Self::DefinedInMeetingType)
-            }
-            Some("GoToMeetingLink") => {
-                crate::runtime::wire::payload(&value).map(Self::GoToMeetingLink)
-            }
-            Some("GongLink") => crate::runtime::wire::payload(&value).map(Self::GongLink),
-            Some("HostsDefaultConferenceDetails") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::HostsDefaultConferenceDetails)
-            }
-            Some("HostsDefaultPhysicalLocation") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::HostsDefaultPhysicalLocation)
-            }
-            Some("RingCentralLink") => {
-                crate::runtime::wire::payload(&value).map(Self::RingCentralLink)
-            }
-            Some("TeamsMeetingLink") => {
-                crate::runtime::wire::payload(&value).map(Self::TeamsMeetingLink)
-            }
-            Some("WebexLink") => {
-                crate::runtime::wire::payload(&value).map(Self::WebexLink)
-            }
-            Some("ZoomOneTimeLink") => {
-                crate::runtime::wire::payload(&value).map(Self::ZoomOneTimeLink)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(MeetingLocation, "type", {
+    AskTheGuest(_) = "AskTheGuest",
+    CalendarPlatformConference(_) = "CalendarPlatformConference",
+    DefinedInMeetingType(_) = "DefinedInMeetingType",
+    GoToMeetingLink(_) = "GoToMeetingLink",
+    GongLink(_) = "GongLink",
+    HostsDefaultConferenceDetails(_) = "HostsDefaultConferenceDetails",
+    HostsDefaultPhysicalLocation(_) = "HostsDefaultPhysicalLocation",
+    RingCentralLink(_) = "RingCentralLink",
+    TeamsMeetingLink(_) = "TeamsMeetingLink",
+    WebexLink(_) = "WebexLink",
+    ZoomOneTimeLink(_) = "ZoomOneTimeLink",
+});
 
 /// Schema `MeetingLocation_AskTheGuest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13255,48 +8604,11 @@ pub enum MeetingLocationHost {
     Unknown(String),
 }
 
-impl MeetingLocationHost {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "Host",
-            Self::AssigneeIfExists => "AssigneeIfExists",
-            Self::BookerIfExists => "BookerIfExists",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingLocationHost {
-    fn from(value: &str) -> Self {
-        match value {
-            "Host" => Self::Host,
-            "AssigneeIfExists" => Self::AssigneeIfExists,
-            "BookerIfExists" => Self::BookerIfExists,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingLocationHost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingLocationHost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingLocationHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingLocationHost {
+    Host = "Host",
+    AssigneeIfExists = "AssigneeIfExists",
+    BookerIfExists = "BookerIfExists",
+});
 
 /// Schema `MeetingLocation_HostsDefaultConferenceDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13558,50 +8870,12 @@ pub enum MeetingStatus {
     Unknown(String),
 }
 
-impl MeetingStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Canceled => "Canceled",
-            Self::NoShow => "NoShow",
-            Self::Completed => "Completed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "Active" => Self::Active,
-            "Canceled" => Self::Canceled,
-            "NoShow" => Self::NoShow,
-            "Completed" => Self::Completed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingStatus {
+    Active = "Active",
+    Canceled = "Canceled",
+    NoShow = "NoShow",
+    Completed = "Completed",
+});
 
 /// `MeetingType`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13805,46 +9079,10 @@ pub enum MeetingTypeStatus {
     Unknown(String),
 }
 
-impl MeetingTypeStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Inactive => "Inactive",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MeetingTypeStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "Active" => Self::Active,
-            "Inactive" => Self::Inactive,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for MeetingTypeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MeetingTypeStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MeetingTypeStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(MeetingTypeStatus {
+    Active = "Active",
+    Inactive = "Inactive",
+});
 
 /// `MeetingTypeUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13920,67 +9158,12 @@ pub enum NoMatchBehaviour {
     Unknown(serde_json::Value),
 }
 
-impl NoMatchBehaviour {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AlwaysCreateLead => Some("AlwaysCreateLead"),
-            Self::CreateContactOrLead => Some("CreateContactOrLead"),
-            Self::CreateLead => Some("CreateLead"),
-            Self::DoNothing => Some("DoNothing"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for NoMatchBehaviour {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AlwaysCreateLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "AlwaysCreateLead", None)
-            }
-            Self::CreateContactOrLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateContactOrLead", None)
-            }
-            Self::CreateLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CreateLead", None)
-            }
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NoMatchBehaviour {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AlwaysCreateLead") => Ok(Self::AlwaysCreateLead),
-            Some("CreateContactOrLead") => Ok(Self::CreateContactOrLead),
-            Some("CreateLead") => Ok(Self::CreateLead),
-            Some("DoNothing") => Ok(Self::DoNothing),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(NoMatchBehaviour, "type", {
+    AlwaysCreateLead = "AlwaysCreateLead",
+    CreateContactOrLead = "CreateContactOrLead",
+    CreateLead = "CreateLead",
+    DoNothing = "DoNothing",
+});
 
 /// `NonCatchAllRoute`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13994,59 +9177,10 @@ pub enum NonCatchAllRoute {
     Unknown(serde_json::Value),
 }
 
-impl NonCatchAllRoute {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::RuleRoute(_) => Some("RuleRoute"),
-            Self::SpamCheckRoute(_) => Some("SpamCheckRoute"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for NonCatchAllRoute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RuleRoute(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RuleRoute",
-                    Some(payload),
-                )
-            }
-            Self::SpamCheckRoute(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SpamCheckRoute",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NonCatchAllRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("RuleRoute") => {
-                crate::runtime::wire::payload(&value).map(Self::RuleRoute)
-            }
-            Some("SpamCheckRoute") => {
-                crate::runtime::wire::payload(&value).map(Self::SpamCheckRoute)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(NonCatchAllRoute, "type", {
+    RuleRoute(_) = "RuleRoute",
+    SpamCheckRoute(_) = "SpamCheckRoute",
+});
 
 /// Schema `NonCatchAllRoute_RuleRoute`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14124,107 +9258,14 @@ pub enum NonOwnershipConditionsRequest {
     Unknown(serde_json::Value),
 }
 
-impl NonOwnershipConditionsRequest {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ConditionGroup(_) => Some("ConditionGroup"),
-            Self::EvaluableCondition(_) => Some("EvaluableCondition"),
-            Self::ObjectExistsCondition(_) => Some("ObjectExistsCondition"),
-            Self::SingleParameterCondition(_) => Some("SingleParameterCondition"),
-            Self::StaticValueCondition(_) => Some("StaticValueCondition"),
-            Self::ValueCondition(_) => Some("ValueCondition"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for NonOwnershipConditionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ConditionGroup(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ConditionGroup",
-                    Some(payload),
-                )
-            }
-            Self::EvaluableCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "EvaluableCondition",
-                    Some(payload),
-                )
-            }
-            Self::ObjectExistsCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ObjectExistsCondition",
-                    Some(payload),
-                )
-            }
-            Self::SingleParameterCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SingleParameterCondition",
-                    Some(payload),
-                )
-            }
-            Self::StaticValueCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "StaticValueCondition",
-                    Some(payload),
-                )
-            }
-            Self::ValueCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ValueCondition",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NonOwnershipConditionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ConditionGroup") => {
-                crate::runtime::wire::payload(&value).map(Self::ConditionGroup)
-            }
-            Some("EvaluableCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::EvaluableCondition)
-            }
-            Some("ObjectExistsCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::ObjectExistsCondition)
-            }
-            Some("SingleParameterCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::SingleParameterCondition)
-            }
-            Some("StaticValueCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::StaticValueCondition)
-            }
-            Some("ValueCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::ValueCondition)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(NonOwnershipConditionsRequest, "type", {
+    ConditionGroup(_) = "ConditionGroup",
+    EvaluableCondition(_) = "EvaluableCondition",
+    ObjectExistsCondition(_) = "ObjectExistsCondition",
+    SingleParameterCondition(_) = "SingleParameterCondition",
+    StaticValueCondition(_) = "StaticValueCondition",
+    ValueCondition(_) = "ValueCondition",
+});
 
 /// Schema `NonOwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14454,74 +9495,24 @@ pub enum Operator {
     Unknown(String),
 }
 
-impl Operator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lt => "<",
-            Self::Gt => ">",
-            Self::Le => "<=",
-            Self::Ge => ">=",
-            Self::StartsWithAnyOf => "startsWithAnyOf",
-            Self::EndsWithAnyOf => "endsWithAnyOf",
-            Self::IsAnyOf => "isAnyOf",
-            Self::IsNotAnyOf => "isNotAnyOf",
-            Self::Equal => "equal",
-            Self::NotEqual => "notEqual",
-            Self::Contains => "contains",
-            Self::DoesNotContain => "doesNotContain",
-            Self::ContainsAnyOf => "containsAnyOf",
-            Self::ContainsNoneOf => "containsNoneOf",
-            Self::StartsWith => "startsWith",
-            Self::EndsWith => "endsWith",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for Operator {
-    fn from(value: &str) -> Self {
-        match value {
-            "<" => Self::Lt,
-            ">" => Self::Gt,
-            "<=" => Self::Le,
-            ">=" => Self::Ge,
-            "startsWithAnyOf" => Self::StartsWithAnyOf,
-            "endsWithAnyOf" => Self::EndsWithAnyOf,
-            "isAnyOf" => Self::IsAnyOf,
-            "isNotAnyOf" => Self::IsNotAnyOf,
-            "equal" => Self::Equal,
-            "notEqual" => Self::NotEqual,
-            "contains" => Self::Contains,
-            "doesNotContain" => Self::DoesNotContain,
-            "containsAnyOf" => Self::ContainsAnyOf,
-            "containsNoneOf" => Self::ContainsNoneOf,
-            "startsWith" => Self::StartsWith,
-            "endsWith" => Self::EndsWith,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for Operator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Operator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Operator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(Operator {
+    Lt = "<",
+    Gt = ">",
+    Le = "<=",
+    Ge = ">=",
+    StartsWithAnyOf = "startsWithAnyOf",
+    EndsWithAnyOf = "endsWithAnyOf",
+    IsAnyOf = "isAnyOf",
+    IsNotAnyOf = "isNotAnyOf",
+    Equal = "equal",
+    NotEqual = "notEqual",
+    Contains = "contains",
+    DoesNotContain = "doesNotContain",
+    ContainsAnyOf = "containsAnyOf",
+    ContainsNoneOf = "containsNoneOf",
+    StartsWith = "startsWith",
+    EndsWith = "endsWith",
+});
 
 /// Tie-break ordering when two users have an equal level. Currently always "AsConfigured" upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14535,46 +9526,10 @@ pub enum OrderIfEqualState {
     Unknown(String),
 }
 
-impl OrderIfEqualState {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AsConfigured => "AsConfigured",
-            Self::Random => "Random",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for OrderIfEqualState {
-    fn from(value: &str) -> Self {
-        match value {
-            "AsConfigured" => Self::AsConfigured,
-            "Random" => Self::Random,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for OrderIfEqualState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrderIfEqualState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrderIfEqualState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(OrderIfEqualState {
+    AsConfigured = "AsConfigured",
+    Random = "Random",
+});
 
 /// `OwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
@@ -14598,119 +9553,15 @@ pub enum OwnershipConditionsRequest {
     Unknown(serde_json::Value),
 }
 
-impl OwnershipConditionsRequest {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ConditionGroup(_) => Some("ConditionGroup"),
-            Self::EvaluableCondition(_) => Some("EvaluableCondition"),
-            Self::ObjectExistsCondition(_) => Some("ObjectExistsCondition"),
-            Self::OwnershipCondition(_) => Some("OwnershipCondition"),
-            Self::SingleParameterCondition(_) => Some("SingleParameterCondition"),
-            Self::StaticValueCondition(_) => Some("StaticValueCondition"),
-            Self::ValueCondition(_) => Some("ValueCondition"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for OwnershipConditionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ConditionGroup(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ConditionGroup",
-                    Some(payload),
-                )
-            }
-            Self::EvaluableCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "EvaluableCondition",
-                    Some(payload),
-                )
-            }
-            Self::ObjectExistsCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ObjectExistsCondition",
-                    Some(payload),
-                )
-            }
-            Self::OwnershipCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "OwnershipCondition",
-                    Some(payload),
-                )
-            }
-            Self::SingleParameterCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SingleParameterCondition",
-                    Some(payload),
-                )
-            }
-            Self::StaticValueCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "StaticValueCondition",
-                    Some(payload),
-                )
-            }
-            Self::ValueCondition(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ValueCondition",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OwnershipConditionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ConditionGroup") => {
-                crate::runtime::wire::payload(&value).map(Self::ConditionGroup)
-            }
-            Some("EvaluableCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::EvaluableCondition)
-            }
-            Some("ObjectExistsCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::ObjectExistsCondition)
-            }
-            Some("OwnershipCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::OwnershipCondition)
-            }
-            Some("SingleParameterCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::SingleParameterCondition)
-            }
-            Some("StaticValueCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::StaticValueCondition)
-            }
-            Some("ValueCondition") => {
-                crate::runtime::wire::payload(&value).map(Self::ValueCondition)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(OwnershipConditionsRequest, "type", {
+    ConditionGroup(_) = "ConditionGroup",
+    EvaluableCondition(_) = "EvaluableCondition",
+    ObjectExistsCondition(_) = "ObjectExistsCondition",
+    OwnershipCondition(_) = "OwnershipCondition",
+    SingleParameterCondition(_) = "SingleParameterCondition",
+    StaticValueCondition(_) = "StaticValueCondition",
+    ValueCondition(_) = "ValueCondition",
+});
 
 /// Schema `OwnershipConditionsRequest_ConditionGroup`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -14948,76 +9799,12 @@ pub enum OwnershipHost {
     Unknown(serde_json::Value),
 }
 
-impl OwnershipHost {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AssigneeFromDistribution(_) => Some("AssigneeFromDistribution"),
-            Self::AssigneeFromOwnershipRule(_) => Some("AssigneeFromOwnershipRule"),
-            Self::AssigneeFromSimpleRule => Some("AssigneeFromSimpleRule"),
-            Self::BookerIfExists => Some("BookerIfExists"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for OwnershipHost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AssigneeFromDistribution(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssigneeFromDistribution",
-                    Some(payload),
-                )
-            }
-            Self::AssigneeFromOwnershipRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssigneeFromOwnershipRule",
-                    Some(payload),
-                )
-            }
-            Self::AssigneeFromSimpleRule => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "AssigneeFromSimpleRule", None)
-            }
-            Self::BookerIfExists => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "BookerIfExists", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OwnershipHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AssigneeFromDistribution") => {
-                crate::runtime::wire::payload(&value).map(Self::AssigneeFromDistribution)
-            }
-            Some("AssigneeFromOwnershipRule") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::AssigneeFromOwnershipRule)
-            }
-            Some("AssigneeFromSimpleRule") => Ok(Self::AssigneeFromSimpleRule),
-            Some("BookerIfExists") => Ok(Self::BookerIfExists),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(OwnershipHost, "type", {
+    AssigneeFromDistribution(_) = "AssigneeFromDistribution",
+    AssigneeFromOwnershipRule(_) = "AssigneeFromOwnershipRule",
+    AssigneeFromSimpleRule = "AssigneeFromSimpleRule",
+    BookerIfExists = "BookerIfExists",
+});
 
 /// Schema `OwnershipHost_AssigneeFromDistribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -15314,36 +10101,7 @@ impl OwnershipSchedulingLinkDetails {
 #[serde(transparent)]
 pub struct OwnershipSchedulingLinkId(pub String);
 
-impl From<String> for OwnershipSchedulingLinkId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for OwnershipSchedulingLinkId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for OwnershipSchedulingLinkId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for OwnershipSchedulingLinkId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for OwnershipSchedulingLinkId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(OwnershipSchedulingLinkId(String));
 
 /// `OwnershipSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -15399,59 +10157,10 @@ pub enum OwnershipSettings {
     Unknown(serde_json::Value),
 }
 
-impl OwnershipSettings {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::WithMixedRouting(_) => Some("WithMixedRouting"),
-            Self::WithSimpleRule(_) => Some("WithSimpleRule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for OwnershipSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::WithMixedRouting(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "WithMixedRouting",
-                    Some(payload),
-                )
-            }
-            Self::WithSimpleRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "WithSimpleRule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OwnershipSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("WithMixedRouting") => {
-                crate::runtime::wire::payload(&value).map(Self::WithMixedRouting)
-            }
-            Some("WithSimpleRule") => {
-                crate::runtime::wire::payload(&value).map(Self::WithSimpleRule)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(OwnershipSettings, "type", {
+    WithMixedRouting(_) = "WithMixedRouting",
+    WithSimpleRule(_) = "WithSimpleRule",
+});
 
 /// Schema `OwnershipSettings_WithMixedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16278,89 +10987,12 @@ pub enum ProcessedRouterTrigger {
     Unknown(serde_json::Value),
 }
 
-impl ProcessedRouterTrigger {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ProcessedChiliFormTrigger(_) => Some("ProcessedChiliFormTrigger"),
-            Self::ProcessedInAppButtonTrigger(_) => Some("ProcessedInAppButtonTrigger"),
-            Self::ProcessedRouterLinkTrigger(_) => Some("ProcessedRouterLinkTrigger"),
-            Self::ProcessedThirdPartyFormTrigger(_) => {
-                Some("ProcessedThirdPartyFormTrigger")
-            }
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for ProcessedRouterTrigger {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ProcessedChiliFormTrigger(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ProcessedChiliFormTrigger",
-                    Some(payload),
-                )
-            }
-            Self::ProcessedInAppButtonTrigger(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ProcessedInAppButtonTrigger",
-                    Some(payload),
-                )
-            }
-            Self::ProcessedRouterLinkTrigger(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ProcessedRouterLinkTrigger",
-                    Some(payload),
-                )
-            }
-            Self::ProcessedThirdPartyFormTrigger(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ProcessedThirdPartyFormTrigger",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProcessedRouterTrigger {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ProcessedChiliFormTrigger") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::ProcessedChiliFormTrigger)
-            }
-            Some("ProcessedInAppButtonTrigger") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::ProcessedInAppButtonTrigger)
-            }
-            Some("ProcessedRouterLinkTrigger") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::ProcessedRouterLinkTrigger)
-            }
-            Some("ProcessedThirdPartyFormTrigger") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::ProcessedThirdPartyFormTrigger)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(ProcessedRouterTrigger, "type", {
+    ProcessedChiliFormTrigger(_) = "ProcessedChiliFormTrigger",
+    ProcessedInAppButtonTrigger(_) = "ProcessedInAppButtonTrigger",
+    ProcessedRouterLinkTrigger(_) = "ProcessedRouterLinkTrigger",
+    ProcessedThirdPartyFormTrigger(_) = "ProcessedThirdPartyFormTrigger",
+});
 
 /// Schema `ProcessedRouterTrigger_ProcessedChiliFormTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16575,46 +11207,10 @@ pub enum ReassignmentType {
     Unknown(String),
 }
 
-impl ReassignmentType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SameUser => "SameUser",
-            Self::AnyTeamMember => "AnyTeamMember",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReassignmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SameUser" => Self::SameUser,
-            "AnyTeamMember" => Self::AnyTeamMember,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReassignmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReassignmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReassignmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReassignmentType {
+    SameUser = "SameUser",
+    AnyTeamMember = "AnyTeamMember",
+});
 
 /// `RecordHandling`.
 #[derive(Debug, Clone, PartialEq)]
@@ -16628,51 +11224,10 @@ pub enum RecordHandling {
     Unknown(serde_json::Value),
 }
 
-impl RecordHandling {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Strict => Some("Strict"),
-            Self::WorkingHours => Some("WorkingHours"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RecordHandling {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Strict => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Strict", None)
-            }
-            Self::WorkingHours => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "WorkingHours", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RecordHandling {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Strict") => Ok(Self::Strict),
-            Some("WorkingHours") => Ok(Self::WorkingHours),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RecordHandling, "type", {
+    Strict = "Strict",
+    WorkingHours = "WorkingHours",
+});
 
 /// `Redirect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -16688,63 +11243,11 @@ pub enum Redirect {
     Unknown(serde_json::Value),
 }
 
-impl Redirect {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Landing(_) => Some("Landing"),
-            Self::NoRedirect => Some("NoRedirect"),
-            Self::Url(_) => Some("Url"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for Redirect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Landing(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Landing",
-                    Some(payload),
-                )
-            }
-            Self::NoRedirect => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "NoRedirect", None)
-            }
-            Self::Url(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Url",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Redirect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Landing") => crate::runtime::wire::payload(&value).map(Self::Landing),
-            Some("NoRedirect") => Ok(Self::NoRedirect),
-            Some("Url") => crate::runtime::wire::payload(&value).map(Self::Url),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(Redirect, "type", {
+    Landing(_) = "Landing",
+    NoRedirect = "NoRedirect",
+    Url(_) = "Url",
+});
 
 /// Schema `Redirect_Landing`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16812,36 +11315,7 @@ impl RedirectUrl {
 #[serde(transparent)]
 pub struct RelatedChildObjectRef(pub String);
 
-impl From<String> for RelatedChildObjectRef {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for RelatedChildObjectRef {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for RelatedChildObjectRef {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for RelatedChildObjectRef {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RelatedChildObjectRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(RelatedChildObjectRef(String));
 
 /// `Reminder`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16916,46 +11390,10 @@ pub enum ReminderChannel {
     Unknown(String),
 }
 
-impl ReminderChannel {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "Email",
-            Self::Sms => "Sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReminderChannel {
-    fn from(value: &str) -> Self {
-        match value {
-            "Email" => Self::Email,
-            "Sms" => Self::Sms,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReminderChannel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReminderChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReminderChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReminderChannel {
+    Email = "Email",
+    Sms = "Sms",
+});
 
 /// `ReminderCreate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17026,48 +11464,11 @@ pub enum ReminderSendFrom {
     Unknown(String),
 }
 
-impl ReminderSendFrom {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SendFromHost => "SendFromHost",
-            Self::SendFromBooker => "SendFromBooker",
-            Self::SendFromNoReply => "SendFromNoReply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReminderSendFrom {
-    fn from(value: &str) -> Self {
-        match value {
-            "SendFromHost" => Self::SendFromHost,
-            "SendFromBooker" => Self::SendFromBooker,
-            "SendFromNoReply" => Self::SendFromNoReply,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReminderSendFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReminderSendFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReminderSendFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReminderSendFrom {
+    SendFromHost = "SendFromHost",
+    SendFromBooker = "SendFromBooker",
+    SendFromNoReply = "SendFromNoReply",
+});
 
 /// `ReminderSendTo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17081,46 +11482,10 @@ pub enum ReminderSendTo {
     Unknown(String),
 }
 
-impl ReminderSendTo {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SendToAllGuests => "SendToAllGuests",
-            Self::SendToMainGuestOnly => "SendToMainGuestOnly",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReminderSendTo {
-    fn from(value: &str) -> Self {
-        match value {
-            "SendToAllGuests" => Self::SendToAllGuests,
-            "SendToMainGuestOnly" => Self::SendToMainGuestOnly,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReminderSendTo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReminderSendTo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReminderSendTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReminderSendTo {
+    SendToAllGuests = "SendToAllGuests",
+    SendToMainGuestOnly = "SendToMainGuestOnly",
+});
 
 /// `ReminderSmsSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17134,46 +11499,10 @@ pub enum ReminderSmsSendFrom {
     Unknown(String),
 }
 
-impl ReminderSmsSendFrom {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnyNumber => "AnyNumber",
-            Self::LocalAreaNumber => "LocalAreaNumber",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReminderSmsSendFrom {
-    fn from(value: &str) -> Self {
-        match value {
-            "AnyNumber" => Self::AnyNumber,
-            "LocalAreaNumber" => Self::LocalAreaNumber,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReminderSmsSendFrom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReminderSmsSendFrom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReminderSmsSendFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReminderSmsSendFrom {
+    AnyNumber = "AnyNumber",
+    LocalAreaNumber = "LocalAreaNumber",
+});
 
 /// `ReminderTrigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17212,50 +11541,12 @@ pub enum ReminderTriggerKind {
     Unknown(String),
 }
 
-impl ReminderTriggerKind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BeforeMeeting => "BeforeMeeting",
-            Self::BeforeMeetingNoResponse => "BeforeMeetingNoResponse",
-            Self::MeetingBooked => "MeetingBooked",
-            Self::AfterMeeting => "AfterMeeting",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ReminderTriggerKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "BeforeMeeting" => Self::BeforeMeeting,
-            "BeforeMeetingNoResponse" => Self::BeforeMeetingNoResponse,
-            "MeetingBooked" => Self::MeetingBooked,
-            "AfterMeeting" => Self::AfterMeeting,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ReminderTriggerKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ReminderTriggerKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReminderTriggerKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ReminderTriggerKind {
+    BeforeMeeting = "BeforeMeeting",
+    BeforeMeetingNoResponse = "BeforeMeetingNoResponse",
+    MeetingBooked = "MeetingBooked",
+    AfterMeeting = "AfterMeeting",
+});
 
 /// `ReminderUpdate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17369,83 +11660,12 @@ pub enum RequestAttendee {
     Unknown(serde_json::Value),
 }
 
-impl RequestAttendee {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AdditionalAttendee(_) => Some("AdditionalAttendee"),
-            Self::AssignedViaTeam(_) => Some("AssignedViaTeam"),
-            Self::DistributionAssignee(_) => Some("DistributionAssignee"),
-            Self::ManuallyAssigned(_) => Some("ManuallyAssigned"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RequestAttendee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AdditionalAttendee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AdditionalAttendee",
-                    Some(payload),
-                )
-            }
-            Self::AssignedViaTeam(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssignedViaTeam",
-                    Some(payload),
-                )
-            }
-            Self::DistributionAssignee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "DistributionAssignee",
-                    Some(payload),
-                )
-            }
-            Self::ManuallyAssigned(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ManuallyAssigned",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RequestAttendee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AdditionalAttendee") => {
-                crate::runtime::wire::payload(&value).map(Self::AdditionalAttendee)
-            }
-            Some("AssignedViaTeam") => {
-                crate::runtime::wire::payload(&value).map(Self::AssignedViaTeam)
-            }
-            Some("DistributionAssignee") => {
-                crate::runtime::wire::payload(&value).map(Self::DistributionAssignee)
-            }
-            Some("ManuallyAssigned") => {
-                crate::runtime::wire::payload(&value).map(Self::ManuallyAssigned)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RequestAttendee, "type", {
+    AdditionalAttendee(_) = "AdditionalAttendee",
+    AssignedViaTeam(_) = "AssignedViaTeam",
+    DistributionAssignee(_) = "DistributionAssignee",
+    ManuallyAssigned(_) = "ManuallyAssigned",
+});
 
 /// Schema `RequestAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17567,96 +11787,13 @@ pub enum RequestedAttendee {
     Unknown(serde_json::Value),
 }
 
-impl RequestedAttendee {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AdditionalAttendee(_) => Some("AdditionalAttendee"),
-            Self::AssignedViaTeam(_) => Some("AssignedViaTeam"),
-            Self::FlexibleRoundRobinAssignee(_) => Some("FlexibleRoundRobinAssignee"),
-            Self::ManuallyAssigned(_) => Some("ManuallyAssigned"),
-            Self::StrictRoundRobinAssignee(_) => Some("StrictRoundRobinAssignee"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RequestedAttendee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AdditionalAttendee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AdditionalAttendee",
-                    Some(payload),
-                )
-            }
-            Self::AssignedViaTeam(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssignedViaTeam",
-                    Some(payload),
-                )
-            }
-            Self::FlexibleRoundRobinAssignee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "FlexibleRoundRobinAssignee",
-                    Some(payload),
-                )
-            }
-            Self::ManuallyAssigned(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ManuallyAssigned",
-                    Some(payload),
-                )
-            }
-            Self::StrictRoundRobinAssignee(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "StrictRoundRobinAssignee",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RequestedAttendee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AdditionalAttendee") => {
-                crate::runtime::wire::payload(&value).map(Self::AdditionalAttendee)
-            }
-            Some("AssignedViaTeam") => {
-                crate::runtime::wire::payload(&value).map(Self::AssignedViaTeam)
-            }
-            Some("FlexibleRoundRobinAssignee") => {
-                crate::runtime::wire::payload(&value)
-                    .map(Self::FlexibleRoundRobinAssignee)
-            }
-            Some("ManuallyAssigned") => {
-                crate::runtime::wire::payload(&value).map(Self::ManuallyAssigned)
-            }
-            Some("StrictRoundRobinAssignee") => {
-                crate::runtime::wire::payload(&value).map(Self::StrictRoundRobinAssignee)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RequestedAttendee, "type", {
+    AdditionalAttendee(_) = "AdditionalAttendee",
+    AssignedViaTeam(_) = "AssignedViaTeam",
+    FlexibleRoundRobinAssignee(_) = "FlexibleRoundRobinAssignee",
+    ManuallyAssigned(_) = "ManuallyAssigned",
+    StrictRoundRobinAssignee(_) = "StrictRoundRobinAssignee",
+});
 
 /// Schema `RequestedAttendee_AdditionalAttendee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -17978,36 +12115,7 @@ impl RoundRobinSchedulingLinkDetails {
 #[serde(transparent)]
 pub struct RoundRobinSchedulingLinkId(pub String);
 
-impl From<String> for RoundRobinSchedulingLinkId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for RoundRobinSchedulingLinkId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for RoundRobinSchedulingLinkId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for RoundRobinSchedulingLinkId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RoundRobinSchedulingLinkId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(RoundRobinSchedulingLinkId(String));
 
 /// `RoundRobinSchedulingLinksRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18063,57 +12171,10 @@ pub enum RouteAssignment {
     Unknown(serde_json::Value),
 }
 
-impl RouteAssignment {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Distribution(_) => Some("Distribution"),
-            Self::User(_) => Some("User"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RouteAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Distribution(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Distribution",
-                    Some(payload),
-                )
-            }
-            Self::User(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "User",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RouteAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Distribution") => {
-                crate::runtime::wire::payload(&value).map(Self::Distribution)
-            }
-            Some("User") => crate::runtime::wire::payload(&value).map(Self::User),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RouteAssignment, "type", {
+    Distribution(_) = "Distribution",
+    User(_) = "User",
+});
 
 /// Schema `RouteAssignment_Distribution`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18161,55 +12222,10 @@ pub enum RouteOutcome {
     Unknown(serde_json::Value),
 }
 
-impl RouteOutcome {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Redirect(_) => Some("Redirect"),
-            Self::Schedule(_) => Some("Schedule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RouteOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Redirect(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Redirect",
-                    Some(payload),
-                )
-            }
-            Self::Schedule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Schedule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RouteOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Redirect") => crate::runtime::wire::payload(&value).map(Self::Redirect),
-            Some("Schedule") => crate::runtime::wire::payload(&value).map(Self::Schedule),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RouteOutcome, "type", {
+    Redirect(_) = "Redirect",
+    Schedule(_) = "Schedule",
+});
 
 /// Schema `RouteOutcome_Redirect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18422,36 +12438,7 @@ impl RouterFormField {
 #[serde(transparent)]
 pub struct RouterId(pub String);
 
-impl From<String> for RouterId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for RouterId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for RouterId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for RouterId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RouterId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(RouterId(String));
 
 /// `RouterInAppButton`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18673,93 +12660,14 @@ pub enum RoutingOutcome {
     Unknown(serde_json::Value),
 }
 
-impl RoutingOutcome {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::ContactOptions(_) => Some("ContactOptions"),
-            Self::CrmAction => Some("CrmAction"),
-            Self::Other(_) => Some("Other"),
-            Self::OwnerAssign => Some("OwnerAssign"),
-            Self::Redirect(_) => Some("Redirect"),
-            Self::Schedule(_) => Some("Schedule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RoutingOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::ContactOptions(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "ContactOptions",
-                    Some(payload),
-                )
-            }
-            Self::CrmAction => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "CrmAction", None)
-            }
-            Self::Other(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Other",
-                    Some(payload),
-                )
-            }
-            Self::OwnerAssign => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "OwnerAssign", None)
-            }
-            Self::Redirect(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Redirect",
-                    Some(payload),
-                )
-            }
-            Self::Schedule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Schedule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RoutingOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("ContactOptions") => {
-                crate::runtime::wire::payload(&value).map(Self::ContactOptions)
-            }
-            Some("CrmAction") => Ok(Self::CrmAction),
-            Some("Other") => crate::runtime::wire::payload(&value).map(Self::Other),
-            Some("OwnerAssign") => Ok(Self::OwnerAssign),
-            Some("Redirect") => crate::runtime::wire::payload(&value).map(Self::Redirect),
-            Some("Schedule") => crate::runtime::wire::payload(&value).map(Self::Schedule),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RoutingOutcome, "type", {
+    ContactOptions(_) = "ContactOptions",
+    CrmAction = "CrmAction",
+    Other(_) = "Other",
+    OwnerAssign = "OwnerAssign",
+    Redirect(_) = "Redirect",
+    Schedule(_) = "Schedule",
+});
 
 /// Schema `RoutingOutcome_ContactOptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18923,59 +12831,10 @@ pub enum RoutingStrategy {
     Unknown(serde_json::Value),
 }
 
-impl RoutingStrategy {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DistributionBasedRouting(_) => Some("DistributionBasedRouting"),
-            Self::RuleBasedRouting(_) => Some("RuleBasedRouting"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RoutingStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DistributionBasedRouting(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "DistributionBasedRouting",
-                    Some(payload),
-                )
-            }
-            Self::RuleBasedRouting(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RuleBasedRouting",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RoutingStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DistributionBasedRouting") => {
-                crate::runtime::wire::payload(&value).map(Self::DistributionBasedRouting)
-            }
-            Some("RuleBasedRouting") => {
-                crate::runtime::wire::payload(&value).map(Self::RuleBasedRouting)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RoutingStrategy, "type", {
+    DistributionBasedRouting(_) = "DistributionBasedRouting",
+    RuleBasedRouting(_) = "RuleBasedRouting",
+});
 
 /// Schema `RoutingStrategy_DistributionBasedRouting`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19040,44 +12899,9 @@ pub enum RuleBuilderVersion {
     Unknown(String),
 }
 
-impl RuleBuilderVersion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExplicitV1 => "ExplicitV1",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RuleBuilderVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "ExplicitV1" => Self::ExplicitV1,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for RuleBuilderVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RuleBuilderVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RuleBuilderVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(RuleBuilderVersion {
+    ExplicitV1 = "ExplicitV1",
+});
 
 /// `RuleCreateRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19109,36 +12933,7 @@ impl RuleCreateRequest {
 #[serde(transparent)]
 pub struct RuleId(pub String);
 
-impl From<String> for RuleId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for RuleId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for RuleId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for RuleId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RuleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(RuleId(String));
 
 /// `RuleType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19152,46 +12947,10 @@ pub enum RuleType {
     Unknown(String),
 }
 
-impl RuleType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "Boolean",
-            Self::Ownership => "Ownership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Boolean" => Self::Boolean,
-            "Ownership" => Self::Ownership,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for RuleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RuleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(RuleType {
+    Boolean = "Boolean",
+    Ownership = "Ownership",
+});
 
 /// `RuleView`.
 #[derive(Debug, Clone, PartialEq)]
@@ -19207,71 +12966,11 @@ pub enum RuleView {
     Unknown(serde_json::Value),
 }
 
-impl RuleView {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::AssignmentTableRule(_) => Some("AssignmentTableRule"),
-            Self::NonOwnershipRule(_) => Some("NonOwnershipRule"),
-            Self::OwnershipRule(_) => Some("OwnershipRule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for RuleView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::AssignmentTableRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AssignmentTableRule",
-                    Some(payload),
-                )
-            }
-            Self::NonOwnershipRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "NonOwnershipRule",
-                    Some(payload),
-                )
-            }
-            Self::OwnershipRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "OwnershipRule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RuleView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("AssignmentTableRule") => {
-                crate::runtime::wire::payload(&value).map(Self::AssignmentTableRule)
-            }
-            Some("NonOwnershipRule") => {
-                crate::runtime::wire::payload(&value).map(Self::NonOwnershipRule)
-            }
-            Some("OwnershipRule") => {
-                crate::runtime::wire::payload(&value).map(Self::OwnershipRule)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(RuleView, "type", {
+    AssignmentTableRule(_) = "AssignmentTableRule",
+    NonOwnershipRule(_) = "NonOwnershipRule",
+    OwnershipRule(_) = "OwnershipRule",
+});
 
 /// Schema `RuleView_AssignmentTableRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19543,48 +13242,11 @@ pub enum SalesforceObjectOwner {
     Unknown(String),
 }
 
-impl SalesforceObjectOwner {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lead => "Lead",
-            Self::Contact => "Contact",
-            Self::Account => "Account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SalesforceObjectOwner {
-    fn from(value: &str) -> Self {
-        match value {
-            "Lead" => Self::Lead,
-            "Contact" => Self::Contact,
-            "Account" => Self::Account,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for SalesforceObjectOwner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SalesforceObjectOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SalesforceObjectOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(SalesforceObjectOwner {
+    Lead = "Lead",
+    Contact = "Contact",
+    Account = "Account",
+});
 
 /// `SalesforceUser`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19630,46 +13292,10 @@ pub enum ScheduleWithTeamMember {
     Unknown(String),
 }
 
-impl ScheduleWithTeamMember {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OwnerOnly => "OwnerOnly",
-            Self::AllowWithAny => "AllowWithAny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ScheduleWithTeamMember {
-    fn from(value: &str) -> Self {
-        match value {
-            "OwnerOnly" => Self::OwnerOnly,
-            "AllowWithAny" => Self::AllowWithAny,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for ScheduleWithTeamMember {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ScheduleWithTeamMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ScheduleWithTeamMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(ScheduleWithTeamMember {
+    OwnerOnly = "OwnerOnly",
+    AllowWithAny = "AllowWithAny",
+});
 
 /// `SchedulingActions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19806,48 +13432,11 @@ pub enum SearchOwnershipByDto {
     Unknown(String),
 }
 
-impl SearchOwnershipByDto {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrmIdOrEmail => "CrmIdOrEmail",
-            Self::SalesforceIdOrEmail => "SalesforceIdOrEmail",
-            Self::TeamMemberFullNames => "TeamMemberFullNames",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SearchOwnershipByDto {
-    fn from(value: &str) -> Self {
-        match value {
-            "CrmIdOrEmail" => Self::CrmIdOrEmail,
-            "SalesforceIdOrEmail" => Self::SalesforceIdOrEmail,
-            "TeamMemberFullNames" => Self::TeamMemberFullNames,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for SearchOwnershipByDto {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SearchOwnershipByDto {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchOwnershipByDto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(SearchOwnershipByDto {
+    CrmIdOrEmail = "CrmIdOrEmail",
+    SalesforceIdOrEmail = "SalesforceIdOrEmail",
+    TeamMemberFullNames = "TeamMemberFullNames",
+});
 
 /// `SharedWith`.
 #[derive(Debug, Clone, PartialEq)]
@@ -19861,53 +13450,10 @@ pub enum SharedWith {
     Unknown(serde_json::Value),
 }
 
-impl SharedWith {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Teams(_) => Some("Teams"),
-            Self::Workspace => Some("Workspace"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for SharedWith {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Teams(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Teams",
-                    Some(payload),
-                )
-            }
-            Self::Workspace => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Workspace", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SharedWith {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Teams") => crate::runtime::wire::payload(&value).map(Self::Teams),
-            Some("Workspace") => Ok(Self::Workspace),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(SharedWith, "type", {
+    Teams(_) = "Teams",
+    Workspace = "Workspace",
+});
 
 /// Schema `SharedWith_Teams`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19979,59 +13525,10 @@ pub enum SimpleRule {
     Unknown(serde_json::Value),
 }
 
-impl SimpleRule {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::HubspotSimpleRule(_) => Some("HubspotSimpleRule"),
-            Self::SalesforceSimpleRule(_) => Some("SalesforceSimpleRule"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for SimpleRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::HubspotSimpleRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "HubspotSimpleRule",
-                    Some(payload),
-                )
-            }
-            Self::SalesforceSimpleRule(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SalesforceSimpleRule",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SimpleRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("HubspotSimpleRule") => {
-                crate::runtime::wire::payload(&value).map(Self::HubspotSimpleRule)
-            }
-            Some("SalesforceSimpleRule") => {
-                crate::runtime::wire::payload(&value).map(Self::SalesforceSimpleRule)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(SimpleRule, "type", {
+    HubspotSimpleRule(_) = "HubspotSimpleRule",
+    SalesforceSimpleRule(_) = "SalesforceSimpleRule",
+});
 
 /// Schema `SimpleRule_HubspotSimpleRule`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20099,46 +13596,10 @@ pub enum SingleOperator {
     Unknown(String),
 }
 
-impl SingleOperator {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotEmpty => "notEmpty",
-            Self::Empty => "empty",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SingleOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "notEmpty" => Self::NotEmpty,
-            "empty" => Self::Empty,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for SingleOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SingleOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SingleOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(SingleOperator {
+    NotEmpty = "notEmpty",
+    Empty = "empty",
+});
 
 /// `SpamCheckSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20209,36 +13670,7 @@ impl Team {
 #[serde(transparent)]
 pub struct TeamId(pub String);
 
-impl From<String> for TeamId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for TeamId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for TeamId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for TeamId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for TeamId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(TeamId(String));
 
 /// `TeamRef`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20305,36 +13737,7 @@ impl TenantData {
 #[serde(transparent)]
 pub struct TenantId(pub String);
 
-impl From<String> for TenantId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for TenantId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for TenantId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for TenantId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for TenantId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(TenantId(String));
 
 /// `TenantInfo`.
 #[derive(Debug, Clone, PartialEq)]
@@ -20348,57 +13751,10 @@ pub enum TenantInfo {
     Unknown(serde_json::Value),
 }
 
-impl TenantInfo {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Organization(_) => Some("Organization"),
-            Self::Personal(_) => Some("Personal"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for TenantInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Organization(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Organization",
-                    Some(payload),
-                )
-            }
-            Self::Personal(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Personal",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TenantInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Organization") => {
-                crate::runtime::wire::payload(&value).map(Self::Organization)
-            }
-            Some("Personal") => crate::runtime::wire::payload(&value).map(Self::Personal),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(TenantInfo, "type", {
+    Organization(_) = "Organization",
+    Personal(_) = "Personal",
+});
 
 /// Schema `TenantInfo_Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20459,48 +13815,11 @@ pub enum Tier {
     Unknown(String),
 }
 
-impl Tier {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoutingAndScheduling => "RoutingAndScheduling",
-            Self::Experiences => "Experiences",
-            Self::ChiliDataPlatform => "ChiliDataPlatform",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(value: &str) -> Self {
-        match value {
-            "RoutingAndScheduling" => Self::RoutingAndScheduling,
-            "Experiences" => Self::Experiences,
-            "ChiliDataPlatform" => Self::ChiliDataPlatform,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for Tier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Tier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Tier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(Tier {
+    RoutingAndScheduling = "RoutingAndScheduling",
+    Experiences = "Experiences",
+    ChiliDataPlatform = "ChiliDataPlatform",
+});
 
 /// `TimeInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20562,53 +13881,10 @@ pub enum TimeoutRedirect {
     Unknown(serde_json::Value),
 }
 
-impl TimeoutRedirect {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Landing => Some("Landing"),
-            Self::Url(_) => Some("Url"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for TimeoutRedirect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Landing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Landing", None)
-            }
-            Self::Url(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Url",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TimeoutRedirect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Landing") => Ok(Self::Landing),
-            Some("Url") => crate::runtime::wire::payload(&value).map(Self::Url),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(TimeoutRedirect, "type", {
+    Landing = "Landing",
+    Url(_) = "Url",
+});
 
 /// Schema `TimeoutRedirect_Url`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20647,119 +13923,15 @@ pub enum UpdateFieldValue {
     Unknown(serde_json::Value),
 }
 
-impl UpdateFieldValue {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::RelativeDay(_) => Some("RelativeDay"),
-            Self::RelativeMonth(_) => Some("RelativeMonth"),
-            Self::RelativeQuarter(_) => Some("RelativeQuarter"),
-            Self::RelativeWeek(_) => Some("RelativeWeek"),
-            Self::RelativeYear(_) => Some("RelativeYear"),
-            Self::StaticDate(_) => Some("StaticDate"),
-            Self::StaticValue(_) => Some("StaticValue"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for UpdateFieldValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::RelativeDay(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeDay",
-                    Some(payload),
-                )
-            }
-            Self::RelativeMonth(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeMonth",
-                    Some(payload),
-                )
-            }
-            Self::RelativeQuarter(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeQuarter",
-                    Some(payload),
-                )
-            }
-            Self::RelativeWeek(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeWeek",
-                    Some(payload),
-                )
-            }
-            Self::RelativeYear(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RelativeYear",
-                    Some(payload),
-                )
-            }
-            Self::StaticDate(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "StaticDate",
-                    Some(payload),
-                )
-            }
-            Self::StaticValue(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "StaticValue",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateFieldValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("RelativeDay") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeDay)
-            }
-            Some("RelativeMonth") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeMonth)
-            }
-            Some("RelativeQuarter") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeQuarter)
-            }
-            Some("RelativeWeek") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeWeek)
-            }
-            Some("RelativeYear") => {
-                crate::runtime::wire::payload(&value).map(Self::RelativeYear)
-            }
-            Some("StaticDate") => {
-                crate::runtime::wire::payload(&value).map(Self::StaticDate)
-            }
-            Some("StaticValue") => {
-                crate::runtime::wire::payload(&value).map(Self::StaticValue)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(UpdateFieldValue, "type", {
+    RelativeDay(_) = "RelativeDay",
+    RelativeMonth(_) = "RelativeMonth",
+    RelativeQuarter(_) = "RelativeQuarter",
+    RelativeWeek(_) = "RelativeWeek",
+    RelativeYear(_) = "RelativeYear",
+    StaticDate(_) = "StaticDate",
+    StaticValue(_) = "StaticValue",
+});
 
 /// Schema `UpdateFieldValue_RelativeDay`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21078,36 +14250,7 @@ impl UserCalibration {
 #[serde(transparent)]
 pub struct UserId(pub String);
 
-impl From<String> for UserId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for UserId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for UserId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for UserId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(UserId(String));
 
 /// `UserLicenses`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21337,46 +14480,10 @@ pub enum VacationFreshness {
     Unknown(String),
 }
 
-impl VacationFreshness {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cached => "Cached",
-            Self::RealTime => "RealTime",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VacationFreshness {
-    fn from(value: &str) -> Self {
-        match value {
-            "Cached" => Self::Cached,
-            "RealTime" => Self::RealTime,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for VacationFreshness {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for VacationFreshness {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VacationFreshness {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
+chili_runtime::open_enum!(VacationFreshness {
+    Cached = "Cached",
+    RealTime = "RealTime",
+});
 
 /// `WhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
@@ -21392,59 +14499,11 @@ pub enum WhenMatchBehaviour {
     Unknown(serde_json::Value),
 }
 
-impl WhenMatchBehaviour {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::DoNothing => Some("DoNothing"),
-            Self::UpdateContactOrLead => Some("UpdateContactOrLead"),
-            Self::UpdateLeadOnly => Some("UpdateLeadOnly"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for WhenMatchBehaviour {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::DoNothing => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "DoNothing", None)
-            }
-            Self::UpdateContactOrLead => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "UpdateContactOrLead", None)
-            }
-            Self::UpdateLeadOnly => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "UpdateLeadOnly", None)
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WhenMatchBehaviour {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("DoNothing") => Ok(Self::DoNothing),
-            Some("UpdateContactOrLead") => Ok(Self::UpdateContactOrLead),
-            Some("UpdateLeadOnly") => Ok(Self::UpdateLeadOnly),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(WhenMatchBehaviour, "type", {
+    DoNothing = "DoNothing",
+    UpdateContactOrLead = "UpdateContactOrLead",
+    UpdateLeadOnly = "UpdateLeadOnly",
+});
 
 /// `WorkInterval`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -21603,36 +14662,7 @@ impl WorkspaceDistributionSettings {
 #[serde(transparent)]
 pub struct WorkspaceId(pub String);
 
-impl From<String> for WorkspaceId {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for WorkspaceId {
-    fn from(value: &str) -> Self {
-        Self(value.to_string())
-    }
-}
-
-impl std::ops::Deref for WorkspaceId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for WorkspaceId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for WorkspaceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
-    }
-}
+chili_runtime::newtype!(WorkspaceId(String));
 
 /// `WorkspaceResetPeriodicity`.
 #[derive(Debug, Clone, PartialEq)]
@@ -21654,95 +14684,14 @@ pub enum WorkspaceResetPeriodicity {
     Unknown(serde_json::Value),
 }
 
-impl WorkspaceResetPeriodicity {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Daily(_) => Some("Daily"),
-            Self::Monthly(_) => Some("Monthly"),
-            Self::Never => Some("Never"),
-            Self::Quarterly(_) => Some("Quarterly"),
-            Self::Weekly(_) => Some("Weekly"),
-            Self::Yearly(_) => Some("Yearly"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for WorkspaceResetPeriodicity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Daily(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Daily",
-                    Some(payload),
-                )
-            }
-            Self::Monthly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Monthly",
-                    Some(payload),
-                )
-            }
-            Self::Never => {
-                crate::runtime::wire::serialize_tagged::<
-                    _,
-                    (),
-                >(serializer, "type", "Never", None)
-            }
-            Self::Quarterly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Quarterly",
-                    Some(payload),
-                )
-            }
-            Self::Weekly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Weekly",
-                    Some(payload),
-                )
-            }
-            Self::Yearly(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "Yearly",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkspaceResetPeriodicity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("Daily") => crate::runtime::wire::payload(&value).map(Self::Daily),
-            Some("Monthly") => crate::runtime::wire::payload(&value).map(Self::Monthly),
-            Some("Never") => Ok(Self::Never),
-            Some("Quarterly") => {
-                crate::runtime::wire::payload(&value).map(Self::Quarterly)
-            }
-            Some("Weekly") => crate::runtime::wire::payload(&value).map(Self::Weekly),
-            Some("Yearly") => crate::runtime::wire::payload(&value).map(Self::Yearly),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(WorkspaceResetPeriodicity, "type", {
+    Daily(_) = "Daily",
+    Monthly(_) = "Monthly",
+    Never = "Never",
+    Quarterly(_) = "Quarterly",
+    Weekly(_) = "Weekly",
+    Yearly(_) = "Yearly",
+});
 
 /// Counters reset at the start of every day in the given time zone.
 ///
@@ -21872,83 +14821,12 @@ pub enum YesActions {
     Unknown(serde_json::Value),
 }
 
-impl YesActions {
-    /// The variant's `type`, as it appears on the wire.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::CallRepSettings(_) => Some("CallRepSettings"),
-            Self::DisplayContactSettings(_) => Some("DisplayContactSettings"),
-            Self::RedirectActions(_) => Some("RedirectActions"),
-            Self::SchedulingSettings(_) => Some("SchedulingSettings"),
-            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
-        }
-    }
-}
-
-impl serde::Serialize for YesActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::CallRepSettings(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "CallRepSettings",
-                    Some(payload),
-                )
-            }
-            Self::DisplayContactSettings(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "DisplayContactSettings",
-                    Some(payload),
-                )
-            }
-            Self::RedirectActions(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "RedirectActions",
-                    Some(payload),
-                )
-            }
-            Self::SchedulingSettings(payload) => {
-                crate::runtime::wire::serialize_tagged(
-                    serializer,
-                    "type",
-                    "SchedulingSettings",
-                    Some(payload),
-                )
-            }
-            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for YesActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match crate::runtime::wire::tag_of(&value, "type").as_deref() {
-            Some("CallRepSettings") => {
-                crate::runtime::wire::payload(&value).map(Self::CallRepSettings)
-            }
-            Some("DisplayContactSettings") => {
-                crate::runtime::wire::payload(&value).map(Self::DisplayContactSettings)
-            }
-            Some("RedirectActions") => {
-                crate::runtime::wire::payload(&value).map(Self::RedirectActions)
-            }
-            Some("SchedulingSettings") => {
-                crate::runtime::wire::payload(&value).map(Self::SchedulingSettings)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+chili_runtime::tagged_union!(YesActions, "type", {
+    CallRepSettings(_) = "CallRepSettings",
+    DisplayContactSettings(_) = "DisplayContactSettings",
+    RedirectActions(_) = "RedirectActions",
+    SchedulingSettings(_) = "SchedulingSettings",
+});
 
 /// Schema `YesActions_CallRepSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

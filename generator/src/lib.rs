@@ -21,6 +21,13 @@ use std::collections::BTreeMap;
 
 pub use error::Error;
 
+/// The version of the `chili-runtime` crate that generated code is written
+/// against; generated crates require it with a caret (`"0.1.0"` accepts any
+/// `0.1.x` from `0.1.0` on). It moves with `runtime/Cargo.toml` (a test
+/// checks they agree): a runtime release that generated code needs is a new
+/// minor version (while 0.x) and comes with a generator release writing it.
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
 /// How to name and shape the emitted crate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -30,22 +37,73 @@ pub struct Options {
     pub crate_version: String,
     /// Environment variable `Client::from_env()` reads the token from.
     pub token_env_var: String,
+    /// Name of the tracing span of each call, e.g. `chilipiper.request`.
+    pub span_name: String,
+    /// Where the `chili-runtime` crate is, relative to the generated crate's
+    /// directory (`../runtime` for the committed client). `None` depends on
+    /// the published version alone.
+    pub runtime_path: Option<String>,
     /// Emit an empty `[workspace]` table so the crate builds on its own even
     /// when placed under another workspace's directory.
     pub standalone: bool,
 }
 
 impl Options {
-    /// Options for a crate called `crate_name`, with the token variable derived
-    /// from the name's first word (`chilipiper-edge` -> `CHILIPIPER_API_KEY`).
+    /// Options for a crate called `crate_name`, with the token variable and
+    /// span name derived from the name's first word (`chilipiper-edge` ->
+    /// `CHILIPIPER_API_KEY`, `chilipiper.request`), depending on the
+    /// published runtime.
     pub fn new(crate_name: &str) -> Options {
         let first = crate_name.split(['-', '_']).next().unwrap_or(crate_name);
         Options {
             crate_name: crate_name.to_string(),
             crate_version: "0.1.0".to_string(),
             token_env_var: format!("{}_API_KEY", first.to_uppercase()),
+            span_name: format!("{}.request", first.to_lowercase()),
+            runtime_path: None,
             standalone: false,
         }
+    }
+
+    /// Depends on the runtime crate in `runtime_dir` for a crate written to
+    /// `crate_dir` (both absolute, or both relative to the same directory),
+    /// by a relative path so the pair can move together.
+    pub fn with_runtime_at(
+        mut self,
+        crate_dir: &std::path::Path,
+        runtime_dir: &std::path::Path,
+    ) -> Options {
+        self.runtime_path = Some(relative_path(crate_dir, runtime_dir));
+        self
+    }
+}
+
+/// The path from directory `from` to `to`, with `/` separators: `..` up to
+/// their common ancestor, then down. Both are taken lexically (no symlinks
+/// resolved), so both should be absolute or relative to the same directory.
+pub fn relative_path(from: &std::path::Path, to: &std::path::Path) -> String {
+    use std::path::Component;
+    let parts = |p: &std::path::Path| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if out.last().is_some_and(|l| l != "..") => {
+                    out.pop();
+                }
+                other => out.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        out
+    };
+    let (from, to) = (parts(from), parts(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<String> = vec!["..".to_string(); from.len() - common];
+    out.extend(to[common..].iter().cloned());
+    if out.is_empty() {
+        ".".to_string()
+    } else {
+        out.join("/")
     }
 }
 
@@ -90,4 +148,88 @@ pub fn build_api_with(text: &str, origin: &str, naming: &Naming<'_>) -> Result<i
 pub fn generate(text: &str, origin: &str, options: &Options) -> Result<GeneratedCrate, Error> {
     let api = build_api(text, origin)?;
     emit::emit_crate(&api, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn runtime_version_is_the_runtime_crates() {
+        let manifest = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../runtime/Cargo.toml"
+        ))
+        .unwrap();
+        let package = manifest
+            .split("[package]")
+            .nth(1)
+            .unwrap()
+            .split("\n[")
+            .next()
+            .unwrap();
+        let version = package
+            .lines()
+            .find_map(|l| l.strip_prefix("version = "))
+            .unwrap()
+            .trim_matches('"');
+        assert_eq!(
+            RUNTIME_VERSION, version,
+            "generated crates must require the runtime they are written for"
+        );
+    }
+
+    #[test]
+    fn relative_paths() {
+        let cases = [
+            ("generated-client", "runtime", "../runtime"),
+            (
+                "/w/target/corpus/petstore",
+                "/w/runtime",
+                "../../../runtime",
+            ),
+            ("/w/out/./x/../pets", "/w/runtime", "../../runtime"),
+            ("/w/a", "/w/a/b", "b"),
+            ("/w/a", "/w/a", "."),
+            ("/w", "/elsewhere/runtime", "../elsewhere/runtime"),
+        ];
+        for (from, to, expected) in cases {
+            assert_eq!(
+                relative_path(Path::new(from), Path::new(to)),
+                expected,
+                "{from} -> {to}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_runtime_dependency_is_a_version_and_optionally_a_path() {
+        let api = build_api(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let published = emit::emit_crate(&api, &Options::new("t-client")).unwrap();
+        assert!(published.files["Cargo.toml"]
+            .contains(&format!("\nchili-runtime = \"{RUNTIME_VERSION}\"\n")));
+        let options = Options::new("t-client")
+            .with_runtime_at(Path::new("/w/out/t"), Path::new("/w/runtime"));
+        let local = emit::emit_crate(&api, &options).unwrap();
+        let expected = format!(
+            "\nchili-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"../../runtime\" }}\n"
+        );
+        assert!(
+            local.files["Cargo.toml"].contains(&expected),
+            "{}",
+            local.files["Cargo.toml"]
+        );
+        assert!(
+            local
+                .files
+                .keys()
+                .all(|path| !path.starts_with("src/runtime")),
+            "no runtime copied in"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! stack (builder, request assembly, reqwest, HTTP, decoding) and checks both
 //! what went over the wire and what came back.
 
+use chili_tests::{client, single_request};
 use chilipiper_edge::types::{
     CreateRuleDto, CreateRuleDtoCreateRuleRequest, DataFieldDataType, DataFieldDataTypePicklist,
     DataFieldMapping, DataFieldMappingSalesforce, DataFieldObjectType, DataObject, DataReference,
@@ -15,7 +16,7 @@ use chilipiper_edge::types::{
     RuleCreateRequest, RuleView, SingleOperator, WorkspaceResetPeriodicity,
     WorkspaceResetPeriodicityDaily,
 };
-use chilipiper_edge::{ApiErrorBody, Client, Error};
+use chilipiper_edge::{ApiErrorBody, Client, Error, RetryPolicy};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -23,19 +24,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cp_test_e2e_7f3a9c";
 
+/// A client with the default settings, as a user would make it.
 async fn client_for(server: &MockServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(server.uri())
-        .build()
-        .expect("client builds")
-}
-
-/// The only request the server received.
-async fn single_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
+    client(server.uri(), TOKEN, RetryPolicy::default())
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
@@ -388,12 +379,13 @@ async fn plain_text_400_becomes_an_api_error_with_a_text_body() {
     assert!(!err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "workspaceList: HTTP 400 Bad Request: Invalid value for: query parameter page"
+        "workspaceList (GET /v1/org/workspace): HTTP 400 Bad Request: Invalid value for: query parameter page"
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
     };
-    assert_eq!(api.operation, "workspaceList");
+    assert_eq!(api.call.operation(), Some("workspaceList"));
+    assert_eq!(api.call.path_template(), "/v1/org/workspace");
     assert_eq!(api.status.as_u16(), 400);
     assert_eq!(
         api.body,
@@ -439,7 +431,7 @@ async fn json_error_body_on_404_exposes_code_message_arguments_and_request_id() 
     assert!(!err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "dataFieldGet: HTTP 404 Not Found: [DATA_FIELD_NOT_FOUND] Data field lead_score was not found (request id req-9f2c1e)"
+        "dataFieldGet (GET /v1/org/data-fields/{reference}): HTTP 404 Not Found: [DATA_FIELD_NOT_FOUND] Data field lead_score was not found (request id req-9f2c1e)"
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
@@ -489,7 +481,7 @@ async fn json_error_body_on_500_without_arguments() {
     // Display stays on one line.
     assert_eq!(
         err.to_string(),
-        "ruleCreate: HTTP 500 Internal Server Error: [INTERNAL_ERROR] Something went wrong. Please retry later."
+        "ruleCreate (POST /v1/org/rule): HTTP 500 Internal Server Error: [INTERNAL_ERROR] Something went wrong. Please retry later."
     );
     let Error::Api(api) = &err else {
         panic!("expected Error::Api, got {err:?}");
@@ -532,7 +524,10 @@ async fn empty_401_is_an_api_error_that_never_shows_the_token() {
     };
     assert_eq!(api.body, ApiErrorBody::Empty);
     assert_eq!(api.raw, "");
-    assert_eq!(err.to_string(), "workspaceList: HTTP 401 Unauthorized");
+    assert_eq!(
+        err.to_string(),
+        "workspaceList (GET /v1/org/workspace): HTTP 401 Unauthorized"
+    );
 
     for text in [
         format!("{err}"),
@@ -714,7 +709,11 @@ async fn dot_dot_path_parameter_is_rejected_before_sending() {
     assert!(matches!(err, Error::Request { .. }), "{err:?}");
     assert_eq!(err.operation(), Some("dataFieldDelete"));
     assert_eq!(err.status(), None);
-    assert!(err.to_string().starts_with("dataFieldDelete: "), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("dataFieldDelete (DELETE /v1/org/data-fields/{reference}): "),
+        "{err}"
+    );
     let requests = server.received_requests().await.unwrap();
     assert!(requests.is_empty(), "nothing may be sent: {requests:?}");
 }

@@ -10,35 +10,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chili_tests::{
+    client, empty_page, fast_retries, mount_fallback, mount_first, received, unavailable,
+};
 use chilipiper_edge::types::{DataFieldCreate, DataFieldDataType, DataFieldObjectType};
-use chilipiper_edge::{ApiErrorBody, Client, Error, RetryPolicy};
-use serde_json::json;
+use chilipiper_edge::{ApiErrorBody, Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const TOKEN: &str = "cp_test_faults_0b7e21";
 
 const WORKSPACES: &str = "/v1/org/workspace";
 const DATA_FIELDS: &str = "/v1/org/data-fields";
-
-/// The client's default retry policy.
-macro_rules! default_policy {
-    () => {
-        RetryPolicy::default()
-    };
-}
-
-/// The default policy with fixed, tiny waits: 10 ms, 20 ms, 40 ms, 40 ms...
-macro_rules! fast_policy {
-    () => {
-        default_policy!()
-            .initial_backoff(Duration::from_millis(10))
-            .max_backoff(Duration::from_millis(40))
-            .jitter(false)
-    };
-}
 
 fn ms(ms: u64) -> Duration {
     Duration::from_millis(ms)
@@ -46,71 +30,15 @@ fn ms(ms: u64) -> Duration {
 
 /// A client for `base_url` with fast retries (3 attempts).
 fn fast_client(base_url: impl Into<String>) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .retry(fast_policy!())
-        .build()
-        .expect("client builds")
-}
-
-fn empty_page() -> serde_json::Value {
-    json!({"results": [], "total": 0, "page": 0, "pageSize": 10})
+    client(base_url, TOKEN, fast_retries())
 }
 
 fn data_field() -> DataFieldCreate {
-    DataFieldCreate::new("Region", DataFieldObjectType::Person, DataFieldDataType::Email)
-}
-
-async fn received(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("recording is on")
-        .len()
-}
-
-/// Answers `times` requests to `method path` with `response`, before any
-/// fallback mounted with [`mount_fallback`].
-async fn mount_first(
-    server: &MockServer,
-    http_method: &str,
-    route: &str,
-    times: u64,
-    response: ResponseTemplate,
-) {
-    Mock::given(method(http_method))
-        .and(path(route))
-        .respond_with(response)
-        .up_to_n_times(times)
-        .with_priority(1)
-        .mount(server)
-        .await;
-}
-
-/// Answers every other request to `method path` with `response`.
-async fn mount_fallback(
-    server: &MockServer,
-    http_method: &str,
-    route: &str,
-    response: ResponseTemplate,
-) {
-    Mock::given(method(http_method))
-        .and(path(route))
-        .respond_with(response)
-        .with_priority(10)
-        .mount(server)
-        .await;
-}
-
-fn unavailable() -> ResponseTemplate {
-    ResponseTemplate::new(503)
-        .insert_header("x-request-id", "req-503-a1")
-        .set_body_json(json!({
-            "errorCode": "SERVICE_UNAVAILABLE",
-            "errorMessage": "try again later",
-            "arguments": {}
-        }))
+    DataFieldCreate::new(
+        "Region",
+        DataFieldObjectType::Person,
+        DataFieldDataType::Email,
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -143,12 +71,19 @@ async fn rate_limited_429_waits_for_retry_after_then_succeeds() {
         .unwrap();
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("succeeds on the retry");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("succeeds on the retry");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
     assert_eq!(received(&server).await, 2);
-    assert!(elapsed >= ms(900), "did not wait for Retry-After: {elapsed:?}");
+    assert!(
+        elapsed >= ms(900),
+        "did not wait for Retry-After: {elapsed:?}"
+    );
     assert!(elapsed < ms(3000), "waited too long: {elapsed:?}");
 }
 
@@ -188,7 +123,11 @@ async fn unavailable_twice_then_ok_is_retried_with_backoff() {
     let client = fast_client(server.uri());
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("third attempt succeeds");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("third attempt succeeds");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
@@ -205,7 +144,7 @@ async fn unavailable_forever_gives_up_after_max_attempts_with_the_last_error() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(4))
+        .retry(fast_retries().max_attempts(4))
         .build()
         .unwrap();
 
@@ -225,11 +164,14 @@ async fn unavailable_forever_gives_up_after_max_attempts_with_the_last_error() {
     assert_eq!(err.error_code(), Some("SERVICE_UNAVAILABLE"));
     assert_eq!(err.error_message(), Some("try again later"));
     assert_eq!(err.request_id(), Some("req-503-a1"));
-    assert!(err.raw_body().unwrap().contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
+    assert!(err
+        .raw_body()
+        .unwrap()
+        .contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
     assert!(err.is_retryable());
     assert_eq!(
         err.to_string(),
-        "workspaceList: HTTP 503 Service Unavailable (after 4 attempts): \
+        "workspaceList (GET /v1/org/workspace): HTTP 503 Service Unavailable (after 4 attempts): \
          [SERVICE_UNAVAILABLE] try again later (request id req-503-a1)"
     );
 }
@@ -241,7 +183,7 @@ async fn retries_stop_when_the_time_budget_is_spent() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(1000).max_elapsed(ms(200)))
+        .retry(fast_retries().max_attempts(1000).max_elapsed(ms(200)))
         .build()
         .unwrap();
 
@@ -256,7 +198,7 @@ async fn retries_stop_when_the_time_budget_is_spent() {
     assert_eq!(err.attempts() as usize, attempts);
     assert!(
         err.to_string().starts_with(&format!(
-            "workspaceList: HTTP 503 Service Unavailable (after {attempts} attempts): "
+            "workspaceList (GET /v1/org/workspace): HTTP 503 Service Unavailable (after {attempts} attempts): "
         )),
         "{err}"
     );
@@ -280,7 +222,7 @@ async fn html_error_page_from_a_proxy_is_readable() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().max_attempts(2))
+        .retry(fast_retries().max_attempts(2))
         .build()
         .unwrap();
 
@@ -302,13 +244,16 @@ async fn html_error_page_from_a_proxy_is_readable() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: HTTP 502 Bad Gateway (after 2 attempts): \
+            "workspaceList (GET /v1/org/workspace): HTTP 502 Bad Gateway (after 2 attempts): \
              <html> <head><title>502 Bad Gateway</title></head> <body>"
         ),
         "{message}"
     );
     assert!(message.ends_with("..."), "{message}");
-    assert!(!message.contains('\n') && !message.contains('\r'), "{message}");
+    assert!(
+        !message.contains('\n') && !message.contains('\r'),
+        "{message}"
+    );
     assert!(message.len() < 400, "{message}");
 }
 
@@ -334,19 +279,18 @@ async fn ok_with_the_wrong_content_type() {
     .await;
     let client = fast_client(server.uri());
 
-    let err = client.workspace().list().await.expect_err("HTML is not JSON");
+    let err = client
+        .workspace()
+        .list()
+        .await
+        .expect_err("HTML is not JSON");
     assert_eq!(received(&server).await, 1, "a decode error is not retried");
-    let Error::Decode {
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
     assert_eq!(
-        snippet,
+        decode.body_start(),
         "<!DOCTYPE html><html><body>Please sign in</body></html>"
     );
     assert_eq!(
@@ -357,13 +301,17 @@ async fn ok_with_the_wrong_content_type() {
     assert_eq!(err.attempts(), 1);
     assert!(
         err.to_string().starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
         ),
         "{err}"
     );
 
     // A mislabelled body that is valid JSON is still accepted.
-    let fields = client.data_field().list().await.expect("JSON as text/plain");
+    let fields = client
+        .data_field()
+        .list()
+        .await
+        .expect("JSON as text/plain");
     assert!(fields.is_empty());
 }
 
@@ -387,7 +335,7 @@ async fn post_that_gets_503_is_not_retried_by_default() {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(server.uri())
-        .retry(fast_policy!().retry_non_idempotent(true))
+        .retry(fast_retries().retry_non_idempotent(true))
         .build()
         .unwrap();
     let err = client
@@ -431,7 +379,7 @@ async fn connection_refused_is_retried_even_for_a_post() {
     assert_eq!(err.attempts(), 3);
     let message = err.to_string();
     assert!(
-        message.starts_with("dataFieldCreate: could not connect: ")
+        message.starts_with("dataFieldCreate (POST /v1/org/data-fields): could not connect: ")
             && message.ends_with(" (after 3 attempts)"),
         "{message}"
     );
@@ -537,7 +485,7 @@ async fn connection_reset_mid_body_is_retried_for_a_get_only() {
     assert_eq!(err.attempts(), 3);
     let message = err.to_string();
     assert!(
-        message.starts_with("workspaceList: could not read the response: "),
+        message.starts_with("workspaceList (GET /v1/org/workspace): could not read the response: "),
         "{message}"
     );
     assert!(message.ends_with(" (after 3 attempts)"), "{message}");
@@ -561,7 +509,7 @@ async fn server_that_never_answers_times_out_within_the_configured_bound() {
         .token(TOKEN)
         .base_url(&url)
         .timeout(ms(300))
-        .retry(fast_policy!())
+        .retry(fast_retries())
         .build()
         .unwrap();
 
@@ -572,12 +520,16 @@ async fn server_that_never_answers_times_out_within_the_configured_bound() {
     assert!(err.is_timeout(), "{err:?}");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(elapsed >= ms(300), "{elapsed:?}");
-    assert!(elapsed < ms(1000), "the timeout covers the whole call: {elapsed:?}");
+    assert!(
+        elapsed < ms(1000),
+        "the timeout covers the whole call: {elapsed:?}"
+    );
     // The timeout is spent, so there is no time for a retry.
     assert_eq!(requests.load(Ordering::SeqCst), 1);
     assert_eq!(err.attempts(), 1);
     assert!(
-        err.to_string().starts_with("workspaceList: request timed out"),
+        err.to_string()
+            .starts_with("workspaceList (GET /v1/org/workspace): request timed out"),
         "{err}"
     );
 }
@@ -588,18 +540,12 @@ async fn truncated_json_is_a_decode_error_with_the_body() {
     let client = fast_client(&url);
 
     let err = client.workspace().list().await.expect_err("cut short");
-    let Error::Decode {
-        status,
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(content_type.as_deref(), Some("application/json"));
-    assert_eq!(snippet, TRUNCATED_JSON);
+    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(decode.content_type(), Some("application/json"));
+    assert_eq!(decode.body_start(), TRUNCATED_JSON);
     assert_eq!(err.raw_body(), Some(TRUNCATED_JSON));
     assert!(!err.is_retryable());
     assert_eq!(requests.load(Ordering::SeqCst), 1);

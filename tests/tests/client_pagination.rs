@@ -2,17 +2,13 @@
 //! on 127.0.0.1 that serves pages from a fixed list of items.
 
 use chilipiper_edge::types::{FindAllRequest, QueryMeetingsRequest};
-use chilipiper_edge::{Client, StreamExt};
+use chilipiper_edge::{Client, RetryPolicy, StreamExt};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .token("t")
-        .base_url(server.uri())
-        .build()
-        .unwrap()
+    chili_tests::client(server.uri(), "t", RetryPolicy::default())
 }
 
 fn workspace(i: usize) -> Value {

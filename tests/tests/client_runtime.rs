@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use chili_tests::{client, closed_port, empty_page, header, requests};
 use chilipiper_edge::types::{
     AddUsersToWorkspaceRequest, CancelMeetingRequest, HasMore, PaginatedResultWorkspace,
 };
@@ -17,16 +18,7 @@ const TOKEN: &str = "cp_test_runtime_51d0e2";
 
 /// A client that sends each request once: retries are `client_faults.rs`'s subject.
 fn client_for(base_url: impl Into<String>) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
-}
-
-fn empty_page() -> serde_json::Value {
-    json!({"results": [], "total": 0, "page": 0, "pageSize": 10})
+    client(base_url, TOKEN, RetryPolicy::none())
 }
 
 /// Mounts `GET /v1/org/workspace` answering an empty page.
@@ -36,23 +28,6 @@ async fn mount_workspace_list(server: &MockServer) {
         .respond_with(ResponseTemplate::new(200).set_body_json(empty_page()))
         .mount(server)
         .await;
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
-}
-
-fn header<'r>(request: &'r wiremock::Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .map(|value| value.to_str().expect("ASCII header"))
-}
-
-/// A port on 127.0.0.1 that nothing listens on (bound, then released).
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
 }
 
 // ---------------------------------------------------------------------------
@@ -250,16 +225,7 @@ fn invalid_configuration_is_a_request_error_at_build_time() {
             .user_agent("bad\nagent"),
     ] {
         let err = builder.build().expect_err("invalid configuration");
-        assert!(
-            matches!(
-                err,
-                Error::Request {
-                    operation: None,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::Request { call: None, .. }), "{err:?}");
         assert_eq!(err.operation(), None);
         assert_eq!(err.status(), None);
         assert!(!err.is_retryable());
@@ -415,19 +381,13 @@ async fn html_200_is_a_decode_error_with_snippet_and_content_type() {
         .list()
         .await
         .expect_err("HTML is not JSON");
-    let Error::Decode {
-        operation,
-        status,
-        content_type,
-        snippet,
-        ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(*operation, "workspaceList");
-    assert_eq!(status.as_u16(), 200);
-    assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let snippet = decode.body_start();
+    assert_eq!(decode.call().operation(), Some("workspaceList"));
+    assert_eq!(decode.status().as_u16(), 200);
+    assert_eq!(decode.content_type(), Some("text/html; charset=utf-8"));
     assert!(
         snippet.starts_with("<!DOCTYPE html> <html> <head><title>Sign in</title></head> <body>éé"),
         "{snippet}"
@@ -444,7 +404,7 @@ async fn html_200_is_a_decode_error_with_snippet_and_content_type() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type text/html; charset=utf-8): "
         ),
         "{message}"
     );
@@ -480,7 +440,7 @@ async fn wrong_json_shape_is_a_decode_error() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "workspaceList: could not decode HTTP 200 response (content-type application/json): invalid type: string \"many\""
+            "workspaceList (GET /v1/org/workspace): could not decode HTTP 200 response (content-type application/json): invalid type: string \"many\""
         ),
         "{message}"
     );
@@ -491,14 +451,11 @@ async fn wrong_json_shape_is_a_decode_error() {
 
     // An array was expected, an object came.
     let err = client.data_field().list().await.expect_err("wrong shape");
-    let Error::Decode {
-        operation, snippet, ..
-    } = &err
-    else {
+    let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}");
     };
-    assert_eq!(*operation, "dataFieldList");
-    assert_eq!(snippet, r#"{"items":[]}"#);
+    assert_eq!(decode.call().operation(), Some("dataFieldList"));
+    assert_eq!(decode.body_start(), r#"{"items":[]}"#);
 }
 
 #[tokio::test]
@@ -543,7 +500,7 @@ async fn connection_refused_is_a_retryable_transport_error() {
     assert!(std::error::Error::source(&err).is_some());
     let message = err.to_string();
     assert!(
-        message.starts_with("workspaceList: could not connect: "),
+        message.starts_with("workspaceList (GET /v1/org/workspace): could not connect: "),
         "{message}"
     );
     assert!(!message.contains(TOKEN), "{message}");
@@ -579,7 +536,7 @@ async fn client_timeout_is_reported_as_a_timeout() {
     assert_eq!(err.status(), None);
     assert!(
         err.to_string()
-            .starts_with("workspaceList: request timed out"),
+            .starts_with("workspaceList (GET /v1/org/workspace): request timed out"),
         "{err}"
     );
     assert!(

@@ -35,14 +35,32 @@ const DOCUMENTS: &[&str] = &[
 pub fn corpus(root: &Path) -> Result<Outcome, Error> {
     let mut scratch = Scratch::new(root, "corpus")?;
     for doc in DOCUMENTS {
-        let text = std::fs::read_to_string(root.join(doc)).map_err(|e| failed(format!("cannot read {doc}: {e}")))?;
-        let stem = Path::new(doc).file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
-        let folder = Path::new(doc).parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or("doc");
+        let text = std::fs::read_to_string(root.join(doc))
+            .map_err(|e| failed(format!("cannot read {doc}: {e}")))?;
+        let stem = Path::new(doc)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("doc");
+        let folder = Path::new(doc)
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or("doc");
         let name = format!("corpus-{folder}-{stem}").replace(['.', '_'], "-");
-        let krate = chili_gen::generate(&text, doc, &chili_gen::Options::new(&name)).map_err(|e| failed(e.to_string()))?;
+        let options = chili_gen::Options::new(&name)
+            .with_runtime_at(&scratch.dir().join(&name), &root.join(crate::RUNTIME_DIR));
+        let krate = chili_gen::generate(&text, doc, &options).map_err(|e| failed(e.to_string()))?;
         scratch.add(&name, &krate)?;
     }
-    let built = scratch.cargo(&["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    let built = scratch.cargo(&[
+        "clippy",
+        "--quiet",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     if !built.status.success() {
         return Err(failed(format!(
             "a generated corpus crate does not build cleanly (crates in {}):\n{}",

@@ -39,6 +39,9 @@ use sha2::{Digest, Sha256};
 pub const DEFAULT_SPEC: &str = "../shared/spec/edge-api.yaml";
 /// Where the committed client crate lives, relative to the workspace root.
 pub const CLIENT_DIR: &str = "generated-client";
+/// Where the runtime crate the generated clients depend on lives, relative
+/// to the workspace root.
+pub const RUNTIME_DIR: &str = "runtime";
 /// Where the pin lives, relative to the workspace root.
 pub const PIN_FILE: &str = "spec/pin.json";
 /// The IR of the pinned document (JSON), relative to the workspace root: the
@@ -80,10 +83,12 @@ commands:
       baseline), as a user of the generated client sees it: each change breaking or
       compatible, with the reason. --fail-on breaking exits 1 if any change is breaking.
       --names applies a names file (like spec/names.toml) to both documents.
-  generate --spec PATH|URL --out DIR [--name CRATE] [--names FILE]
+  generate --spec PATH|URL --out DIR [--name CRATE] [--names FILE] [--runtime DIR|published]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document into DIR
       (replaced whole). CRATE defaults to the document title in kebab-case. FILE chooses
-      method and type names as spec/names.toml does for the committed client.
+      method and type names as spec/names.toml does for the committed client. The crate
+      depends on chili-runtime by a relative path to DIR (default: this workspace's
+      runtime/), or, with `--runtime published`, on its crates.io version only.
   corpus
       Generate a client for each real-world document in ../shared/corpus (and
       tests/fixtures) and compile them all under clippy with warnings denied.
@@ -207,10 +212,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             check(root, flags.get("--spec"))
         }
         "generate" => {
-            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name", "--names"])?;
+            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name", "--names", "--runtime"])?;
             let spec = flags.require(command, "--spec")?;
             let out = flags.require(command, "--out")?;
-            generate(root, spec, out, flags.get("--name"), flags.get("--names"))
+            generate(root, spec, out, flags.get("--name"), flags.get("--names"), flags.get("--runtime"))
         }
         "diff" => {
             let (positional, flags) = split_positional(rest);
@@ -602,6 +607,7 @@ fn generate(
     out: &str,
     name: Option<&str>,
     names: Option<&str>,
+    runtime: Option<&str>,
 ) -> Result<Outcome, Error> {
     if let Some(name) = name {
         check_crate_name(name)?;
@@ -619,6 +625,24 @@ fn generate(
     let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
     let mut options = Options::new(&name);
     options.standalone = true;
+    let runtime_dir = match runtime {
+        Some("published") => None,
+        Some(dir) => {
+            let dir = resolve(root, dir);
+            if !dir.join("Cargo.toml").is_file() {
+                return Err(failed(format!(
+                    "`--runtime {}`: no Cargo.toml there; give the chili-runtime crate's directory, or `published`",
+                    dir.display()
+                )));
+            }
+            Some(dir)
+        }
+        // This workspace's runtime, when there is one.
+        None => Some(root.join(RUNTIME_DIR)).filter(|dir| dir.join("Cargo.toml").is_file()),
+    };
+    if let Some(dir) = runtime_dir {
+        options = options.with_runtime_at(&absolute(&out_dir), &absolute(&dir));
+    }
     let krate = generate_crate(&api, spec, &options)?;
     write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
     Ok(Outcome::ok(format!(
@@ -914,7 +938,8 @@ fn changelog_header() -> String {
 /// The committed client for `api` (read from `source`): generated with
 /// `release`'s version, with its changelog.
 fn client_crate(api: &Api, source: &str, release: &Release) -> Result<GeneratedCrate, Error> {
-    let mut options = Options::new(CLIENT_CRATE);
+    let mut options =
+        Options::new(CLIENT_CRATE).with_runtime_at(Path::new(CLIENT_DIR), Path::new(RUNTIME_DIR));
     options.crate_version = release.version.clone();
     let mut krate = generate_crate(api, source, &options)?;
     krate

@@ -15,26 +15,49 @@ const WRONG: &str = "#[serde(rename = \"created_at\")]";
 /// Builds the broken crate and checks that its decode tests fail on the
 /// broken field.
 pub fn mutant(root: &Path) -> Result<Outcome, Error> {
-    let text = std::fs::read_to_string(root.join(DEFAULT_SPEC)).map_err(|e| failed(format!("cannot read {DEFAULT_SPEC}: {e}")))?;
+    let text = std::fs::read_to_string(root.join(DEFAULT_SPEC))
+        .map_err(|e| failed(format!("cannot read {DEFAULT_SPEC}: {e}")))?;
     let name = format!("{CLIENT_CRATE}-mutant");
-    let mut krate = chili_gen::generate(&text, DEFAULT_SPEC, &chili_gen::Options::new(&name)).map_err(|e| failed(e.to_string()))?;
-    let types = krate.files.get_mut("src/types.rs").ok_or_else(|| failed("the generated crate has no src/types.rs"))?;
+    let mut scratch = Scratch::new(root, "mutant")?;
+    let options = chili_gen::Options::new(&name)
+        .with_runtime_at(&scratch.dir().join(&name), &root.join(crate::RUNTIME_DIR));
+    let mut krate =
+        chili_gen::generate(&text, DEFAULT_SPEC, &options).map_err(|e| failed(e.to_string()))?;
+    let types = krate
+        .files
+        .get_mut("src/types.rs")
+        .ok_or_else(|| failed("the generated crate has no src/types.rs"))?;
     if !types.contains(RIGHT) {
-        return Err(failed(format!("no `{RIGHT}` in the generated types to break; pick another field")));
+        return Err(failed(format!(
+            "no `{RIGHT}` in the generated types to break; pick another field"
+        )));
     }
     *types = types.replacen(RIGHT, WRONG, 1);
 
-    let mut scratch = Scratch::new(root, "mutant")?;
     scratch.add(&name, &krate)?;
-    let output = scratch.cargo(&["test", "--quiet", "--package", &name, "--test", "conformance", "decode_every"])?;
+    let output = scratch.cargo(&[
+        "test",
+        "--quiet",
+        "--package",
+        &name,
+        "--test",
+        "conformance",
+        "decode_every",
+    ])?;
     let printed = log(&output);
     if output.status.success() {
         return Err(failed(format!("the conformance decode tests PASSED on a crate with `{WRONG}`: they would not catch a wrong field rename")));
     }
     if !printed.contains("created_at") {
-        return Err(failed(format!("the mutant failed, but not on the broken field:\n{printed}")));
+        return Err(failed(format!(
+            "the mutant failed, but not on the broken field:\n{printed}"
+        )));
     }
-    let failing: Vec<&str> = printed.lines().filter(|l| l.contains("created_at")).take(3).collect();
+    let failing: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.contains("created_at"))
+        .take(3)
+        .collect();
     Ok(Outcome::ok(format!(
         "ok: the conformance decode tests fail on a crate with `{WRONG}` instead of `{RIGHT}`:\n  {}",
         failing.join("\n  ")

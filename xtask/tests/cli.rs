@@ -582,6 +582,72 @@ fn generate_writes_a_standalone_crate_and_touches_nothing_else() {
     );
     let manifest = fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap();
     assert!(manifest.contains("pets_api"), "{manifest}");
+    // No runtime/ in this workspace: the published runtime.
+    let runtime_dep = format!("\nchili-runtime = \"{}\"\n", chili_gen::RUNTIME_VERSION);
+    assert!(manifest.contains(&runtime_dep), "{manifest}");
+}
+
+#[test]
+fn generate_points_the_crate_at_the_runtime() {
+    let ws = workspace();
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "out/pets",
+        ];
+        args.extend(extra);
+        ok(&ws, &args);
+        fs::read_to_string(ws.root.join("out/pets/Cargo.toml")).unwrap()
+    };
+    let version = chili_gen::RUNTIME_VERSION;
+    fs::create_dir_all(ws.root.join("runtime")).unwrap();
+    fs::write(
+        ws.root.join("runtime/Cargo.toml"),
+        "[package]\nname = \"chili-runtime\"\n",
+    )
+    .unwrap();
+    let manifest = generate(&[]);
+    let local = format!("chili-runtime = {{ version = \"{version}\", path = \"../../runtime\" }}");
+    assert!(manifest.contains(&local), "{manifest}");
+
+    let manifest = generate(&["--runtime", "published"]);
+    assert!(
+        manifest.contains(&format!("\nchili-runtime = \"{version}\"\n")),
+        "{manifest}"
+    );
+
+    fs::create_dir_all(ws.root.join("vendor/rt")).unwrap();
+    fs::write(
+        ws.root.join("vendor/rt/Cargo.toml"),
+        "[package]\nname = \"chili-runtime\"\n",
+    )
+    .unwrap();
+    let manifest = generate(&["--runtime", "vendor/rt"]);
+    assert!(
+        manifest.contains("path = \"../../vendor/rt\""),
+        "{manifest}"
+    );
+
+    let err = run(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "out/pets",
+            "--runtime",
+            "nowhere",
+        ],
+    );
+    let err = err.expect_err("no runtime there").to_string();
+    assert!(
+        err.contains("--runtime") && err.contains("no Cargo.toml"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------

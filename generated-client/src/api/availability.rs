@@ -68,15 +68,15 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PaginatedResultMeetingStartTime> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "availabilitySlotsV2",
             "/v1/org/availability/slots-v2",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -89,23 +89,20 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::MeetingStartTime>,
     > + Send + 'a {
         let first = self.body.pagination.as_ref().map_or(0, |p| p.page);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     let size = request
                         .body
                         .pagination
                         .as_ref()
-                        .map_or(
-                            crate::runtime::paginate::DEFAULT_PAGE_SIZE,
-                            |p| p.page_size,
-                        );
+                        .map_or(50i64, |p| p.page_size);
                     request.body.pagination = Some(crate::types::Pagination {
                         page: number,
                         page_size: size,
@@ -113,11 +110,11 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -130,7 +127,7 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
     pub async fn collect_all(
         self,
     ) -> crate::Result<Vec<crate::types::MeetingStartTime>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 

@@ -141,8 +141,8 @@ impl<'a> ChatLogsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PaginatedResultChatConversationLog> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "chatLogs",
             "/v1/org/chat/logs",
         );
@@ -157,7 +157,7 @@ impl<'a> ChatLogsBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -170,24 +170,24 @@ impl<'a> ChatLogsBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::ChatConversationLog>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -200,7 +200,7 @@ impl<'a> ChatLogsBuilder<'a> {
     pub async fn collect_all(
         self,
     ) -> crate::Result<Vec<crate::types::ChatConversationLog>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -258,8 +258,8 @@ impl<'a> ChatTranscriptBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ChatTranscriptPage> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "chatTranscript",
             "/v1/org/chat/transcript",
         );
@@ -269,7 +269,7 @@ impl<'a> ChatTranscriptBuilder<'a> {
         request.query("beforeSeenId", &self.before_seen_id);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 

@@ -201,8 +201,8 @@ impl<'a> ConciergeLogsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<serde_json::Value> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeLogs",
             "/v1/org/concierge/logs",
         );
@@ -214,7 +214,7 @@ impl<'a> ConciergeLogsBuilder<'a> {
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -251,15 +251,15 @@ impl<'a> ConciergeCreateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeRouterCreate",
             "/v1/org/concierge/routers/concierge",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -297,14 +297,14 @@ impl<'a> ConciergeListRoutersBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::ConciergeRoutersListResponse> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "conciergeListRouters",
             "/v1/org/concierge/routers/concierge/list",
         );
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -341,14 +341,14 @@ impl<'a> ConciergeGetRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "conciergeRouterGet",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -386,8 +386,8 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "conciergeRouterUpdate",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
@@ -395,7 +395,7 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -432,14 +432,14 @@ impl<'a> ConciergeDeleteRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "conciergeRouterDelete",
             "/v1/org/concierge/routers/concierge/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

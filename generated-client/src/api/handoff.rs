@@ -163,15 +163,15 @@ impl<'a> HandoffCreateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "handoffRouterCreate",
             "/v1/org/handoff/routers/handoff",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -213,14 +213,14 @@ impl<'a> HandoffListRoutersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Vec<crate::types::HandoffRouter>> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "handoffRouterList",
             "/v1/org/handoff/routers/handoff/list",
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -257,14 +257,14 @@ impl<'a> HandoffGetRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "handoffRouterGet",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -302,8 +302,8 @@ impl<'a> HandoffUpdateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::HandoffRouter> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "handoffRouterUpdate",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
@@ -311,7 +311,7 @@ impl<'a> HandoffUpdateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -348,14 +348,14 @@ impl<'a> HandoffDeleteRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "handoffRouterDelete",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

@@ -114,15 +114,15 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "meetingTypeReminderCreate",
             "/v1/org/meeting-type-reminders",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -164,14 +164,14 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Vec<crate::types::Reminder>> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "meetingTypeReminderList",
             "/v1/org/meeting-type-reminders/list",
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -210,8 +210,8 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "meetingTypeReminderUpdate",
             "/v1/org/meeting-type-reminders/{reminderId}",
         );
@@ -220,7 +220,7 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -258,15 +258,15 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "meetingTypeReminderDelete",
             "/v1/org/meeting-type-reminders/{reminderId}",
         );
         request.path_param("reminderId", &self.reminder_id);
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

@@ -131,14 +131,14 @@ impl<'a> MeetingsGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "meetingGet",
             "/v1/org/meetings/get/{meetingId}",
         );
         request.path_param("meetingId", &self.meeting_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -181,8 +181,8 @@ impl<'a> MeetingsCancelBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "meetingCancelPost",
             "/v2/org/meetings/cancel/{meetingId}",
         );
@@ -191,7 +191,7 @@ impl<'a> MeetingsCancelBuilder<'a> {
             request.json(body);
         }
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -228,15 +228,15 @@ impl<'a> MeetingsListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "meetingListPut",
             "/v2/org/meetings/meetings",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -249,21 +249,23 @@ impl<'a> MeetingsListBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<Item = crate::Result<serde_json::Value>> + Send + 'a {
+    ) -> impl chili_runtime::Stream<
+        Item = crate::Result<serde_json::Value>,
+    > + Send + 'a {
         let first = self.body.page.unwrap_or(0);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.body.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
-                        items: crate::runtime::paginate::json_items(response.data),
+                    Ok(chili_runtime::paginate::Page {
+                        items: chili_runtime::paginate::json_items(response.data),
                         total: None,
-                        has_more: crate::runtime::paginate::Flag::flag(
+                        has_more: chili_runtime::paginate::Flag::flag(
                             response.has_more_items,
                         ),
                         page_size: None,
@@ -275,7 +277,7 @@ impl<'a> MeetingsListBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<serde_json::Value>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -312,15 +314,15 @@ impl<'a> MeetingsExportBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<String> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "meetingExportV2Put",
             "/v3/org/meetings/meetings/export",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_text(request).await
+        self.client.inner.send_text(request).await
     }
 }
 

@@ -152,8 +152,8 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PaginatedResultPersonalMeetingType> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "personalMeetingTypeList",
             "/v1/org/personal-meeting-types",
         );
@@ -161,7 +161,7 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -174,24 +174,24 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::PersonalMeetingType>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -204,7 +204,7 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
     pub async fn collect_all(
         self,
     ) -> crate::Result<Vec<crate::types::PersonalMeetingType>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -241,15 +241,15 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "personalMeetingTypeCreate",
             "/v1/org/personal-meeting-types",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -286,14 +286,14 @@ impl<'a> PersonalMeetingTypeGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "personalMeetingTypeGet",
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -331,8 +331,8 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "personalMeetingTypeUpdate",
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
@@ -340,7 +340,7 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -377,14 +377,14 @@ impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "personalMeetingTypeDelete",
             "/v1/org/personal-meeting-types/{meetingTypeId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

@@ -75,15 +75,15 @@ impl<'a> RuleCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::RuleView> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "ruleCreate",
             "/v1/org/rule",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -147,8 +147,8 @@ impl<'a> RuleListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultRuleView> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "ruleList",
             "/v1/org/rule/list",
         );
@@ -157,7 +157,7 @@ impl<'a> RuleListBuilder<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("name", &self.name);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -170,24 +170,24 @@ impl<'a> RuleListBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::RuleView>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -198,7 +198,7 @@ impl<'a> RuleListBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<crate::types::RuleView>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 

@@ -346,15 +346,15 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -394,8 +394,8 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
@@ -403,7 +403,7 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -442,14 +442,14 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -488,15 +488,15 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateGroup",
             "/v1/org/schedulingLinks/group",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -534,8 +534,8 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
@@ -543,7 +543,7 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -580,14 +580,14 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -624,8 +624,8 @@ impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListAdminOneOnOne",
             "/v1/org/schedulingLinks/list-admin-one-on-one",
         );
@@ -633,7 +633,7 @@ impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -672,8 +672,8 @@ impl<'a> SchedulingLinksListGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListGroup",
             "/v1/org/schedulingLinks/list-group",
         );
@@ -681,7 +681,7 @@ impl<'a> SchedulingLinksListGroupBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -720,8 +720,8 @@ impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListOwnership",
             "/v1/org/schedulingLinks/list-ownership",
         );
@@ -729,7 +729,7 @@ impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -770,14 +770,14 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PersonalSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "schedulingLinkListPersonalV2",
             "/v1/org/schedulingLinks/list-personal-v2/{userId}",
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -818,8 +818,8 @@ impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetails> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkListRoundRobin",
             "/v1/org/schedulingLinks/list-round-robin",
         );
@@ -827,7 +827,7 @@ impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -868,15 +868,15 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateOwnership",
             "/v1/org/schedulingLinks/ownership",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -918,8 +918,8 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
@@ -927,7 +927,7 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -966,14 +966,14 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -1014,15 +1014,15 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "schedulingLinkCreateRoundRobin",
             "/v1/org/schedulingLinks/round-robin",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -1064,8 +1064,8 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::PUT,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::PUT,
             "schedulingLinkUpdateRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
@@ -1073,7 +1073,7 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -1112,14 +1112,14 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::DELETE,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::DELETE,
             "schedulingLinkDeleteRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

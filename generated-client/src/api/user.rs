@@ -125,8 +125,8 @@ impl<'a> UserFindBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "userFind",
             "/v1/org/user/find",
         );
@@ -134,7 +134,7 @@ impl<'a> UserFindBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -147,24 +147,24 @@ impl<'a> UserFindBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::User>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -175,7 +175,7 @@ impl<'a> UserFindBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -233,8 +233,8 @@ impl<'a> UserFindByIdsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "userFindByIds",
             "/v1/org/user/find-by-id",
         );
@@ -245,7 +245,7 @@ impl<'a> UserFindByIdsBuilder<'a> {
         }
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -258,24 +258,24 @@ impl<'a> UserFindByIdsBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::User>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -286,7 +286,7 @@ impl<'a> UserFindByIdsBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -323,15 +323,15 @@ impl<'a> UserUpdateLicensesBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "userUpdateLicenses",
             "/v1/org/user/licenses",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -368,14 +368,14 @@ impl<'a> UserGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::User> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "userRead",
             "/v1/org/user/read/{userId}",
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 

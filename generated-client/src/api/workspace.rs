@@ -121,15 +121,15 @@ impl<'a> WorkspaceListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultWorkspace> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "workspaceList",
             "/v1/org/workspace",
         );
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -142,24 +142,24 @@ impl<'a> WorkspaceListBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::Workspace>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -170,7 +170,7 @@ impl<'a> WorkspaceListBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<crate::types::Workspace>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -228,8 +228,8 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::GET,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::GET,
             "workspaceListUsers",
             "/v1/org/workspace/users",
         );
@@ -237,7 +237,7 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.send_json(request).await
+        self.client.inner.send_json(request).await
     }
 }
 
@@ -250,24 +250,24 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
     /// page size on the request to choose how many items each call fetches.
     pub fn items(
         self,
-    ) -> impl futures_util::Stream<
+    ) -> impl chili_runtime::Stream<
         Item = crate::Result<crate::types::User>,
     > + Send + 'a {
         let first = self.page.map_or(0, i64::from);
-        crate::runtime::paginate::walk(
+        chili_runtime::paginate::walk(
             first,
             move |cursor| {
                 let mut request = self.clone();
-                if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+                if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                     request.page = Some(number);
                 }
                 async move {
                     let response = request.send().await?;
-                    Ok(crate::runtime::paginate::Page {
+                    Ok(chili_runtime::paginate::Page {
                         items: response.results.unwrap_or_default(),
-                        total: crate::runtime::paginate::Count::count(response.total),
+                        total: chili_runtime::paginate::Count::count(response.total),
                         has_more: None,
-                        page_size: crate::runtime::paginate::Count::count(
+                        page_size: chili_runtime::paginate::Count::count(
                             response.page_size,
                         ),
                         next: None,
@@ -278,7 +278,7 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
     }
     /// Fetches every page and returns all items, or the first error.
     pub async fn collect_all(self) -> crate::Result<Vec<crate::types::User>> {
-        crate::runtime::paginate::collect(self.items()).await
+        chili_runtime::paginate::collect(self.items()).await
     }
 }
 
@@ -315,15 +315,15 @@ impl<'a> WorkspaceAddUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "workspaceAddUsers",
             "/v1/org/workspace/users/add",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 
@@ -360,15 +360,15 @@ impl<'a> WorkspaceRemoveUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
+        let mut request = chili_runtime::Request::new(
+            chili_runtime::Method::POST,
             "workspaceRemoveUsers",
             "/v1/org/workspace/users/remove",
         );
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.send_empty(request).await
+        self.client.inner.send_empty(request).await
     }
 }
 

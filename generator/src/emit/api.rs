@@ -10,6 +10,11 @@ use quote::quote;
 use super::{doc_attrs, ident, renamed_aliases, rust_type};
 use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
 
+/// Page size sent when a page walk has to create an optional paging object
+/// the caller left unset (the Edge API's documented default; other APIs
+/// with such an object document one too, and the API caps it anyway).
+const DEFAULT_PAGE_SIZE: i64 = 50;
+
 /// Module file for untagged operations, which become methods on `Client` itself.
 const UNTAGGED: &str = "untagged";
 
@@ -418,9 +423,9 @@ fn builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
-                let mut request = crate::runtime::Request::new(reqwest::Method::#method, #id, #path);
+                let mut request = chili_runtime::Request::new(chili_runtime::Method::#method, #id, #path);
                 #(#steps)*
-                self.client.#send(request).await
+                self.client.inner.#send(request).await
             }
         }
 
@@ -495,11 +500,12 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 _ => ident("page_size"),
             };
             let container = ident(container);
+            let default_size = DEFAULT_PAGE_SIZE;
             if *optional {
                 (
                     quote!(self.body.#outer.as_ref().map_or(0, |p| p.#page_field)),
                     quote! {
-                        let size = request.body.#outer.as_ref().map_or(crate::runtime::paginate::DEFAULT_PAGE_SIZE, |p| p.#size_field);
+                        let size = request.body.#outer.as_ref().map_or(#default_size, |p| p.#size_field);
                         request.body.#outer = Some(crate::types::#container { #page_field: number, #size_field: size });
                     },
                 )
@@ -513,14 +519,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
     };
     let items = ident(&p.items);
     let items_expr = match (&p.item, p.items_optional) {
-        (TypeRef::Json, _) => quote!(crate::runtime::paginate::json_items(response.#items)),
+        (TypeRef::Json, _) => quote!(chili_runtime::paginate::json_items(response.#items)),
         (_, true) => quote!(response.#items.unwrap_or_default()),
         (_, false) => quote!(response.#items),
     };
     let count = |field: &Option<String>| match field {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Count::count(response.#f))
+            quote!(chili_runtime::paginate::Count::count(response.#f))
         }
         None => quote!(None),
     };
@@ -529,14 +535,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
     let has_more = match &p.has_more {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Flag::flag(response.#f))
+            quote!(chili_runtime::paginate::Flag::flag(response.#f))
         }
         None => quote!(None),
     };
     let next = match &p.next_link {
         Some(f) => {
             let f = ident(f);
-            quote!(crate::runtime::paginate::Link::link(response.#f))
+            quote!(chili_runtime::paginate::Link::link(response.#f))
         }
         None => quote!(None),
     };
@@ -548,17 +554,17 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
     let choose_page = if p.next_link.is_some() {
         quote! {
             match cursor {
-                crate::runtime::paginate::Cursor::Number(number) => {
+                chili_runtime::paginate::Cursor::Number(number) => {
                     #convert
                     #set_page
                 }
-                crate::runtime::paginate::Cursor::Link(link) => request.next_link = Some(link),
+                chili_runtime::paginate::Cursor::Link(link) => request.next_link = Some(link),
             }
         }
     } else {
         // Without a link field in the response, the walk only asks by number.
         quote! {
-            if let crate::runtime::paginate::Cursor::Number(number) = cursor {
+            if let chili_runtime::paginate::Cursor::Number(number) = cursor {
                 #convert
                 #set_page
             }
@@ -576,14 +582,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
             /// when the API says no more pages follow. A page that fails ends the
             /// stream with that error; items already yielded stay yielded. Set the
             /// page size on the request to choose how many items each call fetches.
-            pub fn items(self) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'a {
+            pub fn items(self) -> impl chili_runtime::Stream<Item = crate::Result<#item>> + Send + 'a {
                 let first = #first;
-                crate::runtime::paginate::walk(first, move |cursor| {
+                chili_runtime::paginate::walk(first, move |cursor| {
                     let mut request = self.clone();
                     #choose_page
                     async move {
                         let response = request.send().await?;
-                        Ok(crate::runtime::paginate::Page {
+                        Ok(chili_runtime::paginate::Page {
                             items: #items_expr,
                             total: #total,
                             has_more: #has_more,
@@ -596,7 +602,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
 
             /// Fetches every page and returns all items, or the first error.
             pub async fn collect_all(self) -> crate::Result<Vec<#item>> {
-                crate::runtime::paginate::collect(self.items()).await
+                chili_runtime::paginate::collect(self.items()).await
             }
         }
     }

@@ -13,16 +13,14 @@ use quote::{format_ident, quote};
 use crate::ir::{Api, Docs, TypeRef};
 use crate::{Error, GeneratedCrate, Options};
 
-/// The hand-written runtime, copied into every generated crate as `src/runtime/`.
-const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("client.rs", include_str!("../../runtime/client.rs")),
-    ("error.rs", include_str!("../../runtime/error.rs")),
-    ("request.rs", include_str!("../../runtime/request.rs")),
-    ("retry.rs", include_str!("../../runtime/retry.rs")),
-    ("wire.rs", include_str!("../../runtime/wire.rs")),
-    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
-];
+/// The runtime crate generated code calls, as a path (`chili_runtime::...`).
+pub(crate) const RUNTIME: &str = "chili_runtime";
+
+/// A piece of a file: tokens to format, or text written as it is.
+pub(crate) enum Part {
+    Tokens(TokenStream),
+    Text(String),
+}
 
 /// Types per formatting job: fixed, so the output never depends on how many
 /// threads ran the jobs.
@@ -36,12 +34,12 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
     // Files are built from parts; each part is tokens -> syn -> prettyplease,
     // which dominates generation time, so parts are formatted in parallel.
     let mut jobs: Vec<Job<'_>> = vec![
-        Job::new("src/lib.rs", Box::new(|| lib_rs(api, options, &lib_name))),
-        Job::new(
+        Job::tokens("src/lib.rs", Box::new(|| lib_rs(api, options, &lib_name))),
+        Job::tokens(
             "src/api/mod.rs",
             Box::new(|| api::mod_rs(groups.keys().copied())),
         ),
-        Job::new("src/types.rs", Box::new(types::header)),
+        Job::tokens("src/types.rs", Box::new(types::header)),
     ];
     for chunk in api.types.chunks(TYPES_PER_JOB) {
         jobs.push(Job::new(
@@ -50,12 +48,12 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
         ));
     }
     for (group, ops) in &groups {
-        jobs.push(Job::new(
+        jobs.push(Job::tokens(
             format!("src/api/{group}.rs"),
             Box::new(move || api::group_file(api, group, ops)),
         ));
     }
-    jobs.push(Job::new(
+    jobs.push(Job::tokens(
         "tests/conformance/main.rs",
         Box::new(|| conformance::main_rs(api, &lib_name)),
     ));
@@ -71,9 +69,6 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
             })
             .push_str(&text);
     }
-    for (name, text) in RUNTIME {
-        files.insert(format!("src/runtime/{name}"), (*text).to_string());
-    }
     files.insert(
         "tests/conformance/harness.rs".to_string(),
         conformance::HARNESS.to_string(),
@@ -84,18 +79,26 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
 /// A part of a file to format.
 struct Job<'a> {
     path: String,
-    make: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    make: Box<dyn Fn() -> Vec<Part> + Send + Sync + 'a>,
 }
 
 impl<'a> Job<'a> {
     fn new(
         path: impl Into<String>,
-        make: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+        make: Box<dyn Fn() -> Vec<Part> + Send + Sync + 'a>,
     ) -> Job<'a> {
         Job {
             path: path.into(),
             make,
         }
+    }
+
+    /// A job that is tokens only.
+    fn tokens(
+        path: impl Into<String>,
+        make: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    ) -> Job<'a> {
+        Job::new(path, Box::new(move || vec![Part::Tokens(make())]))
     }
 }
 
@@ -115,7 +118,7 @@ fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let formatted = format((job.make)(), &job.path);
+                let formatted = format_parts((job.make)(), &job.path);
                 results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(formatted);
             });
         }
@@ -134,6 +137,28 @@ fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
             })
         })
         .collect()
+}
+
+/// Formats parts in order: runs of tokens go through [`format`] together,
+/// text is kept as is, and a blank line separates the pieces.
+fn format_parts(parts: Vec<Part>, path: &str) -> Result<String, Error> {
+    let mut pieces = Vec::new();
+    let mut tokens = TokenStream::new();
+    for part in parts {
+        match part {
+            Part::Tokens(t) => tokens.extend(t),
+            Part::Text(text) => {
+                if !tokens.is_empty() {
+                    pieces.push(format(std::mem::take(&mut tokens), path)?);
+                }
+                pieces.push(text);
+            }
+        }
+    }
+    if !tokens.is_empty() || pieces.is_empty() {
+        pieces.push(format(tokens, path)?);
+    }
+    Ok(pieces.join("\n"))
 }
 
 /// Parses and pretty-prints one part of a file. A parse failure here is a
@@ -198,19 +223,20 @@ fn uses(api: &Api, wanted: &TypeRef) -> bool {
 }
 
 fn cargo_toml(api: &Api, options: &Options) -> String {
+    let runtime = match &options.runtime_path {
+        Some(path) => format!(
+            "chili-runtime = {{ version = {}, path = {} }}",
+            toml_str(crate::RUNTIME_VERSION),
+            toml_str(path)
+        ),
+        None => format!("chili-runtime = {}", toml_str(crate::RUNTIME_VERSION)),
+    };
     let mut deps = vec![
-        "futures-util = { version = \"0.3\", default-features = false }".to_string(),
-        "httpdate = \"1\"".to_string(),
-        "percent-encoding = \"2\"".to_string(),
-        "tokio = { version = \"1\", default-features = false, features = [\"time\"] }".to_string(),
-        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }"
-            .to_string(),
-        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }"
-            .to_string(),
+        runtime,
         "serde = { version = \"1\", features = [\"derive\"] }".to_string(),
         "serde_json = \"1\"".to_string(),
     ];
-    if uses(api, &TypeRef::DateTime) || uses(api, &TypeRef::Date) {
+    if uses_chrono(api) {
         deps.push("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }".to_string());
     }
     if uses(api, &TypeRef::Uuid) {
@@ -236,6 +262,10 @@ fn cargo_toml(api: &Api, options: &Options) -> String {
     out
 }
 
+fn uses_chrono(api: &Api) -> bool {
+    uses(api, &TypeRef::DateTime) || uses(api, &TypeRef::Date)
+}
+
 fn toml_str(s: &str) -> String {
     serde_json::to_string(s).expect("strings always serialize")
 }
@@ -249,7 +279,8 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
     text.push_str(&format!(
         "\nGenerated by `chili-gen` from the OpenAPI document, version `{}`. Do not edit by hand: run `cargo xtask regen`.\n\n\
          Every operation is a method on a group handle, named after the operation's tag. A method returns a request \
-         builder: set optional parameters on it, then `.await` it (or call `.send()`).\n",
+         builder: set optional parameters on it, then `.await` it (or call `.send()`). An operation without a method \
+         can still be called with [`Client::request`].\n",
         api.version
     ));
     if let Some(example) = example_call(api) {
@@ -275,7 +306,36 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         .map(|p| format!("{p}_BASE_URL"))
         .unwrap_or_else(|| format!("{env_var}_BASE_URL"));
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
+    let span_name = &options.span_name;
     let version = &api.version;
+    let chrono = uses_chrono(api).then(|| {
+        quote! {
+            /// Re-exported: date and time fields are `chrono` types.
+            pub use chrono;
+        }
+    });
+    let uuid = uses(api, &TypeRef::Uuid).then(|| {
+        quote! {
+            /// Re-exported: UUID fields are `uuid::Uuid`.
+            pub use uuid;
+        }
+    });
+    let client_doc = format!(" Client for the {title}.");
+    let raw_example = format!(
+        "```no_run\n# async fn f(client: {lib_name}::Client) -> Result<(), {lib_name}::Error> {{\n\
+         use {lib_name}::Method;\n\n\
+         let answer: serde_json::Value = client\n    .request(Method::GET, \"/v1/things/{{id}}\")\n    \
+         .path_param(\"id\", \"thing-1\")\n    .query(\"expand\", \"owner\")\n    .send_value()\n    .await?;\n\
+         # let _ = answer; Ok(()) }}\n```"
+    );
+    let raw_example = raw_example.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
     quote! {
         #(#inner_docs)*
         #![warn(missing_docs)]
@@ -283,13 +343,17 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         // for a web page: its links and HTML are not rustdoc's to check.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        mod runtime;
         pub mod api;
         pub mod types;
 
-        pub use runtime::{ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result, RetryPolicy};
-        /// Re-exported so paginated `items()` streams can be consumed without another dependency.
-        pub use futures_util::{Stream, StreamExt};
+        pub use chili_runtime::{
+            ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, HeaderMap, Method, RawRequest, Result,
+            RetryPolicy, StatusCode, Stream, StreamExt,
+        };
+        /// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`.
+        pub use chili_runtime::reqwest;
+        #chrono
+        #uuid
 
         /// Default base URL (from the document's `servers`).
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -301,6 +365,91 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         pub const USER_AGENT: &str = #user_agent;
         /// `info.version` of the document this crate was generated from.
         pub const API_VERSION: &str = #version;
+
+        /// This API's values, for the runtime.
+        static API: chili_runtime::ApiInfo = chili_runtime::ApiInfo {
+            default_base_url: DEFAULT_BASE_URL,
+            token_env_var: TOKEN_ENV_VAR,
+            base_url_env_var: BASE_URL_ENV_VAR,
+            user_agent: USER_AGENT,
+            span: chili_runtime::request_span!(#span_name),
+        };
+
+        /// Configures a [`Client`]; created by [`Client::builder`].
+        pub type ClientBuilder = chili_runtime::ClientBuilder<Client>;
+
+        #[doc = #client_doc]
+        ///
+        /// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`].
+        /// Cheap to clone: clones share one connection pool and configuration.
+        /// Operations are methods of the group handles ([`api`]); any other
+        /// call goes through [`Client::request`].
+        #[derive(Clone)]
+        pub struct Client {
+            inner: chili_runtime::Client,
+        }
+
+        impl Client {
+            /// A client using `token`, the default base URL, default HTTP settings
+            /// (no overall timeout) and the default [`RetryPolicy`].
+            ///
+            /// # Panics
+            ///
+            /// If the system's TLS or DNS configuration cannot be loaded; use
+            /// [`Client::builder`] to get an error instead.
+            pub fn new(token: impl Into<String>) -> Client {
+                Client { inner: chili_runtime::Client::new(&API, token) }
+            }
+
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API)
+            }
+
+            /// A client configured from the environment: the token from
+            /// [`TOKEN_ENV_VAR`] (required) and the base URL from
+            /// [`BASE_URL_ENV_VAR`] (optional).
+            pub fn from_env() -> Result<Client> {
+                chili_runtime::Client::from_env(&API).map(Client::from)
+            }
+
+            /// The base URL that operation paths are appended to (without a trailing slash).
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// How this client retries failed requests.
+            pub fn retry_policy(&self) -> &RetryPolicy {
+                self.inner.retry_policy()
+            }
+
+            /// Starts a request to an operation this crate has no method for:
+            /// `path` is the path under the base URL, with `{name}` placeholders
+            /// for path parameters. It uses the same base URL, token, retries,
+            /// timeouts, tracing span and [`Error`] as the typed methods; see
+            /// [`RawRequest`] for the parameters, bodies and answers it takes.
+            ///
+            /// Set path and query values with `path_param` and `query`, never
+            /// in `path` itself, so that errors and traces never show them.
+            ///
+            #(#raw_example)*
+            pub fn request(&self, method: Method, path: impl Into<std::borrow::Cow<'static, str>>) -> RawRequest<'_> {
+                self.inner.request(method, path)
+            }
+        }
+
+        #[doc(hidden)]
+        impl From<chili_runtime::Client> for Client {
+            fn from(inner: chili_runtime::Client) -> Client {
+                Client { inner }
+            }
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&self.inner, f)
+            }
+        }
     }
 }
 
@@ -397,6 +546,27 @@ pub(crate) fn rust_type(t: &TypeRef, types: &TokenStream) -> TokenStream {
             let i = rust_type(i, types);
             quote!(Option<#i>)
         }
+    }
+}
+
+/// The Rust type for a type reference as source text, for code written as
+/// text (runtime macro calls); named types are in scope.
+pub(crate) fn type_text(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".to_string(),
+        TypeRef::Bool => "bool".to_string(),
+        TypeRef::I32 => "i32".to_string(),
+        TypeRef::I64 => "i64".to_string(),
+        TypeRef::F32 => "f32".to_string(),
+        TypeRef::F64 => "f64".to_string(),
+        TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".to_string(),
+        TypeRef::Date => "chrono::NaiveDate".to_string(),
+        TypeRef::Uuid => "uuid::Uuid".to_string(),
+        TypeRef::Json => "serde_json::Value".to_string(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::List(i) => format!("Vec<{}>", type_text(i)),
+        TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", type_text(i)),
+        TypeRef::Nullable(i) => format!("Option<{}>", type_text(i)),
     }
 }
 

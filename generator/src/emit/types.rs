@@ -1,9 +1,12 @@
-//! `src/types.rs`: one Rust item per [`TypeDef`].
+//! `src/types.rs`: one Rust item per [`TypeDef`]. Open enums, unions and
+//! newtypes are declared here and get their conversions and serde from one
+//! macro call into the runtime (`chili_runtime::open_enum!` and friends), so
+//! the rules live in the runtime once and each type is a few lines.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident, renamed_aliases, rust_type};
+use super::{doc_attrs, ident, renamed_aliases, rust_type, type_text, Part, RUNTIME};
 use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 
 /// The top of `types.rs`: module docs and attributes.
@@ -22,14 +25,82 @@ pub(super) fn header() -> TokenStream {
     }
 }
 
-/// The items of a run of types.
-pub(super) fn items(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(|def| {
-        let item = type_def(def);
-        let aliases = renamed_aliases(&def.previous_names, &def.name, false);
-        quote!(#item #aliases)
-    });
-    quote!(#(#items)*)
+/// The items of a run of types: each type's declaration, then for open
+/// enums, unions and newtypes the runtime macro call that implements them
+/// (written as text: prettyplease would print a macro's list as one flowed
+/// paragraph).
+pub(super) fn items(defs: &[TypeDef]) -> Vec<Part> {
+    let mut parts = Vec::new();
+    for def in defs {
+        parts.push(Part::Tokens(type_def(def)));
+        if let Some(call) = runtime_call(def) {
+            parts.push(Part::Text(call));
+        }
+        if !def.previous_names.is_empty() {
+            parts.push(Part::Tokens(renamed_aliases(&def.previous_names, &def.name, false)));
+        }
+    }
+    parts
+}
+
+/// The runtime macro call implementing `def`, if it needs one.
+fn runtime_call(def: &TypeDef) -> Option<String> {
+    let name = &def.name;
+    let lit = |text: &str| Literal::string(text).to_string();
+    let list = |lines: Vec<String>| {
+        lines
+            .iter()
+            .map(|l| format!("    {l},\n"))
+            .collect::<String>()
+    };
+    let payload = |v: &Variant| if v.ty.is_some() { "(_)" } else { "" };
+    Some(match &def.kind {
+        TypeKind::Struct { .. } => return None,
+        TypeKind::Enum { values } => {
+            let lines = values
+                .iter()
+                .map(|v| format!("{} = {}", v.name, lit(&v.wire)))
+                .collect();
+            format!("{RUNTIME}::open_enum!({name} {{\n{}}});\n", list(lines))
+        }
+        TypeKind::Union {
+            tag: Some(tag),
+            variants,
+        } => {
+            let lines = variants
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}{} = {}",
+                        v.name,
+                        payload(v),
+                        lit(v.tag.as_deref().unwrap_or_default())
+                    )
+                })
+                .collect();
+            format!(
+                "{RUNTIME}::tagged_union!({name}, {}, {{\n{}}});\n",
+                lit(tag),
+                list(lines)
+            )
+        }
+        TypeKind::Union {
+            tag: None,
+            variants,
+        } => {
+            let lines = variants
+                .iter()
+                .map(|v| format!("{}{}", v.name, payload(v)))
+                .collect();
+            format!(
+                "{RUNTIME}::untagged_union!({name} {{\n{}}});\n",
+                list(lines)
+            )
+        }
+        TypeKind::Newtype { inner, .. } => {
+            format!("{RUNTIME}::newtype!({name}({}));\n", type_text(inner))
+        }
+    })
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
@@ -243,16 +314,6 @@ fn enum_def(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
         let doc = format!(" `{}`", v.wire);
         quote!(#[doc = #doc] #n,)
     });
-    let to_wire = values.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.wire;
-        quote!(Self::#n => #w,)
-    });
-    let from_wire = values.iter().map(|v| {
-        let n = ident(&v.name);
-        let w = &v.wire;
-        quote!(#w => Self::#n,)
-    });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
@@ -260,43 +321,6 @@ fn enum_def(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             #(#variants)*
             /// A value this version of the client does not know; holds it as sent.
             Unknown(String),
-        }
-
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::wire::string(deserializer).map(|s| Self::from(s.as_str()))
-            }
         }
     }
 }
@@ -336,35 +360,6 @@ fn variant_decls(variants: &[Variant], tag: Option<&str>) -> Vec<TokenStream> {
 
 fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> TokenStream {
     let decls = variant_decls(variants, Some(tag));
-    let ser = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = v.tag.as_deref().unwrap_or_default();
-        if v.ty.is_some() {
-            quote!(Self::#n(payload) => crate::runtime::wire::serialize_tagged(serializer, #tag, #value, Some(payload)),)
-        } else {
-            quote!(Self::#n => crate::runtime::wire::serialize_tagged::<_, ()>(serializer, #tag, #value, None),)
-        }
-    });
-    let de = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = v.tag.as_deref().unwrap_or_default();
-        if v.ty.is_some() {
-            quote!(Some(#value) => crate::runtime::wire::payload(&value).map(Self::#n),)
-        } else {
-            quote!(Some(#value) => Ok(Self::#n),)
-        }
-    });
-    let serialize = union_serialize(name, ser);
-    let tag_doc = format!(" The variant's `{tag}`, as it appears on the wire.");
-    let tag_arms = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = v.tag.as_deref().unwrap_or_default();
-        if v.ty.is_some() {
-            quote!(Self::#n(_) => Some(#value),)
-        } else {
-            quote!(Self::#n => Some(#value),)
-        }
-    });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -373,67 +368,11 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
             /// A variant this version of the client does not know; holds the raw JSON.
             Unknown(serde_json::Value),
         }
-
-        impl #name {
-            #[doc = #tag_doc]
-            pub fn tag(&self) -> Option<&str> {
-                match self {
-                    #(#tag_arms)*
-                    Self::Unknown(value) => value.get(#tag).and_then(serde_json::Value::as_str),
-                }
-            }
-        }
-
-        #serialize
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match crate::runtime::wire::tag_of(&value, #tag).as_deref() {
-                    #(#de)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
-    }
-}
-
-/// `Serialize` for a union: one arm per variant, and `Unknown` written back as received.
-fn union_serialize(
-    name: &proc_macro2::Ident,
-    arms: impl Iterator<Item = TokenStream>,
-) -> TokenStream {
-    quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#arms)*
-                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
     }
 }
 
 fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
     let decls = variant_decls(variants, None);
-    let ser = variants.iter().map(|v| {
-        let n = ident(&v.name);
-        if v.ty.is_some() {
-            quote!(Self::#n(payload) => serde::Serialize::serialize(payload, serializer),)
-        } else {
-            quote!(Self::#n => serializer.serialize_unit(),)
-        }
-    });
-    let serialize = union_serialize(name, ser);
-    let de = variants.iter().filter(|v| v.ty.is_some()).map(|v| {
-        let n = ident(&v.name);
-        quote! {
-            if let Some(payload) = crate::runtime::wire::try_payload(&value) {
-                return Ok(Self::#n(payload));
-            }
-        }
-    });
     quote! {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -442,68 +381,18 @@ fn untagged_union(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
             /// A shape this version of the client does not know; holds the raw JSON.
             Unknown(serde_json::Value),
         }
-
-        #serialize
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            /// The first variant the value decodes into wins, in document order.
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #(#de)*
-                Ok(Self::Unknown(value))
-            }
-        }
     }
 }
 
 fn newtype(name: &proc_macro2::Ident, inner: &TypeRef) -> TokenStream {
     let t = rust_type(inner, &quote!());
-    let is_string = *inner == TypeRef::String;
     let eq = match inner {
         TypeRef::F32 | TypeRef::F64 => quote!(),
         _ => quote!(Eq, Hash, PartialOrd, Ord,),
-    };
-    let string_impls = if is_string {
-        quote! {
-            impl From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    Self(value.to_string())
-                }
-            }
-
-            impl std::ops::Deref for #name {
-                type Target = str;
-                fn deref(&self) -> &str {
-                    &self.0
-                }
-            }
-
-            impl AsRef<str> for #name {
-                fn as_ref(&self) -> &str {
-                    &self.0
-                }
-            }
-        }
-    } else {
-        quote!()
     };
     quote! {
         #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub #t);
-
-        impl From<#t> for #name {
-            fn from(value: #t) -> Self {
-                Self(value)
-            }
-        }
-
-        #string_impls
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
-            }
-        }
     }
 }

@@ -107,6 +107,36 @@ impl RetryPolicy {
         self
     }
 
+    /// Most attempts per call, the first one included.
+    pub fn get_max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Wait before the first retry (without `Retry-After`).
+    pub fn get_initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// Longest wait between two attempts.
+    pub fn get_max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// Time after the first attempt started beyond which no retry is started.
+    pub fn get_max_elapsed(&self) -> Duration {
+        self.max_elapsed
+    }
+
+    /// Whether waits are randomized.
+    pub fn get_jitter(&self) -> bool {
+        self.jitter
+    }
+
+    /// Whether requests that are not safe to repeat are retried too.
+    pub fn get_retry_non_idempotent(&self) -> bool {
+        self.retry_non_idempotent
+    }
+
     /// The wait before retry number `retry` (1 for the first retry) without a
     /// `Retry-After`, using `random` (in `[0, 1)`) for the jitter.
     pub(crate) fn backoff(&self, retry: u32, random: f64) -> Duration {
@@ -262,6 +292,30 @@ mod tests {
     }
 
     #[test]
+    fn getters_read_what_the_setters_set() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.get_max_attempts(), 3);
+        assert_eq!(policy.get_initial_backoff(), ms(500));
+        assert_eq!(policy.get_max_backoff(), ms(8000));
+        assert_eq!(policy.get_max_elapsed(), ms(30_000));
+        assert!(policy.get_jitter());
+        assert!(!policy.get_retry_non_idempotent());
+        let policy = policy
+            .max_attempts(7)
+            .initial_backoff(ms(10))
+            .max_backoff(ms(20))
+            .max_elapsed(ms(30))
+            .jitter(false)
+            .retry_non_idempotent(true);
+        assert_eq!(policy.get_max_attempts(), 7);
+        assert_eq!(policy.get_initial_backoff(), ms(10));
+        assert_eq!(policy.get_max_backoff(), ms(20));
+        assert_eq!(policy.get_max_elapsed(), ms(30));
+        assert!(!policy.get_jitter());
+        assert!(policy.get_retry_non_idempotent());
+    }
+
+    #[test]
     fn backoff_doubles_up_to_the_cap_without_jitter() {
         let policy = RetryPolicy::default().jitter(false);
         let waits: Vec<_> = (1..=7).map(|n| policy.backoff(n, 0.99)).collect();
@@ -353,7 +407,10 @@ mod tests {
         };
         assert!(matches!(policy.decide(&not_retryable), Decision::GiveUp(_)));
         assert!(matches!(
-            policy.clone().retry_non_idempotent(true).decide(&not_retryable),
+            policy
+                .clone()
+                .retry_non_idempotent(true)
+                .decide(&not_retryable),
             Decision::GiveUp(_)
         ));
 
@@ -407,7 +464,10 @@ mod tests {
             policy.decide(&with(20_000, 15_000)),
             Decision::GiveUp("Retry-After is beyond the retry time budget")
         );
-        assert_eq!(policy.decide(&with(2000, 29_000)), policy.decide(&with(2000, 40_000)));
+        assert_eq!(
+            policy.decide(&with(2000, 29_000)),
+            policy.decide(&with(2000, 40_000))
+        );
         // A computed backoff past the budget also stops.
         let late = Failure {
             elapsed: ms(29_800),

@@ -7,11 +7,7 @@ use std::future::Future;
 
 use futures_util::stream::{self, Stream};
 
-use super::error::Result;
-
-/// Page size used when the document requires one and the caller set none
-/// (the Edge API's documented default).
-pub const DEFAULT_PAGE_SIZE: i64 = 50;
+use crate::error::Result;
 
 /// What one fetched page says about itself.
 #[doc(hidden)]
@@ -132,7 +128,13 @@ where
         seen: i64,
         buffer: std::vec::IntoIter<T>,
     }
-    let state = State { fetch, next: Some(Cursor::Number(first)), page: first, seen: 0, buffer: Vec::new().into_iter() };
+    let state = State {
+        fetch,
+        next: Some(Cursor::Number(first)),
+        page: first,
+        seen: 0,
+        buffer: Vec::new().into_iter(),
+    };
     stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.next() {
@@ -161,7 +163,9 @@ where
                             && fetched.page_size.is_some_and(|size| n < size));
                     state.page = page.saturating_add(1);
                     state.next = match fetched.next.filter(|link| !link.is_empty()) {
-                        Some(link) if n > 0 && fetched.has_more != Some(false) => Some(Cursor::Link(link)),
+                        Some(link) if n > 0 && fetched.has_more != Some(false) => {
+                            Some(Cursor::Link(link))
+                        }
                         _ if last => None,
                         _ => Some(Cursor::Number(state.page)),
                     };
@@ -191,7 +195,10 @@ mod tests {
 
     /// Walks pages served from `pages` (by number or link) and returns the
     /// items and the cursors asked for.
-    fn run(first: i64, pages: impl Fn(&Cursor) -> Result<Page<u32>>) -> (Vec<Result<u32>>, Vec<Cursor>) {
+    fn run(
+        first: i64,
+        pages: impl Fn(&Cursor) -> Result<Page<u32>>,
+    ) -> (Vec<Result<u32>>, Vec<Cursor>) {
         let asked = std::cell::RefCell::new(Vec::new());
         let items = walk(first, |cursor| {
             asked.borrow_mut().push(cursor.clone());
@@ -203,8 +210,19 @@ mod tests {
         (items, asked.into_inner())
     }
 
-    fn page(items: Vec<u32>, total: Option<i64>, size: Option<i64>, next: Option<&str>) -> Result<Page<u32>> {
-        Ok(Page { items, total, has_more: None, page_size: size, next: next.map(str::to_owned) })
+    fn page(
+        items: Vec<u32>,
+        total: Option<i64>,
+        size: Option<i64>,
+        next: Option<&str>,
+    ) -> Result<Page<u32>> {
+        Ok(Page {
+            items,
+            total,
+            has_more: None,
+            page_size: size,
+            next: next.map(str::to_owned),
+        })
     }
 
     fn ok(items: &[Result<u32>]) -> Vec<u32> {
@@ -244,14 +262,18 @@ mod tests {
         });
         assert_eq!(ok(&items), [1, 2, 3]);
         assert_eq!(asked[1], Cursor::Link("/p?cursor=b".into()));
-        assert_eq!(asked.last(), Some(&Cursor::Number(3)), "no link and no total: ask until an empty page");
+        assert_eq!(
+            asked.last(),
+            Some(&Cursor::Number(3)),
+            "no link and no total: ask until an empty page"
+        );
     }
 
     #[test]
     fn a_failing_page_ends_the_stream_after_earlier_items() {
         let (items, asked) = run(0, |c| match c {
             Cursor::Number(0) => page(vec![1, 2], Some(10), Some(2), None),
-            _ => Err(crate::runtime::error::Error::request(Some("list"), "boom".to_owned())),
+            _ => Err(crate::Error::request(None, "boom")),
         });
         assert_eq!(items.len(), 3);
         assert!(items[2].is_err());

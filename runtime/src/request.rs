@@ -1,5 +1,6 @@
-//! The request value that generated operation methods fill in.
+//! The request value that generated operation methods (and [`RawRequest`](crate::RawRequest)) fill in.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -8,7 +9,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::error::{Error, Result};
+use crate::error::{Call, Error, Result};
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
 /// percent-encoded, so values can never change the URL's structure.
@@ -23,14 +24,11 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// The methods never fail: the first problem (for example a parameter that
 /// cannot be serialized) is remembered and reported by `Client::send_*` as
 /// [`Error::Request`], which keeps the generated code free of error plumbing.
-/// `Clone` so that a retry can resend it.
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub(crate) method: Method,
-    pub(crate) operation: &'static str,
-    /// The path template as in the document, for logs and traces.
-    pub(crate) template: &'static str,
+    /// Operation, method and path template: what errors and traces show.
+    pub(crate) call: Call,
     /// The path template with the parameters substituted so far.
     path: String,
     /// Already percent-encoded `name=value` pairs, in call order.
@@ -51,12 +49,32 @@ pub struct Request {
 impl Request {
     /// Starts a request for `operation_id` on `path_template` (e.g. `/v1/org/meetings/get/{meetingId}`).
     pub fn new(method: Method, operation_id: &'static str, path_template: &'static str) -> Self {
+        Request::for_call(Call::new(Some(operation_id), method, path_template))
+    }
+
+    /// Starts a request the document does not describe: `path_template` is
+    /// checked to be a path (a full URL would send the token elsewhere; a
+    /// query string would put values in error messages).
+    pub(crate) fn raw(method: Method, path_template: Cow<'static, str>) -> Self {
+        let problem = if !path_template.starts_with('/') {
+            Some("the path must start with `/`: pass the path under the base URL, not a full URL")
+        } else if path_template.contains(['?', '#']) {
+            Some("the path must not contain `?` or `#`: add query parameters with `.query(name, value)`")
+        } else {
+            None
+        };
+        let mut request = Request::for_call(Call::new(None, method, path_template));
+        if let Some(problem) = problem {
+            request.fail(problem.to_owned());
+        }
+        request
+    }
+
+    fn for_call(call: Call) -> Self {
         Request {
-            retry_safe: is_idempotent(&method),
-            method,
-            operation: operation_id,
-            template: path_template,
-            path: path_template.to_owned(),
+            retry_safe: is_idempotent(call.method()),
+            path: call.path_template().to_owned(),
+            call,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -65,6 +83,11 @@ impl Request {
             link: None,
             error: None,
         }
+    }
+
+    /// The call, for errors and traces.
+    pub(crate) fn call(&self) -> &Call {
+        &self.call
     }
 
     /// Sends the request to `link`, a next-page link the API returned,
@@ -201,27 +224,38 @@ impl Request {
     /// Sets a body that is not JSON (form data, CSV, plain text) as is, with
     /// its content type.
     pub fn text_body(&mut self, content_type: &'static str, body: &str) -> &mut Self {
-        self.headers.retain(|(name, _)| name != reqwest::header::CONTENT_TYPE);
-        self.headers.push((reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type)));
-        self.body = Some(body.as_bytes().to_vec());
+        self.bytes_body(
+            HeaderValue::from_static(content_type),
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    /// Sets a body as is, with its content type.
+    pub(crate) fn bytes_body(&mut self, content_type: HeaderValue, body: Vec<u8>) -> &mut Self {
+        self.headers
+            .retain(|(name, _)| name != reqwest::header::CONTENT_TYPE);
+        self.headers
+            .push((reqwest::header::CONTENT_TYPE, content_type));
+        self.body = Some(body);
         self
     }
 
     /// The full URL for `base_url`, or the first problem recorded while building.
     pub(crate) fn url(&self, base_url: &str) -> Result<String> {
         if let Some(message) = &self.error {
-            return Err(Error::request(Some(self.operation), message.clone()));
+            return Err(Error::request(Some(&self.call), message.clone()));
         }
         if let Some(start) = self.path.find('{') {
             let rest = &self.path[start..];
             let missing = &rest[..rest.find('}').map_or(rest.len(), |end| end + 1)];
             return Err(Error::request(
-                Some(self.operation),
+                Some(&self.call),
                 format!("path parameter {missing} was not set"),
             ));
         }
         if let Some(link) = &self.link {
-            return resolve_link(base_url, link).map_err(|message| Error::request(Some(self.operation), message));
+            return resolve_link(base_url, link)
+                .map_err(|message| Error::request(Some(&self.call), message));
         }
         let mut url = String::with_capacity(base_url.len() + self.path.len() + 1);
         url.push_str(base_url);
@@ -257,7 +291,7 @@ impl Request {
     }
 
     /// Remembers the first error; later ones are usually consequences of it.
-    fn fail(&mut self, message: String) -> &mut Self {
+    pub(crate) fn fail(&mut self, message: String) -> &mut Self {
         if self.error.is_none() {
             self.error = Some(message);
         }
@@ -290,13 +324,19 @@ fn scalar_text(value: Value) -> std::result::Result<Option<String>, &'static str
     }
 }
 
-/// `link` resolved against `base_url` (RFC 3986), if it stays on the same origin.
+/// `link` resolved against `base_url` (RFC 3986), if it stays on the same
+/// origin. Messages leave the link out: its query may hold personal data.
 fn resolve_link(base_url: &str, link: &str) -> std::result::Result<String, String> {
-    let base = reqwest::Url::parse(&format!("{base_url}/")).map_err(|e| format!("base URL {base_url} is invalid: {e}"))?;
-    let url = base.join(link).map_err(|e| format!("next-page link `{link}` is not a URL: {e}"))?;
+    let base = reqwest::Url::parse(&format!("{base_url}/"))
+        .map_err(|e| format!("base URL {base_url} is invalid: {e}"))?;
+    let url = base
+        .join(link)
+        .map_err(|e| format!("the API's next-page link is not a URL: {e}"))?;
     if url.origin() != base.origin() {
         return Err(format!(
-            "next-page link `{link}` points to another origin than {base_url}; not following it with your token"
+            "the API's next-page link points to {}, another origin than the base URL; \
+             not following it with your token",
+            url.origin().ascii_serialization()
         ));
     }
     Ok(url.into())
@@ -308,15 +348,35 @@ mod tests {
     #[test]
     fn links_resolve_on_the_same_origin_only() {
         let base = "https://api.example.com/api/fire-edge";
-        assert_eq!(resolve_link(base, "v1/users?page=2").unwrap(), "https://api.example.com/api/fire-edge/v1/users?page=2");
-        assert_eq!(resolve_link(base, "/api/fire-edge/v1/users?cursor=x").unwrap(), "https://api.example.com/api/fire-edge/v1/users?cursor=x");
-        assert_eq!(resolve_link(base, "https://api.example.com/next").unwrap(), "https://api.example.com/next");
-        let err = resolve_link(base, "https://evil.example.net/steal").unwrap_err();
-        assert!(err.contains("another origin"), "{err}");
+        assert_eq!(
+            resolve_link(base, "v1/users?page=2").unwrap(),
+            "https://api.example.com/api/fire-edge/v1/users?page=2"
+        );
+        assert_eq!(
+            resolve_link(base, "/api/fire-edge/v1/users?cursor=x").unwrap(),
+            "https://api.example.com/api/fire-edge/v1/users?cursor=x"
+        );
+        assert_eq!(
+            resolve_link(base, "https://api.example.com/next").unwrap(),
+            "https://api.example.com/next"
+        );
+        let err = resolve_link(
+            base,
+            "https://evil.example.net/steal?email=jane@example.com",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("https://evil.example.net, another origin"),
+            "{err}"
+        );
+        assert!(!err.contains("jane") && !err.contains("steal"), "{err}");
         let mut request = Request::new(Method::GET, "list", "/v1/users");
         request.query("page", &1);
         request.follow("/v1/users?cursor=abc");
-        assert_eq!(request.url("https://h.test").unwrap(), "https://h.test/v1/users?cursor=abc");
+        assert_eq!(
+            request.url("https://h.test").unwrap(),
+            "https://h.test/v1/users?cursor=abc"
+        );
     }
 
     use super::*;
@@ -345,8 +405,11 @@ mod tests {
     #[test]
     fn bad_path_params_are_reported() {
         for (value, expected) in [
-            ("", "op: path parameter `id` cannot be \"\""),
-            ("..", "op: path parameter `id` cannot be \"..\""),
+            ("", "op (GET /v1/{id}): path parameter `id` cannot be \"\""),
+            (
+                "..",
+                "op (GET /v1/{id}): path parameter `id` cannot be \"..\"",
+            ),
         ] {
             let mut req = get("/v1/{id}");
             req.path_param("id", value);
@@ -356,7 +419,7 @@ mod tests {
         req.path_param("id", &None::<String>);
         assert_eq!(
             req.url(BASE).unwrap_err().to_string(),
-            "op: path parameter `id` is required but was null"
+            "op (GET /v1/{id}): path parameter `id` is required but was null"
         );
         let mut req = get("/v1/{id}");
         req.path_param("id", &vec![1, 2]);
@@ -369,13 +432,13 @@ mod tests {
         req.path_param("id", "x");
         assert_eq!(
             req.url(BASE).unwrap_err().to_string(),
-            "op: path parameter {other} was not set"
+            "op (GET /v1/{id}/{other}): path parameter {other} was not set"
         );
         let mut req = get("/v1/{id}");
         req.path_param("nope", "x");
         assert_eq!(
             req.url(BASE).unwrap_err().to_string(),
-            "op: path has no parameter `nope`"
+            "op (GET /v1/{id}): path has no parameter `nope`"
         );
     }
 
@@ -408,7 +471,7 @@ mod tests {
         req.query("later", &vec![vec![1]]);
         assert_eq!(
             req.url(BASE).unwrap_err().to_string(),
-            "op: query parameter `filter` is an object, which cannot be sent in a query string"
+            "op (GET /v1/list): query parameter `filter` is an object, which cannot be sent in a query string"
         );
     }
 
@@ -452,10 +515,37 @@ mod tests {
         req.path_param("id", "a");
         assert!(req.retry_safe);
         assert_eq!(req.timeout, Some(Duration::from_secs(2)));
-        assert_eq!(req.template, "/v1/list/{id}");
+        assert_eq!(req.call.path_template(), "/v1/list/{id}");
         req.retry_safe(false).timeout(None);
         assert!(!req.retry_safe);
         assert_eq!(req.timeout, None);
+    }
+
+    #[test]
+    fn raw_paths_must_be_templates_under_the_base_url() {
+        let mut req = Request::raw(Method::POST, "/v1/org/user/invite".into());
+        req.json(&serde_json::json!({"email": "a@b.c"}));
+        assert_eq!(
+            req.url(BASE).unwrap(),
+            "https://api.example.com/edge/v1/org/user/invite"
+        );
+        assert!(!req.retry_safe, "POST is not idempotent");
+        assert_eq!(req.call.operation(), None);
+        assert_eq!(
+            req.call.to_string(),
+            "raw request (POST /v1/org/user/invite)"
+        );
+        assert!(Request::raw(Method::PUT, "/v1/x".into()).retry_safe);
+        for (path, why) in [
+            ("https://evil.example.net/x", "must start with `/`"),
+            ("/v1/x?email=a@b.c", "must not contain `?`"),
+            ("/v1/x#frag", "must not contain `?` or `#`"),
+        ] {
+            let err = Request::raw(Method::GET, path.to_owned().into())
+                .url(BASE)
+                .unwrap_err();
+            assert!(err.to_string().contains(why), "{path}: {err}");
+        }
     }
 
     #[test]
@@ -465,16 +555,11 @@ mod tests {
         let mut req = get("/v1/x");
         req.json(&map);
         let err = req.url(BASE).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::Request {
-                operation: Some("op"),
-                ..
-            }
-        ));
+        assert!(matches!(err, Error::Request { call: Some(_), .. }));
+        assert_eq!(err.operation(), Some("op"));
         assert!(
             err.to_string()
-                .starts_with("op: request body could not be serialized: "),
+                .starts_with("op (GET /v1/x): request body could not be serialized: "),
             "{err}"
         );
     }

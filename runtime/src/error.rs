@@ -1,13 +1,14 @@
-//! Error type shared by every operation.
+//! Error type shared by every call, and the call it names.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
 use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// Result type returned by every operation of this client.
+/// Result type returned by every call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Longest error body kept in [`ApiError::raw`], in bytes.
@@ -19,6 +20,63 @@ pub(crate) const MAX_SNIPPET_CHARS: usize = 200;
 /// Response headers that may carry a request id, in order of preference.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "request-id"];
 
+/// Which call an error or a tracing span is about: the operation, the method
+/// and the path *template*.
+///
+/// It never holds the URL, path or query values, or the token, so errors and
+/// logs can be shared without leaking an email address or an id: a call to
+/// `/v1/users/{userId}?email=...` is shown as
+/// `userGet (GET /v1/users/{userId})`, a raw request as
+/// `raw request (POST /v1/org/user/invite)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    operation: Option<&'static str>,
+    method: Method,
+    path: Cow<'static, str>,
+}
+
+impl Call {
+    /// A call of `method` on `path_template`, by the operation `operation`
+    /// (an `operationId`), or a raw request when `None`.
+    pub fn new(
+        operation: Option<&'static str>,
+        method: Method,
+        path_template: impl Into<Cow<'static, str>>,
+    ) -> Call {
+        Call {
+            operation,
+            method,
+            path: path_template.into(),
+        }
+    }
+
+    /// The `operationId`, or `None` for a raw request ([`Client::request`](crate::Client::request)).
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// The `operationId`, or `"raw request"`.
+    pub fn label(&self) -> &'static str {
+        self.operation.unwrap_or("raw request")
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template as in the document (`/v1/users/{userId}`), without values.
+    pub fn path_template(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.label(), self.method, self.path)
+    }
+}
+
 /// Everything that can go wrong when calling the API.
 ///
 /// Match on the variant when you need the details, or use the accessors
@@ -26,40 +84,31 @@ const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "x-amzn-requestid", "requ
 /// [`request_id`](Error::request_id), [`raw_body`](Error::raw_body),
 /// [`is_retryable`](Error::is_retryable), ...) for the common questions.
 ///
+/// Messages (`Display`) and `Debug` name the call by its operation and path
+/// template ([`Call`]); they never contain the URL, path or query values, or
+/// the token, so they are safe to log.
+///
 /// When the client retried (see [`ClientBuilder::retry`](crate::ClientBuilder::retry)),
 /// the error is the last attempt's, [`attempts`](Error::attempts) says how
 /// many were made and the message says `(after N attempts)`, for example
-/// `meetingGet: HTTP 503 Service Unavailable (after 3 attempts): ...`.
+/// `meetingGet (GET /v1/meetings/{meetingId}): HTTP 503 Service Unavailable (after 3 attempts): ...`.
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
     /// The request could not be sent or the response not read (DNS, connect,
     /// TLS, timeout, connection reset).
     Transport {
-        /// The `operationId` of the failed call.
-        operation: &'static str,
-        /// The underlying HTTP client error.
+        /// The failed call.
+        call: Call,
+        /// The underlying HTTP client error, without the URL.
         source: reqwest::Error,
         /// How many times the request was sent (1 unless it was retried).
         attempts: u32,
     },
     /// A 2xx response whose body did not decode into the expected type.
-    Decode {
-        /// The `operationId` of the failed call.
-        operation: &'static str,
-        /// The (successful) HTTP status of the response.
-        status: StatusCode,
-        /// The response's `Content-Type` header, if any.
-        content_type: Option<String>,
-        /// The start of the body on one line (at most 200 characters), for diagnostics.
-        snippet: String,
-        /// The raw response body (lossily decoded as UTF-8, truncated to 64 KiB).
-        body: String,
-        /// The JSON decoding error.
-        source: serde_json::Error,
-        /// How many times the request was sent (1 unless it was retried).
-        attempts: u32,
-    },
+    ///
+    /// Boxed so that `Result<T, Error>` stays small on the success path.
+    Decode(Box<DecodeError>),
     /// The API answered with a non-2xx status.
     ///
     /// Boxed so that `Result<T, Error>` stays small on the success path.
@@ -67,18 +116,87 @@ pub enum Error {
     /// The request could not be built (bad configuration, unserializable
     /// parameter, missing environment variable).
     Request {
-        /// The `operationId` of the failed call, or `None` for configuration errors.
-        operation: Option<&'static str>,
+        /// The call, or `None` for configuration errors.
+        call: Option<Call>,
         /// What was wrong.
         message: String,
     },
 }
 
+/// A 2xx response whose body did not decode into the expected type.
+#[derive(Debug)]
+pub struct DecodeError {
+    call: Call,
+    status: StatusCode,
+    content_type: Option<String>,
+    body_start: String,
+    body: String,
+    source: serde_json::Error,
+    attempts: u32,
+}
+
+impl DecodeError {
+    /// The decoding error for `body`, received with `status` and `content_type`.
+    pub(crate) fn new(
+        call: Call,
+        status: StatusCode,
+        content_type: Option<String>,
+        body: &[u8],
+        source: serde_json::Error,
+    ) -> DecodeError {
+        DecodeError {
+            call,
+            status,
+            content_type,
+            body_start: snippet(body),
+            body: raw_text(body),
+            source,
+            attempts: 1,
+        }
+    }
+
+    /// The failed call.
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// The (successful) HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response's `Content-Type` header, if any: `text/html` here usually
+    /// means a proxy or login page answered instead of the API.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The start of the body on one line (at most 200 characters), as shown in the message.
+    pub fn body_start(&self) -> &str {
+        &self.body_start
+    }
+
+    /// The raw response body (lossily decoded as UTF-8, truncated to 64 KiB).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The JSON decoding error.
+    pub fn json_error(&self) -> &serde_json::Error {
+        &self.source
+    }
+
+    /// How many times the request was sent (1 unless it was retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
 /// A non-2xx answer from the API.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    /// The `operationId` of the failed call.
-    pub operation: &'static str,
+    /// The failed call.
+    pub call: Call,
     /// The HTTP status of the response.
     pub status: StatusCode,
     /// The request id reported by the server (`x-request-id`,
@@ -146,7 +264,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode(decode) => Some(decode.status),
             Error::Transport { source, .. } => source.status(),
             Error::Request { .. } => None,
         }
@@ -190,7 +308,7 @@ impl Error {
     pub fn raw_body(&self) -> Option<&str> {
         match self {
             Error::Api(api) => Some(&api.raw),
-            Error::Decode { body, .. } => Some(body),
+            Error::Decode(decode) => Some(&decode.body),
             Error::Transport { .. } | Error::Request { .. } => None,
         }
     }
@@ -199,19 +317,27 @@ impl Error {
     /// 0 when it could not be built ([`Error::Request`]).
     pub fn attempts(&self) -> u32 {
         match self {
-            Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts,
+            Error::Transport { attempts, .. } => *attempts,
+            Error::Decode(decode) => decode.attempts,
             Error::Api(api) => api.attempts,
             Error::Request { .. } => 0,
         }
     }
 
-    /// The `operationId` of the call that failed (`None` for configuration errors).
-    pub fn operation(&self) -> Option<&'static str> {
+    /// The call that failed (`None` for configuration errors).
+    pub fn call(&self) -> Option<&Call> {
         match self {
-            Error::Transport { operation, .. } | Error::Decode { operation, .. } => Some(operation),
-            Error::Api(api) => Some(api.operation),
-            Error::Request { operation, .. } => *operation,
+            Error::Transport { call, .. } => Some(call),
+            Error::Decode(decode) => Some(&decode.call),
+            Error::Api(api) => Some(&api.call),
+            Error::Request { call, .. } => call.as_ref(),
         }
+    }
+
+    /// The `operationId` of the call that failed (`None` for configuration
+    /// errors and raw requests).
+    pub fn operation(&self) -> Option<&'static str> {
+        self.call().and_then(Call::operation)
     }
 
     /// Whether the request timed out on the client side (see
@@ -252,7 +378,8 @@ impl Error {
     /// Records how many attempts were made.
     pub(crate) fn set_attempts(&mut self, n: u32) {
         match self {
-            Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts = n,
+            Error::Transport { attempts, .. } => *attempts = n,
+            Error::Decode(decode) => decode.attempts = n,
             Error::Api(api) => api.attempts = n,
             Error::Request { .. } => {}
         }
@@ -263,25 +390,31 @@ impl Error {
     pub(crate) fn log_summary(&self) -> String {
         match self {
             Error::Transport { source, .. } => {
-                let mut root: &dyn std::error::Error = source;
-                while let Some(next) = root.source() {
-                    root = next;
-                }
-                let root = one_line(&root.to_string(), MAX_SNIPPET_CHARS);
+                let root = one_line(&root_cause(source), MAX_SNIPPET_CHARS);
                 format!("{}: {root}", transport_kind(source))
             }
             Error::Api(api) => format!("HTTP {}", api.status.as_u16()),
-            Error::Decode { status, .. } => {
-                format!("could not decode HTTP {} response", status.as_u16())
+            Error::Decode(decode) => {
+                format!("could not decode HTTP {} response", decode.status.as_u16())
             }
             Error::Request { .. } => "invalid request".to_owned(),
         }
     }
 
+    /// A transport failure of `call`. The URL is dropped from `source`: its
+    /// path and query may hold personal data.
+    pub(crate) fn transport(call: Call, source: reqwest::Error) -> Self {
+        Error::Transport {
+            call,
+            source: source.without_url(),
+            attempts: 1,
+        }
+    }
+
     /// Shorthand for a [`Error::Request`].
-    pub(crate) fn request(operation: Option<&'static str>, message: impl Into<String>) -> Self {
+    pub(crate) fn request(call: Option<&Call>, message: impl Into<String>) -> Self {
         Error::Request {
-            operation,
+            call: call.cloned(),
             message: message.into(),
         }
     }
@@ -291,58 +424,29 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Transport {
-                operation,
+                call,
                 source,
                 attempts,
             } => {
                 let what = transport_kind(source);
                 let top = one_line(&source.to_string(), usize::MAX);
-                write!(f, "{operation}: {what}: {top}")?;
+                write!(f, "{call}: {what}: {top}")?;
                 // reqwest's own message is generic ("error sending request");
                 // the root cause ("connection refused") is what helps.
-                let mut root: &dyn std::error::Error = source;
-                while let Some(next) = root.source() {
-                    root = next;
-                }
-                let root = one_line(&root.to_string(), usize::MAX);
+                let root = one_line(&root_cause(source), usize::MAX);
                 if !root.is_empty() && !top.contains(&root) {
                     write!(f, ": {root}")?;
                 }
                 write_attempts(f, *attempts)
             }
-            Error::Decode {
-                operation,
-                status,
-                content_type,
-                snippet,
-                source,
-                attempts,
-                ..
-            } => {
-                write!(
-                    f,
-                    "{operation}: could not decode HTTP {} response",
-                    status.as_u16()
-                )?;
-                match content_type {
-                    Some(ct) => write!(f, " (content-type {})", one_line(ct, MAX_SNIPPET_CHARS))?,
-                    None => f.write_str(" (no content-type)")?,
-                }
-                write!(f, ": {source}")?;
-                if snippet.is_empty() {
-                    f.write_str("; body was empty")?;
-                } else {
-                    write!(f, "; body starts with: {snippet}")?;
-                }
-                write_attempts(f, *attempts)
-            }
+            Error::Decode(decode) => fmt::Display::fmt(decode, f),
             Error::Api(api) => fmt::Display::fmt(api, f),
             Error::Request {
-                operation: Some(operation),
+                call: Some(call),
                 message,
-            } => write!(f, "{operation}: {message}"),
+            } => write!(f, "{call}: {message}"),
             Error::Request {
-                operation: None,
+                call: None,
                 message,
             } => f.write_str(message),
         }
@@ -353,17 +457,45 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
-            Error::Decode { source, .. } => Some(source),
+            Error::Decode(decode) => Some(&decode.source),
             // The API error's details are already in this error's message.
             Error::Api(_) | Error::Request { .. } => None,
         }
     }
 }
 
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: could not decode HTTP {} response",
+            self.call,
+            self.status.as_u16()
+        )?;
+        match &self.content_type {
+            Some(ct) => write!(f, " (content-type {})", one_line(ct, MAX_SNIPPET_CHARS))?,
+            None => f.write_str(" (no content-type)")?,
+        }
+        write!(f, ": {}", self.source)?;
+        if self.body_start.is_empty() {
+            f.write_str("; body was empty")?;
+        } else {
+            write!(f, "; body starts with: {}", self.body_start)?;
+        }
+        write_attempts(f, self.attempts)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 impl ApiError {
     /// Builds the error from a non-2xx response.
     pub(crate) fn from_response(
-        operation: &'static str,
+        call: Call,
         status: StatusCode,
         headers: &HeaderMap,
         body: &[u8],
@@ -386,7 +518,7 @@ impl ApiError {
             }
         };
         ApiError {
-            operation,
+            call,
             status,
             request_id,
             body: parsed,
@@ -398,7 +530,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: HTTP {}", self.operation, self.status.as_u16())?;
+        write!(f, "{}: HTTP {}", self.call, self.status.as_u16())?;
         if let Some(reason) = self.status.canonical_reason() {
             write!(f, " {reason}")?;
         }
@@ -435,6 +567,15 @@ fn transport_kind(source: &reqwest::Error) -> &'static str {
     } else {
         "request failed"
     }
+}
+
+/// The innermost error under `source`: what actually went wrong.
+fn root_cause(source: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = source;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    root.to_string()
 }
 
 /// ` (after N attempts)` when the request was retried: at the end of transport
@@ -501,231 +642,4 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn api(status: u16, headers: &[(&'static str, &'static str)], body: &str) -> Error {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, HeaderValue::from_static(value));
-        }
-        let status = StatusCode::from_u16(status).unwrap();
-        Error::Api(Box::new(ApiError::from_response(
-            "meetingGet",
-            status,
-            &map,
-            body.as_bytes(),
-        )))
-    }
-
-    #[test]
-    fn json_error_body_is_parsed_and_displayed() {
-        let err = api(
-            404,
-            &[],
-            r#"{"errorCode":"NOT_FOUND","errorMessage":"meeting not found","arguments":{}}"#,
-        );
-        assert_eq!(
-            err.to_string(),
-            "meetingGet: HTTP 404 Not Found: [NOT_FOUND] meeting not found"
-        );
-        assert_eq!(err.error_code(), Some("NOT_FOUND"));
-        assert_eq!(err.error_message(), Some("meeting not found"));
-        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
-        assert_eq!(err.operation(), Some("meetingGet"));
-        assert!(!err.is_retryable());
-    }
-
-    #[test]
-    fn lenient_error_body() {
-        let err = api(409, &[], r#"{"errorCode":"CONFLICT","arguments":null}"#);
-        assert_eq!(err.error_code(), Some("CONFLICT"));
-        assert_eq!(err.to_string(), "meetingGet: HTTP 409 Conflict: [CONFLICT]");
-        let err = api(
-            400,
-            &[],
-            r#"{"errorCode":"X","errorMessage":"m","arguments":{"n":1,"s":"v"}}"#,
-        );
-        let Error::Api(api) = err else {
-            panic!("not an API error")
-        };
-        let ApiErrorBody::Json(body) = &api.body else {
-            panic!("not JSON")
-        };
-        assert_eq!(body.arguments.get("n").map(String::as_str), Some("1"));
-        assert_eq!(body.arguments.get("s").map(String::as_str), Some("v"));
-    }
-
-    #[test]
-    fn text_and_empty_bodies() {
-        let err = api(400, &[], "Invalid value for: query parameter page\n");
-        assert_eq!(
-            err.to_string(),
-            "meetingGet: HTTP 400 Bad Request: Invalid value for: query parameter page"
-        );
-        assert_eq!(
-            err.error_message(),
-            Some("Invalid value for: query parameter page")
-        );
-        assert_eq!(err.error_code(), None);
-
-        // JSON that is not the documented object is kept as text.
-        let err = api(403, &[], r#"{"message":"Forbidden"}"#);
-        assert!(
-            matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Text(r#"{"message":"Forbidden"}"#.into()))
-        );
-
-        let err = api(401, &[("x-amzn-requestid", "abc-123")], "");
-        assert_eq!(
-            err.to_string(),
-            "meetingGet: HTTP 401 Unauthorized (request id abc-123)"
-        );
-        assert_eq!(err.request_id(), Some("abc-123"));
-        assert!(matches!(&err, Error::Api(a) if a.body == ApiErrorBody::Empty));
-    }
-
-    #[test]
-    fn html_error_body_is_one_line_and_short() {
-        let html = format!(
-            "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
-            "x".repeat(1000)
-        );
-        let err = api(502, &[], &html);
-        let msg = err.to_string();
-        assert!(!msg.contains('\n'), "{msg}");
-        assert!(
-            msg.starts_with("meetingGet: HTTP 502 Bad Gateway: <html> <head><title>502"),
-            "{msg}"
-        );
-        assert!(msg.len() < 300, "{msg}");
-        assert!(err.is_retryable());
-    }
-
-    #[test]
-    fn retryable_statuses() {
-        for (status, retry) in [
-            (408, true),
-            (429, true),
-            (500, false),
-            (502, true),
-            (503, true),
-            (504, true),
-            (400, false),
-        ] {
-            assert_eq!(api(status, &[], "").is_retryable(), retry, "{status}");
-        }
-    }
-
-    #[test]
-    fn raw_body_is_truncated_on_a_char_boundary() {
-        let body = "é".repeat(MAX_RAW_BODY);
-        let err = api(500, &[], &body);
-        let Error::Api(api) = err else {
-            panic!("not an API error")
-        };
-        assert!(api.raw.len() <= MAX_RAW_BODY);
-        assert!(api.raw.len() > MAX_RAW_BODY - 2);
-        assert!(api.raw.chars().all(|c| c == 'é'));
-    }
-
-    #[test]
-    fn decode_display() {
-        let source = serde_json::from_str::<serde_json::Value>("<html>").unwrap_err();
-        let err = Error::Decode {
-            operation: "meetingGet",
-            status: StatusCode::OK,
-            content_type: Some("text/html".into()),
-            snippet: snippet(format!("<html>\n<body>{}</body>", "ü".repeat(500)).as_bytes()),
-            body: "<html>".into(),
-            source,
-            attempts: 1,
-        };
-        let msg = err.to_string();
-        assert!(
-            msg.starts_with(
-                "meetingGet: could not decode HTTP 200 response (content-type text/html): \
-                 expected value at line 1 column 1; body starts with: <html> <body>üü"
-            ),
-            "{msg}"
-        );
-        assert!(msg.ends_with("üü..."), "{msg}");
-        assert!(!msg.contains('\n'));
-        assert!(std::error::Error::source(&err).is_some());
-        assert_eq!(err.status(), Some(StatusCode::OK));
-    }
-
-    #[test]
-    fn retried_errors_say_how_often_and_keep_the_body() {
-        let body = r#"{"errorCode":"UNAVAILABLE","errorMessage":"try later"}"#;
-        let mut err = api(503, &[("x-request-id", "r-1")], body);
-        assert_eq!(err.attempts(), 1);
-        assert!(!err.to_string().contains("attempts"), "{err}");
-        err.set_attempts(3);
-        assert_eq!(err.attempts(), 3);
-        assert_eq!(
-            err.to_string(),
-            "meetingGet: HTTP 503 Service Unavailable (after 3 attempts): [UNAVAILABLE] \
-             try later (request id r-1)"
-        );
-        assert_eq!(err.raw_body(), Some(body));
-        assert_eq!(err.request_id(), Some("r-1"));
-        assert_eq!(err.log_summary(), "HTTP 503");
-        assert_eq!(api(401, &[], "").raw_body(), Some(""));
-
-        let mut err = Error::request(Some("meetingGet"), "bad");
-        err.set_attempts(2);
-        assert_eq!(err.attempts(), 0);
-        assert_eq!(err.raw_body(), None);
-        assert_eq!(err.to_string(), "meetingGet: bad");
-
-        let source = serde_json::from_str::<serde_json::Value>("{\"a\":").unwrap_err();
-        let mut err = Error::Decode {
-            operation: "meetingGet",
-            status: StatusCode::OK,
-            content_type: None,
-            snippet: snippet(b"{\"a\":"),
-            body: "{\"a\":".into(),
-            source,
-            attempts: 1,
-        };
-        err.set_attempts(2);
-        let msg = err.to_string();
-        assert!(
-            msg.starts_with("meetingGet: could not decode HTTP 200 response (no content-type): EOF"),
-            "{msg}"
-        );
-        assert!(msg.ends_with(r#"body starts with: {"a": (after 2 attempts)"#), "{msg}");
-        assert_eq!(err.raw_body(), Some(r#"{"a":"#));
-        assert!(!err.is_retryable());
-    }
-
-    #[test]
-    fn request_error_display() {
-        let err = Error::request(Some("meetingGet"), "path parameter `meetingId` is empty");
-        assert_eq!(
-            err.to_string(),
-            "meetingGet: path parameter `meetingId` is empty"
-        );
-        assert_eq!(Error::request(None, "no token").to_string(), "no token");
-        assert_eq!(err.operation(), Some("meetingGet"));
-        assert_eq!(err.status(), None);
-    }
-
-    #[test]
-    fn one_line_helper() {
-        assert_eq!(one_line("  a\n\tb  c ", 100), "a b c");
-        assert_eq!(one_line("abcdef", 3), "abc...");
-        assert_eq!(one_line("abc", 3), "abc");
-        assert_eq!(one_line("", 3), "");
-        assert_eq!(truncate_bytes("aé", 2), "a");
-    }
-
-    #[test]
-    fn error_is_small_send_sync() {
-        fn assert_send_sync<T: Send + Sync + 'static>() {}
-        assert_send_sync::<Error>();
-        // Keeps clippy's `result_large_err` quiet in generated code.
-        assert!(std::mem::size_of::<Error>() <= 128);
-    }
-}
+mod tests;
