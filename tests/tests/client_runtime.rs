@@ -81,13 +81,30 @@ async fn sends_bearer_user_agent_and_accept_headers() {
         header(request, "user-agent"),
         Some(chilipiper_edge::USER_AGENT)
     );
-    assert_eq!(header(request, "user-agent"), Some("chilipiper-edge/0.1.0"));
+    // `<package>/<version>` of the committed manifest: regen bumps the version,
+    // so the expected value is read from the manifest, not written here.
+    assert_eq!(
+        header(request, "user-agent"),
+        Some(format!("chilipiper-edge/{}", client_manifest_version()).as_str())
+    );
     assert_eq!(header(request, "accept"), Some("application/json"));
     assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
     assert_eq!(request.headers.get_all("accept").iter().count(), 1);
     // A GET without a body has neither a body nor a content type.
     assert!(request.body.is_empty());
     assert_eq!(header(request, "content-type"), None);
+}
+
+/// The `version` of `generated-client/Cargo.toml`, the manifest the client
+/// under test was built from.
+fn client_manifest_version() -> &'static str {
+    let manifest = include_str!("../../generated-client/Cargo.toml");
+    manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[package]")
+        .find_map(|l| l.strip_prefix("version = "))
+        .map(|v| v.trim().trim_matches('"'))
+        .expect("generated-client/Cargo.toml has a [package] version")
 }
 
 #[tokio::test]

@@ -38,6 +38,8 @@ use sha2::{Digest, Sha256};
 pub const DEFAULT_SPEC: &str = "../shared/spec/edge-api.yaml";
 /// Where the committed client crate lives, relative to the workspace root.
 pub const CLIENT_DIR: &str = "generated-client";
+/// The workspace lock file, relative to the workspace root.
+pub const LOCK_FILE: &str = "Cargo.lock";
 /// Where the pin lives, relative to the workspace root.
 pub const PIN_FILE: &str = "spec/pin.json";
 /// The IR of the pinned document (JSON), relative to the workspace root: the
@@ -351,6 +353,11 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let pin_changed = write_if_changed(&root.join(PIN_FILE), &pin.to_json())
         .map_err(|e| failed(format!("cannot write {PIN_FILE}: {e}")))?;
 
+    // The client's version is in the workspace lock file too: leaving the old
+    // one there would make the first build rewrite it and `--locked` fail.
+    let lock_changed = sync_lock_version(&root.join(LOCK_FILE), CLIENT_CRATE, &release.version)
+        .map_err(|e| failed(format!("cannot update {LOCK_FILE}: {e}")))?;
+
     let client_line = if diffs.is_empty() {
         format!("{} files, all up to date", krate.files.len())
     } else {
@@ -382,13 +389,14 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
          changes: {changes_line}\n\
          crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
-         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}",
+         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}, {LOCK_FILE} {}",
         pin.source,
         pin.title,
         pin.version,
         pin.sha256,
         if pin_changed { "updated" } else { "unchanged" },
         if baseline_changed { "updated" } else { "unchanged" },
+        if lock_changed { "updated" } else { "unchanged" },
     )))
 }
 
@@ -913,6 +921,29 @@ fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
     Ok(true)
 }
 
+/// Sets the version of the path package `name` in the lock file at `path`
+/// (the line after its `name = ...` in its `[[package]]` entry), which is all
+/// Cargo would change there for a version bump of a path dependency. No lock
+/// file, or no entry for `name`, is left alone: Cargo writes them on the next
+/// build. Returns whether it wrote.
+fn sync_lock_version(path: &Path, name: &str, version: &str) -> io::Result<bool> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let name_line = format!("name = \"{name}\"");
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let Some(at) = lines.iter().position(|l| *l == name_line) else {
+        return Ok(false);
+    };
+    match lines.get_mut(at + 1) {
+        Some(line) if line.starts_with("version = ") => *line = format!("version = \"{version}\""),
+        _ => return Ok(false),
+    }
+    write_if_changed(path, &lines.join("\n"))
+}
+
 fn diff_summary(source: &str, diffs: &[FileDiff]) -> String {
     let mut text = format!(
         "{CLIENT_DIR}/ is not what the generator writes for {source}: {} file{} differ{}\n",
@@ -1140,6 +1171,19 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn lock_version_follows_the_client_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("Cargo.lock");
+        assert!(!sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(), "no lock file: nothing to do");
+        let text = "version = 4\n\n[[package]]\nname = \"chilipiper-edge\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"chilipiper-edge-x\"\nversion = \"0.1.0\"\n";
+        fs::write(&lock, text).unwrap();
+        assert!(sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap());
+        assert_eq!(fs::read_to_string(&lock).unwrap(), text.replacen("\"0.1.0\"", "\"0.2.0\"", 1));
+        assert!(!sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(), "already up to date");
+        assert!(!sync_lock_version(&lock, "absent", "9.9.9").unwrap());
     }
 
     #[test]
