@@ -13,6 +13,7 @@ pub mod load;
 pub mod names;
 pub mod operations;
 pub mod pagination;
+pub mod quirks;
 pub mod synth;
 pub mod typify;
 pub mod write;

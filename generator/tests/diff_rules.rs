@@ -100,12 +100,30 @@ fn new_required_request_field_is_breaking() {
 }
 
 #[test]
-fn new_required_response_field_is_compatible() {
+fn new_required_response_field_is_breaking_for_code_that_builds_it() {
+    // Compatible on the wire, but `Thing::new(id)` becomes `Thing::new(id, size)`:
+    // tests and mocks that build a `Thing` no longer compile (cargo-semver-checks:
+    // method_parameter_count_changed).
     let ops = get("getThing", "/thing", "Thing");
     let new_thing = THING.replace("required: [id]", "required: [id, size]") + "        size: {type: integer}\n";
     let r = report(&doc("1", &ops, THING), &doc("1", &ops, &new_thing));
-    assert_eq!(find(&r, "Thing.size", "new required field").severity, Severity::Compatible);
-    assert!(!r.has_breaking(), "{}", r.to_markdown());
+    let c = find(&r, "Thing.size", "new required field");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.reason.contains("`Thing::new` takes it as a new argument"), "{}", c.reason);
+    assert!(c.reason.contains("wire is compatible"), "{}", c.reason);
+}
+
+#[test]
+fn reordered_required_fields_reorder_the_constructor() {
+    let ops = get("getThing", "/thing", "Thing");
+    let two = "    Thing:\n      type: object\n      required: [id, name]\n      properties:\n        id: {type: string}\n        name: {type: string}\n";
+    let swapped = "    Thing:\n      type: object\n      required: [id, name]\n      properties:\n        name: {type: string}\n        id: {type: string}\n";
+    let c = find(&report(&doc("1", &ops, two), &doc("1", &ops, swapped)), "Thing", "reordered");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert_eq!(c.what, "arguments of `Thing::new` reordered: (`id`, `name`) → (`name`, `id`)");
+    // Optional fields are not arguments: their order is nobody's business.
+    let opt = THING.replace("        id: {type: string}\n        name: {type: string}\n", "        name: {type: string}\n        id: {type: string}\n");
+    assert!(report(&doc("1", &ops, THING), &doc("1", &ops, &opt)).is_empty());
 }
 
 #[test]
@@ -165,15 +183,22 @@ fn field_becoming_required_is_breaking_unless_rust_does_not_see_it() {
     let required = THING.replace("required: [id]", "required: [id, name]");
     let c = find(&report(&doc("1", &ops, THING), &doc("1", &ops, &required)), "Thing.name", "now required");
     assert_eq!(c.severity, Severity::Breaking);
-    // Nullable: the field stays Option<String> in Rust; a response only gets more reliable.
+    // Nullable: the field stays Option<String> in Rust, and a response only
+    // gets more reliable, but it becomes an argument of `Thing::new`.
     let nullable = THING.replace("name: {type: string}", "name: {type: [string, 'null']}");
     let both = nullable.replace("required: [id]", "required: [id, name]");
     let c = find(&report(&doc("1", &ops, &nullable), &doc("1", &ops, &both)), "Thing.name", "now required (nullable)");
-    assert_eq!(c.severity, Severity::Compatible);
-    // ... but a request must now send it.
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.reason.contains("`Thing::new` takes it as a new argument"), "{}", c.reason);
+    // ... and the other way, `Thing::new` loses the argument.
+    let c = find(&report(&doc("1", &ops, &both), &doc("1", &ops, &nullable)), "Thing.name", "now optional (nullable)");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.reason.contains("`Thing::new` no longer takes it"), "{}", c.reason);
+    // A request must now send it, too.
     let req = post("putThing", "/thing", "Thing", "Thing");
     let c = find(&report(&doc("1", &req, &nullable), &doc("1", &req, &both)), "Thing.name", "now required (nullable)");
     assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.reason.contains("server now requires it"), "{}", c.reason);
 }
 
 #[test]
@@ -444,4 +469,133 @@ fn reordered_required_parameters_are_breaking() {
     let c = find(&r, "listThings", "arguments reordered: (`from`, `to`) → (`to`, `from`)");
     assert_eq!(c.severity, Severity::Breaking);
     assert_eq!(r.changes.len(), 1, "{}", r.to_markdown());
+}
+
+/// `POST /things/search` (operation `searchThings`) with `extra` lines under
+/// the operation, returning `Thing`.
+fn search(extra: &str) -> String {
+    format!(
+        "  /things/search:\n    post:\n      operationId: searchThings\n      tags: [things]\n{extra}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n"
+    )
+}
+
+#[test]
+fn a_post_that_stops_being_retried_is_breaking_and_says_why() {
+    let old = doc("1", &search("      description: READ-ONLY. Searches things.\n"), THING);
+    let new = doc("1", &search("      description: Searches things.\n"), THING);
+    let c = find(&report(&old, &new), "searchThings", "no longer retried");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert_eq!(
+        c.what,
+        "POST `searchThings` is no longer retried on timeouts, resets and 408/429/502/503/504: \
+         nothing in the document says it is safe to repeat (before, the document marks it `READ-ONLY`)"
+    );
+    assert!(c.reason.contains("transient failure"), "{}", c.reason);
+    let c = find(&report(&new, &old), "searchThings", "now retried");
+    assert_eq!(c.severity, Severity::Compatible);
+}
+
+#[test]
+fn read_only_after_an_operation_line_is_still_read_only() {
+    // Upstream 1.495.0 moved the marker after an `[operation: ...]` line.
+    let old = doc("1", &search("      description: READ-ONLY. Searches things.\n"), THING);
+    let new = doc("1", &search("      description: \"[operation: search-things]\\n\\n\\n\\nREAD-ONLY\\n\\n\\n\\nSearches things.\"\n"), THING);
+    assert!(new.operations[0].retry_safe);
+    let r = report(&old, &new);
+    assert_eq!(without_version(&r).iter().map(|c| c.what.as_str()).collect::<Vec<_>>(), ["documentation changed"], "{}", r.to_markdown());
+}
+
+#[test]
+fn a_vendor_extension_overrides_the_method() {
+    let put = |extra: &str| {
+        format!(
+            "  /thing:\n    put:\n      operationId: putThing\n      tags: [things]\n{extra}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n"
+        )
+    };
+    let old = doc("1", &put(""), THING);
+    let new = doc("1", &put("      x-idempotent: false\n"), THING);
+    let c = find(&report(&old, &new), "putThing", "no longer retried");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.what.contains("the document's `x-idempotent` extension says so (before, its HTTP method is idempotent)"), "{}", c.what);
+}
+
+#[test]
+fn gaining_a_page_walk_is_compatible_and_losing_it_is_breaking() {
+    let page = "    Page:\n      type: object\n      required: [total]\n      properties:\n        total: {type: integer, format: int64}\n        results: {type: array, items: {$ref: '#/components/schemas/Thing'}}\n";
+    let list = |params: &str| {
+        format!(
+            "  /things:\n    get:\n      operationId: listThings\n      tags: [things]\n{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Page'}}\n"
+        )
+    };
+    let paged = "      parameters:\n        - {name: page, in: query, schema: {type: integer, format: int64}}\n";
+    let old = doc("1", &list(""), &format!("{THING}{page}"));
+    let new = doc("1", &list(paged), &format!("{THING}{page}"));
+    let c = find(&report(&old, &new), "listThings", "now paginated");
+    assert_eq!(c.severity, Severity::Compatible);
+    let c = find(&report(&new, &old), "listThings", "no longer paginated");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.what.contains("`items()` and `collect_all()` removed"), "{}", c.what);
+    // Same walk, a new way to end it: the signatures stay.
+    let sized = format!("{paged}        - {{name: pageSize, in: query, schema: {{type: integer, format: int64}}}}\n");
+    let c = find(&report(&new, &doc("1", &list(&sized), &format!("{THING}{page}"))), "listThings", "page walk changed");
+    assert_eq!(c.severity, Severity::Compatible);
+    assert_eq!(c.what, "page walk changed: page in query `page`, ends by total `total` → page in query `page`, size in query `page_size`, ends by total `total`");
+}
+
+#[test]
+fn authentication_the_client_cannot_give_is_breaking() {
+    let with = |security: &str, scheme: &str| {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: Drift, version: '1'}}\npaths:\n{}components:\n  schemas:\n{THING}  securitySchemes:\n    key: {{type: apiKey, in: header, name: Authorization}}\n    other: {scheme}\n{security}",
+            get("getThing", "/thing", "Thing")
+        );
+        chili_gen::build_api(&text, "inline.yaml").unwrap_or_else(|e| panic!("{e}\n{text}"))
+    };
+    let bearer = with("security: [{key: []}]\n", "{type: http, scheme: bearer}");
+    assert!(bearer.operations[0].auth[0].bearer);
+    let query = with("security: [{other: []}]\n", "{type: apiKey, in: query, name: token}");
+    let c = find(&report(&bearer, &query), "getThing", "authentication");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert_eq!(c.what, "authentication `key` → `other`");
+    // Another scheme the bearer token satisfies, or none at all: compatible.
+    let http = with("security: [{other: []}]\n", "{type: http, scheme: bearer}");
+    assert_eq!(find(&report(&bearer, &http), "getThing", "authentication").severity, Severity::Compatible);
+    let none = with("", "{type: http, scheme: bearer}");
+    assert_eq!(find(&report(&bearer, &none), "getThing", "authentication `key` → none").severity, Severity::Compatible);
+}
+
+#[test]
+fn a_replacement_named_in_the_deprecation_text_is_found_and_its_change_reported() {
+    let op = |id: &str, path: &str, extra: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      tags: [things]\n{extra}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n"
+        )
+    };
+    let ops = |text: &str| {
+        op("getThing", "/thing", &format!("      deprecated: true\n      description: '{text}'\n"))
+            + &op("getThingV2", "/v2/thing", "      x-mcp-tool: thing-get-v2\n")
+            + &op("getThingV3", "/v3/thing", "      description: \"[operation: thing-get-v3]\\n\\nREAD-ONLY\"\n")
+    };
+    let old = doc("1", &ops("Deprecated: use thing-get-v2 instead."), THING);
+    assert_eq!(old.operations[0].replacement.as_deref(), Some("getThingV2"));
+    let new = doc("1", &ops("Deprecated. Replaced by `thing-get-v3`."), THING);
+    assert_eq!(new.operations[0].replacement.as_deref(), Some("getThingV3"));
+    let c = find(&report(&old, &new), "getThing", "replacement");
+    assert_eq!(c.severity, Severity::Compatible);
+    assert_eq!(c.what, "replacement `getThingV2` → `getThingV3`");
+    // Prose in an operation that is not deprecated names no replacement.
+    let live = doc("1", &(op("getThing", "/thing", "      description: 'To list, use getThingV2 instead.'\n") + &op("getThingV2", "/v2/thing", "")), THING);
+    assert_eq!(live.operations[0].replacement, None);
+}
+
+#[test]
+fn the_same_retry_decision_on_new_grounds_is_reported_as_compatible() {
+    let old = doc("1", &search("      description: READ-ONLY. Searches things.\n"), THING);
+    let new = doc("1", &search("      x-read-only: true\n      description: Searches things.\n"), THING);
+    let c = find(&report(&old, &new), "searchThings", "still retried");
+    assert_eq!(c.severity, Severity::Compatible);
+    assert_eq!(
+        c.what,
+        "POST `searchThings` is still retried, now because the document's `x-read-only` extension says so (before, the document marks it `READ-ONLY`)"
+    );
 }
