@@ -1284,13 +1284,28 @@ impl<'a> Differ<'a> {
                         Some(_) => {}
                     }
                 }
-                for w in nv.iter().filter(|w| !ov.iter().any(|v| v.wire == w.wire)) {
-                    let reason = if dir.response {
-                        "The enum is open and `#[non_exhaustive]`: older versions decode it as `Unknown`, and matches already need a wildcard arm."
+                for (i, w) in nv.iter().enumerate().filter(|(_, w)| !ov.iter().any(|v| v.wire == w.wire)) {
+                    let mut reason = if dir.response {
+                        "The enum is open and `#[non_exhaustive]`: older versions decode it as `Unknown`, and matches already need a wildcard arm.".to_string()
                     } else {
-                        "A new value to send; existing code is unaffected (the enum is `#[non_exhaustive]`)."
+                        "A new value to send; existing code is unaffected (the enum is `#[non_exhaustive]`).".to_string()
                     };
+                    // The derived `Ord` follows declaration order (cargo-semver-checks
+                    // warns that the variants after it moved).
+                    if let Some(next) = nv.get(i + 1) {
+                        reason.push_str(&format!(" It is declared before {}, so sorting places it there.", code(&next.name)));
+                    }
                     self.push(Severity::Compatible, area, &subject, format!("new value {}", code(&w.wire)), reason);
+                }
+                let (before, after) = (common_order(ov, nv, |v| &v.wire), common_order(nv, ov, |v| &v.wire));
+                if before != after {
+                    self.push(
+                        Severity::Compatible,
+                        area,
+                        &subject,
+                        format!("values reordered: {} → {}", before.join(", "), after.join(", ")),
+                        "Matches and the wire are unaffected, but the derived `Ord` follows declaration order, so sorting these values changes.",
+                    );
                 }
             }
             (TypeKind::Union { tag: ot, variants: ov }, TypeKind::Union { tag: nt, variants: nv }) => self.union(&subject, dir, ot, ov, nt, nv, &mut doc_fields),
@@ -1608,6 +1623,18 @@ impl<'a> Differ<'a> {
             };
             self.push(Severity::Compatible, area, subject, format!("new variant {}{payload}", code(label)), reason);
         }
+        if ot.is_none() && nt.is_none() {
+            let (before, after) = (common_order(ov, nv, |v| &v.name), common_order(nv, ov, |v| &v.name));
+            if before != after {
+                self.push(
+                    Severity::Breaking,
+                    area,
+                    subject,
+                    format!("variants reordered: {} → {}", before.join(", "), after.join(", ")),
+                    "The union is untagged and the first variant that decodes wins: a payload may now decode as another variant.",
+                );
+            }
+        }
     }
 
     fn variant(&mut self, subject: &str, v: &Variant, w: &Variant, doc_fields: &mut Vec<String>) {
@@ -1689,6 +1716,12 @@ fn arguments(op: &Operation) -> Vec<String> {
     let path = op.params.iter().filter(|p| p.location == ParamLocation::Path);
     let rest = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
     path.chain(rest).map(|p| p.wire_name.clone()).collect()
+}
+
+/// The members of `list` that `other` has too (same `key`), in `list`'s
+/// order, as inline code.
+fn common_order<T>(list: &[T], other: &[T], key: impl Fn(&T) -> &String) -> Vec<String> {
+    list.iter().filter(|a| other.iter().any(|b| key(b) == key(a))).map(|a| code(key(a))).collect()
 }
 
 /// Whether two union variants are the same one: same tag, or (untagged) same name.

@@ -599,3 +599,27 @@ fn the_same_retry_decision_on_new_grounds_is_reported_as_compatible() {
         "POST `searchThings` is still retried, now because the document's `x-read-only` extension says so (before, the document marks it `READ-ONLY`)"
     );
 }
+
+#[test]
+fn enum_order_is_the_derived_ordering() {
+    let ops = get("getThing", "/thing", "Thing");
+    let with = |values: &str| format!("{THING}        state: {{$ref: '#/components/schemas/State'}}\n    State:\n      type: string\n      enum: [{values}]\n");
+    let r = report(&doc("1", &ops, &with("a, c")), &doc("1", &ops, &with("a, b, c")));
+    let c = find(&r, "State", "new value `b`");
+    assert_eq!(c.severity, Severity::Compatible);
+    assert!(c.reason.ends_with("It is declared before `C`, so sorting places it there."), "{}", c.reason);
+    let c = find(&report(&doc("1", &ops, &with("a, c")), &doc("1", &ops, &with("c, a"))), "State", "reordered");
+    assert_eq!(c.severity, Severity::Compatible);
+    assert_eq!(c.what, "values reordered: `a`, `c` → `c`, `a`");
+}
+
+#[test]
+fn reordered_untagged_variants_decode_differently() {
+    let ops = get("getThing", "/thing", "Either");
+    let either = |first: &str, second: &str| {
+        format!("{THING}    Other:\n      type: object\n      properties:\n        x: {{type: string}}\n    Either:\n      oneOf:\n        - $ref: '#/components/schemas/{first}'\n        - $ref: '#/components/schemas/{second}'\n")
+    };
+    let c = find(&report(&doc("1", &ops, &either("Thing", "Other")), &doc("1", &ops, &either("Other", "Thing"))), "Either", "variants reordered");
+    assert_eq!(c.severity, Severity::Breaking);
+    assert!(c.reason.contains("first variant that decodes wins"), "{}", c.reason);
+}

@@ -26,6 +26,7 @@ mod conformance;
 mod corpus;
 mod mutant;
 mod scratch;
+mod semver_audit;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
@@ -92,13 +93,18 @@ commands:
       target/prism, pinned) on a free port of 127.0.0.1: static examples once, then dynamic
       payloads with several seeds; print operations exercised, union variants decoded
       (from Prism, or from payloads synthesized from the document) and Prism's own failures.
+  semver-audit
+      For every pair of ../shared/spec/pairs.txt, run cargo-semver-checks on the two
+      generated clients and check that the drift report names every item it flags; write
+      the table to spec/SEMVER-AUDIT.md. Skips with a message when cargo-semver-checks is
+      not installed.
   help
       Show this text.
 
 A document is a file path, a file:// URL or an http(s):// URL. Relative paths,
 for --spec and --out alike, are taken from the workspace root.
-Exit status: 0 ok, 1 check found the committed state out of date or diff found what
---fail-on names, 2 error.";
+Exit status: 0 ok, 1 check found the committed state out of date, diff found what
+--fail-on names or semver-audit found a disagreement, 2 error.";
 
 /// How a command that ran to the end went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,6 +247,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         "conformance" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
             conformance::conformance(root, flags.get("--spec"))
+        }
+        "semver-audit" => {
+            Flags::parse(command, rest, &[])?;
+            semver_audit::semver_audit(root)
         }
         "bench" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;

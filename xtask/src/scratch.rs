@@ -25,10 +25,12 @@ impl Scratch {
         Ok(Scratch { root: root.to_path_buf(), dir, members: Vec::new() })
     }
 
-    /// Writes a generated crate as a member.
+    /// Writes a generated crate as a member (replacing a member of that name).
     pub fn add(&mut self, name: &str, krate: &GeneratedCrate) -> Result<(), Error> {
         chili_gen::write::write_crate(&self.dir.join(name), krate).map_err(|e| failed(format!("cannot write {name}: {e}")))?;
-        self.members.push(name.to_string());
+        if !self.members.iter().any(|m| m == name) {
+            self.members.push(name.to_string());
+        }
         Ok(())
     }
 
@@ -45,18 +47,21 @@ impl Scratch {
     /// Writes the workspace manifest and the main lock file (same dependency
     /// versions, so nothing is rebuilt), then runs `cargo <args>` in it.
     pub fn cargo(&self, args: &[&str]) -> Result<Output, Error> {
+        self.command(args)?.output().map_err(|e| failed(format!("cannot run cargo: {e}")))
+    }
+
+    /// [`Scratch::cargo`]'s command, not yet run, for callers that set more
+    /// of its environment.
+    pub fn command(&self, args: &[&str]) -> Result<Command, Error> {
         let manifest = format!(
             "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
             self.members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
         );
         std::fs::write(self.dir.join("Cargo.toml"), manifest).map_err(|e| failed(e.to_string()))?;
         std::fs::copy(self.root.join("Cargo.lock"), self.dir.join("Cargo.lock")).map_err(|e| failed(e.to_string()))?;
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&self.dir)
-            .env("CARGO_TARGET_DIR", self.root.join("target"))
-            .args(args)
-            .output()
-            .map_err(|e| failed(format!("cannot run cargo: {e}")))
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.current_dir(&self.dir).env("CARGO_TARGET_DIR", self.root.join("target")).args(args);
+        Ok(command)
     }
 }
 
