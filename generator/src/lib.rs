@@ -60,7 +60,13 @@ pub struct GeneratedCrate {
 /// into the IR.
 pub fn build_api(text: &str, origin: &str) -> Result<ir::Api, Error> {
     let doc = load::load(text, origin)?;
-    operations::build(&doc, origin)
+    operations::build(&doc, origin).map_err(|mut e| {
+        // Past parsing, errors know their JSON pointer; the line helps a reader.
+        if let (None, Some(pointer)) = (e.line, &e.pointer) {
+            e.line = load::find_line(text, pointer);
+        }
+        e
+    })
 }
 
 /// Runs the whole pipeline on one document's text, in memory.

@@ -336,7 +336,11 @@ impl Flags {
 fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(DEFAULT_SPEC);
     let doc = fetch(source, root)?;
-    let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
+    let api = chili_gen::build_api(&doc.text, source).map_err(|e| {
+        failed(format!(
+            "{e}\nnothing was written: {CLIENT_DIR}/, {PIN_FILE} and {BASELINE_FILE} are as they were"
+        ))
+    })?;
     let client = root.join(CLIENT_DIR);
     let committed = Committed::read(root)?;
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
@@ -464,7 +468,9 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 }
 
 /// What `check` says when the upstream document is no longer the pinned one:
-/// which versions, the drift report, and what to do.
+/// which versions, the drift report, and what to do. What regen would do is
+/// worked out the way regen does it, in memory, so the advice is true: a
+/// document regen would refuse is reported as refused, with where it breaks.
 fn drift_message(
     source: &str,
     pin: &Pin,
@@ -472,46 +478,65 @@ fn drift_message(
     committed: &Committed,
     regen: &str,
 ) -> String {
-    let now = chili_gen::build_api(&doc.text, source);
-    let now_version = now
-        .as_ref()
-        .map(|api| api.version.clone())
-        .unwrap_or_else(|_| "unknown (it does not parse)".to_string());
+    let planned = chili_gen::build_api(&doc.text, source)
+        .map_err(generator_error)
+        .and_then(|api| {
+            let report = committed.baseline.as_ref().map(|old| diff(old, &api));
+            let release = Release::plan(committed, report.as_ref(), &api)?;
+            client_crate(&api, source, &release)?;
+            Ok((api, report, release))
+        });
+    let now = match &planned {
+        Ok((api, _, _)) => format!("version {}", api.version),
+        Err(_) => stated_version(&doc.text),
+    };
     let mut text = format!(
         "the document at {source} changed since it was pinned \
-         (pinned version {} sha {}, now version {now_version} sha {})",
+         (pinned version {} sha {}, now {now} sha {})",
         pin.version,
         short(&pin.sha256),
         short(&doc.sha256),
     );
-    let next = match (&now, &committed.baseline) {
-        (Err(e), _) => {
-            text.push_str(&format!("; it no longer loads: {e}\n"));
-            None
-        }
-        (Ok(_), None) => {
-            text.push_str(&format!(
-                "; there is no {BASELINE_FILE} to report what changed against\n"
-            ));
-            None
-        }
-        (Ok(api), Some(old)) => {
-            let report = diff(old, api);
+    match planned {
+        Err(e) => text.push_str(&format!(
+            ".\n\n`{regen}` would refuse it and change nothing ({CLIENT_DIR}/, {PIN_FILE} and \
+             {BASELINE_FILE} stay as they are):\n  {e}\n\n\
+             fix: the document itself is broken at the place named above, so there is nothing to \
+             regenerate yet. Report it upstream; this gate stays red until a document that loads \
+             is published (or pin one that does with `cargo xtask regen --spec PATH|URL`)."
+        )),
+        Ok((_, None, _)) => text.push_str(&format!(
+            "; there is no {BASELINE_FILE} to report what changed against\n\
+             \nfix: run `{regen}` and commit (it starts the baseline and the changelog)"
+        )),
+        Ok((_, Some(report), release)) => {
             text.push_str(":\n\n");
             text.push_str(&report.to_markdown());
-            next_version(&committed.version, report.severity())
+            text.push_str(&format!("\nfix: run `{regen}` and commit"));
+            if release.version != committed.version {
+                text.push_str(&format!(
+                    " (review the report above: it becomes the {CLIENT_CRATE} {} entry of \
+                     {CLIENT_DIR}/{CHANGELOG_FILE}, up from {})",
+                    release.version, committed.version
+                ));
+            } else {
+                text.push_str(" (review the report above)");
+            }
         }
-    };
-    text.push_str(&format!("\nfix: run `{regen}` and commit"));
-    match next {
-        Some(v) if v != committed.version => text.push_str(&format!(
-            " (review the report above: it becomes the {CLIENT_CRATE} {v} entry of \
-             {CLIENT_DIR}/{CHANGELOG_FILE}, up from {})",
-            committed.version
-        )),
-        _ => text.push_str(" (review the report above)"),
     }
     text
+}
+
+/// The version a document states, for a message about a document the
+/// generator cannot load: `version 1.2.3`, or why there is none.
+fn stated_version(text: &str) -> String {
+    match yaml_serde::from_str::<serde_json::Value>(text) {
+        Err(_) => "text that is not YAML or JSON".to_string(),
+        Ok(value) => match value.pointer("/info/version").and_then(|v| v.as_str()) {
+            Some(version) => format!("version {version}"),
+            None => "a document without `info.version`".to_string(),
+        },
+    }
 }
 
 /// How `diff` prints its report.
