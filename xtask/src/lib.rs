@@ -27,6 +27,7 @@ mod corpus;
 mod mutant;
 mod scratch;
 mod semver_audit;
+mod upgrade_loop;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
@@ -93,6 +94,11 @@ commands:
       target/prism, pinned) on a free port of 127.0.0.1: static examples once, then dynamic
       payloads with several seeds; print operations exercised, union variants decoded
       (from Prism, or from payloads synthesized from the document) and Prism's own failures.
+  upgrade-loop
+      Replay real upstream releases (1.494.0 -> 1.495.0, compatible; 1.287.2 -> 1.494.0,
+      breaking) in a scratch copy of the repository beside a scratch ../shared: check fails
+      with the report, regen bumps the version and writes the changelog, the client's and
+      the workspace's tests pass (--locked), check passes, a second regen changes no byte.
   semver-audit
       For every pair of ../shared/spec/pairs.txt, run cargo-semver-checks on the two
       generated clients and check that the drift report names every item it flags; write
@@ -247,6 +253,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         "conformance" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
             conformance::conformance(root, flags.get("--spec"))
+        }
+        "upgrade-loop" => {
+            Flags::parse(command, rest, &[])?;
+            upgrade_loop::upgrade_loop(root)
         }
         "semver-audit" => {
             Flags::parse(command, rest, &[])?;
