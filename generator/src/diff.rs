@@ -1012,6 +1012,16 @@ impl<'a> Differ<'a> {
                 self.push(Severity::Compatible, op, id, what, "The `Authorization: Bearer <token>` header the client sends on every call still satisfies it.");
             }
         }
+        if o.json_content_type != n.json_content_type && matches!((&o.response, &n.response), (Response::Json(_), Response::Json(_))) {
+            let show = |t: &Option<String>| code(t.as_deref().unwrap_or("application/json"));
+            self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!("response media type {} → {}", show(&o.json_content_type), show(&n.json_content_type)),
+                "Still decoded as JSON; the client asks for `application/json` (a server that negotiates strictly could refuse it).",
+            );
+        }
         if o.docs.deprecated && n.docs.deprecated && o.replacement != n.replacement {
             let show = |r: &Option<String>| r.as_deref().map_or("none".to_string(), code);
             self.push(

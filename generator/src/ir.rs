@@ -184,6 +184,11 @@ pub struct Operation {
     /// of which suffices; empty when the document requires none.
     #[serde(default)]
     pub auth: Vec<AuthOption>,
+    /// Media type of a JSON success response when it is not plain
+    /// `application/json` (`application/problem+json`, ...). The client asks
+    /// for `application/json` and decodes JSON either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_content_type: Option<String>,
 }
 
 /// Why an operation is, or is not, safe to repeat; the order of the variants

@@ -224,7 +224,7 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         }
     };
 
-    let response = success_response(api, space, op, &builder, &raw.pointer, origin)?;
+    let (response, json_content_type) = success_response(api, space, op, &builder, &raw.pointer, origin)?;
 
     let (retry_safe, retry_basis) = quirks::retry_safety(raw.method, op);
 
@@ -242,6 +242,7 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         retry_safe,
         retry_basis,
         auth: auth(api, op),
+        json_content_type,
         params: out_params,
         body,
         response,
@@ -332,8 +333,9 @@ fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> O
         .map(|(ct, m)| (ct.as_str(), m))
 }
 
-/// The lowest 2xx response decides what a successful call returns.
-fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, builder: &str, op_pointer: &str, origin: &str) -> Result<Response, Error> {
+/// The lowest 2xx response decides what a successful call returns; with it,
+/// its JSON media type when that is not plain `application/json`.
+fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, builder: &str, op_pointer: &str, origin: &str) -> Result<(Response, Option<String>), Error> {
     let mut candidates: Vec<(u16, String, &ReferenceOr<openapiv3::Response>)> = op
         .responses
         .responses
@@ -346,21 +348,21 @@ fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, 
         .collect();
     candidates.sort_by_key(|(c, _, _)| *c);
     let Some((_, code, response)) = candidates.into_iter().next() else {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     };
     let pointer = format!("{op_pointer}/responses/{code}");
     let response = resolve(response, api.components.as_ref().map(|c| &c.responses), "responses", &pointer, origin)?;
     let Some((ct, media)) = pick_content(&response.content) else {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     };
     if is_json(ct) {
         let ty = match &media.schema {
             Some(s) => space.convert(s, &format!("{}Response", builder.trim_end_matches("Request")), &format!("{pointer}/content/{}/schema", escape_pointer(ct)))?,
             None => TypeRef::Json,
         };
-        Ok(Response::Json(ty))
+        Ok((Response::Json(ty), (ct != "application/json").then(|| ct.to_string())))
     } else {
-        Ok(Response::Text { content_type: ct.to_string() })
+        Ok((Response::Text { content_type: ct.to_string() }, None))
     }
 }
 

@@ -623,3 +623,20 @@ fn reordered_untagged_variants_decode_differently() {
     assert_eq!(c.severity, Severity::Breaking);
     assert!(c.reason.contains("first variant that decodes wins"), "{}", c.reason);
 }
+
+#[test]
+fn content_types_of_request_and_response_are_compared() {
+    let op = |request: &str, response: &str| {
+        format!(
+            "  /thing:\n    post:\n      operationId: putThing\n      tags: [things]\n      requestBody:\n        required: true\n        content:\n          {request}:\n            schema: {{$ref: '#/components/schemas/Thing'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            {response}:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n"
+        )
+    };
+    let old = doc("1", &op("application/json", "application/json"), THING);
+    assert_eq!(old.operations[0].json_content_type, None);
+    let new = doc("1", &op("application/merge-patch+json", "application/problem+json"), THING);
+    assert_eq!(new.operations[0].json_content_type.as_deref(), Some("application/problem+json"));
+    let r = report(&old, &new);
+    assert_eq!(find(&r, "putThing", "request content type").severity, Severity::Breaking);
+    let c = find(&r, "putThing", "response media type `application/json` → `application/problem+json`");
+    assert_eq!(c.severity, Severity::Compatible);
+}

@@ -78,7 +78,7 @@ fn operation_facts(op: &Operation) -> String {
         p.item = TypeRef::Json;
         format!("{p:?}")
     });
-    let behaviour = format!("{} {:?} {pagination:?} {:?}", op.retry_safe, op.retry_basis, op.auth);
+    let behaviour = format!("{} {:?} {pagination:?} {:?} {:?}", op.retry_safe, op.retry_basis, op.auth, op.json_content_type);
     format!(
         "{} {} {} {} {} {:?} {:?} {:?} {params:?} {body:?} {response} {behaviour}",
         op.http_method, op.path, op.group, op.method_name, op.builder_type, op.permissions, op.docs, op.replacement

@@ -342,7 +342,8 @@ Failed in:
     #[test]
     fn findings_are_read_from_the_human_output() {
         let found = parse(PRINTED);
-        let items: Vec<(bool, &str, (String, Option<String>))> = found.iter().map(|f| (f.failure, f.lint.as_str(), item_of(&f.item))).collect();
+        type Item = (String, Option<String>);
+        let items: Vec<(bool, &str, Item)> = found.iter().map(|f| (f.failure, f.lint.as_str(), item_of(&f.item))).collect();
         assert_eq!(
             items,
             [

@@ -19,9 +19,10 @@
 //! 6. a second `cargo xtask regen` changes no byte.
 //!
 //! The scratch builds into the main `target/` (only the workspace's own
-//! crates are compiled again, at their scratch paths) and is kept between
-//! runs, synchronised file by file, so unchanged files keep their mtimes and
-//! a second release or a second run rebuilds only what changed.
+//! crates are compiled again, under names of their own: see [`run_cargo`])
+//! and is kept between runs, synchronised file by file, so unchanged files
+//! keep their mtimes and a second release or a second run rebuilds only what
+//! changed.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -299,10 +300,19 @@ fn run_xtask(root: &Path, repo: &Path, args: &[&str]) -> Result<Output, Error> {
 
 /// `cargo <args>` in the scratch repository, building into the main
 /// `target/` so dependencies are not compiled again.
+///
+/// Cargo names the artifacts of a workspace's own crates by their path
+/// relative to the workspace root, so the copy's `chili-gen` would take the
+/// very files (and fingerprints) of the original's: the original would then
+/// find them fresh and run binaries that point into the scratch. A workspace
+/// wrapper (`env`, which just runs rustc) is part of those crates' metadata,
+/// so theirs get names of their own, while dependencies, built without it,
+/// are shared.
 fn run_cargo(root: &Path, repo: &Path, args: &[&str]) -> Result<Output, Error> {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(repo)
         .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTC_WORKSPACE_WRAPPER", "env")
         .args(args)
         .output()
         .map_err(|e| failed(format!("cannot run cargo {}: {e}", args.join(" "))))
