@@ -313,6 +313,9 @@ fn run_cargo(root: &Path, repo: &Path, args: &[&str]) -> Result<Output, Error> {
         .current_dir(repo)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTC_WORKSPACE_WRAPPER", "env")
+        // Each release compiles the client afresh (a new version is a new
+        // crate to Cargo): incremental state would only cost time and disk.
+        .env("CARGO_INCREMENTAL", "0")
         .args(args)
         .output()
         .map_err(|e| failed(format!("cannot run cargo {}: {e}", args.join(" "))))
