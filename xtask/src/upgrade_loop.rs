@@ -78,7 +78,7 @@ fn replay(root: &Path, scratch: &Path, repo: &Path, files: &[String], release: &
     publish(root, scratch, &spec.join(release.old)).map_err(|e| fail("setting up ../shared", e))?;
     let timer = Instant::now();
     let pinned = fs::read_to_string(repo.join("spec/pin.json")).unwrap_or_default();
-    let old_sha = sha256_file(&spec.join(release.old)).map_err(|e| fail("reading the old document", e))?;
+    let old_sha = crate::fetch(&spec.join(release.old).display().to_string(), root).map_err(|e| fail("reading the old document", e.to_string()))?.sha256;
     if !pinned.contains(&old_sha) {
         expect(run_xtask(root, repo, &["regen"])?, true).map_err(|e| fail(&format!("setting up the {} pin", version_of(release.old)), e))?;
     }
@@ -264,12 +264,6 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
     } else {
         fs::copy(target, link).map(drop)
     }
-}
-
-fn sha256_file(path: &Path) -> Result<String, String> {
-    use sha2::{Digest, Sha256};
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(crate::hex(&Sha256::digest(&bytes)))
 }
 
 /// Every file under the given paths of `repo`, with its bytes.
