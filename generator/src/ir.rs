@@ -55,9 +55,15 @@ pub enum TypeKind {
     /// A `oneOf`. With `tag`, the discriminator property; without, untagged
     /// (the first variant that decodes wins). Always open: unknown shapes or tags
     /// decode into `Unknown(serde_json::Value)`.
-    Union { tag: Option<String>, variants: Vec<Variant> },
+    Union {
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
     /// A constrained scalar (pattern, length, ...) wrapped for type safety.
-    Newtype { inner: TypeRef, constraints: Constraints },
+    Newtype {
+        inner: TypeRef,
+        constraints: Constraints,
+    },
 }
 
 /// A property of a struct.
@@ -260,7 +266,11 @@ pub enum PageField {
     /// A field of the JSON body, reached through these Rust field names. When
     /// the path has two parts, the first is an optional struct (`Pagination`)
     /// made of exactly the page and page size fields, named by `container`.
-    Body { path: Vec<String>, optional: bool, container: Option<String> },
+    Body {
+        path: Vec<String>,
+        optional: bool,
+        container: Option<String>,
+    },
 }
 
 /// Where a parameter goes.
@@ -330,15 +340,35 @@ impl std::fmt::Display for Api {
     /// A compact listing, one line per operation, type, field and variant:
     /// what snapshot tests and reviewers read.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "api {:?} version {:?} base {:?}", self.title, self.version, self.base_url)?;
+        writeln!(
+            f,
+            "api {:?} version {:?} base {:?}",
+            self.title, self.version, self.base_url
+        )?;
         writeln!(f, "\noperations ({}):", self.operations.len())?;
         for op in &self.operations {
-            let group = if op.group.is_empty() { String::new() } else { format!(".{}()", op.group) };
+            let group = if op.group.is_empty() {
+                String::new()
+            } else {
+                format!(".{}()", op.group)
+            };
             let args: Vec<String> = op
                 .params
                 .iter()
-                .map(|p| format!("{}{:?} {}: {}", if p.required { "" } else { "?" }, p.location, p.name, p.ty))
-                .chain(op.body.iter().map(|b| format!("{}body: {}", if b.required { "" } else { "?" }, b.ty)))
+                .map(|p| {
+                    format!(
+                        "{}{:?} {}: {}",
+                        if p.required { "" } else { "?" },
+                        p.location,
+                        p.name,
+                        p.ty
+                    )
+                })
+                .chain(
+                    op.body
+                        .iter()
+                        .map(|b| format!("{}body: {}", if b.required { "" } else { "?" }, b.ty)),
+                )
                 .collect();
             let response = match &op.response {
                 Response::Json(t) => t.to_string(),
@@ -359,9 +389,9 @@ impl std::fmt::Display for Api {
             // marks safe, an idempotent method it marks unsafe.
             match (&op.retry_basis, op.retry_safe) {
                 (RetryBasis::Method | RetryBasis::Default, _) => {}
-                (RetryBasis::Extension(why) | RetryBasis::Marker(why), safe) => {
-                    flags.push_str(&format!(" {}({why})", if safe { "retried" } else { "not-retried" }))
-                }
+                (RetryBasis::Extension(why) | RetryBasis::Marker(why), safe) => flags.push_str(
+                    &format!(" {}({why})", if safe { "retried" } else { "not-retried" }),
+                ),
             }
             // Likewise only unusual authentication: none, or not the bearer token.
             if op.auth.is_empty() || op.auth.iter().any(|a| a.schemes.is_empty()) {
@@ -385,21 +415,33 @@ impl std::fmt::Display for Api {
         }
         writeln!(f, "\ntypes ({}):", self.types.len())?;
         for t in &self.types {
-            let from = t.schema.as_deref().filter(|s| *s != t.name).map(|s| format!(" (schema {s})")).unwrap_or_default();
+            let from = t
+                .schema
+                .as_deref()
+                .filter(|s| *s != t.name)
+                .map(|s| format!(" (schema {s})"))
+                .unwrap_or_default();
             match &t.kind {
                 TypeKind::Struct { fields, extra } => {
                     writeln!(f, "  struct {}{from}", t.name)?;
                     for field in fields {
                         let opt = if field.required { "" } else { "?" };
                         let boxed = if field.boxed { " boxed" } else { "" };
-                        writeln!(f, "    {}{opt}: {} = {:?}{boxed}", field.name, field.ty, field.wire_name)?;
+                        writeln!(
+                            f,
+                            "    {}{opt}: {} = {:?}{boxed}",
+                            field.name, field.ty, field.wire_name
+                        )?;
                     }
                     if let Some(e) = extra {
                         writeln!(f, "    ..: {e}")?;
                     }
                 }
                 TypeKind::Enum { values } => {
-                    let vs: Vec<String> = values.iter().map(|v| format!("{}={:?}", v.name, v.wire)).collect();
+                    let vs: Vec<String> = values
+                        .iter()
+                        .map(|v| format!("{}={:?}", v.name, v.wire))
+                        .collect();
                     writeln!(f, "  enum {}{from}: {}", t.name, vs.join(" "))?;
                 }
                 TypeKind::Union { tag, variants } => {
@@ -409,11 +451,22 @@ impl std::fmt::Display for Api {
                     }
                     for v in variants {
                         let payload = v.ty.as_ref().map(|t| format!("({t})")).unwrap_or_default();
-                        let tag = v.tag.as_ref().map(|t| format!(" = {t:?}")).unwrap_or_default();
-                        writeln!(f, "    {}{payload}{tag}{}", v.name, if v.boxed { " boxed" } else { "" })?;
+                        let tag = v
+                            .tag
+                            .as_ref()
+                            .map(|t| format!(" = {t:?}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            f,
+                            "    {}{payload}{tag}{}",
+                            v.name,
+                            if v.boxed { " boxed" } else { "" }
+                        )?;
                     }
                 }
-                TypeKind::Newtype { inner, .. } => writeln!(f, "  newtype {}{from}({inner})", t.name)?,
+                TypeKind::Newtype { inner, .. } => {
+                    writeln!(f, "  newtype {}{from}({inner})", t.name)?
+                }
             }
         }
         Ok(())

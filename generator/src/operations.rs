@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use heck::ToUpperCamelCase;
-use openapiv3::{OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode,
+};
 
 use crate::error::{escape_pointer, Error};
 use crate::ir::{Api, AuthOption, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
@@ -13,13 +15,19 @@ use crate::names::{field_name, type_name, Scope};
 use crate::quirks;
 use crate::typify::TypeSpace;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Builds the IR of a loaded document.
 pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
     let api = &doc.api;
     let empty = indexmap::IndexMap::new();
-    let schemas = api.components.as_ref().map(|c| &c.schemas).unwrap_or(&empty);
+    let schemas = api
+        .components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .unwrap_or(&empty);
     let mut space = TypeSpace::new(schemas, &doc.tree, origin);
 
     let raw = collect(api, origin)?;
@@ -38,7 +46,10 @@ pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         version: api.info.version.clone(),
-        base_url: api.servers.first().map(|s| s.url.trim_end_matches('/').to_string()),
+        base_url: api
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_string()),
         types,
         operations,
     })
@@ -61,12 +72,23 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
-                return Err(Error::at(origin, pointer, format!("path item `$ref: {reference}` is not supported; inline the path item")));
+                return Err(Error::at(
+                    origin,
+                    pointer,
+                    format!("path item `$ref: {reference}` is not supported; inline the path item"),
+                ));
             }
         };
         for (method, op) in item.iter() {
-            let method = METHODS.iter().copied().find(|m| *m == method).unwrap_or("get");
-            let id = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
+            let method = METHODS
+                .iter()
+                .copied()
+                .find(|m| *m == method)
+                .unwrap_or("get");
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesize_id(method, path));
             out.push(RawOperation {
                 path,
                 method,
@@ -80,7 +102,14 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for op in &out {
         if let Some(first) = seen.insert(&op.id, &op.pointer) {
-            return Err(Error::at(origin, format!("{}/operationId", op.pointer), format!("operationId `{}` is also used at {first}; operation ids must be unique", op.id)));
+            return Err(Error::at(
+                origin,
+                format!("{}/operationId", op.pointer),
+                format!(
+                    "operationId `{}` is also used at {first}; operation ids must be unique",
+                    op.id
+                ),
+            ));
         }
     }
     Ok(out)
@@ -88,7 +117,10 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
 
 /// `get /pets/{petId}/photos` -> `getPetsPetIdPhotos`.
 fn synthesize_id(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     format!("{method} {}", words.join(" ")).to_upper_camel_case()
 }
 
@@ -105,7 +137,8 @@ struct OperationNames {
 /// would collide or leave nothing.
 fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
     let mut groups: BTreeMap<String, Scope> = BTreeMap::new();
-    let mut type_scope = Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
+    let mut type_scope =
+        Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
     let mut group_types: HashMap<String, String> = HashMap::new();
     let mut builders = Scope::default();
     // Shortened names that two operations of a group would share stay long.
@@ -115,9 +148,14 @@ fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
         .map(|op| {
             let tag = op.op.tags.first().cloned();
             let full = field_name(&op.id);
-            let short = tag.as_deref().map(|t| strip_tag(&full, &field_name(t))).unwrap_or_else(|| full.clone());
+            let short = tag
+                .as_deref()
+                .map(|t| strip_tag(&full, &field_name(t)))
+                .unwrap_or_else(|| full.clone());
             let group = tag.as_deref().map(field_name);
-            *short_count.entry((group.clone().unwrap_or_default(), short.clone())).or_default() += 1;
+            *short_count
+                .entry((group.clone().unwrap_or_default(), short.clone()))
+                .or_default() += 1;
             (group, short, full)
         })
         .collect();
@@ -126,9 +164,24 @@ fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
         .map(|(op, (group, short, full))| {
             let key = group.clone().unwrap_or_default();
             let scope = groups.entry(key.clone()).or_insert_with(|| {
-                Scope::with_reserved(&["new", "builder", "from_env", "base_url", "clone", "fmt", "send_json", "send_text", "send_empty", "execute"])
+                Scope::with_reserved(&[
+                    "new",
+                    "builder",
+                    "from_env",
+                    "base_url",
+                    "clone",
+                    "fmt",
+                    "send_json",
+                    "send_text",
+                    "send_empty",
+                    "execute",
+                ])
             });
-            let wanted = if short_count[&(key.clone(), short.clone())] > 1 { full } else { short };
+            let wanted = if short_count[&(key.clone(), short.clone())] > 1 {
+                full
+            } else {
+                short
+            };
             let method = scope.claim(wanted);
             let group_type = match &group {
                 None => String::new(),
@@ -138,7 +191,12 @@ fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
                     .clone(),
             };
             let builder = builders.claim(format!("{}Request", type_name(&op.id)));
-            OperationNames { group, group_type, method, builder }
+            OperationNames {
+                group,
+                group_type,
+                method,
+                builder,
+            }
         })
         .collect()
 }
@@ -158,23 +216,45 @@ fn strip_tag(full: &str, tag: &str) -> String {
     full.to_string()
 }
 
-fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperation<'_>, names: OperationNames, origin: &str) -> Result<Operation, Error> {
+fn convert_operation(
+    api: &OpenAPI,
+    space: &mut TypeSpace<'_>,
+    raw: &RawOperation<'_>,
+    names: OperationNames,
+    origin: &str,
+) -> Result<Operation, Error> {
     let op = raw.op;
     let builder = names.builder.clone();
 
     // Operation parameters override path-level ones with the same name and place.
     let mut params: Vec<(Parameter, String)> = Vec::new();
-    for (list, base) in [(raw.path_params, format!("{}/../parameters", raw.pointer)), (&op.parameters[..], format!("{}/parameters", raw.pointer))] {
+    for (list, base) in [
+        (raw.path_params, format!("{}/../parameters", raw.pointer)),
+        (&op.parameters[..], format!("{}/parameters", raw.pointer)),
+    ] {
         for (i, p) in list.iter().enumerate() {
             let pointer = format!("{base}/{i}");
             let p = resolve_parameter(api, p, &pointer, origin)?;
             let data = p.parameter_data_ref();
-            params.retain(|(q, _)| !(q.parameter_data_ref().name == data.name && std::mem::discriminant(q) == std::mem::discriminant(&p)));
+            params.retain(|(q, _)| {
+                !(q.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(q) == std::mem::discriminant(&p))
+            });
             params.push((p, pointer));
         }
     }
     // Names the request builder already uses for its own fields and methods.
-    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_", "timeout", "items", "collect_all", "into_future", "next_link"]);
+    let mut scope = Scope::with_reserved(&[
+        "body",
+        "client",
+        "send",
+        "self_",
+        "timeout",
+        "items",
+        "collect_all",
+        "into_future",
+        "next_link",
+    ]);
     let mut out_params = Vec::new();
     for (p, pointer) in params {
         let location = match &p {
@@ -185,9 +265,16 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             Parameter::Cookie { .. } => continue,
         };
         let data = p.parameter_data_ref();
-        let hint = format!("{}{}", builder.trim_end_matches("Request"), type_name(&data.name));
+        let hint = format!(
+            "{}{}",
+            builder.trim_end_matches("Request"),
+            type_name(&data.name)
+        );
         let (ty, schema) = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => (space.convert(s, &hint, &format!("{pointer}/schema"))?, Some(s)),
+            ParameterSchemaOrContent::Schema(s) => (
+                space.convert(s, &hint, &format!("{pointer}/schema"))?,
+                Some(s),
+            ),
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, None),
         };
         let (default, constraints) = match schema {
@@ -200,7 +287,11 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             location,
             ty,
             required: data.required || location == ParamLocation::Path,
-            docs: Docs { summary: None, description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false) },
+            docs: Docs {
+                summary: None,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+            },
             default,
             constraints,
         });
@@ -212,19 +303,30 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             let pointer = format!("{}/requestBody", raw.pointer);
             let bodies = api.components.as_ref().map(|c| &c.request_bodies);
             let b = resolve(b, bodies, "requestBodies", &pointer, origin)?;
-            pick_content(&b.content).map(|(ct, media)| -> Result<Body, Error> {
-                let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
-                let ty = match (&media.schema, is_json(ct)) {
-                    (Some(s), true) => space.convert(s, &format!("{}Body", builder.trim_end_matches("Request")), &media_pointer)?,
-                    (None, true) => TypeRef::Json,
-                    (_, false) => TypeRef::String,
-                };
-                Ok(Body { content_type: ct.to_string(), ty, required: b.required })
-            }).transpose()?
+            pick_content(&b.content)
+                .map(|(ct, media)| -> Result<Body, Error> {
+                    let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
+                    let ty = match (&media.schema, is_json(ct)) {
+                        (Some(s), true) => space.convert(
+                            s,
+                            &format!("{}Body", builder.trim_end_matches("Request")),
+                            &media_pointer,
+                        )?,
+                        (None, true) => TypeRef::Json,
+                        (_, false) => TypeRef::String,
+                    };
+                    Ok(Body {
+                        content_type: ct.to_string(),
+                        ty,
+                        required: b.required,
+                    })
+                })
+                .transpose()?
         }
     };
 
-    let (response, json_content_type) = success_response(api, space, op, &builder, &raw.pointer, origin)?;
+    let (response, json_content_type) =
+        success_response(api, space, op, &builder, &raw.pointer, origin)?;
 
     let (retry_safe, retry_basis) = quirks::retry_safety(raw.method, op);
 
@@ -236,7 +338,11 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         builder_type: builder,
         http_method: raw.method.to_ascii_uppercase(),
         path: raw.path.to_string(),
-        docs: Docs { summary: op.summary.clone(), description: op.description.clone(), deprecated: op.deprecated },
+        docs: Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+        },
         replacement: None,
         permissions: quirks::permissions(op),
         retry_safe,
@@ -256,9 +362,18 @@ fn auth(api: &OpenAPI, op: &OaOperation) -> Vec<AuthOption> {
     let schemes = api.components.as_ref().map(|c| &c.security_schemes);
     // The client sends `Authorization: Bearer <token>` on every call.
     let bearer = |name: &str| match schemes.and_then(|s| s.get(name)) {
-        Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. })) => name.eq_ignore_ascii_case("authorization"),
-        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) => scheme.eq_ignore_ascii_case("bearer"),
-        Some(ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. })) => true,
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+            location: openapiv3::APIKeyLocation::Header,
+            name,
+            ..
+        })) => name.eq_ignore_ascii_case("authorization"),
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) => {
+            scheme.eq_ignore_ascii_case("bearer")
+        }
+        Some(ReferenceOr::Item(
+            openapiv3::SecurityScheme::OAuth2 { .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { .. },
+        )) => true,
         _ => false,
     };
     op.security
@@ -267,7 +382,10 @@ fn auth(api: &OpenAPI, op: &OaOperation) -> Vec<AuthOption> {
         .map(|requirements| {
             requirements
                 .iter()
-                .map(|r| AuthOption { schemes: r.keys().cloned().collect(), bearer: r.keys().all(|k| bearer(k)) })
+                .map(|r| AuthOption {
+                    schemes: r.keys().cloned().collect(),
+                    bearer: r.keys().all(|k| bearer(k)),
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -294,8 +412,20 @@ fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {
     c
 }
 
-fn resolve_parameter(api: &OpenAPI, p: &ReferenceOr<Parameter>, pointer: &str, origin: &str) -> Result<Parameter, Error> {
-    resolve(p, api.components.as_ref().map(|c| &c.parameters), "parameters", pointer, origin).cloned()
+fn resolve_parameter(
+    api: &OpenAPI,
+    p: &ReferenceOr<Parameter>,
+    pointer: &str,
+    origin: &str,
+) -> Result<Parameter, Error> {
+    resolve(
+        p,
+        api.components.as_ref().map(|c| &c.parameters),
+        "parameters",
+        pointer,
+        origin,
+    )
+    .cloned()
 }
 
 /// The item itself, or the one a `#/components/<section>/<name>` reference names.
@@ -310,7 +440,9 @@ fn resolve<'a, T>(
         ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
             let prefix = format!("#/components/{section}/");
-            let found = reference.strip_prefix(&prefix).and_then(|name| components?.get(name));
+            let found = reference
+                .strip_prefix(&prefix)
+                .and_then(|name| components?.get(name));
             match found {
                 Some(ReferenceOr::Item(item)) => Ok(item),
                 _ => Err(Error::at(origin, pointer, format!("`{reference}` not found under components/{section}; fix the reference or add the component"))),
@@ -325,7 +457,9 @@ fn is_json(content_type: &str) -> bool {
 }
 
 /// The media type to use: JSON if offered, else the first.
-fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+fn pick_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
     content
         .iter()
         .find(|(ct, _)| is_json(ct))
@@ -335,7 +469,14 @@ fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> O
 
 /// The lowest 2xx response decides what a successful call returns; with it,
 /// its JSON media type when that is not plain `application/json`.
-fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, builder: &str, op_pointer: &str, origin: &str) -> Result<(Response, Option<String>), Error> {
+fn success_response(
+    api: &OpenAPI,
+    space: &mut TypeSpace<'_>,
+    op: &OaOperation,
+    builder: &str,
+    op_pointer: &str,
+    origin: &str,
+) -> Result<(Response, Option<String>), Error> {
     let mut candidates: Vec<(u16, String, &ReferenceOr<openapiv3::Response>)> = op
         .responses
         .responses
@@ -351,18 +492,36 @@ fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, 
         return Ok((Response::Empty, None));
     };
     let pointer = format!("{op_pointer}/responses/{code}");
-    let response = resolve(response, api.components.as_ref().map(|c| &c.responses), "responses", &pointer, origin)?;
+    let response = resolve(
+        response,
+        api.components.as_ref().map(|c| &c.responses),
+        "responses",
+        &pointer,
+        origin,
+    )?;
     let Some((ct, media)) = pick_content(&response.content) else {
         return Ok((Response::Empty, None));
     };
     if is_json(ct) {
         let ty = match &media.schema {
-            Some(s) => space.convert(s, &format!("{}Response", builder.trim_end_matches("Request")), &format!("{pointer}/content/{}/schema", escape_pointer(ct)))?,
+            Some(s) => space.convert(
+                s,
+                &format!("{}Response", builder.trim_end_matches("Request")),
+                &format!("{pointer}/content/{}/schema", escape_pointer(ct)),
+            )?,
             None => TypeRef::Json,
         };
-        Ok((Response::Json(ty), (ct != "application/json").then(|| ct.to_string())))
+        Ok((
+            Response::Json(ty),
+            (ct != "application/json").then(|| ct.to_string()),
+        ))
     } else {
-        Ok((Response::Text { content_type: ct.to_string() }, None))
+        Ok((
+            Response::Text {
+                content_type: ct.to_string(),
+            },
+            None,
+        ))
     }
 }
 
@@ -380,7 +539,9 @@ fn resolve_replacements(ops: &mut [Operation], raw: &[RawOperation<'_>]) {
         if !ops[i].docs.deprecated {
             continue;
         }
-        let target = quirks::replacement_candidates(r.op).iter().find_map(|n| by_name.get(n).copied().filter(|t| *t != i));
+        let target = quirks::replacement_candidates(r.op)
+            .iter()
+            .find_map(|n| by_name.get(n).copied().filter(|t| *t != i));
         if let Some(target) = target {
             ops[i].replacement = Some(ops[target].id.clone());
         }
@@ -394,8 +555,14 @@ mod tests {
     #[test]
     fn tag_prefixes_are_stripped() {
         assert_eq!(strip_tag("meeting_get", "meetings"), "get");
-        assert_eq!(strip_tag("personal_meeting_type_list", "personal_meeting_type"), "list");
-        assert_eq!(strip_tag("scheduling_link_create_group", "scheduling_links"), "create_group");
+        assert_eq!(
+            strip_tag("personal_meeting_type_list", "personal_meeting_type"),
+            "list"
+        );
+        assert_eq!(
+            strip_tag("scheduling_link_create_group", "scheduling_links"),
+            "create_group"
+        );
         assert_eq!(strip_tag("tenant_get", "tenant"), "get");
         assert_eq!(strip_tag("list_pets", "pets"), "list_pets");
         assert_eq!(strip_tag("meetings", "meetings"), "meetings");
@@ -403,6 +570,9 @@ mod tests {
 
     #[test]
     fn ids_are_synthesized_from_method_and_path() {
-        assert_eq!(synthesize_id("get", "/pets/{petId}/photos"), "GetPetsPetIdPhotos");
+        assert_eq!(
+            synthesize_id("get", "/pets/{petId}/photos"),
+            "GetPetsPetIdPhotos"
+        );
     }
 }

@@ -44,11 +44,22 @@ const TOOL_KEY: &str = "x-mcp-tool";
 /// The text marker of a tool name: `[operation: concierge-list-routers]`.
 const TOOL_MARKER: &str = "[operation:";
 /// Phrases in deprecation text that name the replacement right after them.
-const REPLACEMENT_PHRASES: &[&str] = &["use ", "replaced by ", "superseded by ", "replacement: ", "replacement is "];
+const REPLACEMENT_PHRASES: &[&str] = &[
+    "use ",
+    "replaced by ",
+    "superseded by ",
+    "replacement: ",
+    "replacement is ",
+];
 
 /// Whether a failed call may be sent again, and why.
 pub fn retry_safety(method: &str, op: &OaOperation) -> (bool, RetryBasis) {
-    if let Some((key, safe)) = RETRY_KEYS.iter().find_map(|k| op.extensions.get(*k).and_then(Value::as_bool).map(|b| (*k, b))) {
+    if let Some((key, safe)) = RETRY_KEYS.iter().find_map(|k| {
+        op.extensions
+            .get(*k)
+            .and_then(Value::as_bool)
+            .map(|b| (*k, b))
+    }) {
         return (safe, RetryBasis::Extension(key.to_string()));
     }
     if is_idempotent(method) {
@@ -65,7 +76,9 @@ pub fn retry_safety(method: &str, op: &OaOperation) -> (bool, RetryBasis) {
 /// starts from the same list, so the emitter only states the exceptions.
 /// `method` in either case.
 pub fn is_idempotent(method: &str) -> bool {
-    ["get", "head", "options", "put", "delete"].iter().any(|m| m.eq_ignore_ascii_case(method))
+    ["get", "head", "options", "put", "delete"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method))
 }
 
 /// The permissions the API key needs for the call (none stated: empty).
@@ -74,7 +87,12 @@ pub fn permissions(op: &OaOperation) -> Vec<String> {
         .iter()
         .find_map(|k| op.extensions.get(*k))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -95,7 +113,11 @@ pub fn tool_name(op: &OaOperation) -> Option<String> {
 /// first: the vendor extension, then every name a replacement phrase of the
 /// description introduces. The caller keeps the first that names an operation.
 pub fn replacement_candidates(op: &OaOperation) -> Vec<String> {
-    let mut out: Vec<String> = REPLACEMENT_KEYS.iter().filter_map(|k| op.extensions.get(*k).and_then(Value::as_str)).map(str::to_string).collect();
+    let mut out: Vec<String> = REPLACEMENT_KEYS
+        .iter()
+        .filter_map(|k| op.extensions.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
     for text in texts(op) {
         let lower = text.to_ascii_lowercase();
         for phrase in REPLACEMENT_PHRASES {
@@ -118,7 +140,9 @@ pub fn replacement_candidates(op: &OaOperation) -> Vec<String> {
 
 /// The operation's summary and description.
 fn texts(op: &OaOperation) -> impl Iterator<Item = &str> {
-    [op.summary.as_deref(), op.description.as_deref()].into_iter().flatten()
+    [op.summary.as_deref(), op.description.as_deref()]
+        .into_iter()
+        .flatten()
 }
 
 /// Whether `word` stands in `text` as a word of its own: not inside a longer
@@ -150,29 +174,63 @@ mod tests {
             "Lists routers (READ-ONLY).",
         ] {
             let o = op(&format!("description: {description:?}"));
-            assert_eq!(retry_safety("post", &o), (true, RetryBasis::Marker("READ-ONLY".into())), "{description}");
+            assert_eq!(
+                retry_safety("post", &o),
+                (true, RetryBasis::Marker("READ-ONLY".into())),
+                "{description}"
+            );
         }
-        for description in ["Creates a router.", "form.readOnlyTriggers is kept", "NOT-READ-ONLY", "READ-ONLY_X"] {
+        for description in [
+            "Creates a router.",
+            "form.readOnlyTriggers is kept",
+            "NOT-READ-ONLY",
+            "READ-ONLY_X",
+        ] {
             let o = op(&format!("description: {description:?}"));
-            assert_eq!(retry_safety("post", &o), (false, RetryBasis::Default), "{description}");
+            assert_eq!(
+                retry_safety("post", &o),
+                (false, RetryBasis::Default),
+                "{description}"
+            );
         }
     }
 
     #[test]
     fn extension_beats_method_beats_marker() {
         let o = op("description: READ-ONLY\nx-idempotent: false");
-        assert_eq!(retry_safety("get", &o), (false, RetryBasis::Extension("x-idempotent".into())));
+        assert_eq!(
+            retry_safety("get", &o),
+            (false, RetryBasis::Extension("x-idempotent".into()))
+        );
         let o = op("x-read-only: true");
-        assert_eq!(retry_safety("post", &o), (true, RetryBasis::Extension("x-read-only".into())));
+        assert_eq!(
+            retry_safety("post", &o),
+            (true, RetryBasis::Extension("x-read-only".into()))
+        );
         let o = op("description: READ-ONLY");
         assert_eq!(retry_safety("put", &o), (true, RetryBasis::Method));
-        assert_eq!(retry_safety("patch", &op("summary: x")), (false, RetryBasis::Default));
+        assert_eq!(
+            retry_safety("patch", &op("summary: x")),
+            (false, RetryBasis::Default)
+        );
     }
 
     #[test]
     fn tool_names_from_the_extension_or_the_marker() {
-        assert_eq!(tool_name(&op("x-mcp-tool: tenant-get\ndescription: '[operation: other]'")).as_deref(), Some("tenant-get"));
-        assert_eq!(tool_name(&op("description: \"[operation: tenant-get]\\n\\nREAD-ONLY\"")).as_deref(), Some("tenant-get"));
+        assert_eq!(
+            tool_name(&op(
+                "x-mcp-tool: tenant-get\ndescription: '[operation: other]'"
+            ))
+            .as_deref(),
+            Some("tenant-get")
+        );
+        assert_eq!(
+            tool_name(&op(
+                "description: \"[operation: tenant-get]\\n\\nREAD-ONLY\""
+            ))
+            .as_deref(),
+            Some("tenant-get")
+        );
         assert_eq!(tool_name(&op("description: '[operation: ]'")), None);
         assert_eq!(tool_name(&op("description: plain")), None);
     }
@@ -180,7 +238,10 @@ mod tests {
     #[test]
     fn replacements_from_the_extension_then_the_text() {
         let o = op("x-replaced-by: meetingCancelPost\ndescription: Deprecated; use `meeting-cancel-v2` instead.");
-        assert_eq!(replacement_candidates(&o), ["meetingCancelPost", "meeting-cancel-v2"]);
+        assert_eq!(
+            replacement_candidates(&o),
+            ["meetingCancelPost", "meeting-cancel-v2"]
+        );
         let o = op("description: 'Deprecated. Replaced by availability-slots-v2.'");
         assert_eq!(replacement_candidates(&o), ["availability-slots-v2"]);
         assert!(replacement_candidates(&op("description: nothing here")).is_empty());
@@ -188,7 +249,10 @@ mod tests {
 
     #[test]
     fn permissions_from_either_key() {
-        assert_eq!(permissions(&op("x-chili-required-permissions: [a.read, b.write]")), ["a.read", "b.write"]);
+        assert_eq!(
+            permissions(&op("x-chili-required-permissions: [a.read, b.write]")),
+            ["a.read", "b.write"]
+        );
         assert_eq!(permissions(&op("x-required-permissions: [c]")), ["c"]);
         assert!(permissions(&op("summary: none")).is_empty());
     }

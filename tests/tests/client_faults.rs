@@ -59,7 +59,11 @@ fn empty_page() -> serde_json::Value {
 }
 
 fn data_field() -> DataFieldCreate {
-    DataFieldCreate::new("Region", DataFieldObjectType::Person, DataFieldDataType::Email)
+    DataFieldCreate::new(
+        "Region",
+        DataFieldObjectType::Person,
+        DataFieldDataType::Email,
+    )
 }
 
 async fn received(server: &MockServer) -> usize {
@@ -143,12 +147,19 @@ async fn rate_limited_429_waits_for_retry_after_then_succeeds() {
         .unwrap();
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("succeeds on the retry");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("succeeds on the retry");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
     assert_eq!(received(&server).await, 2);
-    assert!(elapsed >= ms(900), "did not wait for Retry-After: {elapsed:?}");
+    assert!(
+        elapsed >= ms(900),
+        "did not wait for Retry-After: {elapsed:?}"
+    );
     assert!(elapsed < ms(3000), "waited too long: {elapsed:?}");
 }
 
@@ -188,7 +199,11 @@ async fn unavailable_twice_then_ok_is_retried_with_backoff() {
     let client = fast_client(server.uri());
 
     let started = Instant::now();
-    let page = client.workspace().list().await.expect("third attempt succeeds");
+    let page = client
+        .workspace()
+        .list()
+        .await
+        .expect("third attempt succeeds");
     let elapsed = started.elapsed();
 
     assert_eq!(page.total, 0);
@@ -225,7 +240,10 @@ async fn unavailable_forever_gives_up_after_max_attempts_with_the_last_error() {
     assert_eq!(err.error_code(), Some("SERVICE_UNAVAILABLE"));
     assert_eq!(err.error_message(), Some("try again later"));
     assert_eq!(err.request_id(), Some("req-503-a1"));
-    assert!(err.raw_body().unwrap().contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
+    assert!(err
+        .raw_body()
+        .unwrap()
+        .contains(r#""errorCode":"SERVICE_UNAVAILABLE""#));
     assert!(err.is_retryable());
     assert_eq!(
         err.to_string(),
@@ -308,7 +326,10 @@ async fn html_error_page_from_a_proxy_is_readable() {
         "{message}"
     );
     assert!(message.ends_with("..."), "{message}");
-    assert!(!message.contains('\n') && !message.contains('\r'), "{message}");
+    assert!(
+        !message.contains('\n') && !message.contains('\r'),
+        "{message}"
+    );
     assert!(message.len() < 400, "{message}");
 }
 
@@ -334,7 +355,11 @@ async fn ok_with_the_wrong_content_type() {
     .await;
     let client = fast_client(server.uri());
 
-    let err = client.workspace().list().await.expect_err("HTML is not JSON");
+    let err = client
+        .workspace()
+        .list()
+        .await
+        .expect_err("HTML is not JSON");
     assert_eq!(received(&server).await, 1, "a decode error is not retried");
     let Error::Decode {
         content_type,
@@ -363,7 +388,11 @@ async fn ok_with_the_wrong_content_type() {
     );
 
     // A mislabelled body that is valid JSON is still accepted.
-    let fields = client.data_field().list().await.expect("JSON as text/plain");
+    let fields = client
+        .data_field()
+        .list()
+        .await
+        .expect("JSON as text/plain");
     assert!(fields.is_empty());
 }
 
@@ -374,9 +403,19 @@ async fn post_the_document_marks_read_only_is_retried_like_a_get() {
     const ROUTERS: &str = "/v1/org/concierge/routers/concierge/list";
     let server = MockServer::start().await;
     mount_first(&server, "POST", ROUTERS, 2, unavailable()).await;
-    mount_fallback(&server, "POST", ROUTERS, ResponseTemplate::new(200).set_body_json(json!({"routers": []}))).await;
+    mount_fallback(
+        &server,
+        "POST",
+        ROUTERS,
+        ResponseTemplate::new(200).set_body_json(json!({"routers": []})),
+    )
+    .await;
 
-    let routers = fast_client(server.uri()).concierge().list_routers().await.expect("third attempt answers");
+    let routers = fast_client(server.uri())
+        .concierge()
+        .list_routers()
+        .await
+        .expect("third attempt answers");
     assert_eq!(routers.routers, Some(vec![]));
     assert_eq!(received(&server).await, 3);
 }
@@ -586,12 +625,16 @@ async fn server_that_never_answers_times_out_within_the_configured_bound() {
     assert!(err.is_timeout(), "{err:?}");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(elapsed >= ms(300), "{elapsed:?}");
-    assert!(elapsed < ms(1000), "the timeout covers the whole call: {elapsed:?}");
+    assert!(
+        elapsed < ms(1000),
+        "the timeout covers the whole call: {elapsed:?}"
+    );
     // The timeout is spent, so there is no time for a retry.
     assert_eq!(requests.load(Ordering::SeqCst), 1);
     assert_eq!(err.attempts(), 1);
     assert!(
-        err.to_string().starts_with("workspaceList: request timed out"),
+        err.to_string()
+            .starts_with("workspaceList: request timed out"),
         "{err}"
     );
 }

@@ -139,7 +139,10 @@ async fn json_body_is_sent_with_a_json_content_type() {
     let client = client_for(server.uri());
     client
         .workspace()
-        .add_users(AddUsersToWorkspaceRequest::new("ws_3f1c9a", vec!["user-1".into(), "user-2".into()]))
+        .add_users(AddUsersToWorkspaceRequest::new(
+            "ws_3f1c9a",
+            vec!["user-1".into(), "user-2".into()],
+        ))
         .await
         .unwrap();
 

@@ -17,12 +17,15 @@ use std::path::PathBuf;
 const FIXED_RELEASE: &str = "spec/edge-api-1.494.0.yaml";
 
 fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(path)
 }
 
 fn read(path: &str) -> String {
     let p = shared(path);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e} (is ../shared beside the repo?)", p.display()))
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("{}: {e} (is ../shared beside the repo?)", p.display()))
 }
 
 /// The IR of the document the committed client was generated from.
@@ -49,7 +52,12 @@ fn raw_operation_count(text: &str) -> usize {
             item.as_object()
                 .unwrap()
                 .keys()
-                .filter(|k| ["get", "put", "post", "delete", "patch", "head", "options", "trace"].contains(&k.as_str()))
+                .filter(|k| {
+                    [
+                        "get", "put", "post", "delete", "patch", "head", "options", "trace",
+                    ]
+                    .contains(&k.as_str())
+                })
                 .count()
         })
         .sum()
@@ -57,10 +65,19 @@ fn raw_operation_count(text: &str) -> usize {
 
 #[test]
 fn every_operation_of_each_edge_release_is_one_ir_operation() {
-    for release in ["spec/edge-api-1.230.0.yaml", "spec/edge-api-1.287.2.yaml", FIXED_RELEASE, "spec/edge-api-1.495.0.yaml"] {
+    for release in [
+        "spec/edge-api-1.230.0.yaml",
+        "spec/edge-api-1.287.2.yaml",
+        FIXED_RELEASE,
+        "spec/edge-api-1.495.0.yaml",
+    ] {
         let text = read(release);
         let api = chili_gen::build_api(&text, release).unwrap();
-        assert_eq!(api.operations.len(), raw_operation_count(&text), "{release}");
+        assert_eq!(
+            api.operations.len(),
+            raw_operation_count(&text),
+            "{release}"
+        );
     }
 }
 
@@ -72,25 +89,50 @@ fn every_pinned_operation_has_a_method_in_the_committed_client() {
     for entry in std::fs::read_dir(&api_dir).unwrap() {
         sources.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
-    assert_eq!(sources.matches("pub async fn send(").count(), api.operations.len(), "one request builder per operation in generated-client/src/api");
+    assert_eq!(
+        sources.matches("pub async fn send(").count(),
+        api.operations.len(),
+        "one request builder per operation in generated-client/src/api"
+    );
     for op in &api.operations {
-        assert!(sources.contains(&format!("pub struct {}<'a>", op.builder_type)), "no builder for {}", op.id);
+        assert!(
+            sources.contains(&format!("pub struct {}<'a>", op.builder_type)),
+            "no builder for {}",
+            op.id
+        );
     }
 }
 
 #[test]
 fn every_section_of_the_help_article_is_reachable() {
     let api = pinned_api();
-    let groups: std::collections::BTreeSet<&str> = api.operations.iter().map(|o| o.group.as_str()).collect();
+    let groups: std::collections::BTreeSet<&str> =
+        api.operations.iter().map(|o| o.group.as_str()).collect();
     // Sections the document has today; health and CRM are absent from the mirror.
-    for section in ["tenant", "rule", "workspace", "team", "distribution", "availability", "user", "meetings", "concierge", "scheduling_links", "handoff"] {
-        assert!(groups.contains(section), "no `client.{section}()` group; groups: {groups:?}");
+    for section in [
+        "tenant",
+        "rule",
+        "workspace",
+        "team",
+        "distribution",
+        "availability",
+        "user",
+        "meetings",
+        "concierge",
+        "scheduling_links",
+        "handoff",
+    ] {
+        assert!(
+            groups.contains(section),
+            "no `client.{section}()` group; groups: {groups:?}"
+        );
     }
 }
 
 fn generated_sources(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap();
-    let krate = chili_gen::generate(&read(path), name, &chili_gen::Options::new("corpus-client")).unwrap();
+    let krate =
+        chili_gen::generate(&read(path), name, &chili_gen::Options::new("corpus-client")).unwrap();
     krate
         .files
         .iter()
@@ -110,38 +152,61 @@ macro_rules! corpus_snapshot {
 }
 
 corpus_snapshot!(petstore_3_0, "corpus/oas-examples-3.0/petstore.yaml");
-corpus_snapshot!(discriminators_3_0, "corpus/oas-examples-3.0/discriminators.yaml");
+corpus_snapshot!(
+    discriminators_3_0,
+    "corpus/oas-examples-3.0/discriminators.yaml"
+);
 corpus_snapshot!(circular_3_0, "corpus/oas-examples-3.0/schema-circular.yaml");
-corpus_snapshot!(schema_types_3_1, "corpus/oas-examples-3.1/schema-types.yaml");
-corpus_snapshot!(train_travel_3_1, "corpus/oas-examples-3.1/train-travel.yaml");
+corpus_snapshot!(
+    schema_types_3_1,
+    "corpus/oas-examples-3.1/schema-types.yaml"
+);
+corpus_snapshot!(
+    train_travel_3_1,
+    "corpus/oas-examples-3.1/train-travel.yaml"
+);
 
 /// Every document of the corpus and every mirrored Edge API version goes
 /// through the whole pipeline without error.
 #[test]
 fn every_real_document_generates() {
     let mut paths = Vec::new();
-    for dir in ["corpus/oas-examples-3.0", "corpus/oas-examples-3.1", "corpus/dropshot", "spec"] {
+    for dir in [
+        "corpus/oas-examples-3.0",
+        "corpus/oas-examples-3.1",
+        "corpus/dropshot",
+        "spec",
+    ] {
         for entry in std::fs::read_dir(shared(dir)).unwrap() {
             let p = entry.unwrap().path();
             // The live `edge-api.yaml` is upstream's business: `cargo xtask check` judges it.
             let live = p.file_name().is_some_and(|n| n == "edge-api.yaml");
-            if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")) && !live {
+            if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            ) && !live
+            {
                 paths.push(p);
             }
         }
     }
     paths.sort();
-    assert!(paths.len() > 20, "expected the whole corpus, found {paths:?}");
+    assert!(
+        paths.len() > 20,
+        "expected the whole corpus, found {paths:?}"
+    );
     for p in paths {
         let text = std::fs::read_to_string(&p).unwrap();
         let origin = p.display().to_string();
         if origin.ends_with("edge-operations-1.494.0.yaml") {
             // A catalog of operation ids, not an OpenAPI document: must be refused cleanly.
-            let err = chili_gen::generate(&text, &origin, &chili_gen::Options::new("x")).unwrap_err();
+            let err =
+                chili_gen::generate(&text, &origin, &chili_gen::Options::new("x")).unwrap_err();
             assert!(err.to_string().contains("openapi"), "{err}");
             continue;
         }
-        chili_gen::generate(&text, &origin, &chili_gen::Options::new("x")).unwrap_or_else(|e| panic!("{e}"));
+        chili_gen::generate(&text, &origin, &chili_gen::Options::new("x"))
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }
 
@@ -166,5 +231,8 @@ fn damaged_documents_fail_cleanly() {
     let broken = text.replacen("type: object", "type: 17", 1);
     let err = chili_gen::generate(&broken, "broken.yaml", &options).unwrap_err();
     assert!(err.to_string().starts_with("broken.yaml"), "{err}");
-    assert!(err.pointer.is_some() || err.line.is_some(), "no location in: {err}");
+    assert!(
+        err.pointer.is_some() || err.line.is_some(),
+        "no location in: {err}"
+    );
 }

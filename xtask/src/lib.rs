@@ -230,14 +230,20 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             let format = match flags.get("--format").unwrap_or("markdown") {
                 "markdown" | "md" => Format::Markdown,
                 "json" => Format::Json,
-                other => return Err(usage(format!("`--format` is `markdown` or `json`, not `{other}`"))),
+                other => {
+                    return Err(usage(format!(
+                        "`--format` is `markdown` or `json`, not `{other}`"
+                    )))
+                }
             };
             let fail_on = match flags.get("--fail-on") {
                 None => None,
                 Some("breaking") => Some(FailOn::Breaking),
                 Some("any") => Some(FailOn::Any),
                 Some(other) => {
-                    return Err(usage(format!("`--fail-on` is `breaking` or `any`, not `{other}`")))
+                    return Err(usage(format!(
+                        "`--fail-on` is `breaking` or `any`, not `{other}`"
+                    )))
                 }
             };
             diff_command(root, old, new, format, fail_on)
@@ -404,7 +410,10 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let crate_line = if release.version == committed.version {
         format!("{CLIENT_CRATE} {}", release.version)
     } else {
-        format!("{CLIENT_CRATE} {} -> {}", committed.version, release.version)
+        format!(
+            "{CLIENT_CRATE} {} -> {}",
+            committed.version, release.version
+        )
     };
     Ok(Outcome::ok(format!(
         "spec:    {}\n\
@@ -419,7 +428,11 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         pin.version,
         pin.sha256,
         if pin_changed { "updated" } else { "unchanged" },
-        if baseline_changed { "updated" } else { "unchanged" },
+        if baseline_changed {
+            "updated"
+        } else {
+            "unchanged"
+        },
         if lock_changed { "updated" } else { "unchanged" },
     )))
 }
@@ -434,7 +447,9 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             Some(spec) => format!("cargo xtask regen --spec {spec}"),
             None => "cargo xtask regen".to_string(),
         };
-        return Ok(Outcome::stale(drift_message(source, &pin, &doc, &committed, &regen)));
+        return Ok(Outcome::stale(drift_message(
+            source, &pin, &doc, &committed, &regen,
+        )));
     }
 
     let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
@@ -704,8 +719,11 @@ fn load_api(source: &str, root: &Path) -> Result<Api, Error> {
             && value.get("operations").is_some_and(|v| v.is_array())
             && value.get("types").is_some_and(|v| v.is_array());
         if is_ir {
-            return serde_json::from_value(value)
-                .map_err(|e| failed(format!("{source} looks like an IR baseline but does not read as one: {e}")));
+            return serde_json::from_value(value).map_err(|e| {
+                failed(format!(
+                    "{source} looks like an IR baseline but does not read as one: {e}"
+                ))
+            });
         }
     }
     chili_gen::build_api(&doc.text, source).map_err(generator_error)
@@ -739,12 +757,18 @@ impl Committed {
             })?),
         };
         let client = root.join(CLIENT_DIR);
-        let manifest = read(&client.join("Cargo.toml"), &format!("{CLIENT_DIR}/Cargo.toml"))?;
+        let manifest = read(
+            &client.join("Cargo.toml"),
+            &format!("{CLIENT_DIR}/Cargo.toml"),
+        )?;
         let version = manifest
             .as_deref()
             .and_then(package_version)
             .unwrap_or_else(|| FIRST_VERSION.to_string());
-        let changelog = read(&client.join(CHANGELOG_FILE), &format!("{CLIENT_DIR}/{CHANGELOG_FILE}"))?;
+        let changelog = read(
+            &client.join(CHANGELOG_FILE),
+            &format!("{CLIENT_DIR}/{CHANGELOG_FILE}"),
+        )?;
         Ok(Committed {
             baseline,
             baseline_text,
@@ -788,10 +812,7 @@ impl Release {
                 committed.version
             ))
         })?;
-        let mut changelog = committed
-            .changelog
-            .clone()
-            .unwrap_or_else(changelog_header);
+        let mut changelog = committed.changelog.clone().unwrap_or_else(changelog_header);
         let entry = match report {
             Some(report) if !report.is_empty() => Some(format!(
                 "## {CLIENT_CRATE} {version}: {} {}\n\n\
@@ -813,7 +834,11 @@ impl Release {
         if let Some(entry) = entry {
             // Newest first: right after the header, before the first entry.
             let at = changelog.find("\n## ").map_or(changelog.len(), |i| i + 1);
-            let separator = if at == changelog.len() && !changelog.ends_with("\n\n") { "\n" } else { "" };
+            let separator = if at == changelog.len() && !changelog.ends_with("\n\n") {
+                "\n"
+            } else {
+                ""
+            };
             let tail = if at == changelog.len() { "" } else { "\n" };
             changelog.insert_str(at, &format!("{separator}{entry}{tail}"));
         }
@@ -1222,12 +1247,21 @@ mod tests {
     fn lock_version_follows_the_client_version() {
         let dir = tempfile::tempdir().unwrap();
         let lock = dir.path().join("Cargo.lock");
-        assert!(!sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(), "no lock file: nothing to do");
+        assert!(
+            !sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(),
+            "no lock file: nothing to do"
+        );
         let text = "version = 4\n\n[[package]]\nname = \"chilipiper-edge\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"chilipiper-edge-x\"\nversion = \"0.1.0\"\n";
         fs::write(&lock, text).unwrap();
         assert!(sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap());
-        assert_eq!(fs::read_to_string(&lock).unwrap(), text.replacen("\"0.1.0\"", "\"0.2.0\"", 1));
-        assert!(!sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(), "already up to date");
+        assert_eq!(
+            fs::read_to_string(&lock).unwrap(),
+            text.replacen("\"0.1.0\"", "\"0.2.0\"", 1)
+        );
+        assert!(
+            !sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(),
+            "already up to date"
+        );
         assert!(!sync_lock_version(&lock, "absent", "9.9.9").unwrap());
     }
 

@@ -57,7 +57,10 @@ struct PairResult {
 
 impl PairResult {
     fn unnamed(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|(_, c)| c.is_none()).map(|(f, _)| f)
+        self.findings
+            .iter()
+            .filter(|(_, c)| c.is_none())
+            .map(|(f, _)| f)
     }
 }
 
@@ -71,14 +74,17 @@ pub fn semver_audit(root: &Path) -> Result<Outcome, Error> {
         ));
     };
     let spec = root.join(SHARED_SPEC);
-    let pairs_text = fs::read_to_string(spec.join("pairs.txt")).map_err(|e| failed(format!("cannot read {SHARED_SPEC}/pairs.txt: {e}")))?;
+    let pairs_text = fs::read_to_string(spec.join("pairs.txt"))
+        .map_err(|e| failed(format!("cannot read {SHARED_SPEC}/pairs.txt: {e}")))?;
     let pairs: Vec<(String, String)> = pairs_text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
             [a, b] => Ok((a.to_string(), b.to_string())),
-            _ => Err(failed(format!("{SHARED_SPEC}/pairs.txt: `{l}` is not `OLD NEW`"))),
+            _ => Err(failed(format!(
+                "{SHARED_SPEC}/pairs.txt: `{l}` is not `OLD NEW`"
+            ))),
         })
         .collect::<Result<_, _>>()?;
 
@@ -97,7 +103,14 @@ pub fn semver_audit(root: &Path) -> Result<Outcome, Error> {
         let (new, new_json) = &apis[new_path];
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(root)
-            .args(["semver-checks", "--release-type", "minor", "--color", "never", "--baseline-rustdoc"])
+            .args([
+                "semver-checks",
+                "--release-type",
+                "minor",
+                "--color",
+                "never",
+                "--baseline-rustdoc",
+            ])
             .arg(old_json)
             .arg("--current-rustdoc")
             .arg(new_json)
@@ -105,7 +118,9 @@ pub fn semver_audit(root: &Path) -> Result<Outcome, Error> {
             .map_err(|e| failed(format!("cannot run cargo semver-checks: {e}")))?;
         let printed = log(&output);
         if !printed.contains("Summary") {
-            return Err(failed(format!("cargo semver-checks did not check {old_path} -> {new_path}:\n{printed}")));
+            return Err(failed(format!(
+                "cargo semver-checks did not check {old_path} -> {new_path}:\n{printed}"
+            )));
         }
         // The findings are on stdout; progress and the summary on stderr.
         let report = diff(old, new);
@@ -116,36 +131,56 @@ pub fn semver_audit(root: &Path) -> Result<Outcome, Error> {
                 (f, by)
             })
             .collect();
-        results.push(PairResult { old: old_path.clone(), new: new_path.clone(), findings, report });
+        results.push(PairResult {
+            old: old_path.clone(),
+            new: new_path.clone(),
+            findings,
+            report,
+        });
     }
 
     let table = render(&tool, &results);
-    fs::write(root.join(AUDIT_FILE), &table).map_err(|e| failed(format!("cannot write {AUDIT_FILE}: {e}")))?;
+    fs::write(root.join(AUDIT_FILE), &table)
+        .map_err(|e| failed(format!("cannot write {AUDIT_FILE}: {e}")))?;
     let disagreements: usize = results.iter().map(|r| r.unnamed().count()).sum();
     let mut message = format!("{table}\nwritten to {AUDIT_FILE}");
     if disagreements == 0 {
         return Ok(Outcome::ok(message));
     }
     message.push_str(&format!("\n{disagreements} item(s) cargo-semver-checks flags are not named by the drift report (listed above)"));
-    Ok(Outcome { status: Status::Found, message })
+    Ok(Outcome {
+        status: Status::Found,
+        message,
+    })
 }
 
 /// `rustc 1.95.0 (...)`: rustdoc's JSON comes from it.
 fn rustc_version() -> String {
-    Command::new("rustc").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_else(|_| "an unknown rustc".to_string())
+    Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "an unknown rustc".to_string())
 }
 
 /// `cargo-semver-checks 0.51.0`, or `None` when it is not installed.
 fn tool_version() -> Option<String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args(["semver-checks", "--version"]).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["semver-checks", "--version"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 /// A document's IR and the rustdoc JSON of its client, built unless a
 /// previous run left one for the same sources.
 fn document(root: &Path, scratch: &mut Scratch, path: &str) -> Result<(Api, PathBuf), Error> {
     let origin = format!("{SHARED_SPEC}/{path}");
-    let text = fs::read_to_string(root.join(&origin)).map_err(|e| failed(format!("cannot read {origin}: {e}")))?;
+    let text = fs::read_to_string(root.join(&origin))
+        .map_err(|e| failed(format!("cannot read {origin}: {e}")))?;
     let api = chili_gen::build_api(&text, &origin).map_err(|e| failed(e.to_string()))?;
     let krate = generate_crate(&api, &origin, &Options::new(CLIENT_CRATE))?;
     let mut hasher = Sha256::new();
@@ -156,7 +191,10 @@ fn document(root: &Path, scratch: &mut Scratch, path: &str) -> Result<(Api, Path
     }
     let key = hex(&hasher.finalize());
     let dir = root.join(JSON_DIR);
-    let json = dir.join(format!("{}.json", path.trim_end_matches(".yaml").replace('/', "-")));
+    let json = dir.join(format!(
+        "{}.json",
+        path.trim_end_matches(".yaml").replace('/', "-")
+    ));
     let stamp = json.with_extension("sha256");
     if json.is_file() && fs::read_to_string(&stamp).is_ok_and(|s| s == key) {
         return Ok((api, json));
@@ -164,18 +202,37 @@ fn document(root: &Path, scratch: &mut Scratch, path: &str) -> Result<(Api, Path
     scratch.add(CLIENT_CRATE, &krate)?;
     let build = root.join(BUILD_DIR);
     let output = scratch
-        .command(&["rustdoc", "--quiet", "--lib", "-p", CLIENT_CRATE, "--", "-Z", "unstable-options", "--output-format", "json"])?
+        .command(&[
+            "rustdoc",
+            "--quiet",
+            "--lib",
+            "-p",
+            CLIENT_CRATE,
+            "--",
+            "-Z",
+            "unstable-options",
+            "--output-format",
+            "json",
+        ])?
         .env("CARGO_TARGET_DIR", &build)
         // rustdoc's JSON output is unstable; cargo-semver-checks builds it the same way.
         .env("RUSTC_BOOTSTRAP", "1")
         .output()
         .map_err(|e| failed(format!("cannot run cargo rustdoc: {e}")))?;
     if !output.status.success() {
-        return Err(failed(format!("rustdoc JSON of the client of {origin} failed:\n{}", log(&output))));
+        return Err(failed(format!(
+            "rustdoc JSON of the client of {origin} failed:\n{}",
+            log(&output)
+        )));
     }
     fs::create_dir_all(&dir).map_err(|e| failed(format!("cannot create {JSON_DIR}: {e}")))?;
-    fs::rename(build.join("doc").join(format!("{}.json", CLIENT_CRATE.replace('-', "_"))), &json)
-        .map_err(|e| failed(format!("cannot keep the rustdoc JSON of {origin}: {e}")))?;
+    fs::rename(
+        build
+            .join("doc")
+            .join(format!("{}.json", CLIENT_CRATE.replace('-', "_"))),
+        &json,
+    )
+    .map_err(|e| failed(format!("cannot keep the rustdoc JSON of {origin}: {e}")))?;
     fs::write(&stamp, key).map_err(|e| failed(e.to_string()))?;
     Ok((api, json))
 }
@@ -188,18 +245,26 @@ fn parse(printed: &str) -> Vec<Finding> {
     let mut listing = false;
     for line in printed.lines() {
         if let Some(rest) = line.strip_prefix("--- ") {
-            let (failure, rest) = match (rest.strip_prefix("failure "), rest.strip_prefix("warning ")) {
-                (Some(r), _) => (true, r),
-                (_, Some(r)) => (false, r),
-                _ => continue,
-            };
-            current = rest.split(':').next().map(|lint| (failure, lint.trim().to_string()));
+            let (failure, rest) =
+                match (rest.strip_prefix("failure "), rest.strip_prefix("warning ")) {
+                    (Some(r), _) => (true, r),
+                    (_, Some(r)) => (false, r),
+                    _ => continue,
+                };
+            current = rest
+                .split(':')
+                .next()
+                .map(|lint| (failure, lint.trim().to_string()));
             listing = false;
         } else if line.trim() == "Failed in:" {
             listing = current.is_some();
         } else if listing && line.starts_with("  ") && !line.trim().is_empty() {
             let (failure, lint) = current.clone().expect("listing only under a lint");
-            out.push(Finding { failure, lint, item: line.trim().to_string() });
+            out.push(Finding {
+                failure,
+                lint,
+                item: line.trim().to_string(),
+            });
         } else if line.trim().is_empty() {
             listing = false;
         }
@@ -220,10 +285,23 @@ fn item_of(line: &str) -> (String, Option<String>) {
         let owner = words.get(at + 2).map(|w| clean(w)).unwrap_or_default();
         return (last_segment(&owner), words.get(1).map(|w| clean(w)));
     }
-    const KINDS: &[&str] = &["enum", "struct", "union", "trait", "fn", "function", "method", "variant", "type", "const", "static", "mod", "module", "macro"];
-    let path = words.iter().find(|w| !KINDS.contains(w)).map(|w| clean(w)).unwrap_or_default();
-    let segments: Vec<&str> = path.split("::").filter(|s| !matches!(*s, "chilipiper_edge" | "types" | "api" | "crate")).collect();
-    (segments.first().map(|s| s.to_string()).unwrap_or_default(), segments.get(1).map(|s| s.to_string()))
+    const KINDS: &[&str] = &[
+        "enum", "struct", "union", "trait", "fn", "function", "method", "variant", "type", "const",
+        "static", "mod", "module", "macro",
+    ];
+    let path = words
+        .iter()
+        .find(|w| !KINDS.contains(w))
+        .map(|w| clean(w))
+        .unwrap_or_default();
+    let segments: Vec<&str> = path
+        .split("::")
+        .filter(|s| !matches!(*s, "chilipiper_edge" | "types" | "api" | "crate"))
+        .collect();
+    (
+        segments.first().map(|s| s.to_string()).unwrap_or_default(),
+        segments.get(1).map(|s| s.to_string()),
+    )
 }
 
 fn last_segment(path: &str) -> String {
@@ -232,14 +310,23 @@ fn last_segment(path: &str) -> String {
 
 /// The report's change that names the finding's item with the severity it
 /// needs, if any.
-fn naming_change<'r>(finding: &Finding, report: &'r Report, old: &Api, new: &Api) -> Option<&'r Change> {
+fn naming_change<'r>(
+    finding: &Finding,
+    report: &'r Report,
+    old: &Api,
+    new: &Api,
+) -> Option<&'r Change> {
     let (owner, member) = item_of(&finding.item);
     // Operations the item belongs to: its builder type, its group's method,
     // or a method on `Client` (the group accessor, or an untagged operation).
     let mut ops: BTreeSet<&str> = BTreeSet::new();
     for op in old.operations.iter().chain(&new.operations) {
-        let group_method = op.group_type == owner && member.as_deref().is_none_or(|m| m == op.method_name);
-        let client_method = owner == "Client" && member.as_deref().is_some_and(|m| m == op.group || (op.group.is_empty() && m == op.method_name));
+        let group_method =
+            op.group_type == owner && member.as_deref().is_none_or(|m| m == op.method_name);
+        let client_method = owner == "Client"
+            && member
+                .as_deref()
+                .is_some_and(|m| m == op.group || (op.group.is_empty() && m == op.method_name));
         if op.builder_type == owner || group_method || client_method {
             ops.insert(&op.id);
         }
@@ -248,7 +335,10 @@ fn naming_change<'r>(finding: &Finding, report: &'r Report, old: &Api, new: &Api
     let renamed_from = format!("renamed from `{owner}`");
     report.changes.iter().find(|c| {
         (c.severity == Severity::Breaking || !finding.failure)
-            && (c.subject == owner || c.subject.starts_with(&type_field) || c.what.contains(&renamed_from) || ops.contains(c.subject.as_str()))
+            && (c.subject == owner
+                || c.subject.starts_with(&type_field)
+                || c.what.contains(&renamed_from)
+                || ops.contains(c.subject.as_str()))
     })
 }
 
@@ -286,15 +376,30 @@ fn render(tool: &str, results: &[PairResult]) -> String {
     }
     out.push_str("\nLints that fired, over all pairs:\n\n");
     for ((lint, failure), n) in &lints {
-        let _ = writeln!(out, "- `{lint}` ({}): {n}", if *failure { "failure" } else { "warning" });
+        let _ = writeln!(
+            out,
+            "- `{lint}` ({}): {n}",
+            if *failure { "failure" } else { "warning" }
+        );
     }
-    let unnamed: Vec<(&PairResult, &Finding)> = results.iter().flat_map(|r| r.unnamed().map(move |f| (r, f))).collect();
+    let unnamed: Vec<(&PairResult, &Finding)> = results
+        .iter()
+        .flat_map(|r| r.unnamed().map(move |f| (r, f)))
+        .collect();
     if unnamed.is_empty() {
         out.push_str("\nThe report names every item cargo-semver-checks flags, on every pair.\n");
     } else {
         out.push_str("\nNot named by the report:\n\n");
         for (r, f) in unnamed {
-            let _ = writeln!(out, "- `{}` -> `{}`: {} `{}`: {}", r.old, r.new, if f.failure { "failure" } else { "warning" }, f.lint, f.item);
+            let _ = writeln!(
+                out,
+                "- `{}` -> `{}`: {} `{}`: {}",
+                r.old,
+                r.new,
+                if f.failure { "failure" } else { "warning" },
+                f.lint,
+                f.item
+            );
         }
     }
     out.push_str("\n## Every flagged item and the report's change that names it\n");
@@ -302,10 +407,25 @@ fn render(tool: &str, results: &[PairResult]) -> String {
         let _ = write!(out, "\n### `{}` -> `{}`\n\n", r.old, r.new);
         for (f, by) in &r.findings {
             let named = match by {
-                Some(c) => format!("{}: `{}`: {}", if c.severity == Severity::Breaking { "breaking" } else { "compatible" }, c.subject, c.what),
+                Some(c) => format!(
+                    "{}: `{}`: {}",
+                    if c.severity == Severity::Breaking {
+                        "breaking"
+                    } else {
+                        "compatible"
+                    },
+                    c.subject,
+                    c.what
+                ),
                 None => "**not named**".to_string(),
             };
-            let _ = writeln!(out, "- {} `{}`: {}\n  - {named}", if f.failure { "failure" } else { "warning" }, f.lint, f.item);
+            let _ = writeln!(
+                out,
+                "- {} `{}`: {}\n  - {named}",
+                if f.failure { "failure" } else { "warning" },
+                f.lint,
+                f.item
+            );
         }
     }
     out
@@ -343,14 +463,33 @@ Failed in:
     fn findings_are_read_from_the_human_output() {
         let found = parse(PRINTED);
         type Item = (String, Option<String>);
-        let items: Vec<(bool, &str, Item)> = found.iter().map(|f| (f.failure, f.lint.as_str(), item_of(&f.item))).collect();
+        let items: Vec<(bool, &str, Item)> = found
+            .iter()
+            .map(|f| (f.failure, f.lint.as_str(), item_of(&f.item)))
+            .collect();
         assert_eq!(
             items,
             [
-                (true, "enum_missing", ("DataFieldReference".to_string(), None)),
-                (true, "method_parameter_count_changed", ("AvailabilityApi".to_string(), Some("slots".to_string()))),
-                (true, "method_parameter_count_changed", ("HttpQueryResponseA".to_string(), Some("new".to_string()))),
-                (false, "partial_ord_enum_variants_reordered", ("DataSource".to_string(), Some("Unknown".to_string()))),
+                (
+                    true,
+                    "enum_missing",
+                    ("DataFieldReference".to_string(), None)
+                ),
+                (
+                    true,
+                    "method_parameter_count_changed",
+                    ("AvailabilityApi".to_string(), Some("slots".to_string()))
+                ),
+                (
+                    true,
+                    "method_parameter_count_changed",
+                    ("HttpQueryResponseA".to_string(), Some("new".to_string()))
+                ),
+                (
+                    false,
+                    "partial_ord_enum_variants_reordered",
+                    ("DataSource".to_string(), Some("Unknown".to_string()))
+                ),
             ]
         );
         assert_eq!(item_of("field statistics of struct DistributionUserStateActive, previously in file src/types.rs:1"), ("DistributionUserStateActive".to_string(), Some("statistics".to_string())));

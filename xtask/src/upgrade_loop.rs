@@ -31,7 +31,9 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use crate::scratch::log;
-use crate::{failed, package_version, Error, Outcome, CHANGELOG_FILE, CLIENT_CRATE, CLIENT_DIR, LOCK_FILE};
+use crate::{
+    failed, package_version, Error, Outcome, CHANGELOG_FILE, CLIENT_CRATE, CLIENT_DIR, LOCK_FILE,
+};
 
 /// Where the scratch repository and its `../shared` live, under the root.
 const SCRATCH: &str = "target/upgrade-loop";
@@ -46,8 +48,16 @@ struct Release {
 
 /// The real releases the loop replays (documents of `../shared/spec`).
 const RELEASES: &[Release] = &[
-    Release { old: "edge-api-1.494.0.yaml", new: "edge-api-1.495.0.yaml", breaking: false },
-    Release { old: "edge-api-1.287.2.yaml", new: "edge-api-1.494.0.yaml", breaking: true },
+    Release {
+        old: "edge-api-1.494.0.yaml",
+        new: "edge-api-1.495.0.yaml",
+        breaking: false,
+    },
+    Release {
+        old: "edge-api-1.287.2.yaml",
+        new: "edge-api-1.494.0.yaml",
+        breaking: true,
+    },
 ];
 
 /// Runs the loop for every release; fails at the first step that goes wrong,
@@ -61,15 +71,30 @@ pub fn upgrade_loop(root: &Path) -> Result<Outcome, Error> {
     for release in RELEASES {
         lines.push(replay(root, &scratch, &repo, &files, release)?);
     }
-    lines.push(format!("upgrade loop passed for {} releases in {:.0} s", RELEASES.len(), started.elapsed().as_secs_f64()));
+    lines.push(format!(
+        "upgrade loop passed for {} releases in {:.0} s",
+        RELEASES.len(),
+        started.elapsed().as_secs_f64()
+    ));
     Ok(Outcome::ok(lines.join("\n")))
 }
 
 /// One release through the whole loop; returns a line saying what happened
 /// and how long each step took.
-fn replay(root: &Path, scratch: &Path, repo: &Path, files: &[String], release: &Release) -> Result<String, Error> {
+fn replay(
+    root: &Path,
+    scratch: &Path,
+    repo: &Path,
+    files: &[String],
+    release: &Release,
+) -> Result<String, Error> {
     let name = format!("{} -> {}", version_of(release.old), version_of(release.new));
-    let fail = |step: &str, why: String| failed(format!("upgrade loop {name}: {step}: {why}\n(scratch repository in {})", repo.display()));
+    let fail = |step: &str, why: String| {
+        failed(format!(
+            "upgrade loop {name}: {step}: {why}\n(scratch repository in {})",
+            repo.display()
+        ))
+    };
     sync_files(root, repo, files).map_err(|e| fail("copying the repository", e))?;
     let spec = root.join("../shared/spec");
 
@@ -78,30 +103,66 @@ fn replay(root: &Path, scratch: &Path, repo: &Path, files: &[String], release: &
     publish(root, scratch, &spec.join(release.old)).map_err(|e| fail("setting up ../shared", e))?;
     let timer = Instant::now();
     let pinned = fs::read_to_string(repo.join("spec/pin.json")).unwrap_or_default();
-    let old_sha = crate::fetch(&spec.join(release.old).display().to_string(), root).map_err(|e| fail("reading the old document", e.to_string()))?.sha256;
+    let old_sha = crate::fetch(&spec.join(release.old).display().to_string(), root)
+        .map_err(|e| fail("reading the old document", e.to_string()))?
+        .sha256;
     if !pinned.contains(&old_sha) {
-        expect(run_xtask(root, repo, &["regen"])?, true).map_err(|e| fail(&format!("setting up the {} pin", version_of(release.old)), e))?;
+        expect(run_xtask(root, repo, &["regen"])?, true).map_err(|e| {
+            fail(
+                &format!("setting up the {} pin", version_of(release.old)),
+                e,
+            )
+        })?;
     }
-    expect(run_xtask(root, repo, &["check"])?, true).map_err(|e| fail("the starting state's gate", e))?;
+    expect(run_xtask(root, repo, &["check"])?, true)
+        .map_err(|e| fail("the starting state's gate", e))?;
     let setup = timer.elapsed();
     let version_before = client_version(repo).map_err(|e| fail("reading the client version", e))?;
 
     // Upstream publishes the new document.
-    publish(root, scratch, &spec.join(release.new)).map_err(|e| fail("publishing the new document", e))?;
+    publish(root, scratch, &spec.join(release.new))
+        .map_err(|e| fail("publishing the new document", e))?;
 
     let timer = Instant::now();
     let red = run_xtask(root, repo, &["check"])?;
-    let red = expect(red, false).map_err(|e| fail("`cargo xtask check` after the release", format!("it passed; it must fail with the report\n{e}")))?;
+    let red = expect(red, false).map_err(|e| {
+        fail(
+            "`cargo xtask check` after the release",
+            format!("it passed; it must fail with the report\n{e}"),
+        )
+    })?;
     let report = String::from_utf8_lossy(&red.stderr).into_owned();
-    let heading = format!("## Chili Piper Edge API {} → {}", version_of(release.old), version_of(release.new));
+    let heading = format!(
+        "## Chili Piper Edge API {} → {}",
+        version_of(release.old),
+        version_of(release.new)
+    );
     let breaking_count = report
         .lines()
-        .find_map(|l| l.split_once(" breaking, ").and_then(|(n, _)| n.trim().parse::<usize>().ok()))
-        .ok_or_else(|| fail("`cargo xtask check` after the release", format!("no report counts in its output:\n{report}")))?;
-    if !report.contains(&heading) || (breaking_count > 0) != release.breaking || !report.contains("fix: run `cargo xtask regen` and commit") {
+        .find_map(|l| {
+            l.split_once(" breaking, ")
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok())
+        })
+        .ok_or_else(|| {
+            fail(
+                "`cargo xtask check` after the release",
+                format!("no report counts in its output:\n{report}"),
+            )
+        })?;
+    if !report.contains(&heading)
+        || (breaking_count > 0) != release.breaking
+        || !report.contains("fix: run `cargo xtask regen` and commit")
+    {
         return Err(fail(
             "`cargo xtask check` after the release",
-            format!("expected the report `{heading}` with {} and the regen advice:\n{report}", if release.breaking { "breaking changes" } else { "no breaking change" }),
+            format!(
+                "expected the report `{heading}` with {} and the regen advice:\n{report}",
+                if release.breaking {
+                    "breaking changes"
+                } else {
+                    "no breaking change"
+                }
+            ),
         ));
     }
     let check_red = timer.elapsed();
@@ -109,41 +170,87 @@ fn replay(root: &Path, scratch: &Path, repo: &Path, files: &[String], release: &
     let timer = Instant::now();
     let regen = run_xtask(root, repo, &["regen"])?;
     expect(regen, true).map_err(|e| fail("`cargo xtask regen`", e))?;
-    let expected = bump(&version_before, release.breaking).ok_or_else(|| fail("the version before", format!("`{version_before}` is not MAJOR.MINOR.PATCH")))?;
+    let expected = bump(&version_before, release.breaking).ok_or_else(|| {
+        fail(
+            "the version before",
+            format!("`{version_before}` is not MAJOR.MINOR.PATCH"),
+        )
+    })?;
     let version_after = client_version(repo).map_err(|e| fail("reading the client version", e))?;
     if version_after != expected {
-        return Err(fail("the version bump", format!("{version_before} became {version_after}, expected {expected}")));
+        return Err(fail(
+            "the version bump",
+            format!("{version_before} became {version_after}, expected {expected}"),
+        ));
     }
-    let changelog = fs::read_to_string(repo.join(CLIENT_DIR).join(CHANGELOG_FILE)).map_err(|e| fail("reading the changelog", e.to_string()))?;
-    let entry_heading = format!("\n## {CLIENT_CRATE} {expected}: Chili Piper Edge API {}\n", version_of(release.new));
+    let changelog = fs::read_to_string(repo.join(CLIENT_DIR).join(CHANGELOG_FILE))
+        .map_err(|e| fail("reading the changelog", e.to_string()))?;
+    let entry_heading = format!(
+        "\n## {CLIENT_CRATE} {expected}: Chili Piper Edge API {}\n",
+        version_of(release.new)
+    );
     let first_entry = changelog.find("\n## ");
     if first_entry != changelog.find(&entry_heading) || first_entry.is_none() {
-        return Err(fail("the changelog", format!("the first entry is not `{}`:\n{changelog}", entry_heading.trim())));
+        return Err(fail(
+            "the changelog",
+            format!(
+                "the first entry is not `{}`:\n{changelog}",
+                entry_heading.trim()
+            ),
+        ));
     }
     let entry_start = first_entry.unwrap_or_default() + 1;
-    let entry_end = changelog[entry_start..].find("\n## ").map_or(changelog.len(), |i| entry_start + i);
+    let entry_end = changelog[entry_start..]
+        .find("\n## ")
+        .map_or(changelog.len(), |i| entry_start + i);
     let entry = &changelog[entry_start..entry_end];
-    let previous = format!("(the previous version was generated from {})", version_of(release.old));
+    let previous = format!(
+        "(the previous version was generated from {})",
+        version_of(release.old)
+    );
     if !entry.contains(&previous) || !entry.contains(&format!("{breaking_count} breaking, ")) {
-        return Err(fail("the changelog entry", format!("expected `{previous}` and {breaking_count} breaking changes:\n{entry}")));
+        return Err(fail(
+            "the changelog entry",
+            format!("expected `{previous}` and {breaking_count} breaking changes:\n{entry}"),
+        ));
     }
     let regen_time = timer.elapsed();
 
     let timer = Instant::now();
-    expect(run_cargo(root, repo, &["test", "--locked", "--quiet", "-p", CLIENT_CRATE])?, true).map_err(|e| fail("the regenerated client's own tests", e))?;
+    expect(
+        run_cargo(
+            root,
+            repo,
+            &["test", "--locked", "--quiet", "-p", CLIENT_CRATE],
+        )?,
+        true,
+    )
+    .map_err(|e| fail("the regenerated client's own tests", e))?;
     let client_tests = timer.elapsed();
     let timer = Instant::now();
-    expect(run_cargo(root, repo, &["test", "--locked", "--quiet", "--workspace"])?, true).map_err(|e| fail("`cargo test --workspace`", e))?;
+    expect(
+        run_cargo(root, repo, &["test", "--locked", "--quiet", "--workspace"])?,
+        true,
+    )
+    .map_err(|e| fail("`cargo test --workspace`", e))?;
     let workspace_tests = timer.elapsed();
 
     let timer = Instant::now();
-    expect(run_xtask(root, repo, &["check"])?, true).map_err(|e| fail("`cargo xtask check` after regen", e))?;
+    expect(run_xtask(root, repo, &["check"])?, true)
+        .map_err(|e| fail("`cargo xtask check` after regen", e))?;
     let committed = tree_bytes(repo, &[CLIENT_DIR, "spec", LOCK_FILE]);
-    expect(run_xtask(root, repo, &["regen"])?, true).map_err(|e| fail("the second `cargo xtask regen`", e))?;
+    expect(run_xtask(root, repo, &["regen"])?, true)
+        .map_err(|e| fail("the second `cargo xtask regen`", e))?;
     let again = tree_bytes(repo, &[CLIENT_DIR, "spec", LOCK_FILE]);
     if again != committed {
-        let changed: BTreeSet<&String> = committed.symmetric_difference(&again).map(|(path, _)| path).collect();
-        return Err(fail("the second `cargo xtask regen`", format!("it changed bytes of {changed:?}")));
+        let changed: BTreeSet<&String> = committed
+            .symmetric_difference(&again)
+            .map(|(path, _)| path)
+            .collect();
+        return Err(fail(
+            "the second `cargo xtask regen`",
+            format!("it changed bytes of {changed:?}"),
+        ));
     }
     let green = timer.elapsed();
 
@@ -162,15 +269,22 @@ fn replay(root: &Path, scratch: &Path, repo: &Path, files: &[String], release: &
 
 /// `edge-api-1.495.0.yaml` -> `1.495.0`.
 fn version_of(document: &str) -> &str {
-    document.trim_start_matches("edge-api-").trim_end_matches(".yaml")
+    document
+        .trim_start_matches("edge-api-")
+        .trim_end_matches(".yaml")
 }
 
 /// The next version after a release: the breaking number up (the minor in
 /// 0.x) or the patch (the minor from 1.0). Written out here rather than
 /// calling the differ's `next_version`, so the loop checks it.
 fn bump(version: &str, breaking: bool) -> Option<String> {
-    let parts: Vec<u64> = version.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [major, minor, patch] = parts[..] else { return None };
+    let parts: Vec<u64> = version
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = parts[..] else {
+        return None;
+    };
     Some(match (major, breaking) {
         (0, true) => format!("0.{}.0", minor + 1),
         (0, false) => format!("0.{minor}.{}", patch + 1),
@@ -180,7 +294,8 @@ fn bump(version: &str, breaking: bool) -> Option<String> {
 }
 
 fn client_version(repo: &Path) -> Result<String, String> {
-    let manifest = fs::read_to_string(repo.join(CLIENT_DIR).join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let manifest =
+        fs::read_to_string(repo.join(CLIENT_DIR).join("Cargo.toml")).map_err(|e| e.to_string())?;
     package_version(&manifest).ok_or_else(|| "no [package] version".to_string())
 }
 
@@ -189,14 +304,32 @@ fn client_version(repo: &Path) -> Result<String, String> {
 fn repository_files(root: &Path) -> Result<Vec<String>, Error> {
     let output = Command::new("git")
         .current_dir(root)
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .output()
-        .map_err(|e| failed(format!("cannot run git to list the repository's files: {e}")))?;
+        .map_err(|e| {
+            failed(format!(
+                "cannot run git to list the repository's files: {e}"
+            ))
+        })?;
     if !output.status.success() {
-        return Err(failed(format!("git ls-files failed in {}:\n{}", root.display(), log(&output))));
+        return Err(failed(format!(
+            "git ls-files failed in {}:\n{}",
+            root.display(),
+            log(&output)
+        )));
     }
     let listed = String::from_utf8_lossy(&output.stdout).into_owned();
-    let files: BTreeSet<String> = listed.split('\0').filter(|f| !f.is_empty() && root.join(f).is_file()).map(str::to_string).collect();
+    let files: BTreeSet<String> = listed
+        .split('\0')
+        .filter(|f| !f.is_empty() && root.join(f).is_file())
+        .map(str::to_string)
+        .collect();
     Ok(files.into_iter().collect())
 }
 
@@ -234,20 +367,28 @@ fn remove_others(dir: &Path, keep: &BTreeSet<PathBuf>) -> std::io::Result<()> {
 /// Lays out the scratch `../shared`: symlinks into the real one, except
 /// `spec/edge-api.yaml`, which becomes a copy of `document`.
 fn publish(root: &Path, scratch: &Path, document: &Path) -> Result<(), String> {
-    let real = root.join("../shared").canonicalize().map_err(|e| format!("../shared: {e}"))?;
+    let real = root
+        .join("../shared")
+        .canonicalize()
+        .map_err(|e| format!("../shared: {e}"))?;
     let shared = scratch.join("shared");
     let _ = fs::remove_dir_all(&shared);
     fs::create_dir_all(shared.join("spec")).map_err(|e| e.to_string())?;
-    for (from, to) in [(real.clone(), shared.clone()), (real.join("spec"), shared.join("spec"))] {
+    for (from, to) in [
+        (real.clone(), shared.clone()),
+        (real.join("spec"), shared.join("spec")),
+    ] {
         for entry in fs::read_dir(&from).map_err(|e| format!("{}: {e}", from.display()))? {
             let name = entry.map_err(|e| e.to_string())?.file_name();
             if (to == shared && name == "spec") || (to != shared && name == "edge-api.yaml") {
                 continue;
             }
-            symlink(&from.join(&name), &to.join(&name)).map_err(|e| format!("{}: {e}", to.join(&name).display()))?;
+            symlink(&from.join(&name), &to.join(&name))
+                .map_err(|e| format!("{}: {e}", to.join(&name).display()))?;
         }
     }
-    fs::copy(document, shared.join("spec/edge-api.yaml")).map_err(|e| format!("{}: {e}", document.display()))?;
+    fs::copy(document, shared.join("spec/edge-api.yaml"))
+        .map_err(|e| format!("{}: {e}", document.display()))?;
     Ok(())
 }
 
@@ -260,7 +401,9 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
 fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
     // Without symlinks, a copy: the scratch never writes into it either.
     if target.is_dir() {
-        Err(std::io::Error::other("the upgrade loop needs symlinks for directories"))
+        Err(std::io::Error::other(
+            "the upgrade loop needs symlinks for directories",
+        ))
     } else {
         fs::copy(target, link).map(drop)
     }
@@ -274,7 +417,11 @@ fn tree_bytes(repo: &Path, paths: &[&str]) -> BTreeSet<(String, Vec<u8>)> {
                 walk(base, &entry.path(), out);
             }
         } else if let Ok(bytes) = fs::read(path) {
-            let name = path.strip_prefix(base).unwrap_or(path).display().to_string();
+            let name = path
+                .strip_prefix(base)
+                .unwrap_or(path)
+                .display()
+                .to_string();
             out.insert((name, bytes));
         }
     }
@@ -320,7 +467,12 @@ fn expect(output: Output, success: bool) -> Result<Output, String> {
     if output.status.success() == success {
         Ok(output)
     } else {
-        Err(format!("{} ({}):\n{}", if success { "it failed" } else { "it succeeded" }, output.status, log(&output)))
+        Err(format!(
+            "{} ({}):\n{}",
+            if success { "it failed" } else { "it succeeded" },
+            output.status,
+            log(&output)
+        ))
     }
 }
 
@@ -347,10 +499,24 @@ mod tests {
         fs::create_dir_all(dest.join("a")).unwrap();
         fs::write(dest.join("a/same.txt"), "same").unwrap();
         fs::write(dest.join("stale.txt"), "left by a regen").unwrap();
-        let before = fs::metadata(dest.join("a/same.txt")).unwrap().modified().unwrap();
-        sync_files(&root, &dest, &["a/same.txt".to_string(), "new.txt".to_string()]).unwrap();
+        let before = fs::metadata(dest.join("a/same.txt"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        sync_files(
+            &root,
+            &dest,
+            &["a/same.txt".to_string(), "new.txt".to_string()],
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(dest.join("new.txt")).unwrap(), "new");
         assert!(!dest.join("stale.txt").exists());
-        assert_eq!(fs::metadata(dest.join("a/same.txt")).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            fs::metadata(dest.join("a/same.txt"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
     }
 }

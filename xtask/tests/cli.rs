@@ -597,7 +597,10 @@ fn petstore_next() -> String {
     };
     without_get_pet
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n")
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        )
 }
 
 fn client_version(ws: &Workspace) -> String {
@@ -624,11 +627,22 @@ fn regen_writes_the_baseline_and_starts_the_changelog() {
     assert_eq!(api.version, "1.0.7");
     assert_eq!(api.operations.len(), 2);
     // One line per type and per operation.
-    assert!(baseline.lines().any(|l| l.starts_with("{\"id\":\"listPets\"")), "{baseline}");
+    assert!(
+        baseline
+            .lines()
+            .any(|l| l.starts_with("{\"id\":\"listPets\"")),
+        "{baseline}"
+    );
 
     let log = changelog(&ws);
-    assert!(log.starts_with("# Changelog of `chilipiper-edge`\n"), "{log}");
-    assert!(log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"), "{log}");
+    assert!(
+        log.starts_with("# Changelog of `chilipiper-edge`\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"),
+        "{log}"
+    );
     assert_eq!(client_version(&ws), "0.1.0");
 }
 
@@ -641,27 +655,64 @@ fn check_fails_with_the_drift_report_until_regen_records_it() {
 
     // The gate: red, saying what changed and what the next version will be.
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"), "{text}");
+    assert!(
+        text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"),
+        "{text}"
+    );
     assert!(text.contains("## Tiny Petstore 1.0.7 → 1.0.8"), "{text}");
     assert!(text.contains("1 breaking, 2 compatible changes."), "{text}");
-    assert!(text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."), "{text}");
-    assert!(text.contains("- `Pet.color`: new optional field `color`"), "{text}");
-    assert!(text.contains("run `cargo xtask regen` and commit"), "{text}");
-    assert!(text.contains("chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"), "{text}");
+    assert!(
+        text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `Pet.color`: new optional field `color`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run `cargo xtask regen` and commit"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"
+        ),
+        "{text}"
+    );
 
     // Regen records it: a new entry on top, a breaking version bump.
     let summary = ok(&ws, &["regen"]);
-    assert!(summary.contains("1 breaking, 2 compatible since version 1.0.7"), "{summary}");
-    assert!(summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"), "{summary}");
+    assert!(
+        summary.contains("1 breaking, 2 compatible since version 1.0.7"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"),
+        "{summary}"
+    );
     assert_eq!(client_version(&ws), "0.2.0");
     let log = changelog(&ws);
-    let newest = log.find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8").expect(&log);
-    let first = log.find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7").expect(&log);
+    let newest = log
+        .find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8")
+        .expect(&log);
+    let first = log
+        .find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7")
+        .expect(&log);
     assert!(newest < first, "newest first:\n{log}");
-    assert!(log[newest..first].contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"), "{log}");
-    assert!(!log.contains("## Tiny Petstore"), "entries carry no second heading:\n{log}");
+    assert!(
+        log[newest..first]
+            .contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("## Tiny Petstore"),
+        "entries carry no second heading:\n{log}"
+    );
     let lib = fs::read_to_string(ws.root.join("generated-client/src/lib.rs")).unwrap();
-    assert!(lib.contains("chilipiper-edge/0.2.0"), "the user agent follows the version");
+    assert!(
+        lib.contains("chilipiper-edge/0.2.0"),
+        "the user agent follows the version"
+    );
 
     // Green again, and stable: a second regen changes no byte.
     ok(&ws, &["check"]);
@@ -678,7 +729,10 @@ fn compatible_changes_bump_the_patch_version() {
     ok(&ws, &["regen"]);
     let next = PETSTORE
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n");
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        );
     fs::write(&ws.spec, &next).unwrap();
     let summary = ok(&ws, &["regen"]);
     assert!(summary.contains("0 breaking, 2 compatible"), "{summary}");
@@ -701,7 +755,10 @@ fn check_fails_when_the_baseline_is_missing_or_stale() {
     // A baseline of another document: the report says how it differs.
     fs::write(&baseline, good.replace("\"listPets\"", "\"listAllPets\"")).unwrap();
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("does not match the pinned document"), "{text}");
+    assert!(
+        text.contains("does not match the pinned document"),
+        "{text}"
+    );
     assert!(text.contains("`listAllPets`"), "{text}");
 
     fs::write(&baseline, "not json").unwrap();
@@ -719,7 +776,10 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     let old = "../shared/spec/edge-api.yaml";
 
     let md = ok(&ws, &["diff", old, "new.yaml"]);
-    assert!(md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."), "{md}");
+    assert!(
+        md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."),
+        "{md}"
+    );
 
     let json = ok(&ws, &["diff", old, "new.yaml", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -735,7 +795,12 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     // Identical documents: an empty report, and nothing to fail on.
     let same = run(&ws, &["diff", old, old, "--fail-on=any"]).unwrap();
     assert_eq!(same.exit_code(), 0);
-    assert!(same.message.ends_with("No changes a user of the client can see."), "{}", same.message);
+    assert!(
+        same.message
+            .ends_with("No changes a user of the client can see."),
+        "{}",
+        same.message
+    );
 
     // A regen baseline works as a side too.
     ok(&ws, &["regen"]);
@@ -761,27 +826,41 @@ fn check_says_when_regen_would_refuse_the_new_document_and_where() {
     ok(&ws, &["regen"]);
     let committed = snapshot(&ws.root);
     // Valid YAML, a valid version, but a reference to a schema that is not there.
-    let dangling = PETSTORE.replace("version: 1.0.7", "version: 1.0.8").replace(
-        "                $ref: '#/components/schemas/Pet'\n        '404'",
-        "                $ref: '#/components/schemas/Pett'\n        '404'",
+    let dangling = PETSTORE
+        .replace("version: 1.0.7", "version: 1.0.8")
+        .replace(
+            "                $ref: '#/components/schemas/Pet'\n        '404'",
+            "                $ref: '#/components/schemas/Pett'\n        '404'",
+        );
+    assert_ne!(
+        dangling,
+        PETSTORE.replace("version: 1.0.7", "version: 1.0.8")
     );
-    assert_ne!(dangling, PETSTORE.replace("version: 1.0.7", "version: 1.0.8"));
     fs::write(&ws.spec, &dangling).unwrap();
     let text = stale(&ws, &["check"]);
     assert!(text.contains(", now version 1.0.8 sha "), "{text}");
     assert!(!text.contains("does not parse"), "{text}");
-    assert!(text.contains("`cargo xtask regen` would refuse it and change nothing"), "{text}");
+    assert!(
+        text.contains("`cargo xtask regen` would refuse it and change nothing"),
+        "{text}"
+    );
     let line = dangling.lines().position(|l| l.contains("Pett")).unwrap();
     assert!(text.contains(&format!("edge-api.yaml:{line} at /paths/~1pets~1{{petId}}/get/responses/200/content/application~1json/schema")), "{text}");
     assert!(text.contains("`#/components/schemas/Pett`"), "{text}");
     assert!(!text.contains("fix: run `cargo xtask regen`"), "{text}");
     // And regen does refuse it, writing nothing.
     let error = failure(&ws, &["regen"]);
-    assert!(error.contains("`#/components/schemas/Pett`") && error.contains("nothing was written"), "{error}");
+    assert!(
+        error.contains("`#/components/schemas/Pett`") && error.contains("nothing was written"),
+        "{error}"
+    );
     assert_eq!(snapshot(&ws.root), committed);
 
     fs::write(&ws.spec, "openapi: [3.1\n").unwrap();
     let text = stale(&ws, &["check"]);
-    assert!(text.contains(", now text that is not YAML or JSON sha "), "{text}");
+    assert!(
+        text.contains(", now text that is not YAML or JSON sha "),
+        "{text}"
+    );
     assert!(text.contains("would refuse it"), "{text}");
 }

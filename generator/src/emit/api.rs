@@ -17,7 +17,14 @@ const UNTAGGED: &str = "untagged";
 pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        groups.entry(if op.group.is_empty() { UNTAGGED } else { op.group.as_str() }).or_default().push(op);
+        groups
+            .entry(if op.group.is_empty() {
+                UNTAGGED
+            } else {
+                op.group.as_str()
+            })
+            .or_default()
+            .push(op);
     }
     groups
 }
@@ -95,8 +102,16 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
 /// Arguments of the method: path parameters, required query/header
 /// parameters, then a required body.
 fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    out.extend(op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+    let mut out: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect();
+    out.extend(
+        op.params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && p.required),
+    );
     out
 }
 
@@ -118,10 +133,17 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
         extra.push(format!("**Required permissions:** {}.", list.join(", ")));
     }
-    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    extra.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.id
+    ));
     let docs = doc_attrs(&op.docs, &extra);
     let deprecated = if op.docs.deprecated {
-        let note = match op.replacement.as_ref().and_then(|r| api.operations.iter().find(|o| &o.id == r)) {
+        let note = match op
+            .replacement
+            .as_ref()
+            .and_then(|r| api.operations.iter().find(|o| &o.id == r))
+        {
             Some(r) if r.group.is_empty() => format!("use `client.{}()` instead", r.method_name),
             Some(r) => format!("use `client.{}().{}()` instead", r.group, r.method_name),
             None => "deprecated in the API document".to_string(),
@@ -132,8 +154,16 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     };
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_type);
-    let client = if op.group.is_empty() { quote!(self) } else { quote!(self.client) };
-    let lifetime = if op.group.is_empty() { quote!('_) } else { quote!('a) };
+    let client = if op.group.is_empty() {
+        quote!(self)
+    } else {
+        quote!(self.client)
+    };
+    let lifetime = if op.group.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
 
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -157,7 +187,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     inits.push(quote!(timeout: None));
-    if op.pagination.as_ref().is_some_and(|p| p.next_link.is_some()) {
+    if op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some())
+    {
         inits.push(quote!(next_link: None));
     }
     quote! {
@@ -172,9 +206,15 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 fn builder(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_type);
     let group_method = if op.group.is_empty() {
-        format!(" Request builder for [`Client::{}`](crate::Client::{}).", op.method_name, op.method_name)
+        format!(
+            " Request builder for [`Client::{}`](crate::Client::{}).",
+            op.method_name, op.method_name
+        )
     } else {
-        format!(" Request builder for [`{}::{}`].", op.group_type, op.method_name)
+        format!(
+            " Request builder for [`{}::{}`].",
+            op.group_type, op.method_name
+        )
     };
     let mut fields = vec![quote!(client: &'a Client)];
     let mut setters = Vec::new();
@@ -191,7 +231,11 @@ fn builder(op: &Operation) -> TokenStream {
             }
             let mut docs = doc_attrs(&p.docs, &notes);
             if docs.is_empty() {
-                let line = format!(" Sets the `{}` {} parameter.", p.wire_name, location_word(p.location));
+                let line = format!(
+                    " Sets the `{}` {} parameter.",
+                    p.wire_name,
+                    location_word(p.location)
+                );
                 docs = quote!(#[doc = #line]);
             }
             setters.push(quote! {
@@ -219,7 +263,10 @@ fn builder(op: &Operation) -> TokenStream {
         }
     }
     fields.push(quote!(timeout: Option<std::time::Duration>));
-    let follows_links = op.pagination.as_ref().is_some_and(|p| p.next_link.is_some());
+    let follows_links = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some());
     if follows_links {
         fields.push(quote!(next_link: Option<String>));
     }
@@ -247,7 +294,11 @@ fn builder(op: &Operation) -> TokenStream {
     if let Some(b) = &op.body {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
-        let set = if is_json { quote!(request.json(body);) } else { quote!(request.text_body(#ct, body);) };
+        let set = if is_json {
+            quote!(request.json(body);)
+        } else {
+            quote!(request.text_body(#ct, body);)
+        };
         // An optional body that was not set is not sent at all (not as `null`).
         steps.push(if b.required {
             quote!(let body = &self.body; #set)
@@ -274,7 +325,11 @@ fn builder(op: &Operation) -> TokenStream {
         Response::Empty => quote!(send_empty),
     };
     let output = response_type(op);
-    let paging = op.pagination.as_ref().map(|p| paging(op, p, name.clone())).unwrap_or_default();
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|p| paging(op, p, name.clone()))
+        .unwrap_or_default();
     quote! {
         #[doc = #group_method]
         #[doc = ""]
@@ -321,24 +376,45 @@ fn location_word(l: ParamLocation) -> &'static str {
 fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
     let item = rust_type(&p.item, &types_path());
     let is_i32 = |field: &PageField| match field {
-        PageField::Query(name) => op.params.iter().any(|q| &q.name == name && q.ty == TypeRef::I32),
+        PageField::Query(name) => op
+            .params
+            .iter()
+            .any(|q| &q.name == name && q.ty == TypeRef::I32),
         PageField::Body { .. } => false,
     };
-    let page_ty = if is_i32(&p.page) { quote!(i32) } else { quote!(i64) };
+    let page_ty = if is_i32(&p.page) {
+        quote!(i32)
+    } else {
+        quote!(i64)
+    };
     let (first, set_page) = match &p.page {
         PageField::Query(name) => {
             let n = ident(name);
-            (quote!(self.#n.map_or(0, i64::from)), quote!(request.#n = Some(number);))
+            (
+                quote!(self.#n.map_or(0, i64::from)),
+                quote!(request.#n = Some(number);),
+            )
         }
-        PageField::Body { path, optional, container: None } => {
+        PageField::Body {
+            path,
+            optional,
+            container: None,
+        } => {
             let n = ident(&path[0]);
             if *optional {
-                (quote!(self.body.#n.unwrap_or(0)), quote!(request.body.#n = Some(number);))
+                (
+                    quote!(self.body.#n.unwrap_or(0)),
+                    quote!(request.body.#n = Some(number);),
+                )
             } else {
                 (quote!(self.body.#n), quote!(request.body.#n = number;))
             }
         }
-        PageField::Body { path, optional, container: Some(container) } => {
+        PageField::Body {
+            path,
+            optional,
+            container: Some(container),
+        } => {
             let outer = ident(&path[0]);
             let page_field = ident(&path[1]);
             let size_field = match &p.page_size {
@@ -355,7 +431,10 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                     },
                 )
             } else {
-                (quote!(self.body.#outer.#page_field), quote!(request.body.#outer.#page_field = number;))
+                (
+                    quote!(self.body.#outer.#page_field),
+                    quote!(request.body.#outer.#page_field = number;),
+                )
             }
         }
     };
