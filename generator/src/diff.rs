@@ -6,22 +6,30 @@
 //! and classifies every change as [`Severity::Breaking`] or
 //! [`Severity::Compatible`], with the reason. The rules follow oasdiff where
 //! the wire is concerned (direction matters: a new required field breaks
-//! requests, not responses) and add the Rust ones (a public name or a field's
-//! type that changes breaks code that uses it, even when the wire does not
-//! care). The rules, in short:
+//! requests on the wire, not responses) and add the Rust ones (a public name,
+//! a field's type or a constructor's arguments that change break code that
+//! uses them, even when the wire does not care). The rules, in short:
 //!
 //! - operations: removed, new required parameter or body, parameter or body
 //!   removed or retyped, required <-> optional (argument <-> builder setter),
 //!   arguments reordered, method or path changed, Rust method renamed, new
 //!   permission, return type changed: breaking. New operation, new optional parameter, deprecation,
 //!   permission dropped, documentation: compatible.
+//! - what the client does on its own (derived by [`crate::quirks`] and
+//!   recorded in the IR): a call no longer retried, a page walk lost
+//!   (`items()`/`collect_all()` gone), authentication the bearer token no
+//!   longer satisfies: breaking; a call now retried, or retried on other
+//!   grounds, a new or changed page walk, another replacement named, other
+//!   authentication changes: compatible. Each says why.
 //! - types are classified by the direction they are used in, found by walking
 //!   from the operations (parameters and bodies are requests, responses are
 //!   responses); a type used both ways gets the stricter rule.
-//! - struct fields: removed, retyped, `T` <-> `Option<T>`, new in a request
-//!   type (struct literals must set it): breaking. New in a response-only type,
-//!   wire-only requiredness changes the Rust type does not see: compatible
-//!   unless they break requests.
+//! - struct fields: removed, retyped, `T` <-> `Option<T>`: breaking. Required
+//!   fields are the arguments of `new(...)`, so a new required field (even in
+//!   a response-only type: tests and mocks build those), requiredness changed
+//!   either way (even when the Rust type stays `Option<T>`), and required
+//!   fields reordered are breaking too, as cargo-semver-checks sees them. New
+//!   optional fields: compatible (structs are `#[non_exhaustive]`).
 //! - limits (pattern, lengths, bounds, formats): narrowed in a request or
 //!   widened in a response: breaking; the other way: compatible.
 //! - enums and unions are open (`Unknown`) and `#[non_exhaustive]`: a new
@@ -42,8 +50,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::ir::{
-    Api, Body, Constraints, Docs, Field, Operation, Param, ParamLocation, Response, TypeDef,
-    TypeKind, TypeRef, Variant,
+    Api, AuthOption, Body, Constraints, Docs, Field, Operation, PageField, Pagination, Param,
+    ParamLocation, Response, TypeDef, TypeKind, TypeRef, Variant,
 };
 
 /// How a change affects code that uses the generated crate.
@@ -1202,6 +1210,7 @@ impl<'a> Differ<'a> {
                 "Keys that had it still work.",
             );
         }
+        self.behaviour(&id, o, n);
         self.params(&id, n, &o.params, &n.params);
         // Required parameters are positional arguments: a new order among the
         // ones both versions have breaks calls, silently when the types agree.
@@ -1235,6 +1244,141 @@ impl<'a> Differ<'a> {
                 &id,
                 "documentation changed",
                 "Documentation only.",
+            );
+        }
+    }
+
+    /// What the client does on its own for a call, beyond its signature:
+    /// retries, page walks, authentication, the replacement it points to.
+    fn behaviour(&mut self, id: &str, o: &Operation, n: &Operation) {
+        let op = Area::Operation;
+        let subject = format!("{} {}", n.http_method, code(id));
+        if o.retry_safe && !n.retry_safe {
+            self.push(
+                Severity::Breaking,
+                op,
+                id,
+                format!("{subject} is no longer retried on timeouts, resets and 408/429/502/503/504: {} (before, {})", n.retry_basis, o.retry_basis),
+                "Calls that used to survive a transient failure now return it as an error; retry them yourself where repeating the call is safe.",
+            );
+        } else if !o.retry_safe && n.retry_safe {
+            self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!("{subject} is now retried on timeouts, resets and 408/429/502/503/504: {} (before, {})", n.retry_basis, o.retry_basis),
+                "Transient failures are retried with backoff within the client's retry policy; results are unchanged.",
+            );
+        } else if o.retry_basis != n.retry_basis {
+            let still = if n.retry_safe {
+                "still retried"
+            } else {
+                "still not retried"
+            };
+            self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!(
+                    "{subject} is {still}, now because {} (before, {})",
+                    n.retry_basis, o.retry_basis
+                ),
+                "The client behaves as before; the document states it differently.",
+            );
+        }
+        match (&o.pagination, &n.pagination) {
+            (None, None) => {}
+            (None, Some(p)) => self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!(
+                    "now paginated: `items()` and `collect_all()` walk every page of {}",
+                    code(&p.items)
+                ),
+                "New methods on the request builder; existing calls are unaffected.",
+            ),
+            (Some(p), None) => self.push(
+                Severity::Breaking,
+                op,
+                id,
+                format!(
+                    "no longer paginated: `items()` and `collect_all()` removed (they walked {})",
+                    code(&p.items)
+                ),
+                "Code walking the pages with them no longer compiles.",
+            ),
+            (Some(a), Some(b)) => {
+                if !self.same_ref(&a.item, &b.item) {
+                    self.push(
+                        Severity::Breaking,
+                        op,
+                        id,
+                        format!("page items are now {} instead of {}", code(&rust(&b.item)), code(&rust(&self.translate(&a.item)))),
+                        "Code consuming `items()` or `collect_all()` as the old type no longer compiles.",
+                    );
+                }
+                let (wa, wb) = (walk(a), walk(b));
+                if wa != wb {
+                    self.push(
+                        Severity::Compatible,
+                        op,
+                        id,
+                        format!("page walk changed: {wa} → {wb}"),
+                        "`items()` and `collect_all()` keep their signatures; they now read the pages as the document describes them.",
+                    );
+                }
+            }
+        }
+        if o.auth != n.auth {
+            let (could, can) = (
+                o.auth.is_empty() || o.auth.iter().any(usable),
+                n.auth.is_empty() || n.auth.iter().any(usable),
+            );
+            let what = format!(
+                "authentication {} → {}",
+                auth_text(&o.auth),
+                auth_text(&n.auth)
+            );
+            if could && !can {
+                self.push(
+                    Severity::Breaking,
+                    op,
+                    id,
+                    what,
+                    "The client authenticates with `Authorization: Bearer <token>` only, which the document no longer accepts for this call.",
+                );
+            } else {
+                self.push(Severity::Compatible, op, id, what, "The `Authorization: Bearer <token>` header the client sends on every call still satisfies it.");
+            }
+        }
+        if o.json_content_type != n.json_content_type
+            && matches!(
+                (&o.response, &n.response),
+                (Response::Json(_), Response::Json(_))
+            )
+        {
+            let show = |t: &Option<String>| code(t.as_deref().unwrap_or("application/json"));
+            self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!("response media type {} → {}", show(&o.json_content_type), show(&n.json_content_type)),
+                "Still decoded as JSON; the client asks for `application/json` (a server that negotiates strictly could refuse it).",
+            );
+        }
+        if o.docs.deprecated && n.docs.deprecated && o.replacement != n.replacement {
+            let show = |r: &Option<String>| r.as_deref().map_or("none".to_string(), code);
+            self.push(
+                Severity::Compatible,
+                op,
+                id,
+                format!(
+                    "replacement {} → {}",
+                    show(&o.replacement),
+                    show(&n.replacement)
+                ),
+                "The deprecation note names the new replacement; the call still works.",
             );
         }
     }
@@ -1648,18 +1792,43 @@ impl<'a> Differ<'a> {
                         Some(_) => {}
                     }
                 }
-                for w in nv.iter().filter(|w| !ov.iter().any(|v| v.wire == w.wire)) {
-                    let reason = if dir.response {
-                        "The enum is open and `#[non_exhaustive]`: older versions decode it as `Unknown`, and matches already need a wildcard arm."
+                for (i, w) in nv
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| !ov.iter().any(|v| v.wire == w.wire))
+                {
+                    let mut reason = if dir.response {
+                        "The enum is open and `#[non_exhaustive]`: older versions decode it as `Unknown`, and matches already need a wildcard arm.".to_string()
                     } else {
-                        "A new value to send; existing code is unaffected (the enum is `#[non_exhaustive]`)."
+                        "A new value to send; existing code is unaffected (the enum is `#[non_exhaustive]`).".to_string()
                     };
+                    // The derived `Ord` follows declaration order (cargo-semver-checks
+                    // warns that the variants after it moved).
+                    if let Some(next) = nv.get(i + 1) {
+                        reason.push_str(&format!(
+                            " It is declared before {}, so sorting places it there.",
+                            code(&next.name)
+                        ));
+                    }
                     self.push(
                         Severity::Compatible,
                         area,
                         &subject,
                         format!("new value {}", code(&w.wire)),
                         reason,
+                    );
+                }
+                let (before, after) = (
+                    common_order(ov, nv, |v| &v.wire),
+                    common_order(nv, ov, |v| &v.wire),
+                );
+                if before != after {
+                    self.push(
+                        Severity::Compatible,
+                        area,
+                        &subject,
+                        format!("values reordered: {} → {}", before.join(", "), after.join(", ")),
+                        "Matches and the wire are unaffected, but the derived `Ord` follows declaration order, so sorting these values changes.",
                     );
                 }
             }
@@ -1793,7 +1962,23 @@ impl<'a> Differ<'a> {
                         area,
                         subject,
                         what,
-                        format!("{} is sent in requests: the server now requires the field, and code building it must set it.", code(owner)),
+                        format!(
+                            "{} is sent in requests: the server now requires the field, and {} takes it as a new argument, so existing calls no longer compile.",
+                            code(owner),
+                            code(&format!("{owner}::new"))
+                        ),
+                    );
+                } else if g.required {
+                    self.push(
+                        Severity::Breaking,
+                        area,
+                        subject,
+                        what,
+                        format!(
+                            "Only in responses, so the wire is compatible (older versions ignore it), but {} takes it as a new argument: code that builds {} (tests, mocks) no longer compiles.",
+                            code(&format!("{owner}::new")),
+                            code(owner)
+                        ),
                     );
                 } else if dir.request {
                     self.push(
@@ -1811,16 +1996,55 @@ impl<'a> Differ<'a> {
                 }
                 continue;
             };
-            self.field(&subject, dir, f, g);
+            self.field(owner, &subject, dir, f, g);
             if docs_text(&f.docs) != docs_text(&g.docs) {
                 doc_fields.push(code(&g.name));
             }
         }
+        // Required fields are the arguments of `new`, in field order: a new
+        // order among the ones both versions have breaks calls, silently when
+        // the types agree.
+        let arguments = |list: &[Field], other: &[Field]| -> Vec<String> {
+            list.iter()
+                .filter(|f| {
+                    f.required
+                        && other
+                            .iter()
+                            .any(|g| g.required && g.wire_name == f.wire_name)
+                })
+                .map(|f| f.name.clone())
+                .collect()
+        };
+        let (before, after) = (arguments(old, new), arguments(new, old));
+        if before != after {
+            let show =
+                |list: &[String]| list.iter().map(|a| code(a)).collect::<Vec<_>>().join(", ");
+            self.push(
+                Severity::Breaking,
+                area,
+                owner,
+                format!("arguments of {} reordered: ({}) → ({})", code(&format!("{owner}::new")), show(&before), show(&after)),
+                "Existing calls pass them in the old order, which may still compile with the values swapped.",
+            );
+        }
     }
 
-    fn field(&mut self, subject: &str, dir: Dir, f: &Field, g: &Field) {
+    fn field(&mut self, owner: &str, subject: &str, dir: Dir, f: &Field, g: &Field) {
         let area = Area::Type;
         let wire = code(&g.wire_name);
+        let new_fn = code(&format!("{owner}::new"));
+        // Required fields are arguments of `new`: requiredness changes its arity.
+        let arity = match (f.required, g.required) {
+            (false, true) => format!(
+                " {new_fn} takes it as a new argument, so code that builds {} no longer compiles.",
+                code(owner)
+            ),
+            (true, false) => format!(
+                " {new_fn} no longer takes it, so code that builds {} no longer compiles.",
+                code(owner)
+            ),
+            _ => String::new(),
+        };
         if f.name != g.name {
             self.push(
                 Severity::Breaking,
@@ -1884,36 +2108,31 @@ impl<'a> Differ<'a> {
                 area,
                 subject,
                 format!("field {wire} {what}"),
-                reason,
+                format!("{reason}{arity}"),
             );
         } else {
-            // Same Rust type: only what the wire sees changed.
+            // Same Rust type: the wire and the arguments of `new` changed.
             if f.required != g.required {
-                if g.required && dir.request {
-                    self.push(
-                        Severity::Breaking,
-                        area,
-                        subject,
-                        format!("field {wire} now required (nullable)"),
-                        "The server now requires it in requests; older versions of the crate omit it when `None`.",
-                    );
+                let what = if g.required {
+                    "now required (nullable)"
                 } else {
-                    let what = if g.required {
-                        "now required (nullable)"
-                    } else {
-                        "now optional (nullable)"
-                    };
-                    self.push(
-                        Severity::Compatible,
-                        area,
-                        subject,
-                        format!("field {wire} {what}"),
-                        format!(
-                            "Its type stays {}, and an absent value decodes as `None`.",
-                            code(&new_rust)
-                        ),
-                    );
-                }
+                    "now optional (nullable)"
+                };
+                let wire_note = if g.required && dir.request {
+                    "The server now requires it in requests; older versions of the crate omit it when `None`.".to_string()
+                } else {
+                    format!(
+                        "Its type stays {}, and an absent value decodes as `None`.",
+                        code(&new_rust)
+                    )
+                };
+                self.push(
+                    Severity::Breaking,
+                    area,
+                    subject,
+                    format!("field {wire} {what}"),
+                    format!("{wire_note}{arity}"),
+                );
             }
             let (on, nn) = (
                 matches!(f.ty, TypeRef::Nullable(_)),
@@ -2130,6 +2349,21 @@ impl<'a> Differ<'a> {
                 reason,
             );
         }
+        if ot.is_none() && nt.is_none() {
+            let (before, after) = (
+                common_order(ov, nv, |v| &v.name),
+                common_order(nv, ov, |v| &v.name),
+            );
+            if before != after {
+                self.push(
+                    Severity::Breaking,
+                    area,
+                    subject,
+                    format!("variants reordered: {} → {}", before.join(", "), after.join(", ")),
+                    "The union is untagged and the first variant that decodes wins: a payload may now decode as another variant.",
+                );
+            }
+        }
     }
 
     fn variant(&mut self, subject: &str, v: &Variant, w: &Variant, doc_fields: &mut Vec<String>) {
@@ -2177,6 +2411,62 @@ impl<'a> Differ<'a> {
     }
 }
 
+/// How a page walk reads the pages, in words: where the page number and size
+/// go, and what ends the walk.
+fn walk(p: &Pagination) -> String {
+    let place = |f: &PageField| match f {
+        PageField::Query(name) => format!("query {}", code(name)),
+        PageField::Body { path, .. } => format!("body {}", code(&path.join("."))),
+    };
+    let mut text = format!("page in {}", place(&p.page));
+    if let Some(size) = &p.page_size {
+        text.push_str(&format!(", size in {}", place(size)));
+    }
+    let ends: Vec<String> = [
+        ("total", &p.total),
+        ("has-more flag", &p.has_more),
+        ("next link", &p.next_link),
+        ("echoed page size", &p.echoed_page_size),
+    ]
+    .into_iter()
+    .filter_map(|(what, field)| field.as_ref().map(|f| format!("{what} {}", code(f))))
+    .collect();
+    if ends.is_empty() {
+        text.push_str(", ends at an empty page");
+    } else {
+        text.push_str(&format!(", ends by {}", ends.join(", ")));
+    }
+    text
+}
+
+/// Whether the client's bearer token satisfies an authentication option
+/// (anonymous access counts).
+fn usable(a: &AuthOption) -> bool {
+    a.bearer || a.schemes.is_empty()
+}
+
+/// Authentication options in words: `` `apiKeyAuth` ``, `none`, `` `a` + `b` or `c` ``.
+fn auth_text(options: &[AuthOption]) -> String {
+    if options.is_empty() {
+        return "none".to_string();
+    }
+    options
+        .iter()
+        .map(|a| {
+            if a.schemes.is_empty() {
+                "anonymous".to_string()
+            } else {
+                a.schemes
+                    .iter()
+                    .map(|s| code(s))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 /// The wire names of an operation's positional arguments, in order: path
 /// parameters, then required query and header parameters (as `emit` lays them out).
 fn arguments(op: &Operation) -> Vec<String> {
@@ -2189,6 +2479,15 @@ fn arguments(op: &Operation) -> Vec<String> {
         .iter()
         .filter(|p| p.location != ParamLocation::Path && p.required);
     path.chain(rest).map(|p| p.wire_name.clone()).collect()
+}
+
+/// The members of `list` that `other` has too (same `key`), in `list`'s
+/// order, as inline code.
+fn common_order<T>(list: &[T], other: &[T], key: impl Fn(&T) -> &String) -> Vec<String> {
+    list.iter()
+        .filter(|a| other.iter().any(|b| key(b) == key(a)))
+        .map(|a| code(key(a)))
+        .collect()
 }
 
 /// Whether two union variants are the same one: same tag, or (untagged) same name.

@@ -183,7 +183,8 @@ pub struct Operation {
     /// How to walk every page, when the operation is a paginated list.
     #[serde(default)]
     pub pagination: Option<Pagination>,
-    /// Safe to repeat: an idempotent method, or the document says it only reads.
+    /// Safe to repeat: the client retries it on timeouts, resets and
+    /// 408/429/502/503/504 (see [`crate::quirks::retry_safety`]).
     #[serde(default)]
     pub retry_safe: bool,
     /// When the naming rules would give this operation the same method name as
@@ -199,6 +200,55 @@ pub struct Operation {
     /// as a deprecated alias of [`Self::builder_type`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_builders: Vec<String>,
+    /// What [`Operation::retry_safe`] rests on.
+    #[serde(default)]
+    pub retry_basis: RetryBasis,
+    /// The ways to authenticate the call (the document's `security`), any one
+    /// of which suffices; empty when the document requires none.
+    #[serde(default)]
+    pub auth: Vec<AuthOption>,
+    /// Media type of a JSON success response when it is not plain
+    /// `application/json` (`application/problem+json`, ...). The client asks
+    /// for `application/json` and decodes JSON either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_content_type: Option<String>,
+}
+
+/// Why an operation is, or is not, safe to repeat; the order of the variants
+/// is the precedence ([`crate::quirks`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum RetryBasis {
+    /// A vendor extension says so (its key: `x-idempotent`, `x-read-only`).
+    Extension(String),
+    /// The HTTP method is idempotent.
+    Method,
+    /// The summary or description carries this marker (`READ-ONLY`).
+    Marker(String),
+    /// Nothing says it is safe to repeat.
+    #[default]
+    Default,
+}
+
+impl std::fmt::Display for RetryBasis {
+    /// Why, in words: "the document marks it `READ-ONLY`".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryBasis::Extension(key) => write!(f, "the document's `{key}` extension says so"),
+            RetryBasis::Method => f.write_str("its HTTP method is idempotent"),
+            RetryBasis::Marker(marker) => write!(f, "the document marks it `{marker}`"),
+            RetryBasis::Default => f.write_str("nothing in the document says it is safe to repeat"),
+        }
+    }
+}
+
+/// One way to authenticate a call: an entry of the document's `security`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuthOption {
+    /// Security scheme names, all required together; empty: anonymous access.
+    pub schemes: Vec<String>,
+    /// Whether the `Authorization: Bearer <token>` header the client sends on
+    /// every call satisfies it.
+    pub bearer: bool,
 }
 
 /// A paginated list operation: `page`/`pageSize` in, a page of items out.
@@ -357,6 +407,21 @@ impl std::fmt::Display for Api {
             }
             if !op.previous_names.is_empty() {
                 flags.push_str(&format!(" was[{}]", op.previous_names.join(",")));
+            }
+            // Only what the method does not already say: a POST the document
+            // marks safe, an idempotent method it marks unsafe.
+            match (&op.retry_basis, op.retry_safe) {
+                (RetryBasis::Method | RetryBasis::Default, _) => {}
+                (RetryBasis::Extension(why) | RetryBasis::Marker(why), safe) => flags.push_str(
+                    &format!(" {}({why})", if safe { "retried" } else { "not-retried" }),
+                ),
+            }
+            // Likewise only unusual authentication: none, or not the bearer token.
+            if op.auth.is_empty() || op.auth.iter().any(|a| a.schemes.is_empty()) {
+                flags.push_str(" auth[none]");
+            } else if !op.auth.iter().any(|a| a.bearer) {
+                let options: Vec<String> = op.auth.iter().map(|a| a.schemes.join("+")).collect();
+                flags.push_str(&format!(" auth[{}; not bearer]", options.join("|")));
             }
             writeln!(
                 f,

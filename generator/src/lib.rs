@@ -13,6 +13,7 @@ pub mod load;
 pub mod names;
 pub mod operations;
 pub mod pagination;
+pub mod quirks;
 pub mod synth;
 pub mod typify;
 pub mod write;
@@ -137,7 +138,13 @@ pub struct Naming<'a> {
 pub fn build_api_with(text: &str, origin: &str, naming: &Naming<'_>) -> Result<ir::Api, Error> {
     let doc = load::load(text, origin)?;
     let empty = names::NameTable::default();
-    let mut api = operations::build(&doc, origin, naming.table.unwrap_or(&empty))?;
+    let mut api = operations::build(&doc, origin, naming.table.unwrap_or(&empty)).map_err(|mut e| {
+        // Past parsing, errors know their JSON pointer; the line helps a reader.
+        if let (None, Some(pointer)) = (e.line, &e.pointer) {
+            e.line = load::find_line(text, pointer);
+        }
+        e
+    })?;
     if let Some(baseline) = naming.baseline {
         names::remember_previous(&mut api, baseline, naming.same_document);
     }

@@ -7,21 +7,16 @@ use heck::ToUpperCamelCase;
 use openapiv3::{
     OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode,
 };
-use serde_json::Value;
 
 use crate::error::{escape_pointer, Error};
-use crate::ir::{Api, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{Api, AuthOption, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
 use crate::names::{
     field_name, plain_method_name, plural, type_name, version_word, NameTable, PlainName, Scope,
     RESERVED_METHODS,
 };
+use crate::quirks;
 use crate::typify::TypeSpace;
-
-/// Extension keys holding the permissions an operation needs.
-const PERMISSION_KEYS: &[&str] = &["x-chili-required-permissions", "x-required-permissions"];
-/// Extension keys naming an operation's replacement (by operation id or tool name).
-const REPLACEMENT_KEYS: &[&str] = &["x-replacement", "x-replaced-by", "x-deprecated-by"];
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -440,19 +435,10 @@ fn convert_operation(
         }
     };
 
-    let response = success_response(api, space, op, &hint, &raw.pointer, origin)?;
+    let (response, json_content_type) =
+        success_response(api, space, op, &hint, &raw.pointer, origin)?;
 
-    let permissions = PERMISSION_KEYS
-        .iter()
-        .find_map(|k| op.extensions.get(*k))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let (retry_safe, retry_basis) = quirks::retry_safety(raw.method, op);
 
     Ok(Operation {
         id: raw.id.clone(),
@@ -468,9 +454,11 @@ fn convert_operation(
             deprecated: op.deprecated,
         },
         replacement: None,
-        permissions,
-        retry_safe: matches!(raw.method, "get" | "head" | "options" | "put" | "delete")
-            || says_read_only(op),
+        permissions: quirks::permissions(op),
+        retry_safe,
+        retry_basis,
+        auth: auth(api, op),
+        json_content_type,
         params: out_params,
         body,
         response,
@@ -481,17 +469,39 @@ fn convert_operation(
     })
 }
 
-/// Whether the document marks an operation as only reading: Tapir's Edge API
-/// starts such descriptions with `READ-ONLY.`; `x-read-only: true` also counts.
-fn says_read_only(op: &OaOperation) -> bool {
-    op.extensions
-        .get("x-read-only")
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-        || [&op.description, &op.summary].iter().any(|t| {
-            t.as_deref()
-                .is_some_and(|t| t.trim_start().starts_with("READ-ONLY"))
+/// How the call authenticates: the operation's `security`, else the
+/// document's, one [`AuthOption`] per alternative.
+fn auth(api: &OpenAPI, op: &OaOperation) -> Vec<AuthOption> {
+    let schemes = api.components.as_ref().map(|c| &c.security_schemes);
+    // The client sends `Authorization: Bearer <token>` on every call.
+    let bearer = |name: &str| match schemes.and_then(|s| s.get(name)) {
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+            location: openapiv3::APIKeyLocation::Header,
+            name,
+            ..
+        })) => name.eq_ignore_ascii_case("authorization"),
+        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. })) => {
+            scheme.eq_ignore_ascii_case("bearer")
+        }
+        Some(ReferenceOr::Item(
+            openapiv3::SecurityScheme::OAuth2 { .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { .. },
+        )) => true,
+        _ => false,
+    };
+    op.security
+        .as_ref()
+        .or(api.security.as_ref())
+        .map(|requirements| {
+            requirements
+                .iter()
+                .map(|r| AuthOption {
+                    schemes: r.keys().cloned().collect(),
+                    bearer: r.keys().all(|k| bearer(k)),
+                })
+                .collect()
         })
+        .unwrap_or_default()
 }
 
 fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {
@@ -570,7 +580,8 @@ fn pick_content(
         .map(|(ct, m)| (ct.as_str(), m))
 }
 
-/// The lowest 2xx response decides what a successful call returns.
+/// The lowest 2xx response decides what a successful call returns; with it,
+/// its JSON media type when that is not plain `application/json`.
 fn success_response(
     api: &OpenAPI,
     space: &mut TypeSpace<'_>,
@@ -578,7 +589,7 @@ fn success_response(
     hint: &str,
     op_pointer: &str,
     origin: &str,
-) -> Result<Response, Error> {
+) -> Result<(Response, Option<String>), Error> {
     let mut candidates: Vec<(u16, String, &ReferenceOr<openapiv3::Response>)> = op
         .responses
         .responses
@@ -591,7 +602,7 @@ fn success_response(
         .collect();
     candidates.sort_by_key(|(c, _, _)| *c);
     let Some((_, code, response)) = candidates.into_iter().next() else {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     };
     let pointer = format!("{op_pointer}/responses/{code}");
     let response = resolve(
@@ -602,7 +613,7 @@ fn success_response(
         origin,
     )?;
     let Some((ct, media)) = pick_content(&response.content) else {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     };
     if is_json(ct) {
         let ty = match &media.schema {
@@ -613,31 +624,39 @@ fn success_response(
             )?,
             None => TypeRef::Json,
         };
-        Ok(Response::Json(ty))
+        Ok((
+            Response::Json(ty),
+            (ct != "application/json").then(|| ct.to_string()),
+        ))
     } else {
-        Ok(Response::Text {
-            content_type: ct.to_string(),
-        })
+        Ok((
+            Response::Text {
+                content_type: ct.to_string(),
+            },
+            None,
+        ))
     }
 }
 
-/// Links deprecated operations to their replacement when the document names
-/// one by operation id or by `x-mcp-tool` name.
+/// Links deprecated operations to the replacement their documentation names
+/// ([`quirks::replacement_candidates`]), by operation id or tool name.
 fn resolve_replacements(ops: &mut [Operation], raw: &[RawOperation<'_>]) {
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
         by_name.insert(r.id.clone(), i);
-        if let Some(tool) = r.op.extensions.get("x-mcp-tool").and_then(Value::as_str) {
-            by_name.insert(tool.to_string(), i);
+        if let Some(tool) = quirks::tool_name(r.op) {
+            by_name.entry(tool).or_insert(i);
         }
     }
     for (i, r) in raw.iter().enumerate() {
-        let named = REPLACEMENT_KEYS
+        if !ops[i].docs.deprecated {
+            continue;
+        }
+        let target = quirks::replacement_candidates(r.op)
             .iter()
-            .find_map(|k| r.op.extensions.get(*k))
-            .and_then(Value::as_str);
-        if let Some(target) = named.and_then(|n| by_name.get(n)) {
-            ops[i].replacement = Some(ops[*target].id.clone());
+            .find_map(|n| by_name.get(n).copied().filter(|t| *t != i));
+        if let Some(target) = target {
+            ops[i].replacement = Some(ops[target].id.clone());
         }
     }
 }

@@ -316,6 +316,30 @@ async fn ok_with_the_wrong_content_type() {
 }
 
 #[tokio::test]
+async fn post_the_document_marks_read_only_is_retried_like_a_get() {
+    // `conciergeListRouters` is a POST whose description says `READ-ONLY`
+    // (after an `[operation: ...]` line since upstream 1.495.0).
+    const ROUTERS: &str = "/v1/org/concierge/routers/concierge/list";
+    let server = MockServer::start().await;
+    mount_first(&server, "POST", ROUTERS, 2, unavailable()).await;
+    mount_fallback(
+        &server,
+        "POST",
+        ROUTERS,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"routers": []})),
+    )
+    .await;
+
+    let routers = fast_client(server.uri())
+        .concierge()
+        .list_routers()
+        .await
+        .expect("third attempt answers");
+    assert_eq!(routers.routers, Some(vec![]));
+    assert_eq!(received(&server).await, 3);
+}
+
+#[tokio::test]
 async fn post_that_gets_503_is_not_retried_by_default() {
     let server = MockServer::start().await;
     mount_fallback(&server, "POST", DATA_FIELDS, unavailable()).await;

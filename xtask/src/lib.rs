@@ -26,6 +26,8 @@ mod conformance;
 mod corpus;
 mod mutant;
 mod scratch;
+mod semver_audit;
+mod upgrade_loop;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
@@ -42,6 +44,8 @@ pub const CLIENT_DIR: &str = "generated-client";
 /// Where the runtime crate the generated clients depend on lives, relative
 /// to the workspace root.
 pub const RUNTIME_DIR: &str = "runtime";
+/// The workspace lock file, relative to the workspace root.
+pub const LOCK_FILE: &str = "Cargo.lock";
 /// Where the pin lives, relative to the workspace root.
 pub const PIN_FILE: &str = "spec/pin.json";
 /// The IR of the pinned document (JSON), relative to the workspace root: the
@@ -103,13 +107,23 @@ commands:
       target/prism, pinned) on a free port of 127.0.0.1: static examples once, then dynamic
       payloads with several seeds; print operations exercised, union variants decoded
       (from Prism, or from payloads synthesized from the document) and Prism's own failures.
+  upgrade-loop
+      Replay real upstream releases (1.494.0 -> 1.495.0, compatible; 1.287.2 -> 1.494.0,
+      breaking) in a scratch copy of the repository beside a scratch ../shared: check fails
+      with the report, regen bumps the version and writes the changelog, the client's and
+      the workspace's tests pass (--locked), check passes, a second regen changes no byte.
+  semver-audit
+      For every pair of ../shared/spec/pairs.txt, run cargo-semver-checks on the two
+      generated clients and check that the drift report names every item it flags; write
+      the table to spec/SEMVER-AUDIT.md. Skips with a message when cargo-semver-checks is
+      not installed.
   help
       Show this text.
 
 A document is a file path, a file:// URL or an http(s):// URL. Relative paths,
 for --spec and --out alike, are taken from the workspace root.
-Exit status: 0 ok, 1 check found the committed state out of date or diff found what
---fail-on names, 2 error.";
+Exit status: 0 ok, 1 check found the committed state out of date, diff found what
+--fail-on names or semver-audit found a disagreement, 2 error.";
 
 /// How a command that ran to the end went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,10 +226,21 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             check(root, flags.get("--spec"))
         }
         "generate" => {
-            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name", "--names", "--runtime"])?;
+            let flags = Flags::parse(
+                command,
+                rest,
+                &["--spec", "--out", "--name", "--names", "--runtime"],
+            )?;
             let spec = flags.require(command, "--spec")?;
             let out = flags.require(command, "--out")?;
-            generate(root, spec, out, flags.get("--name"), flags.get("--names"), flags.get("--runtime"))
+            generate(
+                root,
+                spec,
+                out,
+                flags.get("--name"),
+                flags.get("--names"),
+                flags.get("--runtime"),
+            )
         }
         "diff" => {
             let (positional, flags) = split_positional(rest);
@@ -262,6 +287,14 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         "conformance" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
             conformance::conformance(root, flags.get("--spec"))
+        }
+        "upgrade-loop" => {
+            Flags::parse(command, rest, &[])?;
+            upgrade_loop::upgrade_loop(root)
+        }
+        "semver-audit" => {
+            Flags::parse(command, rest, &[])?;
+            semver_audit::semver_audit(root)
         }
         "bench" => {
             let flags = Flags::parse(command, rest, &["--spec"])?;
@@ -357,7 +390,11 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         baseline: committed.baseline.as_ref(),
         same_document,
     };
-    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)?;
+    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(|e| {
+        failed(format!(
+            "{e}\nnothing was written: {CLIENT_DIR}/, {PIN_FILE} and {BASELINE_FILE} are as they were"
+        ))
+    })?;
     let client = root.join(CLIENT_DIR);
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
     let release = Release::plan(&committed, report.as_ref(), &api, same_document)?;
@@ -382,6 +419,11 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     };
     let pin_changed = write_if_changed(&root.join(PIN_FILE), &pin.to_json())
         .map_err(|e| failed(format!("cannot write {PIN_FILE}: {e}")))?;
+
+    // The client's version is in the workspace lock file too: leaving the old
+    // one there would make the first build rewrite it and `--locked` fail.
+    let lock_changed = sync_lock_version(&root.join(LOCK_FILE), CLIENT_CRATE, &release.version)
+        .map_err(|e| failed(format!("cannot update {LOCK_FILE}: {e}")))?;
 
     let client_line = if diffs.is_empty() {
         format!("{} files, all up to date", krate.files.len())
@@ -417,7 +459,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
          changes: {changes_line}\n\
          crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
-         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}{}",
+         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}, {LOCK_FILE} {}{}",
         pin.source,
         pin.title,
         pin.version,
@@ -428,6 +470,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         } else {
             "unchanged"
         },
+        if lock_changed { "updated" } else { "unchanged" },
         names_lines(names.as_ref(), &api),
     )))
 }
@@ -500,7 +543,9 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 }
 
 /// What `check` says when the upstream document is no longer the pinned one:
-/// which versions, the drift report, and what to do.
+/// which versions, the drift report, and what to do. What regen would do is
+/// worked out the way regen does it, in memory, so the advice is true: a
+/// document regen would refuse is reported as refused, with where it breaks.
 fn drift_message(
     source: &str,
     pin: &Pin,
@@ -509,52 +554,71 @@ fn drift_message(
     names: Option<&NameTable>,
     regen: &str,
 ) -> String {
-    // Named as regen will name it, so the report is the one regen records.
+    // Named and planned as regen will, so the report is the one regen records.
     let naming = Naming {
         table: names,
         baseline: committed.baseline.as_ref(),
         same_document: false,
     };
-    let now = chili_gen::build_api_with(&doc.text, source, &naming);
-    let now_version = now
-        .as_ref()
-        .map(|api| api.version.clone())
-        .unwrap_or_else(|_| "unknown (it does not parse)".to_string());
+    let planned = chili_gen::build_api_with(&doc.text, source, &naming)
+        .map_err(generator_error)
+        .and_then(|api| {
+            let report = committed.baseline.as_ref().map(|old| diff(old, &api));
+            let release = Release::plan(committed, report.as_ref(), &api, false)?;
+            client_crate(&api, source, &release)?;
+            Ok((api, report, release))
+        });
+    let now = match &planned {
+        Ok((api, _, _)) => format!("version {}", api.version),
+        Err(_) => stated_version(&doc.text),
+    };
     let mut text = format!(
         "the document at {source} changed since it was pinned \
-         (pinned version {} sha {}, now version {now_version} sha {})",
+         (pinned version {} sha {}, now {now} sha {})",
         pin.version,
         short(&pin.sha256),
         short(&doc.sha256),
     );
-    let next = match (&now, &committed.baseline) {
-        (Err(e), _) => {
-            text.push_str(&format!("; it no longer loads: {e}\n"));
-            None
-        }
-        (Ok(_), None) => {
-            text.push_str(&format!(
-                "; there is no {BASELINE_FILE} to report what changed against\n"
-            ));
-            None
-        }
-        (Ok(api), Some(old)) => {
-            let report = diff(old, api);
+    match planned {
+        Err(e) => text.push_str(&format!(
+            ".\n\n`{regen}` would refuse it and change nothing ({CLIENT_DIR}/, {PIN_FILE} and \
+             {BASELINE_FILE} stay as they are):\n  {e}\n\n\
+             fix: the document itself is broken at the place named above, so there is nothing to \
+             regenerate yet. Report it upstream; this gate stays red until a document that loads \
+             is published (or pin one that does with `cargo xtask regen --spec PATH|URL`)."
+        )),
+        Ok((_, None, _)) => text.push_str(&format!(
+            "; there is no {BASELINE_FILE} to report what changed against\n\
+             \nfix: run `{regen}` and commit (it starts the baseline and the changelog)"
+        )),
+        Ok((_, Some(report), release)) => {
             text.push_str(":\n\n");
             text.push_str(&report.to_markdown());
-            next_version(&committed.version, report.severity())
+            text.push_str(&format!("\nfix: run `{regen}` and commit"));
+            if release.version != committed.version {
+                text.push_str(&format!(
+                    " (review the report above: it becomes the {CLIENT_CRATE} {} entry of \
+                     {CLIENT_DIR}/{CHANGELOG_FILE}, up from {})",
+                    release.version, committed.version
+                ));
+            } else {
+                text.push_str(" (review the report above)");
+            }
         }
-    };
-    text.push_str(&format!("\nfix: run `{regen}` and commit"));
-    match next {
-        Some(v) if v != committed.version => text.push_str(&format!(
-            " (review the report above: it becomes the {CLIENT_CRATE} {v} entry of \
-             {CLIENT_DIR}/{CHANGELOG_FILE}, up from {})",
-            committed.version
-        )),
-        _ => text.push_str(" (review the report above)"),
     }
     text
+}
+
+/// The version a document states, for a message about a document the
+/// generator cannot load: `version 1.2.3`, or why there is none.
+fn stated_version(text: &str) -> String {
+    match yaml_serde::from_str::<serde_json::Value>(text) {
+        Err(_) => "text that is not YAML or JSON".to_string(),
+        Ok(value) => match value.pointer("/info/version").and_then(|v| v.as_str()) {
+            Some(version) => format!("version {version}"),
+            None => "a document without `info.version`".to_string(),
+        },
+    }
 }
 
 /// How `diff` prints its report.
@@ -1071,6 +1135,29 @@ fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
     Ok(true)
 }
 
+/// Sets the version of the path package `name` in the lock file at `path`
+/// (the line after its `name = ...` in its `[[package]]` entry), which is all
+/// Cargo would change there for a version bump of a path dependency. No lock
+/// file, or no entry for `name`, is left alone: Cargo writes them on the next
+/// build. Returns whether it wrote.
+fn sync_lock_version(path: &Path, name: &str, version: &str) -> io::Result<bool> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let name_line = format!("name = \"{name}\"");
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let Some(at) = lines.iter().position(|l| *l == name_line) else {
+        return Ok(false);
+    };
+    match lines.get_mut(at + 1) {
+        Some(line) if line.starts_with("version = ") => *line = format!("version = \"{version}\""),
+        _ => return Ok(false),
+    }
+    write_if_changed(path, &lines.join("\n"))
+}
+
 fn diff_summary(source: &str, diffs: &[FileDiff]) -> String {
     let mut text = format!(
         "{CLIENT_DIR}/ is not what the generator writes for {source}: {} file{} differ{}\n",
@@ -1298,6 +1385,28 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn lock_version_follows_the_client_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("Cargo.lock");
+        assert!(
+            !sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(),
+            "no lock file: nothing to do"
+        );
+        let text = "version = 4\n\n[[package]]\nname = \"chilipiper-edge\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"chilipiper-edge-x\"\nversion = \"0.1.0\"\n";
+        fs::write(&lock, text).unwrap();
+        assert!(sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap());
+        assert_eq!(
+            fs::read_to_string(&lock).unwrap(),
+            text.replacen("\"0.1.0\"", "\"0.2.0\"", 1)
+        );
+        assert!(
+            !sync_lock_version(&lock, "chilipiper-edge", "0.2.0").unwrap(),
+            "already up to date"
+        );
+        assert!(!sync_lock_version(&lock, "absent", "9.9.9").unwrap());
     }
 
     #[test]

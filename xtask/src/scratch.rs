@@ -21,14 +21,22 @@ impl Scratch {
     pub fn new(root: &Path, name: &str) -> Result<Scratch, Error> {
         let dir = root.join("target").join(name);
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
-        Ok(Scratch { root: root.to_path_buf(), dir, members: Vec::new() })
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
+        Ok(Scratch {
+            root: root.to_path_buf(),
+            dir,
+            members: Vec::new(),
+        })
     }
 
-    /// Writes a generated crate as a member.
+    /// Writes a generated crate as a member (replacing a member of that name).
     pub fn add(&mut self, name: &str, krate: &GeneratedCrate) -> Result<(), Error> {
-        chili_gen::write::write_crate(&self.dir.join(name), krate).map_err(|e| failed(format!("cannot write {name}: {e}")))?;
-        self.members.push(name.to_string());
+        chili_gen::write::write_crate(&self.dir.join(name), krate)
+            .map_err(|e| failed(format!("cannot write {name}: {e}")))?;
+        if !self.members.iter().any(|m| m == name) {
+            self.members.push(name.to_string());
+        }
         Ok(())
     }
 
@@ -45,22 +53,39 @@ impl Scratch {
     /// Writes the workspace manifest and the main lock file (same dependency
     /// versions, so nothing is rebuilt), then runs `cargo <args>` in it.
     pub fn cargo(&self, args: &[&str]) -> Result<Output, Error> {
-        let manifest = format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            self.members.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
-        );
-        std::fs::write(self.dir.join("Cargo.toml"), manifest).map_err(|e| failed(e.to_string()))?;
-        std::fs::copy(self.root.join("Cargo.lock"), self.dir.join("Cargo.lock")).map_err(|e| failed(e.to_string()))?;
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(&self.dir)
-            .env("CARGO_TARGET_DIR", self.root.join("target"))
-            .args(args)
+        self.command(args)?
             .output()
             .map_err(|e| failed(format!("cannot run cargo: {e}")))
+    }
+
+    /// [`Scratch::cargo`]'s command, not yet run, for callers that set more
+    /// of its environment.
+    pub fn command(&self, args: &[&str]) -> Result<Command, Error> {
+        let manifest = format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            self.members
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        std::fs::write(self.dir.join("Cargo.toml"), manifest).map_err(|e| failed(e.to_string()))?;
+        std::fs::copy(self.root.join("Cargo.lock"), self.dir.join("Cargo.lock"))
+            .map_err(|e| failed(e.to_string()))?;
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", self.root.join("target"))
+            .args(args);
+        Ok(command)
     }
 }
 
 /// Cargo's output, for an error message.
 pub fn log(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }

@@ -1080,3 +1080,48 @@ fn generate_and_diff_take_a_names_file() {
         "{unnamed}"
     );
 }
+
+#[test]
+fn check_says_when_regen_would_refuse_the_new_document_and_where() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let committed = snapshot(&ws.root);
+    // Valid YAML, a valid version, but a reference to a schema that is not there.
+    let dangling = PETSTORE
+        .replace("version: 1.0.7", "version: 1.0.8")
+        .replace(
+            "                $ref: '#/components/schemas/Pet'\n        '404'",
+            "                $ref: '#/components/schemas/Pett'\n        '404'",
+        );
+    assert_ne!(
+        dangling,
+        PETSTORE.replace("version: 1.0.7", "version: 1.0.8")
+    );
+    fs::write(&ws.spec, &dangling).unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains(", now version 1.0.8 sha "), "{text}");
+    assert!(!text.contains("does not parse"), "{text}");
+    assert!(
+        text.contains("`cargo xtask regen` would refuse it and change nothing"),
+        "{text}"
+    );
+    let line = dangling.lines().position(|l| l.contains("Pett")).unwrap();
+    assert!(text.contains(&format!("edge-api.yaml:{line} at /paths/~1pets~1{{petId}}/get/responses/200/content/application~1json/schema")), "{text}");
+    assert!(text.contains("`#/components/schemas/Pett`"), "{text}");
+    assert!(!text.contains("fix: run `cargo xtask regen`"), "{text}");
+    // And regen does refuse it, writing nothing.
+    let error = failure(&ws, &["regen"]);
+    assert!(
+        error.contains("`#/components/schemas/Pett`") && error.contains("nothing was written"),
+        "{error}"
+    );
+    assert_eq!(snapshot(&ws.root), committed);
+
+    fs::write(&ws.spec, "openapi: [3.1\n").unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains(", now text that is not YAML or JSON sha "),
+        "{text}"
+    );
+    assert!(text.contains("would refuse it"), "{text}");
+}

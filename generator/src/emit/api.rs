@@ -388,14 +388,10 @@ fn builder(op: &Operation) -> TokenStream {
             }
         });
     }
-    if op.retry_safe
-        && !matches!(
-            op.http_method.as_str(),
-            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
-        )
-    {
-        // The document says this POST only reads: safe to repeat on failure.
-        steps.push(quote!(request.retry_safe(true);));
+    if op.retry_safe != crate::quirks::is_idempotent(&op.http_method) {
+        // The document overrides what the method says (a POST that only reads).
+        let safe = op.retry_safe;
+        steps.push(quote!(request.retry_safe(#safe);));
     }
     let send = match &op.response {
         Response::Json(_) => quote!(send_json),
