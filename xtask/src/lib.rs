@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 mod bench;
+pub mod cli;
 mod conformance;
 mod corpus;
 mod mutant;
@@ -330,6 +331,8 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
     let release = Release::plan(&committed, report.as_ref(), &api)?;
     let krate = client_crate(&api, source, &release)?;
+    // Emitted before anything is written, so a failure leaves both crates intact.
+    let cli_krate = cli::cli_crate(&api, &release.version)?;
 
     let diffs = diff_dir(&client, &krate)
         .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
@@ -338,6 +341,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         write_crate(&client, &krate)
             .map_err(|e| failed(format!("cannot write {CLIENT_DIR}/: {e}")))?;
     }
+    let cli_changed = cli::write(root, &cli_krate)?;
 
     let baseline_changed = write_if_changed(&root.join(BASELINE_FILE), &baseline_json(&api))
         .map_err(|e| failed(format!("cannot write {BASELINE_FILE}: {e}")))?;
@@ -382,11 +386,14 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
          changes: {changes_line}\n\
          crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
+         cli:     {}/: {} files, {cli_changed} changed\n\
          pin:     {PIN_FILE} {}, {BASELINE_FILE} {}",
         pin.source,
         pin.title,
         pin.version,
         pin.sha256,
+        cli::CLI_DIR,
+        cli_krate.files.len(),
         if pin_changed { "updated" } else { "unchanged" },
         if baseline_changed { "updated" } else { "unchanged" },
     )))
@@ -434,10 +441,15 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let krate = client_crate(&api, source, &release)?;
     let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
         .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
+    let cli_diffs = cli::diffs(root, &cli::cli_crate(&api, &release.version)?)?;
+    if !cli_diffs.is_empty() && diffs.is_empty() {
+        return Ok(Outcome::stale(diff_summary(source, &cli_diffs).replacen(CLIENT_DIR, cli::CLI_DIR, 1)));
+    }
     if diffs.is_empty() {
         return Ok(Outcome::ok(format!(
-            "ok: {CLIENT_DIR}/ is what the generator writes for {source} \
+            "ok: {CLIENT_DIR}/ and {}/ are what the generator writes for {source} \
              (version {}, sha {})",
+            cli::CLI_DIR,
             pin.version,
             short(&pin.sha256)
         )));

@@ -2,6 +2,7 @@
 //! this module lays out the crate and formats every file with prettyplease.
 
 mod api;
+pub mod cli;
 mod conformance;
 mod types;
 

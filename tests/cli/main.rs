@@ -1,0 +1,3 @@
+//! End-to-end tests of the `chili` binary (placeholder while it is built).
+#[test]
+fn placeholder() {}
