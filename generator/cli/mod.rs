@@ -9,6 +9,9 @@
 // A document may not need every kind of argument.
 #[allow(dead_code)]
 mod args;
+// Used when the document has JSON request bodies.
+#[allow(dead_code)]
+pub mod check;
 mod dry_run;
 mod output;
 mod raw;
@@ -355,6 +358,8 @@ pub fn describe(failure: &Failure) -> (u8, String) {
     }
 }
 
+/// Reads the error through its accessors and variant names only, so it
+/// keeps working as the runtime's error type grows.
 fn client_error(e: &Error) -> (u8, String) {
     let op = e.operation().unwrap_or("request");
     let attempts = match e.attempts() {
@@ -362,50 +367,70 @@ fn client_error(e: &Error) -> (u8, String) {
         n => format!(", {n} attempts"),
     };
     match e {
-        Error::Api(api) => {
-            let status = api.status;
+        Error::Api { .. } => {
+            let Some(status) = e.status() else {
+                return (EXIT_API_SERVER, e.to_string());
+            };
             let mut line = format!("HTTP {}", status.as_u16());
             if let Some(reason) = status.canonical_reason() {
                 line.push_str(&format!(" {reason}"));
             }
             line.push_str(&format!(" ({op}{attempts})"));
-            if let Some(code) = e.error_code() {
-                line.push_str(&format!(" errorCode={}", output::one_line(code)));
+            match e.error_code() {
+                Some(code) => {
+                    line.push_str(&format!(" errorCode={}", output::one_line(code)));
+                    if let Some(message) = e.error_message().filter(|m| !m.trim().is_empty()) {
+                        line.push_str(&format!(" errorMessage={:?}", output::one_line(message)));
+                    }
+                }
+                // Not the API's error object: plain text, or a proxy's page.
+                None => {
+                    if let Some(body) = e.raw_body().filter(|b| !b.trim().is_empty()) {
+                        line.push_str(&format!(" body={:?}", output::one_line(body)));
+                    }
+                }
             }
-            if let Some(message) = e.error_message().filter(|m| !m.trim().is_empty()) {
-                line.push_str(&format!(" errorMessage={:?}", output::one_line(message)));
-            }
-            if let sdk::ApiErrorBody::Text(text) = &api.body {
-                line.push_str(&format!(" body={:?}", output::one_line(text)));
-            }
-            line.push_str(&format!(" requestId={}", e.request_id().map(output::one_line).unwrap_or_else(|| "-".to_owned())));
-            (if status.is_client_error() { EXIT_API_CLIENT } else { EXIT_API_SERVER }, line)
+            line.push_str(&format!(
+                " requestId={}",
+                e.request_id()
+                    .map(output::one_line)
+                    .unwrap_or_else(|| "-".to_owned())
+            ));
+            (
+                if status.is_client_error() {
+                    EXIT_API_CLIENT
+                } else {
+                    EXIT_API_SERVER
+                },
+                line,
+            )
         }
-        Error::Transport { source, .. } => {
-            // reqwest's own message carries the URL; its root cause does not.
-            let mut root: &dyn std::error::Error = source;
+        Error::Transport { .. } => {
+            // The HTTP client's own message may carry the URL (its query and
+            // path may hold personal data); the root cause does not.
+            let mut root: &dyn std::error::Error = e;
             while let Some(next) = root.source() {
                 root = next;
             }
-            let kind = if source.is_timeout() {
+            let kind = if e.is_timeout() {
                 "timed out"
-            } else if source.is_connect() {
-                "could not connect"
             } else {
-                "request failed"
+                "no response"
             };
-            (EXIT_TRANSPORT, format!("{kind} ({op}{attempts}): {}", output::one_line(&root.to_string())))
+            (
+                EXIT_TRANSPORT,
+                format!(
+                    "{kind} ({op}{attempts}): {}",
+                    output::one_line(&root.to_string())
+                ),
+            )
         }
-        Error::Decode { status, source, snippet, .. } => (
+        Error::Decode { .. } => (
             EXIT_DECODE,
-            format!(
-                "HTTP {} response does not match the documented type ({op}): {source}; body starts with: {}",
-                status.as_u16(),
-                output::one_line(snippet)
-            ),
+            format!("the response does not match the documented type: {e}"),
         ),
         // The client refused to build the request: bad input, nothing sent.
-        Error::Request { message, .. } => (EXIT_USAGE, format!("{op}: {message}")),
+        Error::Request { .. } => (EXIT_USAGE, e.to_string()),
         other => (EXIT_FAILURE, other.to_string()),
     }
 }

@@ -23,7 +23,13 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "slots-v2" => {
-            let body = support::body::<sdk::types::MeetingStartTimesPagedRequest>(m)?;
+            let body = support::body::<
+                sdk::types::MeetingStartTimesPagedRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("MeetingStartTimesPagedRequest"),
+            )?;
             let request = ctx.client().availability().slots_v2(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;

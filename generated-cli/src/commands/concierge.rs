@@ -86,7 +86,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "router-create" => {
-            let body = support::body::<sdk::types::ConciergeRouterCreate>(m)?;
+            let body = support::body::<
+                sdk::types::ConciergeRouterCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("ConciergeRouterCreate"),
+            )?;
             let request = ctx.client().concierge().router_create(body);
             ctx.json(request.await)
         }
@@ -101,7 +107,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         }
         "router-update" => {
             let arg_router_id = support::required::<uuid::Uuid>(m, "router_id")?;
-            let body = support::body::<sdk::types::ConciergeRouterUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::ConciergeRouterUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("ConciergeRouterUpdate"),
+            )?;
             let request = ctx.client().concierge().router_update(arg_router_id, body);
             ctx.json(request.await)
         }

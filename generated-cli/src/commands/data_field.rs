@@ -47,7 +47,9 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create" => {
-            let body = support::body::<sdk::types::DataFieldCreate>(m)?;
+            let body = support::body::<
+                sdk::types::DataFieldCreate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("DataFieldCreate"))?;
             let request = ctx.client().data_field().create(body);
             ctx.json(request.await)
         }
@@ -62,7 +64,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         }
         "update" => {
             let arg_reference = support::required::<String>(m, "reference")?;
-            let body = support::body::<sdk::types::DataFieldUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::DataFieldUpdate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("DataFieldUpdate"))?;
             let request = ctx.client().data_field().update(arg_reference, body);
             ctx.json(request.await)
         }

@@ -35,7 +35,13 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create" => {
-            let body = support::body::<sdk::types::CreateDistributionRequest>(m)?;
+            let body = support::body::<
+                sdk::types::CreateDistributionRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("CreateDistributionRequest"),
+            )?;
             let request = ctx.client().distribution().create(body);
             ctx.json(request.await)
         }
@@ -48,7 +54,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "list-put" => {
-            let body = support::body::<sdk::types::ListRequest>(m)?;
+            let body = support::body::<
+                sdk::types::ListRequest,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("ListRequest"))?;
             let request = ctx.client().distribution().list_put(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;

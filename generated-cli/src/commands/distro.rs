@@ -87,7 +87,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "logs" => {
             let arg_workspace_id = support::required::<String>(m, "workspace_id")?;
-            let body = support::body::<sdk::types::DistroLogsFilter>(m)?;
+            let body = support::body::<
+                sdk::types::DistroLogsFilter,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("DistroLogsFilter"))?;
             let mut request = ctx.client().distro().logs(arg_workspace_id, body);
             if let Some(value) = support::one::<i64>(m, "page") {
                 request = request.page(value);
@@ -107,7 +109,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "router-create" => {
-            let body = support::body::<sdk::types::DistroRouterCreate>(m)?;
+            let body = support::body::<
+                sdk::types::DistroRouterCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("DistroRouterCreate"),
+            )?;
             let request = ctx.client().distro().router_create(body);
             ctx.json(request.await)
         }
@@ -122,7 +130,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         }
         "router-update" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let body = support::body::<sdk::types::DistroRouterUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::DistroRouterUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("DistroRouterUpdate"),
+            )?;
             let request = ctx.client().distro().router_update(arg_router_id, body);
             ctx.json(request.await)
         }

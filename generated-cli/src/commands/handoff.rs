@@ -48,7 +48,13 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "router-create" => {
-            let body = support::body::<sdk::types::HandoffRouterCreate>(m)?;
+            let body = support::body::<
+                sdk::types::HandoffRouterCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("HandoffRouterCreate"),
+            )?;
             let request = ctx.client().handoff().router_create(body);
             ctx.json(request.await)
         }
@@ -66,7 +72,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         }
         "router-update" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let body = support::body::<sdk::types::HandoffRouterUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::HandoffRouterUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("HandoffRouterUpdate"),
+            )?;
             let request = ctx.client().handoff().router_update(arg_router_id, body);
             ctx.json(request.await)
         }

@@ -71,7 +71,9 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create" => {
-            let body = support::body::<sdk::types::MeetingTypeCreate>(m)?;
+            let body = support::body::<
+                sdk::types::MeetingTypeCreate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("MeetingTypeCreate"))?;
             let request = ctx.client().meeting_type().create(body);
             ctx.json(request.await)
         }
@@ -93,7 +95,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let arg_meeting_type_id = support::required::<
                 uuid::Uuid,
             >(m, "meeting_type_id")?;
-            let body = support::body::<sdk::types::MeetingTypeUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::MeetingTypeUpdate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("MeetingTypeUpdate"))?;
             let request = ctx.client().meeting_type().update(arg_meeting_type_id, body);
             ctx.json(request.await)
         }

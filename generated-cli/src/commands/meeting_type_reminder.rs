@@ -48,7 +48,9 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create" => {
-            let body = support::body::<sdk::types::ReminderCreate>(m)?;
+            let body = support::body::<
+                sdk::types::ReminderCreate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("ReminderCreate"))?;
             let request = ctx.client().meeting_type_reminder().create(body);
             ctx.json(request.await)
         }
@@ -62,7 +64,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         "update" => {
             let arg_reminder_id = support::required::<String>(m, "reminder_id")?;
             let arg_workspace_id = support::required::<String>(m, "workspace_id")?;
-            let body = support::body::<sdk::types::ReminderUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::ReminderUpdate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("ReminderUpdate"))?;
             let request = ctx
                 .client()
                 .meeting_type_reminder()

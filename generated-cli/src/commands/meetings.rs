@@ -51,13 +51,23 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let mut request = ctx.client().meetings().cancel_post(arg_meeting_id);
             if let Some(body) = support::optional_body::<
                 sdk::types::CancelMeetingRequest,
-            >(m)? {
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("CancelMeetingRequest"),
+            )? {
                 request = request.body(body);
             }
             ctx.json(request.await)
         }
         "list-put" => {
-            let body = support::body::<sdk::types::QueryMeetingsRequest>(m)?;
+            let body = support::body::<
+                sdk::types::QueryMeetingsRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("QueryMeetingsRequest"),
+            )?;
             let request = ctx.client().meetings().list_put(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
@@ -65,7 +75,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "export-v2-put" => {
-            let body = support::body::<sdk::types::ExportMeetingsRequest>(m)?;
+            let body = support::body::<
+                sdk::types::ExportMeetingsRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("ExportMeetingsRequest"),
+            )?;
             let request = ctx.client().meetings().export_v2_put(body);
             ctx.text(request.await)
         }

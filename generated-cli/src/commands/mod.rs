@@ -22,6 +22,7 @@ mod team;
 mod tenant;
 mod user;
 mod workspace;
+mod schema;
 use clap::{ArgMatches, Command};
 use crate::support::{Context, Failure, Outcome};
 

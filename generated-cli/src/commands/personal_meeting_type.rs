@@ -74,7 +74,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "create" => {
-            let body = support::body::<sdk::types::PersonalMeetingTypeCreate>(m)?;
+            let body = support::body::<
+                sdk::types::PersonalMeetingTypeCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("PersonalMeetingTypeCreate"),
+            )?;
             let request = ctx.client().personal_meeting_type().create(body);
             ctx.json(request.await)
         }
@@ -89,7 +95,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let arg_meeting_type_id = support::required::<
                 uuid::Uuid,
             >(m, "meeting_type_id")?;
-            let body = support::body::<sdk::types::PersonalMeetingTypeUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::PersonalMeetingTypeUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("PersonalMeetingTypeUpdate"),
+            )?;
             let request = ctx
                 .client()
                 .personal_meeting_type()

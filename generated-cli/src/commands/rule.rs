@@ -38,7 +38,9 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create" => {
-            let body = support::body::<sdk::types::RuleCreateRequest>(m)?;
+            let body = support::body::<
+                sdk::types::RuleCreateRequest,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("RuleCreateRequest"))?;
             let request = ctx.client().rule().create(body);
             ctx.json(request.await)
         }

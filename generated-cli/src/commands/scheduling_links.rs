@@ -121,13 +121,17 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "create-admin-one-on-one" => {
-            let body = support::body::<sdk::types::AdminLinkCreate>(m)?;
+            let body = support::body::<
+                sdk::types::AdminLinkCreate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("AdminLinkCreate"))?;
             let request = ctx.client().scheduling_links().create_admin_one_on_one(body);
             ctx.json(request.await)
         }
         "update-admin-one-on-one" => {
             let arg_link_id = support::required::<String>(m, "link_id")?;
-            let body = support::body::<sdk::types::AdminLinkUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::AdminLinkUpdate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("AdminLinkUpdate"))?;
             let request = ctx
                 .client()
                 .scheduling_links()
@@ -143,13 +147,17 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.empty(request.await)
         }
         "create-group" => {
-            let body = support::body::<sdk::types::GroupLinkCreate>(m)?;
+            let body = support::body::<
+                sdk::types::GroupLinkCreate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("GroupLinkCreate"))?;
             let request = ctx.client().scheduling_links().create_group(body);
             ctx.json(request.await)
         }
         "update-group" => {
             let arg_link_id = support::required::<String>(m, "link_id")?;
-            let body = support::body::<sdk::types::GroupLinkUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::GroupLinkUpdate,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("GroupLinkUpdate"))?;
             let request = ctx
                 .client()
                 .scheduling_links()
@@ -162,17 +170,35 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.empty(request.await)
         }
         "list-admin-one-on-one" => {
-            let body = support::body::<sdk::types::AdminSchedulingLinksRequest>(m)?;
+            let body = support::body::<
+                sdk::types::AdminSchedulingLinksRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("AdminSchedulingLinksRequest"),
+            )?;
             let request = ctx.client().scheduling_links().list_admin_one_on_one(body);
             ctx.json(request.await)
         }
         "list-group" => {
-            let body = support::body::<sdk::types::GroupSchedulingLinksRequest>(m)?;
+            let body = support::body::<
+                sdk::types::GroupSchedulingLinksRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("GroupSchedulingLinksRequest"),
+            )?;
             let request = ctx.client().scheduling_links().list_group(body);
             ctx.json(request.await)
         }
         "list-ownership" => {
-            let body = support::body::<sdk::types::OwnershipSchedulingLinksRequest>(m)?;
+            let body = support::body::<
+                sdk::types::OwnershipSchedulingLinksRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("OwnershipSchedulingLinksRequest"),
+            )?;
             let request = ctx.client().scheduling_links().list_ownership(body);
             ctx.json(request.await)
         }
@@ -182,18 +208,36 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "list-round-robin" => {
-            let body = support::body::<sdk::types::RoundRobinSchedulingLinksRequest>(m)?;
+            let body = support::body::<
+                sdk::types::RoundRobinSchedulingLinksRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("RoundRobinSchedulingLinksRequest"),
+            )?;
             let request = ctx.client().scheduling_links().list_round_robin(body);
             ctx.json(request.await)
         }
         "create-ownership" => {
-            let body = support::body::<sdk::types::OwnershipLinkCreate>(m)?;
+            let body = support::body::<
+                sdk::types::OwnershipLinkCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("OwnershipLinkCreate"),
+            )?;
             let request = ctx.client().scheduling_links().create_ownership(body);
             ctx.json(request.await)
         }
         "update-ownership" => {
             let arg_link_id = support::required::<String>(m, "link_id")?;
-            let body = support::body::<sdk::types::OwnershipLinkUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::OwnershipLinkUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("OwnershipLinkUpdate"),
+            )?;
             let request = ctx
                 .client()
                 .scheduling_links()
@@ -206,13 +250,25 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.empty(request.await)
         }
         "create-round-robin" => {
-            let body = support::body::<sdk::types::RoundRobinLinkCreate>(m)?;
+            let body = support::body::<
+                sdk::types::RoundRobinLinkCreate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("RoundRobinLinkCreate"),
+            )?;
             let request = ctx.client().scheduling_links().create_round_robin(body);
             ctx.json(request.await)
         }
         "update-round-robin" => {
             let arg_link_id = support::required::<String>(m, "link_id")?;
-            let body = support::body::<sdk::types::RoundRobinLinkUpdate>(m)?;
+            let body = support::body::<
+                sdk::types::RoundRobinLinkUpdate,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("RoundRobinLinkUpdate"),
+            )?;
             let request = ctx
                 .client()
                 .scheduling_links()

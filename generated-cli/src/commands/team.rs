@@ -44,17 +44,31 @@ pub(crate) fn commands() -> Vec<Command> {
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
         "add-users" => {
-            let body = support::body::<sdk::types::AddUsersToTeamRequest>(m)?;
+            let body = support::body::<
+                sdk::types::AddUsersToTeamRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("AddUsersToTeamRequest"),
+            )?;
             let request = ctx.client().team().add_users(body);
             ctx.json(request.await)
         }
         "remove-users" => {
-            let body = support::body::<sdk::types::RemoveUserFromTeamRequest>(m)?;
+            let body = support::body::<
+                sdk::types::RemoveUserFromTeamRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("RemoveUserFromTeamRequest"),
+            )?;
             let request = ctx.client().team().remove_users(body);
             ctx.json(request.await)
         }
         "list-put" => {
-            let body = support::body::<sdk::types::FindAllRequest>(m)?;
+            let body = support::body::<
+                sdk::types::FindAllRequest,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("FindAllRequest"))?;
             let request = ctx.client().team().list_put(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
@@ -62,7 +76,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "create" => {
-            let body = support::body::<sdk::types::CreateTeamRequest>(m)?;
+            let body = support::body::<
+                sdk::types::CreateTeamRequest,
+            >(m, super::schema::TYPES, &support::check::Ty::Named("CreateTeamRequest"))?;
             let request = ctx.client().team().create(body);
             ctx.json(request.await)
         }

@@ -71,7 +71,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
         }
         "find-by-ids" => {
             let mut request = ctx.client().user().find_by_ids();
-            if let Some(body) = support::optional_body::<Vec<String>>(m)? {
+            if let Some(body) = support::optional_body::<
+                Vec<String>,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::List(&support::check::Ty::Any),
+            )? {
                 request = request.body(body);
             }
             if let Some(value) = support::one::<i64>(m, "page") {
@@ -86,7 +92,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "update-licenses" => {
-            let body = support::body::<sdk::types::UpdateLicensesRequest>(m)?;
+            let body = support::body::<
+                sdk::types::UpdateLicensesRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("UpdateLicensesRequest"),
+            )?;
             let request = ctx.client().user().update_licenses(body);
             ctx.empty(request.await)
         }

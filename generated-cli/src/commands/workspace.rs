@@ -82,12 +82,24 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             ctx.json(request.await)
         }
         "add-users" => {
-            let body = support::body::<sdk::types::AddUsersToWorkspaceRequest>(m)?;
+            let body = support::body::<
+                sdk::types::AddUsersToWorkspaceRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("AddUsersToWorkspaceRequest"),
+            )?;
             let request = ctx.client().workspace().add_users(body);
             ctx.empty(request.await)
         }
         "remove-users" => {
-            let body = support::body::<sdk::types::RemoveUserFromWorkspaceRequest>(m)?;
+            let body = support::body::<
+                sdk::types::RemoveUserFromWorkspaceRequest,
+            >(
+                m,
+                super::schema::TYPES,
+                &support::check::Ty::Named("RemoveUserFromWorkspaceRequest"),
+            )?;
             let request = ctx.client().workspace().remove_users(body);
             ctx.empty(request.await)
         }

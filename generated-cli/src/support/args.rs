@@ -10,6 +10,7 @@ use clap::ArgMatches;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::check::{unknown_enum_value, Ty, Types};
 use super::Failure;
 
 /// How a flag's text becomes JSON before it is decoded into the parameter's type.
@@ -100,28 +101,47 @@ pub fn all(m: &ArgMatches) -> bool {
 }
 
 /// The required JSON body, decoded into the request type.
-pub fn body<T: DeserializeOwned>(m: &ArgMatches) -> Result<T, Failure> {
-    optional_body(m)?.ok_or_else(|| Failure::Usage("--body is required".to_owned()))
+pub fn body<T: DeserializeOwned>(m: &ArgMatches, types: Types, ty: &Ty) -> Result<T, Failure> {
+    optional_body(m, types, ty)?.ok_or_else(|| Failure::Usage("--body is required".to_owned()))
 }
 
 /// The JSON body if `--body` was given, decoded into the request type. A
-/// mismatch names the field (`at status[0]: ...`).
-pub fn optional_body<T: DeserializeOwned>(m: &ArgMatches) -> Result<Option<T>, Failure> {
+/// mismatch names the field (`at status[0]: ...`), and so does an enum value
+/// the document does not list.
+pub fn optional_body<T: DeserializeOwned>(
+    m: &ArgMatches,
+    types: Types,
+    ty: &Ty,
+) -> Result<Option<T>, Failure> {
     let Some((text, origin)) = read_body(m)? else {
         return Ok(None);
     };
-    let mut json = serde_json::Deserializer::from_str(&text);
-    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
-        let path = e.path().to_string();
-        let at = if path.is_empty() || path == "." {
+    let at = |path: &str| {
+        if path.is_empty() || path == "." {
             String::new()
         } else {
             format!(" at `{path}`")
-        };
-        Failure::Usage(format!("--body{origin}{at}: {}", e.inner()))
+        }
+    };
+    let mut json = serde_json::Deserializer::from_str(&text);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        Failure::Usage(format!(
+            "--body{origin}{}: {}",
+            at(&e.path().to_string()),
+            e.inner()
+        ))
     })?;
     json.end()
         .map_err(|e| Failure::Usage(format!("--body{origin}: {e}")))?;
+    // Decoded above, so it is valid JSON.
+    let raw: Value =
+        serde_json::from_str(&text).map_err(|e| Failure::Usage(format!("--body{origin}: {e}")))?;
+    if let Some((path, message)) = unknown_enum_value(types, ty, &raw) {
+        return Err(Failure::Usage(format!(
+            "--body{origin}{}: {message}",
+            at(&path)
+        )));
+    }
     Ok(Some(value))
 }
 

@@ -20,6 +20,7 @@ use crate::{Error, GeneratedCrate};
 const SUPPORT: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../cli/mod.rs")),
     ("args.rs", include_str!("../../cli/args.rs")),
+    ("check.rs", include_str!("../../cli/check.rs")),
     ("dry_run.rs", include_str!("../../cli/dry_run.rs")),
     ("output.rs", include_str!("../../cli/output.rs")),
     ("raw.rs", include_str!("../../cli/raw.rs")),
@@ -109,6 +110,12 @@ pub fn emit_cli(api: &Api, options: &CliOptions) -> Result<GeneratedCrate, Error
         jobs.push(Job::new(
             format!("src/commands/{group}.rs"),
             Box::new(move || group_file(api, types, group, ops)),
+        ));
+    }
+    if has_json_body(api) {
+        jobs.push(Job::new(
+            "src/commands/schema.rs",
+            Box::new(|| schema_rs(api, &types)),
         ));
     }
     let parts = run_jobs(&jobs)?;
@@ -212,10 +219,18 @@ fn commands_mod(
     options: &CliOptions,
     groups: &BTreeMap<&str, Vec<&Operation>>,
 ) -> TokenStream {
-    let mods = groups.keys().map(|g| {
-        let m = ident(g);
-        quote!(mod #m;)
-    });
+    let mut mods: Vec<TokenStream> = groups
+        .keys()
+        .map(|g| {
+            let m = ident(g);
+            quote!(mod #m;)
+        })
+        .collect();
+    if has_json_body(api) {
+        mods.push(quote!(
+            mod schema;
+        ));
+    }
     let mut subcommands = Vec::new();
     let mut arms = Vec::new();
     let mut untagged = quote!();
@@ -601,18 +616,21 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
         let t = rust_type(&b.ty, &types_path());
         match (b.required, body_is_text) {
             (true, false) => {
-                steps.push(quote!(let body = support::body::<#t>(m)?;));
+                let ty = check_ty(types, &b.ty);
+                steps.push(quote!(let body = support::body::<#t>(m, super::schema::TYPES, &#ty)?;));
                 args.push(quote!(body));
             }
             (true, true) => {
                 steps.push(quote!(let body = support::text_body(m)?.unwrap_or_default();));
                 args.push(quote!(body));
             }
-            (false, false) => setters.push(quote! {
-                if let Some(body) = support::optional_body::<#t>(m)? {
+            (false, false) => setters.push({
+                let ty = check_ty(types, &b.ty);
+                quote! {
+                if let Some(body) = support::optional_body::<#t>(m, super::schema::TYPES, &#ty)? {
                     request = request.body(body);
                 }
-            }),
+            }}),
             (false, true) => setters.push(quote! {
                 if let Some(body) = support::text_body(m)? {
                     request = request.body(body);
@@ -672,5 +690,110 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
             #paging
             #print
         }
+    }
+}
+
+fn is_json_body(b: &crate::ir::Body) -> bool {
+    !(b.ty == TypeRef::String && !b.content_type.contains("json"))
+}
+
+fn has_json_body(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|o| o.body.as_ref().is_some_and(is_json_body))
+}
+
+/// Whether enum checking looks inside values of this named type.
+fn checked(types: &BTreeMap<&str, &TypeDef>, name: &str) -> bool {
+    matches!(
+        types.get(name).map(|t| &t.kind),
+        Some(
+            TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { tag: Some(_), .. }
+        )
+    )
+}
+
+/// The `support::check::Ty` expression for a type reference.
+fn check_ty(types: &BTreeMap<&str, &TypeDef>, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Named(n) if checked(types, n) => quote!(support::check::Ty::Named(#n)),
+        TypeRef::List(i) => {
+            let i = check_ty(types, i);
+            quote!(support::check::Ty::List(&#i))
+        }
+        TypeRef::Map(i) => {
+            let i = check_ty(types, i);
+            quote!(support::check::Ty::Map(&#i))
+        }
+        TypeRef::Nullable(i) => check_ty(types, i),
+        _ => quote!(support::check::Ty::Any),
+    }
+}
+
+/// `src/commands/schema.rs`: the shapes of every type reachable from a JSON
+/// request body, sorted by name, for `support::check`.
+fn schema_rs(api: &Api, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo: Vec<&TypeRef> = api
+        .operations
+        .iter()
+        .filter_map(|o| o.body.as_ref())
+        .filter(|b| is_json_body(b))
+        .map(|b| &b.ty)
+        .collect();
+    while let Some(t) = todo.pop() {
+        match t {
+            TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => todo.push(i),
+            TypeRef::Named(n) if checked(types, n) && seen.insert(n.as_str()) => {
+                match &types[n.as_str()].kind {
+                    TypeKind::Struct { fields, .. } => todo.extend(fields.iter().map(|f| &f.ty)),
+                    TypeKind::Union { variants, .. } => {
+                        todo.extend(variants.iter().filter_map(|v| v.ty.as_ref()))
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let entries = seen.iter().map(|name| {
+        let shape = match &types[name].kind {
+            TypeKind::Struct { fields, .. } => {
+                let fields = fields.iter().map(|f| {
+                    let wire = &f.wire_name;
+                    let ty = check_ty(types, &f.ty);
+                    quote!((#wire, #ty))
+                });
+                quote!(Shape::Struct(&[#(#fields),*]))
+            }
+            TypeKind::Enum { values } => {
+                let wires = values.iter().map(|v| &v.wire);
+                quote!(Shape::Enum(&[#(#wires),*]))
+            }
+            TypeKind::Union {
+                tag: Some(tag),
+                variants,
+            } => {
+                let variants = variants.iter().filter_map(|v| {
+                    let t = v.tag.as_ref()?;
+                    let ty = v
+                        .ty
+                        .as_ref()
+                        .map_or_else(|| quote!(support::check::Ty::Any), |ty| check_ty(types, ty));
+                    Some(quote!((#t, #ty)))
+                });
+                quote!(Shape::Tagged(#tag, &[#(#variants),*]))
+            }
+            _ => quote!(Shape::Other),
+        };
+        quote!((#name, #shape))
+    });
+    quote! {
+        //! The shapes of the request body types, so an enum value the document
+        //! does not list is caught before sending (see `support::check`).
+        use crate::support::{self, check::{Shape, Types}};
+
+        /// Every type reachable from a JSON request body, sorted by name.
+        pub(crate) static TYPES: Types = &[#(#entries),*];
     }
 }
