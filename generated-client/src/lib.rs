@@ -26,8 +26,12 @@ mod runtime;
 pub mod api;
 pub mod types;
 pub use runtime::{
-    ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result, RetryPolicy,
+    ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, RawRequest, Result,
+    RetryPolicy,
 };
+
+/// The HTTP method of a [`Client::request`].
+pub use reqwest::Method;
 
 /// Re-exported so paginated `items()` streams can be consumed without another dependency.
 pub use futures_util::{Stream, StreamExt};

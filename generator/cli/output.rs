@@ -52,6 +52,16 @@ impl Context {
             .map_err(Failure::Output)
     }
 
+    /// An answer of unknown type: JSON is printed as [`json`](Self::json)
+    /// prints it, anything else as received.
+    pub fn text_or_json(&self, result: sdk::Result<String>) -> Outcome {
+        let text = self.settle(result)?;
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value) => self.json(Ok(value)),
+            Err(_) => self.text(Ok(text)),
+        }
+    }
+
     /// A response without a body prints nothing.
     pub fn empty(&self, result: sdk::Result<()>) -> Outcome {
         self.settle(result)

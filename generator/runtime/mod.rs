@@ -6,6 +6,7 @@
 
 mod client;
 mod error;
+mod raw;
 mod request;
 mod retry;
 // Helpers for generated types; a document may not need every one of them.
@@ -17,6 +18,7 @@ pub(crate) mod paginate;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Error, ErrorBody, Result};
+pub use raw::RawRequest;
 // Re-exported from the crate root by the generated `lib.rs`.
 #[allow(unused_imports)]
 pub use retry::RetryPolicy;

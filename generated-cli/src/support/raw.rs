@@ -3,6 +3,8 @@
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+use super::args::optional_body;
+use super::check::Ty;
 use super::{Context, Failure, Outcome};
 
 /// The `request` command.
@@ -30,8 +32,32 @@ fn pair(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| "expected NAME=VALUE".to_owned())
 }
 
-/// Runs `chili request`.
+/// Runs `chili request`. The answer is printed like an operation's: JSON
+/// (pretty on a terminal), other text as received, nothing for no body.
 pub async fn run(ctx: &Context, m: &ArgMatches) -> Outcome {
-    let _ = (ctx, m);
-    Err(Failure::Internal("not implemented yet".to_owned()))
+    let given = m
+        .get_one::<String>("method")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let method = sdk::Method::from_bytes(given.to_ascii_uppercase().as_bytes())
+        .map_err(|_| Failure::Usage(format!("{given:?} is not an HTTP method")))?;
+    let path = m
+        .get_one::<String>("path")
+        .map(String::as_str)
+        .unwrap_or_default();
+    if !path.starts_with('/') {
+        return Err(Failure::Usage(format!(
+            "the path must start with / (it is appended to the base URL), got {path:?}"
+        )));
+    }
+    let mut request = ctx.client().request(method, path);
+    if let Some(pairs) = m.get_many::<(String, String)>("query") {
+        for (name, value) in pairs {
+            request = request.query(name, value);
+        }
+    }
+    if let Some(body) = optional_body::<serde_json::Value>(m, &[], &Ty::Any)? {
+        request = request.json(&body);
+    }
+    ctx.text_or_json(request.send_text().await)
 }

@@ -47,7 +47,8 @@ impl Visit for Fields<'_> {
 
 impl Subscriber for Logger {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.name() == "chilipiper.request" || metadata.is_event()
+        // The client's call span (`<api>.request`) and the events inside it.
+        metadata.name().ends_with(".request") || metadata.is_event()
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {

@@ -132,6 +132,17 @@ impl Client {
         &self.inner.retry
     }
 
+    /// A request to an endpoint without a typed method (one the document
+    /// does not describe): `client.request(Method::GET, "/v1/org/workspace")`,
+    /// then `.query(..)`, `.json(..)` and a `send_*` method.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> super::raw::RawRequest<'_> {
+        super::raw::RawRequest::new(self, Request::raw(method, path.into()))
+    }
+
     /// Sends `req` and decodes the JSON response body into `T`.
     ///
     /// An empty body decodes as JSON `null`, so `Option<T>` and `()` accept it.

@@ -67,6 +67,14 @@ impl Request {
         }
     }
 
+    /// A request to `path` (already a concrete path, not a template) for
+    /// [`Client::request`](super::Client::request); logs call it `(raw request)`.
+    pub(crate) fn raw(method: Method, path: String) -> Self {
+        let mut request = Request::new(method, "request", "(raw request)");
+        request.path = path;
+        request
+    }
+
     /// Sends the request to `link`, a next-page link the API returned,
     /// instead of the path and query. Relative links resolve against the base
     /// URL; a link to another origin is refused, so the token never leaves it.

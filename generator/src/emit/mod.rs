@@ -22,6 +22,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),
+    ("raw.rs", include_str!("../../runtime/raw.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
 ];
 
@@ -229,7 +230,9 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         pub mod api;
         pub mod types;
 
-        pub use runtime::{ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, Result, RetryPolicy};
+        pub use runtime::{ApiError, ApiErrorBody, Client, ClientBuilder, Error, ErrorBody, RawRequest, Result, RetryPolicy};
+        /// The HTTP method of a [`Client::request`].
+        pub use reqwest::Method;
         /// Re-exported so paginated `items()` streams can be consumed without another dependency.
         pub use futures_util::{Stream, StreamExt};
 
