@@ -24,6 +24,7 @@ use std::time::Duration;
 mod bench;
 pub mod cli;
 mod conformance;
+mod conformance_cli;
 mod corpus;
 mod mutant;
 mod scratch;

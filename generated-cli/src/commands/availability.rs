@@ -8,15 +8,31 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("slots-v2").about("List available meeting time slots (paginated)")
-        .long_about("List available meeting time slots (paginated)\n\nREAD-ONLY. List available meeting time slots (paginated). List bookable meeting start times for a meeting type over a window, paginated. Takes a JSON body.")
-        .after_help("Required permissions: availability.read\nHTTP: PUT /v1/org/availability/slots-v2 (operation availabilitySlotsV2)\nBody: MeetingStartTimesPagedRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultMeetingStartTime as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (MeetingStartTimesPagedRequest): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line"))
-    ]
+    Vec::from([
+        Command::new("slots-v2")
+            .about("List available meeting time slots (paginated)")
+            .long_about(
+                "List available meeting time slots (paginated)\n\nREAD-ONLY. List available meeting time slots (paginated). List bookable meeting start times for a meeting type over a window, paginated. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: availability.read\nHTTP: PUT /v1/org/availability/slots-v2 (operation availabilitySlotsV2)\nBody: MeetingStartTimesPagedRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultMeetingStartTime as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (MeetingStartTimesPagedRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,44 +8,103 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("list").about("List Salesforce campaigns")
-        .long_about("List Salesforce campaigns\n\nREAD-ONLY. List Salesforce campaigns. List Salesforce campaigns to find the campaignId for a router's Add-to-Campaign action. Params: isActive, page, pageSize.")
-        .after_help("Required permissions: tenant.read\nHTTP: GET /v1/org/campaign/list (operation campaignList)\nOutput: SalesforceCampaignPage as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("is_active").long("is-active").value_name("IS_ACTIVE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < bool >
-        (Kind::Bool))
-        .help("Filter to active (true) or inactive (false) campaigns; omit for all."))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("search").about("Search Salesforce campaigns")
-        .long_about("Search Salesforce campaigns\n\nREAD-ONLY. Search Salesforce campaigns. Search Salesforce campaigns by text to find the campaignId for a router's Add-to-Campaign action. Params: searchText (required), isActive, page, pageSize.")
-        .after_help("Required permissions: tenant.read\nHTTP: GET /v1/org/campaign/search (operation campaignSearch)\nOutput: SalesforceCampaignPage as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("search_text").long("search-text").value_name("SEARCH_TEXT")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Text to match against campaign names; at least 2 characters."))
-        .arg(Arg::new("is_active").long("is-active").value_name("IS_ACTIVE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < bool >
-        (Kind::Bool))
-        .help("Filter to active (true) or inactive (false) campaigns; omit for all."))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line"))
-    ]
+    Vec::from([
+        Command::new("list")
+            .about("List Salesforce campaigns")
+            .long_about(
+                "List Salesforce campaigns\n\nREAD-ONLY. List Salesforce campaigns. List Salesforce campaigns to find the campaignId for a router's Add-to-Campaign action. Params: isActive, page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: tenant.read\nHTTP: GET /v1/org/campaign/list (operation campaignList)\nOutput: SalesforceCampaignPage as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("is_active")
+                    .long("is-active")
+                    .value_name("IS_ACTIVE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<bool>(Kind::Bool))
+                    .help(
+                        "Filter to active (true) or inactive (false) campaigns; omit for all.",
+                    ),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("search")
+            .about("Search Salesforce campaigns")
+            .long_about(
+                "Search Salesforce campaigns\n\nREAD-ONLY. Search Salesforce campaigns. Search Salesforce campaigns by text to find the campaignId for a router's Add-to-Campaign action. Params: searchText (required), isActive, page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: tenant.read\nHTTP: GET /v1/org/campaign/search (operation campaignSearch)\nOutput: SalesforceCampaignPage as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("search_text")
+                    .long("search-text")
+                    .value_name("SEARCH_TEXT")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Text to match against campaign names; at least 2 characters."),
+            )
+            .arg(
+                Arg::new("is_active")
+                    .long("is-active")
+                    .value_name("IS_ACTIVE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<bool>(Kind::Bool))
+                    .help(
+                        "Filter to active (true) or inactive (false) campaigns; omit for all.",
+                    ),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,70 +8,193 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("logs").about("Reads Chat Conversation Logs")
-        .long_about("Reads Chat Conversation Logs\n\nREAD-ONLY. Reads Chat Conversation Logs. Read a workspace's Chat AI conversation logs over a time window. Params: workspaceId (required), start (required), end (required), playbookId, guestEmail, guestId, ruleId, ruleName, page, pageSize.")
-        .after_help("Required permissions: logs.read\nHTTP: GET /v1/org/chat/logs (operation chatLogs)\nOutput: PaginatedResultChatConversationLog as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Id of the workspace")).arg(Arg::new("start").long("start")
-        .value_name("START").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < chrono::DateTime < chrono::Utc > > (Kind::Text))
-        .help("time of start such as 2025-01-08T13:46:18.681Z (ISO8601 format)"))
-        .arg(Arg::new("end").long("end").value_name("END").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < chrono::DateTime <
-        chrono::Utc > > (Kind::Text))
-        .help("time of end such as 2025-01-14T13:46:18.681Z (ISO8601 format)"))
-        .arg(Arg::new("playbook_id").long("playbook-id").value_name("PLAYBOOK_ID")
-        .required(false).action(ArgAction::Append).value_parser(support::value:: <
-        uuid::Uuid > (Kind::Text))
-        .help("Optional chat playbook id(s) to restrict the logs to; repeatable. When omitted, all playbooks in the workspace are considered. (repeatable)"))
-        .arg(Arg::new("guest_email").long("guest-email").value_name("GUEST_EMAIL")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Optional guest email to filter logs by (case-insensitive exact match). When omitted, all guests are considered."))
-        .arg(Arg::new("guest_id").long("guest-id").value_name("GUEST_ID").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid >
-        (Kind::Text))
-        .help("Optional guest id to filter logs by (exact match). When omitted, all guests are considered."))
-        .arg(Arg::new("rule_id").long("rule-id").value_name("RULE_ID").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("Optional routing-rule id to filter logs by (exact match on any rule executed in the session). Stable across rule renames. When omitted, all rules are considered."))
-        .arg(Arg::new("rule_name").long("rule-name").value_name("RULE_NAME")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Optional routing-rule name to filter logs by (exact match on any rule executed in the session). When omitted, all rules are considered."))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("transcript").about("Reads a Chat Conversation Transcript")
-        .long_about("Reads a Chat Conversation Transcript\n\nREAD-ONLY. Reads a Chat Conversation Transcript. Read one guest's full chat conversation transcript. Params: workspaceId (required), guestId (required), before, beforeSeenId, pageSize.")
-        .after_help("Required permissions: logs.read\nHTTP: GET /v1/org/chat/transcript (operation chatTranscript)\nOutput: ChatTranscriptPage as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Id of the workspace")).arg(Arg::new("guest_id")
-        .long("guest-id").value_name("GUEST_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("Guest whose transcript to read (exact match). Find it via chat-logs."))
-        .arg(Arg::new("before").long("before").value_name("BEFORE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < chrono::DateTime <
-        chrono::Utc > > (Kind::Text))
-        .help("Boundary timestamp cursor: echo the previous page's `nextCursor.before`; omit for the latest page."))
-        .arg(Arg::new("before_seen_id").long("before-seen-id")
-        .value_name("BEFORE_SEEN_ID").required(false).action(ArgAction::Append)
-        .value_parser(support::value:: < String > (Kind::Text))
-        .help("Message-archive ids already returned at `before` (echo `nextCursor.seenIds`); repeatable, ignored when `before` is omitted. (repeatable)"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i32 >
-        (Kind::Integer))
-        .help("Number of messages per page (1–200, default 50). [server default: 50]"))
-    ]
+    Vec::from([
+        Command::new("logs")
+            .about("Reads Chat Conversation Logs")
+            .long_about(
+                "Reads Chat Conversation Logs\n\nREAD-ONLY. Reads Chat Conversation Logs. Read a workspace's Chat AI conversation logs over a time window. Params: workspaceId (required), start (required), end (required), playbookId, guestEmail, guestId, ruleId, ruleName, page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: logs.read\nHTTP: GET /v1/org/chat/logs (operation chatLogs)\nOutput: PaginatedResultChatConversationLog as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Id of the workspace"),
+            )
+            .arg(
+                Arg::new("start")
+                    .long("start")
+                    .value_name("START")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(
+                        support::value::<chrono::DateTime<chrono::Utc>>(Kind::Text),
+                    )
+                    .help(
+                        "time of start such as 2025-01-08T13:46:18.681Z (ISO8601 format)",
+                    ),
+            )
+            .arg(
+                Arg::new("end")
+                    .long("end")
+                    .value_name("END")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(
+                        support::value::<chrono::DateTime<chrono::Utc>>(Kind::Text),
+                    )
+                    .help(
+                        "time of end such as 2025-01-14T13:46:18.681Z (ISO8601 format)",
+                    ),
+            )
+            .arg(
+                Arg::new("playbook_id")
+                    .long("playbook-id")
+                    .value_name("PLAYBOOK_ID")
+                    .required(false)
+                    .action(ArgAction::Append)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help(
+                        "Optional chat playbook id(s) to restrict the logs to; repeatable. When omitted, all playbooks in the workspace are considered. (repeatable)",
+                    ),
+            )
+            .arg(
+                Arg::new("guest_email")
+                    .long("guest-email")
+                    .value_name("GUEST_EMAIL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Optional guest email to filter logs by (case-insensitive exact match). When omitted, all guests are considered.",
+                    ),
+            )
+            .arg(
+                Arg::new("guest_id")
+                    .long("guest-id")
+                    .value_name("GUEST_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help(
+                        "Optional guest id to filter logs by (exact match). When omitted, all guests are considered.",
+                    ),
+            )
+            .arg(
+                Arg::new("rule_id")
+                    .long("rule-id")
+                    .value_name("RULE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Optional routing-rule id to filter logs by (exact match on any rule executed in the session). Stable across rule renames. When omitted, all rules are considered.",
+                    ),
+            )
+            .arg(
+                Arg::new("rule_name")
+                    .long("rule-name")
+                    .value_name("RULE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Optional routing-rule name to filter logs by (exact match on any rule executed in the session). When omitted, all rules are considered.",
+                    ),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("transcript")
+            .about("Reads a Chat Conversation Transcript")
+            .long_about(
+                "Reads a Chat Conversation Transcript\n\nREAD-ONLY. Reads a Chat Conversation Transcript. Read one guest's full chat conversation transcript. Params: workspaceId (required), guestId (required), before, beforeSeenId, pageSize.",
+            )
+            .after_help(
+                "Required permissions: logs.read\nHTTP: GET /v1/org/chat/transcript (operation chatTranscript)\nOutput: ChatTranscriptPage as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Id of the workspace"),
+            )
+            .arg(
+                Arg::new("guest_id")
+                    .long("guest-id")
+                    .value_name("GUEST_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help(
+                        "Guest whose transcript to read (exact match). Find it via chat-logs.",
+                    ),
+            )
+            .arg(
+                Arg::new("before")
+                    .long("before")
+                    .value_name("BEFORE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(
+                        support::value::<chrono::DateTime<chrono::Utc>>(Kind::Text),
+                    )
+                    .help(
+                        "Boundary timestamp cursor: echo the previous page's `nextCursor.before`; omit for the latest page.",
+                    ),
+            )
+            .arg(
+                Arg::new("before_seen_id")
+                    .long("before-seen-id")
+                    .value_name("BEFORE_SEEN_ID")
+                    .required(false)
+                    .action(ArgAction::Append)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Message-archive ids already returned at `before` (echo `nextCursor.seenIds`); repeatable, ignored when `before` is omitted. (repeatable)",
+                    ),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i32>(Kind::Integer))
+                    .help(
+                        "Number of messages per page (1–200, default 50). [server default: 50]",
+                    ),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,59 +8,165 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("logs").about("Reads Concierge Logs")
-        .long_about("Reads Concierge Logs\n\nREAD-ONLY. Reads Concierge Logs. Audit a Concierge router's routing decisions over a time window. Params: workspaceId (required), routerId (required), start (required), end (required), page, pageSize.")
-        .after_help("Required permissions: logs.read\nHTTP: POST /v1/org/concierge/logs (operation conciergeLogs)\nOutput: Json as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Id of the workspace")).arg(Arg::new("router_id")
-        .long("router-id").value_name("ROUTER_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("Concierge Router Id")).arg(Arg::new("start").long("start")
-        .value_name("START").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < chrono::DateTime < chrono::Utc > > (Kind::Text))
-        .help("time of start such as 2025-01-08T13:46:18.681Z (ISO8601 format)"))
-        .arg(Arg::new("end").long("end").value_name("END").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < chrono::DateTime <
-        chrono::Utc > > (Kind::Text))
-        .help("time of end such as 2025-01-14T13:46:18.681Z (ISO8601 format)"))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of logs per page. Defaults to 20, maximum is 100. [server default: 20]")),
-        Command::new("router-create").about("Create concierge router")
-        .long_about("Create concierge router\n\nMUTATING. Create concierge router. Create a Concierge router and publish it live in one step. Takes a JSON body.")
-        .after_help("Required permissions: concierge.create\nHTTP: POST /v1/org/concierge/routers/concierge (operation conciergeRouterCreate)\nBody: ConciergeRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: ConciergeRouter as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ConciergeRouterCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("list-routers").about("Lists all concierge routers")
-        .long_about("Lists all concierge routers\n\nREAD-ONLY. Lists all concierge routers. Browse Concierge routers to find their routerIds and slugs.")
-        .after_help("Required permissions: concierge.read\nHTTP: POST /v1/org/concierge/routers/concierge/list (operation conciergeListRouters)\nOutput: ConciergeRoutersListResponse as JSON"),
-        Command::new("router-get").about("Get concierge router")
-        .long_about("Get concierge router\n\nREAD-ONLY. Get concierge router. Fetch one Concierge router's identity, routing summary and full config. Params: routerId (required).")
-        .after_help("Required permissions: concierge.read\nHTTP: GET /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterGet)\nOutput: ConciergeRouter as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid
-        > (Kind::Text)).help("`routerId` path parameter")), Command::new("router-update")
-        .about("Update concierge router")
-        .long_about("Update concierge router\n\nMUTATING — IDEMPOTENT. Update concierge router. Edit a Concierge router and republish it live. Params: routerId (required). Takes a JSON body.")
-        .after_help("Required permissions: concierge.modify\nHTTP: PUT /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterUpdate)\nBody: ConciergeRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: ConciergeRouter as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid
-        > (Kind::Text)).help("`routerId` path parameter")).arg(Arg::new("body")
-        .long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ConciergeRouterUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("router-delete").about("Remove concierge router")
-        .long_about("Remove concierge router\n\nMUTATING — DESTRUCTIVE. Remove concierge router. Delete a Concierge router by id. Params: routerId (required).")
-        .after_help("Required permissions: concierge.remove\nHTTP: DELETE /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterDelete)\nOutput: nothing")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid
-        > (Kind::Text)).help("`routerId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("logs")
+            .about("Reads Concierge Logs")
+            .long_about(
+                "Reads Concierge Logs\n\nREAD-ONLY. Reads Concierge Logs. Audit a Concierge router's routing decisions over a time window. Params: workspaceId (required), routerId (required), start (required), end (required), page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: logs.read\nHTTP: POST /v1/org/concierge/logs (operation conciergeLogs)\nOutput: Json as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Id of the workspace"),
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("Concierge Router Id"),
+            )
+            .arg(
+                Arg::new("start")
+                    .long("start")
+                    .value_name("START")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(
+                        support::value::<chrono::DateTime<chrono::Utc>>(Kind::Text),
+                    )
+                    .help(
+                        "time of start such as 2025-01-08T13:46:18.681Z (ISO8601 format)",
+                    ),
+            )
+            .arg(
+                Arg::new("end")
+                    .long("end")
+                    .value_name("END")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(
+                        support::value::<chrono::DateTime<chrono::Utc>>(Kind::Text),
+                    )
+                    .help(
+                        "time of end such as 2025-01-14T13:46:18.681Z (ISO8601 format)",
+                    ),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help(
+                        "Number of logs per page. Defaults to 20, maximum is 100. [server default: 20]",
+                    ),
+            ),
+        Command::new("router-create")
+            .about("Create concierge router")
+            .long_about(
+                "Create concierge router\n\nMUTATING. Create concierge router. Create a Concierge router and publish it live in one step. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: concierge.create\nHTTP: POST /v1/org/concierge/routers/concierge (operation conciergeRouterCreate)\nBody: ConciergeRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: ConciergeRouter as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ConciergeRouterCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-routers")
+            .about("Lists all concierge routers")
+            .long_about(
+                "Lists all concierge routers\n\nREAD-ONLY. Lists all concierge routers. Browse Concierge routers to find their routerIds and slugs.",
+            )
+            .after_help(
+                "Required permissions: concierge.read\nHTTP: POST /v1/org/concierge/routers/concierge/list (operation conciergeListRouters)\nOutput: ConciergeRoutersListResponse as JSON",
+            ),
+        Command::new("router-get")
+            .about("Get concierge router")
+            .long_about(
+                "Get concierge router\n\nREAD-ONLY. Get concierge router. Fetch one Concierge router's identity, routing summary and full config. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: concierge.read\nHTTP: GET /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterGet)\nOutput: ConciergeRouter as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+        Command::new("router-update")
+            .about("Update concierge router")
+            .long_about(
+                "Update concierge router\n\nMUTATING — IDEMPOTENT. Update concierge router. Edit a Concierge router and republish it live. Params: routerId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: concierge.modify\nHTTP: PUT /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterUpdate)\nBody: ConciergeRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: ConciergeRouter as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ConciergeRouterUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("router-delete")
+            .about("Remove concierge router")
+            .long_about(
+                "Remove concierge router\n\nMUTATING — DESTRUCTIVE. Remove concierge router. Delete a Concierge router by id. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: concierge.remove\nHTTP: DELETE /v1/org/concierge/routers/concierge/{routerId} (operation conciergeRouterDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,39 +8,99 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("create").about("Create data field")
-        .long_about("Create data field\n\nMUTATING. Create data field. Create a custom data field and publish it. Takes a JSON body.")
-        .after_help("Required permissions: data-field.manage\nHTTP: POST /v1/org/data-fields (operation dataFieldCreate)\nBody: DataFieldCreate as JSON, inline, from a file, or - for stdin\nOutput: DataFieldDetails as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (DataFieldCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("list").about("List data fields")
-        .long_about("List data fields\n\nREAD-ONLY. List data fields. List the tenant's data fields (custom, default and internal).")
-        .after_help("Required permissions: data-field.read\nHTTP: GET /v1/org/data-fields/list (operation dataFieldList)\nOutput: Vec<DataFieldDetails> as JSON"),
-        Command::new("get").about("Get data field")
-        .long_about("Get data field\n\nREAD-ONLY. Get data field. Fetch one data field by reference. Params: reference (required).")
-        .after_help("Required permissions: data-field.read\nHTTP: GET /v1/org/data-fields/{reference} (operation dataFieldGet)\nOutput: DataFieldDetails as JSON")
-        .arg(Arg::new("reference").long("reference").value_name("REFERENCE")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("The data field's reference: a custom field's UUID, or a default/internal field's stable name.")),
-        Command::new("update").about("Update data field")
-        .long_about("Update data field\n\nMUTATING — IDEMPOTENT. Update data field. Edit a custom data field and republish. Params: reference (required). Takes a JSON body.")
-        .after_help("Required permissions: data-field.manage\nHTTP: PUT /v1/org/data-fields/{reference} (operation dataFieldUpdate)\nBody: DataFieldUpdate as JSON, inline, from a file, or - for stdin\nOutput: DataFieldDetails as JSON")
-        .arg(Arg::new("reference").long("reference").value_name("REFERENCE")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("The data field's reference: a custom field's UUID, or a default/internal field's stable name."))
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (DataFieldUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete").about("Remove data field")
-        .long_about("Remove data field\n\nMUTATING — DESTRUCTIVE. Remove data field. Delete a custom data field. Params: reference (required).")
-        .after_help("Required permissions: data-field.manage\nHTTP: DELETE /v1/org/data-fields/{reference} (operation dataFieldDelete)\nOutput: nothing")
-        .arg(Arg::new("reference").long("reference").value_name("REFERENCE")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("The data field's reference: a custom field's UUID, or a default/internal field's stable name."))
-    ]
+    Vec::from([
+        Command::new("create")
+            .about("Create data field")
+            .long_about(
+                "Create data field\n\nMUTATING. Create data field. Create a custom data field and publish it. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: data-field.manage\nHTTP: POST /v1/org/data-fields (operation dataFieldCreate)\nBody: DataFieldCreate as JSON, inline, from a file, or - for stdin\nOutput: DataFieldDetails as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (DataFieldCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list")
+            .about("List data fields")
+            .long_about(
+                "List data fields\n\nREAD-ONLY. List data fields. List the tenant's data fields (custom, default and internal).",
+            )
+            .after_help(
+                "Required permissions: data-field.read\nHTTP: GET /v1/org/data-fields/list (operation dataFieldList)\nOutput: Vec<DataFieldDetails> as JSON",
+            ),
+        Command::new("get")
+            .about("Get data field")
+            .long_about(
+                "Get data field\n\nREAD-ONLY. Get data field. Fetch one data field by reference. Params: reference (required).",
+            )
+            .after_help(
+                "Required permissions: data-field.read\nHTTP: GET /v1/org/data-fields/{reference} (operation dataFieldGet)\nOutput: DataFieldDetails as JSON",
+            )
+            .arg(
+                Arg::new("reference")
+                    .long("reference")
+                    .value_name("REFERENCE")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "The data field's reference: a custom field's UUID, or a default/internal field's stable name.",
+                    ),
+            ),
+        Command::new("update")
+            .about("Update data field")
+            .long_about(
+                "Update data field\n\nMUTATING — IDEMPOTENT. Update data field. Edit a custom data field and republish. Params: reference (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: data-field.manage\nHTTP: PUT /v1/org/data-fields/{reference} (operation dataFieldUpdate)\nBody: DataFieldUpdate as JSON, inline, from a file, or - for stdin\nOutput: DataFieldDetails as JSON",
+            )
+            .arg(
+                Arg::new("reference")
+                    .long("reference")
+                    .value_name("REFERENCE")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "The data field's reference: a custom field's UUID, or a default/internal field's stable name.",
+                    ),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (DataFieldUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete")
+            .about("Remove data field")
+            .long_about(
+                "Remove data field\n\nMUTATING — DESTRUCTIVE. Remove data field. Delete a custom data field. Params: reference (required).",
+            )
+            .after_help(
+                "Required permissions: data-field.manage\nHTTP: DELETE /v1/org/data-fields/{reference} (operation dataFieldDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("reference")
+                    .long("reference")
+                    .value_name("REFERENCE")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "The data field's reference: a custom field's UUID, or a default/internal field's stable name.",
+                    ),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,27 +8,65 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("create").about("Create distribution")
-        .long_about("Create distribution\n\nMUTATING. Create distribution. Create and publish a distribution — a reusable assignment pool for routing. Takes a JSON body.")
-        .after_help("Required permissions: distribution.modify\nHTTP: POST /v1/org/distribution (operation distributionCreate)\nBody: CreateDistributionRequest as JSON, inline, from a file, or - for stdin\nOutput: CreateDistributionResponse as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (CreateDistributionRequest): JSON inline, a file name, or - for stdin")),
+    Vec::from([
+        Command::new("create")
+            .about("Create distribution")
+            .long_about(
+                "Create distribution\n\nMUTATING. Create distribution. Create and publish a distribution — a reusable assignment pool for routing. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: distribution.modify\nHTTP: POST /v1/org/distribution (operation distributionCreate)\nBody: CreateDistributionRequest as JSON, inline, from a file, or - for stdin\nOutput: CreateDistributionResponse as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (CreateDistributionRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
         Command::new("workspace-settings-get")
-        .about("Get workspace distribution settings")
-        .long_about("Get workspace distribution settings\n\nREAD-ONLY. Get workspace distribution settings. Read a workspace's round-robin distribution (fairness/leveling) settings. Params: workspaceId (required).")
-        .after_help("Required permissions: distribution.read\nHTTP: GET /v1/org/distribution/workspace-settings (operation distributionWorkspaceSettingsGet)\nOutput: WorkspaceDistributionSettings as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Id of the workspace")), Command::new("list-put")
-        .about("List all distributions (PUT)")
-        .long_about("List all distributions (PUT)\n\nREAD-ONLY. List all distributions (PUT). Browse published distributions in the org (preferred list). Takes a JSON body.")
-        .after_help("Required permissions: distribution.read\nHTTP: PUT /v2/org/distribution/list (operation distributionListPut)\nBody: ListRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultDistribution as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ListRequest): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line"))
-    ]
+            .about("Get workspace distribution settings")
+            .long_about(
+                "Get workspace distribution settings\n\nREAD-ONLY. Get workspace distribution settings. Read a workspace's round-robin distribution (fairness/leveling) settings. Params: workspaceId (required).",
+            )
+            .after_help(
+                "Required permissions: distribution.read\nHTTP: GET /v1/org/distribution/workspace-settings (operation distributionWorkspaceSettingsGet)\nOutput: WorkspaceDistributionSettings as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Id of the workspace"),
+            ),
+        Command::new("list-put")
+            .about("List all distributions (PUT)")
+            .long_about(
+                "List all distributions (PUT)\n\nREAD-ONLY. List all distributions (PUT). Browse published distributions in the org (preferred list). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: distribution.read\nHTTP: PUT /v2/org/distribution/list (operation distributionListPut)\nBody: ListRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultDistribution as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ListRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,78 +8,216 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("logs").about("List distro logs")
-        .long_about("List distro logs\n\nREAD-ONLY. List distro logs. Audit a workspace's Distro router runs — a paginated record-level trail. Params: page, pageSize, workspaceId (required). Takes a JSON body.")
-        .after_help("Required permissions: logs.read\nHTTP: POST /v1/org/distro/logs (operation distroLogs)\nBody: DistroLogsFilter as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultDistroLogEntry as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Id of the workspace")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (DistroLogsFilter): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("log-get").about("Get distro log evaluation trace")
-        .long_about("Get distro log evaluation trace\n\nREAD-ONLY. Get distro log evaluation trace. Get the per-record evaluation trace explaining one Distro routing decision. Params: logId (required), routerId (required).")
-        .after_help("Required permissions: logs.read\nHTTP: GET /v1/org/distro/logs/{logId} (operation distroLogGet)\nOutput: DistroLogDetail as JSON")
-        .arg(Arg::new("log_id").long("log-id").value_name("LOG_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("Log id, as returned by the distro logs list endpoint."))
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Router the log belongs to, as returned by the distro logs list endpoint.")),
-        Command::new("router-create").about("Create distro router")
-        .long_about("Create distro router\n\nMUTATING. Create distro router. Create and publish a Distro router, left inactive until activated. Takes a JSON body.")
-        .after_help("Required permissions: distro.create\nHTTP: POST /v1/org/distro/routers (operation distroRouterCreate)\nBody: DistroRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: DistroRouterView as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (DistroRouterCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("list-routers").about("Lists all distro routers")
-        .long_about("Lists all distro routers\n\nREAD-ONLY. Lists all distro routers. Browse every Distro router to find routerIds, status and triggers.")
-        .after_help("Required permissions: distro.read\nHTTP: POST /v1/org/distro/routers/list (operation distroListRouters)\nOutput: DistroRoutersListResponse as JSON"),
-        Command::new("router-get").about("Get distro router")
-        .long_about("Get distro router\n\nREAD-ONLY. Get distro router. Fetch one Distro router's identity, activation status and routing summary. Params: routerId (required).")
-        .after_help("Required permissions: distro.read\nHTTP: GET /v1/org/distro/routers/{routerId} (operation distroRouterGet)\nOutput: DistroRouterView as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")), Command::new("router-update")
-        .about("Update distro router")
-        .long_about("Update distro router\n\nMUTATING — IDEMPOTENT. Update distro router. Edit a Distro router and republish it, preserving activation. Params: routerId (required). Takes a JSON body.")
-        .after_help("Required permissions: distro.modify\nHTTP: PUT /v1/org/distro/routers/{routerId} (operation distroRouterUpdate)\nBody: DistroRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: DistroRouterView as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")).arg(Arg::new("body")
-        .long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (DistroRouterUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("router-delete").about("Remove distro router")
-        .long_about("Remove distro router\n\nMUTATING — DESTRUCTIVE. Remove distro router. Permanently delete a Distro router. Params: routerId (required).")
-        .after_help("Required permissions: distro.remove\nHTTP: DELETE /v1/org/distro/routers/{routerId} (operation distroRouterDelete)\nOutput: nothing")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")), Command::new("router-activate")
-        .about("Activate distro router")
-        .long_about("Activate distro router\n\nMUTATING — IDEMPOTENT. Activate distro router. Turn a Distro router on so it starts routing records. Params: routerId (required).")
-        .after_help("Required permissions: distro.modify\nHTTP: POST /v1/org/distro/routers/{routerId}/activate (operation distroRouterActivate)\nOutput: DistroRouterView as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")),
-        Command::new("router-deactivate").about("Deactivate distro router")
-        .long_about("Deactivate distro router\n\nMUTATING — IDEMPOTENT. Deactivate distro router. Turn a Distro router off so it stops routing records. Params: routerId (required), force.")
-        .after_help("Required permissions: distro.modify\nHTTP: POST /v1/org/distro/routers/{routerId}/deactivate (operation distroRouterDeactivate)\nOutput: DistroRouterView as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")).arg(Arg::new("force")
-        .long("force").value_name("FORCE").required(false).action(ArgAction::Set)
-        .value_parser(support::value:: < bool > (Kind::Bool))
-        .help("Force deactivation even if the router's revision is stale (default: false)."))
-    ]
+    Vec::from([
+        Command::new("logs")
+            .about("List distro logs")
+            .long_about(
+                "List distro logs\n\nREAD-ONLY. List distro logs. Audit a workspace's Distro router runs — a paginated record-level trail. Params: page, pageSize, workspaceId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: logs.read\nHTTP: POST /v1/org/distro/logs (operation distroLogs)\nBody: DistroLogsFilter as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultDistroLogEntry as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Id of the workspace"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (DistroLogsFilter): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("log-get")
+            .about("Get distro log evaluation trace")
+            .long_about(
+                "Get distro log evaluation trace\n\nREAD-ONLY. Get distro log evaluation trace. Get the per-record evaluation trace explaining one Distro routing decision. Params: logId (required), routerId (required).",
+            )
+            .after_help(
+                "Required permissions: logs.read\nHTTP: GET /v1/org/distro/logs/{logId} (operation distroLogGet)\nOutput: DistroLogDetail as JSON",
+            )
+            .arg(
+                Arg::new("log_id")
+                    .long("log-id")
+                    .value_name("LOG_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Log id, as returned by the distro logs list endpoint."),
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Router the log belongs to, as returned by the distro logs list endpoint.",
+                    ),
+            ),
+        Command::new("router-create")
+            .about("Create distro router")
+            .long_about(
+                "Create distro router\n\nMUTATING. Create distro router. Create and publish a Distro router, left inactive until activated. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: distro.create\nHTTP: POST /v1/org/distro/routers (operation distroRouterCreate)\nBody: DistroRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: DistroRouterView as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (DistroRouterCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-routers")
+            .about("Lists all distro routers")
+            .long_about(
+                "Lists all distro routers\n\nREAD-ONLY. Lists all distro routers. Browse every Distro router to find routerIds, status and triggers.",
+            )
+            .after_help(
+                "Required permissions: distro.read\nHTTP: POST /v1/org/distro/routers/list (operation distroListRouters)\nOutput: DistroRoutersListResponse as JSON",
+            ),
+        Command::new("router-get")
+            .about("Get distro router")
+            .long_about(
+                "Get distro router\n\nREAD-ONLY. Get distro router. Fetch one Distro router's identity, activation status and routing summary. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: distro.read\nHTTP: GET /v1/org/distro/routers/{routerId} (operation distroRouterGet)\nOutput: DistroRouterView as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+        Command::new("router-update")
+            .about("Update distro router")
+            .long_about(
+                "Update distro router\n\nMUTATING — IDEMPOTENT. Update distro router. Edit a Distro router and republish it, preserving activation. Params: routerId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: distro.modify\nHTTP: PUT /v1/org/distro/routers/{routerId} (operation distroRouterUpdate)\nBody: DistroRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: DistroRouterView as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (DistroRouterUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("router-delete")
+            .about("Remove distro router")
+            .long_about(
+                "Remove distro router\n\nMUTATING — DESTRUCTIVE. Remove distro router. Permanently delete a Distro router. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: distro.remove\nHTTP: DELETE /v1/org/distro/routers/{routerId} (operation distroRouterDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+        Command::new("router-activate")
+            .about("Activate distro router")
+            .long_about(
+                "Activate distro router\n\nMUTATING — IDEMPOTENT. Activate distro router. Turn a Distro router on so it starts routing records. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: distro.modify\nHTTP: POST /v1/org/distro/routers/{routerId}/activate (operation distroRouterActivate)\nOutput: DistroRouterView as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+        Command::new("router-deactivate")
+            .about("Deactivate distro router")
+            .long_about(
+                "Deactivate distro router\n\nMUTATING — IDEMPOTENT. Deactivate distro router. Turn a Distro router off so it stops routing records. Params: routerId (required), force.",
+            )
+            .after_help(
+                "Required permissions: distro.modify\nHTTP: POST /v1/org/distro/routers/{routerId}/deactivate (operation distroRouterDeactivate)\nOutput: DistroRouterView as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            )
+            .arg(
+                Arg::new("force")
+                    .long("force")
+                    .value_name("FORCE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<bool>(Kind::Bool))
+                    .help(
+                        "Force deactivation even if the router's revision is stale (default: false).",
+                    ),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,22 +8,49 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("waterfall-list").about("List enrichment waterfalls")
-        .long_about("List enrichment waterfalls\n\nREAD-ONLY. List enrichment waterfalls. List a workspace's enrichment waterfalls and their ordered provider fields. Params: workspaceId (required), page, pageSize.")
-        .after_help("Required permissions: data-field.read\nHTTP: GET /v1/org/enrichment/waterfall (operation enrichmentWaterfallList)\nOutput: PaginatedResultEnrichmentWaterfall as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Workspace whose enrichment waterfalls to list."))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer)).help("Number of items per page. [server default: 200]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line"))
-    ]
+    Vec::from([
+        Command::new("waterfall-list")
+            .about("List enrichment waterfalls")
+            .long_about(
+                "List enrichment waterfalls\n\nREAD-ONLY. List enrichment waterfalls. List a workspace's enrichment waterfalls and their ordered provider fields. Params: workspaceId (required), page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: data-field.read\nHTTP: GET /v1/org/enrichment/waterfall (operation enrichmentWaterfallList)\nOutput: PaginatedResultEnrichmentWaterfall as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Workspace whose enrichment waterfalls to list."),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. [server default: 200]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

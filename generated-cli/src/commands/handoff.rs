@@ -8,40 +8,104 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("router-create").about("Create handoff router")
-        .long_about("Create handoff router\n\nMUTATING. Create handoff router. Create a Handoff router and publish it live in one step. Takes a JSON body.")
-        .after_help("Required permissions: handoff.create\nHTTP: POST /v1/org/handoff/routers/handoff (operation handoffRouterCreate)\nBody: HandoffRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: HandoffRouter as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (HandoffRouterCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("router-list").about("Lists all handoff routers")
-        .long_about("Lists all handoff routers\n\nREAD-ONLY. Lists all handoff routers. Browse Handoff routers to find routerIds and what each routes. Params: workspaceId.")
-        .after_help("Required permissions: handoff.read\nHTTP: GET /v1/org/handoff/routers/handoff/list (operation handoffRouterList)\nOutput: Vec<HandoffRouter> as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.")),
-        Command::new("router-get").about("Get handoff router")
-        .long_about("Get handoff router\n\nREAD-ONLY. Get handoff router. Fetch one Handoff router's identity and routing summary. Params: routerId (required).")
-        .after_help("Required permissions: handoff.read\nHTTP: GET /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterGet)\nOutput: HandoffRouter as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")), Command::new("router-update")
-        .about("Update handoff router")
-        .long_about("Update handoff router\n\nMUTATING — IDEMPOTENT. Update handoff router. Edit a Handoff router and republish it live. Params: routerId (required). Takes a JSON body.")
-        .after_help("Required permissions: handoff.modify\nHTTP: PUT /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterUpdate)\nBody: HandoffRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: HandoffRouter as JSON")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter")).arg(Arg::new("body")
-        .long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (HandoffRouterUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("router-delete").about("Remove handoff router")
-        .long_about("Remove handoff router\n\nMUTATING — DESTRUCTIVE. Remove handoff router. Permanently delete a Handoff router. Params: routerId (required).")
-        .after_help("Required permissions: handoff.remove\nHTTP: DELETE /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterDelete)\nOutput: nothing")
-        .arg(Arg::new("router_id").long("router-id").value_name("ROUTER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`routerId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("router-create")
+            .about("Create handoff router")
+            .long_about(
+                "Create handoff router\n\nMUTATING. Create handoff router. Create a Handoff router and publish it live in one step. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: handoff.create\nHTTP: POST /v1/org/handoff/routers/handoff (operation handoffRouterCreate)\nBody: HandoffRouterCreate as JSON, inline, from a file, or - for stdin\nOutput: HandoffRouter as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (HandoffRouterCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("router-list")
+            .about("Lists all handoff routers")
+            .long_about(
+                "Lists all handoff routers\n\nREAD-ONLY. Lists all handoff routers. Browse Handoff routers to find routerIds and what each routes. Params: workspaceId.",
+            )
+            .after_help(
+                "Required permissions: handoff.read\nHTTP: GET /v1/org/handoff/routers/handoff/list (operation handoffRouterList)\nOutput: Vec<HandoffRouter> as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.",
+                    ),
+            ),
+        Command::new("router-get")
+            .about("Get handoff router")
+            .long_about(
+                "Get handoff router\n\nREAD-ONLY. Get handoff router. Fetch one Handoff router's identity and routing summary. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: handoff.read\nHTTP: GET /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterGet)\nOutput: HandoffRouter as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+        Command::new("router-update")
+            .about("Update handoff router")
+            .long_about(
+                "Update handoff router\n\nMUTATING — IDEMPOTENT. Update handoff router. Edit a Handoff router and republish it live. Params: routerId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: handoff.modify\nHTTP: PUT /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterUpdate)\nBody: HandoffRouterUpdate as JSON, inline, from a file, or - for stdin\nOutput: HandoffRouter as JSON",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (HandoffRouterUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("router-delete")
+            .about("Remove handoff router")
+            .long_about(
+                "Remove handoff router\n\nMUTATING — DESTRUCTIVE. Remove handoff router. Permanently delete a Handoff router. Params: routerId (required).",
+            )
+            .after_help(
+                "Required permissions: handoff.remove\nHTTP: DELETE /v1/org/handoff/routers/handoff/{routerId} (operation handoffRouterDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("router_id")
+                    .long("router-id")
+                    .value_name("ROUTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`routerId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,63 +8,156 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("create").about("Create meeting type")
-        .long_about("Create meeting type\n\nMUTATING. Create meeting type. Create a reusable team meeting type with product defaults filled in. Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.create\nHTTP: POST /v1/org/meeting-types (operation meetingTypeCreate)\nBody: MeetingTypeCreate as JSON, inline, from a file, or - for stdin\nOutput: MeetingType as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (MeetingTypeCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("list").about("List meeting types")
-        .long_about("List meeting types\n\nREAD-ONLY. List meeting types. Browse the tenant's reusable team meeting types. Params: workspaceId.")
-        .after_help("Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-types/list (operation meetingTypeList)\nOutput: Vec<MeetingType> as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Filter meeting types by workspace ID. Omit to list across all of the tenant's workspaces.")),
-        Command::new("get").about("Get meeting type")
-        .long_about("Get meeting type\n\nREAD-ONLY. Get meeting type. Fetch one team meeting type by id, including its attached reminders. Params: meetingTypeId (required).")
-        .after_help("Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeGet)\nOutput: MeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")), Command::new("update")
-        .about("Update meeting type")
-        .long_about("Update meeting type\n\nMUTATING — IDEMPOTENT. Update meeting type. Edit a team meeting type. Params: meetingTypeId (required). Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeUpdate)\nBody: MeetingTypeUpdate as JSON, inline, from a file, or - for stdin\nOutput: MeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (MeetingTypeUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete").about("Remove meeting type")
-        .long_about("Remove meeting type\n\nMUTATING — DESTRUCTIVE. Remove meeting type. Delete a team meeting type by id. Params: meetingTypeId (required).")
-        .after_help("Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeDelete)\nOutput: nothing")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")), Command::new("attach-reminder")
-        .about("Attach reminder to meeting type")
-        .long_about("Attach reminder to meeting type\n\nMUTATING — IDEMPOTENT. Attach reminder to meeting type. Attach an existing reminder to a team meeting type. Params: meetingTypeId (required), reminderId (required).")
-        .after_help("Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId} (operation meetingTypeAttachReminder)\nOutput: MeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")).arg(Arg::new("reminder_id")
-        .long("reminder-id").value_name("REMINDER_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`reminderId` path parameter")), Command::new("detach-reminder")
-        .about("Detach reminder from meeting type")
-        .long_about("Detach reminder from meeting type\n\nMUTATING — IDEMPOTENT. Detach reminder from meeting type. Detach a reminder from a team meeting type. Params: meetingTypeId (required), reminderId (required).")
-        .after_help("Required permissions: meeting-type.modify\nHTTP: DELETE /v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId} (operation meetingTypeDetachReminder)\nOutput: MeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")).arg(Arg::new("reminder_id")
-        .long("reminder-id").value_name("REMINDER_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`reminderId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("create")
+            .about("Create meeting type")
+            .long_about(
+                "Create meeting type\n\nMUTATING. Create meeting type. Create a reusable team meeting type with product defaults filled in. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.create\nHTTP: POST /v1/org/meeting-types (operation meetingTypeCreate)\nBody: MeetingTypeCreate as JSON, inline, from a file, or - for stdin\nOutput: MeetingType as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (MeetingTypeCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list")
+            .about("List meeting types")
+            .long_about(
+                "List meeting types\n\nREAD-ONLY. List meeting types. Browse the tenant's reusable team meeting types. Params: workspaceId.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-types/list (operation meetingTypeList)\nOutput: Vec<MeetingType> as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Filter meeting types by workspace ID. Omit to list across all of the tenant's workspaces.",
+                    ),
+            ),
+        Command::new("get")
+            .about("Get meeting type")
+            .long_about(
+                "Get meeting type\n\nREAD-ONLY. Get meeting type. Fetch one team meeting type by id, including its attached reminders. Params: meetingTypeId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeGet)\nOutput: MeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            ),
+        Command::new("update")
+            .about("Update meeting type")
+            .long_about(
+                "Update meeting type\n\nMUTATING — IDEMPOTENT. Update meeting type. Edit a team meeting type. Params: meetingTypeId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeUpdate)\nBody: MeetingTypeUpdate as JSON, inline, from a file, or - for stdin\nOutput: MeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (MeetingTypeUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete")
+            .about("Remove meeting type")
+            .long_about(
+                "Remove meeting type\n\nMUTATING — DESTRUCTIVE. Remove meeting type. Delete a team meeting type by id. Params: meetingTypeId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/meeting-types/{meetingTypeId} (operation meetingTypeDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            ),
+        Command::new("attach-reminder")
+            .about("Attach reminder to meeting type")
+            .long_about(
+                "Attach reminder to meeting type\n\nMUTATING — IDEMPOTENT. Attach reminder to meeting type. Attach an existing reminder to a team meeting type. Params: meetingTypeId (required), reminderId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId} (operation meetingTypeAttachReminder)\nOutput: MeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            )
+            .arg(
+                Arg::new("reminder_id")
+                    .long("reminder-id")
+                    .value_name("REMINDER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`reminderId` path parameter"),
+            ),
+        Command::new("detach-reminder")
+            .about("Detach reminder from meeting type")
+            .long_about(
+                "Detach reminder from meeting type\n\nMUTATING — IDEMPOTENT. Detach reminder from meeting type. Detach a reminder from a team meeting type. Params: meetingTypeId (required), reminderId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.modify\nHTTP: DELETE /v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId} (operation meetingTypeDetachReminder)\nOutput: MeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            )
+            .arg(
+                Arg::new("reminder_id")
+                    .long("reminder-id")
+                    .value_name("REMINDER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`reminderId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,40 +8,105 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("create").about("Create meeting type reminder")
-        .long_about("Create meeting type reminder\n\nMUTATING. Create meeting type reminder. Create a reminder in a workspace to later attach to meeting types. Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.create\nHTTP: POST /v1/org/meeting-type-reminders (operation meetingTypeReminderCreate)\nBody: ReminderCreate as JSON, inline, from a file, or - for stdin\nOutput: Reminder as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ReminderCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("list").about("List meeting type reminders")
-        .long_about("List meeting type reminders\n\nREAD-ONLY. List meeting type reminders. Browse the tenant's meeting-type reminders (Email/SMS notifications). Params: workspaceId.")
-        .after_help("Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-type-reminders/list (operation meetingTypeReminderList)\nOutput: Vec<Reminder> as JSON")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text))
-        .help("Filter reminders by workspace ID. Omit to list across all of the tenant's workspaces.")),
-        Command::new("update").about("Update meeting type reminder")
-        .long_about("Update meeting type reminder\n\nMUTATING — IDEMPOTENT. Update meeting type reminder. Edit a reminder in place; attached meeting types pick up the change. Params: reminderId (required), workspaceId (required). Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-type-reminders/{reminderId} (operation meetingTypeReminderUpdate)\nBody: ReminderUpdate as JSON, inline, from a file, or - for stdin\nOutput: Reminder as JSON")
-        .arg(Arg::new("reminder_id").long("reminder-id").value_name("REMINDER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`reminderId` path parameter")).arg(Arg::new("workspace_id")
-        .long("workspace-id").value_name("WORKSPACE_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("The workspace the reminder belongs to.")).arg(Arg::new("body")
-        .long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ReminderUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete").about("Remove meeting type reminder")
-        .long_about("Remove meeting type reminder\n\nMUTATING — DESTRUCTIVE. Remove meeting type reminder. Delete a reminder entirely. Params: reminderId (required), workspaceId (required).")
-        .after_help("Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/meeting-type-reminders/{reminderId} (operation meetingTypeReminderDelete)\nOutput: nothing")
-        .arg(Arg::new("reminder_id").long("reminder-id").value_name("REMINDER_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`reminderId` path parameter")).arg(Arg::new("workspace_id")
-        .long("workspace-id").value_name("WORKSPACE_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("The workspace the reminder belongs to."))
-    ]
+    Vec::from([
+        Command::new("create")
+            .about("Create meeting type reminder")
+            .long_about(
+                "Create meeting type reminder\n\nMUTATING. Create meeting type reminder. Create a reminder in a workspace to later attach to meeting types. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.create\nHTTP: POST /v1/org/meeting-type-reminders (operation meetingTypeReminderCreate)\nBody: ReminderCreate as JSON, inline, from a file, or - for stdin\nOutput: Reminder as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ReminderCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list")
+            .about("List meeting type reminders")
+            .long_about(
+                "List meeting type reminders\n\nREAD-ONLY. List meeting type reminders. Browse the tenant's meeting-type reminders (Email/SMS notifications). Params: workspaceId.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.read\nHTTP: GET /v1/org/meeting-type-reminders/list (operation meetingTypeReminderList)\nOutput: Vec<Reminder> as JSON",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help(
+                        "Filter reminders by workspace ID. Omit to list across all of the tenant's workspaces.",
+                    ),
+            ),
+        Command::new("update")
+            .about("Update meeting type reminder")
+            .long_about(
+                "Update meeting type reminder\n\nMUTATING — IDEMPOTENT. Update meeting type reminder. Edit a reminder in place; attached meeting types pick up the change. Params: reminderId (required), workspaceId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/meeting-type-reminders/{reminderId} (operation meetingTypeReminderUpdate)\nBody: ReminderUpdate as JSON, inline, from a file, or - for stdin\nOutput: Reminder as JSON",
+            )
+            .arg(
+                Arg::new("reminder_id")
+                    .long("reminder-id")
+                    .value_name("REMINDER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`reminderId` path parameter"),
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("The workspace the reminder belongs to."),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ReminderUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete")
+            .about("Remove meeting type reminder")
+            .long_about(
+                "Remove meeting type reminder\n\nMUTATING — DESTRUCTIVE. Remove meeting type reminder. Delete a reminder entirely. Params: reminderId (required), workspaceId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/meeting-type-reminders/{reminderId} (operation meetingTypeReminderDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("reminder_id")
+                    .long("reminder-id")
+                    .value_name("REMINDER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`reminderId` path parameter"),
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("The workspace the reminder belongs to."),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,34 +8,91 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("get").about("Get Meeting")
-        .long_about("Get Meeting\n\nREAD-ONLY. Get Meeting. Fetch the full record for a single meeting. Params: meetingId (required).")
-        .after_help("Required permissions: meeting.read\nHTTP: GET /v1/org/meetings/get/{meetingId} (operation meetingGet)\nOutput: HttpQueryResponseA as JSON")
-        .arg(Arg::new("meeting_id").long("meeting-id").value_name("MEETING_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid
-        > (Kind::Text)).help("Meeting Id")), Command::new("cancel-post")
-        .about("Cancel a meeting (POST)")
-        .long_about("Cancel a meeting (POST)\n\nMUTATING — DESTRUCTIVE, has external side effects. Cancel a meeting (POST). Permanently cancel a meeting (v2 POST API). Params: meetingId (required). Takes a JSON body.")
-        .after_help("Required permissions: meeting.modify\nHTTP: POST /v2/org/meetings/cancel/{meetingId} (operation meetingCancelPost)\nBody: CancelMeetingRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON")
-        .arg(Arg::new("meeting_id").long("meeting-id").value_name("MEETING_ID")
-        .required(true).action(ArgAction::Set).value_parser(support::value:: < uuid::Uuid
-        > (Kind::Text)).help("Meeting Id")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(false)
-        .help("Request body (CancelMeetingRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list-put").about("Meetings (PUT)")
-        .long_about("Meetings (PUT)\n\nREAD-ONLY. Meetings (PUT). List meetings within a time range, paginated. Takes a JSON body.")
-        .after_help("Required permissions: meeting.read\nHTTP: PUT /v2/org/meetings/meetings (operation meetingListPut)\nBody: QueryMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (QueryMeetingsRequest): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("export-v2-put").about("Export Meetings streaming (PUT)")
-        .long_about("Export Meetings streaming (PUT)\n\nREAD-ONLY. Export Meetings streaming (PUT). Export meetings in a time range as streaming CSV (preferred export). Takes a JSON body.")
-        .after_help("Required permissions: meeting.read\nHTTP: PUT /v3/org/meetings/meetings/export (operation meetingExportV2Put)\nBody: ExportMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: the text/csv; charset=utf-8 text, as received")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (ExportMeetingsRequest): JSON inline, a file name, or - for stdin"))
-    ]
+    Vec::from([
+        Command::new("get")
+            .about("Get Meeting")
+            .long_about(
+                "Get Meeting\n\nREAD-ONLY. Get Meeting. Fetch the full record for a single meeting. Params: meetingId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting.read\nHTTP: GET /v1/org/meetings/get/{meetingId} (operation meetingGet)\nOutput: HttpQueryResponseA as JSON",
+            )
+            .arg(
+                Arg::new("meeting_id")
+                    .long("meeting-id")
+                    .value_name("MEETING_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("Meeting Id"),
+            ),
+        Command::new("cancel-post")
+            .about("Cancel a meeting (POST)")
+            .long_about(
+                "Cancel a meeting (POST)\n\nMUTATING — DESTRUCTIVE, has external side effects. Cancel a meeting (POST). Permanently cancel a meeting (v2 POST API). Params: meetingId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting.modify\nHTTP: POST /v2/org/meetings/cancel/{meetingId} (operation meetingCancelPost)\nBody: CancelMeetingRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON",
+            )
+            .arg(
+                Arg::new("meeting_id")
+                    .long("meeting-id")
+                    .value_name("MEETING_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("Meeting Id"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(false)
+                    .help(
+                        "Request body (CancelMeetingRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-put")
+            .about("Meetings (PUT)")
+            .long_about(
+                "Meetings (PUT)\n\nREAD-ONLY. Meetings (PUT). List meetings within a time range, paginated. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting.read\nHTTP: PUT /v2/org/meetings/meetings (operation meetingListPut)\nBody: QueryMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (QueryMeetingsRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("export-v2-put")
+            .about("Export Meetings streaming (PUT)")
+            .long_about(
+                "Export Meetings streaming (PUT)\n\nREAD-ONLY. Export Meetings streaming (PUT). Export meetings in a time range as streaming CSV (preferred export). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting.read\nHTTP: PUT /v3/org/meetings/meetings/export (operation meetingExportV2Put)\nBody: ExportMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: the text/csv; charset=utf-8 text, as received",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (ExportMeetingsRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,50 +8,126 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("list").about("List personal meeting types")
-        .long_about("List personal meeting types\n\nREAD-ONLY. List personal meeting types. Browse ALL personal meeting types across the tenant (every user's booking pages). Params: workspaceId, page, pageSize.")
-        .after_help("Required permissions: meeting-type.read\nHTTP: GET /v1/org/personal-meeting-types (operation personalMeetingTypeList)\nOutput: PaginatedResultPersonalMeetingType as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Optional: scope the list to a single personal workspace."))
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer)).help("Number of items per page. [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("create").about("Create personal meeting type")
-        .long_about("Create personal meeting type\n\nMUTATING. Create personal meeting type. Create a personal meeting type in a user's personal workspace. Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.create\nHTTP: POST /v1/org/personal-meeting-types (operation personalMeetingTypeCreate)\nBody: PersonalMeetingTypeCreate as JSON, inline, from a file, or - for stdin\nOutput: PersonalMeetingType as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (PersonalMeetingTypeCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("get").about("Get personal meeting type")
-        .long_about("Get personal meeting type\n\nREAD-ONLY. Get personal meeting type. Fetch one personal meeting type by id, including its attached reminders. Params: meetingTypeId (required).")
-        .after_help("Required permissions: meeting-type.read\nHTTP: GET /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeGet)\nOutput: PersonalMeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")), Command::new("update")
-        .about("Update personal meeting type")
-        .long_about("Update personal meeting type\n\nMUTATING — IDEMPOTENT. Update personal meeting type. Edit a personal meeting type (e.g. change its location). Params: meetingTypeId (required). Takes a JSON body.")
-        .after_help("Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeUpdate)\nBody: PersonalMeetingTypeUpdate as JSON, inline, from a file, or - for stdin\nOutput: PersonalMeetingType as JSON")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (PersonalMeetingTypeUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete").about("Remove personal meeting type")
-        .long_about("Remove personal meeting type\n\nMUTATING — DESTRUCTIVE. Remove personal meeting type. Delete a personal meeting type by id. Params: meetingTypeId (required).")
-        .after_help("Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeDelete)\nOutput: nothing")
-        .arg(Arg::new("meeting_type_id").long("meeting-type-id")
-        .value_name("MEETING_TYPE_ID").required(true).action(ArgAction::Set)
-        .value_parser(support::value:: < uuid::Uuid > (Kind::Text))
-        .help("`meetingTypeId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("list")
+            .about("List personal meeting types")
+            .long_about(
+                "List personal meeting types\n\nREAD-ONLY. List personal meeting types. Browse ALL personal meeting types across the tenant (every user's booking pages). Params: workspaceId, page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.read\nHTTP: GET /v1/org/personal-meeting-types (operation personalMeetingTypeList)\nOutput: PaginatedResultPersonalMeetingType as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Optional: scope the list to a single personal workspace."),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("create")
+            .about("Create personal meeting type")
+            .long_about(
+                "Create personal meeting type\n\nMUTATING. Create personal meeting type. Create a personal meeting type in a user's personal workspace. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.create\nHTTP: POST /v1/org/personal-meeting-types (operation personalMeetingTypeCreate)\nBody: PersonalMeetingTypeCreate as JSON, inline, from a file, or - for stdin\nOutput: PersonalMeetingType as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (PersonalMeetingTypeCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("get")
+            .about("Get personal meeting type")
+            .long_about(
+                "Get personal meeting type\n\nREAD-ONLY. Get personal meeting type. Fetch one personal meeting type by id, including its attached reminders. Params: meetingTypeId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.read\nHTTP: GET /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeGet)\nOutput: PersonalMeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            ),
+        Command::new("update")
+            .about("Update personal meeting type")
+            .long_about(
+                "Update personal meeting type\n\nMUTATING — IDEMPOTENT. Update personal meeting type. Edit a personal meeting type (e.g. change its location). Params: meetingTypeId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: meeting-type.modify\nHTTP: PUT /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeUpdate)\nBody: PersonalMeetingTypeUpdate as JSON, inline, from a file, or - for stdin\nOutput: PersonalMeetingType as JSON",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (PersonalMeetingTypeUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete")
+            .about("Remove personal meeting type")
+            .long_about(
+                "Remove personal meeting type\n\nMUTATING — DESTRUCTIVE. Remove personal meeting type. Delete a personal meeting type by id. Params: meetingTypeId (required).",
+            )
+            .after_help(
+                "Required permissions: meeting-type.remove\nHTTP: DELETE /v1/org/personal-meeting-types/{meetingTypeId} (operation personalMeetingTypeDelete)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("meeting_type_id")
+                    .long("meeting-type-id")
+                    .value_name("MEETING_TYPE_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<uuid::Uuid>(Kind::Text))
+                    .help("`meetingTypeId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,30 +8,75 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("create").about("Create rule")
-        .long_about("Create rule\n\nMUTATING. Create rule. Create a reusable routing rule that routers can reference; live immediately. Takes a JSON body.")
-        .after_help("Required permissions: rule.create\nHTTP: POST /v1/org/rule (operation ruleCreate)\nBody: RuleCreateRequest as JSON, inline, from a file, or - for stdin\nOutput: RuleView as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (RuleCreateRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list").about("List rules")
-        .long_about("List rules\n\nREAD-ONLY. List rules. Browse the org's reusable routing rules to find ruleIds and revisions. Params: page, pageSize, workspaceId, name.")
-        .after_help("Required permissions: rule.read\nHTTP: GET /v1/org/rule/list (operation ruleList)\nOutput: PaginatedResultRuleView as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer)).help("Number of items per page. [server default: 200]"))
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("Filter rules by workspace ID.")).arg(Arg::new("name")
-        .long("name").value_name("NAME").required(false).action(ArgAction::Set)
-        .value_parser(support::value:: < String > (Kind::Text))
-        .help("Filter rules by name.")).arg(Arg::new("all").long("all")
-        .action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line"))
-    ]
+    Vec::from([
+        Command::new("create")
+            .about("Create rule")
+            .long_about(
+                "Create rule\n\nMUTATING. Create rule. Create a reusable routing rule that routers can reference; live immediately. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: rule.create\nHTTP: POST /v1/org/rule (operation ruleCreate)\nBody: RuleCreateRequest as JSON, inline, from a file, or - for stdin\nOutput: RuleView as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RuleCreateRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list")
+            .about("List rules")
+            .long_about(
+                "List rules\n\nREAD-ONLY. List rules. Browse the org's reusable routing rules to find ruleIds and revisions. Params: page, pageSize, workspaceId, name.",
+            )
+            .after_help(
+                "Required permissions: rule.read\nHTTP: GET /v1/org/rule/list (operation ruleList)\nOutput: PaginatedResultRuleView as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. [server default: 200]"),
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Filter rules by workspace ID."),
+            )
+            .arg(
+                Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Filter rules by name."),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,113 +8,333 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
+    Vec::from([
         Command::new("create-admin-one-on-one")
-        .about("Create admin (one-on-one) scheduling link")
-        .long_about("Create admin (one-on-one) scheduling link\n\nMUTATING. Create admin (one-on-one) scheduling link. Create an admin one-on-one scheduling link with a single fixed host. Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/admin-one-on-one (operation schedulingLinkCreateAdminOneOnOne)\nBody: AdminLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetail as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (AdminLinkCreate): JSON inline, a file name, or - for stdin")),
+            .about("Create admin (one-on-one) scheduling link")
+            .long_about(
+                "Create admin (one-on-one) scheduling link\n\nMUTATING. Create admin (one-on-one) scheduling link. Create an admin one-on-one scheduling link with a single fixed host. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/admin-one-on-one (operation schedulingLinkCreateAdminOneOnOne)\nBody: AdminLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (AdminLinkCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
         Command::new("update-admin-one-on-one")
-        .about("Update admin (one-on-one) scheduling link")
-        .long_about("Update admin (one-on-one) scheduling link\n\nMUTATING — IDEMPOTENT. Update admin (one-on-one) scheduling link. Update an admin one-on-one scheduling link. Params: linkId (required). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/admin-one-on-one/{linkId} (operation schedulingLinkUpdateAdminOneOnOne)\nBody: AdminLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetail as JSON")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (AdminLinkUpdate): JSON inline, a file name, or - for stdin")),
+            .about("Update admin (one-on-one) scheduling link")
+            .long_about(
+                "Update admin (one-on-one) scheduling link\n\nMUTATING — IDEMPOTENT. Update admin (one-on-one) scheduling link. Update an admin one-on-one scheduling link. Params: linkId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/admin-one-on-one/{linkId} (operation schedulingLinkUpdateAdminOneOnOne)\nBody: AdminLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (AdminLinkUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
         Command::new("delete-admin-one-on-one")
-        .about("Remove admin (one-on-one) scheduling link")
-        .long_about("Remove admin (one-on-one) scheduling link\n\nMUTATING — DESTRUCTIVE. Remove admin (one-on-one) scheduling link. Delete an admin one-on-one scheduling link by id. Params: linkId (required).")
-        .after_help("Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/admin-one-on-one/{linkId} (operation schedulingLinkDeleteAdminOneOnOne)\nOutput: nothing")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")), Command::new("create-group")
-        .about("Create group scheduling link")
-        .long_about("Create group scheduling link\n\nMUTATING. Create group scheduling link. Create a group scheduling link (fixed host plus additional members). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/group (operation schedulingLinkCreateGroup)\nBody: GroupLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetail as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (GroupLinkCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("update-group").about("Update group scheduling link")
-        .long_about("Update group scheduling link\n\nMUTATING — IDEMPOTENT. Update group scheduling link. Update a group scheduling link. Params: linkId (required). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/group/{linkId} (operation schedulingLinkUpdateGroup)\nBody: GroupLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetail as JSON")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (GroupLinkUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete-group").about("Remove group scheduling link")
-        .long_about("Remove group scheduling link\n\nMUTATING — DESTRUCTIVE. Remove group scheduling link. Delete a group scheduling link by id. Params: linkId (required).")
-        .after_help("Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/group/{linkId} (operation schedulingLinkDeleteGroup)\nOutput: nothing")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")), Command::new("list-admin-one-on-one")
-        .about("Scheduling Links - admin (one-on-one)")
-        .long_about("Scheduling Links - admin (one-on-one)\n\nREAD-ONLY. Scheduling Links - admin (one-on-one). List admin one-on-one scheduling links (single fixed host). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-admin-one-on-one (operation schedulingLinkListAdminOneOnOne)\nBody: AdminSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetails as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (AdminSchedulingLinksRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list-group").about("Scheduling Links - group")
-        .long_about("Scheduling Links - group\n\nREAD-ONLY. Scheduling Links - group. List group scheduling links (a fixed set of multiple attendees). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-group (operation schedulingLinkListGroup)\nBody: GroupSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetails as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (GroupSchedulingLinksRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list-ownership").about("Scheduling Links - ownership")
-        .long_about("Scheduling Links - ownership\n\nREAD-ONLY. Scheduling Links - ownership. List ownership scheduling links (routes to the guest's CRM owner). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-ownership (operation schedulingLinkListOwnership)\nBody: OwnershipSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetails as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (OwnershipSchedulingLinksRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list-personal-v2").about("Scheduling Links - personal (v2)")
-        .long_about("Scheduling Links - personal (v2)\n\nREAD-ONLY. Scheduling Links - personal (v2). List a user's own personal scheduling links. Params: userId (required).")
-        .after_help("Required permissions: user.read\nHTTP: GET /v1/org/schedulingLinks/list-personal-v2/{userId} (operation schedulingLinkListPersonalV2)\nOutput: PersonalSchedulingLinkDetails as JSON")
-        .arg(Arg::new("user_id").long("user-id").value_name("USER_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`userId` path parameter")), Command::new("list-round-robin")
-        .about("Scheduling Links - round robin")
-        .long_about("Scheduling Links - round robin\n\nREAD-ONLY. Scheduling Links - round robin. List round-robin scheduling links (distribution-backed booking URLs). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-round-robin (operation schedulingLinkListRoundRobin)\nBody: RoundRobinSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetails as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (RoundRobinSchedulingLinksRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("create-ownership").about("Create ownership scheduling link")
-        .long_about("Create ownership scheduling link\n\nMUTATING. Create ownership scheduling link. Create an ownership scheduling link routing to the guest's CRM owner. Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/ownership (operation schedulingLinkCreateOwnership)\nBody: OwnershipLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetail as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (OwnershipLinkCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("update-ownership").about("Update ownership scheduling link")
-        .long_about("Update ownership scheduling link\n\nMUTATING — IDEMPOTENT. Update ownership scheduling link. Update an ownership scheduling link. Params: linkId (required). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/ownership/{linkId} (operation schedulingLinkUpdateOwnership)\nBody: OwnershipLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetail as JSON")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (OwnershipLinkUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete-ownership").about("Remove ownership scheduling link")
-        .long_about("Remove ownership scheduling link\n\nMUTATING — DESTRUCTIVE. Remove ownership scheduling link. Delete an ownership scheduling link by id. Params: linkId (required).")
-        .after_help("Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/ownership/{linkId} (operation schedulingLinkDeleteOwnership)\nOutput: nothing")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")), Command::new("create-round-robin")
-        .about("Create round-robin scheduling link")
-        .long_about("Create round-robin scheduling link\n\nMUTATING. Create round-robin scheduling link. Create a round-robin scheduling link backed by distributions. Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/round-robin (operation schedulingLinkCreateRoundRobin)\nBody: RoundRobinLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetail as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (RoundRobinLinkCreate): JSON inline, a file name, or - for stdin")),
-        Command::new("update-round-robin").about("Update round-robin scheduling link")
-        .long_about("Update round-robin scheduling link\n\nMUTATING — IDEMPOTENT. Update round-robin scheduling link. Update a round-robin scheduling link. Params: linkId (required). Takes a JSON body.")
-        .after_help("Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/round-robin/{linkId} (operation schedulingLinkUpdateRoundRobin)\nBody: RoundRobinLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetail as JSON")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter")).arg(Arg::new("body").long("body")
-        .value_name("JSON|FILE|-").required(true)
-        .help("Request body (RoundRobinLinkUpdate): JSON inline, a file name, or - for stdin")),
-        Command::new("delete-round-robin").about("Remove round-robin scheduling link")
-        .long_about("Remove round-robin scheduling link\n\nMUTATING — DESTRUCTIVE. Remove round-robin scheduling link. Delete a round-robin scheduling link by id. Params: linkId (required).")
-        .after_help("Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/round-robin/{linkId} (operation schedulingLinkDeleteRoundRobin)\nOutput: nothing")
-        .arg(Arg::new("link_id").long("link-id").value_name("LINK_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`linkId` path parameter"))
-    ]
+            .about("Remove admin (one-on-one) scheduling link")
+            .long_about(
+                "Remove admin (one-on-one) scheduling link\n\nMUTATING — DESTRUCTIVE. Remove admin (one-on-one) scheduling link. Delete an admin one-on-one scheduling link by id. Params: linkId (required).",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/admin-one-on-one/{linkId} (operation schedulingLinkDeleteAdminOneOnOne)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            ),
+        Command::new("create-group")
+            .about("Create group scheduling link")
+            .long_about(
+                "Create group scheduling link\n\nMUTATING. Create group scheduling link. Create a group scheduling link (fixed host plus additional members). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/group (operation schedulingLinkCreateGroup)\nBody: GroupLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (GroupLinkCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("update-group")
+            .about("Update group scheduling link")
+            .long_about(
+                "Update group scheduling link\n\nMUTATING — IDEMPOTENT. Update group scheduling link. Update a group scheduling link. Params: linkId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/group/{linkId} (operation schedulingLinkUpdateGroup)\nBody: GroupLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (GroupLinkUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete-group")
+            .about("Remove group scheduling link")
+            .long_about(
+                "Remove group scheduling link\n\nMUTATING — DESTRUCTIVE. Remove group scheduling link. Delete a group scheduling link by id. Params: linkId (required).",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/group/{linkId} (operation schedulingLinkDeleteGroup)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            ),
+        Command::new("list-admin-one-on-one")
+            .about("Scheduling Links - admin (one-on-one)")
+            .long_about(
+                "Scheduling Links - admin (one-on-one)\n\nREAD-ONLY. Scheduling Links - admin (one-on-one). List admin one-on-one scheduling links (single fixed host). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-admin-one-on-one (operation schedulingLinkListAdminOneOnOne)\nBody: AdminSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: AdminSchedulingLinkDetails as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (AdminSchedulingLinksRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-group")
+            .about("Scheduling Links - group")
+            .long_about(
+                "Scheduling Links - group\n\nREAD-ONLY. Scheduling Links - group. List group scheduling links (a fixed set of multiple attendees). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-group (operation schedulingLinkListGroup)\nBody: GroupSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: GroupSchedulingLinkDetails as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (GroupSchedulingLinksRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-ownership")
+            .about("Scheduling Links - ownership")
+            .long_about(
+                "Scheduling Links - ownership\n\nREAD-ONLY. Scheduling Links - ownership. List ownership scheduling links (routes to the guest's CRM owner). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-ownership (operation schedulingLinkListOwnership)\nBody: OwnershipSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetails as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (OwnershipSchedulingLinksRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-personal-v2")
+            .about("Scheduling Links - personal (v2)")
+            .long_about(
+                "Scheduling Links - personal (v2)\n\nREAD-ONLY. Scheduling Links - personal (v2). List a user's own personal scheduling links. Params: userId (required).",
+            )
+            .after_help(
+                "Required permissions: user.read\nHTTP: GET /v1/org/schedulingLinks/list-personal-v2/{userId} (operation schedulingLinkListPersonalV2)\nOutput: PersonalSchedulingLinkDetails as JSON",
+            )
+            .arg(
+                Arg::new("user_id")
+                    .long("user-id")
+                    .value_name("USER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`userId` path parameter"),
+            ),
+        Command::new("list-round-robin")
+            .about("Scheduling Links - round robin")
+            .long_about(
+                "Scheduling Links - round robin\n\nREAD-ONLY. Scheduling Links - round robin. List round-robin scheduling links (distribution-backed booking URLs). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.read\nHTTP: POST /v1/org/schedulingLinks/list-round-robin (operation schedulingLinkListRoundRobin)\nBody: RoundRobinSchedulingLinksRequest as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetails as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RoundRobinSchedulingLinksRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("create-ownership")
+            .about("Create ownership scheduling link")
+            .long_about(
+                "Create ownership scheduling link\n\nMUTATING. Create ownership scheduling link. Create an ownership scheduling link routing to the guest's CRM owner. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/ownership (operation schedulingLinkCreateOwnership)\nBody: OwnershipLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (OwnershipLinkCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("update-ownership")
+            .about("Update ownership scheduling link")
+            .long_about(
+                "Update ownership scheduling link\n\nMUTATING — IDEMPOTENT. Update ownership scheduling link. Update an ownership scheduling link. Params: linkId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/ownership/{linkId} (operation schedulingLinkUpdateOwnership)\nBody: OwnershipLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: OwnershipSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (OwnershipLinkUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete-ownership")
+            .about("Remove ownership scheduling link")
+            .long_about(
+                "Remove ownership scheduling link\n\nMUTATING — DESTRUCTIVE. Remove ownership scheduling link. Delete an ownership scheduling link by id. Params: linkId (required).",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/ownership/{linkId} (operation schedulingLinkDeleteOwnership)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            ),
+        Command::new("create-round-robin")
+            .about("Create round-robin scheduling link")
+            .long_about(
+                "Create round-robin scheduling link\n\nMUTATING. Create round-robin scheduling link. Create a round-robin scheduling link backed by distributions. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.create\nHTTP: POST /v1/org/schedulingLinks/round-robin (operation schedulingLinkCreateRoundRobin)\nBody: RoundRobinLinkCreate as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RoundRobinLinkCreate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("update-round-robin")
+            .about("Update round-robin scheduling link")
+            .long_about(
+                "Update round-robin scheduling link\n\nMUTATING — IDEMPOTENT. Update round-robin scheduling link. Update a round-robin scheduling link. Params: linkId (required). Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.modify\nHTTP: PUT /v1/org/schedulingLinks/round-robin/{linkId} (operation schedulingLinkUpdateRoundRobin)\nBody: RoundRobinLinkUpdate as JSON, inline, from a file, or - for stdin\nOutput: RoundRobinSchedulingLinkDetail as JSON",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RoundRobinLinkUpdate): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete-round-robin")
+            .about("Remove round-robin scheduling link")
+            .long_about(
+                "Remove round-robin scheduling link\n\nMUTATING — DESTRUCTIVE. Remove round-robin scheduling link. Delete a round-robin scheduling link by id. Params: linkId (required).",
+            )
+            .after_help(
+                "Required permissions: scheduling-links.remove\nHTTP: DELETE /v1/org/schedulingLinks/round-robin/{linkId} (operation schedulingLinkDeleteRoundRobin)\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("link_id")
+                    .long("link-id")
+                    .value_name("LINK_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`linkId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,36 +8,99 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("add-users").about("Add users to a team")
-        .long_about("Add users to a team\n\nMUTATING — IDEMPOTENT. Add users to a team. Add users to a team so they become routing targets. Takes a JSON body.")
-        .after_help("Required permissions: team.modify\nHTTP: POST /v1/org/team/users/add (operation teamAddUsers)\nBody: AddUsersToTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (AddUsersToTeamRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("remove-users").about("Remove users from a team")
-        .long_about("Remove users from a team\n\nMUTATING — IDEMPOTENT. Remove users from a team. Remove users from a single team, leaving other memberships intact. Takes a JSON body.")
-        .after_help("Required permissions: team.modify\nHTTP: POST /v1/org/team/users/remove (operation teamRemoveUsers)\nBody: RemoveUserFromTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (RemoveUserFromTeamRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("list-put").about("Read all teams (PUT)")
-        .long_about("Read all teams (PUT)\n\nREAD-ONLY. Read all teams (PUT). List teams and resolve the teamId other calls reference. Takes a JSON body.")
-        .after_help("Required permissions: team.read\nHTTP: PUT /v2/org/team (operation teamListPut)\nBody: FindAllRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultTeam as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (FindAllRequest): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("create").about("Create team")
-        .long_about("Create team\n\nMUTATING. Create team. Create a team inside a workspace as a routing target. Takes a JSON body.")
-        .after_help("Required permissions: team.create\nHTTP: POST /v2/org/team/create (operation teamCreate)\nBody: CreateTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (CreateTeamRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("delete").about("Delete team")
-        .long_about("Delete team\n\nMUTATING — DESTRUCTIVE. Delete team. Permanently delete a team. Params: teamId (required).")
-        .after_help("Required permissions: team.remove\nHTTP: DELETE /v2/org/team/{teamId} (operation teamDelete)\nOutput: Team as JSON")
-        .arg(Arg::new("team_id").long("team-id").value_name("TEAM_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`teamId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("add-users")
+            .about("Add users to a team")
+            .long_about(
+                "Add users to a team\n\nMUTATING — IDEMPOTENT. Add users to a team. Add users to a team so they become routing targets. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: team.modify\nHTTP: POST /v1/org/team/users/add (operation teamAddUsers)\nBody: AddUsersToTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (AddUsersToTeamRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("remove-users")
+            .about("Remove users from a team")
+            .long_about(
+                "Remove users from a team\n\nMUTATING — IDEMPOTENT. Remove users from a team. Remove users from a single team, leaving other memberships intact. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: team.modify\nHTTP: POST /v1/org/team/users/remove (operation teamRemoveUsers)\nBody: RemoveUserFromTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RemoveUserFromTeamRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("list-put")
+            .about("Read all teams (PUT)")
+            .long_about(
+                "Read all teams (PUT)\n\nREAD-ONLY. Read all teams (PUT). List teams and resolve the teamId other calls reference. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: team.read\nHTTP: PUT /v2/org/team (operation teamListPut)\nBody: FindAllRequest as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultTeam as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (FindAllRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("create")
+            .about("Create team")
+            .long_about(
+                "Create team\n\nMUTATING. Create team. Create a team inside a workspace as a routing target. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: team.create\nHTTP: POST /v2/org/team/create (operation teamCreate)\nBody: CreateTeamRequest as JSON, inline, from a file, or - for stdin\nOutput: Team as JSON",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (CreateTeamRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("delete")
+            .about("Delete team")
+            .long_about(
+                "Delete team\n\nMUTATING — DESTRUCTIVE. Delete team. Permanently delete a team. Params: teamId (required).",
+            )
+            .after_help(
+                "Required permissions: team.remove\nHTTP: DELETE /v2/org/team/{teamId} (operation teamDelete)\nOutput: Team as JSON",
+            )
+            .arg(
+                Arg::new("team_id")
+                    .long("team-id")
+                    .value_name("TEAM_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`teamId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,11 +8,16 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("get").about("Get tenant info")
-        .long_about("Get tenant info\n\nREAD-ONLY. Get tenant info. Fetch top-level config and metadata for the authenticated org.")
-        .after_help("Required permissions: tenant.read\nHTTP: GET /v1/org/tenant/get (operation tenantGet)\nOutput: TenantInfo as JSON")
-    ]
+    Vec::from([
+        Command::new("get")
+            .about("Get tenant info")
+            .long_about(
+                "Get tenant info\n\nREAD-ONLY. Get tenant info. Fetch top-level config and metadata for the authenticated org.",
+            )
+            .after_help(
+                "Required permissions: tenant.read\nHTTP: GET /v1/org/tenant/get (operation tenantGet)\nOutput: TenantInfo as JSON",
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,48 +8,124 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("find").about("Finds user")
-        .long_about("Finds user\n\nREAD-ONLY. Finds user. Resolve an email or name to a userId. Params: query (required), page, pageSize.")
-        .after_help("Required permissions: user.read\nHTTP: GET /v1/org/user/find (operation userFind)\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("query").long("query").value_name("QUERY").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("Search by email or name")).arg(Arg::new("page").long("page")
-        .value_name("PAGE").required(false).action(ArgAction::Set)
-        .value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("find-by-ids").about("Finds users by IDs")
-        .long_about("Finds users by IDs\n\nREAD-ONLY. Finds users by IDs. Batch-fetch full profiles for a set of userIds. Params: page, pageSize. Takes a JSON body.")
-        .after_help("Required permissions: user.read\nHTTP: POST /v1/org/user/find-by-id (operation userFindByIds)\nBody: Vec<String> as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(false)
-        .help("Request body (Vec<String>): JSON inline, a file name, or - for stdin"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("update-licenses").about("Updates licenses for users")
-        .long_about("Updates licenses for users\n\nMUTATING — IDEMPOTENT. Updates licenses for users. Bulk-assign or revoke CP product licenses for users. Takes a JSON body.")
-        .after_help("Required permissions: licenses.modify\nHTTP: POST /v1/org/user/licenses (operation userUpdateLicenses)\nBody: UpdateLicensesRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (UpdateLicensesRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("read").about("Reads user information")
-        .long_about("Reads user information\n\nREAD-ONLY. Reads user information. Fetch the full profile for one user by userId. Params: userId (required).")
-        .after_help("Required permissions: user.read\nHTTP: GET /v1/org/user/read/{userId} (operation userRead)\nOutput: User as JSON")
-        .arg(Arg::new("user_id").long("user-id").value_name("USER_ID").required(true)
-        .action(ArgAction::Set).value_parser(support::value:: < String > (Kind::Text))
-        .help("`userId` path parameter"))
-    ]
+    Vec::from([
+        Command::new("find")
+            .about("Finds user")
+            .long_about(
+                "Finds user\n\nREAD-ONLY. Finds user. Resolve an email or name to a userId. Params: query (required), page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: user.read\nHTTP: GET /v1/org/user/find (operation userFind)\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("query")
+                    .long("query")
+                    .value_name("QUERY")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("Search by email or name"),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("find-by-ids")
+            .about("Finds users by IDs")
+            .long_about(
+                "Finds users by IDs\n\nREAD-ONLY. Finds users by IDs. Batch-fetch full profiles for a set of userIds. Params: page, pageSize. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: user.read\nHTTP: POST /v1/org/user/find-by-id (operation userFindByIds)\nBody: Vec<String> as JSON, inline, from a file, or - for stdin\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(false)
+                    .help(
+                        "Request body (Vec<String>): JSON inline, a file name, or - for stdin",
+                    ),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("update-licenses")
+            .about("Updates licenses for users")
+            .long_about(
+                "Updates licenses for users\n\nMUTATING — IDEMPOTENT. Updates licenses for users. Bulk-assign or revoke CP product licenses for users. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: licenses.modify\nHTTP: POST /v1/org/user/licenses (operation userUpdateLicenses)\nBody: UpdateLicensesRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (UpdateLicensesRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("read")
+            .about("Reads user information")
+            .long_about(
+                "Reads user information\n\nREAD-ONLY. Reads user information. Fetch the full profile for one user by userId. Params: userId (required).",
+            )
+            .after_help(
+                "Required permissions: user.read\nHTTP: GET /v1/org/user/read/{userId} (operation userRead)\nOutput: User as JSON",
+            )
+            .arg(
+                Arg::new("user_id")
+                    .long("user-id")
+                    .value_name("USER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`userId` path parameter"),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

@@ -8,45 +8,115 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
-    vec![
-        Command::new("list").about("Read all workspaces")
-        .long_about("Read all workspaces\n\nREAD-ONLY. Read all workspaces. List the workspaces that partition the org and their workspaceIds. Params: page, pageSize.")
-        .after_help("Required permissions: workspace.read\nHTTP: GET /v1/org/workspace (operation workspaceList)\nOutput: PaginatedResultWorkspace as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("page").long("page").value_name("PAGE").required(false)
-        .action(ArgAction::Set).value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("list-users").about("Read all users (or in a workspace)")
-        .long_about("Read all users (or in a workspace)\n\nREAD-ONLY. Read all users (or in a workspace). List a workspace's members; omit workspaceId to list all org users. Params: workspaceId, page, pageSize.")
-        .after_help("Required permissions: workspace.read\nHTTP: GET /v1/org/workspace/users (operation workspaceListUsers)\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.")
-        .arg(Arg::new("workspace_id").long("workspace-id").value_name("WORKSPACE_ID")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < String >
-        (Kind::Text)).help("`workspaceId` query parameter")).arg(Arg::new("page")
-        .long("page").value_name("PAGE").required(false).action(ArgAction::Set)
-        .value_parser(support::value:: < i64 > (Kind::Integer))
-        .help("Page number. First page has index 0. [server default: 0]"))
-        .arg(Arg::new("page_size").long("page-size").value_name("PAGE_SIZE")
-        .required(false).action(ArgAction::Set).value_parser(support::value:: < i64 >
-        (Kind::Integer))
-        .help("Number of items per page. Maximum is 50 [server default: 10]"))
-        .arg(Arg::new("all").long("all").action(ArgAction::SetTrue)
-        .help("Walk every page; print each item as one JSON line")),
-        Command::new("add-users").about("Add users to a workspace")
-        .long_about("Add users to a workspace\n\nMUTATING — IDEMPOTENT. Add users to a workspace. Grant users access to a workspace. Takes a JSON body.")
-        .after_help("Required permissions: workspace.modify\nHTTP: POST /v1/org/workspace/users/add (operation workspaceAddUsers)\nBody: AddUsersToWorkspaceRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (AddUsersToWorkspaceRequest): JSON inline, a file name, or - for stdin")),
-        Command::new("remove-users").about("Remove users from a workspace")
-        .long_about("Remove users from a workspace\n\nMUTATING — IDEMPOTENT. Remove users from a workspace. Revoke users' access to a single workspace. Takes a JSON body.")
-        .after_help("Required permissions: workspace.modify\nHTTP: POST /v1/org/workspace/users/remove (operation workspaceRemoveUsers)\nBody: RemoveUserFromWorkspaceRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing")
-        .arg(Arg::new("body").long("body").value_name("JSON|FILE|-").required(true)
-        .help("Request body (RemoveUserFromWorkspaceRequest): JSON inline, a file name, or - for stdin"))
-    ]
+    Vec::from([
+        Command::new("list")
+            .about("Read all workspaces")
+            .long_about(
+                "Read all workspaces\n\nREAD-ONLY. Read all workspaces. List the workspaces that partition the org and their workspaceIds. Params: page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: workspace.read\nHTTP: GET /v1/org/workspace (operation workspaceList)\nOutput: PaginatedResultWorkspace as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("list-users")
+            .about("Read all users (or in a workspace)")
+            .long_about(
+                "Read all users (or in a workspace)\n\nREAD-ONLY. Read all users (or in a workspace). List a workspace's members; omit workspaceId to list all org users. Params: workspaceId, page, pageSize.",
+            )
+            .after_help(
+                "Required permissions: workspace.read\nHTTP: GET /v1/org/workspace/users (operation workspaceListUsers)\nOutput: PaginatedResultUser as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+            )
+            .arg(
+                Arg::new("workspace_id")
+                    .long("workspace-id")
+                    .value_name("WORKSPACE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<String>(Kind::Text))
+                    .help("`workspaceId` query parameter"),
+            )
+            .arg(
+                Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Page number. First page has index 0. [server default: 0]"),
+            )
+            .arg(
+                Arg::new("page_size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .value_parser(support::value::<i64>(Kind::Integer))
+                    .help("Number of items per page. Maximum is 50 [server default: 10]"),
+            )
+            .arg(
+                Arg::new("all")
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .help("Walk every page; print each item as one JSON line"),
+            ),
+        Command::new("add-users")
+            .about("Add users to a workspace")
+            .long_about(
+                "Add users to a workspace\n\nMUTATING — IDEMPOTENT. Add users to a workspace. Grant users access to a workspace. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: workspace.modify\nHTTP: POST /v1/org/workspace/users/add (operation workspaceAddUsers)\nBody: AddUsersToWorkspaceRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (AddUsersToWorkspaceRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+        Command::new("remove-users")
+            .about("Remove users from a workspace")
+            .long_about(
+                "Remove users from a workspace\n\nMUTATING — IDEMPOTENT. Remove users from a workspace. Revoke users' access to a single workspace. Takes a JSON body.",
+            )
+            .after_help(
+                "Required permissions: workspace.modify\nHTTP: POST /v1/org/workspace/users/remove (operation workspaceRemoveUsers)\nBody: RemoveUserFromWorkspaceRequest as JSON, inline, from a file, or - for stdin\nOutput: nothing",
+            )
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|FILE|-")
+                    .required(true)
+                    .help(
+                        "Request body (RemoveUserFromWorkspaceRequest): JSON inline, a file name, or - for stdin",
+                    ),
+            ),
+    ])
 }
 
 /// Runs the operation called `name`.

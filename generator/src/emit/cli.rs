@@ -109,7 +109,7 @@ pub fn emit_cli(api: &Api, options: &CliOptions) -> Result<GeneratedCrate, Error
         let types = &types;
         jobs.push(Job::new(
             format!("src/commands/{group}.rs"),
-            Box::new(move || group_file(api, types, group, ops)),
+            Box::new(move || group_file(api, options, types, group, ops)),
         ));
     }
     if has_json_body(api) {
@@ -325,6 +325,7 @@ fn group_about(ops: &[&Operation]) -> String {
 
 fn group_file(
     api: &Api,
+    options: &CliOptions,
     types: &BTreeMap<&str, &TypeDef>,
     group: &str,
     ops: &[&Operation],
@@ -338,7 +339,9 @@ fn group_file(
             ops[0].group
         )
     };
-    let commands = ops.iter().map(|op| command(api, types, op));
+    let commands = ops
+        .iter()
+        .map(|op| command(api, &options.bin_name, types, op));
     let arms = ops.iter().map(|op| arm(types, op));
     // Imports and names only as used, so every document's crate builds without warnings.
     let takes_args = ops.iter().any(|o| !o.params.is_empty() || o.body.is_some());
@@ -361,7 +364,7 @@ fn group_file(
 
         /// One subcommand per operation.
         pub(crate) fn commands() -> Vec<Command> {
-            vec![#(#commands),*]
+            Vec::from([#(#commands),*])
         }
 
         /// Runs the operation called `name`.
@@ -427,7 +430,7 @@ fn arg_id(p: &Param) -> String {
     flag_name(p).replace('-', "_")
 }
 
-fn command(api: &Api, types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
+fn command(api: &Api, bin: &str, types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
     let words = command_words(op);
     let name = words.last().expect("at least one word");
     let summary = op
@@ -473,7 +476,7 @@ fn command(api: &Api, types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> Token
             .and_then(|r| api.operations.iter().find(|o| &o.id == r));
         after.push(match replacement {
             Some(r) => format!(
-                "Deprecated: use `chili {}` instead.",
+                "Deprecated: use `{bin} {}` instead.",
                 command_words(r).join(" ")
             ),
             None => "Deprecated in the API document.".to_string(),
