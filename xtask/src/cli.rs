@@ -28,7 +28,7 @@ pub fn cli_crate(api: &Api, version: &str) -> Result<GeneratedCrate, Error> {
         crate_version: version.to_string(),
         client_crate: CLIENT_CRATE.to_string(),
         client_path: format!("../{CLIENT_DIR}"),
-        tests: vec![("cli".to_string(), "../tests/cli/main.rs".to_string())],
+        tests: vec![("e2e".to_string(), "../tests/cli/main.rs".to_string())],
     };
     emit_cli(api, &options).map_err(generator_error)
 }

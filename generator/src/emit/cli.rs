@@ -697,7 +697,7 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
 }
 
 fn is_json_body(b: &crate::ir::Body) -> bool {
-    !(b.ty == TypeRef::String && !b.content_type.contains("json"))
+    b.ty != TypeRef::String || b.content_type.contains("json")
 }
 
 fn has_json_body(api: &Api) -> bool {
