@@ -3,6 +3,7 @@
 
 mod api;
 pub mod cli;
+mod cli_schema;
 mod conformance;
 mod types;
 
