@@ -38,7 +38,8 @@ fn chili(base_url: &str, args: &[&str]) -> Output {
 /// `CHILIPIPER_*` never leak in) and `stdin` as its input.
 fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     use std::io::Write;
-    let binary = std::env::var_os("CHILI_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_chili").into());
+    let binary =
+        std::env::var_os("CHILI_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_chili").into());
     let mut command = Command::new(binary);
     command
         .args(args)
@@ -340,6 +341,39 @@ async fn verbose_logs_method_template_status_and_attempts_but_no_values() {
         "{err}"
     );
     assert_no_token(&out);
+}
+
+#[tokio::test]
+async fn verbose_shows_retries_and_the_attempt_count() {
+    let server = MockServer::start().await;
+    // One 503 asking for an immediate retry, then the page.
+    Mock::given(method("GET"))
+        .and(path("/v1/org/workspace"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after-ms", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/org/workspace"))
+        .respond_with(Workspaces { total: 1 })
+        .mount(&server)
+        .await;
+    let out = chili(
+        &server.uri(),
+        &["workspace", "list", "--verbose", "--max-attempts", "2"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("attempt 1 failed (503), retrying in 0 ms"),
+        "{err}"
+    );
+    assert!(
+        err.contains("GET /v1/org/workspace -> 200 (2 attempts, "),
+        "{err}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
