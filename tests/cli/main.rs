@@ -37,10 +37,17 @@ fn chili(base_url: &str, args: &[&str]) -> Output {
 /// Runs `chili` with exactly these variables of ours set (the caller's
 /// `CHILIPIPER_*` never leak in) and `stdin` as its input.
 fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    run_with(&binary(), args, env, stdin)
+}
+
+/// The binary under test: `CHILI_BIN`, else the one cargo built.
+fn binary() -> String {
+    std::env::var("CHILI_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_chili").to_string())
+}
+
+fn run_with(program: &str, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     use std::io::Write;
-    let binary =
-        std::env::var_os("CHILI_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_chili").into());
-    let mut command = Command::new(binary);
+    let mut command = Command::new(program);
     command
         .args(args)
         .env_remove("CHILIPIPER_API_KEY")
@@ -177,6 +184,50 @@ async fn one_call_prints_the_decoded_page_as_compact_json() {
             .collect::<Vec<_>>(),
         ["w2", "w3"]
     );
+}
+
+/// On a terminal (a pseudo-terminal from util-linux `script`): one call is
+/// indented JSON, and `--all` shows a count on stderr that is erased before
+/// each item line, so the items stay one JSON object per line.
+#[tokio::test]
+async fn on_a_terminal_json_is_indented_and_all_shows_progress() {
+    let server = workspaces_server(3).await;
+    let uri = server.uri();
+    let on_tty = |args: &str| {
+        let command = format!("{} {args}", binary());
+        let env = [
+            ("CHILIPIPER_API_KEY", TOKEN),
+            ("CHILIPIPER_BASE_URL", uri.as_str()),
+        ];
+        run_with(
+            "script",
+            &["-q", "-e", "-c", &command, "/dev/null"],
+            &env,
+            None,
+        )
+    };
+    let out = on_tty("workspace list --page-size 2");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let screen = stdout(&out).replace("\r\n", "\n");
+    assert!(
+        screen.starts_with("{\n  \"results\": [\n    {\n"),
+        "{screen}"
+    );
+
+    let out = on_tty("workspace list --all --page-size 2");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let screen = stdout(&out).replace("\r\n", "\n");
+    assert!(
+        screen.contains("1 items\r\u{1b}[K{\"id\":\"w1\""),
+        "{screen:?}"
+    );
+    let items: Vec<Value> = screen
+        .lines()
+        .map(|l| l.rsplit("\u{1b}[K").next().unwrap())
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect();
+    assert_eq!(items.len(), 3, "{screen:?}");
 }
 
 #[tokio::test]

@@ -69,22 +69,21 @@ impl Context {
 
     /// Walks every page (the client's `items()` stream) and prints each item
     /// as one compact JSON line as soon as it arrives. A count of items goes
-    /// to stderr only when stderr is a terminal.
+    /// to stderr only when stderr is a terminal; it is erased before each
+    /// line so it never mixes with items printed on the same terminal.
     pub async fn items<T: Serialize>(&self, items: impl Stream<Item = sdk::Result<T>>) -> Outcome {
         let mut items = std::pin::pin!(items);
         let progress = !self.dry_run && std::io::stderr().is_terminal();
+        let erase = || {
+            if progress {
+                eprint!("\r\x1b[K");
+            }
+        };
         let mut out = std::io::stdout().lock();
         let mut count = 0u64;
         while let Some(item) = items.next().await {
-            let item = match self.settle(item) {
-                Ok(item) => item,
-                Err(e) => {
-                    if progress {
-                        eprintln!();
-                    }
-                    return Err(e);
-                }
-            };
+            let item = self.settle(item).inspect_err(|_| erase())?;
+            erase();
             serde_json::to_writer(&mut out, &item).map_err(|e| Failure::Output(e.into()))?;
             // Flushed per item so a consumer downstream sees items as they arrive.
             writeln!(out)
@@ -92,12 +91,10 @@ impl Context {
                 .map_err(Failure::Output)?;
             count += 1;
             if progress {
-                eprint!("\r{count} items");
+                eprint!("{count} items");
             }
         }
-        if progress {
-            eprintln!("\r{count} items, done");
-        }
+        erase();
         Ok(())
     }
 
