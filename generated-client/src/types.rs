@@ -11394,35 +11394,6 @@ impl<'de> serde::Deserialize<'de> for HasMore {
     }
 }
 
-/// Schema `HttpQueryResponse_A`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct HttpQueryResponseA {
-    /// The `data` property.
-    pub data: serde_json::Value,
-    /// The `hasMore` property.
-    #[serde(rename = "hasMore")]
-    pub has_more: HasMore,
-    /// Whether more results exist beyond this page; drives pagination.
-    #[serde(rename = "hasMoreItems")]
-    pub has_more_items: bool,
-}
-
-impl HttpQueryResponseA {
-    /// A `HttpQueryResponseA` from its required fields; optional fields start unset.
-    pub fn new(
-        data: impl Into<serde_json::Value>,
-        has_more: impl Into<HasMore>,
-        has_more_items: impl Into<bool>,
-    ) -> Self {
-        Self {
-            data: data.into(),
-            has_more: has_more.into(),
-            has_more_items: has_more_items.into(),
-        }
-    }
-}
-
 /// `HubspotContactOwnershipRow`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12837,6 +12808,7 @@ impl MeetingLimitResetDaily {
         }
     }
 }
+
 /// Schema `MeetingLimitReset_Monthly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -12873,7 +12845,6 @@ impl MeetingLimitResetMonthly {
         }
     }
 }
-
 /// Schema `MeetingLimitReset_Weekly`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -13467,6 +13438,39 @@ impl MeetingLocations {
         }
     }
 }
+
+/// Schema `HttpQueryResponse_A`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MeetingQueryResponse {
+    /// The `data` property.
+    pub data: serde_json::Value,
+    /// The `hasMore` property.
+    #[serde(rename = "hasMore")]
+    pub has_more: HasMore,
+    /// Whether more results exist beyond this page; drives pagination.
+    #[serde(rename = "hasMoreItems")]
+    pub has_more_items: bool,
+}
+
+impl MeetingQueryResponse {
+    /// A `MeetingQueryResponse` from its required fields; optional fields start unset.
+    pub fn new(
+        data: impl Into<serde_json::Value>,
+        has_more: impl Into<HasMore>,
+        has_more_items: impl Into<bool>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            has_more: has_more.into(),
+            has_more_items: has_more_items.into(),
+        }
+    }
+}
+
+/// Renamed to [`MeetingQueryResponse`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingQueryResponse`")]
+pub type HttpQueryResponseA = MeetingQueryResponse;
 
 /// `MeetingStartTime`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -41,7 +41,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::ir::{Api, Body, Constraints, Docs, Field, Operation, Param, ParamLocation, Response, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    Api, Body, Constraints, Docs, Field, Operation, Param, ParamLocation, Response, TypeDef,
+    TypeKind, TypeRef, Variant,
+};
 
 /// How a change affects code that uses the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -96,7 +99,10 @@ impl Report {
 
     /// How many changes have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
-        self.changes.iter().filter(|c| c.severity == severity).count()
+        self.changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .count()
     }
 
     /// True when any change is breaking.
@@ -112,7 +118,13 @@ impl Report {
     /// The report as a Markdown section (for a pull request or a changelog
     /// entry), headed `## <title> <old> → <new>`.
     pub fn to_markdown(&self) -> String {
-        format!("## {} {} → {}\n\n{}", self.title, self.old_version, self.new_version, self.markdown_body())
+        format!(
+            "## {} {} → {}\n\n{}",
+            self.title,
+            self.old_version,
+            self.new_version,
+            self.markdown_body()
+        )
     }
 
     /// The report without its heading: a summary line, then `### Breaking
@@ -127,13 +139,24 @@ impl Report {
             self.count(Severity::Compatible),
             if self.changes.len() == 1 { "" } else { "s" }
         );
-        for (severity, heading) in [(Severity::Breaking, "Breaking changes"), (Severity::Compatible, "Compatible changes")] {
+        for (severity, heading) in [
+            (Severity::Breaking, "Breaking changes"),
+            (Severity::Compatible, "Compatible changes"),
+        ] {
             if self.count(severity) == 0 {
                 continue;
             }
             let _ = write!(out, "\n### {heading}\n");
-            for (area, area_heading) in [(Area::Document, "Document"), (Area::Operation, "Operations"), (Area::Type, "Types")] {
-                let items: Vec<&Change> = self.changes.iter().filter(|c| c.severity == severity && c.area == area).collect();
+            for (area, area_heading) in [
+                (Area::Document, "Document"),
+                (Area::Operation, "Operations"),
+                (Area::Type, "Types"),
+            ] {
+                let items: Vec<&Change> = self
+                    .changes
+                    .iter()
+                    .filter(|c| c.severity == severity && c.area == area)
+                    .collect();
                 if items.is_empty() {
                     continue;
                 }
@@ -177,8 +200,14 @@ impl Report {
 /// `0.x.y` -> `0.x.(y+1)`, `x.y.z` -> `x.(y+1).0`; no change: `current`.
 /// `None` when `current` is not `MAJOR.MINOR.PATCH`.
 pub fn next_version(current: &str, severity: Option<Severity>) -> Option<String> {
-    let parts: Vec<u64> = current.trim().split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [major, minor, patch] = parts[..] else { return None };
+    let parts: Vec<u64> = current
+        .trim()
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = parts[..] else {
+        return None;
+    };
     Some(match (severity, major) {
         (None, _) => format!("{major}.{minor}.{patch}"),
         (Some(Severity::Breaking), 0) => format!("0.{}.0", minor + 1),
@@ -199,7 +228,12 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     // Stable: within a subject, changes keep the order they were found in.
     changes.sort_by(|a, b| (a.severity, a.area, &a.subject).cmp(&(b.severity, b.area, &b.subject)));
     changes.dedup();
-    Report { title: new.title.clone(), old_version: old.version.clone(), new_version: new.version.clone(), changes }
+    Report {
+        title: new.title.clone(),
+        old_version: old.version.clone(),
+        new_version: new.version.clone(),
+        changes,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -214,7 +248,10 @@ struct Dir {
 
 impl Dir {
     fn or(self, other: Dir) -> Dir {
-        Dir { request: self.request || other.request, response: self.response || other.response }
+        Dir {
+            request: self.request || other.request,
+            response: self.response || other.response,
+        }
     }
 
     /// A type used nowhere is judged strictly, as if used both ways.
@@ -222,7 +259,10 @@ impl Dir {
         if self.request || self.response {
             self
         } else {
-            Dir { request: true, response: true }
+            Dir {
+                request: true,
+                response: true,
+            }
         }
     }
 }
@@ -239,7 +279,9 @@ fn named_in<'t>(t: &'t TypeRef, out: &mut Vec<&'t str>) {
 /// The references inside a type definition.
 fn refs_of(def: &TypeDef) -> Vec<&TypeRef> {
     match &def.kind {
-        TypeKind::Struct { fields, extra } => fields.iter().map(|f| &f.ty).chain(extra.iter()).collect(),
+        TypeKind::Struct { fields, extra } => {
+            fields.iter().map(|f| &f.ty).chain(extra.iter()).collect()
+        }
         TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
         TypeKind::Newtype { inner, .. } => vec![inner],
         TypeKind::Enum { .. } => Vec::new(),
@@ -269,7 +311,11 @@ fn directions(api: &Api) -> HashMap<String, Dir> {
     }
     while let Some((name, request)) = pending.pop() {
         let dir = dirs.entry(name.clone()).or_default();
-        let seen = if request { &mut dir.request } else { &mut dir.response };
+        let seen = if request {
+            &mut dir.request
+        } else {
+            &mut dir.response
+        };
         if *seen {
             continue;
         }
@@ -352,12 +398,28 @@ fn location(l: ParamLocation) -> &'static str {
     }
 }
 
+/// The old names a release kept as deprecated forwarders or aliases (`old`)
+/// that the next one (`new`, with the `current` name) no longer keeps.
+fn dropped<'x>(
+    old: &'x [String],
+    new: &'x [String],
+    current: &'x str,
+) -> impl Iterator<Item = &'x String> {
+    old.iter()
+        .filter(move |name| name.as_str() != current && !new.contains(name))
+}
+
 /// `client.group().method()`.
 fn call(op: &Operation) -> String {
+    call_named(op, &op.method_name)
+}
+
+/// `client.group().<method>()` for another method name of `op`'s group.
+fn call_named(op: &Operation, method: &str) -> String {
     if op.group.is_empty() {
-        format!("client.{}()", op.method_name)
+        format!("client.{method}()")
     } else {
-        format!("client.{}().{}()", op.group, op.method_name)
+        format!("client.{}().{method}()", op.group)
     }
 }
 
@@ -380,7 +442,10 @@ fn path_shape(path: &str) -> String {
 }
 
 fn docs_text(d: &Docs) -> (Option<&str>, Option<&str>) {
-    (d.summary.as_deref().map(str::trim), d.description.as_deref().map(str::trim))
+    (
+        d.summary.as_deref().map(str::trim),
+        d.description.as_deref().map(str::trim),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -400,14 +465,32 @@ fn limit_changes(old: &Constraints, new: &Constraints) -> Vec<Limit> {
     let mut out = Vec::new();
     let mut exact = |name: &str, o: Option<String>, n: Option<String>| match (o, n) {
         (o, n) if o == n => {}
-        (None, Some(n)) => out.push(Limit { text: format!("{name} `{n}` added"), narrower: true, wider: false }),
-        (Some(o), None) => out.push(Limit { text: format!("{name} `{o}` removed"), narrower: false, wider: true }),
-        (Some(o), Some(n)) => out.push(Limit { text: format!("{name} `{o}` → `{n}`"), narrower: true, wider: true }),
+        (None, Some(n)) => out.push(Limit {
+            text: format!("{name} `{n}` added"),
+            narrower: true,
+            wider: false,
+        }),
+        (Some(o), None) => out.push(Limit {
+            text: format!("{name} `{o}` removed"),
+            narrower: false,
+            wider: true,
+        }),
+        (Some(o), Some(n)) => out.push(Limit {
+            text: format!("{name} `{o}` → `{n}`"),
+            narrower: true,
+            wider: true,
+        }),
         (None, None) => {}
     };
     exact("pattern", old.pattern.clone(), new.pattern.clone());
     exact("format", old.format.clone(), new.format.clone());
-    fn bound<T: PartialOrd + std::fmt::Display + Copy>(out: &mut Vec<Limit>, name: &str, lower: bool, o: Option<T>, n: Option<T>) {
+    fn bound<T: PartialOrd + std::fmt::Display + Copy>(
+        out: &mut Vec<Limit>,
+        name: &str,
+        lower: bool,
+        o: Option<T>,
+        n: Option<T>,
+    ) {
         let show = |v: Option<T>| v.map_or("none".to_string(), |v| v.to_string());
         let (narrower, wider) = match (o, n) {
             (None, None) => return,
@@ -420,7 +503,11 @@ fn limit_changes(old: &Constraints, new: &Constraints) -> Vec<Limit> {
                 (up == lower, up != lower)
             }
         };
-        out.push(Limit { text: format!("{name} {} → {}", show(o), show(n)), narrower, wider });
+        out.push(Limit {
+            text: format!("{name} {} → {}", show(o), show(n)),
+            narrower,
+            wider,
+        });
     }
     bound(&mut out, "minLength", true, old.min_length, new.min_length);
     bound(&mut out, "maxLength", false, old.max_length, new.max_length);
@@ -430,11 +517,23 @@ fn limit_changes(old: &Constraints, new: &Constraints) -> Vec<Limit> {
     bound(&mut out, "maxItems", false, old.max_items, new.max_items);
     let mut flag = |name: &str, o: bool, n: bool| {
         if o != n {
-            out.push(Limit { text: format!("{name} {o} → {n}"), narrower: n, wider: o });
+            out.push(Limit {
+                text: format!("{name} {o} → {n}"),
+                narrower: n,
+                wider: o,
+            });
         }
     };
-    flag("exclusiveMinimum", old.exclusive_minimum, new.exclusive_minimum);
-    flag("exclusiveMaximum", old.exclusive_maximum, new.exclusive_maximum);
+    flag(
+        "exclusiveMinimum",
+        old.exclusive_minimum,
+        new.exclusive_minimum,
+    );
+    flag(
+        "exclusiveMaximum",
+        old.exclusive_maximum,
+        new.exclusive_maximum,
+    );
     flag("uniqueItems", old.unique_items, new.unique_items);
     out
 }
@@ -444,16 +543,26 @@ fn classify_limits(limits: &[Limit], dir: Dir) -> (Severity, String) {
     let narrower = limits.iter().any(|l| l.narrower);
     let wider = limits.iter().any(|l| l.wider);
     if dir.request && narrower {
-        (Severity::Breaking, "Narrowed in a request: values that were accepted may now be rejected by the server.".into())
+        (
+            Severity::Breaking,
+            "Narrowed in a request: values that were accepted may now be rejected by the server."
+                .into(),
+        )
     } else if dir.response && wider {
         (
             Severity::Breaking,
             "Widened in a response: the server may now send values outside the old limits (the client does not check them, but code may rely on them).".into(),
         )
     } else if dir.request {
-        (Severity::Compatible, "Widened in a request: every value that was accepted still is.".into())
+        (
+            Severity::Compatible,
+            "Widened in a request: every value that was accepted still is.".into(),
+        )
     } else {
-        (Severity::Compatible, "Narrowed in a response: every value sent was already within the old limits.".into())
+        (
+            Severity::Compatible,
+            "Narrowed in a response: every value sent was already within the old limits.".into(),
+        )
     }
 }
 
@@ -497,7 +606,11 @@ impl<'a> Differ<'a> {
             changes: Vec::new(),
         };
         for def in &new.types {
-            if let TypeKind::Union { tag: Some(tag), variants } = &def.kind {
+            if let TypeKind::Union {
+                tag: Some(tag),
+                variants,
+            } = &def.kind
+            {
                 for v in variants {
                     if let Some(TypeRef::Named(n)) = &v.ty {
                         d.new_tags.entry(n.clone()).or_default().insert(tag.clone());
@@ -509,8 +622,21 @@ impl<'a> Differ<'a> {
         d
     }
 
-    fn push(&mut self, severity: Severity, area: Area, subject: impl Into<String>, what: impl Into<String>, reason: impl Into<String>) {
-        self.changes.push(Change { severity, area, subject: subject.into(), what: what.into(), reason: reason.into() });
+    fn push(
+        &mut self,
+        severity: Severity,
+        area: Area,
+        subject: impl Into<String>,
+        what: impl Into<String>,
+        reason: impl Into<String>,
+    ) {
+        self.changes.push(Change {
+            severity,
+            area,
+            subject: subject.into(),
+            what: what.into(),
+            reason: reason.into(),
+        });
     }
 
     fn document(&mut self) {
@@ -520,7 +646,11 @@ impl<'a> Differ<'a> {
                 Severity::Compatible,
                 Area::Document,
                 "version",
-                format!("document version {} → {}", code(&old.version), code(&new.version)),
+                format!(
+                    "document version {} → {}",
+                    code(&old.version),
+                    code(&new.version)
+                ),
                 "`API_VERSION` and the crate description follow it.",
             );
         }
@@ -539,12 +669,22 @@ impl<'a> Differ<'a> {
                 Severity::Compatible,
                 Area::Document,
                 "base_url",
-                format!("default base URL {} → {}", show(&old.base_url), show(&new.base_url)),
+                format!(
+                    "default base URL {} → {}",
+                    show(&old.base_url),
+                    show(&new.base_url)
+                ),
                 "Clients built without `base_url(..)` use the new one; no code change.",
             );
         }
         if old.description != new.description {
-            self.push(Severity::Compatible, Area::Document, "description", "documentation changed", "Documentation only.");
+            self.push(
+                Severity::Compatible,
+                Area::Document,
+                "description",
+                "documentation changed",
+                "Documentation only.",
+            );
         }
     }
 
@@ -552,7 +692,12 @@ impl<'a> Differ<'a> {
     // Matching
 
     fn match_operations(&mut self) {
-        let by_id: HashMap<&str, &Operation> = self.new.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+        let by_id: HashMap<&str, &Operation> = self
+            .new
+            .operations
+            .iter()
+            .map(|o| (o.id.as_str(), o))
+            .collect();
         let mut taken: BTreeSet<&str> = BTreeSet::new();
         let mut unmatched = Vec::new();
         for o in &self.old.operations {
@@ -567,7 +712,11 @@ impl<'a> Differ<'a> {
         // An operation whose id changed is still the same endpoint.
         for o in unmatched {
             let endpoint = |op: &Operation| (op.http_method.clone(), path_shape(&op.path));
-            let found = self.new.operations.iter().find(|n| !taken.contains(n.id.as_str()) && endpoint(n) == endpoint(o));
+            let found = self
+                .new
+                .operations
+                .iter()
+                .find(|n| !taken.contains(n.id.as_str()) && endpoint(n) == endpoint(o));
             match found {
                 Some(n) => {
                     taken.insert(&n.id);
@@ -576,7 +725,12 @@ impl<'a> Differ<'a> {
                 None => self.removed_ops.push(o),
             }
         }
-        self.added_ops = self.new.operations.iter().filter(|n| !taken.contains(n.id.as_str())).collect();
+        self.added_ops = self
+            .new
+            .operations
+            .iter()
+            .filter(|n| !taken.contains(n.id.as_str()))
+            .collect();
     }
 
     fn link(&mut self, old: &str, new: &str) {
@@ -585,12 +739,20 @@ impl<'a> Differ<'a> {
     }
 
     fn unmatched_pair(&self, old: &str, new: &str) -> bool {
-        self.old_types.contains_key(old) && self.new_types.contains_key(new) && !self.fwd.contains_key(old) && !self.back.contains_key(new)
+        self.old_types.contains_key(old)
+            && self.new_types.contains_key(new)
+            && !self.fwd.contains_key(old)
+            && !self.back.contains_key(new)
     }
 
     /// Pairs types up across the versions: same Rust name, then renames.
     fn match_types(&mut self) {
-        let same: Vec<&str> = self.old_types.keys().filter(|n| self.new_types.contains_key(*n)).copied().collect();
+        let same: Vec<&str> = self
+            .old_types
+            .keys()
+            .filter(|n| self.new_types.contains_key(*n))
+            .copied()
+            .collect();
         for n in same {
             self.link(n, n);
         }
@@ -630,9 +792,14 @@ impl<'a> Differ<'a> {
         let (o, n) = (self.old_types.get(old)?, self.new_types.get(new)?);
         let keys = |def: &TypeDef| -> BTreeSet<String> {
             match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().map(|f| f.wire_name.clone()).collect(),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().map(|f| f.wire_name.clone()).collect()
+                }
                 TypeKind::Enum { values } => values.iter().map(|v| v.wire.clone()).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().map(|v| v.tag.clone().unwrap_or_else(|| v.name.clone())).collect(),
+                TypeKind::Union { variants, .. } => variants
+                    .iter()
+                    .map(|v| v.tag.clone().unwrap_or_else(|| v.name.clone()))
+                    .collect(),
                 TypeKind::Newtype { .. } => BTreeSet::new(),
             }
         };
@@ -653,7 +820,11 @@ impl<'a> Differ<'a> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for (o, n) in &self.op_pairs {
             for op in &o.params {
-                if let Some(np) = n.params.iter().find(|p| p.location == op.location && p.wire_name == op.wire_name) {
+                if let Some(np) = n
+                    .params
+                    .iter()
+                    .find(|p| p.location == op.location && p.wire_name == op.wire_name)
+                {
                     pair_refs(&op.ty, &np.ty, &mut pairs);
                 }
             }
@@ -667,7 +838,16 @@ impl<'a> Differ<'a> {
         for (old, new) in &self.fwd {
             let (o, n) = (self.old_types[old.as_str()], self.new_types[new.as_str()]);
             match (&o.kind, &n.kind) {
-                (TypeKind::Struct { fields: of, extra: oe }, TypeKind::Struct { fields: nf, extra: ne }) => {
+                (
+                    TypeKind::Struct {
+                        fields: of,
+                        extra: oe,
+                    },
+                    TypeKind::Struct {
+                        fields: nf,
+                        extra: ne,
+                    },
+                ) => {
                     for f in of {
                         if let Some(g) = nf.iter().find(|g| g.wire_name == f.wire_name) {
                             pair_refs(&f.ty, &g.ty, &mut pairs);
@@ -686,7 +866,9 @@ impl<'a> Differ<'a> {
                         }
                     }
                 }
-                (TypeKind::Newtype { inner: a, .. }, TypeKind::Newtype { inner: b, .. }) => pair_refs(a, b, &mut pairs),
+                (TypeKind::Newtype { inner: a, .. }, TypeKind::Newtype { inner: b, .. }) => {
+                    pair_refs(a, b, &mut pairs)
+                }
                 _ => {}
             }
         }
@@ -717,7 +899,9 @@ impl<'a> Differ<'a> {
         by_schema
             .values()
             .filter_map(|(o, n)| match (o.as_slice(), n.as_slice()) {
-                ([a], [b]) => self.similarity(a, b).map(|s| (s, a.to_string(), b.to_string())),
+                ([a], [b]) => self
+                    .similarity(a, b)
+                    .map(|s| (s, a.to_string(), b.to_string())),
                 _ => None,
             })
             .collect()
@@ -729,12 +913,20 @@ impl<'a> Differ<'a> {
         let mut groups: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
         for (name, def) in &self.old_types {
             if !self.fwd.contains_key(*name) {
-                groups.entry(self.shape(def, true)).or_default().0.push(name);
+                groups
+                    .entry(self.shape(def, true))
+                    .or_default()
+                    .0
+                    .push(name);
             }
         }
         for (name, def) in &self.new_types {
             if !self.back.contains_key(*name) {
-                groups.entry(self.shape(def, false)).or_default().1.push(name);
+                groups
+                    .entry(self.shape(def, false))
+                    .or_default()
+                    .1
+                    .push(name);
             }
         }
         let mut out = Vec::new();
@@ -742,7 +934,10 @@ impl<'a> Differ<'a> {
             if olds.is_empty() || news.is_empty() || shape.ends_with("{}") {
                 continue;
             }
-            let mut pairs: Vec<(usize, &str, &str)> = olds.iter().flat_map(|a| news.iter().map(move |b| (name_distance(a, b), *a, *b))).collect();
+            let mut pairs: Vec<(usize, &str, &str)> = olds
+                .iter()
+                .flat_map(|a| news.iter().map(move |b| (name_distance(a, b), *a, *b)))
+                .collect();
             pairs.sort();
             let (mut used_old, mut used_new) = (BTreeSet::new(), BTreeSet::new());
             for (_, a, b) in pairs {
@@ -774,9 +969,22 @@ impl<'a> Differ<'a> {
         };
         match &def.kind {
             TypeKind::Struct { fields, extra } => {
-                let mut members: Vec<String> = fields.iter().map(|f| format!("{}{}:{}", f.wire_name, if f.required { "" } else { "?" }, name(&f.ty))).collect();
+                let mut members: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{}{}:{}",
+                            f.wire_name,
+                            if f.required { "" } else { "?" },
+                            name(&f.ty)
+                        )
+                    })
+                    .collect();
                 members.sort();
-                let extra = extra.as_ref().map(|e| format!("..{}", name(e))).unwrap_or_default();
+                let extra = extra
+                    .as_ref()
+                    .map(|e| format!("..{}", name(e)))
+                    .unwrap_or_default();
                 format!("struct{{{}{extra}}}", members.join(","))
             }
             TypeKind::Enum { values } => {
@@ -787,19 +995,32 @@ impl<'a> Differ<'a> {
             TypeKind::Union { tag, variants } => {
                 let mut v: Vec<String> = variants
                     .iter()
-                    .map(|v| format!("{}:{}", v.tag.as_deref().unwrap_or(&v.name), v.ty.as_ref().map(&name).unwrap_or_default()))
+                    .map(|v| {
+                        format!(
+                            "{}:{}",
+                            v.tag.as_deref().unwrap_or(&v.name),
+                            v.ty.as_ref().map(&name).unwrap_or_default()
+                        )
+                    })
                     .collect();
                 v.sort();
                 format!("union {:?}{{{}}}", tag, v.join(","))
             }
-            TypeKind::Newtype { inner, constraints } => format!("newtype({}, {constraints:?}){{-}}", name(inner)),
+            TypeKind::Newtype { inner, constraints } => {
+                format!("newtype({}, {constraints:?}){{-}}", name(inner))
+            }
         }
     }
 
     /// `t` from the old side with matched names translated to the new side.
     fn translate(&self, t: &TypeRef) -> TypeRef {
         let mut t = t.clone();
-        rename_refs(&mut t, &mut |n: &str| self.fwd.get(n).cloned().unwrap_or_else(|| format!("{n} (removed)")));
+        rename_refs(&mut t, &mut |n: &str| {
+            self.fwd
+                .get(n)
+                .cloned()
+                .unwrap_or_else(|| format!("{n} (removed)"))
+        });
         t
     }
 
@@ -826,14 +1047,36 @@ impl<'a> Differ<'a> {
                     None => reason.push('.'),
                 }
             }
-            self.push(Severity::Breaking, Area::Operation, &o.id, format!("removed ({} {}, {})", o.http_method, code(&o.path), code(&call(o))), reason);
+            self.push(
+                Severity::Breaking,
+                Area::Operation,
+                &o.id,
+                format!(
+                    "removed ({} {}, {})",
+                    o.http_method,
+                    code(&o.path),
+                    code(&call(o))
+                ),
+                reason,
+            );
         }
         for n in self.added_ops.clone() {
-            let mut what = format!("new operation {} {}: {}", n.http_method, code(&n.path), code(&call(n)));
+            let mut what = format!(
+                "new operation {} {}: {}",
+                n.http_method,
+                code(&n.path),
+                code(&call(n))
+            );
             if n.docs.deprecated {
                 what.push_str(" (deprecated)");
             }
-            self.push(Severity::Compatible, Area::Operation, &n.id, what, "Existing code is unaffected.");
+            self.push(
+                Severity::Compatible,
+                Area::Operation,
+                &n.id,
+                what,
+                "Existing code is unaffected.",
+            );
         }
         for (o, n) in self.op_pairs.clone() {
             self.operation(o, n);
@@ -844,23 +1087,69 @@ impl<'a> Differ<'a> {
         let id = n.id.clone();
         let op = Area::Operation;
         if o.id != n.id {
-            self.push(Severity::Compatible, op, &id, format!("operation id {} → {}", code(&o.id), code(&n.id)), "Same endpoint; the id appears in documentation only.");
-        }
-        if call(o) != call(n) {
             self.push(
-                Severity::Breaking,
+                Severity::Compatible,
+                op,
+                &id,
+                format!("operation id {} → {}", code(&o.id), code(&n.id)),
+                "Same endpoint; the id appears in documentation only.",
+            );
+        }
+        // A rename with a deprecated forwarder (method) or alias (builder
+        // type) left behind for one release does not break existing code.
+        let builder_kept =
+            o.builder_type == n.builder_type || n.previous_builders.contains(&o.builder_type);
+        if call(o) != call(n) {
+            let forwarded = o.group == n.group && n.previous_names.contains(&o.method_name);
+            let (severity, reason) = if forwarded && builder_kept {
+                (Severity::Compatible, format!("{} stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning.", code(&call(o))))
+            } else {
+                (Severity::Breaking, format!("Code calling the old method no longer compiles (its builder type is now {}).", code(&n.builder_type)))
+            };
+            self.push(
+                severity,
                 op,
                 &id,
                 format!("method {} renamed to {}", code(&call(o)), code(&call(n))),
-                format!("Code calling the old method no longer compiles (its builder type is now {}).", code(&n.builder_type)),
+                reason,
             );
         } else if o.builder_type != n.builder_type {
+            let (severity, reason) = if builder_kept {
+                (Severity::Compatible, format!("{} stays for one release as a deprecated alias: existing code compiles, with a warning.", code(&o.builder_type)))
+            } else {
+                (
+                    Severity::Breaking,
+                    "Code naming the builder type no longer compiles.".to_string(),
+                )
+            };
+            self.push(
+                severity,
+                op,
+                &id,
+                format!(
+                    "request builder type {} renamed to {}",
+                    code(&o.builder_type),
+                    code(&n.builder_type)
+                ),
+                reason,
+            );
+        }
+        for old in dropped(&o.previous_names, &n.previous_names, &n.method_name) {
             self.push(
                 Severity::Breaking,
                 op,
                 &id,
-                format!("request builder type {} renamed to {}", code(&o.builder_type), code(&n.builder_type)),
-                "Code naming the builder type no longer compiles.",
+                format!("deprecated method {} removed", code(&call_named(o, old))),
+                format!("It forwarded to {} for one release after a rename; code still calling it no longer compiles.", code(&call(n))),
+            );
+        }
+        for old in dropped(&o.previous_builders, &n.previous_builders, &n.builder_type) {
+            self.push(
+                Severity::Breaking,
+                op,
+                &id,
+                format!("deprecated builder alias {} removed", code(old)),
+                format!("It stood for {} for one release after a rename; code still naming it no longer compiles.", code(&n.builder_type)),
             );
         }
         if o.http_method != n.http_method || path_shape(&o.path) != path_shape(&n.path) {
@@ -878,9 +1167,21 @@ impl<'a> Differ<'a> {
                     Some(r) => format!("deprecated, use {} instead", code(r)),
                     None => "deprecated".to_string(),
                 };
-                self.push(Severity::Compatible, op, &id, what, "Still works; calling it now warns (`#[deprecated]`).");
+                self.push(
+                    Severity::Compatible,
+                    op,
+                    &id,
+                    what,
+                    "Still works; calling it now warns (`#[deprecated]`).",
+                );
             }
-            (true, false) => self.push(Severity::Compatible, op, &id, "no longer deprecated", "Existing code is unaffected."),
+            (true, false) => self.push(
+                Severity::Compatible,
+                op,
+                &id,
+                "no longer deprecated",
+                "Existing code is unaffected.",
+            ),
             _ => {}
         }
         for p in n.permissions.iter().filter(|p| !o.permissions.contains(p)) {
@@ -893,7 +1194,13 @@ impl<'a> Differ<'a> {
             );
         }
         for p in o.permissions.iter().filter(|p| !n.permissions.contains(p)) {
-            self.push(Severity::Compatible, op, &id, format!("no longer requires permission {}", code(p)), "Keys that had it still work.");
+            self.push(
+                Severity::Compatible,
+                op,
+                &id,
+                format!("no longer requires permission {}", code(p)),
+                "Keys that had it still work.",
+            );
         }
         self.params(&id, n, &o.params, &n.params);
         // Required parameters are positional arguments: a new order among the
@@ -902,7 +1209,8 @@ impl<'a> Differ<'a> {
         let common_old: Vec<&String> = oa.iter().filter(|a| na.contains(a)).collect();
         let common_new: Vec<&String> = na.iter().filter(|a| oa.contains(a)).collect();
         if common_old != common_new {
-            let show = |list: &[&String]| list.iter().map(|a| code(a)).collect::<Vec<_>>().join(", ");
+            let show =
+                |list: &[&String]| list.iter().map(|a| code(a)).collect::<Vec<_>>().join(", ");
             self.push(
                 Severity::Breaking,
                 op,
@@ -913,19 +1221,38 @@ impl<'a> Differ<'a> {
         }
         self.body(&id, n, o.body.as_ref(), n.body.as_ref());
         self.response(&id, &o.response, &n.response);
-        let param_docs = o.params.iter().any(|p| n.params.iter().any(|q| q.wire_name == p.wire_name && q.location == p.location && docs_text(&q.docs) != docs_text(&p.docs)));
+        let param_docs = o.params.iter().any(|p| {
+            n.params.iter().any(|q| {
+                q.wire_name == p.wire_name
+                    && q.location == p.location
+                    && docs_text(&q.docs) != docs_text(&p.docs)
+            })
+        });
         if docs_text(&o.docs) != docs_text(&n.docs) || param_docs {
-            self.push(Severity::Compatible, op, &id, "documentation changed", "Documentation only.");
+            self.push(
+                Severity::Compatible,
+                op,
+                &id,
+                "documentation changed",
+                "Documentation only.",
+            );
         }
     }
 
     fn params(&mut self, id: &str, n_op: &Operation, old: &'a [Param], new: &'a [Param]) {
         let area = Area::Operation;
         let method = code(&call(n_op));
-        let find = |list: &'a [Param], p: &Param| list.iter().find(|q| q.location == p.location && q.wire_name == p.wire_name);
+        let find = |list: &'a [Param], p: &Param| {
+            list.iter()
+                .find(|q| q.location == p.location && q.wire_name == p.wire_name)
+        };
         for p in old {
             if find(new, p).is_none() {
-                let how = if p.required { "argument" } else { "builder method" };
+                let how = if p.required {
+                    "argument"
+                } else {
+                    "builder method"
+                };
                 self.push(
                     Severity::Breaking,
                     area,
@@ -942,27 +1269,53 @@ impl<'a> Differ<'a> {
                         Severity::Breaking,
                         area,
                         id,
-                        format!("new required {} parameter {}: {}", location(p.location), code(&p.wire_name), code(&rust(&p.ty))),
-                        format!("{method} takes a new argument {}; existing calls no longer compile.", code(&p.name)),
+                        format!(
+                            "new required {} parameter {}: {}",
+                            location(p.location),
+                            code(&p.wire_name),
+                            code(&rust(&p.ty))
+                        ),
+                        format!(
+                            "{method} takes a new argument {}; existing calls no longer compile.",
+                            code(&p.name)
+                        ),
                     );
                 } else {
                     self.push(
                         Severity::Compatible,
                         area,
                         id,
-                        format!("new optional {} parameter {}: {}", location(p.location), code(&p.wire_name), code(&rust(&p.ty))),
-                        format!("A new builder method {}; existing calls are unaffected.", code(&p.name)),
+                        format!(
+                            "new optional {} parameter {}: {}",
+                            location(p.location),
+                            code(&p.wire_name),
+                            code(&rust(&p.ty))
+                        ),
+                        format!(
+                            "A new builder method {}; existing calls are unaffected.",
+                            code(&p.name)
+                        ),
                     );
                 }
                 continue;
             };
-            let what = |s: &str| format!("{} parameter {} {s}", location(p.location), code(&p.wire_name));
+            let what = |s: &str| {
+                format!(
+                    "{} parameter {} {s}",
+                    location(p.location),
+                    code(&p.wire_name)
+                )
+            };
             if q.name != p.name {
                 self.push(
                     Severity::Breaking,
                     area,
                     id,
-                    what(&format!("renamed in Rust from {} to {}", code(&q.name), code(&p.name))),
+                    what(&format!(
+                        "renamed in Rust from {} to {}",
+                        code(&q.name),
+                        code(&p.name)
+                    )),
                     "Code naming it (as a builder method) no longer compiles.",
                 );
             }
@@ -988,29 +1341,64 @@ impl<'a> Differ<'a> {
                     Severity::Breaking,
                     area,
                     id,
-                    what(&format!("retyped from {} to {}", code(&rust(&q.ty)), code(&rust(&p.ty)))),
+                    what(&format!(
+                        "retyped from {} to {}",
+                        code(&rust(&q.ty)),
+                        code(&rust(&p.ty))
+                    )),
                     "Code passing a value of the old type no longer compiles.",
                 );
             }
             let limits = limit_changes(&q.constraints, &p.constraints);
             if !limits.is_empty() {
-                let (severity, reason) = classify_limits(&limits, Dir { request: true, response: false });
+                let (severity, reason) = classify_limits(
+                    &limits,
+                    Dir {
+                        request: true,
+                        response: false,
+                    },
+                );
                 let texts: Vec<&str> = limits.iter().map(|l| l.text.as_str()).collect();
-                self.push(severity, area, id, what(&format!("limits changed: {}", texts.join(", "))), reason);
+                self.push(
+                    severity,
+                    area,
+                    id,
+                    what(&format!("limits changed: {}", texts.join(", "))),
+                    reason,
+                );
             }
             if q.default != p.default {
-                let show = |d: &Option<serde_json::Value>| d.as_ref().map_or("none".to_string(), |v| code(&v.to_string()));
+                let show = |d: &Option<serde_json::Value>| {
+                    d.as_ref()
+                        .map_or("none".to_string(), |v| code(&v.to_string()))
+                };
                 self.push(
                     Severity::Compatible,
                     area,
                     id,
-                    what(&format!("default {} → {}", show(&q.default), show(&p.default))),
+                    what(&format!(
+                        "default {} → {}",
+                        show(&q.default),
+                        show(&p.default)
+                    )),
                     "Calls that leave it unset get the server's new default.",
                 );
             }
             match (q.docs.deprecated, p.docs.deprecated) {
-                (false, true) => self.push(Severity::Compatible, area, id, what("deprecated"), "Still accepted."),
-                (true, false) => self.push(Severity::Compatible, area, id, what("no longer deprecated"), "Existing code is unaffected."),
+                (false, true) => self.push(
+                    Severity::Compatible,
+                    area,
+                    id,
+                    what("deprecated"),
+                    "Still accepted.",
+                ),
+                (true, false) => self.push(
+                    Severity::Compatible,
+                    area,
+                    id,
+                    what("no longer deprecated"),
+                    "Existing code is unaffected.",
+                ),
                 _ => {}
             }
         }
@@ -1044,7 +1432,11 @@ impl<'a> Differ<'a> {
             ),
             (Some(o), Some(n)) => {
                 if o.required != n.required {
-                    let what = if n.required { "request body now required" } else { "request body now optional" };
+                    let what = if n.required {
+                        "request body now required"
+                    } else {
+                        "request body now optional"
+                    };
                     self.push(
                         Severity::Breaking,
                         area,
@@ -1058,7 +1450,11 @@ impl<'a> Differ<'a> {
                         Severity::Breaking,
                         area,
                         id,
-                        format!("request body retyped from {} to {}", code(&rust(&o.ty)), code(&rust(&n.ty))),
+                        format!(
+                            "request body retyped from {} to {}",
+                            code(&rust(&o.ty)),
+                            code(&rust(&n.ty))
+                        ),
                         "Code passing the old type no longer compiles.",
                     );
                 }
@@ -1103,7 +1499,11 @@ impl<'a> Differ<'a> {
                 Severity::Breaking,
                 Area::Operation,
                 id,
-                format!("returns {} instead of {}", code(&shown(new)), code(&shown(old))),
+                format!(
+                    "returns {} instead of {}",
+                    code(&shown(new)),
+                    code(&shown(old))
+                ),
                 "Code using the result as the old type no longer compiles.",
             );
         }
@@ -1113,7 +1513,12 @@ impl<'a> Differ<'a> {
     // Types
 
     fn types(&mut self) {
-        let removed: Vec<&TypeDef> = self.old_types.iter().filter(|(n, _)| !self.fwd.contains_key(**n)).map(|(_, d)| *d).collect();
+        let removed: Vec<&TypeDef> = self
+            .old_types
+            .iter()
+            .filter(|(n, _)| !self.fwd.contains_key(**n))
+            .map(|(_, d)| *d)
+            .collect();
         for def in removed {
             self.push(
                 Severity::Breaking,
@@ -1123,11 +1528,26 @@ impl<'a> Differ<'a> {
                 format!("Code naming {} no longer compiles.", code(&def.name)),
             );
         }
-        let added: Vec<&TypeDef> = self.new_types.iter().filter(|(n, _)| !self.back.contains_key(**n)).map(|(_, d)| *d).collect();
+        let added: Vec<&TypeDef> = self
+            .new_types
+            .iter()
+            .filter(|(n, _)| !self.back.contains_key(**n))
+            .map(|(_, d)| *d)
+            .collect();
         for def in added {
-            self.push(Severity::Compatible, Area::Type, &def.name, format!("new {}", kind_name(&def.kind)), "Existing code is unaffected.");
+            self.push(
+                Severity::Compatible,
+                Area::Type,
+                &def.name,
+                format!("new {}", kind_name(&def.kind)),
+                "Existing code is unaffected.",
+            );
         }
-        let pairs: Vec<(String, String)> = self.fwd.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+        let pairs: Vec<(String, String)> = self
+            .fwd
+            .iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
         for (a, b) in pairs {
             let (o, n) = (self.old_types[a.as_str()], self.new_types[b.as_str()]);
             self.type_pair(o, n);
@@ -1139,20 +1559,60 @@ impl<'a> Differ<'a> {
         let area = Area::Type;
         let dir = self.dir_of(&o.name, &n.name);
         if o.name != n.name {
-            let reason = match (&o.schema, &n.schema) {
-                (Some(a), Some(b)) if a != b => format!("Upstream renamed the schema {} to {}; code naming {} no longer compiles.", code(a), code(b), code(&o.name)),
-                _ => format!("Code naming {} no longer compiles.", code(&o.name)),
+            let (severity, reason) = match (&o.schema, &n.schema) {
+                _ if n.previous_names.contains(&o.name) => (
+                    Severity::Compatible,
+                    format!("{} stays for one release as a deprecated alias: existing code compiles, with a warning.", code(&o.name)),
+                ),
+                (Some(a), Some(b)) if a != b => (Severity::Breaking, format!("Upstream renamed the schema {} to {}; code naming {} no longer compiles.", code(a), code(b), code(&o.name))),
+                _ => (Severity::Breaking, format!("Code naming {} no longer compiles.", code(&o.name))),
             };
-            self.push(Severity::Breaking, area, &subject, format!("Rust type renamed from {}", code(&o.name)), reason);
+            self.push(
+                severity,
+                area,
+                &subject,
+                format!("Rust type renamed from {}", code(&o.name)),
+                reason,
+            );
+        }
+        for old in dropped(&o.previous_names, &n.previous_names, &n.name) {
+            self.push(
+                Severity::Breaking,
+                area,
+                &subject,
+                format!("deprecated alias {} removed", code(old)),
+                format!("It stood for {} for one release after a rename; code still naming it no longer compiles.", code(&n.name)),
+            );
         }
         match (o.docs.deprecated, n.docs.deprecated) {
-            (false, true) => self.push(Severity::Compatible, area, &subject, "deprecated", "Still works; using it now warns (`#[deprecated]`)."),
-            (true, false) => self.push(Severity::Compatible, area, &subject, "no longer deprecated", "Existing code is unaffected."),
+            (false, true) => self.push(
+                Severity::Compatible,
+                area,
+                &subject,
+                "deprecated",
+                "Still works; using it now warns (`#[deprecated]`).",
+            ),
+            (true, false) => self.push(
+                Severity::Compatible,
+                area,
+                &subject,
+                "no longer deprecated",
+                "Existing code is unaffected.",
+            ),
             _ => {}
         }
         let mut doc_fields: Vec<String> = Vec::new();
         match (&o.kind, &n.kind) {
-            (TypeKind::Struct { fields: of, extra: oe }, TypeKind::Struct { fields: nf, extra: ne }) => {
+            (
+                TypeKind::Struct {
+                    fields: of,
+                    extra: oe,
+                },
+                TypeKind::Struct {
+                    fields: nf,
+                    extra: ne,
+                },
+            ) => {
                 self.fields(&subject, dir, of, nf, &mut doc_fields);
                 self.extra(&subject, dir, oe.as_ref(), ne.as_ref());
             }
@@ -1160,7 +1620,11 @@ impl<'a> Differ<'a> {
                 for v in ov {
                     match nv.iter().find(|w| w.wire == v.wire) {
                         None => {
-                            let why = if dir.request { " The server no longer accepts it" } else { " The server no longer sends it" };
+                            let why = if dir.request {
+                                " The server no longer accepts it"
+                            } else {
+                                " The server no longer sends it"
+                            };
                             self.push(
                                 Severity::Breaking,
                                 area,
@@ -1173,7 +1637,12 @@ impl<'a> Differ<'a> {
                             Severity::Breaking,
                             area,
                             &subject,
-                            format!("variant for {} renamed from {} to {}", code(&v.wire), code(&v.name), code(&w.name)),
+                            format!(
+                                "variant for {} renamed from {} to {}",
+                                code(&v.wire),
+                                code(&v.name),
+                                code(&w.name)
+                            ),
                             "Code naming the old variant no longer compiles.",
                         ),
                         Some(_) => {}
@@ -1185,17 +1654,45 @@ impl<'a> Differ<'a> {
                     } else {
                         "A new value to send; existing code is unaffected (the enum is `#[non_exhaustive]`)."
                     };
-                    self.push(Severity::Compatible, area, &subject, format!("new value {}", code(&w.wire)), reason);
+                    self.push(
+                        Severity::Compatible,
+                        area,
+                        &subject,
+                        format!("new value {}", code(&w.wire)),
+                        reason,
+                    );
                 }
             }
-            (TypeKind::Union { tag: ot, variants: ov }, TypeKind::Union { tag: nt, variants: nv }) => self.union(&subject, dir, ot, ov, nt, nv, &mut doc_fields),
-            (TypeKind::Newtype { inner: oi, constraints: oc }, TypeKind::Newtype { inner: ni, constraints: nc }) => {
+            (
+                TypeKind::Union {
+                    tag: ot,
+                    variants: ov,
+                },
+                TypeKind::Union {
+                    tag: nt,
+                    variants: nv,
+                },
+            ) => self.union(&subject, dir, ot, ov, nt, nv, &mut doc_fields),
+            (
+                TypeKind::Newtype {
+                    inner: oi,
+                    constraints: oc,
+                },
+                TypeKind::Newtype {
+                    inner: ni,
+                    constraints: nc,
+                },
+            ) => {
                 if !self.same_ref(oi, ni) {
                     self.push(
                         Severity::Breaking,
                         area,
                         &subject,
-                        format!("now wraps {} instead of {}", code(&rust(ni)), code(&rust(oi))),
+                        format!(
+                            "now wraps {} instead of {}",
+                            code(&rust(ni)),
+                            code(&rust(oi))
+                        ),
                         "Code building or reading the inner value no longer compiles.",
                     );
                 }
@@ -1203,7 +1700,13 @@ impl<'a> Differ<'a> {
                 if !limits.is_empty() {
                     let (severity, reason) = classify_limits(&limits, dir);
                     let texts: Vec<&str> = limits.iter().map(|l| l.text.as_str()).collect();
-                    self.push(severity, area, &subject, format!("limits changed: {}", texts.join(", ")), reason);
+                    self.push(
+                        severity,
+                        area,
+                        &subject,
+                        format!("limits changed: {}", texts.join(", ")),
+                        reason,
+                    );
                 }
             }
             (ok, nk) => self.push(
@@ -1219,17 +1722,40 @@ impl<'a> Differ<'a> {
             let what = match (type_docs, doc_fields.is_empty()) {
                 (_, true) => "documentation changed".to_string(),
                 (false, false) => format!("documentation of {} changed", doc_fields.join(", ")),
-                (true, false) => format!("documentation of the type and of {} changed", doc_fields.join(", ")),
+                (true, false) => format!(
+                    "documentation of the type and of {} changed",
+                    doc_fields.join(", ")
+                ),
             };
-            self.push(Severity::Compatible, area, &subject, what, "Documentation only.");
+            self.push(
+                Severity::Compatible,
+                area,
+                &subject,
+                what,
+                "Documentation only.",
+            );
         }
     }
 
-    fn fields(&mut self, owner: &str, dir: Dir, old: &[Field], new: &[Field], doc_fields: &mut Vec<String>) {
+    fn fields(
+        &mut self,
+        owner: &str,
+        dir: Dir,
+        old: &[Field],
+        new: &[Field],
+        doc_fields: &mut Vec<String>,
+    ) {
         let area = Area::Type;
-        for f in old.iter().filter(|f| !new.iter().any(|g| g.wire_name == f.wire_name)) {
+        for f in old
+            .iter()
+            .filter(|f| !new.iter().any(|g| g.wire_name == f.wire_name))
+        {
             let subject = format!("{owner}.{}", f.name);
-            if self.new_tags.get(owner).is_some_and(|tags| tags.contains(&f.wire_name)) {
+            if self
+                .new_tags
+                .get(owner)
+                .is_some_and(|tags| tags.contains(&f.wire_name))
+            {
                 self.push(
                     Severity::Breaking,
                     area,
@@ -1244,12 +1770,23 @@ impl<'a> Differ<'a> {
                 (true, false) => "Code setting it no longer compiles; the server no longer reads it.",
                 _ => "Code reading it no longer compiles; the server no longer sends it.",
             };
-            self.push(Severity::Breaking, area, subject, format!("field {} removed", code(&f.wire_name)), reason);
+            self.push(
+                Severity::Breaking,
+                area,
+                subject,
+                format!("field {} removed", code(&f.wire_name)),
+                reason,
+            );
         }
         for g in new {
             let subject = format!("{owner}.{}", g.name);
             let Some(f) = old.iter().find(|f| f.wire_name == g.wire_name) else {
-                let what = format!("new {} field {}: {}", if g.required { "required" } else { "optional" }, code(&g.wire_name), code(&field_rust(g)));
+                let what = format!(
+                    "new {} field {}: {}",
+                    if g.required { "required" } else { "optional" },
+                    code(&g.wire_name),
+                    code(&field_rust(g))
+                );
                 if dir.request && g.required {
                     self.push(
                         Severity::Breaking,
@@ -1289,12 +1826,17 @@ impl<'a> Differ<'a> {
                 Severity::Breaking,
                 area,
                 subject,
-                format!("field {wire} renamed in Rust from {} to {}", code(&f.name), code(&g.name)),
+                format!(
+                    "field {wire} renamed in Rust from {} to {}",
+                    code(&f.name),
+                    code(&g.name)
+                ),
                 "Code using the old field name no longer compiles.",
             );
         }
         let (old_rust, new_rust) = (field_rust(f), field_rust(g));
-        let inner_same = self.same_ref(strip_nullable(&f.ty), strip_nullable(&g.ty)) && f.boxed == g.boxed;
+        let inner_same =
+            self.same_ref(strip_nullable(&f.ty), strip_nullable(&g.ty)) && f.boxed == g.boxed;
         let old_opt = !f.required || matches!(f.ty, TypeRef::Nullable(_));
         let new_opt = !g.required || matches!(g.ty, TypeRef::Nullable(_));
         if !inner_same {
@@ -1302,7 +1844,11 @@ impl<'a> Differ<'a> {
                 Severity::Breaking,
                 area,
                 subject,
-                format!("field {wire} retyped from {} to {}", code(&old_rust), code(&new_rust)),
+                format!(
+                    "field {wire} retyped from {} to {}",
+                    code(&old_rust),
+                    code(&new_rust)
+                ),
                 "Code reading or setting it as the old type no longer compiles.",
             );
         } else if old_opt != new_opt {
@@ -1310,7 +1856,11 @@ impl<'a> Differ<'a> {
                 (
                     "now optional",
                     if dir.response {
-                        format!("The server may now omit it, and its type changes from {} to {}.", code(&old_rust), code(&new_rust))
+                        format!(
+                            "The server may now omit it, and its type changes from {} to {}.",
+                            code(&old_rust),
+                            code(&new_rust)
+                        )
                     } else {
                         format!("Compatible on the wire, but its type changes from {} to {}: code setting it must wrap the value in `Some`.", code(&old_rust), code(&new_rust))
                     },
@@ -1319,13 +1869,23 @@ impl<'a> Differ<'a> {
                 (
                     "now required",
                     if dir.request {
-                        format!("The server now requires it, and its type changes from {} to {}.", code(&old_rust), code(&new_rust))
+                        format!(
+                            "The server now requires it, and its type changes from {} to {}.",
+                            code(&old_rust),
+                            code(&new_rust)
+                        )
                     } else {
                         format!("Always sent now (compatible on the wire), but its type changes from {} to {}: code reading it must change.", code(&old_rust), code(&new_rust))
                     },
                 )
             };
-            self.push(Severity::Breaking, area, subject, format!("field {wire} {what}"), reason);
+            self.push(
+                Severity::Breaking,
+                area,
+                subject,
+                format!("field {wire} {what}"),
+                reason,
+            );
         } else {
             // Same Rust type: only what the wire sees changed.
             if f.required != g.required {
@@ -1338,41 +1898,86 @@ impl<'a> Differ<'a> {
                         "The server now requires it in requests; older versions of the crate omit it when `None`.",
                     );
                 } else {
-                    let what = if g.required { "now required (nullable)" } else { "now optional (nullable)" };
+                    let what = if g.required {
+                        "now required (nullable)"
+                    } else {
+                        "now optional (nullable)"
+                    };
                     self.push(
                         Severity::Compatible,
                         area,
                         subject,
                         format!("field {wire} {what}"),
-                        format!("Its type stays {}, and an absent value decodes as `None`.", code(&new_rust)),
+                        format!(
+                            "Its type stays {}, and an absent value decodes as `None`.",
+                            code(&new_rust)
+                        ),
                     );
                 }
             }
-            let (on, nn) = (matches!(f.ty, TypeRef::Nullable(_)), matches!(g.ty, TypeRef::Nullable(_)));
+            let (on, nn) = (
+                matches!(f.ty, TypeRef::Nullable(_)),
+                matches!(g.ty, TypeRef::Nullable(_)),
+            );
             if on != nn && f.required == g.required {
-                let what = if nn { "now nullable" } else { "no longer nullable" };
-                self.push(Severity::Compatible, area, subject, format!("field {wire} {what}"), format!("Its type stays {}.", code(&new_rust)));
+                let what = if nn {
+                    "now nullable"
+                } else {
+                    "no longer nullable"
+                };
+                self.push(
+                    Severity::Compatible,
+                    area,
+                    subject,
+                    format!("field {wire} {what}"),
+                    format!("Its type stays {}.", code(&new_rust)),
+                );
             }
         }
         let limits = limit_changes(&f.constraints, &g.constraints);
         if !limits.is_empty() {
             let (severity, reason) = classify_limits(&limits, dir);
             let texts: Vec<&str> = limits.iter().map(|l| l.text.as_str()).collect();
-            self.push(severity, area, subject, format!("field {wire} limits changed: {}", texts.join(", ")), reason);
+            self.push(
+                severity,
+                area,
+                subject,
+                format!("field {wire} limits changed: {}", texts.join(", ")),
+                reason,
+            );
         }
         if f.default != g.default {
-            let show = |d: &Option<serde_json::Value>| d.as_ref().map_or("none".to_string(), |v| code(&v.to_string()));
+            let show = |d: &Option<serde_json::Value>| {
+                d.as_ref()
+                    .map_or("none".to_string(), |v| code(&v.to_string()))
+            };
             self.push(
                 Severity::Compatible,
                 area,
                 subject,
-                format!("field {wire} default {} → {}", show(&f.default), show(&g.default)),
+                format!(
+                    "field {wire} default {} → {}",
+                    show(&f.default),
+                    show(&g.default)
+                ),
                 "Requests that leave it out get the server's new default.",
             );
         }
         match (f.docs.deprecated, g.docs.deprecated) {
-            (false, true) => self.push(Severity::Compatible, area, subject, format!("field {wire} deprecated"), "Still works; using it now warns (`#[deprecated]`)."),
-            (true, false) => self.push(Severity::Compatible, area, subject, format!("field {wire} no longer deprecated"), "Existing code is unaffected."),
+            (false, true) => self.push(
+                Severity::Compatible,
+                area,
+                subject,
+                format!("field {wire} deprecated"),
+                "Still works; using it now warns (`#[deprecated]`).",
+            ),
+            (true, false) => self.push(
+                Severity::Compatible,
+                area,
+                subject,
+                format!("field {wire} no longer deprecated"),
+                "Existing code is unaffected.",
+            ),
             _ => {}
         }
     }
@@ -1391,16 +1996,32 @@ impl<'a> Differ<'a> {
             (None, Some(t)) => {
                 let what = format!("now allows additional properties ({})", code(&rust(t)));
                 if dir.request {
-                    self.push(Severity::Breaking, area, subject, what, "A new `extra` map field: struct literals must now set it.");
+                    self.push(
+                        Severity::Breaking,
+                        area,
+                        subject,
+                        what,
+                        "A new `extra` map field: struct literals must now set it.",
+                    );
                 } else {
-                    self.push(Severity::Compatible, area, subject, what, "Only in responses: a new `extra` map field holds them.");
+                    self.push(
+                        Severity::Compatible,
+                        area,
+                        subject,
+                        what,
+                        "Only in responses: a new `extra` map field holds them.",
+                    );
                 }
             }
             (Some(a), Some(b)) if !self.same_ref(a, b) => self.push(
                 Severity::Breaking,
                 area,
                 subject,
-                format!("additional properties retyped from {} to {}", code(&rust(a)), code(&rust(b))),
+                format!(
+                    "additional properties retyped from {} to {}",
+                    code(&rust(a)),
+                    code(&rust(b))
+                ),
                 "Code using the `extra` map as the old type no longer compiles.",
             ),
             _ => {}
@@ -1408,10 +2029,22 @@ impl<'a> Differ<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn union(&mut self, subject: &str, dir: Dir, ot: &Option<String>, ov: &[Variant], nt: &Option<String>, nv: &[Variant], doc_fields: &mut Vec<String>) {
+    fn union(
+        &mut self,
+        subject: &str,
+        dir: Dir,
+        ot: &Option<String>,
+        ov: &[Variant],
+        nt: &Option<String>,
+        nv: &[Variant],
+        doc_fields: &mut Vec<String>,
+    ) {
         let area = Area::Type;
         if ot != nt {
-            let show = |t: &Option<String>| t.as_deref().map_or("untagged".to_string(), |t| format!("tagged by {}", code(t)));
+            let show = |t: &Option<String>| {
+                t.as_deref()
+                    .map_or("untagged".to_string(), |t| format!("tagged by {}", code(t)))
+            };
             self.push(
                 Severity::Breaking,
                 area,
@@ -1433,13 +2066,20 @@ impl<'a> Differ<'a> {
         }
         // A variant whose tag changed but whose payload did not: same variant, new wire tag.
         for v in removed {
-            let free = |i: &usize, w: &Variant| !matched_new.contains(i) && v.tag.is_some() && w.tag.is_some();
-            let same_payload = |w: &Variant| matches!((&v.ty, &w.ty), (Some(a), Some(b)) if self.same_ref(a, b));
+            let free = |i: &usize, w: &Variant| {
+                !matched_new.contains(i) && v.tag.is_some() && w.tag.is_some()
+            };
+            let same_payload =
+                |w: &Variant| matches!((&v.ty, &w.ty), (Some(a), Some(b)) if self.same_ref(a, b));
             let retagged = nv
                 .iter()
                 .enumerate()
                 .find(|(i, w)| free(i, w) && same_payload(w))
-                .or_else(|| nv.iter().enumerate().find(|(i, w)| free(i, w) && prefixed_tag(v.tag.as_deref(), w.tag.as_deref())));
+                .or_else(|| {
+                    nv.iter().enumerate().find(|(i, w)| {
+                        free(i, w) && prefixed_tag(v.tag.as_deref(), w.tag.as_deref())
+                    })
+                });
             match retagged {
                 Some((i, w)) => {
                     matched_new.insert(i);
@@ -1459,20 +2099,36 @@ impl<'a> Differ<'a> {
                         area,
                         subject,
                         format!("variant {} removed", code(label)),
-                        format!("The variant {} no longer exists; code naming it no longer compiles.", code(&format!("{subject}::{}", v.name))),
+                        format!(
+                            "The variant {} no longer exists; code naming it no longer compiles.",
+                            code(&format!("{subject}::{}", v.name))
+                        ),
                     );
                 }
             }
         }
-        for (_, w) in nv.iter().enumerate().filter(|(i, _)| !matched_new.contains(i)) {
+        for (_, w) in nv
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matched_new.contains(i))
+        {
             let label = w.tag.as_deref().unwrap_or(&w.name);
-            let payload = w.ty.as_ref().map(|t| format!(" ({})", code(&rust(t)))).unwrap_or_default();
+            let payload =
+                w.ty.as_ref()
+                    .map(|t| format!(" ({})", code(&rust(t))))
+                    .unwrap_or_default();
             let reason = if dir.response {
                 "The union is open and `#[non_exhaustive]`: older versions decode it as `Unknown`, and matches already need a wildcard arm."
             } else {
                 "A new variant to send; existing code is unaffected (the union is `#[non_exhaustive]`)."
             };
-            self.push(Severity::Compatible, area, subject, format!("new variant {}{payload}", code(label)), reason);
+            self.push(
+                Severity::Compatible,
+                area,
+                subject,
+                format!("new variant {}{payload}", code(label)),
+                reason,
+            );
         }
     }
 
@@ -1493,12 +2149,25 @@ impl<'a> Differ<'a> {
             _ => false,
         };
         if !same_payload {
-            let show = |x: &Variant| x.ty.as_ref().map_or("nothing".to_string(), |t| code(&if x.boxed { format!("Box<{}>", rust(t)) } else { rust(t) }));
+            let show = |x: &Variant| {
+                x.ty.as_ref().map_or("nothing".to_string(), |t| {
+                    code(&if x.boxed {
+                        format!("Box<{}>", rust(t))
+                    } else {
+                        rust(t)
+                    })
+                })
+            };
             self.push(
                 Severity::Breaking,
                 area,
                 subject,
-                format!("variant {} now carries {} instead of {}", code(&w.name), show(w), show(v)),
+                format!(
+                    "variant {} now carries {} instead of {}",
+                    code(&w.name),
+                    show(w),
+                    show(v)
+                ),
                 "Code building or matching the variant no longer compiles.",
             );
         }
@@ -1511,8 +2180,14 @@ impl<'a> Differ<'a> {
 /// The wire names of an operation's positional arguments, in order: path
 /// parameters, then required query and header parameters (as `emit` lays them out).
 fn arguments(op: &Operation) -> Vec<String> {
-    let path = op.params.iter().filter(|p| p.location == ParamLocation::Path);
-    let rest = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
+    let path = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path);
+    let rest = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path && p.required);
     path.chain(rest).map(|p| p.wire_name.clone()).collect()
 }
 
@@ -1527,15 +2202,20 @@ fn same_variant(v: &Variant, w: &Variant) -> bool {
 /// Whether one tag is the other with Tapir's `<Union>_` prefix
 /// (`BookerInvitation_DoNotInvite` and `DoNotInvite`).
 fn prefixed_tag(a: Option<&str>, b: Option<&str>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else { return false };
-    a.strip_suffix(b).is_some_and(|p| p.ends_with('_')) || b.strip_suffix(a).is_some_and(|p| p.ends_with('_'))
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    a.strip_suffix(b).is_some_and(|p| p.ends_with('_'))
+        || b.strip_suffix(a).is_some_and(|p| p.ends_with('_'))
 }
 
 /// Pairs of named types at the same place in two references.
 fn pair_refs(old: &TypeRef, new: &TypeRef, out: &mut Vec<(String, String)>) {
     match (old, new) {
         (TypeRef::Named(a), TypeRef::Named(b)) => out.push((a.clone(), b.clone())),
-        (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => pair_refs(a, b, out),
+        (TypeRef::List(a), TypeRef::List(b))
+        | (TypeRef::Map(a), TypeRef::Map(b))
+        | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => pair_refs(a, b, out),
         (TypeRef::Nullable(a), b) => pair_refs(a, b, out),
         (a, TypeRef::Nullable(b)) => pair_refs(a, b, out),
         _ => {}
@@ -1560,7 +2240,11 @@ fn name_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(cur) };
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
             prev = cur;
         }
     }
@@ -1574,25 +2258,78 @@ mod tests {
     #[test]
     fn versions_bump_by_semver() {
         assert_eq!(next_version("0.1.0", None).as_deref(), Some("0.1.0"));
-        assert_eq!(next_version("0.1.3", Some(Severity::Breaking)).as_deref(), Some("0.2.0"));
-        assert_eq!(next_version("0.1.3", Some(Severity::Compatible)).as_deref(), Some("0.1.4"));
-        assert_eq!(next_version("1.4.2", Some(Severity::Breaking)).as_deref(), Some("2.0.0"));
-        assert_eq!(next_version("1.4.2", Some(Severity::Compatible)).as_deref(), Some("1.5.0"));
+        assert_eq!(
+            next_version("0.1.3", Some(Severity::Breaking)).as_deref(),
+            Some("0.2.0")
+        );
+        assert_eq!(
+            next_version("0.1.3", Some(Severity::Compatible)).as_deref(),
+            Some("0.1.4")
+        );
+        assert_eq!(
+            next_version("1.4.2", Some(Severity::Breaking)).as_deref(),
+            Some("2.0.0")
+        );
+        assert_eq!(
+            next_version("1.4.2", Some(Severity::Compatible)).as_deref(),
+            Some("1.5.0")
+        );
         assert_eq!(next_version("1.4", None), None);
         assert_eq!(next_version("1.4.2-beta", Some(Severity::Breaking)), None);
     }
 
     #[test]
     fn limits_know_their_direction() {
-        let a = Constraints { max_length: Some(100), ..Default::default() };
-        let b = Constraints { max_length: Some(50), pattern: Some("^x".into()), ..Default::default() };
+        let a = Constraints {
+            max_length: Some(100),
+            ..Default::default()
+        };
+        let b = Constraints {
+            max_length: Some(50),
+            pattern: Some("^x".into()),
+            ..Default::default()
+        };
         let l = limit_changes(&a, &b);
-        assert!(l.iter().all(|l| l.narrower && !l.wider), "{:?}", l.iter().map(|l| &l.text).collect::<Vec<_>>());
+        assert!(
+            l.iter().all(|l| l.narrower && !l.wider),
+            "{:?}",
+            l.iter().map(|l| &l.text).collect::<Vec<_>>()
+        );
         let back = limit_changes(&b, &a);
         assert!(back.iter().all(|l| l.wider && !l.narrower));
-        assert_eq!(classify_limits(&l, Dir { request: true, response: false }).0, Severity::Breaking);
-        assert_eq!(classify_limits(&l, Dir { request: false, response: true }).0, Severity::Compatible);
-        assert_eq!(classify_limits(&back, Dir { request: false, response: true }).0, Severity::Breaking);
+        assert_eq!(
+            classify_limits(
+                &l,
+                Dir {
+                    request: true,
+                    response: false
+                }
+            )
+            .0,
+            Severity::Breaking
+        );
+        assert_eq!(
+            classify_limits(
+                &l,
+                Dir {
+                    request: false,
+                    response: true
+                }
+            )
+            .0,
+            Severity::Compatible
+        );
+        assert_eq!(
+            classify_limits(
+                &back,
+                Dir {
+                    request: false,
+                    response: true
+                }
+            )
+            .0,
+            Severity::Breaking
+        );
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct TypeDef {
     pub schema: Option<String>,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// Names the previous release gave this schema's type, each kept one more
+    /// release as a deprecated alias (see [`crate::names::remember_previous`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_names: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -55,9 +59,15 @@ pub enum TypeKind {
     /// A `oneOf`. With `tag`, the discriminator property; without, untagged
     /// (the first variant that decodes wins). Always open: unknown shapes or tags
     /// decode into `Unknown(serde_json::Value)`.
-    Union { tag: Option<String>, variants: Vec<Variant> },
+    Union {
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
     /// A constrained scalar (pattern, length, ...) wrapped for type safety.
-    Newtype { inner: TypeRef, constraints: Constraints },
+    Newtype {
+        inner: TypeRef,
+        constraints: Constraints,
+    },
 }
 
 /// A property of a struct.
@@ -176,6 +186,19 @@ pub struct Operation {
     /// Safe to repeat: an idempotent method, or the document says it only reads.
     #[serde(default)]
     pub retry_safe: bool,
+    /// When the naming rules would give this operation the same method name as
+    /// another of its group: the id of the operation that got the plain name
+    /// (the newer, non-deprecated one). This one keeps a distinguishing suffix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collision: Option<String>,
+    /// Method names the previous release had for this operation, each kept one
+    /// more release as a deprecated method forwarding to [`Self::method_name`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_names: Vec<String>,
+    /// Builder type names the previous release had, each kept one more release
+    /// as a deprecated alias of [`Self::builder_type`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_builders: Vec<String>,
 }
 
 /// A paginated list operation: `page`/`pageSize` in, a page of items out.
@@ -210,7 +233,11 @@ pub enum PageField {
     /// A field of the JSON body, reached through these Rust field names. When
     /// the path has two parts, the first is an optional struct (`Pagination`)
     /// made of exactly the page and page size fields, named by `container`.
-    Body { path: Vec<String>, optional: bool, container: Option<String> },
+    Body {
+        path: Vec<String>,
+        optional: bool,
+        container: Option<String>,
+    },
 }
 
 /// Where a parameter goes.
@@ -280,15 +307,35 @@ impl std::fmt::Display for Api {
     /// A compact listing, one line per operation, type, field and variant:
     /// what snapshot tests and reviewers read.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "api {:?} version {:?} base {:?}", self.title, self.version, self.base_url)?;
+        writeln!(
+            f,
+            "api {:?} version {:?} base {:?}",
+            self.title, self.version, self.base_url
+        )?;
         writeln!(f, "\noperations ({}):", self.operations.len())?;
         for op in &self.operations {
-            let group = if op.group.is_empty() { String::new() } else { format!(".{}()", op.group) };
+            let group = if op.group.is_empty() {
+                String::new()
+            } else {
+                format!(".{}()", op.group)
+            };
             let args: Vec<String> = op
                 .params
                 .iter()
-                .map(|p| format!("{}{:?} {}: {}", if p.required { "" } else { "?" }, p.location, p.name, p.ty))
-                .chain(op.body.iter().map(|b| format!("{}body: {}", if b.required { "" } else { "?" }, b.ty)))
+                .map(|p| {
+                    format!(
+                        "{}{:?} {}: {}",
+                        if p.required { "" } else { "?" },
+                        p.location,
+                        p.name,
+                        p.ty
+                    )
+                })
+                .chain(
+                    op.body
+                        .iter()
+                        .map(|b| format!("{}body: {}", if b.required { "" } else { "?" }, b.ty)),
+                )
                 .collect();
             let response = match &op.response {
                 Response::Json(t) => t.to_string(),
@@ -305,6 +352,12 @@ impl std::fmt::Display for Api {
             if !op.permissions.is_empty() {
                 flags.push_str(&format!(" perms[{}]", op.permissions.join(",")));
             }
+            if let Some(winner) = &op.collision {
+                flags.push_str(&format!(" (plain name taken by {winner})"));
+            }
+            if !op.previous_names.is_empty() {
+                flags.push_str(&format!(" was[{}]", op.previous_names.join(",")));
+            }
             writeln!(
                 f,
                 "  {} {} -> client{group}.{}({}) -> {response}{flags}{}",
@@ -320,21 +373,36 @@ impl std::fmt::Display for Api {
         }
         writeln!(f, "\ntypes ({}):", self.types.len())?;
         for t in &self.types {
-            let from = t.schema.as_deref().filter(|s| *s != t.name).map(|s| format!(" (schema {s})")).unwrap_or_default();
+            let mut from = t
+                .schema
+                .as_deref()
+                .filter(|s| *s != t.name)
+                .map(|s| format!(" (schema {s})"))
+                .unwrap_or_default();
+            if !t.previous_names.is_empty() {
+                from.push_str(&format!(" was[{}]", t.previous_names.join(",")));
+            }
             match &t.kind {
                 TypeKind::Struct { fields, extra } => {
                     writeln!(f, "  struct {}{from}", t.name)?;
                     for field in fields {
                         let opt = if field.required { "" } else { "?" };
                         let boxed = if field.boxed { " boxed" } else { "" };
-                        writeln!(f, "    {}{opt}: {} = {:?}{boxed}", field.name, field.ty, field.wire_name)?;
+                        writeln!(
+                            f,
+                            "    {}{opt}: {} = {:?}{boxed}",
+                            field.name, field.ty, field.wire_name
+                        )?;
                     }
                     if let Some(e) = extra {
                         writeln!(f, "    ..: {e}")?;
                     }
                 }
                 TypeKind::Enum { values } => {
-                    let vs: Vec<String> = values.iter().map(|v| format!("{}={:?}", v.name, v.wire)).collect();
+                    let vs: Vec<String> = values
+                        .iter()
+                        .map(|v| format!("{}={:?}", v.name, v.wire))
+                        .collect();
                     writeln!(f, "  enum {}{from}: {}", t.name, vs.join(" "))?;
                 }
                 TypeKind::Union { tag, variants } => {
@@ -344,11 +412,22 @@ impl std::fmt::Display for Api {
                     }
                     for v in variants {
                         let payload = v.ty.as_ref().map(|t| format!("({t})")).unwrap_or_default();
-                        let tag = v.tag.as_ref().map(|t| format!(" = {t:?}")).unwrap_or_default();
-                        writeln!(f, "    {}{payload}{tag}{}", v.name, if v.boxed { " boxed" } else { "" })?;
+                        let tag = v
+                            .tag
+                            .as_ref()
+                            .map(|t| format!(" = {t:?}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            f,
+                            "    {}{payload}{tag}{}",
+                            v.name,
+                            if v.boxed { " boxed" } else { "" }
+                        )?;
                     }
                 }
-                TypeKind::Newtype { inner, .. } => writeln!(f, "  newtype {}{from}({inner})", t.name)?,
+                TypeKind::Newtype { inner, .. } => {
+                    writeln!(f, "  newtype {}{from}({inner})", t.name)?
+                }
             }
         }
         Ok(())

@@ -56,10 +56,34 @@ pub struct GeneratedCrate {
 }
 
 /// Reads `text` (a document whose origin, for error messages, is `origin`)
-/// into the IR.
+/// into the IR, naming everything by the generator's rules alone.
 pub fn build_api(text: &str, origin: &str) -> Result<ir::Api, Error> {
+    build_api_with(text, origin, &Naming::default())
+}
+
+/// What decides names besides the rules: the maintainer's names file and the
+/// previous release, whose public names stay one more release when they change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Naming<'a> {
+    /// Names chosen in `spec/names.toml` (or `--names`).
+    pub table: Option<&'a names::NameTable>,
+    /// The IR of the previous release (`spec/api-ir.json`).
+    pub baseline: Option<&'a ir::Api>,
+    /// The document is the one `baseline` was built from: the release being
+    /// made is the baseline's own, so its deprecated forwarders stay too.
+    pub same_document: bool,
+}
+
+/// [`build_api`] with the names file and the previous release taken into
+/// account (see [`names::remember_previous`]).
+pub fn build_api_with(text: &str, origin: &str, naming: &Naming<'_>) -> Result<ir::Api, Error> {
     let doc = load::load(text, origin)?;
-    operations::build(&doc, origin)
+    let empty = names::NameTable::default();
+    let mut api = operations::build(&doc, origin, naming.table.unwrap_or(&empty))?;
+    if let Some(baseline) = naming.baseline {
+        names::remember_previous(&mut api, baseline, naming.same_document);
+    }
+    Ok(api)
 }
 
 /// Runs the whole pipeline on one document's text, in memory.

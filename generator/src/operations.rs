@@ -4,13 +4,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use heck::ToUpperCamelCase;
-use openapiv3::{OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode,
+};
 use serde_json::Value;
 
 use crate::error::{escape_pointer, Error};
 use crate::ir::{Api, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
-use crate::names::{field_name, type_name, Scope};
+use crate::names::{
+    field_name, plain_method_name, plural, type_name, version_word, NameTable, PlainName, Scope,
+    RESERVED_METHODS,
+};
 use crate::typify::TypeSpace;
 
 /// Extension keys holding the permissions an operation needs.
@@ -18,17 +23,28 @@ const PERMISSION_KEYS: &[&str] = &["x-chili-required-permissions", "x-required-p
 /// Extension keys naming an operation's replacement (by operation id or tool name).
 const REPLACEMENT_KEYS: &[&str] = &["x-replacement", "x-replaced-by", "x-deprecated-by"];
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
-/// Builds the IR of a loaded document.
-pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
+/// Builds the IR of a loaded document, with the names `table` chooses.
+pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Error> {
     let api = &doc.api;
     let empty = indexmap::IndexMap::new();
-    let schemas = api.components.as_ref().map(|c| &c.schemas).unwrap_or(&empty);
-    let mut space = TypeSpace::new(schemas, &doc.tree, origin);
+    let schemas = api
+        .components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .unwrap_or(&empty);
+    let chosen_types = table
+        .schemas
+        .iter()
+        .map(|(schema, c)| (schema.clone(), c.name.clone()))
+        .collect();
+    let mut space = TypeSpace::new(schemas, &doc.tree, origin, &chosen_types);
 
     let raw = collect(api, origin)?;
-    let named = name_operations(&raw);
+    let named = name_operations(&raw, table)?;
     let mut operations = Vec::with_capacity(raw.len());
     for (op, names) in raw.iter().zip(named) {
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
@@ -43,7 +59,10 @@ pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         version: api.info.version.clone(),
-        base_url: api.servers.first().map(|s| s.url.trim_end_matches('/').to_string()),
+        base_url: api
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_string()),
         types,
         operations,
     })
@@ -66,12 +85,23 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
-                return Err(Error::at(origin, pointer, format!("path item `$ref: {reference}` is not supported; inline the path item")));
+                return Err(Error::at(
+                    origin,
+                    pointer,
+                    format!("path item `$ref: {reference}` is not supported; inline the path item"),
+                ));
             }
         };
         for (method, op) in item.iter() {
-            let method = METHODS.iter().copied().find(|m| *m == method).unwrap_or("get");
-            let id = op.operation_id.clone().unwrap_or_else(|| synthesize_id(method, path));
+            let method = METHODS
+                .iter()
+                .copied()
+                .find(|m| *m == method)
+                .unwrap_or("get");
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesize_id(method, path));
             out.push(RawOperation {
                 path,
                 method,
@@ -85,7 +115,14 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for op in &out {
         if let Some(first) = seen.insert(&op.id, &op.pointer) {
-            return Err(Error::at(origin, format!("{}/operationId", op.pointer), format!("operationId `{}` is also used at {first}; operation ids must be unique", op.id)));
+            return Err(Error::at(
+                origin,
+                format!("{}/operationId", op.pointer),
+                format!(
+                    "operationId `{}` is also used at {first}; operation ids must be unique",
+                    op.id
+                ),
+            ));
         }
     }
     Ok(out)
@@ -93,7 +130,10 @@ fn collect<'a>(api: &'a OpenAPI, origin: &str) -> Result<Vec<RawOperation<'a>>, 
 
 /// `get /pets/{petId}/photos` -> `getPetsPetIdPhotos`.
 fn synthesize_id(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     format!("{method} {}", words.join(" ")).to_upper_camel_case()
 }
 
@@ -103,49 +143,183 @@ struct OperationNames {
     group_type: String,
     method: String,
     builder: String,
+    /// Prefix of the names of types the operation defines inline.
+    hint: String,
+    /// The operation that took the plain method name this one also wanted.
+    collision: Option<String>,
 }
 
-/// Chooses group and method names: the operation id without its tag prefix
-/// (`meetingGet` in tag `meetings` -> `client.meetings().get()`), unless that
-/// would collide or leave nothing.
-fn name_operations(ops: &[RawOperation<'_>]) -> Vec<OperationNames> {
-    let mut groups: BTreeMap<String, Scope> = BTreeMap::new();
-    let mut type_scope = Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
-    let mut group_types: HashMap<String, String> = HashMap::new();
-    let mut builders = Scope::default();
-    // Shortened names that two operations of a group would share stay long.
-    let mut short_count: HashMap<(String, String), usize> = HashMap::new();
-    let shorts: Vec<(Option<String>, String, String)> = ops
+/// Chooses group, method and builder names. The group is the first tag; the
+/// method is the operation id without its tag prefix (`meetingGet` in tag
+/// `meetings` -> `client.meetings().get()`) and without transport noise
+/// ([`plain_method_name`]: `meetingListPut` -> `list`). Names from the names
+/// file come first. When two operations of a group want the same name, the
+/// newer, non-deprecated one gets it and the other keeps its own suffix (or
+/// gets its version or HTTP method as one): `meetingList` (deprecated, `/v1/`)
+/// becomes `list_v1` beside `meetingListPut` as `list`.
+fn name_operations(
+    ops: &[RawOperation<'_>],
+    table: &NameTable,
+) -> Result<Vec<OperationNames>, Error> {
+    let groups: Vec<Option<String>> = ops
         .iter()
-        .map(|op| {
-            let tag = op.op.tags.first().cloned();
+        .map(|op| op.op.tags.first().map(|t| field_name(t)))
+        .collect();
+    let key = |i: usize| groups[i].clone().unwrap_or_default();
+    // The document's own name without the tag; shortened names that two
+    // operations of a group would share stay long.
+    let mut short_count: HashMap<(String, String), usize> = HashMap::new();
+    let shorts: Vec<(String, String)> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
             let full = field_name(&op.id);
-            let short = tag.as_deref().map(|t| strip_tag(&full, &field_name(t))).unwrap_or_else(|| full.clone());
-            let group = tag.as_deref().map(field_name);
-            *short_count.entry((group.clone().unwrap_or_default(), short.clone())).or_default() += 1;
-            (group, short, full)
+            let short = groups[i]
+                .as_deref()
+                .map(|g| strip_tag(&full, g))
+                .unwrap_or_else(|| full.clone());
+            *short_count.entry((key(i), short.clone())).or_default() += 1;
+            (short, full)
         })
         .collect();
-    ops.iter()
-        .zip(shorts)
-        .map(|(op, (group, short, full))| {
-            let key = group.clone().unwrap_or_default();
-            let scope = groups.entry(key.clone()).or_insert_with(|| {
-                Scope::with_reserved(&["new", "builder", "from_env", "base_url", "clone", "fmt", "send_json", "send_text", "send_empty", "execute"])
-            });
-            let wanted = if short_count[&(key.clone(), short.clone())] > 1 { full } else { short };
-            let method = scope.claim(wanted);
-            let group_type = match &group {
+    let bases: Vec<String> = shorts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (short, full))| {
+            if short_count[&(key(i), short.clone())] > 1 {
+                full
+            } else {
+                short
+            }
+        })
+        .collect();
+    let plains: Vec<PlainName> = ops
+        .iter()
+        .zip(&bases)
+        .map(|(op, base)| plain_method_name(base, op.method))
+        .collect();
+    let version = |i: usize| {
+        let path = path_version(ops[i].path);
+        (plains[i].version.or(path).unwrap_or(0), path.unwrap_or(0))
+    };
+
+    let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let mut claim = |i: usize, name: String| {
+        scopes
+            .entry(key(i))
+            .or_insert_with(|| Scope::with_reserved(RESERVED_METHODS))
+            .claim(name)
+    };
+    let mut methods: Vec<Option<String>> = vec![None; ops.len()];
+    // (group, name) -> index of the operation holding it by choice or rule.
+    let mut holder: HashMap<(String, String), usize> = HashMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        let Some(chosen) = table.operations.get(&op.id) else {
+            continue;
+        };
+        if let Some(&other) = holder.get(&(key(i), chosen.name.clone())) {
+            return Err(table.error(
+                chosen.line,
+                &format!("operations.{}", op.id),
+                format!("`{}` is also chosen for operation `{}` of the same group; a method name must be unique in its group", chosen.name, ops[other].id),
+            ));
+        }
+        holder.insert((key(i), chosen.name.clone()), i);
+        methods[i] = Some(claim(i, chosen.name.clone()));
+    }
+    // Who gets each plain name the rules give: no deprecation first, then the
+    // highest version, then a name that was already plain, then document order.
+    let rank = |j: usize| {
+        (
+            !ops[j].op.deprecated,
+            version(j),
+            bases[j] == plains[j].name,
+            std::cmp::Reverse(j),
+        )
+    };
+    let mut winner: HashMap<(String, String), usize> = HashMap::new();
+    for i in (0..ops.len()).filter(|&i| methods[i].is_none()) {
+        winner
+            .entry((key(i), plains[i].name.clone()))
+            .and_modify(|w| {
+                if rank(i) > rank(*w) {
+                    *w = i;
+                }
+            })
+            .or_insert(i);
+    }
+    let mut collisions: Vec<Option<usize>> = vec![None; ops.len()];
+    let by_rule: Vec<usize> = (0..ops.len()).filter(|&i| methods[i].is_none()).collect();
+    for i in by_rule {
+        let wanted = (key(i), plains[i].name.clone());
+        match holder.get(&wanted) {
+            Some(&chosen) => collisions[i] = Some(chosen),
+            None if winner[&wanted] == i => {
+                holder.insert(wanted, i);
+                methods[i] = Some(claim(i, plains[i].name.clone()));
+            }
+            None => collisions[i] = Some(winner[&wanted]),
+        }
+    }
+    for i in 0..ops.len() {
+        let Some(w) = collisions[i] else { continue };
+        let wanted = if bases[i] != plains[i].name {
+            bases[i].clone()
+        } else if version(i).0 != version(w).0 {
+            format!("{}_v{}", bases[i], version(i).0)
+        } else if ops[i].method != ops[w].method {
+            format!("{}_{}", bases[i], ops[i].method)
+        } else {
+            bases[i].clone()
+        };
+        methods[i] = Some(claim(i, wanted));
+    }
+
+    let mut type_scope =
+        Scope::with_reserved(&["Client", "ClientBuilder", "Error", "Result", "Request"]);
+    let mut group_types: HashMap<String, String> = HashMap::new();
+    let mut builders = Scope::with_reserved(&["ClientBuilder"]);
+    Ok(ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let method = methods[i].clone().unwrap_or_default();
+            let group_type = match &groups[i] {
                 None => String::new(),
-                Some(_) => group_types
-                    .entry(key.clone())
-                    .or_insert_with(|| type_scope.claim(format!("{}Api", type_name(&key))))
+                Some(g) => group_types
+                    .entry(g.clone())
+                    .or_insert_with(|| type_scope.claim(format!("{}Api", type_name(g))))
                     .clone(),
             };
-            let builder = builders.claim(format!("{}Request", type_name(&op.id)));
-            OperationNames { group, group_type, method, builder }
+            // Named after the call it builds (`client.rule().create()` ->
+            // `RuleCreateBuilder`, `client.pet().update_pet()` -> `UpdatePetBuilder`),
+            // never like a body type (`types::RuleCreateRequest`).
+            let group = key(i);
+            let singular = group.strip_suffix('s').unwrap_or(&group);
+            let says_group = [group.as_str(), singular, &plural(&group)]
+                .iter()
+                .any(|g| format!("_{method}_").contains(&format!("_{g}_")));
+            let prefix = if group.is_empty() || says_group {
+                String::new()
+            } else {
+                type_name(&group)
+            };
+            let builder = builders.claim(format!("{prefix}{}Builder", type_name(&method)));
+            OperationNames {
+                group: groups[i].clone(),
+                group_type,
+                method,
+                builder,
+                hint: type_name(&op.id),
+                collision: collisions[i].map(|w| ops[w].id.clone()),
+            }
         })
-        .collect()
+        .collect())
+}
+
+/// The API version a path starts with: `/v2/org/team` -> 2.
+fn path_version(path: &str) -> Option<u32> {
+    path.split('/').find_map(version_word)
 }
 
 /// `meeting_get` in group `meetings` -> `get`; `personal_meeting_type_list`
@@ -163,23 +337,45 @@ fn strip_tag(full: &str, tag: &str) -> String {
     full.to_string()
 }
 
-fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperation<'_>, names: OperationNames, origin: &str) -> Result<Operation, Error> {
+fn convert_operation(
+    api: &OpenAPI,
+    space: &mut TypeSpace<'_>,
+    raw: &RawOperation<'_>,
+    names: OperationNames,
+    origin: &str,
+) -> Result<Operation, Error> {
     let op = raw.op;
-    let builder = names.builder.clone();
+    let hint = names.hint.clone();
 
     // Operation parameters override path-level ones with the same name and place.
     let mut params: Vec<(Parameter, String)> = Vec::new();
-    for (list, base) in [(raw.path_params, format!("{}/../parameters", raw.pointer)), (&op.parameters[..], format!("{}/parameters", raw.pointer))] {
+    for (list, base) in [
+        (raw.path_params, format!("{}/../parameters", raw.pointer)),
+        (&op.parameters[..], format!("{}/parameters", raw.pointer)),
+    ] {
         for (i, p) in list.iter().enumerate() {
             let pointer = format!("{base}/{i}");
             let p = resolve_parameter(api, p, &pointer, origin)?;
             let data = p.parameter_data_ref();
-            params.retain(|(q, _)| !(q.parameter_data_ref().name == data.name && std::mem::discriminant(q) == std::mem::discriminant(&p)));
+            params.retain(|(q, _)| {
+                !(q.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(q) == std::mem::discriminant(&p))
+            });
             params.push((p, pointer));
         }
     }
     // Names the request builder already uses for its own fields and methods.
-    let mut scope = Scope::with_reserved(&["body", "client", "send", "self_", "timeout", "items", "collect_all", "into_future", "next_link"]);
+    let mut scope = Scope::with_reserved(&[
+        "body",
+        "client",
+        "send",
+        "self_",
+        "timeout",
+        "items",
+        "collect_all",
+        "into_future",
+        "next_link",
+    ]);
     let mut out_params = Vec::new();
     for (p, pointer) in params {
         let location = match &p {
@@ -190,9 +386,12 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             Parameter::Cookie { .. } => continue,
         };
         let data = p.parameter_data_ref();
-        let hint = format!("{}{}", builder.trim_end_matches("Request"), type_name(&data.name));
+        let param_hint = format!("{hint}{}", type_name(&data.name));
         let (ty, schema) = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => (space.convert(s, &hint, &format!("{pointer}/schema"))?, Some(s)),
+            ParameterSchemaOrContent::Schema(s) => (
+                space.convert(s, &param_hint, &format!("{pointer}/schema"))?,
+                Some(s),
+            ),
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, None),
         };
         let (default, constraints) = match schema {
@@ -205,7 +404,11 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             location,
             ty,
             required: data.required || location == ParamLocation::Path,
-            docs: Docs { summary: None, description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false) },
+            docs: Docs {
+                summary: None,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+            },
             default,
             constraints,
         });
@@ -217,25 +420,38 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
             let pointer = format!("{}/requestBody", raw.pointer);
             let bodies = api.components.as_ref().map(|c| &c.request_bodies);
             let b = resolve(b, bodies, "requestBodies", &pointer, origin)?;
-            pick_content(&b.content).map(|(ct, media)| -> Result<Body, Error> {
-                let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
-                let ty = match (&media.schema, is_json(ct)) {
-                    (Some(s), true) => space.convert(s, &format!("{}Body", builder.trim_end_matches("Request")), &media_pointer)?,
-                    (None, true) => TypeRef::Json,
-                    (_, false) => TypeRef::String,
-                };
-                Ok(Body { content_type: ct.to_string(), ty, required: b.required })
-            }).transpose()?
+            pick_content(&b.content)
+                .map(|(ct, media)| -> Result<Body, Error> {
+                    let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer(ct));
+                    let ty = match (&media.schema, is_json(ct)) {
+                        (Some(s), true) => {
+                            space.convert(s, &format!("{hint}Body"), &media_pointer)?
+                        }
+                        (None, true) => TypeRef::Json,
+                        (_, false) => TypeRef::String,
+                    };
+                    Ok(Body {
+                        content_type: ct.to_string(),
+                        ty,
+                        required: b.required,
+                    })
+                })
+                .transpose()?
         }
     };
 
-    let response = success_response(api, space, op, &builder, &raw.pointer, origin)?;
+    let response = success_response(api, space, op, &hint, &raw.pointer, origin)?;
 
     let permissions = PERMISSION_KEYS
         .iter()
         .find_map(|k| op.extensions.get(*k))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
 
     Ok(Operation {
@@ -243,25 +459,39 @@ fn convert_operation(api: &OpenAPI, space: &mut TypeSpace<'_>, raw: &RawOperatio
         group: names.group.unwrap_or_default(),
         group_type: names.group_type,
         method_name: names.method,
-        builder_type: builder,
+        builder_type: names.builder,
         http_method: raw.method.to_ascii_uppercase(),
         path: raw.path.to_string(),
-        docs: Docs { summary: op.summary.clone(), description: op.description.clone(), deprecated: op.deprecated },
+        docs: Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+        },
         replacement: None,
         permissions,
-        retry_safe: matches!(raw.method, "get" | "head" | "options" | "put" | "delete") || says_read_only(op),
+        retry_safe: matches!(raw.method, "get" | "head" | "options" | "put" | "delete")
+            || says_read_only(op),
         params: out_params,
         body,
         response,
         pagination: None,
+        collision: names.collision,
+        previous_names: Vec::new(),
+        previous_builders: Vec::new(),
     })
 }
 
 /// Whether the document marks an operation as only reading: Tapir's Edge API
 /// starts such descriptions with `READ-ONLY.`; `x-read-only: true` also counts.
 fn says_read_only(op: &OaOperation) -> bool {
-    op.extensions.get("x-read-only").and_then(Value::as_bool).unwrap_or(false)
-        || [&op.description, &op.summary].iter().any(|t| t.as_deref().is_some_and(|t| t.trim_start().starts_with("READ-ONLY")))
+    op.extensions
+        .get("x-read-only")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        || [&op.description, &op.summary].iter().any(|t| {
+            t.as_deref()
+                .is_some_and(|t| t.trim_start().starts_with("READ-ONLY"))
+        })
 }
 
 fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {
@@ -285,8 +515,20 @@ fn constraints_of(s: &openapiv3::Schema) -> crate::ir::Constraints {
     c
 }
 
-fn resolve_parameter(api: &OpenAPI, p: &ReferenceOr<Parameter>, pointer: &str, origin: &str) -> Result<Parameter, Error> {
-    resolve(p, api.components.as_ref().map(|c| &c.parameters), "parameters", pointer, origin).cloned()
+fn resolve_parameter(
+    api: &OpenAPI,
+    p: &ReferenceOr<Parameter>,
+    pointer: &str,
+    origin: &str,
+) -> Result<Parameter, Error> {
+    resolve(
+        p,
+        api.components.as_ref().map(|c| &c.parameters),
+        "parameters",
+        pointer,
+        origin,
+    )
+    .cloned()
 }
 
 /// The item itself, or the one a `#/components/<section>/<name>` reference names.
@@ -301,7 +543,9 @@ fn resolve<'a, T>(
         ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
             let prefix = format!("#/components/{section}/");
-            let found = reference.strip_prefix(&prefix).and_then(|name| components?.get(name));
+            let found = reference
+                .strip_prefix(&prefix)
+                .and_then(|name| components?.get(name));
             match found {
                 Some(ReferenceOr::Item(item)) => Ok(item),
                 _ => Err(Error::at(origin, pointer, format!("`{reference}` not found under components/{section}; fix the reference or add the component"))),
@@ -316,7 +560,9 @@ fn is_json(content_type: &str) -> bool {
 }
 
 /// The media type to use: JSON if offered, else the first.
-fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+fn pick_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
     content
         .iter()
         .find(|(ct, _)| is_json(ct))
@@ -325,7 +571,14 @@ fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> O
 }
 
 /// The lowest 2xx response decides what a successful call returns.
-fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, builder: &str, op_pointer: &str, origin: &str) -> Result<Response, Error> {
+fn success_response(
+    api: &OpenAPI,
+    space: &mut TypeSpace<'_>,
+    op: &OaOperation,
+    hint: &str,
+    op_pointer: &str,
+    origin: &str,
+) -> Result<Response, Error> {
     let mut candidates: Vec<(u16, String, &ReferenceOr<openapiv3::Response>)> = op
         .responses
         .responses
@@ -341,18 +594,30 @@ fn success_response(api: &OpenAPI, space: &mut TypeSpace<'_>, op: &OaOperation, 
         return Ok(Response::Empty);
     };
     let pointer = format!("{op_pointer}/responses/{code}");
-    let response = resolve(response, api.components.as_ref().map(|c| &c.responses), "responses", &pointer, origin)?;
+    let response = resolve(
+        response,
+        api.components.as_ref().map(|c| &c.responses),
+        "responses",
+        &pointer,
+        origin,
+    )?;
     let Some((ct, media)) = pick_content(&response.content) else {
         return Ok(Response::Empty);
     };
     if is_json(ct) {
         let ty = match &media.schema {
-            Some(s) => space.convert(s, &format!("{}Response", builder.trim_end_matches("Request")), &format!("{pointer}/content/{}/schema", escape_pointer(ct)))?,
+            Some(s) => space.convert(
+                s,
+                &format!("{hint}Response"),
+                &format!("{pointer}/content/{}/schema", escape_pointer(ct)),
+            )?,
             None => TypeRef::Json,
         };
         Ok(Response::Json(ty))
     } else {
-        Ok(Response::Text { content_type: ct.to_string() })
+        Ok(Response::Text {
+            content_type: ct.to_string(),
+        })
     }
 }
 
@@ -367,7 +632,10 @@ fn resolve_replacements(ops: &mut [Operation], raw: &[RawOperation<'_>]) {
         }
     }
     for (i, r) in raw.iter().enumerate() {
-        let named = REPLACEMENT_KEYS.iter().find_map(|k| r.op.extensions.get(*k)).and_then(Value::as_str);
+        let named = REPLACEMENT_KEYS
+            .iter()
+            .find_map(|k| r.op.extensions.get(*k))
+            .and_then(Value::as_str);
         if let Some(target) = named.and_then(|n| by_name.get(n)) {
             ops[i].replacement = Some(ops[*target].id.clone());
         }
@@ -381,8 +649,14 @@ mod tests {
     #[test]
     fn tag_prefixes_are_stripped() {
         assert_eq!(strip_tag("meeting_get", "meetings"), "get");
-        assert_eq!(strip_tag("personal_meeting_type_list", "personal_meeting_type"), "list");
-        assert_eq!(strip_tag("scheduling_link_create_group", "scheduling_links"), "create_group");
+        assert_eq!(
+            strip_tag("personal_meeting_type_list", "personal_meeting_type"),
+            "list"
+        );
+        assert_eq!(
+            strip_tag("scheduling_link_create_group", "scheduling_links"),
+            "create_group"
+        );
         assert_eq!(strip_tag("tenant_get", "tenant"), "get");
         assert_eq!(strip_tag("list_pets", "pets"), "list_pets");
         assert_eq!(strip_tag("meetings", "meetings"), "meetings");
@@ -390,6 +664,9 @@ mod tests {
 
     #[test]
     fn ids_are_synthesized_from_method_and_path() {
-        assert_eq!(synthesize_id("get", "/pets/{petId}/photos"), "GetPetsPetIdPhotos");
+        assert_eq!(
+            synthesize_id("get", "/pets/{petId}/photos"),
+            "GetPetsPetIdPhotos"
+        );
     }
 }

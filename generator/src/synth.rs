@@ -25,7 +25,10 @@ pub struct Synth<'a> {
 impl<'a> Synth<'a> {
     /// A synthesizer for `api`; `full` also fills every optional field.
     pub fn new(api: &'a Api, full: bool) -> Synth<'a> {
-        Synth { types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(), full }
+        Synth {
+            types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+            full,
+        }
     }
 
     /// The named type `name`, if the API has it.
@@ -41,7 +44,13 @@ impl<'a> Synth<'a> {
     /// A value of the named union `union` as its variant tagged `tag`.
     pub fn variant(&self, union: &str, tag: &str) -> Option<Value> {
         let def = self.type_def(union)?;
-        let TypeKind::Union { tag: Some(prop), variants } = &def.kind else { return None };
+        let TypeKind::Union {
+            tag: Some(prop),
+            variants,
+        } = &def.kind
+        else {
+            return None;
+        };
         let variant = variants.iter().find(|v| v.tag.as_deref() == Some(tag))?;
         Some(self.tagged(prop, tag, variant.ty.as_ref(), 0))
     }
@@ -49,7 +58,9 @@ impl<'a> Synth<'a> {
     fn tagged(&self, prop: &str, tag: &str, payload: Option<&TypeRef>, depth: usize) -> Value {
         let mut object = Map::new();
         object.insert(prop.to_string(), Value::String(tag.to_string()));
-        if let Some(Value::Object(fields)) = payload.map(|t| self.at(t, &Constraints::default(), depth + 1)) {
+        if let Some(Value::Object(fields)) =
+            payload.map(|t| self.at(t, &Constraints::default(), depth + 1))
+        {
             object.extend(fields.into_iter().filter(|(k, _)| k != prop));
         }
         Value::Object(object)
@@ -72,12 +83,19 @@ impl<'a> Synth<'a> {
                 // collapsed aliases (`NonEmptyList_X`), and one valid item is
                 // valid wherever a list is.
                 let n = c.min_items.unwrap_or(if depth < MAX_DEPTH { 1 } else { 0 });
-                Value::Array((0..n).map(|i| distinct(self.at(inner, &Constraints::default(), depth + 1), i)).collect())
+                Value::Array(
+                    (0..n)
+                        .map(|i| distinct(self.at(inner, &Constraints::default(), depth + 1), i))
+                        .collect(),
+                )
             }
             TypeRef::Map(inner) => {
                 let mut m = Map::new();
                 if self.full && depth < MAX_DEPTH {
-                    m.insert("key".to_string(), self.at(inner, &Constraints::default(), depth + 1));
+                    m.insert(
+                        "key".to_string(),
+                        self.at(inner, &Constraints::default(), depth + 1),
+                    );
                 }
                 Value::Object(m)
             }
@@ -86,7 +104,9 @@ impl<'a> Synth<'a> {
     }
 
     fn named(&self, name: &str, depth: usize) -> Value {
-        let Some(def) = self.type_def(name) else { return Value::Null };
+        let Some(def) = self.type_def(name) else {
+            return Value::Null;
+        };
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 let mut object = Map::new();
@@ -106,13 +126,17 @@ impl<'a> Synth<'a> {
                 // The smallest variant (fewest required values, first on a tie):
                 // a condition rather than a group of conditions, and the simplest
                 // request the document allows.
-                let size = |v: &crate::ir::Variant| v.ty.as_ref().map_or(0, |t| self.size(t, &mut Vec::new()));
+                let size = |v: &crate::ir::Variant| {
+                    v.ty.as_ref().map_or(0, |t| self.size(t, &mut Vec::new()))
+                };
                 let Some(v) = variants.iter().min_by_key(|v| size(v)) else {
                     return json!({});
                 };
                 match (tag, &v.tag) {
                     (Some(prop), Some(value)) => self.tagged(prop, value, v.ty.as_ref(), depth),
-                    _ => v.ty.as_ref().map_or(Value::Null, |t| self.at(t, &Constraints::default(), depth + 1)),
+                    _ => v.ty.as_ref().map_or(Value::Null, |t| {
+                        self.at(t, &Constraints::default(), depth + 1)
+                    }),
                 }
             }
             TypeKind::Newtype { inner, constraints } => self.at(inner, constraints, depth),
@@ -133,12 +157,17 @@ impl Synth<'_> {
                 }
                 stack.push(name.clone());
                 let size = match self.type_def(name).map(|d| &d.kind) {
-                    Some(TypeKind::Struct { fields, .. }) => {
-                        fields.iter().filter(|f| f.required).map(|f| 1 + self.size(&f.ty, stack)).sum::<usize>().min(HUGE)
-                    }
-                    Some(TypeKind::Union { variants, .. }) => {
-                        variants.iter().map(|v| v.ty.as_ref().map_or(0, |t| self.size(t, stack))).min().unwrap_or(0)
-                    }
+                    Some(TypeKind::Struct { fields, .. }) => fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| 1 + self.size(&f.ty, stack))
+                        .sum::<usize>()
+                        .min(HUGE),
+                    Some(TypeKind::Union { variants, .. }) => variants
+                        .iter()
+                        .map(|v| v.ty.as_ref().map_or(0, |t| self.size(t, stack)))
+                        .min()
+                        .unwrap_or(0),
                     Some(TypeKind::Newtype { inner, .. }) => self.size(inner, stack),
                     _ => 0,
                 };
@@ -171,8 +200,12 @@ fn string(c: &Constraints) -> String {
 }
 
 fn integer(c: &Constraints) -> i64 {
-    let low = c.minimum.map_or(1, |m| m.ceil() as i64 + i64::from(c.exclusive_minimum));
-    let high = c.maximum.map(|m| m.floor() as i64 - i64::from(c.exclusive_maximum));
+    let low = c
+        .minimum
+        .map_or(1, |m| m.ceil() as i64 + i64::from(c.exclusive_minimum));
+    let high = c
+        .maximum
+        .map(|m| m.floor() as i64 - i64::from(c.exclusive_maximum));
     high.map_or(low, |h| low.min(h))
 }
 
@@ -202,21 +235,36 @@ pub fn response_variants(api: &Api) -> BTreeSet<(String, String)> {
 pub fn all_variants(api: &Api) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for t in &api.types {
-        if let TypeKind::Union { tag: Some(_), variants } = &t.kind {
-            out.extend(variants.iter().filter_map(|v| Some((t.name.clone(), v.tag.clone()?))));
+        if let TypeKind::Union {
+            tag: Some(_),
+            variants,
+        } = &t.kind
+        {
+            out.extend(
+                variants
+                    .iter()
+                    .filter_map(|v| Some((t.name.clone(), v.tag.clone()?))),
+            );
         }
     }
     out
 }
 
-fn reach(synth: &Synth<'_>, t: &TypeRef, seen: &mut BTreeSet<String>, out: &mut BTreeSet<(String, String)>) {
+fn reach(
+    synth: &Synth<'_>,
+    t: &TypeRef,
+    seen: &mut BTreeSet<String>,
+    out: &mut BTreeSet<(String, String)>,
+) {
     match t {
         TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => reach(synth, i, seen, out),
         TypeRef::Named(name) => {
             if !seen.insert(name.clone()) {
                 return;
             }
-            let Some(def) = synth.type_def(name) else { return };
+            let Some(def) = synth.type_def(name) else {
+                return;
+            };
             match &def.kind {
                 TypeKind::Struct { fields, extra } => {
                     for f in fields {
@@ -246,14 +294,25 @@ fn reach(synth: &Synth<'_>, t: &TypeRef, seen: &mut BTreeSet<String>, out: &mut 
 
 /// Records in `out` every `(union, tag)` of a known variant found in `value`,
 /// a JSON value of type `ty` (as a decoded response re-encodes).
-pub fn seen_variants(synth: &Synth<'_>, ty: &TypeRef, value: &Value, out: &mut BTreeSet<(String, String)>) {
+pub fn seen_variants(
+    synth: &Synth<'_>,
+    ty: &TypeRef,
+    value: &Value,
+    out: &mut BTreeSet<(String, String)>,
+) {
     match (ty, value) {
         (_, Value::Null) => {}
         (TypeRef::Nullable(i), v) => seen_variants(synth, i, v, out),
-        (TypeRef::List(i), Value::Array(items)) => items.iter().for_each(|v| seen_variants(synth, i, v, out)),
-        (TypeRef::Map(i), Value::Object(m)) => m.values().for_each(|v| seen_variants(synth, i, v, out)),
+        (TypeRef::List(i), Value::Array(items)) => {
+            items.iter().for_each(|v| seen_variants(synth, i, v, out))
+        }
+        (TypeRef::Map(i), Value::Object(m)) => {
+            m.values().for_each(|v| seen_variants(synth, i, v, out))
+        }
         (TypeRef::Named(name), v) => {
-            let Some(def) = synth.type_def(name) else { return };
+            let Some(def) = synth.type_def(name) else {
+                return;
+            };
             match (&def.kind, v) {
                 (TypeKind::Struct { fields, extra }, Value::Object(m)) => {
                     for f in fields {
@@ -269,9 +328,18 @@ pub fn seen_variants(synth: &Synth<'_>, ty: &TypeRef, value: &Value, out: &mut B
                         }
                     }
                 }
-                (TypeKind::Union { tag: Some(prop), variants }, Value::Object(m)) => {
+                (
+                    TypeKind::Union {
+                        tag: Some(prop),
+                        variants,
+                    },
+                    Value::Object(m),
+                ) => {
                     let tag = m.get(prop).and_then(Value::as_str);
-                    if let Some(variant) = variants.iter().find(|x| x.tag.is_some() && x.tag.as_deref() == tag) {
+                    if let Some(variant) = variants
+                        .iter()
+                        .find(|x| x.tag.is_some() && x.tag.as_deref() == tag)
+                    {
                         out.insert((name.clone(), variant.tag.clone().unwrap_or_default()));
                         if let Some(t) = &variant.ty {
                             seen_variants(synth, t, v, out);
@@ -295,11 +363,19 @@ pub fn request(api: &Api, op: &Operation) -> (Vec<(String, Value)>, Option<Value
         .iter()
         .filter(|p| p.required)
         .map(|p| {
-            let value = p.default.clone().filter(|d| !d.is_null()).unwrap_or_else(|| synth.value(&p.ty, &p.constraints));
+            let value = p
+                .default
+                .clone()
+                .filter(|d| !d.is_null())
+                .unwrap_or_else(|| synth.value(&p.ty, &p.constraints));
             (p.name.clone(), value)
         })
         .collect();
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| synth.value(&b.ty, &Constraints::default()));
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.required)
+        .map(|b| synth.value(&b.ty, &Constraints::default()));
     (params, body)
 }
 
@@ -322,7 +398,13 @@ mod tests {
     }
 
     fn api() -> Api {
-        let def = |name: &str, kind| TypeDef { name: name.to_string(), schema: None, docs: Docs::default(), kind };
+        let def = |name: &str, kind| TypeDef {
+            name: name.to_string(),
+            schema: None,
+            docs: Docs::default(),
+            kind,
+            previous_names: Vec::new(),
+        };
         Api {
             title: "t".into(),
             description: None,
@@ -330,12 +412,23 @@ mod tests {
             base_url: None,
             operations: Vec::new(),
             types: vec![
-                def("Color", TypeKind::Enum { values: vec![EnumValue { name: "Red".into(), wire: "red".into() }] }),
+                def(
+                    "Color",
+                    TypeKind::Enum {
+                        values: vec![EnumValue {
+                            name: "Red".into(),
+                            wire: "red".into(),
+                        }],
+                    },
+                ),
                 def(
                     "Id",
                     TypeKind::Newtype {
                         inner: TypeRef::String,
-                        constraints: Constraints { pattern: Some(r"[^\s\\/]+".into()), ..Default::default() },
+                        constraints: Constraints {
+                            pattern: Some(r"[^\s\\/]+".into()),
+                            ..Default::default()
+                        },
                     },
                 ),
                 def(
@@ -350,7 +443,13 @@ mod tests {
                                 boxed: false,
                                 docs: Docs::default(),
                             },
-                            Variant { name: "Cat".into(), tag: Some("cat".into()), ty: None, boxed: false, docs: Docs::default() },
+                            Variant {
+                                name: "Cat".into(),
+                                tag: Some("cat".into()),
+                                ty: None,
+                                boxed: false,
+                                docs: Docs::default(),
+                            },
                         ],
                     },
                 ),
@@ -374,27 +473,65 @@ mod tests {
         let api = api();
         let pet = TypeRef::Named("Pet".into());
         // The smallest variant stands for the union.
-        assert_eq!(Synth::new(&api, false).value(&pet, &Constraints::default()), json!({"kind": "cat"}));
+        assert_eq!(
+            Synth::new(&api, false).value(&pet, &Constraints::default()),
+            json!({"kind": "cat"})
+        );
         let dog = TypeRef::Named("PetDog".into());
         let dogs = TypeRef::List(Box::new(dog.clone()));
-        assert_eq!(Synth::new(&api, false).value(&dogs, &Constraints::default()), json!([{"id": "id-1"}]));
+        assert_eq!(
+            Synth::new(&api, false).value(&dogs, &Constraints::default()),
+            json!([{"id": "id-1"}])
+        );
         assert_eq!(
             Synth::new(&api, true).variant("Pet", "dog"),
-            Some(json!({"kind": "dog", "id": "id-1", "color": "red", "born": "2024-01-02T03:04:05Z"}))
+            Some(
+                json!({"kind": "dog", "id": "id-1", "color": "red", "born": "2024-01-02T03:04:05Z"})
+            )
         );
-        assert_eq!(Synth::new(&api, true).variant("Pet", "cat"), Some(json!({"kind": "cat"})));
+        assert_eq!(
+            Synth::new(&api, true).variant("Pet", "cat"),
+            Some(json!({"kind": "cat"}))
+        );
     }
 
     #[test]
     fn scalars_respect_constraints() {
-        let c = Constraints { minimum: Some(0.0), exclusive_minimum: true, ..Default::default() };
+        let c = Constraints {
+            minimum: Some(0.0),
+            exclusive_minimum: true,
+            ..Default::default()
+        };
         assert_eq!(integer(&c), 1);
-        assert_eq!(integer(&Constraints { minimum: Some(5.0), maximum: Some(3.0), ..Default::default() }), 3);
-        assert_eq!(string(&Constraints { pattern: Some(".+@.+".into()), ..Default::default() }), "user@example.com");
-        assert_eq!(string(&Constraints { min_length: Some(6), ..Default::default() }), "id-1xx");
+        assert_eq!(
+            integer(&Constraints {
+                minimum: Some(5.0),
+                maximum: Some(3.0),
+                ..Default::default()
+            }),
+            3
+        );
+        assert_eq!(
+            string(&Constraints {
+                pattern: Some(".+@.+".into()),
+                ..Default::default()
+            }),
+            "user@example.com"
+        );
+        assert_eq!(
+            string(&Constraints {
+                min_length: Some(6),
+                ..Default::default()
+            }),
+            "id-1xx"
+        );
         let list = Synth::new(&api(), false).value(
             &TypeRef::List(Box::new(TypeRef::String)),
-            &Constraints { min_items: Some(2), unique_items: true, ..Default::default() },
+            &Constraints {
+                min_items: Some(2),
+                unique_items: true,
+                ..Default::default()
+            },
         );
         assert_eq!(list, json!(["id-1", "id-11"]));
     }
@@ -405,8 +542,16 @@ mod tests {
         let synth = Synth::new(&api, true);
         let mut seen = BTreeSet::new();
         let ty = TypeRef::List(Box::new(TypeRef::Named("Pet".into())));
-        seen_variants(&synth, &ty, &json!([{"kind": "cat"}, {"kind": "bird"}]), &mut seen);
-        assert_eq!(seen, BTreeSet::from([("Pet".to_string(), "cat".to_string())]));
+        seen_variants(
+            &synth,
+            &ty,
+            &json!([{"kind": "cat"}, {"kind": "bird"}]),
+            &mut seen,
+        );
+        assert_eq!(
+            seen,
+            BTreeSet::from([("Pet".to_string(), "cat".to_string())])
+        );
         assert_eq!(all_variants(&api).len(), 2);
     }
 }

@@ -16,7 +16,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
 use serde_json::Value;
 
 use crate::error::{escape_pointer, Error};
@@ -63,7 +65,12 @@ fn view(schema: &Schema) -> View<'_> {
         SchemaKind::Type(Type::String(s)) => {
             v.typ = Some("string");
             v.format = format_str(&s.format);
-            v.enumeration = s.enumeration.iter().flatten().map(|e| Value::String(e.clone())).collect();
+            v.enumeration = s
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|e| Value::String(e.clone()))
+                .collect();
             v.constraints.pattern = s.pattern.clone();
             v.constraints.min_length = s.min_length;
             v.constraints.max_length = s.max_length;
@@ -192,14 +199,20 @@ fn format_str<T: FormatName>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&'static 
 pub fn docs_of(schema: &Schema) -> Docs {
     Docs {
         summary: None,
-        description: schema.schema_data.description.clone().filter(|d| !d.trim().is_empty()),
+        description: schema
+            .schema_data
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty()),
         deprecated: schema.schema_data.deprecated,
     }
 }
 
 /// The name of the component a `$ref` points at, if it points at one.
 pub fn component_of(reference: &str) -> Option<&str> {
-    reference.strip_prefix(SCHEMA_PREFIX).filter(|n| !n.contains('/'))
+    reference
+        .strip_prefix(SCHEMA_PREFIX)
+        .filter(|n| !n.contains('/'))
 }
 
 /// The value a schema pins with 3.1 `const` (kept by `load` as `x-const`).
@@ -210,10 +223,12 @@ fn const_of(schema: &Schema) -> Option<&Value> {
 impl<'a> TypeSpace<'a> {
     /// A type space over the component schemas of a document. `tree` is the
     /// lowered JSON document, used to count references.
+    /// `chosen`: Rust names a maintainer chose for some schemas (names file).
     pub fn new(
         schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
         tree: &Value,
         origin: &'a str,
+        chosen: &BTreeMap<String, String>,
     ) -> TypeSpace<'a> {
         let mut space = TypeSpace {
             schemas,
@@ -226,7 +241,7 @@ impl<'a> TypeSpace<'a> {
             types: BTreeMap::new(),
         };
         space.find_owned_variants(tree);
-        space.name_components();
+        space.name_components(chosen);
         space
     }
 
@@ -236,18 +251,32 @@ impl<'a> TypeSpace<'a> {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         count_refs(tree, &mut counts);
         for schema in self.schemas.values() {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let Some(discriminator) = &schema.schema_data.discriminator else { continue };
-            let SchemaKind::OneOf { one_of } = &schema.schema_kind else { continue };
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(discriminator) = &schema.schema_data.discriminator else {
+                continue;
+            };
+            let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+                continue;
+            };
             for variant in one_of {
-                let ReferenceOr::Reference { reference } = variant else { continue };
-                let Some(name) = component_of(reference) else { continue };
+                let ReferenceOr::Reference { reference } = variant else {
+                    continue;
+                };
+                let Some(name) = component_of(reference) else {
+                    continue;
+                };
                 let is_object = matches!(
                     self.schemas.get(name),
-                    Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(_)), .. }))
+                    Some(ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Type(Type::Object(_)),
+                        ..
+                    }))
                 );
                 if is_object && counts.get(name) == Some(&1) {
-                    self.owned_variants.insert(name.to_string(), discriminator.property_name.clone());
+                    self.owned_variants
+                        .insert(name.to_string(), discriminator.property_name.clone());
                 }
             }
         }
@@ -255,30 +284,45 @@ impl<'a> TypeSpace<'a> {
 
     /// Chooses Rust names for every component that will be a named type,
     /// in sorted order so the choice does not depend on traversal.
-    fn name_components(&mut self) {
+    fn name_components(&mut self, chosen: &BTreeMap<String, String>) {
         let mut owned_names: HashMap<String, String> = HashMap::new();
         for (union_name, schema) in self.schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let (Some(_), SchemaKind::OneOf { one_of }) = (&schema.schema_data.discriminator, &schema.schema_kind) else {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let (Some(_), SchemaKind::OneOf { one_of }) =
+                (&schema.schema_data.discriminator, &schema.schema_kind)
+            else {
                 continue;
             };
             for variant in one_of {
-                let ReferenceOr::Reference { reference } = variant else { continue };
-                let Some(name) = component_of(reference) else { continue };
+                let ReferenceOr::Reference { reference } = variant else {
+                    continue;
+                };
+                let Some(name) = component_of(reference) else {
+                    continue;
+                };
                 if self.owned_variants.contains_key(name) {
                     let tag = self.tag_of(schema, reference, name);
-                    owned_names.insert(name.to_string(), format!("{}{}", type_name(union_name), type_name(tag_word(&tag))));
+                    owned_names.insert(
+                        name.to_string(),
+                        format!("{}{}", type_name(union_name), type_name(tag_word(&tag))),
+                    );
                 }
             }
         }
         let mut names: Vec<&String> = self.schemas.keys().collect();
         names.sort();
-        for name in names {
-            let Some(ReferenceOr::Item(schema)) = self.schemas.get(name) else { continue };
-            if !is_named_kind(schema, true) {
-                continue;
-            }
-            let wanted = owned_names.get(name).cloned().unwrap_or_else(|| type_name(name));
+        let schemas = self.schemas;
+        let named = |name: &String| matches!(schemas.get(name), Some(ReferenceOr::Item(schema)) if is_named_kind(schema, true));
+        // Chosen names first, so no rule-made name can take one of them.
+        names.sort_by_key(|name| !chosen.contains_key(*name));
+        for name in names.into_iter().filter(|name| named(name)) {
+            let wanted = chosen
+                .get(name)
+                .or(owned_names.get(name))
+                .cloned()
+                .unwrap_or_else(|| type_name(name));
             let rust = self.scope.claim(wanted);
             self.component_names.insert(name.clone(), rust);
         }
@@ -288,7 +332,11 @@ impl<'a> TypeSpace<'a> {
     fn tag_of(&self, union: &Schema, reference: &str, component: &str) -> String {
         let discriminator = union.schema_data.discriminator.as_ref();
         if let Some(d) = discriminator {
-            if let Some((tag, _)) = d.mapping.iter().find(|(_, r)| r.as_str() == reference || r.as_str() == component) {
+            if let Some((tag, _)) = d
+                .mapping
+                .iter()
+                .find(|(_, r)| r.as_str() == reference || r.as_str() == component)
+            {
                 return tag.clone();
             }
             // Tapir once mapped tags to class names, not schemas
@@ -296,7 +344,9 @@ impl<'a> TypeSpace<'a> {
             // schema `AvailabilityExpectedHost_User`): the key is still the wire tag.
             let by_class = d.mapping.iter().find(|(_, r)| {
                 let class = r.rsplit('.').next().unwrap_or(r);
-                !r.starts_with('#') && r.contains('.') && (class == component || component.ends_with(&format!("_{class}")))
+                !r.starts_with('#')
+                    && r.contains('.')
+                    && (class == component || component.ends_with(&format!("_{class}")))
             });
             if let Some((tag, _)) = by_class {
                 return tag.clone();
@@ -318,7 +368,12 @@ impl<'a> TypeSpace<'a> {
 
     /// Converts a schema or reference found at `pointer`; `hint` names the
     /// type if the schema turns out to need one.
-    pub fn convert(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    pub fn convert(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.convert_schema(schema, hint, pointer),
@@ -326,7 +381,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Same as [`TypeSpace::convert`] for the boxed form `openapiv3` uses in properties.
-    pub fn convert_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    pub fn convert_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.convert_schema(schema, hint, pointer),
@@ -358,14 +418,19 @@ impl<'a> TypeSpace<'a> {
         };
         let here = format!("/components/schemas/{}", escape_pointer(name));
         if !self.in_progress.insert(name.to_string()) {
-            return Err(Error::at(self.origin, here, "this schema is an alias of itself (a `$ref` cycle with no type in it)"));
+            return Err(Error::at(
+                self.origin,
+                here,
+                "this schema is an alias of itself (a `$ref` cycle with no type in it)",
+            ));
         }
         let result = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, &here),
             ReferenceOr::Item(schema) => match self.component_names.get(name).cloned() {
                 Some(rust) => {
                     // Registered before converting the body, so recursion finds it.
-                    self.resolved.insert(name.to_string(), TypeRef::Named(rust.clone()));
+                    self.resolved
+                        .insert(name.to_string(), TypeRef::Named(rust.clone()));
                     let strip = self.owned_variants.get(name).cloned();
                     self.define(&rust, Some(name), schema, &here, strip.as_deref())
                         .map(|()| TypeRef::Named(rust))
@@ -379,16 +444,28 @@ impl<'a> TypeSpace<'a> {
         Ok(t)
     }
 
-    fn convert_schema(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn convert_schema(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         let t = self.convert_inner(schema, hint, pointer)?;
-        Ok(if schema.schema_data.nullable && !matches!(t, TypeRef::Nullable(_) | TypeRef::Json) {
-            TypeRef::Nullable(Box::new(t))
-        } else {
-            t
-        })
+        Ok(
+            if schema.schema_data.nullable && !matches!(t, TypeRef::Nullable(_) | TypeRef::Json) {
+                TypeRef::Nullable(Box::new(t))
+            } else {
+                t
+            },
+        )
     }
 
-    fn convert_inner(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn convert_inner(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         let v = view(schema);
         if !v.all_of.is_empty() {
             if let [single] = v.all_of {
@@ -399,12 +476,27 @@ impl<'a> TypeSpace<'a> {
         }
         if !is_named_kind(schema, false) {
             // `oneOf: [X, null]` and one-member unions stand for their member.
-            let members = if v.one_of.is_empty() { v.any_of } else { v.one_of };
-            let mut real = members.iter().enumerate().filter(|(_, s)| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)));
+            let members = if v.one_of.is_empty() {
+                v.any_of
+            } else {
+                v.one_of
+            };
+            let mut real = members
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)));
             if let (Some((i, only)), None) = (real.next(), real.next()) {
-                let key = if v.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let key = if v.one_of.is_empty() {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 let t = self.convert(only, hint, &format!("{pointer}/{key}/{i}"))?;
-                return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) { TypeRef::Nullable(Box::new(t)) } else { t });
+                return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) {
+                    TypeRef::Nullable(Box::new(t))
+                } else {
+                    t
+                });
             }
         }
         if is_named_kind(schema, false) {
@@ -431,13 +523,19 @@ impl<'a> TypeSpace<'a> {
             }
             Some("boolean") => TypeRef::Bool,
             Some("array") => match v.items {
-                Some(items) => TypeRef::List(Box::new(self.convert_boxed(items, &format!("{hint}Item"), &format!("{pointer}/items"))?)),
+                Some(items) => TypeRef::List(Box::new(self.convert_boxed(
+                    items,
+                    &format!("{hint}Item"),
+                    &format!("{pointer}/items"),
+                )?)),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
             Some("object") => match v.additional {
-                Some(AdditionalProperties::Schema(s)) => {
-                    TypeRef::Map(Box::new(self.convert(s, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"))?))
-                }
+                Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.convert(
+                    s,
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )?)),
                 _ => TypeRef::Map(Box::new(TypeRef::Json)),
             },
             _ => TypeRef::Json,
@@ -445,10 +543,21 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Builds the named type `rust` from `schema` and records it.
-    fn define(&mut self, rust: &str, component: Option<&str>, schema: &Schema, pointer: &str, strip: Option<&str>) -> Result<(), Error> {
+    fn define(
+        &mut self,
+        rust: &str,
+        component: Option<&str>,
+        schema: &Schema,
+        pointer: &str,
+        strip: Option<&str>,
+    ) -> Result<(), Error> {
         let v = view(schema);
         let kind = if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (variants, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+            let (variants, key) = if v.one_of.is_empty() {
+                (v.any_of, "anyOf")
+            } else {
+                (v.one_of, "oneOf")
+            };
             self.union(rust, schema, variants, &format!("{pointer}/{key}"))?
         } else if !v.enumeration.is_empty() && v.typ == Some("string") {
             let mut scope = Scope::with_reserved(&["Unknown"]);
@@ -460,14 +569,25 @@ impl<'a> TypeSpace<'a> {
                     .filter_map(Value::as_str)
                     // Documents do repeat values; one variant each.
                     .filter(|wire| seen.insert(*wire))
-                    .map(|wire| EnumValue { name: scope.claim(type_name(wire)), wire: wire.to_string() })
+                    .map(|wire| EnumValue {
+                        name: scope.claim(type_name(wire)),
+                        wire: wire.to_string(),
+                    })
                     .collect(),
             }
         } else if v.typ == Some("object") || !v.all_of.is_empty() {
             let mut fields = Vec::new();
             let mut extra = None;
             let mut scope = Scope::default();
-            self.collect_fields(rust, schema, pointer, strip, &mut scope, &mut fields, &mut extra)?;
+            self.collect_fields(
+                rust,
+                schema,
+                pointer,
+                strip,
+                &mut scope,
+                &mut fields,
+                &mut extra,
+            )?;
             TypeKind::Struct { fields, extra }
         } else {
             let inner = match v.typ {
@@ -477,19 +597,28 @@ impl<'a> TypeSpace<'a> {
                 Some("boolean") => TypeRef::Bool,
                 _ => scalar_string(v.format),
             };
-            TypeKind::Newtype { inner, constraints: v.constraints }
+            TypeKind::Newtype {
+                inner,
+                constraints: v.constraints,
+            }
         };
         let mut docs = docs_of(schema);
         if docs.description.is_none() {
             // Tapir repeats the component name as `title`; only a real title is worth showing.
-            docs.description = schema.schema_data.title.clone().filter(|t| Some(t.as_str()) != component);
+            docs.description = schema
+                .schema_data
+                .title
+                .clone()
+                .filter(|t| Some(t.as_str()) != component);
         }
         if matches!(kind, TypeKind::Newtype { .. }) && !v.one_of.is_empty() {
             let members: Vec<String> = v
                 .one_of
                 .iter()
                 .filter_map(|m| match m {
-                    ReferenceOr::Reference { reference } => component_of(reference).map(|c| format!("`{c}`")),
+                    ReferenceOr::Reference { reference } => {
+                        component_of(reference).map(|c| format!("`{c}`"))
+                    }
                     ReferenceOr::Item(_) => None,
                 })
                 .collect();
@@ -501,7 +630,13 @@ impl<'a> TypeSpace<'a> {
         }
         self.types.insert(
             rust.to_string(),
-            TypeDef { name: rust.to_string(), schema: component.map(str::to_string), docs, kind },
+            TypeDef {
+                name: rust.to_string(),
+                schema: component.map(str::to_string),
+                docs,
+                kind,
+                previous_names: Vec::new(),
+            },
         );
         Ok(())
     }
@@ -525,17 +660,31 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => (s, member_pointer),
                 ReferenceOr::Reference { reference } => {
                     let Some(name) = component_of(reference) else {
-                        return Err(Error::at(self.origin, member_pointer, format!("unsupported reference `{reference}` in allOf")));
+                        return Err(Error::at(
+                            self.origin,
+                            member_pointer,
+                            format!("unsupported reference `{reference}` in allOf"),
+                        ));
                     };
                     match self.schemas.get(name) {
-                        Some(ReferenceOr::Item(s)) => (s, format!("/components/schemas/{}", escape_pointer(name))),
+                        Some(ReferenceOr::Item(s)) => {
+                            (s, format!("/components/schemas/{}", escape_pointer(name)))
+                        }
                         _ => {
                             return Err(Error::at(self.origin, member_pointer, format!("allOf member `{reference}` is missing or an alias; point it at an object schema")));
                         }
                     }
                 }
             };
-            self.collect_fields(owner, member_schema, &member_pointer, strip, scope, fields, extra)?;
+            self.collect_fields(
+                owner,
+                member_schema,
+                &member_pointer,
+                strip,
+                scope,
+                fields,
+                extra,
+            )?;
         }
         if let Some(props) = v.properties {
             for (wire, prop) in props {
@@ -548,7 +697,12 @@ impl<'a> TypeSpace<'a> {
                 let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
                 let hint = format!("{owner}{}", type_name(wire));
                 let (ty, docs, constraints, default) = match prop {
-                    ReferenceOr::Reference { reference } => (self.reference(reference, &prop_pointer)?, Docs::default(), Constraints::default(), None),
+                    ReferenceOr::Reference { reference } => (
+                        self.reference(reference, &prop_pointer)?,
+                        Docs::default(),
+                        Constraints::default(),
+                        None,
+                    ),
                     ReferenceOr::Item(s) => {
                         let ty = if const_of(s).is_some() && view(s).enumeration.len() <= 1 {
                             // A pinned value that is not this union's tag: a plain string.
@@ -580,14 +734,24 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(AdditionalProperties::Schema(s)) = v.additional {
-            *extra = Some(self.convert(s, &format!("{owner}Extra"), &format!("{pointer}/additionalProperties"))?);
+            *extra = Some(self.convert(
+                s,
+                &format!("{owner}Extra"),
+                &format!("{pointer}/additionalProperties"),
+            )?);
         } else if let Some(AdditionalProperties::Any(true)) = v.additional {
             *extra = Some(TypeRef::Json);
         }
         Ok(())
     }
 
-    fn union(&mut self, rust: &str, schema: &Schema, variants: &[ReferenceOr<Schema>], pointer: &str) -> Result<TypeKind, Error> {
+    fn union(
+        &mut self,
+        rust: &str,
+        schema: &Schema,
+        variants: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
@@ -601,10 +765,15 @@ impl<'a> TypeSpace<'a> {
             let (tag, docs) = match (discriminator, variant) {
                 (Some(_), ReferenceOr::Reference { reference }) => {
                     let component = component_of(reference).unwrap_or(reference);
-                    (Some(self.tag_of(schema, reference, component)), Docs::default())
+                    (
+                        Some(self.tag_of(schema, reference, component)),
+                        Docs::default(),
+                    )
                 }
                 (Some(d), ReferenceOr::Item(s)) => {
-                    let tag = property_const(s, &d.property_name).and_then(Value::as_str).map(str::to_string);
+                    let tag = property_const(s, &d.property_name)
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                     (tag, docs_of(s))
                 }
                 (None, ReferenceOr::Item(s)) => (None, docs_of(s)),
@@ -640,19 +809,38 @@ impl<'a> TypeSpace<'a> {
                 }
                 _ => Some(ty),
             };
-            out.push(Variant { name: scope.claim(name), tag, ty, docs, boxed: false });
+            out.push(Variant {
+                name: scope.claim(name),
+                tag,
+                ty,
+                docs,
+                boxed: false,
+            });
         }
         // Untagged members that all decode to the same type cannot be told
         // apart on the wire (Tapir's `DataObject` is five string schemas): the
         // union is that type.
-        if discriminator.is_none() && out.len() > 1 && out.iter().all(|v| v.ty.as_ref().is_some_and(|t| self.is_string_like(t))) {
-            return Ok(TypeKind::Newtype { inner: TypeRef::String, constraints: Constraints::default() });
+        if discriminator.is_none()
+            && out.len() > 1
+            && out
+                .iter()
+                .all(|v| v.ty.as_ref().is_some_and(|t| self.is_string_like(t)))
+        {
+            return Ok(TypeKind::Newtype {
+                inner: TypeRef::String,
+                constraints: Constraints::default(),
+            });
         }
         let tagged = discriminator.is_some() && out.iter().all(|v| v.tag.is_some());
         if !tagged {
             out.iter_mut().for_each(|v| v.tag = None);
         }
-        Ok(TypeKind::Union { tag: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()), variants: out })
+        Ok(TypeKind::Union {
+            tag: discriminator
+                .filter(|_| tagged)
+                .map(|d| d.property_name.clone()),
+            variants: out,
+        })
     }
 
     /// A string on the wire, which our open enums and unvalidated newtypes
@@ -671,7 +859,12 @@ impl<'a> TypeSpace<'a> {
 
     fn is_empty_struct(&self, name: &str) -> bool {
         matches!(self.types.get(name), Some(TypeDef { kind: TypeKind::Struct { fields, extra: None }, .. }) if fields.is_empty())
-            && self.resolved.iter().filter(|(_, t)| matches!(t, TypeRef::Named(n) if n == name)).count() <= 1
+            && self
+                .resolved
+                .iter()
+                .filter(|(_, t)| matches!(t, TypeRef::Named(n) if n == name))
+                .count()
+                <= 1
     }
 }
 
@@ -694,7 +887,11 @@ fn tag_word(tag: &str) -> &str {
 /// A variant name for an untagged union member, from its type.
 fn variant_name_for(ty: &TypeRef, union: &str) -> String {
     match ty {
-        TypeRef::Named(n) => n.strip_prefix(union).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())).unwrap_or(n).to_string(),
+        TypeRef::Named(n) => n
+            .strip_prefix(union)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(n)
+            .to_string(),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
@@ -714,8 +911,15 @@ fn variant_name_for(ty: &TypeRef, union: &str) -> String {
 fn is_named_kind(schema: &Schema, component: bool) -> bool {
     let v = view(schema);
     if !v.one_of.is_empty() || !v.any_of.is_empty() {
-        let variants = if v.one_of.is_empty() { v.any_of } else { v.one_of };
-        let real = variants.iter().filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s))).count();
+        let variants = if v.one_of.is_empty() {
+            v.any_of
+        } else {
+            v.one_of
+        };
+        let real = variants
+            .iter()
+            .filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)))
+            .count();
         // A discriminated union stays a union even with one variant: more will come.
         return real > 1 || (real == 1 && schema.schema_data.discriminator.is_some());
     }
@@ -727,7 +931,11 @@ fn is_named_kind(schema: &Schema, component: bool) -> bool {
         Some("object") => v.properties.is_some() || (component && v.additional.is_none()),
         Some("string") | Some("integer") | Some("number") if component => {
             let c = &v.constraints;
-            c.pattern.is_some() || c.min_length.is_some() || c.max_length.is_some() || c.minimum.is_some() || c.maximum.is_some()
+            c.pattern.is_some()
+                || c.min_length.is_some()
+                || c.max_length.is_some()
+                || c.minimum.is_some()
+                || c.maximum.is_some()
         }
         _ => false,
     }
@@ -782,9 +990,20 @@ fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
         .values()
         .map(|def| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| inline_target(&f.ty)).map(str::to_string).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| v.ty.as_ref().and_then(inline_target)).map(str::to_string).collect(),
-                TypeKind::Newtype { inner, .. } => inline_target(inner).into_iter().map(str::to_string).collect(),
+                TypeKind::Struct { fields, .. } => fields
+                    .iter()
+                    .filter_map(|f| inline_target(&f.ty))
+                    .map(str::to_string)
+                    .collect(),
+                TypeKind::Union { variants, .. } => variants
+                    .iter()
+                    .filter_map(|v| v.ty.as_ref().and_then(inline_target))
+                    .map(str::to_string)
+                    .collect(),
+                TypeKind::Newtype { inner, .. } => inline_target(inner)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (def.name.clone(), targets)
@@ -815,7 +1034,11 @@ fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
             }
             TypeKind::Union { variants, .. } => {
                 for (i, v) in variants.iter().enumerate() {
-                    if v.ty.as_ref().and_then(inline_target).is_some_and(|t| reaches(t, &def.name)) {
+                    if v.ty
+                        .as_ref()
+                        .and_then(inline_target)
+                        .is_some_and(|t| reaches(t, &def.name))
+                    {
                         to_box.push((def.name.clone(), i));
                     }
                 }

@@ -19,7 +19,10 @@ fn returning(root: &str, components: &str) -> Api {
 }
 
 fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
-    api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name} in\n{api}"))
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no type {name} in\n{api}"))
 }
 
 #[test]
@@ -47,18 +50,29 @@ fn discriminated_union_uses_mapping_tags_and_drops_the_tag_field() {
         type: {type: string, const: Nobody}
 "#,
     );
-    let TypeKind::Union { tag, variants } = &ty(&api, "AssignToTarget").kind else { panic!() };
+    let TypeKind::Union { tag, variants } = &ty(&api, "AssignToTarget").kind else {
+        panic!()
+    };
     assert_eq!(tag.as_deref(), Some("type"));
     assert_eq!(variants[0].name, "ThisPathTeam");
     assert_eq!(variants[0].tag.as_deref(), Some("ThisPathTeam"));
-    assert_eq!(variants[0].ty, Some(TypeRef::Named("AssignToTargetThisPathTeam".into())));
+    assert_eq!(
+        variants[0].ty,
+        Some(TypeRef::Named("AssignToTargetThisPathTeam".into()))
+    );
     // A tag-only variant is a unit variant, with no empty struct left behind.
     assert_eq!(variants[1].name, "Nobody");
     assert_eq!(variants[1].ty, None);
     assert!(!api.types.iter().any(|t| t.name == "AssignToTargetNobody"));
-    let TypeKind::Struct { fields, .. } = &ty(&api, "AssignToTargetThisPathTeam").kind else { panic!() };
+    let TypeKind::Struct { fields, .. } = &ty(&api, "AssignToTargetThisPathTeam").kind else {
+        panic!()
+    };
     let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-    assert_eq!(names, ["id"], "the tag belongs to the union, not the variant struct");
+    assert_eq!(
+        names,
+        ["id"],
+        "the tag belongs to the union, not the variant struct"
+    );
 }
 
 #[test]
@@ -100,16 +114,26 @@ fn mapping_to_class_names_still_gives_the_mapping_key_as_tag() {
       properties: {reason: {type: string}, type: {type: string}}
 "#,
     );
-    let TypeKind::Union { variants, .. } = &ty(&api, "AvailabilityExpectedHost").kind else { panic!() };
-    let tags: Vec<(&str, Option<&str>)> = variants.iter().map(|v| (v.name.as_str(), v.tag.as_deref())).collect();
+    let TypeKind::Union { variants, .. } = &ty(&api, "AvailabilityExpectedHost").kind else {
+        panic!()
+    };
+    let tags: Vec<(&str, Option<&str>)> = variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tag.as_deref()))
+        .collect();
     assert_eq!(tags, [("User", Some("User")), ("Nobody", Some("Nobody"))]);
     ty(&api, "AvailabilityExpectedHostUser");
 }
 
 #[test]
 fn operators_become_words_and_enums_stay_open() {
-    let api = returning("Operator", "    Operator: {type: string, enum: ['<', '>', '<=', '>=', isAnyOf, Unknown]}\n");
-    let TypeKind::Enum { values } = &ty(&api, "Operator").kind else { panic!() };
+    let api = returning(
+        "Operator",
+        "    Operator: {type: string, enum: ['<', '>', '<=', '>=', isAnyOf, Unknown]}\n",
+    );
+    let TypeKind::Enum { values } = &ty(&api, "Operator").kind else {
+        panic!()
+    };
     let names: Vec<&str> = values.iter().map(|v| v.name.as_str()).collect();
     // `Unknown` is the catch-all, so a wire value of that name gets another.
     assert_eq!(names, ["Lt", "Gt", "Le", "Ge", "IsAnyOf", "Unknown2"]);
@@ -138,16 +162,41 @@ fn option_aliases_collapse_and_constrained_strings_are_newtypes() {
     Map_String: {type: object, additionalProperties: {type: string}, properties: {}}
 "#,
     );
-    let TypeKind::Struct { fields, .. } = &ty(&api, "Team").kind else { panic!() };
+    let TypeKind::Struct { fields, .. } = &ty(&api, "Team").kind else {
+        panic!()
+    };
     let types: Vec<String> = fields.iter().map(|f| f.ty.to_string()).collect();
-    assert_eq!(types, ["TeamId", "TeamId", "String", "Map<String>", "DateTime", "Date", "Uuid", "i32"]);
+    assert_eq!(
+        types,
+        [
+            "TeamId",
+            "TeamId",
+            "String",
+            "Map<String>",
+            "DateTime",
+            "Date",
+            "Uuid",
+            "i32"
+        ]
+    );
     assert!(fields[0].required && !fields[1].required);
     let count = &fields[7];
-    assert_eq!((count.constraints.minimum, count.constraints.exclusive_minimum), (Some(0.0), true));
-    let TypeKind::Newtype { constraints, .. } = &ty(&api, "TeamId").kind else { panic!() };
+    assert_eq!(
+        (
+            count.constraints.minimum,
+            count.constraints.exclusive_minimum
+        ),
+        (Some(0.0), true)
+    );
+    let TypeKind::Newtype { constraints, .. } = &ty(&api, "TeamId").kind else {
+        panic!()
+    };
     assert!(constraints.pattern.is_some());
     for alias in ["OptionTeamId", "OptionString", "MapString"] {
-        assert!(!api.types.iter().any(|t| t.name == alias), "{alias} should collapse");
+        assert!(
+            !api.types.iter().any(|t| t.name == alias),
+            "{alias} should collapse"
+        );
     }
 }
 
@@ -163,7 +212,9 @@ fn recursive_fields_are_boxed_but_lists_are_not() {
         children: {type: array, items: {$ref: '#/components/schemas/Node'}}
 "#,
     );
-    let TypeKind::Struct { fields, .. } = &ty(&api, "Node").kind else { panic!() };
+    let TypeKind::Struct { fields, .. } = &ty(&api, "Node").kind else {
+        panic!()
+    };
     assert!(fields[0].boxed);
     assert!(!fields[1].boxed);
 }
@@ -178,7 +229,9 @@ fn oneof_without_discriminator_is_untagged() {
     DataObjectA: {type: object, properties: {a: {type: string}}}
 "#,
     );
-    let TypeKind::Union { tag, variants } = &ty(&api, "DataObject").kind else { panic!() };
+    let TypeKind::Union { tag, variants } = &ty(&api, "DataObject").kind else {
+        panic!()
+    };
     assert_eq!(tag, &None);
     let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, ["A", "String"]);
@@ -186,8 +239,13 @@ fn oneof_without_discriminator_is_untagged() {
 
 #[test]
 fn nullable_31_type_lists() {
-    let api = returning("N", "    N: {type: object, required: [a], properties: {a: {type: [string, 'null']}}}\n");
-    let TypeKind::Struct { fields, .. } = &ty(&api, "N").kind else { panic!() };
+    let api = returning(
+        "N",
+        "    N: {type: object, required: [a], properties: {a: {type: [string, 'null']}}}\n",
+    );
+    let TypeKind::Struct { fields, .. } = &ty(&api, "N").kind else {
+        panic!()
+    };
     assert_eq!(fields[0].ty, TypeRef::Nullable(Box::new(TypeRef::String)));
 }
 
@@ -217,14 +275,38 @@ fn operations_group_by_tag_and_shorten_names() {
     let api = api("    X: {type: string}\n", paths);
     assert_eq!(api.base_url.as_deref(), Some("https://example.test/api"));
     let op = &api.operations[0];
-    assert_eq!((op.group.as_str(), op.method_name.as_str(), op.builder_type.as_str()), ("meetings", "get", "MeetingGetRequest"));
+    // The newer, non-deprecated `meetingGetV2` takes the plain name; the old
+    // one keeps its version as a suffix, and the IR says why.
+    assert_eq!(
+        (
+            op.group.as_str(),
+            op.method_name.as_str(),
+            op.builder_type.as_str()
+        ),
+        ("meetings", "get_v1", "MeetingsGetV1Builder")
+    );
+    assert_eq!(op.collision.as_deref(), Some("meetingGetV2"));
     assert_eq!(op.permissions, ["meeting.read"]);
     assert!(op.docs.deprecated);
     assert_eq!(op.replacement.as_deref(), Some("meetingGetV2"));
     assert_eq!(op.params[0].location, ParamLocation::Path);
-    assert_eq!((op.params[1].name.as_str(), op.params[1].required), ("page_size", false));
-    assert_eq!(op.response, Response::Text { content_type: "text/csv; charset=utf-8".into() });
-    assert_eq!(api.operations[1].method_name, "get_v2");
+    assert_eq!(
+        (op.params[1].name.as_str(), op.params[1].required),
+        ("page_size", false)
+    );
+    assert_eq!(
+        op.response,
+        Response::Text {
+            content_type: "text/csv; charset=utf-8".into()
+        }
+    );
+    assert_eq!(
+        (
+            api.operations[1].method_name.as_str(),
+            api.operations[1].collision.as_deref()
+        ),
+        ("get", None)
+    );
     assert_eq!(api.operations[1].response, Response::Empty);
 }
 
@@ -238,7 +320,9 @@ fn bad_documents_fail_with_a_location_not_a_panic() {
         ("- a list\n", "not a mapping"),
     ];
     for (text, expected) in cases {
-        let err = chili_gen::build_api(text, "bad.yaml").unwrap_err().to_string();
+        let err = chili_gen::build_api(text, "bad.yaml")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("bad.yaml"), "{err}");
         assert!(err.contains(expected), "expected {expected:?} in: {err}");
     }
@@ -246,14 +330,27 @@ fn bad_documents_fail_with_a_location_not_a_panic() {
 
 #[test]
 fn next_page_links_are_recognised_and_followed() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/next-page.yaml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/next-page.yaml"
+    );
     let text = std::fs::read_to_string(path).unwrap();
     let api = chili_gen::build_api(&text, path).unwrap();
-    let paging = api.operations[0].pagination.as_ref().expect("itemList is a paginated list");
+    let paging = api.operations[0]
+        .pagination
+        .as_ref()
+        .expect("itemList is a paginated list");
     assert_eq!(paging.next_link.as_deref(), Some("next_page"));
-    assert_eq!((paging.items.as_str(), &paging.item), ("items", &TypeRef::Named("Item".into())));
+    assert_eq!(
+        (paging.items.as_str(), &paging.item),
+        ("items", &TypeRef::Named("Item".into()))
+    );
     let krate = chili_gen::generate(&text, path, &chili_gen::Options::new("np")).unwrap();
     let source = &krate.files["src/api/item.rs"];
     assert!(source.contains("request.follow(link)"), "{source}");
-    assert!(source.contains("Cursor::Link(link) => request.next_link = Some(link)") || source.contains("request.next_link = Some(link);"), "{source}");
+    assert!(
+        source.contains("Cursor::Link(link) => request.next_link = Some(link)")
+            || source.contains("request.next_link = Some(link);"),
+        "{source}"
+    );
 }

@@ -293,7 +293,7 @@ async fn api_errors_exit_by_class_with_code_message_and_request_id() {
         .mount(&server)
         .await;
 
-    let out = chili(&server.uri(), &["user", "read", "--user-id", "u-404"]);
+    let out = chili(&server.uri(), &["user", "get", "--user-id", "u-404"]);
     assert_eq!(out.status.code(), Some(API_4XX));
     let err = stderr(&out);
     assert!(
@@ -308,7 +308,7 @@ async fn api_errors_exit_by_class_with_code_message_and_request_id() {
 
     let out = chili(
         &server.uri(),
-        &["user", "read", "--user-id", "u-500", "--max-attempts", "1"],
+        &["user", "get", "--user-id", "u-500", "--max-attempts", "1"],
     );
     assert_eq!(out.status.code(), Some(API_5XX));
     let err = stderr(&out);
@@ -461,7 +461,7 @@ async fn dry_run_prints_curl_with_the_token_masked_and_sends_nothing() {
     let out = run(
         &[
             "meetings",
-            "export-v2-put",
+            "export",
             "--body",
             r#"{"start":"2026-11-30T00:00:00Z","end":"2026-12-07T00:00:00Z"}"#,
             "--dry-run",
@@ -491,12 +491,12 @@ async fn bad_input_exits_2_and_sends_nothing() {
         .mount(&server)
         .await;
     let uri = server.uri();
-    let export = |body: &'static str| vec!["meetings", "export-v2-put", "--body", body];
+    let export = |body: &'static str| vec!["meetings", "export", "--body", body];
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["workspace", "list", "--bogus"], "unexpected argument '--bogus'"),
         (vec!["workspace", "lits"], "unrecognized subcommand 'lits'"),
         (vec!["workspace", "list", "--page-size", "many"], "expected a whole number"),
-        (vec!["user", "read"], "--user-id <USER_ID>"),
+        (vec!["user", "get"], "--user-id <USER_ID>"),
         (export(r#"{"start": "2026-11-30T00:00:00Z", "end": "#), "--body at `end`: EOF while parsing a value"),
         (export(r#"{"start": "2026-11-30T00:00:00Z", "end": 5}"#), "--body at `end`: invalid type: integer `5`"),
         (export(r#"{"start": "2026-11-30T00:00:00Z"}"#), "missing field `end`"),
@@ -504,7 +504,7 @@ async fn bad_input_exits_2_and_sends_nothing() {
             export(r#"{"start": "2026-11-30T00:00:00Z", "end": "2026-12-07T00:00:00Z", "status": ["Active", "Cancelled"]}"#),
             "--body at `status[1]`: unknown value \"Cancelled\"; expected one of: Active, Canceled, NoShow, Completed",
         ),
-        (vec!["meetings", "export-v2-put", "--body", "no-such-file.json"], "--body: cannot read file no-such-file.json"),
+        (vec!["meetings", "export", "--body", "no-such-file.json"], "--body: cannot read file no-such-file.json"),
     ];
     for (args, expected) in &cases {
         let out = chili(&uri, args);
@@ -559,7 +559,7 @@ async fn bodies_come_inline_from_a_file_or_stdin_and_text_responses_are_written_
         (file.to_str().unwrap(), None),
         ("-", Some(text.as_str())),
     ] {
-        let out = run(&["meetings", "export-v2-put", "--body", given], &env, stdin);
+        let out = run(&["meetings", "export", "--body", given], &env, stdin);
         assert_eq!(out.status.code(), Some(0), "{given}: {}", stderr(&out));
         assert_eq!(stdout(&out), csv, "the CSV exactly as received");
     }
@@ -604,7 +604,7 @@ fn completions_for_each_shell() {
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = stdout(&out);
         assert!(
-            script.contains("list-users") && script.contains("export-v2-put"),
+            script.contains("list-users") && script.contains("get-workspace-settings"),
             "{shell}: {script}"
         );
     }

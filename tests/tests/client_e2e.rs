@@ -152,12 +152,14 @@ fn rule_conditions() -> NonOwnershipConditionsRequest {
         "grp-emea",
         LogicalOperator::And,
         vec![
-            NonOwnershipConditionsRequest::StaticValueCondition(NonOwnershipConditionsRequestStaticValueCondition::new(
-                "cond-country",
-                data_reference("Country"),
-                Operator::IsAnyOf,
-                json!(["DE", "FR", "GB"]),
-            )),
+            NonOwnershipConditionsRequest::StaticValueCondition(
+                NonOwnershipConditionsRequestStaticValueCondition::new(
+                    "cond-country",
+                    data_reference("Country"),
+                    Operator::IsAnyOf,
+                    json!(["DE", "FR", "GB"]),
+                ),
+            ),
             NonOwnershipConditionsRequest::SingleParameterCondition(
                 NonOwnershipConditionsRequestSingleParameterCondition::new(
                     "cond-company",
@@ -196,11 +198,13 @@ fn rule_conditions_json() -> Value {
 }
 
 fn rule_create_body() -> RuleCreateRequest {
-    RuleCreateRequest::new(CreateRuleDto::CreateRuleRequest(CreateRuleDtoCreateRuleRequest::new(
-        "ws_3f1c9a",
-        "Enterprise EMEA leads",
-        rule_conditions(),
-    )))
+    RuleCreateRequest::new(CreateRuleDto::CreateRuleRequest(
+        CreateRuleDtoCreateRuleRequest::new(
+            "ws_3f1c9a",
+            "Enterprise EMEA leads",
+            rule_conditions(),
+        ),
+    ))
 }
 
 #[tokio::test]
@@ -309,8 +313,11 @@ async fn csv_export_returns_the_text_verbatim() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put({
-            let mut request = ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-13T00:00:00Z"));
+        .export({
+            let mut request = ExportMeetingsRequest::new(
+                utc("2025-01-06T00:00:00Z"),
+                utc("2025-01-13T00:00:00Z"),
+            );
             request.workspace_ids = Some(vec!["ws_3f1c9a".into()]);
             request.status = Some(vec![MeetingStatus::Active, MeetingStatus::NoShow]);
             request
@@ -337,7 +344,10 @@ async fn csv_export_replaces_invalid_utf8_instead_of_failing() {
     let client = client_for(&server).await;
     let text = client
         .meetings()
-        .export_v2_put(ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-07T00:00:00Z")))
+        .export(ExportMeetingsRequest::new(
+            utc("2025-01-06T00:00:00Z"),
+            utc("2025-01-07T00:00:00Z"),
+        ))
         .await
         .expect("meetingExportV2Put succeeds");
     assert_eq!(text, "id,name\r\n1,Zo\u{fffd}ë\r\n");
@@ -687,7 +697,7 @@ async fn delete_ignores_a_non_empty_success_body() {
     let client = client_for(&server).await;
     client
         .concierge()
-        .router_delete(uuid::Uuid::parse_str("0b9e2d4c-5a7f-4e31-9c2d-8f6a1b3e5d70").unwrap())
+        .delete_router(uuid::Uuid::parse_str("0b9e2d4c-5a7f-4e31-9c2d-8f6a1b3e5d70").unwrap())
         .await
         .expect("conciergeRouterDelete succeeds");
 }
@@ -758,7 +768,9 @@ fn tagged_unions_round_trip_through_json() {
         assert_eq!(back, variant, "{text}");
     }
     assert_eq!(
-        serde_json::to_value(WorkspaceResetPeriodicity::Daily(WorkspaceResetPeriodicityDaily::new("Europe/Berlin")))
+        serde_json::to_value(WorkspaceResetPeriodicity::Daily(
+            WorkspaceResetPeriodicityDaily::new("Europe/Berlin")
+        ))
         .unwrap(),
         json!({"type": "Daily", "timeZone": "Europe/Berlin"})
     );

@@ -81,7 +81,17 @@ async fn sends_bearer_user_agent_and_accept_headers() {
         header(request, "user-agent"),
         Some(chilipiper_edge::USER_AGENT)
     );
-    assert_eq!(header(request, "user-agent"), Some("chilipiper-edge/0.1.0"));
+    // `<crate>/<version>`: the version moves with every release of the client.
+    let agent = header(request, "user-agent").unwrap();
+    let version = agent.strip_prefix("chilipiper-edge/").unwrap();
+    assert_eq!(
+        version
+            .split('.')
+            .filter(|n| n.parse::<u64>().is_ok())
+            .count(),
+        3,
+        "{agent}"
+    );
     assert_eq!(header(request, "accept"), Some("application/json"));
     assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
     assert_eq!(request.headers.get_all("accept").iter().count(), 1);
@@ -122,7 +132,10 @@ async fn json_body_is_sent_with_a_json_content_type() {
     let client = client_for(server.uri());
     client
         .workspace()
-        .add_users(AddUsersToWorkspaceRequest::new("ws_3f1c9a", vec!["user-1".into(), "user-2".into()]))
+        .add_users(AddUsersToWorkspaceRequest::new(
+            "ws_3f1c9a",
+            vec!["user-1".into(), "user-2".into()],
+        ))
         .await
         .unwrap();
 
@@ -156,13 +169,13 @@ async fn optional_body_is_omitted_when_unset_and_sent_when_set() {
         .await;
     let client = client_for(server.uri());
 
-    let response = client.meetings().cancel_post(meeting_id).await.unwrap();
+    let response = client.meetings().cancel(meeting_id).await.unwrap();
     assert_eq!(response.has_more, HasMore::No);
     assert!(!response.has_more_items);
     assert_eq!(response.data, json!({"canceled": true}));
     client
         .meetings()
-        .cancel_post(meeting_id)
+        .cancel(meeting_id)
         .body(CancelMeetingRequest::new())
         .await
         .unwrap();

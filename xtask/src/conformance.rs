@@ -40,16 +40,35 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let spec = match spec {
         Some(s) => PathBuf::from(s),
         None => {
-            let source = pin["source"].as_str().unwrap_or("../shared/spec/edge-api.yaml");
+            let source = pin["source"]
+                .as_str()
+                .unwrap_or("../shared/spec/edge-api.yaml");
             let local = source.strip_prefix("file://").unwrap_or(source);
-            if local.starts_with("http") { root.join("../shared/spec/edge-api.yaml") } else { root.join(local) }
+            if local.starts_with("http") {
+                root.join("../shared/spec/edge-api.yaml")
+            } else {
+                root.join(local)
+            }
         }
     };
     let text = read(&spec)?;
-    let api = chili_gen::build_api(&text, &spec.display().to_string()).map_err(|e| failed(e.to_string()))?;
+    // Named like the committed client, whose test names follow its method names.
+    let names = crate::project_names(root)?;
+    let naming = chili_gen::Naming {
+        table: names.as_ref(),
+        ..chili_gen::Naming::default()
+    };
+    let api = chili_gen::build_api_with(&text, &spec.display().to_string(), &naming)
+        .map_err(|e| failed(e.to_string()))?;
 
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-    let target = if target.is_absolute() { target } else { root.join(target) };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        root.join(target)
+    };
     let prism = install_prism(&target.join("prism"))?;
     let out = target.join("conformance");
     let _ = std::fs::remove_dir_all(&out);
@@ -64,13 +83,23 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let mut runs = Vec::new();
     let mut modes: Vec<(String, Vec<String>, u32)> = vec![("static".to_string(), Vec::new(), 1)];
     for seed in SEEDS {
-        modes.push((format!("dynamic seed {seed}"), vec!["-d".into(), "--seed".into(), seed.to_string()], DYNAMIC_REPEAT));
+        modes.push((
+            format!("dynamic seed {seed}"),
+            vec!["-d".into(), "--seed".into(), seed.to_string()],
+            DYNAMIC_REPEAT,
+        ));
     }
     for (i, (mode, flags, repeat)) in modes.iter().enumerate() {
         let log = out.join(format!("run-{i}.jsonl"));
         step(&format!("Prism {mode}: each operation {repeat} time(s)"));
         let port = free_port()?;
-        let mut server = Server::start(&prism, &spec, port, flags, &out.join(format!("prism-{i}.log")))?;
+        let mut server = Server::start(
+            &prism,
+            &spec,
+            port,
+            flags,
+            &out.join(format!("prism-{i}.log")),
+        )?;
         let url = format!("http://127.0.0.1:{port}");
         server.wait_ready(port)?;
         let env = [
@@ -85,8 +114,15 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         }
         drop(server);
         let failed_ops = failed_tests(&output, &api);
-        let synthesized_ok = output.contains("test decode_every_union_variant ... ok") && output.contains("test decode_every_response_type ... ok");
-        runs.push(Run { mode: mode.clone(), passed, synthesized_ok, failed_ops, log });
+        let synthesized_ok = output.contains("test decode_every_union_variant ... ok")
+            && output.contains("test decode_every_response_type ... ok");
+        runs.push(Run {
+            mode: mode.clone(),
+            passed,
+            synthesized_ok,
+            failed_ops,
+            log,
+        });
     }
     report(&api, &runs, cli_run.as_ref())
 }
@@ -110,11 +146,15 @@ fn install_prism(dir: &Path) -> Result<PathBuf, Error> {
     if installed.as_deref() == Some(PRISM_VERSION) && bin.exists() {
         return Ok(bin);
     }
-    step(&format!("installing @stoplight/prism-cli@{PRISM_VERSION} with npm into {}", dir.display()));
+    step(&format!(
+        "installing @stoplight/prism-cli@{PRISM_VERSION} with npm into {}",
+        dir.display()
+    ));
     std::fs::create_dir_all(dir).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
     let package = dir.join("package.json");
     if !package.exists() {
-        std::fs::write(&package, "{\"private\": true}\n").map_err(|e| failed(format!("{}: {e}", package.display())))?;
+        std::fs::write(&package, "{\"private\": true}\n")
+            .map_err(|e| failed(format!("{}: {e}", package.display())))?;
     }
     let status = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--save-exact"])
@@ -123,14 +163,20 @@ fn install_prism(dir: &Path) -> Result<PathBuf, Error> {
         .status()
         .map_err(|e| failed(format!("cannot run npm (is Node.js installed?): {e}")))?;
     if !status.success() || !bin.exists() {
-        return Err(failed(format!("npm could not install @stoplight/prism-cli@{PRISM_VERSION}")));
+        return Err(failed(format!(
+            "npm could not install @stoplight/prism-cli@{PRISM_VERSION}"
+        )));
     }
     Ok(bin)
 }
 
 fn free_port() -> Result<u16, Error> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| failed(format!("no free port on 127.0.0.1: {e}")))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| failed(e.to_string()))
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| failed(format!("no free port on 127.0.0.1: {e}")))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| failed(e.to_string()))
 }
 
 /// A running Prism; stopped when dropped, on every path out.
@@ -140,8 +186,15 @@ struct Server {
 }
 
 impl Server {
-    fn start(prism: &Path, spec: &Path, port: u16, flags: &[String], log: &Path) -> Result<Server, Error> {
-        let file = std::fs::File::create(log).map_err(|e| failed(format!("{}: {e}", log.display())))?;
+    fn start(
+        prism: &Path,
+        spec: &Path,
+        port: u16,
+        flags: &[String],
+        log: &Path,
+    ) -> Result<Server, Error> {
+        let file =
+            std::fs::File::create(log).map_err(|e| failed(format!("{}: {e}", log.display())))?;
         let err = file.try_clone().map_err(|e| failed(e.to_string()))?;
         let child = Command::new(prism)
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
@@ -152,7 +205,10 @@ impl Server {
             .stderr(err)
             .spawn()
             .map_err(|e| failed(format!("cannot start {}: {e}", prism.display())))?;
-        Ok(Server { child, log: log.to_path_buf() })
+        Ok(Server {
+            child,
+            log: log.to_path_buf(),
+        })
     }
 
     /// Waits until Prism answers HTTP on `port` (any status).
@@ -160,15 +216,25 @@ impl Server {
         let started = Instant::now();
         while started.elapsed() < STARTUP {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(failed(format!("Prism exited ({status}) before answering; see {}", self.log.display())));
+                return Err(failed(format!(
+                    "Prism exited ({status}) before answering; see {}",
+                    self.log.display()
+                )));
             }
             if answers(port) {
-                eprintln!("Prism answers on 127.0.0.1:{port} after {:.1} s", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "Prism answers on 127.0.0.1:{port} after {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(250));
         }
-        Err(failed(format!("Prism did not answer within {} s; see {}", STARTUP.as_secs(), self.log.display())))
+        Err(failed(format!(
+            "Prism did not answer within {} s; see {}",
+            STARTUP.as_secs(),
+            self.log.display()
+        )))
     }
 }
 
@@ -181,11 +247,14 @@ impl Drop for Server {
 
 fn answers(port: u16) -> bool {
     use std::io::{Read, Write};
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     let mut buf = [0u8; 16];
-    stream.write_all(request.as_bytes()).is_ok() && matches!(stream.read(&mut buf), Ok(n) if n > 0 && buf.starts_with(b"HTTP/"))
+    stream.write_all(request.as_bytes()).is_ok()
+        && matches!(stream.read(&mut buf), Ok(n) if n > 0 && buf.starts_with(b"HTTP/"))
 }
 
 /// `cargo test -p chilipiper-edge --test conformance`, with the operation tests
@@ -193,7 +262,9 @@ fn answers(port: u16) -> bool {
 fn cargo_test(root: &Path, env: &[(&str, String)], no_run: bool) -> Result<(bool, String), Error> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
-    command.current_dir(root).args(["test", "-p", "chilipiper-edge", "--test", "conformance"]);
+    command
+        .current_dir(root)
+        .args(["test", "-p", "chilipiper-edge", "--test", "conformance"]);
     if no_run {
         command.arg("--no-run");
     } else {
@@ -201,7 +272,9 @@ fn cargo_test(root: &Path, env: &[(&str, String)], no_run: bool) -> Result<(bool
     }
     command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|e| failed(format!("cannot run cargo: {e}")))?;
+    let mut child = command
+        .spawn()
+        .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
     // Echo stderr (build progress) as it comes; keep stdout (the test report).
     let stderr = child.stderr.take().map(|s| {
         std::thread::spawn(move || {
@@ -215,7 +288,12 @@ fn cargo_test(root: &Path, env: &[(&str, String)], no_run: bool) -> Result<(bool
     let mut output = String::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("FAILED") || line.contains("panicked") || line.starts_with("  ") || line.starts_with("test result") || line.starts_with("operation ") {
+            if line.contains("FAILED")
+                || line.contains("panicked")
+                || line.starts_with("  ")
+                || line.starts_with("test result")
+                || line.starts_with("operation ")
+            {
                 eprintln!("{line}");
             }
             output.push_str(&line);
@@ -237,12 +315,25 @@ fn failed_tests(output: &str, api: &Api) -> Vec<String> {
     let names: BTreeMap<String, &str> = api
         .operations
         .iter()
-        .map(|o| (if o.group.is_empty() { o.method_name.clone() } else { format!("{}_{}", o.group, o.method_name) }, o.id.as_str()))
+        .map(|o| {
+            (
+                if o.group.is_empty() {
+                    o.method_name.clone()
+                } else {
+                    format!("{}_{}", o.group, o.method_name)
+                },
+                o.id.as_str(),
+            )
+        })
         .collect();
     output
         .lines()
         .filter_map(|l| l.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
-        .map(|t| names.get(t).map_or_else(|| t.to_string(), |id| id.to_string()))
+        .map(|t| {
+            names
+                .get(t)
+                .map_or_else(|| t.to_string(), |id| id.to_string())
+        })
         .collect()
 }
 
@@ -258,12 +349,22 @@ struct Tally {
 
 fn tally(api: &Api, log: &Path) -> Tally {
     let synth = Synth::new(api, true);
-    let responses: BTreeMap<&str, &Response> = api.operations.iter().map(|o| (o.id.as_str(), &o.response)).collect();
+    let responses: BTreeMap<&str, &Response> = api
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), &o.response))
+        .collect();
     let mut t = Tally::default();
-    let Ok(text) = std::fs::read_to_string(log) else { return t };
+    let Ok(text) = std::fs::read_to_string(log) else {
+        return t;
+    };
     for line in text.lines() {
-        let Ok(entry) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let Some(op) = entry["op"].as_str() else { continue };
+        let Ok(entry) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(op) = entry["op"].as_str() else {
+            continue;
+        };
         if entry.get("prism_failure").is_some() {
             *t.prism_failures.entry(op.to_string()).or_default() += 1;
         } else if let Some(response) = entry.get("response") {
@@ -312,18 +413,37 @@ fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>)
             failures.push(format!("{}: {}", run.mode, run.failed_ops.join(", ")));
         }
     }
-    let not_dynamic: Vec<&str> = all_ops.iter().copied().filter(|op| !dynamic_served.contains(*op)).collect();
+    let not_dynamic: Vec<&str> = all_ops
+        .iter()
+        .copied()
+        .filter(|op| !dynamic_served.contains(*op))
+        .collect();
     if !not_dynamic.is_empty() {
-        lines.push(format!("  Prism never served in dynamic mode: {}", not_dynamic.join(", ")));
+        lines.push(format!(
+            "  Prism never served in dynamic mode: {}",
+            not_dynamic.join(", ")
+        ));
     }
     // Variants Prism did not deliver count only if their synthesized payloads decoded.
-    let synthesized = if runs.iter().any(|r| r.synthesized_ok) { wanted.len() - from_prism.len() } else { 0 };
-    let response_types: BTreeSet<_> = api.operations.iter().filter_map(|o| match &o.response {
-        Response::Json(t) => Some(t.clone()),
-        _ => None,
-    }).collect();
+    let synthesized = if runs.iter().any(|r| r.synthesized_ok) {
+        wanted.len() - from_prism.len()
+    } else {
+        0
+    };
+    let response_types: BTreeSet<_> = api
+        .operations
+        .iter()
+        .filter_map(|o| match &o.response {
+            Response::Json(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
     let synthesized_payloads = synth::all_variants(api).len() + response_types.len();
-    lines.push(format!("operations exercised {}/{}", exercised.len(), all_ops.len()));
+    lines.push(format!(
+        "operations exercised {}/{}",
+        exercised.len(),
+        all_ops.len()
+    ));
     lines.push(format!(
         "variants decoded {}/{} ({} from Prism, {synthesized} from our synthesizer only)",
         from_prism.len() + synthesized,
@@ -334,9 +454,15 @@ fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>)
         "payloads: {payloads} from Prism, {synthesized_payloads} from our synthesizer (every union variant and response type, round-tripped); \
          {prism_failures} Prism failures (counted apart, not as passes)"
     ));
-    let missing: Vec<String> = wanted.difference(&from_prism).map(|(u, t)| format!("{u}.{t}")).collect();
+    let missing: Vec<String> = wanted
+        .difference(&from_prism)
+        .map(|(u, t)| format!("{u}.{t}"))
+        .collect();
     if !missing.is_empty() {
-        lines.push(format!("  variants Prism did not deliver (decoded from synthesized payloads): {}", missing.join(", ")));
+        lines.push(format!(
+            "  variants Prism did not deliver (decoded from synthesized payloads): {}",
+            missing.join(", ")
+        ));
     }
     if let Some(cli) = cli {
         lines.push(format!(
@@ -353,8 +479,14 @@ fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>)
         }
     }
     let message = lines.join("\n");
-    if !failures.is_empty() || exercised.len() < all_ops.len() || from_prism.len() + synthesized < wanted.len() {
-        return Err(failed(format!("{message}\n\nconformance failed: {}", failures.join("; "))));
+    if !failures.is_empty()
+        || exercised.len() < all_ops.len()
+        || from_prism.len() + synthesized < wanted.len()
+    {
+        return Err(failed(format!(
+            "{message}\n\nconformance failed: {}",
+            failures.join("; ")
+        )));
     }
     Ok(Outcome::ok(message))
 }

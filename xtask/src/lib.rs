@@ -31,8 +31,9 @@ mod scratch;
 
 use chili_gen::diff::{diff, next_version, Report};
 use chili_gen::ir::Api;
+use chili_gen::names::NameTable;
 use chili_gen::write::{diff_dir, write_crate, DiffKind, FileDiff, GENERATOR};
-use chili_gen::{GeneratedCrate, Options};
+use chili_gen::{GeneratedCrate, Naming, Options};
 use sha2::{Digest, Sha256};
 
 /// The document `regen` uses when no `--spec` is given, relative to the
@@ -47,6 +48,9 @@ pub const PIN_FILE: &str = "spec/pin.json";
 /// since upstream replaces its document in place and the repository must not
 /// keep a copy of it.
 pub const BASELINE_FILE: &str = "spec/api-ir.json";
+/// Names a maintainer chose (operation id -> method, schema -> type), relative
+/// to the workspace root; `regen` and `check` honour it when it exists.
+pub const NAMES_FILE: &str = "spec/names.toml";
 /// The changelog `regen` keeps inside the generated crate.
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 /// Version of a generated crate that has no version yet.
@@ -66,18 +70,22 @@ commands:
       pin its source, title, version and sha256 in spec/pin.json and its IR in
       spec/api-ir.json, and record what changed since the previous pin as a new entry of
       generated-client/CHANGELOG.md, bumping the crate version (breaking: next breaking
-      version; otherwise the next patch of 0.x, minor of 1.x and later).
+      version; otherwise the next patch of 0.x, minor of 1.x and later). Names chosen in
+      spec/names.toml win over the generator's; a public method, builder or type whose name
+      changed since the previous pin stays one release as a deprecated forwarder or alias.
   check [--spec PATH|URL]
       The drift gate. Fail with a report of what changed if the upstream document (the
       pinned source, or --spec) is no longer the pinned one, and fail if generated-client/
       differs from what the generator writes for the pinned document.
-  diff OLD NEW [--format markdown|json] [--fail-on breaking|any]
+  diff OLD NEW [--format markdown|json] [--fail-on breaking|any] [--names FILE]
       Report what changed between two documents (paths, URLs, or a spec/api-ir.json
       baseline), as a user of the generated client sees it: each change breaking or
       compatible, with the reason. --fail-on breaking exits 1 if any change is breaking.
-  generate --spec PATH|URL --out DIR [--name CRATE]
+      --names applies a names file (like spec/names.toml) to both documents.
+  generate --spec PATH|URL --out DIR [--name CRATE] [--names FILE]
       Generate a standalone client crate for any OpenAPI 3.0/3.1 document into DIR
-      (replaced whole). CRATE defaults to the document title in kebab-case.
+      (replaced whole). CRATE defaults to the document title in kebab-case. FILE chooses
+      method and type names as spec/names.toml does for the committed client.
   corpus
       Generate a client for each real-world document in ../shared/corpus (and
       tests/fixtures) and compile them all under clippy with warnings denied.
@@ -201,14 +209,14 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             check(root, flags.get("--spec"))
         }
         "generate" => {
-            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name"])?;
+            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name", "--names"])?;
             let spec = flags.require(command, "--spec")?;
             let out = flags.require(command, "--out")?;
-            generate(root, spec, out, flags.get("--name"))
+            generate(root, spec, out, flags.get("--name"), flags.get("--names"))
         }
         "diff" => {
             let (positional, flags) = split_positional(rest);
-            let flags = Flags::parse(command, &flags, &["--format", "--fail-on"])?;
+            let flags = Flags::parse(command, &flags, &["--format", "--fail-on", "--names"])?;
             let [old, new] = positional.as_slice() else {
                 return Err(usage(format!(
                     "`diff` takes two documents, OLD and NEW; got {}",
@@ -218,17 +226,27 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             let format = match flags.get("--format").unwrap_or("markdown") {
                 "markdown" | "md" => Format::Markdown,
                 "json" => Format::Json,
-                other => return Err(usage(format!("`--format` is `markdown` or `json`, not `{other}`"))),
+                other => {
+                    return Err(usage(format!(
+                        "`--format` is `markdown` or `json`, not `{other}`"
+                    )))
+                }
             };
             let fail_on = match flags.get("--fail-on") {
                 None => None,
                 Some("breaking") => Some(FailOn::Breaking),
                 Some("any") => Some(FailOn::Any),
                 Some(other) => {
-                    return Err(usage(format!("`--fail-on` is `breaking` or `any`, not `{other}`")))
+                    return Err(usage(format!(
+                        "`--fail-on` is `breaking` or `any`, not `{other}`"
+                    )))
                 }
             };
-            diff_command(root, old, new, format, fail_on)
+            let names = flags
+                .get("--names")
+                .map(|path| read_names(root, path))
+                .transpose()?;
+            diff_command(root, old, new, format, fail_on, names.as_ref())
         }
         "corpus" => {
             Flags::parse(command, rest, &[])?;
@@ -326,11 +344,20 @@ impl Flags {
 fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(DEFAULT_SPEC);
     let doc = fetch(source, root)?;
-    let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
-    let client = root.join(CLIENT_DIR);
     let committed = Committed::read(root)?;
+    let names = project_names(root)?;
+    // Same bytes as pinned: this regeneration remakes the pinned release
+    // (generator or names changed), whose forwarders stay.
+    let same_document = Pin::read(root).is_ok_and(|pin| pin.sha256 == doc.sha256);
+    let naming = Naming {
+        table: names.as_ref(),
+        baseline: committed.baseline.as_ref(),
+        same_document,
+    };
+    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)?;
+    let client = root.join(CLIENT_DIR);
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
-    let release = Release::plan(&committed, report.as_ref(), &api)?;
+    let release = Release::plan(&committed, report.as_ref(), &api, same_document)?;
     let krate = client_crate(&api, source, &release)?;
     // Emitted before anything is written, so a failure leaves both crates intact.
     let cli_krate = cli::cli_crate(&api, &release.version)?;
@@ -378,7 +405,10 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let crate_line = if release.version == committed.version {
         format!("{CLIENT_CRATE} {}", release.version)
     } else {
-        format!("{CLIENT_CRATE} {} -> {}", committed.version, release.version)
+        format!(
+            "{CLIENT_CRATE} {} -> {}",
+            committed.version, release.version
+        )
     };
     Ok(Outcome::ok(format!(
         "spec:    {}\n\
@@ -388,7 +418,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
          crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
          cli:     {}/: {} files, {cli_changed} changed\n\
-         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}",
+         pin:     {PIN_FILE} {}, {BASELINE_FILE} {}{}",
         pin.source,
         pin.title,
         pin.version,
@@ -396,7 +426,12 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         cli::CLI_DIR,
         cli_krate.files.len(),
         if pin_changed { "updated" } else { "unchanged" },
-        if baseline_changed { "updated" } else { "unchanged" },
+        if baseline_changed {
+            "updated"
+        } else {
+            "unchanged"
+        },
+        names_lines(names.as_ref(), &api),
     )))
 }
 
@@ -405,15 +440,28 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let source = spec.unwrap_or(&pin.source);
     let doc = fetch(source, root)?;
     let committed = Committed::read(root)?;
+    let names = project_names(root)?;
     if doc.sha256 != pin.sha256 {
         let regen = match spec {
             Some(spec) => format!("cargo xtask regen --spec {spec}"),
             None => "cargo xtask regen".to_string(),
         };
-        return Ok(Outcome::stale(drift_message(source, &pin, &doc, &committed, &regen)));
+        return Ok(Outcome::stale(drift_message(
+            source,
+            &pin,
+            &doc,
+            &committed,
+            names.as_ref(),
+            &regen,
+        )));
     }
 
-    let api = chili_gen::build_api(&doc.text, source).map_err(generator_error)?;
+    let naming = Naming {
+        table: names.as_ref(),
+        baseline: committed.baseline.as_ref(),
+        same_document: true,
+    };
+    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)?;
     // The baseline must be what regen records for the pinned document, or the
     // next drift report would compare against something else.
     let expected = baseline_json(&api);
@@ -438,7 +486,7 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 
     // The changelog and the crate version are history, not a function of the
     // document: compare with the committed ones, as regen keeps them.
-    let release = Release::plan(&committed, None, &api)?;
+    let release = Release::plan(&committed, None, &api, true)?;
     let krate = client_crate(&api, source, &release)?;
     let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
         .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
@@ -449,10 +497,11 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     if diffs.is_empty() {
         return Ok(Outcome::ok(format!(
             "ok: {CLIENT_DIR}/ and {}/ are what the generator writes for {source} \
-             (version {}, sha {})",
+             (version {}, sha {}){}",
             cli::CLI_DIR,
             pin.version,
-            short(&pin.sha256)
+            short(&pin.sha256),
+            names_lines(names.as_ref(), &api),
         )));
     }
     Ok(Outcome::stale(diff_summary(source, &diffs)))
@@ -465,9 +514,16 @@ fn drift_message(
     pin: &Pin,
     doc: &Document,
     committed: &Committed,
+    names: Option<&NameTable>,
     regen: &str,
 ) -> String {
-    let now = chili_gen::build_api(&doc.text, source);
+    // Named as regen will name it, so the report is the one regen records.
+    let naming = Naming {
+        table: names,
+        baseline: committed.baseline.as_ref(),
+        same_document: false,
+    };
+    let now = chili_gen::build_api_with(&doc.text, source, &naming);
     let now_version = now
         .as_ref()
         .map(|api| api.version.clone())
@@ -529,8 +585,9 @@ fn diff_command(
     new: &str,
     format: Format,
     fail_on: Option<FailOn>,
+    names: Option<&NameTable>,
 ) -> Result<Outcome, Error> {
-    let (old_api, new_api) = (load_api(old, root)?, load_api(new, root)?);
+    let (old_api, new_api) = (load_api(old, root, names)?, load_api(new, root, names)?);
     let report = diff(&old_api, &new_api);
     let text = match format {
         Format::Markdown => report.to_markdown(),
@@ -552,7 +609,13 @@ fn diff_command(
     })
 }
 
-fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Outcome, Error> {
+fn generate(
+    root: &Path,
+    spec: &str,
+    out: &str,
+    name: Option<&str>,
+    names: Option<&str>,
+) -> Result<Outcome, Error> {
     if let Some(name) = name {
         check_crate_name(name)?;
     }
@@ -560,17 +623,23 @@ fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Ou
     check_out_dir(root, &out_dir, out)?;
 
     let doc = fetch(spec, root)?;
-    let api = chili_gen::build_api(&doc.text, spec).map_err(generator_error)?;
+    let names = names.map(|path| read_names(root, path)).transpose()?;
+    let naming = Naming {
+        table: names.as_ref(),
+        ..Naming::default()
+    };
+    let api = chili_gen::build_api_with(&doc.text, spec, &naming).map_err(generator_error)?;
     let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
     let mut options = Options::new(&name);
     options.standalone = true;
     let krate = generate_crate(&api, spec, &options)?;
     write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
     Ok(Outcome::ok(format!(
-        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {})",
+        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {}){}",
         krate.files.len(),
         api.version,
         short(&doc.sha256),
+        names_lines(names.as_ref(), &api),
     )))
 }
 
@@ -655,20 +724,62 @@ fn generate_crate(api: &Api, source: &str, options: &Options) -> Result<Generate
     Ok(krate)
 }
 
-/// A document's IR: an OpenAPI document run through the generator's loader,
-/// or a baseline IR as `regen` writes it to `spec/api-ir.json`.
-fn load_api(source: &str, root: &Path) -> Result<Api, Error> {
+/// A document's IR: an OpenAPI document run through the generator's loader
+/// (with `names`), or a baseline IR as `regen` writes it to `spec/api-ir.json`.
+fn load_api(source: &str, root: &Path, names: Option<&NameTable>) -> Result<Api, Error> {
     let doc = fetch(source, root)?;
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(&doc.text) {
         let is_ir = value.get("openapi").is_none()
             && value.get("operations").is_some_and(|v| v.is_array())
             && value.get("types").is_some_and(|v| v.is_array());
         if is_ir {
-            return serde_json::from_value(value)
-                .map_err(|e| failed(format!("{source} looks like an IR baseline but does not read as one: {e}")));
+            return serde_json::from_value(value).map_err(|e| {
+                failed(format!(
+                    "{source} looks like an IR baseline but does not read as one: {e}"
+                ))
+            });
         }
     }
-    chili_gen::build_api(&doc.text, source).map_err(generator_error)
+    let naming = Naming {
+        table: names,
+        ..Naming::default()
+    };
+    chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)
+}
+
+/// The committed client's names file, [`NAMES_FILE`], if there is one.
+pub(crate) fn project_names(root: &Path) -> Result<Option<NameTable>, Error> {
+    match fs::metadata(resolve(root, NAMES_FILE)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        _ => read_names(root, NAMES_FILE).map(Some),
+    }
+}
+
+/// The names file at `path` (relative to `root`), which must exist.
+fn read_names(root: &Path, path: &str) -> Result<NameTable, Error> {
+    let text = fs::read_to_string(resolve(root, path))
+        .map_err(|e| failed(format!("cannot read the names file {path}: {e}")))?;
+    NameTable::parse(&text, path).map_err(generator_error)
+}
+
+/// What `regen`, `check` and `generate` say about the names file: its entries
+/// that name nothing (upstream removed or renamed what they named).
+fn names_lines(names: Option<&NameTable>, api: &Api) -> String {
+    let Some(names) = names else {
+        return String::new();
+    };
+    let unused = names.unused(api);
+    let mut text = format!(
+        "\nnames:   {}: {} operation and {} schema name{} chosen",
+        names.origin,
+        names.operations.len(),
+        names.schemas.len(),
+        if names.schemas.len() == 1 { "" } else { "s" },
+    );
+    for warning in unused {
+        text.push_str(&format!("\nwarning: {warning}"));
+    }
+    text
 }
 
 /// What is committed besides the pin: the baseline IR, the client's version
@@ -699,12 +810,18 @@ impl Committed {
             })?),
         };
         let client = root.join(CLIENT_DIR);
-        let manifest = read(&client.join("Cargo.toml"), &format!("{CLIENT_DIR}/Cargo.toml"))?;
+        let manifest = read(
+            &client.join("Cargo.toml"),
+            &format!("{CLIENT_DIR}/Cargo.toml"),
+        )?;
         let version = manifest
             .as_deref()
             .and_then(package_version)
             .unwrap_or_else(|| FIRST_VERSION.to_string());
-        let changelog = read(&client.join(CHANGELOG_FILE), &format!("{CLIENT_DIR}/{CHANGELOG_FILE}"))?;
+        let changelog = read(
+            &client.join(CHANGELOG_FILE),
+            &format!("{CLIENT_DIR}/{CHANGELOG_FILE}"),
+        )?;
         Ok(Committed {
             baseline,
             baseline_text,
@@ -739,8 +856,14 @@ struct Release {
 
 impl Release {
     /// The next release after `committed`, given the drift `report` from the
-    /// baseline to `api` (`None`: nothing to record).
-    fn plan(committed: &Committed, report: Option<&Report>, api: &Api) -> Result<Release, Error> {
+    /// baseline to `api` (`None`: nothing to record); `same_document`: `api`
+    /// comes from the pinned document, so the changes are the generator's.
+    fn plan(
+        committed: &Committed,
+        report: Option<&Report>,
+        api: &Api,
+        same_document: bool,
+    ) -> Result<Release, Error> {
         let severity = report.and_then(Report::severity);
         let version = next_version(&committed.version, severity).ok_or_else(|| {
             failed(format!(
@@ -748,18 +871,24 @@ impl Release {
                 committed.version
             ))
         })?;
-        let mut changelog = committed
-            .changelog
-            .clone()
-            .unwrap_or_else(changelog_header);
+        let mut changelog = committed.changelog.clone().unwrap_or_else(changelog_header);
         let entry = match report {
             Some(report) if !report.is_empty() => Some(format!(
-                "## {CLIENT_CRATE} {version}: {} {}\n\n\
-                 Generated from version {} of the document (the previous version was generated from {}).\n\n{}",
+                "## {CLIENT_CRATE} {version}: {} {}\n\n{}\n\n{}",
                 api.title,
                 api.version,
-                api.version,
-                report.old_version,
+                if same_document {
+                    format!(
+                        "Generated again from version {} of the document: these changes come from the \
+                         generator or from {NAMES_FILE}, not from the API.",
+                        api.version
+                    )
+                } else {
+                    format!(
+                        "Generated from version {} of the document (the previous version was generated from {}).",
+                        api.version, report.old_version
+                    )
+                },
                 report.markdown_body(),
             )),
             // A changelog starts with the version it was started at.
@@ -773,7 +902,11 @@ impl Release {
         if let Some(entry) = entry {
             // Newest first: right after the header, before the first entry.
             let at = changelog.find("\n## ").map_or(changelog.len(), |i| i + 1);
-            let separator = if at == changelog.len() && !changelog.ends_with("\n\n") { "\n" } else { "" };
+            let separator = if at == changelog.len() && !changelog.ends_with("\n\n") {
+                "\n"
+            } else {
+                ""
+            };
             let tail = if at == changelog.len() { "" } else { "\n" };
             changelog.insert_str(at, &format!("{separator}{entry}{tail}"));
         }

@@ -597,7 +597,10 @@ fn petstore_next() -> String {
     };
     without_get_pet
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n")
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        )
 }
 
 fn client_version(ws: &Workspace) -> String {
@@ -624,11 +627,22 @@ fn regen_writes_the_baseline_and_starts_the_changelog() {
     assert_eq!(api.version, "1.0.7");
     assert_eq!(api.operations.len(), 2);
     // One line per type and per operation.
-    assert!(baseline.lines().any(|l| l.starts_with("{\"id\":\"listPets\"")), "{baseline}");
+    assert!(
+        baseline
+            .lines()
+            .any(|l| l.starts_with("{\"id\":\"listPets\"")),
+        "{baseline}"
+    );
 
     let log = changelog(&ws);
-    assert!(log.starts_with("# Changelog of `chilipiper-edge`\n"), "{log}");
-    assert!(log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"), "{log}");
+    assert!(
+        log.starts_with("# Changelog of `chilipiper-edge`\n"),
+        "{log}"
+    );
+    assert!(
+        log.contains("\n\n## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7\n"),
+        "{log}"
+    );
     assert_eq!(client_version(&ws), "0.1.0");
 }
 
@@ -641,27 +655,64 @@ fn check_fails_with_the_drift_report_until_regen_records_it() {
 
     // The gate: red, saying what changed and what the next version will be.
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"), "{text}");
+    assert!(
+        text.contains("the document at ../shared/spec/edge-api.yaml changed since it was pinned"),
+        "{text}"
+    );
     assert!(text.contains("## Tiny Petstore 1.0.7 → 1.0.8"), "{text}");
     assert!(text.contains("1 breaking, 2 compatible changes."), "{text}");
-    assert!(text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."), "{text}");
-    assert!(text.contains("- `Pet.color`: new optional field `color`"), "{text}");
-    assert!(text.contains("run `cargo xtask regen` and commit"), "{text}");
-    assert!(text.contains("chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"), "{text}");
+    assert!(
+        text.contains("- `getPet`: removed (GET `/pets/{petId}`, `client.get_pet()`)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `Pet.color`: new optional field `color`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run `cargo xtask regen` and commit"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "chilipiper-edge 0.2.0 entry of generated-client/CHANGELOG.md, up from 0.1.0"
+        ),
+        "{text}"
+    );
 
     // Regen records it: a new entry on top, a breaking version bump.
     let summary = ok(&ws, &["regen"]);
-    assert!(summary.contains("1 breaking, 2 compatible since version 1.0.7"), "{summary}");
-    assert!(summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"), "{summary}");
+    assert!(
+        summary.contains("1 breaking, 2 compatible since version 1.0.7"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.2.0"),
+        "{summary}"
+    );
     assert_eq!(client_version(&ws), "0.2.0");
     let log = changelog(&ws);
-    let newest = log.find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8").expect(&log);
-    let first = log.find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7").expect(&log);
+    let newest = log
+        .find("## chilipiper-edge 0.2.0: Tiny Petstore 1.0.8")
+        .expect(&log);
+    let first = log
+        .find("## chilipiper-edge 0.1.0: Tiny Petstore 1.0.7")
+        .expect(&log);
     assert!(newest < first, "newest first:\n{log}");
-    assert!(log[newest..first].contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"), "{log}");
-    assert!(!log.contains("## Tiny Petstore"), "entries carry no second heading:\n{log}");
+    assert!(
+        log[newest..first]
+            .contains("### Breaking changes\n\n#### Operations\n\n- `getPet`: removed"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("## Tiny Petstore"),
+        "entries carry no second heading:\n{log}"
+    );
     let lib = fs::read_to_string(ws.root.join("generated-client/src/lib.rs")).unwrap();
-    assert!(lib.contains("chilipiper-edge/0.2.0"), "the user agent follows the version");
+    assert!(
+        lib.contains("chilipiper-edge/0.2.0"),
+        "the user agent follows the version"
+    );
 
     // Green again, and stable: a second regen changes no byte.
     ok(&ws, &["check"]);
@@ -678,7 +729,10 @@ fn compatible_changes_bump_the_patch_version() {
     ok(&ws, &["regen"]);
     let next = PETSTORE
         .replace("version: 1.0.7", "version: 1.0.8")
-        .replace("        tag:\n          type: string\n", "        tag:\n          type: string\n        color:\n          type: string\n");
+        .replace(
+            "        tag:\n          type: string\n",
+            "        tag:\n          type: string\n        color:\n          type: string\n",
+        );
     fs::write(&ws.spec, &next).unwrap();
     let summary = ok(&ws, &["regen"]);
     assert!(summary.contains("0 breaking, 2 compatible"), "{summary}");
@@ -701,7 +755,10 @@ fn check_fails_when_the_baseline_is_missing_or_stale() {
     // A baseline of another document: the report says how it differs.
     fs::write(&baseline, good.replace("\"listPets\"", "\"listAllPets\"")).unwrap();
     let text = stale(&ws, &["check"]);
-    assert!(text.contains("does not match the pinned document"), "{text}");
+    assert!(
+        text.contains("does not match the pinned document"),
+        "{text}"
+    );
     assert!(text.contains("`listAllPets`"), "{text}");
 
     fs::write(&baseline, "not json").unwrap();
@@ -719,7 +776,10 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     let old = "../shared/spec/edge-api.yaml";
 
     let md = ok(&ws, &["diff", old, "new.yaml"]);
-    assert!(md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."), "{md}");
+    assert!(
+        md.starts_with("## Tiny Petstore 1.0.7 → 1.0.8\n\n1 breaking, 2 compatible changes."),
+        "{md}"
+    );
 
     let json = ok(&ws, &["diff", old, "new.yaml", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -735,7 +795,12 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     // Identical documents: an empty report, and nothing to fail on.
     let same = run(&ws, &["diff", old, old, "--fail-on=any"]).unwrap();
     assert_eq!(same.exit_code(), 0);
-    assert!(same.message.ends_with("No changes a user of the client can see."), "{}", same.message);
+    assert!(
+        same.message
+            .ends_with("No changes a user of the client can see."),
+        "{}",
+        same.message
+    );
 
     // A regen baseline works as a side too.
     ok(&ws, &["regen"]);
@@ -753,4 +818,199 @@ fn diff_usage_errors() {
     assert!(usage_error(&ws, &["diff", old, old, "--fail-on", "warn"]).contains("`--fail-on`"));
     assert!(usage_error(&ws, &["diff", old, old, "--bogus", "1"]).contains("`--bogus`"));
     assert!(failure(&ws, &["diff", old, "nowhere.yaml"]).contains("nowhere.yaml"));
+}
+
+// ---------------------------------------------------------------------------
+// Names: spec/names.toml, and one release of deprecated forwarders
+
+fn untagged_api(ws: &Workspace) -> String {
+    fs::read_to_string(ws.root.join("generated-client/src/api/untagged.rs")).unwrap()
+}
+
+#[test]
+fn a_rename_in_the_names_file_is_reported_once_and_forwards_for_one_release() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    fs::write(
+        ws.root.join("spec/names.toml"),
+        "[operations]\n# say it like a person\nlistPets = \"all_pets\"\n",
+    )
+    .unwrap();
+
+    // The gate sees that regen would now write something else.
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains("method `client.list_pets()` renamed to `client.all_pets()`"),
+        "{text}"
+    );
+
+    // Regen: one compatible change (the old method forwards), a patch bump.
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("0 breaking, 1 compatible since version 1.0.7"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.1.1"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("names:   spec/names.toml: 1 operation and 0 schema names chosen"),
+        "{summary}"
+    );
+    let log = changelog(&ws);
+    let entry = &log[..log.find("## chilipiper-edge 0.1.0:").expect(&log)];
+    assert!(entry.contains("Generated again from version 1.0.7 of the document: these changes come from the generator or from spec/names.toml"), "{entry}");
+    let renames: Vec<&str> = entry.lines().filter(|l| l.contains("renamed")).collect();
+    assert_eq!(
+        renames,
+        ["- `listPets`: method `client.list_pets()` renamed to `client.all_pets()`. `client.list_pets()` stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning."],
+        "{entry}"
+    );
+    let source = untagged_api(&ws);
+    assert!(
+        source.contains("    pub fn all_pets(&self) -> AllPetsBuilder<'_> {"),
+        "{source}"
+    );
+    assert!(
+        source.contains("    #[deprecated(note = \"renamed to `all_pets`\")]\n    pub fn list_pets(&self) -> AllPetsBuilder<'_> {\n        self.all_pets()\n    }"),
+        "{source}"
+    );
+    assert!(source.contains("#[deprecated(note = \"renamed to `AllPetsBuilder`\")]\npub type ListPetsBuilder<'a> = AllPetsBuilder<'a>;"), "{source}");
+
+    // The same document again: the forwarder stays, the gate is green, no byte moves.
+    ok(&ws, &["check"]);
+    let before = snapshot(&ws.root);
+    assert!(ok(&ws, &["regen"]).contains("none since version 1.0.7"));
+    assert_eq!(snapshot(&ws.root), before);
+
+    // The next document starts the next release: the forwarder goes, and the
+    // report says so, as breaking.
+    fs::write(&ws.spec, petstore_next()).unwrap();
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("chilipiper-edge 0.1.1 -> 0.2.0"),
+        "{summary}"
+    );
+    let log = changelog(&ws);
+    assert!(log.contains("- `listPets`: deprecated method `client.list_pets()` removed. It forwarded to `client.all_pets()` for one release after a rename"), "{log}");
+    assert!(
+        !untagged_api(&ws).contains("pub fn list_pets"),
+        "{}",
+        untagged_api(&ws)
+    );
+    ok(&ws, &["check"]);
+}
+
+#[test]
+fn a_bad_names_file_fails_with_its_line_and_leaves_the_client_intact() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let before = snapshot(&ws.root);
+    let names = ws.root.join("spec/names.toml");
+    fs::write(
+        &names,
+        "[operations]\nlistPets = \"all_pets\"\ngetPet = \"Fetch\"\n",
+    )
+    .unwrap();
+    let text = failure(&ws, &["regen"]);
+    assert!(
+        text.contains(
+            "spec/names.toml:3 at operations.getPet: `Fetch` is not a snake_case Rust method name"
+        ),
+        "{text}"
+    );
+    assert!(failure(&ws, &["check"]).contains("spec/names.toml:3"));
+    fs::remove_file(&names).unwrap();
+    assert_eq!(snapshot(&ws.root), before);
+
+    // An entry for an operation the document does not have is only a warning.
+    fs::write(
+        &names,
+        "[operations]\nlistPets = \"list\"\nfeedPets = \"feed\"\n",
+    )
+    .unwrap();
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("warning: spec/names.toml:3: operation `feedPets` is not in the document, so `feed` names nothing"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn generate_and_diff_take_a_names_file() {
+    let ws = workspace();
+    fs::write(
+        ws.root.join("names.toml"),
+        "[operations]\ngetPet = \"pet\"\n\n[schemas]\nPet = \"Animal\"\n",
+    )
+    .unwrap();
+    let out = ws.root.join("../out");
+    let text = ok(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "../out",
+            "--names",
+            "names.toml",
+        ],
+    );
+    assert!(
+        text.contains("names:   names.toml: 1 operation and 1 schema name chosen"),
+        "{text}"
+    );
+    let api = fs::read_to_string(out.join("src/api/untagged.rs")).unwrap();
+    assert!(
+        api.contains("pub fn pet(&self, pet_id: impl Into<String>) -> PetBuilder<'_>"),
+        "{api}"
+    );
+    assert!(fs::read_to_string(out.join("src/types.rs"))
+        .unwrap()
+        .contains("pub struct Animal {"));
+    assert!(failure(
+        &ws,
+        &[
+            "generate",
+            "--spec",
+            "../shared/spec/edge-api.yaml",
+            "--out",
+            "../out",
+            "--names",
+            "nope.toml"
+        ]
+    )
+    .contains("cannot read the names file nope.toml"));
+
+    // diff against a baseline named by the file: with the same names, only
+    // the real change shows; without them, the names read as renames.
+    fs::create_dir_all(ws.root.join("spec")).unwrap();
+    fs::copy(ws.root.join("names.toml"), ws.root.join("spec/names.toml")).unwrap();
+    ok(&ws, &["regen"]);
+    fs::write(
+        ws.root.join("new.yaml"),
+        PETSTORE.replace("version: 1.0.7", "version: 1.0.8"),
+    )
+    .unwrap();
+    let named = ok(
+        &ws,
+        &[
+            "diff",
+            "spec/api-ir.json",
+            "new.yaml",
+            "--names",
+            "names.toml",
+        ],
+    );
+    assert!(
+        named.contains("1.0.7 → 1.0.8\n\n0 breaking, 1 compatible change."),
+        "{named}"
+    );
+    let unnamed = ok(&ws, &["diff", "spec/api-ir.json", "new.yaml"]);
+    assert!(
+        unnamed.contains("method `client.pet()` renamed to `client.get_pet()`"),
+        "{unnamed}"
+    );
 }

@@ -9,7 +9,7 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
     Vec::from([
-        Command::new("slots-v2")
+        Command::new("slots")
             .about("List available meeting time slots (paginated)")
             .long_about(
                 "List available meeting time slots (paginated)\n\nREAD-ONLY. List available meeting time slots (paginated). List bookable meeting start times for a meeting type over a window, paginated. Takes a JSON body.",
@@ -38,7 +38,7 @@ pub(crate) fn commands() -> Vec<Command> {
 /// Runs the operation called `name`.
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
-        "slots-v2" => {
+        "slots" => {
             let body = support::body::<
                 sdk::types::MeetingStartTimesPagedRequest,
             >(
@@ -46,7 +46,7 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("MeetingStartTimesPagedRequest"),
             )?;
-            let request = ctx.client().availability().slots_v2(body);
+            let request = ctx.client().availability().slots(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
             }

@@ -81,7 +81,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Number of logs per page. Defaults to 20, maximum is 100. [server default: 20]",
                     ),
             ),
-        Command::new("router-create")
+        Command::new("create-router")
             .about("Create concierge router")
             .long_about(
                 "Create concierge router\n\nMUTATING. Create concierge router. Create a Concierge router and publish it live in one step. Takes a JSON body.",
@@ -106,7 +106,7 @@ pub(crate) fn commands() -> Vec<Command> {
             .after_help(
                 "Required permissions: concierge.read\nHTTP: POST /v1/org/concierge/routers/concierge/list (operation conciergeListRouters)\nOutput: ConciergeRoutersListResponse as JSON",
             ),
-        Command::new("router-get")
+        Command::new("get-router")
             .about("Get concierge router")
             .long_about(
                 "Get concierge router\n\nREAD-ONLY. Get concierge router. Fetch one Concierge router's identity, routing summary and full config. Params: routerId (required).",
@@ -123,7 +123,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<uuid::Uuid>(Kind::Text))
                     .help("`routerId` path parameter"),
             ),
-        Command::new("router-update")
+        Command::new("update-router")
             .about("Update concierge router")
             .long_about(
                 "Update concierge router\n\nMUTATING — IDEMPOTENT. Update concierge router. Edit a Concierge router and republish it live. Params: routerId (required). Takes a JSON body.",
@@ -149,7 +149,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (ConciergeRouterUpdate): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("router-delete")
+        Command::new("delete-router")
             .about("Remove concierge router")
             .long_about(
                 "Remove concierge router\n\nMUTATING — DESTRUCTIVE. Remove concierge router. Delete a Concierge router by id. Params: routerId (required).",
@@ -191,7 +191,7 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             }
             ctx.json(request.await)
         }
-        "router-create" => {
+        "create-router" => {
             let body = support::body::<
                 sdk::types::ConciergeRouterCreate,
             >(
@@ -199,19 +199,19 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("ConciergeRouterCreate"),
             )?;
-            let request = ctx.client().concierge().router_create(body);
+            let request = ctx.client().concierge().create_router(body);
             ctx.json(request.await)
         }
         "list-routers" => {
             let request = ctx.client().concierge().list_routers();
             ctx.json(request.await)
         }
-        "router-get" => {
+        "get-router" => {
             let arg_router_id = support::required::<uuid::Uuid>(m, "router_id")?;
-            let request = ctx.client().concierge().router_get(arg_router_id);
+            let request = ctx.client().concierge().get_router(arg_router_id);
             ctx.json(request.await)
         }
-        "router-update" => {
+        "update-router" => {
             let arg_router_id = support::required::<uuid::Uuid>(m, "router_id")?;
             let body = support::body::<
                 sdk::types::ConciergeRouterUpdate,
@@ -220,12 +220,12 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("ConciergeRouterUpdate"),
             )?;
-            let request = ctx.client().concierge().router_update(arg_router_id, body);
+            let request = ctx.client().concierge().update_router(arg_router_id, body);
             ctx.json(request.await)
         }
-        "router-delete" => {
+        "delete-router" => {
             let arg_router_id = support::required::<uuid::Uuid>(m, "router_id")?;
-            let request = ctx.client().concierge().router_delete(arg_router_id);
+            let request = ctx.client().concierge().delete_router(arg_router_id);
             ctx.empty(request.await)
         }
         _ => Err(Failure::Internal(format!("unknown operation {name}"))),

@@ -26,7 +26,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (CreateDistributionRequest): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("workspace-settings-get")
+        Command::new("get-workspace-settings")
             .about("Get workspace distribution settings")
             .long_about(
                 "Get workspace distribution settings\n\nREAD-ONLY. Get workspace distribution settings. Read a workspace's round-robin distribution (fairness/leveling) settings. Params: workspaceId (required).",
@@ -43,7 +43,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<String>(Kind::Text))
                     .help("Id of the workspace"),
             ),
-        Command::new("list-put")
+        Command::new("list")
             .about("List all distributions (PUT)")
             .long_about(
                 "List all distributions (PUT)\n\nREAD-ONLY. List all distributions (PUT). Browse published distributions in the org (preferred list). Takes a JSON body.",
@@ -83,19 +83,19 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let request = ctx.client().distribution().create(body);
             ctx.json(request.await)
         }
-        "workspace-settings-get" => {
+        "get-workspace-settings" => {
             let arg_workspace_id = support::required::<String>(m, "workspace_id")?;
             let request = ctx
                 .client()
                 .distribution()
-                .workspace_settings_get(arg_workspace_id);
+                .get_workspace_settings(arg_workspace_id);
             ctx.json(request.await)
         }
-        "list-put" => {
+        "list" => {
             let body = support::body::<
                 sdk::types::ListRequest,
             >(m, super::schema::TYPES, &support::check::Ty::Named("ListRequest"))?;
-            let request = ctx.client().distribution().list_put(body);
+            let request = ctx.client().distribution().list(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
             }

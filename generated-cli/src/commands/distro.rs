@@ -59,7 +59,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .action(ArgAction::SetTrue)
                     .help("Walk every page; print each item as one JSON line"),
             ),
-        Command::new("log-get")
+        Command::new("get-log")
             .about("Get distro log evaluation trace")
             .long_about(
                 "Get distro log evaluation trace\n\nREAD-ONLY. Get distro log evaluation trace. Get the per-record evaluation trace explaining one Distro routing decision. Params: logId (required), routerId (required).",
@@ -87,7 +87,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Router the log belongs to, as returned by the distro logs list endpoint.",
                     ),
             ),
-        Command::new("router-create")
+        Command::new("create-router")
             .about("Create distro router")
             .long_about(
                 "Create distro router\n\nMUTATING. Create distro router. Create and publish a Distro router, left inactive until activated. Takes a JSON body.",
@@ -112,7 +112,7 @@ pub(crate) fn commands() -> Vec<Command> {
             .after_help(
                 "Required permissions: distro.read\nHTTP: POST /v1/org/distro/routers/list (operation distroListRouters)\nOutput: DistroRoutersListResponse as JSON",
             ),
-        Command::new("router-get")
+        Command::new("get-router")
             .about("Get distro router")
             .long_about(
                 "Get distro router\n\nREAD-ONLY. Get distro router. Fetch one Distro router's identity, activation status and routing summary. Params: routerId (required).",
@@ -129,7 +129,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<String>(Kind::Text))
                     .help("`routerId` path parameter"),
             ),
-        Command::new("router-update")
+        Command::new("update-router")
             .about("Update distro router")
             .long_about(
                 "Update distro router\n\nMUTATING — IDEMPOTENT. Update distro router. Edit a Distro router and republish it, preserving activation. Params: routerId (required). Takes a JSON body.",
@@ -155,7 +155,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (DistroRouterUpdate): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("router-delete")
+        Command::new("delete-router")
             .about("Remove distro router")
             .long_about(
                 "Remove distro router\n\nMUTATING — DESTRUCTIVE. Remove distro router. Permanently delete a Distro router. Params: routerId (required).",
@@ -172,7 +172,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<String>(Kind::Text))
                     .help("`routerId` path parameter"),
             ),
-        Command::new("router-activate")
+        Command::new("activate-router")
             .about("Activate distro router")
             .long_about(
                 "Activate distro router\n\nMUTATING — IDEMPOTENT. Activate distro router. Turn a Distro router on so it starts routing records. Params: routerId (required).",
@@ -189,7 +189,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<String>(Kind::Text))
                     .help("`routerId` path parameter"),
             ),
-        Command::new("router-deactivate")
+        Command::new("deactivate-router")
             .about("Deactivate distro router")
             .long_about(
                 "Deactivate distro router\n\nMUTATING — IDEMPOTENT. Deactivate distro router. Turn a Distro router off so it stops routing records. Params: routerId (required), force.",
@@ -240,13 +240,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             }
             ctx.json(request.await)
         }
-        "log-get" => {
+        "get-log" => {
             let arg_log_id = support::required::<String>(m, "log_id")?;
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().distro().log_get(arg_log_id, arg_router_id);
+            let request = ctx.client().distro().get_log(arg_log_id, arg_router_id);
             ctx.json(request.await)
         }
-        "router-create" => {
+        "create-router" => {
             let body = support::body::<
                 sdk::types::DistroRouterCreate,
             >(
@@ -254,19 +254,19 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("DistroRouterCreate"),
             )?;
-            let request = ctx.client().distro().router_create(body);
+            let request = ctx.client().distro().create_router(body);
             ctx.json(request.await)
         }
         "list-routers" => {
             let request = ctx.client().distro().list_routers();
             ctx.json(request.await)
         }
-        "router-get" => {
+        "get-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().distro().router_get(arg_router_id);
+            let request = ctx.client().distro().get_router(arg_router_id);
             ctx.json(request.await)
         }
-        "router-update" => {
+        "update-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
             let body = support::body::<
                 sdk::types::DistroRouterUpdate,
@@ -275,22 +275,22 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("DistroRouterUpdate"),
             )?;
-            let request = ctx.client().distro().router_update(arg_router_id, body);
+            let request = ctx.client().distro().update_router(arg_router_id, body);
             ctx.json(request.await)
         }
-        "router-delete" => {
+        "delete-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().distro().router_delete(arg_router_id);
+            let request = ctx.client().distro().delete_router(arg_router_id);
             ctx.empty(request.await)
         }
-        "router-activate" => {
+        "activate-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().distro().router_activate(arg_router_id);
+            let request = ctx.client().distro().activate_router(arg_router_id);
             ctx.json(request.await)
         }
-        "router-deactivate" => {
+        "deactivate-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let mut request = ctx.client().distro().router_deactivate(arg_router_id);
+            let mut request = ctx.client().distro().deactivate_router(arg_router_id);
             if let Some(value) = support::one::<bool>(m, "force") {
                 request = request.force(value);
             }

@@ -9,7 +9,7 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
     Vec::from([
-        Command::new("waterfall-list")
+        Command::new("list-waterfalls")
             .about("List enrichment waterfalls")
             .long_about(
                 "List enrichment waterfalls\n\nREAD-ONLY. List enrichment waterfalls. List a workspace's enrichment waterfalls and their ordered provider fields. Params: workspaceId (required), page, pageSize.",
@@ -56,9 +56,12 @@ pub(crate) fn commands() -> Vec<Command> {
 /// Runs the operation called `name`.
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
-        "waterfall-list" => {
+        "list-waterfalls" => {
             let arg_workspace_id = support::required::<String>(m, "workspace_id")?;
-            let mut request = ctx.client().enrichment().waterfall_list(arg_workspace_id);
+            let mut request = ctx
+                .client()
+                .enrichment()
+                .list_waterfalls(arg_workspace_id);
             if let Some(value) = support::one::<i64>(m, "page") {
                 request = request.page(value);
             }

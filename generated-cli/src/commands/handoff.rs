@@ -9,7 +9,7 @@ use crate::support::{self, Context, Failure, Kind, Outcome};
 /// One subcommand per operation.
 pub(crate) fn commands() -> Vec<Command> {
     Vec::from([
-        Command::new("router-create")
+        Command::new("create-router")
             .about("Create handoff router")
             .long_about(
                 "Create handoff router\n\nMUTATING. Create handoff router. Create a Handoff router and publish it live in one step. Takes a JSON body.",
@@ -26,7 +26,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (HandoffRouterCreate): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("router-list")
+        Command::new("list-routers")
             .about("Lists all handoff routers")
             .long_about(
                 "Lists all handoff routers\n\nREAD-ONLY. Lists all handoff routers. Browse Handoff routers to find routerIds and what each routes. Params: workspaceId.",
@@ -45,7 +45,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.",
                     ),
             ),
-        Command::new("router-get")
+        Command::new("get-router")
             .about("Get handoff router")
             .long_about(
                 "Get handoff router\n\nREAD-ONLY. Get handoff router. Fetch one Handoff router's identity and routing summary. Params: routerId (required).",
@@ -62,7 +62,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<String>(Kind::Text))
                     .help("`routerId` path parameter"),
             ),
-        Command::new("router-update")
+        Command::new("update-router")
             .about("Update handoff router")
             .long_about(
                 "Update handoff router\n\nMUTATING — IDEMPOTENT. Update handoff router. Edit a Handoff router and republish it live. Params: routerId (required). Takes a JSON body.",
@@ -88,7 +88,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (HandoffRouterUpdate): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("router-delete")
+        Command::new("delete-router")
             .about("Remove handoff router")
             .long_about(
                 "Remove handoff router\n\nMUTATING — DESTRUCTIVE. Remove handoff router. Permanently delete a Handoff router. Params: routerId (required).",
@@ -111,7 +111,7 @@ pub(crate) fn commands() -> Vec<Command> {
 /// Runs the operation called `name`.
 pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
     match name {
-        "router-create" => {
+        "create-router" => {
             let body = support::body::<
                 sdk::types::HandoffRouterCreate,
             >(
@@ -119,22 +119,22 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("HandoffRouterCreate"),
             )?;
-            let request = ctx.client().handoff().router_create(body);
+            let request = ctx.client().handoff().create_router(body);
             ctx.json(request.await)
         }
-        "router-list" => {
-            let mut request = ctx.client().handoff().router_list();
+        "list-routers" => {
+            let mut request = ctx.client().handoff().list_routers();
             if let Some(value) = support::one::<String>(m, "workspace_id") {
                 request = request.workspace_id(value);
             }
             ctx.json(request.await)
         }
-        "router-get" => {
+        "get-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().handoff().router_get(arg_router_id);
+            let request = ctx.client().handoff().get_router(arg_router_id);
             ctx.json(request.await)
         }
-        "router-update" => {
+        "update-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
             let body = support::body::<
                 sdk::types::HandoffRouterUpdate,
@@ -143,12 +143,12 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("HandoffRouterUpdate"),
             )?;
-            let request = ctx.client().handoff().router_update(arg_router_id, body);
+            let request = ctx.client().handoff().update_router(arg_router_id, body);
             ctx.json(request.await)
         }
-        "router-delete" => {
+        "delete-router" => {
             let arg_router_id = support::required::<String>(m, "router_id")?;
-            let request = ctx.client().handoff().router_delete(arg_router_id);
+            let request = ctx.client().handoff().delete_router(arg_router_id);
             ctx.empty(request.await)
         }
         _ => Err(Failure::Internal(format!("unknown operation {name}"))),

@@ -15,7 +15,7 @@ pub(crate) fn commands() -> Vec<Command> {
                 "Get Meeting\n\nREAD-ONLY. Get Meeting. Fetch the full record for a single meeting. Params: meetingId (required).",
             )
             .after_help(
-                "Required permissions: meeting.read\nHTTP: GET /v1/org/meetings/get/{meetingId} (operation meetingGet)\nOutput: HttpQueryResponseA as JSON",
+                "Required permissions: meeting.read\nHTTP: GET /v1/org/meetings/get/{meetingId} (operation meetingGet)\nOutput: MeetingQueryResponse as JSON",
             )
             .arg(
                 Arg::new("meeting_id")
@@ -26,13 +26,13 @@ pub(crate) fn commands() -> Vec<Command> {
                     .value_parser(support::value::<uuid::Uuid>(Kind::Text))
                     .help("Meeting Id"),
             ),
-        Command::new("cancel-post")
+        Command::new("cancel")
             .about("Cancel a meeting (POST)")
             .long_about(
                 "Cancel a meeting (POST)\n\nMUTATING — DESTRUCTIVE, has external side effects. Cancel a meeting (POST). Permanently cancel a meeting (v2 POST API). Params: meetingId (required). Takes a JSON body.",
             )
             .after_help(
-                "Required permissions: meeting.modify\nHTTP: POST /v2/org/meetings/cancel/{meetingId} (operation meetingCancelPost)\nBody: CancelMeetingRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON",
+                "Required permissions: meeting.modify\nHTTP: POST /v2/org/meetings/cancel/{meetingId} (operation meetingCancelPost)\nBody: CancelMeetingRequest as JSON, inline, from a file, or - for stdin\nOutput: MeetingQueryResponse as JSON",
             )
             .arg(
                 Arg::new("meeting_id")
@@ -52,13 +52,13 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (CancelMeetingRequest): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("list-put")
+        Command::new("list")
             .about("Meetings (PUT)")
             .long_about(
                 "Meetings (PUT)\n\nREAD-ONLY. Meetings (PUT). List meetings within a time range, paginated. Takes a JSON body.",
             )
             .after_help(
-                "Required permissions: meeting.read\nHTTP: PUT /v2/org/meetings/meetings (operation meetingListPut)\nBody: QueryMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: HttpQueryResponseA as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
+                "Required permissions: meeting.read\nHTTP: PUT /v2/org/meetings/meetings (operation meetingListPut)\nBody: QueryMeetingsRequest as JSON, inline, from a file, or - for stdin\nOutput: MeetingQueryResponse as JSON\nPaging: --all walks every page and prints one JSON object per item and line.",
             )
             .arg(
                 Arg::new("body")
@@ -75,7 +75,7 @@ pub(crate) fn commands() -> Vec<Command> {
                     .action(ArgAction::SetTrue)
                     .help("Walk every page; print each item as one JSON line"),
             ),
-        Command::new("export-v2-put")
+        Command::new("export")
             .about("Export Meetings streaming (PUT)")
             .long_about(
                 "Export Meetings streaming (PUT)\n\nREAD-ONLY. Export Meetings streaming (PUT). Export meetings in a time range as streaming CSV (preferred export). Takes a JSON body.",
@@ -103,9 +103,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let request = ctx.client().meetings().get(arg_meeting_id);
             ctx.json(request.await)
         }
-        "cancel-post" => {
+        "cancel" => {
             let arg_meeting_id = support::required::<uuid::Uuid>(m, "meeting_id")?;
-            let mut request = ctx.client().meetings().cancel_post(arg_meeting_id);
+            let mut request = ctx.client().meetings().cancel(arg_meeting_id);
             if let Some(body) = support::optional_body::<
                 sdk::types::CancelMeetingRequest,
             >(
@@ -117,7 +117,7 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             }
             ctx.json(request.await)
         }
-        "list-put" => {
+        "list" => {
             let body = support::body::<
                 sdk::types::QueryMeetingsRequest,
             >(
@@ -125,13 +125,13 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("QueryMeetingsRequest"),
             )?;
-            let request = ctx.client().meetings().list_put(body);
+            let request = ctx.client().meetings().list(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
             }
             ctx.json(request.await)
         }
-        "export-v2-put" => {
+        "export" => {
             let body = support::body::<
                 sdk::types::ExportMeetingsRequest,
             >(
@@ -139,7 +139,7 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
                 super::schema::TYPES,
                 &support::check::Ty::Named("ExportMeetingsRequest"),
             )?;
-            let request = ctx.client().meetings().export_v2_put(body);
+            let request = ctx.client().meetings().export(body);
             ctx.text(request.await)
         }
         _ => Err(Failure::Internal(format!("unknown operation {name}"))),

@@ -40,7 +40,7 @@ pub(crate) fn command() -> Command {
         .after_help(after)
         .subcommand(
             Command::new("availability")
-                .about("1 operation: slots-v2")
+                .about("1 operation: slots")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(availability::commands()),
@@ -62,7 +62,7 @@ pub(crate) fn command() -> Command {
         .subcommand(
             Command::new("concierge")
                 .about(
-                    "6 operations: logs, router-create, list-routers, router-get, router-update...",
+                    "6 operations: logs, create-router, list-routers, get-router, update-router...",
                 )
                 .subcommand_required(true)
                 .arg_required_else_help(true)
@@ -77,7 +77,7 @@ pub(crate) fn command() -> Command {
         )
         .subcommand(
             Command::new("distribution")
-                .about("3 operations: create, workspace-settings-get, list-put")
+                .about("3 operations: create, get-workspace-settings, list")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(distribution::commands()),
@@ -85,7 +85,7 @@ pub(crate) fn command() -> Command {
         .subcommand(
             Command::new("distro")
                 .about(
-                    "9 operations: logs, log-get, router-create, list-routers, router-get...",
+                    "9 operations: logs, get-log, create-router, list-routers, get-router...",
                 )
                 .subcommand_required(true)
                 .arg_required_else_help(true)
@@ -93,7 +93,7 @@ pub(crate) fn command() -> Command {
         )
         .subcommand(
             Command::new("enrichment")
-                .about("1 operation: waterfall-list")
+                .about("1 operation: list-waterfalls")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(enrichment::commands()),
@@ -101,7 +101,7 @@ pub(crate) fn command() -> Command {
         .subcommand(
             Command::new("handoff")
                 .about(
-                    "5 operations: router-create, router-list, router-get, router-update...",
+                    "5 operations: create-router, list-routers, get-router, update-router...",
                 )
                 .subcommand_required(true)
                 .arg_required_else_help(true)
@@ -125,7 +125,7 @@ pub(crate) fn command() -> Command {
         )
         .subcommand(
             Command::new("meetings")
-                .about("4 operations: get, cancel-post, list-put, export-v2-put")
+                .about("4 operations: get, cancel, list, export")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(meetings::commands()),
@@ -155,7 +155,7 @@ pub(crate) fn command() -> Command {
         )
         .subcommand(
             Command::new("team")
-                .about("5 operations: add-users, remove-users, list-put, create, delete")
+                .about("5 operations: add-users, remove-users, list, create, delete")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(team::commands()),
@@ -169,7 +169,7 @@ pub(crate) fn command() -> Command {
         )
         .subcommand(
             Command::new("user")
-                .about("4 operations: find, find-by-ids, update-licenses, read")
+                .about("4 operations: find, find-by-ids, update-licenses, get")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .subcommands(user::commands()),

@@ -180,7 +180,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (OwnershipSchedulingLinksRequest): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("list-personal-v2")
+        Command::new("list-personal")
             .about("Scheduling Links - personal (v2)")
             .long_about(
                 "Scheduling Links - personal (v2)\n\nREAD-ONLY. Scheduling Links - personal (v2). List a user's own personal scheduling links. Params: userId (required).",
@@ -422,9 +422,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let request = ctx.client().scheduling_links().list_ownership(body);
             ctx.json(request.await)
         }
-        "list-personal-v2" => {
+        "list-personal" => {
             let arg_user_id = support::required::<String>(m, "user_id")?;
-            let request = ctx.client().scheduling_links().list_personal_v2(arg_user_id);
+            let request = ctx.client().scheduling_links().list_personal(arg_user_id);
             ctx.json(request.await)
         }
         "list-round-robin" => {

@@ -43,7 +43,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (RemoveUserFromTeamRequest): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("list-put")
+        Command::new("list")
             .about("Read all teams (PUT)")
             .long_about(
                 "Read all teams (PUT)\n\nREAD-ONLY. Read all teams (PUT). List teams and resolve the teamId other calls reference. Takes a JSON body.",
@@ -128,11 +128,11 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let request = ctx.client().team().remove_users(body);
             ctx.json(request.await)
         }
-        "list-put" => {
+        "list" => {
             let body = support::body::<
                 sdk::types::FindAllRequest,
             >(m, super::schema::TYPES, &support::check::Ty::Named("FindAllRequest"))?;
-            let request = ctx.client().team().list_put(body);
+            let request = ctx.client().team().list(body);
             if support::all(m) {
                 return ctx.items(request.items()).await;
             }

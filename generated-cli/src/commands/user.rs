@@ -108,7 +108,7 @@ pub(crate) fn commands() -> Vec<Command> {
                         "Request body (UpdateLicensesRequest): JSON inline, a file name, or - for stdin",
                     ),
             ),
-        Command::new("read")
+        Command::new("get")
             .about("Reads user information")
             .long_about(
                 "Reads user information\n\nREAD-ONLY. Reads user information. Fetch the full profile for one user by userId. Params: userId (required).",
@@ -178,9 +178,9 @@ pub(crate) async fn run(ctx: &Context, name: &str, m: &ArgMatches) -> Outcome {
             let request = ctx.client().user().update_licenses(body);
             ctx.empty(request.await)
         }
-        "read" => {
+        "get" => {
             let arg_user_id = support::required::<String>(m, "user_id")?;
-            let request = ctx.client().user().read(arg_user_id);
+            let request = ctx.client().user().get(arg_user_id);
             ctx.json(request.await)
         }
         _ => Err(Failure::Internal(format!("unknown operation {name}"))),

@@ -27,30 +27,38 @@ impl<'a> AvailabilityApi<'a> {
     /// **Required permissions:** `availability.read`.
     ///
     /// `PUT /v1/org/availability/slots-v2` (operation `availabilitySlotsV2`).
-    pub fn slots_v2(
+    pub fn slots(
         &self,
         body: crate::types::MeetingStartTimesPagedRequest,
-    ) -> AvailabilitySlotsV2Request<'a> {
-        AvailabilitySlotsV2Request {
+    ) -> AvailabilitySlotsBuilder<'a> {
+        AvailabilitySlotsBuilder {
             client: self.client,
             body,
             timeout: None,
         }
     }
+    /// Renamed to [`slots`](Self::slots); this name goes away in the next release.
+    #[deprecated(note = "renamed to `slots`")]
+    pub fn slots_v2(
+        &self,
+        body: crate::types::MeetingStartTimesPagedRequest,
+    ) -> AvailabilitySlotsBuilder<'a> {
+        self.slots(body)
+    }
 }
 
-/// Request builder for [`AvailabilityApi::slots_v2`].
+/// Request builder for [`AvailabilityApi::slots`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AvailabilitySlotsV2Request<'a> {
+pub struct AvailabilitySlotsBuilder<'a> {
     client: &'a Client,
     body: crate::types::MeetingStartTimesPagedRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> AvailabilitySlotsV2Request<'a> {
+impl<'a> AvailabilitySlotsBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -72,7 +80,7 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
     }
 }
 
-impl<'a> AvailabilitySlotsV2Request<'a> {
+impl<'a> AvailabilitySlotsBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -126,7 +134,7 @@ impl<'a> AvailabilitySlotsV2Request<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for AvailabilitySlotsV2Request<'a> {
+impl<'a> std::future::IntoFuture for AvailabilitySlotsBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultMeetingStartTime>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -135,3 +143,7 @@ impl<'a> std::future::IntoFuture for AvailabilitySlotsV2Request<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`AvailabilitySlotsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `AvailabilitySlotsBuilder`")]
+pub type AvailabilitySlotsV2Request<'a> = AvailabilitySlotsBuilder<'a>;

@@ -27,8 +27,8 @@ impl<'a> CampaignApi<'a> {
     /// **Required permissions:** `tenant.read`.
     ///
     /// `GET /v1/org/campaign/list` (operation `campaignList`).
-    pub fn list(&self) -> CampaignListRequest<'a> {
-        CampaignListRequest {
+    pub fn list(&self) -> CampaignListBuilder<'a> {
+        CampaignListBuilder {
             client: self.client,
             is_active: None,
             page: None,
@@ -43,8 +43,8 @@ impl<'a> CampaignApi<'a> {
     /// **Required permissions:** `tenant.read`.
     ///
     /// `GET /v1/org/campaign/search` (operation `campaignSearch`).
-    pub fn search(&self, search_text: impl Into<String>) -> CampaignSearchRequest<'a> {
-        CampaignSearchRequest {
+    pub fn search(&self, search_text: impl Into<String>) -> CampaignSearchBuilder<'a> {
+        CampaignSearchBuilder {
             client: self.client,
             search_text: search_text.into(),
             is_active: None,
@@ -60,7 +60,7 @@ impl<'a> CampaignApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CampaignListRequest<'a> {
+pub struct CampaignListBuilder<'a> {
     client: &'a Client,
     is_active: Option<bool>,
     page: Option<i64>,
@@ -68,7 +68,7 @@ pub struct CampaignListRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> CampaignListRequest<'a> {
+impl<'a> CampaignListBuilder<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
     pub fn is_active(mut self, value: impl Into<bool>) -> Self {
         self.is_active = Some(value.into());
@@ -108,7 +108,7 @@ impl<'a> CampaignListRequest<'a> {
     }
 }
 
-impl<'a> CampaignListRequest<'a> {
+impl<'a> CampaignListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -151,7 +151,7 @@ impl<'a> CampaignListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for CampaignListRequest<'a> {
+impl<'a> std::future::IntoFuture for CampaignListBuilder<'a> {
     type Output = crate::Result<crate::types::SalesforceCampaignPage>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -161,12 +161,16 @@ impl<'a> std::future::IntoFuture for CampaignListRequest<'a> {
     }
 }
 
+/// Renamed to [`CampaignListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `CampaignListBuilder`")]
+pub type CampaignListRequest<'a> = CampaignListBuilder<'a>;
+
 /// Request builder for [`CampaignApi::search`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CampaignSearchRequest<'a> {
+pub struct CampaignSearchBuilder<'a> {
     client: &'a Client,
     search_text: String,
     is_active: Option<bool>,
@@ -175,7 +179,7 @@ pub struct CampaignSearchRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> CampaignSearchRequest<'a> {
+impl<'a> CampaignSearchBuilder<'a> {
     /// Filter to active (true) or inactive (false) campaigns; omit for all.
     pub fn is_active(mut self, value: impl Into<bool>) -> Self {
         self.is_active = Some(value.into());
@@ -216,7 +220,7 @@ impl<'a> CampaignSearchRequest<'a> {
     }
 }
 
-impl<'a> CampaignSearchRequest<'a> {
+impl<'a> CampaignSearchBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -259,7 +263,7 @@ impl<'a> CampaignSearchRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for CampaignSearchRequest<'a> {
+impl<'a> std::future::IntoFuture for CampaignSearchBuilder<'a> {
     type Output = crate::Result<crate::types::SalesforceCampaignPage>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -268,3 +272,7 @@ impl<'a> std::future::IntoFuture for CampaignSearchRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`CampaignSearchBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `CampaignSearchBuilder`")]
+pub type CampaignSearchRequest<'a> = CampaignSearchBuilder<'a>;

@@ -32,8 +32,8 @@ impl<'a> ChatApi<'a> {
         workspace_id: impl Into<String>,
         start: impl Into<chrono::DateTime<chrono::Utc>>,
         end: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> ChatLogsRequest<'a> {
-        ChatLogsRequest {
+    ) -> ChatLogsBuilder<'a> {
+        ChatLogsBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
             start: start.into(),
@@ -59,8 +59,8 @@ impl<'a> ChatApi<'a> {
         &self,
         workspace_id: impl Into<String>,
         guest_id: impl Into<uuid::Uuid>,
-    ) -> ChatTranscriptRequest<'a> {
-        ChatTranscriptRequest {
+    ) -> ChatTranscriptBuilder<'a> {
+        ChatTranscriptBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
             guest_id: guest_id.into(),
@@ -77,7 +77,7 @@ impl<'a> ChatApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ChatLogsRequest<'a> {
+pub struct ChatLogsBuilder<'a> {
     client: &'a Client,
     workspace_id: String,
     start: chrono::DateTime<chrono::Utc>,
@@ -92,7 +92,7 @@ pub struct ChatLogsRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ChatLogsRequest<'a> {
+impl<'a> ChatLogsBuilder<'a> {
     /// Optional chat playbook id(s) to restrict the logs to; repeatable. When omitted, all playbooks in the workspace are considered.
     pub fn playbook_id(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
         self.playbook_id = Some(value.into());
@@ -161,7 +161,7 @@ impl<'a> ChatLogsRequest<'a> {
     }
 }
 
-impl<'a> ChatLogsRequest<'a> {
+impl<'a> ChatLogsBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -204,7 +204,7 @@ impl<'a> ChatLogsRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ChatLogsRequest<'a> {
+impl<'a> std::future::IntoFuture for ChatLogsBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultChatConversationLog>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -214,12 +214,16 @@ impl<'a> std::future::IntoFuture for ChatLogsRequest<'a> {
     }
 }
 
+/// Renamed to [`ChatLogsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ChatLogsBuilder`")]
+pub type ChatLogsRequest<'a> = ChatLogsBuilder<'a>;
+
 /// Request builder for [`ChatApi::transcript`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ChatTranscriptRequest<'a> {
+pub struct ChatTranscriptBuilder<'a> {
     client: &'a Client,
     workspace_id: String,
     guest_id: uuid::Uuid,
@@ -229,7 +233,7 @@ pub struct ChatTranscriptRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ChatTranscriptRequest<'a> {
+impl<'a> ChatTranscriptBuilder<'a> {
     /// Boundary timestamp cursor: echo the previous page's `nextCursor.before`; omit for the latest page.
     pub fn before(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
         self.before = Some(value.into());
@@ -269,7 +273,7 @@ impl<'a> ChatTranscriptRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ChatTranscriptRequest<'a> {
+impl<'a> std::future::IntoFuture for ChatTranscriptBuilder<'a> {
     type Output = crate::Result<crate::types::ChatTranscriptPage>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -278,3 +282,7 @@ impl<'a> std::future::IntoFuture for ChatTranscriptRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`ChatTranscriptBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ChatTranscriptBuilder`")]
+pub type ChatTranscriptRequest<'a> = ChatTranscriptBuilder<'a>;

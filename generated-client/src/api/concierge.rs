@@ -33,8 +33,8 @@ impl<'a> ConciergeApi<'a> {
         router_id: impl Into<uuid::Uuid>,
         start: impl Into<chrono::DateTime<chrono::Utc>>,
         end: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> ConciergeLogsRequest<'a> {
-        ConciergeLogsRequest {
+    ) -> ConciergeLogsBuilder<'a> {
+        ConciergeLogsBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
             router_id: router_id.into(),
@@ -52,15 +52,23 @@ impl<'a> ConciergeApi<'a> {
     /// **Required permissions:** `concierge.create`.
     ///
     /// `POST /v1/org/concierge/routers/concierge` (operation `conciergeRouterCreate`).
-    pub fn router_create(
+    pub fn create_router(
         &self,
         body: crate::types::ConciergeRouterCreate,
-    ) -> ConciergeRouterCreateRequest<'a> {
-        ConciergeRouterCreateRequest {
+    ) -> ConciergeCreateRouterBuilder<'a> {
+        ConciergeCreateRouterBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`create_router`](Self::create_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `create_router`")]
+    pub fn router_create(
+        &self,
+        body: crate::types::ConciergeRouterCreate,
+    ) -> ConciergeCreateRouterBuilder<'a> {
+        self.create_router(body)
     }
     /// Lists all concierge routers
     ///
@@ -69,8 +77,8 @@ impl<'a> ConciergeApi<'a> {
     /// **Required permissions:** `concierge.read`.
     ///
     /// `POST /v1/org/concierge/routers/concierge/list` (operation `conciergeListRouters`).
-    pub fn list_routers(&self) -> ConciergeListRoutersRequest<'a> {
-        ConciergeListRoutersRequest {
+    pub fn list_routers(&self) -> ConciergeListRoutersBuilder<'a> {
+        ConciergeListRoutersBuilder {
             client: self.client,
             timeout: None,
         }
@@ -82,15 +90,23 @@ impl<'a> ConciergeApi<'a> {
     /// **Required permissions:** `concierge.read`.
     ///
     /// `GET /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterGet`).
-    pub fn router_get(
+    pub fn get_router(
         &self,
         router_id: impl Into<uuid::Uuid>,
-    ) -> ConciergeRouterGetRequest<'a> {
-        ConciergeRouterGetRequest {
+    ) -> ConciergeGetRouterBuilder<'a> {
+        ConciergeGetRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get_router`](Self::get_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get_router`")]
+    pub fn router_get(
+        &self,
+        router_id: impl Into<uuid::Uuid>,
+    ) -> ConciergeGetRouterBuilder<'a> {
+        self.get_router(router_id)
     }
     /// Update concierge router
     ///
@@ -99,17 +115,26 @@ impl<'a> ConciergeApi<'a> {
     /// **Required permissions:** `concierge.modify`.
     ///
     /// `PUT /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterUpdate`).
-    pub fn router_update(
+    pub fn update_router(
         &self,
         router_id: impl Into<uuid::Uuid>,
         body: crate::types::ConciergeRouterUpdate,
-    ) -> ConciergeRouterUpdateRequest<'a> {
-        ConciergeRouterUpdateRequest {
+    ) -> ConciergeUpdateRouterBuilder<'a> {
+        ConciergeUpdateRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`update_router`](Self::update_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `update_router`")]
+    pub fn router_update(
+        &self,
+        router_id: impl Into<uuid::Uuid>,
+        body: crate::types::ConciergeRouterUpdate,
+    ) -> ConciergeUpdateRouterBuilder<'a> {
+        self.update_router(router_id, body)
     }
     /// Remove concierge router
     ///
@@ -118,15 +143,23 @@ impl<'a> ConciergeApi<'a> {
     /// **Required permissions:** `concierge.remove`.
     ///
     /// `DELETE /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterDelete`).
-    pub fn router_delete(
+    pub fn delete_router(
         &self,
         router_id: impl Into<uuid::Uuid>,
-    ) -> ConciergeRouterDeleteRequest<'a> {
-        ConciergeRouterDeleteRequest {
+    ) -> ConciergeDeleteRouterBuilder<'a> {
+        ConciergeDeleteRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`delete_router`](Self::delete_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `delete_router`")]
+    pub fn router_delete(
+        &self,
+        router_id: impl Into<uuid::Uuid>,
+    ) -> ConciergeDeleteRouterBuilder<'a> {
+        self.delete_router(router_id)
     }
 }
 
@@ -135,7 +168,7 @@ impl<'a> ConciergeApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeLogsRequest<'a> {
+pub struct ConciergeLogsBuilder<'a> {
     client: &'a Client,
     workspace_id: String,
     router_id: uuid::Uuid,
@@ -146,7 +179,7 @@ pub struct ConciergeLogsRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeLogsRequest<'a> {
+impl<'a> ConciergeLogsBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -185,7 +218,7 @@ impl<'a> ConciergeLogsRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeLogsRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeLogsBuilder<'a> {
     type Output = crate::Result<serde_json::Value>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -195,18 +228,22 @@ impl<'a> std::future::IntoFuture for ConciergeLogsRequest<'a> {
     }
 }
 
-/// Request builder for [`ConciergeApi::router_create`].
+/// Renamed to [`ConciergeLogsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeLogsBuilder`")]
+pub type ConciergeLogsRequest<'a> = ConciergeLogsBuilder<'a>;
+
+/// Request builder for [`ConciergeApi::create_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeRouterCreateRequest<'a> {
+pub struct ConciergeCreateRouterBuilder<'a> {
     client: &'a Client,
     body: crate::types::ConciergeRouterCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeRouterCreateRequest<'a> {
+impl<'a> ConciergeCreateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -226,7 +263,7 @@ impl<'a> ConciergeRouterCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeRouterCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeCreateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -236,17 +273,21 @@ impl<'a> std::future::IntoFuture for ConciergeRouterCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`ConciergeCreateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeCreateRouterBuilder`")]
+pub type ConciergeRouterCreateRequest<'a> = ConciergeCreateRouterBuilder<'a>;
+
 /// Request builder for [`ConciergeApi::list_routers`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeListRoutersRequest<'a> {
+pub struct ConciergeListRoutersBuilder<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeListRoutersRequest<'a> {
+impl<'a> ConciergeListRoutersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -267,7 +308,7 @@ impl<'a> ConciergeListRoutersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeListRoutersRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeListRoutersBuilder<'a> {
     type Output = crate::Result<crate::types::ConciergeRoutersListResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -277,18 +318,22 @@ impl<'a> std::future::IntoFuture for ConciergeListRoutersRequest<'a> {
     }
 }
 
-/// Request builder for [`ConciergeApi::router_get`].
+/// Renamed to [`ConciergeListRoutersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeListRoutersBuilder`")]
+pub type ConciergeListRoutersRequest<'a> = ConciergeListRoutersBuilder<'a>;
+
+/// Request builder for [`ConciergeApi::get_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeRouterGetRequest<'a> {
+pub struct ConciergeGetRouterBuilder<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeRouterGetRequest<'a> {
+impl<'a> ConciergeGetRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -307,7 +352,7 @@ impl<'a> ConciergeRouterGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeRouterGetRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeGetRouterBuilder<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -317,19 +362,23 @@ impl<'a> std::future::IntoFuture for ConciergeRouterGetRequest<'a> {
     }
 }
 
-/// Request builder for [`ConciergeApi::router_update`].
+/// Renamed to [`ConciergeGetRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeGetRouterBuilder`")]
+pub type ConciergeRouterGetRequest<'a> = ConciergeGetRouterBuilder<'a>;
+
+/// Request builder for [`ConciergeApi::update_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeRouterUpdateRequest<'a> {
+pub struct ConciergeUpdateRouterBuilder<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
     body: crate::types::ConciergeRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeRouterUpdateRequest<'a> {
+impl<'a> ConciergeUpdateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -350,7 +399,7 @@ impl<'a> ConciergeRouterUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeRouterUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeUpdateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::ConciergeRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -360,18 +409,22 @@ impl<'a> std::future::IntoFuture for ConciergeRouterUpdateRequest<'a> {
     }
 }
 
-/// Request builder for [`ConciergeApi::router_delete`].
+/// Renamed to [`ConciergeUpdateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeUpdateRouterBuilder`")]
+pub type ConciergeRouterUpdateRequest<'a> = ConciergeUpdateRouterBuilder<'a>;
+
+/// Request builder for [`ConciergeApi::delete_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConciergeRouterDeleteRequest<'a> {
+pub struct ConciergeDeleteRouterBuilder<'a> {
     client: &'a Client,
     router_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> ConciergeRouterDeleteRequest<'a> {
+impl<'a> ConciergeDeleteRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -390,7 +443,7 @@ impl<'a> ConciergeRouterDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConciergeRouterDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for ConciergeDeleteRouterBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -399,3 +452,7 @@ impl<'a> std::future::IntoFuture for ConciergeRouterDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`ConciergeDeleteRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `ConciergeDeleteRouterBuilder`")]
+pub type ConciergeRouterDeleteRequest<'a> = ConciergeDeleteRouterBuilder<'a>;

@@ -30,8 +30,8 @@ impl<'a> DataFieldApi<'a> {
     pub fn create(
         &self,
         body: crate::types::DataFieldCreate,
-    ) -> DataFieldCreateRequest<'a> {
-        DataFieldCreateRequest {
+    ) -> DataFieldCreateBuilder<'a> {
+        DataFieldCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -44,8 +44,8 @@ impl<'a> DataFieldApi<'a> {
     /// **Required permissions:** `data-field.read`.
     ///
     /// `GET /v1/org/data-fields/list` (operation `dataFieldList`).
-    pub fn list(&self) -> DataFieldListRequest<'a> {
-        DataFieldListRequest {
+    pub fn list(&self) -> DataFieldListBuilder<'a> {
+        DataFieldListBuilder {
             client: self.client,
             timeout: None,
         }
@@ -57,8 +57,8 @@ impl<'a> DataFieldApi<'a> {
     /// **Required permissions:** `data-field.read`.
     ///
     /// `GET /v1/org/data-fields/{reference}` (operation `dataFieldGet`).
-    pub fn get(&self, reference: impl Into<String>) -> DataFieldGetRequest<'a> {
-        DataFieldGetRequest {
+    pub fn get(&self, reference: impl Into<String>) -> DataFieldGetBuilder<'a> {
+        DataFieldGetBuilder {
             client: self.client,
             reference: reference.into(),
             timeout: None,
@@ -75,8 +75,8 @@ impl<'a> DataFieldApi<'a> {
         &self,
         reference: impl Into<String>,
         body: crate::types::DataFieldUpdate,
-    ) -> DataFieldUpdateRequest<'a> {
-        DataFieldUpdateRequest {
+    ) -> DataFieldUpdateBuilder<'a> {
+        DataFieldUpdateBuilder {
             client: self.client,
             reference: reference.into(),
             body,
@@ -90,8 +90,8 @@ impl<'a> DataFieldApi<'a> {
     /// **Required permissions:** `data-field.manage`.
     ///
     /// `DELETE /v1/org/data-fields/{reference}` (operation `dataFieldDelete`).
-    pub fn delete(&self, reference: impl Into<String>) -> DataFieldDeleteRequest<'a> {
-        DataFieldDeleteRequest {
+    pub fn delete(&self, reference: impl Into<String>) -> DataFieldDeleteBuilder<'a> {
+        DataFieldDeleteBuilder {
             client: self.client,
             reference: reference.into(),
             timeout: None,
@@ -104,13 +104,13 @@ impl<'a> DataFieldApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataFieldCreateRequest<'a> {
+pub struct DataFieldCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::DataFieldCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DataFieldCreateRequest<'a> {
+impl<'a> DataFieldCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -130,7 +130,7 @@ impl<'a> DataFieldCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DataFieldCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for DataFieldCreateBuilder<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -140,17 +140,21 @@ impl<'a> std::future::IntoFuture for DataFieldCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`DataFieldCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DataFieldCreateBuilder`")]
+pub type DataFieldCreateRequest<'a> = DataFieldCreateBuilder<'a>;
+
 /// Request builder for [`DataFieldApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataFieldListRequest<'a> {
+pub struct DataFieldListBuilder<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DataFieldListRequest<'a> {
+impl<'a> DataFieldListBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -168,7 +172,7 @@ impl<'a> DataFieldListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DataFieldListRequest<'a> {
+impl<'a> std::future::IntoFuture for DataFieldListBuilder<'a> {
     type Output = crate::Result<Vec<crate::types::DataFieldDetails>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -178,18 +182,22 @@ impl<'a> std::future::IntoFuture for DataFieldListRequest<'a> {
     }
 }
 
+/// Renamed to [`DataFieldListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DataFieldListBuilder`")]
+pub type DataFieldListRequest<'a> = DataFieldListBuilder<'a>;
+
 /// Request builder for [`DataFieldApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataFieldGetRequest<'a> {
+pub struct DataFieldGetBuilder<'a> {
     client: &'a Client,
     reference: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DataFieldGetRequest<'a> {
+impl<'a> DataFieldGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -208,7 +216,7 @@ impl<'a> DataFieldGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DataFieldGetRequest<'a> {
+impl<'a> std::future::IntoFuture for DataFieldGetBuilder<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -218,19 +226,23 @@ impl<'a> std::future::IntoFuture for DataFieldGetRequest<'a> {
     }
 }
 
+/// Renamed to [`DataFieldGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DataFieldGetBuilder`")]
+pub type DataFieldGetRequest<'a> = DataFieldGetBuilder<'a>;
+
 /// Request builder for [`DataFieldApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataFieldUpdateRequest<'a> {
+pub struct DataFieldUpdateBuilder<'a> {
     client: &'a Client,
     reference: String,
     body: crate::types::DataFieldUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DataFieldUpdateRequest<'a> {
+impl<'a> DataFieldUpdateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -251,7 +263,7 @@ impl<'a> DataFieldUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DataFieldUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for DataFieldUpdateBuilder<'a> {
     type Output = crate::Result<crate::types::DataFieldDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -261,18 +273,22 @@ impl<'a> std::future::IntoFuture for DataFieldUpdateRequest<'a> {
     }
 }
 
+/// Renamed to [`DataFieldUpdateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DataFieldUpdateBuilder`")]
+pub type DataFieldUpdateRequest<'a> = DataFieldUpdateBuilder<'a>;
+
 /// Request builder for [`DataFieldApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DataFieldDeleteRequest<'a> {
+pub struct DataFieldDeleteBuilder<'a> {
     client: &'a Client,
     reference: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DataFieldDeleteRequest<'a> {
+impl<'a> DataFieldDeleteBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -291,7 +307,7 @@ impl<'a> DataFieldDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DataFieldDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for DataFieldDeleteBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -300,3 +316,7 @@ impl<'a> std::future::IntoFuture for DataFieldDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`DataFieldDeleteBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DataFieldDeleteBuilder`")]
+pub type DataFieldDeleteRequest<'a> = DataFieldDeleteBuilder<'a>;

@@ -30,8 +30,8 @@ impl<'a> DistributionApi<'a> {
     pub fn create(
         &self,
         body: crate::types::CreateDistributionRequest,
-    ) -> DistributionCreateRequest<'a> {
-        DistributionCreateRequest {
+    ) -> DistributionCreateBuilder<'a> {
+        DistributionCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -44,15 +44,23 @@ impl<'a> DistributionApi<'a> {
     /// **Required permissions:** `distribution.read`.
     ///
     /// `GET /v1/org/distribution/workspace-settings` (operation `distributionWorkspaceSettingsGet`).
-    pub fn workspace_settings_get(
+    pub fn get_workspace_settings(
         &self,
         workspace_id: impl Into<String>,
-    ) -> DistributionWorkspaceSettingsGetRequest<'a> {
-        DistributionWorkspaceSettingsGetRequest {
+    ) -> DistributionGetWorkspaceSettingsBuilder<'a> {
+        DistributionGetWorkspaceSettingsBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get_workspace_settings`](Self::get_workspace_settings); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get_workspace_settings`")]
+    pub fn workspace_settings_get(
+        &self,
+        workspace_id: impl Into<String>,
+    ) -> DistributionGetWorkspaceSettingsBuilder<'a> {
+        self.get_workspace_settings(workspace_id)
     }
     /// List all distributions (PUT)
     ///
@@ -61,15 +69,20 @@ impl<'a> DistributionApi<'a> {
     /// **Required permissions:** `distribution.read`.
     ///
     /// `PUT /v2/org/distribution/list` (operation `distributionListPut`).
-    pub fn list_put(
-        &self,
-        body: crate::types::ListRequest,
-    ) -> DistributionListPutRequest<'a> {
-        DistributionListPutRequest {
+    pub fn list(&self, body: crate::types::ListRequest) -> DistributionListBuilder<'a> {
+        DistributionListBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`list`](Self::list); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list`")]
+    pub fn list_put(
+        &self,
+        body: crate::types::ListRequest,
+    ) -> DistributionListBuilder<'a> {
+        self.list(body)
     }
 }
 
@@ -78,13 +91,13 @@ impl<'a> DistributionApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistributionCreateRequest<'a> {
+pub struct DistributionCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::CreateDistributionRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistributionCreateRequest<'a> {
+impl<'a> DistributionCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -104,7 +117,7 @@ impl<'a> DistributionCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistributionCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for DistributionCreateBuilder<'a> {
     type Output = crate::Result<crate::types::CreateDistributionResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -114,18 +127,22 @@ impl<'a> std::future::IntoFuture for DistributionCreateRequest<'a> {
     }
 }
 
-/// Request builder for [`DistributionApi::workspace_settings_get`].
+/// Renamed to [`DistributionCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistributionCreateBuilder`")]
+pub type DistributionCreateRequest<'a> = DistributionCreateBuilder<'a>;
+
+/// Request builder for [`DistributionApi::get_workspace_settings`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistributionWorkspaceSettingsGetRequest<'a> {
+pub struct DistributionGetWorkspaceSettingsBuilder<'a> {
     client: &'a Client,
     workspace_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
+impl<'a> DistributionGetWorkspaceSettingsBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -146,7 +163,7 @@ impl<'a> DistributionWorkspaceSettingsGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistributionWorkspaceSettingsGetRequest<'a> {
+impl<'a> std::future::IntoFuture for DistributionGetWorkspaceSettingsBuilder<'a> {
     type Output = crate::Result<crate::types::WorkspaceDistributionSettings>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -156,18 +173,24 @@ impl<'a> std::future::IntoFuture for DistributionWorkspaceSettingsGetRequest<'a>
     }
 }
 
-/// Request builder for [`DistributionApi::list_put`].
+/// Renamed to [`DistributionGetWorkspaceSettingsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistributionGetWorkspaceSettingsBuilder`")]
+pub type DistributionWorkspaceSettingsGetRequest<'a> = DistributionGetWorkspaceSettingsBuilder<
+    'a,
+>;
+
+/// Request builder for [`DistributionApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistributionListPutRequest<'a> {
+pub struct DistributionListBuilder<'a> {
     client: &'a Client,
     body: crate::types::ListRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistributionListPutRequest<'a> {
+impl<'a> DistributionListBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -187,7 +210,7 @@ impl<'a> DistributionListPutRequest<'a> {
     }
 }
 
-impl<'a> DistributionListPutRequest<'a> {
+impl<'a> DistributionListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -228,7 +251,7 @@ impl<'a> DistributionListPutRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistributionListPutRequest<'a> {
+impl<'a> std::future::IntoFuture for DistributionListBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultDistribution>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -237,3 +260,7 @@ impl<'a> std::future::IntoFuture for DistributionListPutRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`DistributionListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistributionListBuilder`")]
+pub type DistributionListPutRequest<'a> = DistributionListBuilder<'a>;

@@ -31,13 +31,13 @@ impl<'a> DistroApi<'a> {
         &self,
         workspace_id: impl Into<String>,
         body: crate::types::DistroLogsFilter,
-    ) -> DistroLogsRequest<'a> {
-        DistroLogsRequest {
+    ) -> DistroLogsBuilder<'a> {
+        DistroLogsBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
+            body,
             page: None,
             page_size: None,
-            body,
             timeout: None,
         }
     }
@@ -48,17 +48,26 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `logs.read`.
     ///
     /// `GET /v1/org/distro/logs/{logId}` (operation `distroLogGet`).
-    pub fn log_get(
+    pub fn get_log(
         &self,
         log_id: impl Into<String>,
         router_id: impl Into<String>,
-    ) -> DistroLogGetRequest<'a> {
-        DistroLogGetRequest {
+    ) -> DistroGetLogBuilder<'a> {
+        DistroGetLogBuilder {
             client: self.client,
             log_id: log_id.into(),
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get_log`](Self::get_log); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get_log`")]
+    pub fn log_get(
+        &self,
+        log_id: impl Into<String>,
+        router_id: impl Into<String>,
+    ) -> DistroGetLogBuilder<'a> {
+        self.get_log(log_id, router_id)
     }
     /// Create distro router
     ///
@@ -67,15 +76,23 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.create`.
     ///
     /// `POST /v1/org/distro/routers` (operation `distroRouterCreate`).
-    pub fn router_create(
+    pub fn create_router(
         &self,
         body: crate::types::DistroRouterCreate,
-    ) -> DistroRouterCreateRequest<'a> {
-        DistroRouterCreateRequest {
+    ) -> DistroCreateRouterBuilder<'a> {
+        DistroCreateRouterBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`create_router`](Self::create_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `create_router`")]
+    pub fn router_create(
+        &self,
+        body: crate::types::DistroRouterCreate,
+    ) -> DistroCreateRouterBuilder<'a> {
+        self.create_router(body)
     }
     /// Lists all distro routers
     ///
@@ -84,8 +101,8 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.read`.
     ///
     /// `POST /v1/org/distro/routers/list` (operation `distroListRouters`).
-    pub fn list_routers(&self) -> DistroListRoutersRequest<'a> {
-        DistroListRoutersRequest {
+    pub fn list_routers(&self) -> DistroListRoutersBuilder<'a> {
+        DistroListRoutersBuilder {
             client: self.client,
             timeout: None,
         }
@@ -97,15 +114,23 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.read`.
     ///
     /// `GET /v1/org/distro/routers/{routerId}` (operation `distroRouterGet`).
-    pub fn router_get(
+    pub fn get_router(
         &self,
         router_id: impl Into<String>,
-    ) -> DistroRouterGetRequest<'a> {
-        DistroRouterGetRequest {
+    ) -> DistroGetRouterBuilder<'a> {
+        DistroGetRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get_router`](Self::get_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get_router`")]
+    pub fn router_get(
+        &self,
+        router_id: impl Into<String>,
+    ) -> DistroGetRouterBuilder<'a> {
+        self.get_router(router_id)
     }
     /// Update distro router
     ///
@@ -114,17 +139,26 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.modify`.
     ///
     /// `PUT /v1/org/distro/routers/{routerId}` (operation `distroRouterUpdate`).
-    pub fn router_update(
+    pub fn update_router(
         &self,
         router_id: impl Into<String>,
         body: crate::types::DistroRouterUpdate,
-    ) -> DistroRouterUpdateRequest<'a> {
-        DistroRouterUpdateRequest {
+    ) -> DistroUpdateRouterBuilder<'a> {
+        DistroUpdateRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`update_router`](Self::update_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `update_router`")]
+    pub fn router_update(
+        &self,
+        router_id: impl Into<String>,
+        body: crate::types::DistroRouterUpdate,
+    ) -> DistroUpdateRouterBuilder<'a> {
+        self.update_router(router_id, body)
     }
     /// Remove distro router
     ///
@@ -133,15 +167,23 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.remove`.
     ///
     /// `DELETE /v1/org/distro/routers/{routerId}` (operation `distroRouterDelete`).
-    pub fn router_delete(
+    pub fn delete_router(
         &self,
         router_id: impl Into<String>,
-    ) -> DistroRouterDeleteRequest<'a> {
-        DistroRouterDeleteRequest {
+    ) -> DistroDeleteRouterBuilder<'a> {
+        DistroDeleteRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`delete_router`](Self::delete_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `delete_router`")]
+    pub fn router_delete(
+        &self,
+        router_id: impl Into<String>,
+    ) -> DistroDeleteRouterBuilder<'a> {
+        self.delete_router(router_id)
     }
     /// Activate distro router
     ///
@@ -150,15 +192,23 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.modify`.
     ///
     /// `POST /v1/org/distro/routers/{routerId}/activate` (operation `distroRouterActivate`).
-    pub fn router_activate(
+    pub fn activate_router(
         &self,
         router_id: impl Into<String>,
-    ) -> DistroRouterActivateRequest<'a> {
-        DistroRouterActivateRequest {
+    ) -> DistroActivateRouterBuilder<'a> {
+        DistroActivateRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`activate_router`](Self::activate_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `activate_router`")]
+    pub fn router_activate(
+        &self,
+        router_id: impl Into<String>,
+    ) -> DistroActivateRouterBuilder<'a> {
+        self.activate_router(router_id)
     }
     /// Deactivate distro router
     ///
@@ -167,16 +217,24 @@ impl<'a> DistroApi<'a> {
     /// **Required permissions:** `distro.modify`.
     ///
     /// `POST /v1/org/distro/routers/{routerId}/deactivate` (operation `distroRouterDeactivate`).
-    pub fn router_deactivate(
+    pub fn deactivate_router(
         &self,
         router_id: impl Into<String>,
-    ) -> DistroRouterDeactivateRequest<'a> {
-        DistroRouterDeactivateRequest {
+    ) -> DistroDeactivateRouterBuilder<'a> {
+        DistroDeactivateRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             force: None,
             timeout: None,
         }
+    }
+    /// Renamed to [`deactivate_router`](Self::deactivate_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `deactivate_router`")]
+    pub fn router_deactivate(
+        &self,
+        router_id: impl Into<String>,
+    ) -> DistroDeactivateRouterBuilder<'a> {
+        self.deactivate_router(router_id)
     }
 }
 
@@ -185,7 +243,7 @@ impl<'a> DistroApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroLogsRequest<'a> {
+pub struct DistroLogsBuilder<'a> {
     client: &'a Client,
     page: Option<i64>,
     page_size: Option<i64>,
@@ -194,7 +252,7 @@ pub struct DistroLogsRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroLogsRequest<'a> {
+impl<'a> DistroLogsBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -234,7 +292,7 @@ impl<'a> DistroLogsRequest<'a> {
     }
 }
 
-impl<'a> DistroLogsRequest<'a> {
+impl<'a> DistroLogsBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -275,7 +333,7 @@ impl<'a> DistroLogsRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroLogsRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroLogsBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultDistroLogEntry>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -285,19 +343,23 @@ impl<'a> std::future::IntoFuture for DistroLogsRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::log_get`].
+/// Renamed to [`DistroLogsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroLogsBuilder`")]
+pub type DistroLogsRequest<'a> = DistroLogsBuilder<'a>;
+
+/// Request builder for [`DistroApi::get_log`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroLogGetRequest<'a> {
+pub struct DistroGetLogBuilder<'a> {
     client: &'a Client,
     log_id: String,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroLogGetRequest<'a> {
+impl<'a> DistroGetLogBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -317,7 +379,7 @@ impl<'a> DistroLogGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroLogGetRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroGetLogBuilder<'a> {
     type Output = crate::Result<crate::types::DistroLogDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -327,18 +389,22 @@ impl<'a> std::future::IntoFuture for DistroLogGetRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_create`].
+/// Renamed to [`DistroGetLogBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroGetLogBuilder`")]
+pub type DistroLogGetRequest<'a> = DistroGetLogBuilder<'a>;
+
+/// Request builder for [`DistroApi::create_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterCreateRequest<'a> {
+pub struct DistroCreateRouterBuilder<'a> {
     client: &'a Client,
     body: crate::types::DistroRouterCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterCreateRequest<'a> {
+impl<'a> DistroCreateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -358,7 +424,7 @@ impl<'a> DistroRouterCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroCreateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -368,17 +434,21 @@ impl<'a> std::future::IntoFuture for DistroRouterCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`DistroCreateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroCreateRouterBuilder`")]
+pub type DistroRouterCreateRequest<'a> = DistroCreateRouterBuilder<'a>;
+
 /// Request builder for [`DistroApi::list_routers`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroListRoutersRequest<'a> {
+pub struct DistroListRoutersBuilder<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroListRoutersRequest<'a> {
+impl<'a> DistroListRoutersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -397,7 +467,7 @@ impl<'a> DistroListRoutersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroListRoutersRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroListRoutersBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRoutersListResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -407,18 +477,22 @@ impl<'a> std::future::IntoFuture for DistroListRoutersRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_get`].
+/// Renamed to [`DistroListRoutersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroListRoutersBuilder`")]
+pub type DistroListRoutersRequest<'a> = DistroListRoutersBuilder<'a>;
+
+/// Request builder for [`DistroApi::get_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterGetRequest<'a> {
+pub struct DistroGetRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterGetRequest<'a> {
+impl<'a> DistroGetRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -437,7 +511,7 @@ impl<'a> DistroRouterGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterGetRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroGetRouterBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -447,19 +521,23 @@ impl<'a> std::future::IntoFuture for DistroRouterGetRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_update`].
+/// Renamed to [`DistroGetRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroGetRouterBuilder`")]
+pub type DistroRouterGetRequest<'a> = DistroGetRouterBuilder<'a>;
+
+/// Request builder for [`DistroApi::update_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterUpdateRequest<'a> {
+pub struct DistroUpdateRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     body: crate::types::DistroRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterUpdateRequest<'a> {
+impl<'a> DistroUpdateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -480,7 +558,7 @@ impl<'a> DistroRouterUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroUpdateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -490,18 +568,22 @@ impl<'a> std::future::IntoFuture for DistroRouterUpdateRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_delete`].
+/// Renamed to [`DistroUpdateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroUpdateRouterBuilder`")]
+pub type DistroRouterUpdateRequest<'a> = DistroUpdateRouterBuilder<'a>;
+
+/// Request builder for [`DistroApi::delete_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterDeleteRequest<'a> {
+pub struct DistroDeleteRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterDeleteRequest<'a> {
+impl<'a> DistroDeleteRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -520,7 +602,7 @@ impl<'a> DistroRouterDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroDeleteRouterBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -530,18 +612,22 @@ impl<'a> std::future::IntoFuture for DistroRouterDeleteRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_activate`].
+/// Renamed to [`DistroDeleteRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroDeleteRouterBuilder`")]
+pub type DistroRouterDeleteRequest<'a> = DistroDeleteRouterBuilder<'a>;
+
+/// Request builder for [`DistroApi::activate_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterActivateRequest<'a> {
+pub struct DistroActivateRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterActivateRequest<'a> {
+impl<'a> DistroActivateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -560,7 +646,7 @@ impl<'a> DistroRouterActivateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterActivateRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroActivateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -570,19 +656,23 @@ impl<'a> std::future::IntoFuture for DistroRouterActivateRequest<'a> {
     }
 }
 
-/// Request builder for [`DistroApi::router_deactivate`].
+/// Renamed to [`DistroActivateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroActivateRouterBuilder`")]
+pub type DistroRouterActivateRequest<'a> = DistroActivateRouterBuilder<'a>;
+
+/// Request builder for [`DistroApi::deactivate_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DistroRouterDeactivateRequest<'a> {
+pub struct DistroDeactivateRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     force: Option<bool>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> DistroRouterDeactivateRequest<'a> {
+impl<'a> DistroDeactivateRouterBuilder<'a> {
     /// Force deactivation even if the router's revision is stale (default: false).
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.force = Some(value.into());
@@ -607,7 +697,7 @@ impl<'a> DistroRouterDeactivateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for DistroRouterDeactivateRequest<'a> {
+impl<'a> std::future::IntoFuture for DistroDeactivateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::DistroRouterView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -616,3 +706,7 @@ impl<'a> std::future::IntoFuture for DistroRouterDeactivateRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`DistroDeactivateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `DistroDeactivateRouterBuilder`")]
+pub type DistroRouterDeactivateRequest<'a> = DistroDeactivateRouterBuilder<'a>;

@@ -27,11 +27,11 @@ impl<'a> EnrichmentApi<'a> {
     /// **Required permissions:** `data-field.read`.
     ///
     /// `GET /v1/org/enrichment/waterfall` (operation `enrichmentWaterfallList`).
-    pub fn waterfall_list(
+    pub fn list_waterfalls(
         &self,
         workspace_id: impl Into<String>,
-    ) -> EnrichmentWaterfallListRequest<'a> {
-        EnrichmentWaterfallListRequest {
+    ) -> EnrichmentListWaterfallsBuilder<'a> {
+        EnrichmentListWaterfallsBuilder {
             client: self.client,
             workspace_id: workspace_id.into(),
             page: None,
@@ -39,14 +39,22 @@ impl<'a> EnrichmentApi<'a> {
             timeout: None,
         }
     }
+    /// Renamed to [`list_waterfalls`](Self::list_waterfalls); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list_waterfalls`")]
+    pub fn waterfall_list(
+        &self,
+        workspace_id: impl Into<String>,
+    ) -> EnrichmentListWaterfallsBuilder<'a> {
+        self.list_waterfalls(workspace_id)
+    }
 }
 
-/// Request builder for [`EnrichmentApi::waterfall_list`].
+/// Request builder for [`EnrichmentApi::list_waterfalls`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct EnrichmentWaterfallListRequest<'a> {
+pub struct EnrichmentListWaterfallsBuilder<'a> {
     client: &'a Client,
     workspace_id: String,
     page: Option<i64>,
@@ -54,7 +62,7 @@ pub struct EnrichmentWaterfallListRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> EnrichmentWaterfallListRequest<'a> {
+impl<'a> EnrichmentListWaterfallsBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -91,7 +99,7 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
     }
 }
 
-impl<'a> EnrichmentWaterfallListRequest<'a> {
+impl<'a> EnrichmentListWaterfallsBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -134,7 +142,7 @@ impl<'a> EnrichmentWaterfallListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for EnrichmentWaterfallListRequest<'a> {
+impl<'a> std::future::IntoFuture for EnrichmentListWaterfallsBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultEnrichmentWaterfall>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -143,3 +151,7 @@ impl<'a> std::future::IntoFuture for EnrichmentWaterfallListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`EnrichmentListWaterfallsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `EnrichmentListWaterfallsBuilder`")]
+pub type EnrichmentWaterfallListRequest<'a> = EnrichmentListWaterfallsBuilder<'a>;

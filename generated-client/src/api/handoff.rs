@@ -27,15 +27,23 @@ impl<'a> HandoffApi<'a> {
     /// **Required permissions:** `handoff.create`.
     ///
     /// `POST /v1/org/handoff/routers/handoff` (operation `handoffRouterCreate`).
-    pub fn router_create(
+    pub fn create_router(
         &self,
         body: crate::types::HandoffRouterCreate,
-    ) -> HandoffRouterCreateRequest<'a> {
-        HandoffRouterCreateRequest {
+    ) -> HandoffCreateRouterBuilder<'a> {
+        HandoffCreateRouterBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`create_router`](Self::create_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `create_router`")]
+    pub fn router_create(
+        &self,
+        body: crate::types::HandoffRouterCreate,
+    ) -> HandoffCreateRouterBuilder<'a> {
+        self.create_router(body)
     }
     /// Lists all handoff routers
     ///
@@ -44,12 +52,17 @@ impl<'a> HandoffApi<'a> {
     /// **Required permissions:** `handoff.read`.
     ///
     /// `GET /v1/org/handoff/routers/handoff/list` (operation `handoffRouterList`).
-    pub fn router_list(&self) -> HandoffRouterListRequest<'a> {
-        HandoffRouterListRequest {
+    pub fn list_routers(&self) -> HandoffListRoutersBuilder<'a> {
+        HandoffListRoutersBuilder {
             client: self.client,
             workspace_id: None,
             timeout: None,
         }
+    }
+    /// Renamed to [`list_routers`](Self::list_routers); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list_routers`")]
+    pub fn router_list(&self) -> HandoffListRoutersBuilder<'a> {
+        self.list_routers()
     }
     /// Get handoff router
     ///
@@ -58,15 +71,23 @@ impl<'a> HandoffApi<'a> {
     /// **Required permissions:** `handoff.read`.
     ///
     /// `GET /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterGet`).
-    pub fn router_get(
+    pub fn get_router(
         &self,
         router_id: impl Into<String>,
-    ) -> HandoffRouterGetRequest<'a> {
-        HandoffRouterGetRequest {
+    ) -> HandoffGetRouterBuilder<'a> {
+        HandoffGetRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get_router`](Self::get_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get_router`")]
+    pub fn router_get(
+        &self,
+        router_id: impl Into<String>,
+    ) -> HandoffGetRouterBuilder<'a> {
+        self.get_router(router_id)
     }
     /// Update handoff router
     ///
@@ -75,17 +96,26 @@ impl<'a> HandoffApi<'a> {
     /// **Required permissions:** `handoff.modify`.
     ///
     /// `PUT /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterUpdate`).
-    pub fn router_update(
+    pub fn update_router(
         &self,
         router_id: impl Into<String>,
         body: crate::types::HandoffRouterUpdate,
-    ) -> HandoffRouterUpdateRequest<'a> {
-        HandoffRouterUpdateRequest {
+    ) -> HandoffUpdateRouterBuilder<'a> {
+        HandoffUpdateRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`update_router`](Self::update_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `update_router`")]
+    pub fn router_update(
+        &self,
+        router_id: impl Into<String>,
+        body: crate::types::HandoffRouterUpdate,
+    ) -> HandoffUpdateRouterBuilder<'a> {
+        self.update_router(router_id, body)
     }
     /// Remove handoff router
     ///
@@ -94,30 +124,38 @@ impl<'a> HandoffApi<'a> {
     /// **Required permissions:** `handoff.remove`.
     ///
     /// `DELETE /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterDelete`).
-    pub fn router_delete(
+    pub fn delete_router(
         &self,
         router_id: impl Into<String>,
-    ) -> HandoffRouterDeleteRequest<'a> {
-        HandoffRouterDeleteRequest {
+    ) -> HandoffDeleteRouterBuilder<'a> {
+        HandoffDeleteRouterBuilder {
             client: self.client,
             router_id: router_id.into(),
             timeout: None,
         }
     }
+    /// Renamed to [`delete_router`](Self::delete_router); this name goes away in the next release.
+    #[deprecated(note = "renamed to `delete_router`")]
+    pub fn router_delete(
+        &self,
+        router_id: impl Into<String>,
+    ) -> HandoffDeleteRouterBuilder<'a> {
+        self.delete_router(router_id)
+    }
 }
 
-/// Request builder for [`HandoffApi::router_create`].
+/// Request builder for [`HandoffApi::create_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HandoffRouterCreateRequest<'a> {
+pub struct HandoffCreateRouterBuilder<'a> {
     client: &'a Client,
     body: crate::types::HandoffRouterCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> HandoffRouterCreateRequest<'a> {
+impl<'a> HandoffCreateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -137,7 +175,7 @@ impl<'a> HandoffRouterCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for HandoffRouterCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for HandoffCreateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -147,18 +185,22 @@ impl<'a> std::future::IntoFuture for HandoffRouterCreateRequest<'a> {
     }
 }
 
-/// Request builder for [`HandoffApi::router_list`].
+/// Renamed to [`HandoffCreateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `HandoffCreateRouterBuilder`")]
+pub type HandoffRouterCreateRequest<'a> = HandoffCreateRouterBuilder<'a>;
+
+/// Request builder for [`HandoffApi::list_routers`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HandoffRouterListRequest<'a> {
+pub struct HandoffListRoutersBuilder<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> HandoffRouterListRequest<'a> {
+impl<'a> HandoffListRoutersBuilder<'a> {
     /// Filter handoff routers by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
@@ -182,7 +224,7 @@ impl<'a> HandoffRouterListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for HandoffRouterListRequest<'a> {
+impl<'a> std::future::IntoFuture for HandoffListRoutersBuilder<'a> {
     type Output = crate::Result<Vec<crate::types::HandoffRouter>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -192,18 +234,22 @@ impl<'a> std::future::IntoFuture for HandoffRouterListRequest<'a> {
     }
 }
 
-/// Request builder for [`HandoffApi::router_get`].
+/// Renamed to [`HandoffListRoutersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `HandoffListRoutersBuilder`")]
+pub type HandoffRouterListRequest<'a> = HandoffListRoutersBuilder<'a>;
+
+/// Request builder for [`HandoffApi::get_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HandoffRouterGetRequest<'a> {
+pub struct HandoffGetRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> HandoffRouterGetRequest<'a> {
+impl<'a> HandoffGetRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -222,7 +268,7 @@ impl<'a> HandoffRouterGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for HandoffRouterGetRequest<'a> {
+impl<'a> std::future::IntoFuture for HandoffGetRouterBuilder<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -232,19 +278,23 @@ impl<'a> std::future::IntoFuture for HandoffRouterGetRequest<'a> {
     }
 }
 
-/// Request builder for [`HandoffApi::router_update`].
+/// Renamed to [`HandoffGetRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `HandoffGetRouterBuilder`")]
+pub type HandoffRouterGetRequest<'a> = HandoffGetRouterBuilder<'a>;
+
+/// Request builder for [`HandoffApi::update_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HandoffRouterUpdateRequest<'a> {
+pub struct HandoffUpdateRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     body: crate::types::HandoffRouterUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> HandoffRouterUpdateRequest<'a> {
+impl<'a> HandoffUpdateRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -265,7 +315,7 @@ impl<'a> HandoffRouterUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for HandoffRouterUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for HandoffUpdateRouterBuilder<'a> {
     type Output = crate::Result<crate::types::HandoffRouter>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -275,18 +325,22 @@ impl<'a> std::future::IntoFuture for HandoffRouterUpdateRequest<'a> {
     }
 }
 
-/// Request builder for [`HandoffApi::router_delete`].
+/// Renamed to [`HandoffUpdateRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `HandoffUpdateRouterBuilder`")]
+pub type HandoffRouterUpdateRequest<'a> = HandoffUpdateRouterBuilder<'a>;
+
+/// Request builder for [`HandoffApi::delete_router`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HandoffRouterDeleteRequest<'a> {
+pub struct HandoffDeleteRouterBuilder<'a> {
     client: &'a Client,
     router_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> HandoffRouterDeleteRequest<'a> {
+impl<'a> HandoffDeleteRouterBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -305,7 +359,7 @@ impl<'a> HandoffRouterDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for HandoffRouterDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for HandoffDeleteRouterBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -314,3 +368,7 @@ impl<'a> std::future::IntoFuture for HandoffRouterDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`HandoffDeleteRouterBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `HandoffDeleteRouterBuilder`")]
+pub type HandoffRouterDeleteRequest<'a> = HandoffDeleteRouterBuilder<'a>;

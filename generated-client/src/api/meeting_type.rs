@@ -30,8 +30,8 @@ impl<'a> MeetingTypeApi<'a> {
     pub fn create(
         &self,
         body: crate::types::MeetingTypeCreate,
-    ) -> MeetingTypeCreateRequest<'a> {
-        MeetingTypeCreateRequest {
+    ) -> MeetingTypeCreateBuilder<'a> {
+        MeetingTypeCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -44,8 +44,8 @@ impl<'a> MeetingTypeApi<'a> {
     /// **Required permissions:** `meeting-type.read`.
     ///
     /// `GET /v1/org/meeting-types/list` (operation `meetingTypeList`).
-    pub fn list(&self) -> MeetingTypeListRequest<'a> {
-        MeetingTypeListRequest {
+    pub fn list(&self) -> MeetingTypeListBuilder<'a> {
+        MeetingTypeListBuilder {
             client: self.client,
             workspace_id: None,
             timeout: None,
@@ -61,8 +61,8 @@ impl<'a> MeetingTypeApi<'a> {
     pub fn get(
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
-    ) -> MeetingTypeGetRequest<'a> {
-        MeetingTypeGetRequest {
+    ) -> MeetingTypeGetBuilder<'a> {
+        MeetingTypeGetBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             timeout: None,
@@ -79,8 +79,8 @@ impl<'a> MeetingTypeApi<'a> {
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
         body: crate::types::MeetingTypeUpdate,
-    ) -> MeetingTypeUpdateRequest<'a> {
-        MeetingTypeUpdateRequest {
+    ) -> MeetingTypeUpdateBuilder<'a> {
+        MeetingTypeUpdateBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             body,
@@ -97,8 +97,8 @@ impl<'a> MeetingTypeApi<'a> {
     pub fn delete(
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
-    ) -> MeetingTypeDeleteRequest<'a> {
-        MeetingTypeDeleteRequest {
+    ) -> MeetingTypeDeleteBuilder<'a> {
+        MeetingTypeDeleteBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             timeout: None,
@@ -115,8 +115,8 @@ impl<'a> MeetingTypeApi<'a> {
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
         reminder_id: impl Into<String>,
-    ) -> MeetingTypeAttachReminderRequest<'a> {
-        MeetingTypeAttachReminderRequest {
+    ) -> MeetingTypeAttachReminderBuilder<'a> {
+        MeetingTypeAttachReminderBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             reminder_id: reminder_id.into(),
@@ -134,8 +134,8 @@ impl<'a> MeetingTypeApi<'a> {
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
         reminder_id: impl Into<String>,
-    ) -> MeetingTypeDetachReminderRequest<'a> {
-        MeetingTypeDetachReminderRequest {
+    ) -> MeetingTypeDetachReminderBuilder<'a> {
+        MeetingTypeDetachReminderBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             reminder_id: reminder_id.into(),
@@ -149,13 +149,13 @@ impl<'a> MeetingTypeApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeCreateRequest<'a> {
+pub struct MeetingTypeCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::MeetingTypeCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeCreateRequest<'a> {
+impl<'a> MeetingTypeCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -175,7 +175,7 @@ impl<'a> MeetingTypeCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeCreateBuilder<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -185,18 +185,22 @@ impl<'a> std::future::IntoFuture for MeetingTypeCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeCreateBuilder`")]
+pub type MeetingTypeCreateRequest<'a> = MeetingTypeCreateBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeListRequest<'a> {
+pub struct MeetingTypeListBuilder<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeListRequest<'a> {
+impl<'a> MeetingTypeListBuilder<'a> {
     /// Filter meeting types by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
@@ -220,7 +224,7 @@ impl<'a> MeetingTypeListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeListRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeListBuilder<'a> {
     type Output = crate::Result<Vec<crate::types::MeetingType>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -230,18 +234,22 @@ impl<'a> std::future::IntoFuture for MeetingTypeListRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeListBuilder`")]
+pub type MeetingTypeListRequest<'a> = MeetingTypeListBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeGetRequest<'a> {
+pub struct MeetingTypeGetBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeGetRequest<'a> {
+impl<'a> MeetingTypeGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -260,7 +268,7 @@ impl<'a> MeetingTypeGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeGetRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeGetBuilder<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -270,19 +278,23 @@ impl<'a> std::future::IntoFuture for MeetingTypeGetRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeGetBuilder`")]
+pub type MeetingTypeGetRequest<'a> = MeetingTypeGetBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeUpdateRequest<'a> {
+pub struct MeetingTypeUpdateBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     body: crate::types::MeetingTypeUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeUpdateRequest<'a> {
+impl<'a> MeetingTypeUpdateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -303,7 +315,7 @@ impl<'a> MeetingTypeUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeUpdateBuilder<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -313,18 +325,22 @@ impl<'a> std::future::IntoFuture for MeetingTypeUpdateRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeUpdateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeUpdateBuilder`")]
+pub type MeetingTypeUpdateRequest<'a> = MeetingTypeUpdateBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeDeleteRequest<'a> {
+pub struct MeetingTypeDeleteBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeDeleteRequest<'a> {
+impl<'a> MeetingTypeDeleteBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -343,7 +359,7 @@ impl<'a> MeetingTypeDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeDeleteBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -353,19 +369,23 @@ impl<'a> std::future::IntoFuture for MeetingTypeDeleteRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeDeleteBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeDeleteBuilder`")]
+pub type MeetingTypeDeleteRequest<'a> = MeetingTypeDeleteBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::attach_reminder`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeAttachReminderRequest<'a> {
+pub struct MeetingTypeAttachReminderBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     reminder_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeAttachReminderRequest<'a> {
+impl<'a> MeetingTypeAttachReminderBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -385,7 +405,7 @@ impl<'a> MeetingTypeAttachReminderRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeAttachReminderRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeAttachReminderBuilder<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -395,19 +415,23 @@ impl<'a> std::future::IntoFuture for MeetingTypeAttachReminderRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeAttachReminderBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeAttachReminderBuilder`")]
+pub type MeetingTypeAttachReminderRequest<'a> = MeetingTypeAttachReminderBuilder<'a>;
+
 /// Request builder for [`MeetingTypeApi::detach_reminder`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeDetachReminderRequest<'a> {
+pub struct MeetingTypeDetachReminderBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     reminder_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeDetachReminderRequest<'a> {
+impl<'a> MeetingTypeDetachReminderBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -427,7 +451,7 @@ impl<'a> MeetingTypeDetachReminderRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeDetachReminderRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeDetachReminderBuilder<'a> {
     type Output = crate::Result<crate::types::MeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -436,3 +460,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeDetachReminderRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`MeetingTypeDetachReminderBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeDetachReminderBuilder`")]
+pub type MeetingTypeDetachReminderRequest<'a> = MeetingTypeDetachReminderBuilder<'a>;

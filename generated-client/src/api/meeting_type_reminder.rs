@@ -32,8 +32,8 @@ impl<'a> MeetingTypeReminderApi<'a> {
     pub fn create(
         &self,
         body: crate::types::ReminderCreate,
-    ) -> MeetingTypeReminderCreateRequest<'a> {
-        MeetingTypeReminderCreateRequest {
+    ) -> MeetingTypeReminderCreateBuilder<'a> {
+        MeetingTypeReminderCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -46,8 +46,8 @@ impl<'a> MeetingTypeReminderApi<'a> {
     /// **Required permissions:** `meeting-type.read`.
     ///
     /// `GET /v1/org/meeting-type-reminders/list` (operation `meetingTypeReminderList`).
-    pub fn list(&self) -> MeetingTypeReminderListRequest<'a> {
-        MeetingTypeReminderListRequest {
+    pub fn list(&self) -> MeetingTypeReminderListBuilder<'a> {
+        MeetingTypeReminderListBuilder {
             client: self.client,
             workspace_id: None,
             timeout: None,
@@ -65,8 +65,8 @@ impl<'a> MeetingTypeReminderApi<'a> {
         reminder_id: impl Into<String>,
         workspace_id: impl Into<String>,
         body: crate::types::ReminderUpdate,
-    ) -> MeetingTypeReminderUpdateRequest<'a> {
-        MeetingTypeReminderUpdateRequest {
+    ) -> MeetingTypeReminderUpdateBuilder<'a> {
+        MeetingTypeReminderUpdateBuilder {
             client: self.client,
             reminder_id: reminder_id.into(),
             workspace_id: workspace_id.into(),
@@ -85,8 +85,8 @@ impl<'a> MeetingTypeReminderApi<'a> {
         &self,
         reminder_id: impl Into<String>,
         workspace_id: impl Into<String>,
-    ) -> MeetingTypeReminderDeleteRequest<'a> {
-        MeetingTypeReminderDeleteRequest {
+    ) -> MeetingTypeReminderDeleteBuilder<'a> {
+        MeetingTypeReminderDeleteBuilder {
             client: self.client,
             reminder_id: reminder_id.into(),
             workspace_id: workspace_id.into(),
@@ -100,13 +100,13 @@ impl<'a> MeetingTypeReminderApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeReminderCreateRequest<'a> {
+pub struct MeetingTypeReminderCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::ReminderCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeReminderCreateRequest<'a> {
+impl<'a> MeetingTypeReminderCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -126,7 +126,7 @@ impl<'a> MeetingTypeReminderCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateBuilder<'a> {
     type Output = crate::Result<crate::types::Reminder>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -136,18 +136,22 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeReminderCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeReminderCreateBuilder`")]
+pub type MeetingTypeReminderCreateRequest<'a> = MeetingTypeReminderCreateBuilder<'a>;
+
 /// Request builder for [`MeetingTypeReminderApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeReminderListRequest<'a> {
+pub struct MeetingTypeReminderListBuilder<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeReminderListRequest<'a> {
+impl<'a> MeetingTypeReminderListBuilder<'a> {
     /// Filter reminders by workspace ID. Omit to list across all of the tenant's workspaces.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
@@ -171,7 +175,7 @@ impl<'a> MeetingTypeReminderListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeReminderListRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeReminderListBuilder<'a> {
     type Output = crate::Result<Vec<crate::types::Reminder>>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -181,12 +185,16 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderListRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeReminderListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeReminderListBuilder`")]
+pub type MeetingTypeReminderListRequest<'a> = MeetingTypeReminderListBuilder<'a>;
+
 /// Request builder for [`MeetingTypeReminderApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeReminderUpdateRequest<'a> {
+pub struct MeetingTypeReminderUpdateBuilder<'a> {
     client: &'a Client,
     reminder_id: String,
     workspace_id: String,
@@ -194,7 +202,7 @@ pub struct MeetingTypeReminderUpdateRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeReminderUpdateRequest<'a> {
+impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -216,7 +224,7 @@ impl<'a> MeetingTypeReminderUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeReminderUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeReminderUpdateBuilder<'a> {
     type Output = crate::Result<crate::types::Reminder>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -226,19 +234,23 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderUpdateRequest<'a> {
     }
 }
 
+/// Renamed to [`MeetingTypeReminderUpdateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeReminderUpdateBuilder`")]
+pub type MeetingTypeReminderUpdateRequest<'a> = MeetingTypeReminderUpdateBuilder<'a>;
+
 /// Request builder for [`MeetingTypeReminderApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingTypeReminderDeleteRequest<'a> {
+pub struct MeetingTypeReminderDeleteBuilder<'a> {
     client: &'a Client,
     reminder_id: String,
     workspace_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingTypeReminderDeleteRequest<'a> {
+impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -258,7 +270,7 @@ impl<'a> MeetingTypeReminderDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingTypeReminderDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingTypeReminderDeleteBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -267,3 +279,7 @@ impl<'a> std::future::IntoFuture for MeetingTypeReminderDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`MeetingTypeReminderDeleteBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingTypeReminderDeleteBuilder`")]
+pub type MeetingTypeReminderDeleteRequest<'a> = MeetingTypeReminderDeleteBuilder<'a>;

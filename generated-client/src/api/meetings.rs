@@ -27,8 +27,8 @@ impl<'a> MeetingsApi<'a> {
     /// **Required permissions:** `meeting.read`.
     ///
     /// `GET /v1/org/meetings/get/{meetingId}` (operation `meetingGet`).
-    pub fn get(&self, meeting_id: impl Into<uuid::Uuid>) -> MeetingGetRequest<'a> {
-        MeetingGetRequest {
+    pub fn get(&self, meeting_id: impl Into<uuid::Uuid>) -> MeetingsGetBuilder<'a> {
+        MeetingsGetBuilder {
             client: self.client,
             meeting_id: meeting_id.into(),
             timeout: None,
@@ -41,16 +41,24 @@ impl<'a> MeetingsApi<'a> {
     /// **Required permissions:** `meeting.modify`.
     ///
     /// `POST /v2/org/meetings/cancel/{meetingId}` (operation `meetingCancelPost`).
-    pub fn cancel_post(
+    pub fn cancel(
         &self,
         meeting_id: impl Into<uuid::Uuid>,
-    ) -> MeetingCancelPostRequest<'a> {
-        MeetingCancelPostRequest {
+    ) -> MeetingsCancelBuilder<'a> {
+        MeetingsCancelBuilder {
             client: self.client,
             meeting_id: meeting_id.into(),
             body: None,
             timeout: None,
         }
+    }
+    /// Renamed to [`cancel`](Self::cancel); this name goes away in the next release.
+    #[deprecated(note = "renamed to `cancel`")]
+    pub fn cancel_post(
+        &self,
+        meeting_id: impl Into<uuid::Uuid>,
+    ) -> MeetingsCancelBuilder<'a> {
+        self.cancel(meeting_id)
     }
     /// Meetings (PUT)
     ///
@@ -59,15 +67,23 @@ impl<'a> MeetingsApi<'a> {
     /// **Required permissions:** `meeting.read`.
     ///
     /// `PUT /v2/org/meetings/meetings` (operation `meetingListPut`).
-    pub fn list_put(
+    pub fn list(
         &self,
         body: crate::types::QueryMeetingsRequest,
-    ) -> MeetingListPutRequest<'a> {
-        MeetingListPutRequest {
+    ) -> MeetingsListBuilder<'a> {
+        MeetingsListBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`list`](Self::list); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list`")]
+    pub fn list_put(
+        &self,
+        body: crate::types::QueryMeetingsRequest,
+    ) -> MeetingsListBuilder<'a> {
+        self.list(body)
     }
     /// Export Meetings streaming (PUT)
     ///
@@ -76,15 +92,23 @@ impl<'a> MeetingsApi<'a> {
     /// **Required permissions:** `meeting.read`.
     ///
     /// `PUT /v3/org/meetings/meetings/export` (operation `meetingExportV2Put`).
-    pub fn export_v2_put(
+    pub fn export(
         &self,
         body: crate::types::ExportMeetingsRequest,
-    ) -> MeetingExportV2PutRequest<'a> {
-        MeetingExportV2PutRequest {
+    ) -> MeetingsExportBuilder<'a> {
+        MeetingsExportBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`export`](Self::export); this name goes away in the next release.
+    #[deprecated(note = "renamed to `export`")]
+    pub fn export_v2_put(
+        &self,
+        body: crate::types::ExportMeetingsRequest,
+    ) -> MeetingsExportBuilder<'a> {
+        self.export(body)
     }
 }
 
@@ -93,20 +117,20 @@ impl<'a> MeetingsApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingGetRequest<'a> {
+pub struct MeetingsGetBuilder<'a> {
     client: &'a Client,
     meeting_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingGetRequest<'a> {
+impl<'a> MeetingsGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::types::HttpQueryResponseA> {
+    pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "meetingGet",
@@ -118,8 +142,8 @@ impl<'a> MeetingGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingGetRequest<'a> {
-    type Output = crate::Result<crate::types::HttpQueryResponseA>;
+impl<'a> std::future::IntoFuture for MeetingsGetBuilder<'a> {
+    type Output = crate::Result<crate::types::MeetingQueryResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -128,19 +152,23 @@ impl<'a> std::future::IntoFuture for MeetingGetRequest<'a> {
     }
 }
 
-/// Request builder for [`MeetingsApi::cancel_post`].
+/// Renamed to [`MeetingsGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingsGetBuilder`")]
+pub type MeetingGetRequest<'a> = MeetingsGetBuilder<'a>;
+
+/// Request builder for [`MeetingsApi::cancel`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingCancelPostRequest<'a> {
+pub struct MeetingsCancelBuilder<'a> {
     client: &'a Client,
     meeting_id: uuid::Uuid,
     body: Option<crate::types::CancelMeetingRequest>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingCancelPostRequest<'a> {
+impl<'a> MeetingsCancelBuilder<'a> {
     /// Sets the request body.
     pub fn body(mut self, value: impl Into<crate::types::CancelMeetingRequest>) -> Self {
         self.body = Some(value.into());
@@ -152,7 +180,7 @@ impl<'a> MeetingCancelPostRequest<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::types::HttpQueryResponseA> {
+    pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "meetingCancelPost",
@@ -167,8 +195,8 @@ impl<'a> MeetingCancelPostRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingCancelPostRequest<'a> {
-    type Output = crate::Result<crate::types::HttpQueryResponseA>;
+impl<'a> std::future::IntoFuture for MeetingsCancelBuilder<'a> {
+    type Output = crate::Result<crate::types::MeetingQueryResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -177,25 +205,29 @@ impl<'a> std::future::IntoFuture for MeetingCancelPostRequest<'a> {
     }
 }
 
-/// Request builder for [`MeetingsApi::list_put`].
+/// Renamed to [`MeetingsCancelBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingsCancelBuilder`")]
+pub type MeetingCancelPostRequest<'a> = MeetingsCancelBuilder<'a>;
+
+/// Request builder for [`MeetingsApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingListPutRequest<'a> {
+pub struct MeetingsListBuilder<'a> {
     client: &'a Client,
     body: crate::types::QueryMeetingsRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingListPutRequest<'a> {
+impl<'a> MeetingsListBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::Result<crate::types::HttpQueryResponseA> {
+    pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "meetingListPut",
@@ -208,7 +240,7 @@ impl<'a> MeetingListPutRequest<'a> {
     }
 }
 
-impl<'a> MeetingListPutRequest<'a> {
+impl<'a> MeetingsListBuilder<'a> {
     /// Walks every `data` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -247,8 +279,8 @@ impl<'a> MeetingListPutRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
-    type Output = crate::Result<crate::types::HttpQueryResponseA>;
+impl<'a> std::future::IntoFuture for MeetingsListBuilder<'a> {
+    type Output = crate::Result<crate::types::MeetingQueryResponse>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
@@ -257,18 +289,22 @@ impl<'a> std::future::IntoFuture for MeetingListPutRequest<'a> {
     }
 }
 
-/// Request builder for [`MeetingsApi::export_v2_put`].
+/// Renamed to [`MeetingsListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingsListBuilder`")]
+pub type MeetingListPutRequest<'a> = MeetingsListBuilder<'a>;
+
+/// Request builder for [`MeetingsApi::export`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MeetingExportV2PutRequest<'a> {
+pub struct MeetingsExportBuilder<'a> {
     client: &'a Client,
     body: crate::types::ExportMeetingsRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> MeetingExportV2PutRequest<'a> {
+impl<'a> MeetingsExportBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -288,7 +324,7 @@ impl<'a> MeetingExportV2PutRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for MeetingExportV2PutRequest<'a> {
+impl<'a> std::future::IntoFuture for MeetingsExportBuilder<'a> {
     type Output = crate::Result<String>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -297,3 +333,7 @@ impl<'a> std::future::IntoFuture for MeetingExportV2PutRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`MeetingsExportBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `MeetingsExportBuilder`")]
+pub type MeetingExportV2PutRequest<'a> = MeetingsExportBuilder<'a>;

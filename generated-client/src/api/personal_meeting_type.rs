@@ -29,8 +29,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
     /// **Required permissions:** `meeting-type.read`.
     ///
     /// `GET /v1/org/personal-meeting-types` (operation `personalMeetingTypeList`).
-    pub fn list(&self) -> PersonalMeetingTypeListRequest<'a> {
-        PersonalMeetingTypeListRequest {
+    pub fn list(&self) -> PersonalMeetingTypeListBuilder<'a> {
+        PersonalMeetingTypeListBuilder {
             client: self.client,
             workspace_id: None,
             page: None,
@@ -48,8 +48,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
     pub fn create(
         &self,
         body: crate::types::PersonalMeetingTypeCreate,
-    ) -> PersonalMeetingTypeCreateRequest<'a> {
-        PersonalMeetingTypeCreateRequest {
+    ) -> PersonalMeetingTypeCreateBuilder<'a> {
+        PersonalMeetingTypeCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -65,8 +65,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
     pub fn get(
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
-    ) -> PersonalMeetingTypeGetRequest<'a> {
-        PersonalMeetingTypeGetRequest {
+    ) -> PersonalMeetingTypeGetBuilder<'a> {
+        PersonalMeetingTypeGetBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             timeout: None,
@@ -83,8 +83,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
         body: crate::types::PersonalMeetingTypeUpdate,
-    ) -> PersonalMeetingTypeUpdateRequest<'a> {
-        PersonalMeetingTypeUpdateRequest {
+    ) -> PersonalMeetingTypeUpdateBuilder<'a> {
+        PersonalMeetingTypeUpdateBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             body,
@@ -101,8 +101,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
     pub fn delete(
         &self,
         meeting_type_id: impl Into<uuid::Uuid>,
-    ) -> PersonalMeetingTypeDeleteRequest<'a> {
-        PersonalMeetingTypeDeleteRequest {
+    ) -> PersonalMeetingTypeDeleteBuilder<'a> {
+        PersonalMeetingTypeDeleteBuilder {
             client: self.client,
             meeting_type_id: meeting_type_id.into(),
             timeout: None,
@@ -115,7 +115,7 @@ impl<'a> PersonalMeetingTypeApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PersonalMeetingTypeListRequest<'a> {
+pub struct PersonalMeetingTypeListBuilder<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
     page: Option<i64>,
@@ -123,7 +123,7 @@ pub struct PersonalMeetingTypeListRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> PersonalMeetingTypeListRequest<'a> {
+impl<'a> PersonalMeetingTypeListBuilder<'a> {
     /// Optional: scope the list to a single personal workspace.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
@@ -165,7 +165,7 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
     }
 }
 
-impl<'a> PersonalMeetingTypeListRequest<'a> {
+impl<'a> PersonalMeetingTypeListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -208,7 +208,7 @@ impl<'a> PersonalMeetingTypeListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
+impl<'a> std::future::IntoFuture for PersonalMeetingTypeListBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultPersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -218,18 +218,22 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeListRequest<'a> {
     }
 }
 
+/// Renamed to [`PersonalMeetingTypeListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `PersonalMeetingTypeListBuilder`")]
+pub type PersonalMeetingTypeListRequest<'a> = PersonalMeetingTypeListBuilder<'a>;
+
 /// Request builder for [`PersonalMeetingTypeApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PersonalMeetingTypeCreateRequest<'a> {
+pub struct PersonalMeetingTypeCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::PersonalMeetingTypeCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> PersonalMeetingTypeCreateRequest<'a> {
+impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -249,7 +253,7 @@ impl<'a> PersonalMeetingTypeCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateBuilder<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -259,18 +263,22 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`PersonalMeetingTypeCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `PersonalMeetingTypeCreateBuilder`")]
+pub type PersonalMeetingTypeCreateRequest<'a> = PersonalMeetingTypeCreateBuilder<'a>;
+
 /// Request builder for [`PersonalMeetingTypeApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PersonalMeetingTypeGetRequest<'a> {
+pub struct PersonalMeetingTypeGetBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> PersonalMeetingTypeGetRequest<'a> {
+impl<'a> PersonalMeetingTypeGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -289,7 +297,7 @@ impl<'a> PersonalMeetingTypeGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for PersonalMeetingTypeGetRequest<'a> {
+impl<'a> std::future::IntoFuture for PersonalMeetingTypeGetBuilder<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -299,19 +307,23 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeGetRequest<'a> {
     }
 }
 
+/// Renamed to [`PersonalMeetingTypeGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `PersonalMeetingTypeGetBuilder`")]
+pub type PersonalMeetingTypeGetRequest<'a> = PersonalMeetingTypeGetBuilder<'a>;
+
 /// Request builder for [`PersonalMeetingTypeApi::update`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PersonalMeetingTypeUpdateRequest<'a> {
+pub struct PersonalMeetingTypeUpdateBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     body: crate::types::PersonalMeetingTypeUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
+impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -332,7 +344,7 @@ impl<'a> PersonalMeetingTypeUpdateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateRequest<'a> {
+impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateBuilder<'a> {
     type Output = crate::Result<crate::types::PersonalMeetingType>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -342,18 +354,22 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeUpdateRequest<'a> {
     }
 }
 
+/// Renamed to [`PersonalMeetingTypeUpdateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `PersonalMeetingTypeUpdateBuilder`")]
+pub type PersonalMeetingTypeUpdateRequest<'a> = PersonalMeetingTypeUpdateBuilder<'a>;
+
 /// Request builder for [`PersonalMeetingTypeApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PersonalMeetingTypeDeleteRequest<'a> {
+pub struct PersonalMeetingTypeDeleteBuilder<'a> {
     client: &'a Client,
     meeting_type_id: uuid::Uuid,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
+impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -372,7 +388,7 @@ impl<'a> PersonalMeetingTypeDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for PersonalMeetingTypeDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for PersonalMeetingTypeDeleteBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -381,3 +397,7 @@ impl<'a> std::future::IntoFuture for PersonalMeetingTypeDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`PersonalMeetingTypeDeleteBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `PersonalMeetingTypeDeleteBuilder`")]
+pub type PersonalMeetingTypeDeleteRequest<'a> = PersonalMeetingTypeDeleteBuilder<'a>;

@@ -30,8 +30,8 @@ impl<'a> RuleApi<'a> {
     pub fn create(
         &self,
         body: crate::types::RuleCreateRequest,
-    ) -> RuleCreateRequest<'a> {
-        RuleCreateRequest {
+    ) -> RuleCreateBuilder<'a> {
+        RuleCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -44,8 +44,8 @@ impl<'a> RuleApi<'a> {
     /// **Required permissions:** `rule.read`.
     ///
     /// `GET /v1/org/rule/list` (operation `ruleList`).
-    pub fn list(&self) -> RuleListRequest<'a> {
-        RuleListRequest {
+    pub fn list(&self) -> RuleListBuilder<'a> {
+        RuleListBuilder {
             client: self.client,
             page: None,
             page_size: None,
@@ -61,13 +61,13 @@ impl<'a> RuleApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RuleCreateRequest<'a> {
+pub struct RuleCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::RuleCreateRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> RuleCreateRequest<'a> {
+impl<'a> RuleCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -87,7 +87,7 @@ impl<'a> RuleCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for RuleCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for RuleCreateBuilder<'a> {
     type Output = crate::Result<crate::types::RuleView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -97,12 +97,16 @@ impl<'a> std::future::IntoFuture for RuleCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`RuleCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `RuleCreateBuilder`")]
+pub type RuleCreateRequest<'a> = RuleCreateBuilder<'a>;
+
 /// Request builder for [`RuleApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RuleListRequest<'a> {
+pub struct RuleListBuilder<'a> {
     client: &'a Client,
     page: Option<i64>,
     page_size: Option<i64>,
@@ -111,7 +115,7 @@ pub struct RuleListRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> RuleListRequest<'a> {
+impl<'a> RuleListBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -157,7 +161,7 @@ impl<'a> RuleListRequest<'a> {
     }
 }
 
-impl<'a> RuleListRequest<'a> {
+impl<'a> RuleListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -198,7 +202,7 @@ impl<'a> RuleListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for RuleListRequest<'a> {
+impl<'a> std::future::IntoFuture for RuleListBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultRuleView>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -207,3 +211,7 @@ impl<'a> std::future::IntoFuture for RuleListRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`RuleListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `RuleListBuilder`")]
+pub type RuleListRequest<'a> = RuleListBuilder<'a>;

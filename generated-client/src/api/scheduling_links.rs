@@ -30,8 +30,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn create_admin_one_on_one(
         &self,
         body: crate::types::AdminLinkCreate,
-    ) -> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
-        SchedulingLinkCreateAdminOneOnOneRequest {
+    ) -> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
+        SchedulingLinksCreateAdminOneOnOneBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -48,8 +48,8 @@ impl<'a> SchedulingLinksApi<'a> {
         &self,
         link_id: impl Into<String>,
         body: crate::types::AdminLinkUpdate,
-    ) -> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
-        SchedulingLinkUpdateAdminOneOnOneRequest {
+    ) -> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
+        SchedulingLinksUpdateAdminOneOnOneBuilder {
             client: self.client,
             link_id: link_id.into(),
             body,
@@ -66,8 +66,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn delete_admin_one_on_one(
         &self,
         link_id: impl Into<String>,
-    ) -> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
-        SchedulingLinkDeleteAdminOneOnOneRequest {
+    ) -> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
+        SchedulingLinksDeleteAdminOneOnOneBuilder {
             client: self.client,
             link_id: link_id.into(),
             timeout: None,
@@ -83,8 +83,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn create_group(
         &self,
         body: crate::types::GroupLinkCreate,
-    ) -> SchedulingLinkCreateGroupRequest<'a> {
-        SchedulingLinkCreateGroupRequest {
+    ) -> SchedulingLinksCreateGroupBuilder<'a> {
+        SchedulingLinksCreateGroupBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -101,8 +101,8 @@ impl<'a> SchedulingLinksApi<'a> {
         &self,
         link_id: impl Into<String>,
         body: crate::types::GroupLinkUpdate,
-    ) -> SchedulingLinkUpdateGroupRequest<'a> {
-        SchedulingLinkUpdateGroupRequest {
+    ) -> SchedulingLinksUpdateGroupBuilder<'a> {
+        SchedulingLinksUpdateGroupBuilder {
             client: self.client,
             link_id: link_id.into(),
             body,
@@ -119,8 +119,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn delete_group(
         &self,
         link_id: impl Into<String>,
-    ) -> SchedulingLinkDeleteGroupRequest<'a> {
-        SchedulingLinkDeleteGroupRequest {
+    ) -> SchedulingLinksDeleteGroupBuilder<'a> {
+        SchedulingLinksDeleteGroupBuilder {
             client: self.client,
             link_id: link_id.into(),
             timeout: None,
@@ -136,8 +136,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn list_admin_one_on_one(
         &self,
         body: crate::types::AdminSchedulingLinksRequest,
-    ) -> SchedulingLinkListAdminOneOnOneRequest<'a> {
-        SchedulingLinkListAdminOneOnOneRequest {
+    ) -> SchedulingLinksListAdminOneOnOneBuilder<'a> {
+        SchedulingLinksListAdminOneOnOneBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -153,8 +153,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn list_group(
         &self,
         body: crate::types::GroupSchedulingLinksRequest,
-    ) -> SchedulingLinkListGroupRequest<'a> {
-        SchedulingLinkListGroupRequest {
+    ) -> SchedulingLinksListGroupBuilder<'a> {
+        SchedulingLinksListGroupBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -170,8 +170,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn list_ownership(
         &self,
         body: crate::types::OwnershipSchedulingLinksRequest,
-    ) -> SchedulingLinkListOwnershipRequest<'a> {
-        SchedulingLinkListOwnershipRequest {
+    ) -> SchedulingLinksListOwnershipBuilder<'a> {
+        SchedulingLinksListOwnershipBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -184,15 +184,23 @@ impl<'a> SchedulingLinksApi<'a> {
     /// **Required permissions:** `user.read`.
     ///
     /// `GET /v1/org/schedulingLinks/list-personal-v2/{userId}` (operation `schedulingLinkListPersonalV2`).
-    pub fn list_personal_v2(
+    pub fn list_personal(
         &self,
         user_id: impl Into<String>,
-    ) -> SchedulingLinkListPersonalV2Request<'a> {
-        SchedulingLinkListPersonalV2Request {
+    ) -> SchedulingLinksListPersonalBuilder<'a> {
+        SchedulingLinksListPersonalBuilder {
             client: self.client,
             user_id: user_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`list_personal`](Self::list_personal); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list_personal`")]
+    pub fn list_personal_v2(
+        &self,
+        user_id: impl Into<String>,
+    ) -> SchedulingLinksListPersonalBuilder<'a> {
+        self.list_personal(user_id)
     }
     /// Scheduling Links - round robin
     ///
@@ -204,8 +212,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn list_round_robin(
         &self,
         body: crate::types::RoundRobinSchedulingLinksRequest,
-    ) -> SchedulingLinkListRoundRobinRequest<'a> {
-        SchedulingLinkListRoundRobinRequest {
+    ) -> SchedulingLinksListRoundRobinBuilder<'a> {
+        SchedulingLinksListRoundRobinBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -221,8 +229,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn create_ownership(
         &self,
         body: crate::types::OwnershipLinkCreate,
-    ) -> SchedulingLinkCreateOwnershipRequest<'a> {
-        SchedulingLinkCreateOwnershipRequest {
+    ) -> SchedulingLinksCreateOwnershipBuilder<'a> {
+        SchedulingLinksCreateOwnershipBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -239,8 +247,8 @@ impl<'a> SchedulingLinksApi<'a> {
         &self,
         link_id: impl Into<String>,
         body: crate::types::OwnershipLinkUpdate,
-    ) -> SchedulingLinkUpdateOwnershipRequest<'a> {
-        SchedulingLinkUpdateOwnershipRequest {
+    ) -> SchedulingLinksUpdateOwnershipBuilder<'a> {
+        SchedulingLinksUpdateOwnershipBuilder {
             client: self.client,
             link_id: link_id.into(),
             body,
@@ -257,8 +265,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn delete_ownership(
         &self,
         link_id: impl Into<String>,
-    ) -> SchedulingLinkDeleteOwnershipRequest<'a> {
-        SchedulingLinkDeleteOwnershipRequest {
+    ) -> SchedulingLinksDeleteOwnershipBuilder<'a> {
+        SchedulingLinksDeleteOwnershipBuilder {
             client: self.client,
             link_id: link_id.into(),
             timeout: None,
@@ -274,8 +282,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn create_round_robin(
         &self,
         body: crate::types::RoundRobinLinkCreate,
-    ) -> SchedulingLinkCreateRoundRobinRequest<'a> {
-        SchedulingLinkCreateRoundRobinRequest {
+    ) -> SchedulingLinksCreateRoundRobinBuilder<'a> {
+        SchedulingLinksCreateRoundRobinBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -292,8 +300,8 @@ impl<'a> SchedulingLinksApi<'a> {
         &self,
         link_id: impl Into<String>,
         body: crate::types::RoundRobinLinkUpdate,
-    ) -> SchedulingLinkUpdateRoundRobinRequest<'a> {
-        SchedulingLinkUpdateRoundRobinRequest {
+    ) -> SchedulingLinksUpdateRoundRobinBuilder<'a> {
+        SchedulingLinksUpdateRoundRobinBuilder {
             client: self.client,
             link_id: link_id.into(),
             body,
@@ -310,8 +318,8 @@ impl<'a> SchedulingLinksApi<'a> {
     pub fn delete_round_robin(
         &self,
         link_id: impl Into<String>,
-    ) -> SchedulingLinkDeleteRoundRobinRequest<'a> {
-        SchedulingLinkDeleteRoundRobinRequest {
+    ) -> SchedulingLinksDeleteRoundRobinBuilder<'a> {
+        SchedulingLinksDeleteRoundRobinBuilder {
             client: self.client,
             link_id: link_id.into(),
             timeout: None,
@@ -324,13 +332,13 @@ impl<'a> SchedulingLinksApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkCreateAdminOneOnOneRequest<'a> {
+pub struct SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
     client: &'a Client,
     body: crate::types::AdminLinkCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
+impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -350,7 +358,7 @@ impl<'a> SchedulingLinkCreateAdminOneOnOneRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkCreateAdminOneOnOneRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -360,19 +368,25 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateAdminOneOnOneRequest<'a
     }
 }
 
+/// Renamed to [`SchedulingLinksCreateAdminOneOnOneBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksCreateAdminOneOnOneBuilder`")]
+pub type SchedulingLinkCreateAdminOneOnOneRequest<'a> = SchedulingLinksCreateAdminOneOnOneBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::update_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
+pub struct SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::AdminLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
+impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -393,7 +407,7 @@ impl<'a> SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkUpdateAdminOneOnOneRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -403,18 +417,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateAdminOneOnOneRequest<'a
     }
 }
 
+/// Renamed to [`SchedulingLinksUpdateAdminOneOnOneBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksUpdateAdminOneOnOneBuilder`")]
+pub type SchedulingLinkUpdateAdminOneOnOneRequest<'a> = SchedulingLinksUpdateAdminOneOnOneBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::delete_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
+pub struct SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
     client: &'a Client,
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
+impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -433,7 +453,7 @@ impl<'a> SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkDeleteAdminOneOnOneRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -443,18 +463,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteAdminOneOnOneRequest<'a
     }
 }
 
+/// Renamed to [`SchedulingLinksDeleteAdminOneOnOneBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksDeleteAdminOneOnOneBuilder`")]
+pub type SchedulingLinkDeleteAdminOneOnOneRequest<'a> = SchedulingLinksDeleteAdminOneOnOneBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::create_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkCreateGroupRequest<'a> {
+pub struct SchedulingLinksCreateGroupBuilder<'a> {
     client: &'a Client,
     body: crate::types::GroupLinkCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkCreateGroupRequest<'a> {
+impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -474,7 +500,7 @@ impl<'a> SchedulingLinkCreateGroupRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkCreateGroupRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksCreateGroupBuilder<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -484,19 +510,23 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateGroupRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksCreateGroupBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksCreateGroupBuilder`")]
+pub type SchedulingLinkCreateGroupRequest<'a> = SchedulingLinksCreateGroupBuilder<'a>;
+
 /// Request builder for [`SchedulingLinksApi::update_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkUpdateGroupRequest<'a> {
+pub struct SchedulingLinksUpdateGroupBuilder<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::GroupLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
+impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -517,7 +547,7 @@ impl<'a> SchedulingLinkUpdateGroupRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkUpdateGroupRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksUpdateGroupBuilder<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -527,18 +557,22 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateGroupRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksUpdateGroupBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksUpdateGroupBuilder`")]
+pub type SchedulingLinkUpdateGroupRequest<'a> = SchedulingLinksUpdateGroupBuilder<'a>;
+
 /// Request builder for [`SchedulingLinksApi::delete_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkDeleteGroupRequest<'a> {
+pub struct SchedulingLinksDeleteGroupBuilder<'a> {
     client: &'a Client,
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
+impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -557,7 +591,7 @@ impl<'a> SchedulingLinkDeleteGroupRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkDeleteGroupRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksDeleteGroupBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -567,18 +601,22 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteGroupRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksDeleteGroupBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksDeleteGroupBuilder`")]
+pub type SchedulingLinkDeleteGroupRequest<'a> = SchedulingLinksDeleteGroupBuilder<'a>;
+
 /// Request builder for [`SchedulingLinksApi::list_admin_one_on_one`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkListAdminOneOnOneRequest<'a> {
+pub struct SchedulingLinksListAdminOneOnOneBuilder<'a> {
     client: &'a Client,
     body: crate::types::AdminSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
+impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -599,7 +637,7 @@ impl<'a> SchedulingLinkListAdminOneOnOneRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkListAdminOneOnOneRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksListAdminOneOnOneBuilder<'a> {
     type Output = crate::Result<crate::types::AdminSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -609,18 +647,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListAdminOneOnOneRequest<'a> 
     }
 }
 
+/// Renamed to [`SchedulingLinksListAdminOneOnOneBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksListAdminOneOnOneBuilder`")]
+pub type SchedulingLinkListAdminOneOnOneRequest<'a> = SchedulingLinksListAdminOneOnOneBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::list_group`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkListGroupRequest<'a> {
+pub struct SchedulingLinksListGroupBuilder<'a> {
     client: &'a Client,
     body: crate::types::GroupSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkListGroupRequest<'a> {
+impl<'a> SchedulingLinksListGroupBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -641,7 +685,7 @@ impl<'a> SchedulingLinkListGroupRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkListGroupRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksListGroupBuilder<'a> {
     type Output = crate::Result<crate::types::GroupSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -651,18 +695,22 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListGroupRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksListGroupBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksListGroupBuilder`")]
+pub type SchedulingLinkListGroupRequest<'a> = SchedulingLinksListGroupBuilder<'a>;
+
 /// Request builder for [`SchedulingLinksApi::list_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkListOwnershipRequest<'a> {
+pub struct SchedulingLinksListOwnershipBuilder<'a> {
     client: &'a Client,
     body: crate::types::OwnershipSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkListOwnershipRequest<'a> {
+impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -685,7 +733,7 @@ impl<'a> SchedulingLinkListOwnershipRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkListOwnershipRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksListOwnershipBuilder<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -695,18 +743,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListOwnershipRequest<'a> {
     }
 }
 
-/// Request builder for [`SchedulingLinksApi::list_personal_v2`].
+/// Renamed to [`SchedulingLinksListOwnershipBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksListOwnershipBuilder`")]
+pub type SchedulingLinkListOwnershipRequest<'a> = SchedulingLinksListOwnershipBuilder<
+    'a,
+>;
+
+/// Request builder for [`SchedulingLinksApi::list_personal`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkListPersonalV2Request<'a> {
+pub struct SchedulingLinksListPersonalBuilder<'a> {
     client: &'a Client,
     user_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkListPersonalV2Request<'a> {
+impl<'a> SchedulingLinksListPersonalBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -727,7 +781,7 @@ impl<'a> SchedulingLinkListPersonalV2Request<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkListPersonalV2Request<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksListPersonalBuilder<'a> {
     type Output = crate::Result<crate::types::PersonalSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -737,18 +791,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListPersonalV2Request<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksListPersonalBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksListPersonalBuilder`")]
+pub type SchedulingLinkListPersonalV2Request<'a> = SchedulingLinksListPersonalBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::list_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkListRoundRobinRequest<'a> {
+pub struct SchedulingLinksListRoundRobinBuilder<'a> {
     client: &'a Client,
     body: crate::types::RoundRobinSchedulingLinksRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
+impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -771,7 +831,7 @@ impl<'a> SchedulingLinkListRoundRobinRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkListRoundRobinRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksListRoundRobinBuilder<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetails>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -781,18 +841,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkListRoundRobinRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksListRoundRobinBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksListRoundRobinBuilder`")]
+pub type SchedulingLinkListRoundRobinRequest<'a> = SchedulingLinksListRoundRobinBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::create_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkCreateOwnershipRequest<'a> {
+pub struct SchedulingLinksCreateOwnershipBuilder<'a> {
     client: &'a Client,
     body: crate::types::OwnershipLinkCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
+impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -814,7 +880,7 @@ impl<'a> SchedulingLinkCreateOwnershipRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkCreateOwnershipRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksCreateOwnershipBuilder<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -824,19 +890,25 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateOwnershipRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksCreateOwnershipBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksCreateOwnershipBuilder`")]
+pub type SchedulingLinkCreateOwnershipRequest<'a> = SchedulingLinksCreateOwnershipBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::update_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkUpdateOwnershipRequest<'a> {
+pub struct SchedulingLinksUpdateOwnershipBuilder<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::OwnershipLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
+impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -859,7 +931,7 @@ impl<'a> SchedulingLinkUpdateOwnershipRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkUpdateOwnershipRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksUpdateOwnershipBuilder<'a> {
     type Output = crate::Result<crate::types::OwnershipSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -869,18 +941,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateOwnershipRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksUpdateOwnershipBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksUpdateOwnershipBuilder`")]
+pub type SchedulingLinkUpdateOwnershipRequest<'a> = SchedulingLinksUpdateOwnershipBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::delete_ownership`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkDeleteOwnershipRequest<'a> {
+pub struct SchedulingLinksDeleteOwnershipBuilder<'a> {
     client: &'a Client,
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
+impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -899,7 +977,7 @@ impl<'a> SchedulingLinkDeleteOwnershipRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkDeleteOwnershipRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksDeleteOwnershipBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -909,18 +987,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteOwnershipRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksDeleteOwnershipBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksDeleteOwnershipBuilder`")]
+pub type SchedulingLinkDeleteOwnershipRequest<'a> = SchedulingLinksDeleteOwnershipBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::create_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkCreateRoundRobinRequest<'a> {
+pub struct SchedulingLinksCreateRoundRobinBuilder<'a> {
     client: &'a Client,
     body: crate::types::RoundRobinLinkCreate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
+impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -942,7 +1026,7 @@ impl<'a> SchedulingLinkCreateRoundRobinRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkCreateRoundRobinRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksCreateRoundRobinBuilder<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -952,19 +1036,25 @@ impl<'a> std::future::IntoFuture for SchedulingLinkCreateRoundRobinRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksCreateRoundRobinBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksCreateRoundRobinBuilder`")]
+pub type SchedulingLinkCreateRoundRobinRequest<'a> = SchedulingLinksCreateRoundRobinBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::update_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkUpdateRoundRobinRequest<'a> {
+pub struct SchedulingLinksUpdateRoundRobinBuilder<'a> {
     client: &'a Client,
     link_id: String,
     body: crate::types::RoundRobinLinkUpdate,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
+impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -987,7 +1077,7 @@ impl<'a> SchedulingLinkUpdateRoundRobinRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkUpdateRoundRobinRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksUpdateRoundRobinBuilder<'a> {
     type Output = crate::Result<crate::types::RoundRobinSchedulingLinkDetail>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -997,18 +1087,24 @@ impl<'a> std::future::IntoFuture for SchedulingLinkUpdateRoundRobinRequest<'a> {
     }
 }
 
+/// Renamed to [`SchedulingLinksUpdateRoundRobinBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksUpdateRoundRobinBuilder`")]
+pub type SchedulingLinkUpdateRoundRobinRequest<'a> = SchedulingLinksUpdateRoundRobinBuilder<
+    'a,
+>;
+
 /// Request builder for [`SchedulingLinksApi::delete_round_robin`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SchedulingLinkDeleteRoundRobinRequest<'a> {
+pub struct SchedulingLinksDeleteRoundRobinBuilder<'a> {
     client: &'a Client,
     link_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
+impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -1027,7 +1123,7 @@ impl<'a> SchedulingLinkDeleteRoundRobinRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for SchedulingLinkDeleteRoundRobinRequest<'a> {
+impl<'a> std::future::IntoFuture for SchedulingLinksDeleteRoundRobinBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -1036,3 +1132,9 @@ impl<'a> std::future::IntoFuture for SchedulingLinkDeleteRoundRobinRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`SchedulingLinksDeleteRoundRobinBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `SchedulingLinksDeleteRoundRobinBuilder`")]
+pub type SchedulingLinkDeleteRoundRobinRequest<'a> = SchedulingLinksDeleteRoundRobinBuilder<
+    'a,
+>;

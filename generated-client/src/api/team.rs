@@ -30,8 +30,8 @@ impl<'a> TeamApi<'a> {
     pub fn add_users(
         &self,
         body: crate::types::AddUsersToTeamRequest,
-    ) -> TeamAddUsersRequest<'a> {
-        TeamAddUsersRequest {
+    ) -> TeamAddUsersBuilder<'a> {
+        TeamAddUsersBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -47,8 +47,8 @@ impl<'a> TeamApi<'a> {
     pub fn remove_users(
         &self,
         body: crate::types::RemoveUserFromTeamRequest,
-    ) -> TeamRemoveUsersRequest<'a> {
-        TeamRemoveUsersRequest {
+    ) -> TeamRemoveUsersBuilder<'a> {
+        TeamRemoveUsersBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -61,15 +61,17 @@ impl<'a> TeamApi<'a> {
     /// **Required permissions:** `team.read`.
     ///
     /// `PUT /v2/org/team` (operation `teamListPut`).
-    pub fn list_put(
-        &self,
-        body: crate::types::FindAllRequest,
-    ) -> TeamListPutRequest<'a> {
-        TeamListPutRequest {
+    pub fn list(&self, body: crate::types::FindAllRequest) -> TeamListBuilder<'a> {
+        TeamListBuilder {
             client: self.client,
             body,
             timeout: None,
         }
+    }
+    /// Renamed to [`list`](Self::list); this name goes away in the next release.
+    #[deprecated(note = "renamed to `list`")]
+    pub fn list_put(&self, body: crate::types::FindAllRequest) -> TeamListBuilder<'a> {
+        self.list(body)
     }
     /// Create team
     ///
@@ -81,8 +83,8 @@ impl<'a> TeamApi<'a> {
     pub fn create(
         &self,
         body: crate::types::CreateTeamRequest,
-    ) -> TeamCreateRequest<'a> {
-        TeamCreateRequest {
+    ) -> TeamCreateBuilder<'a> {
+        TeamCreateBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -95,8 +97,8 @@ impl<'a> TeamApi<'a> {
     /// **Required permissions:** `team.remove`.
     ///
     /// `DELETE /v2/org/team/{teamId}` (operation `teamDelete`).
-    pub fn delete(&self, team_id: impl Into<String>) -> TeamDeleteRequest<'a> {
-        TeamDeleteRequest {
+    pub fn delete(&self, team_id: impl Into<String>) -> TeamDeleteBuilder<'a> {
+        TeamDeleteBuilder {
             client: self.client,
             team_id: team_id.into(),
             timeout: None,
@@ -109,13 +111,13 @@ impl<'a> TeamApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TeamAddUsersRequest<'a> {
+pub struct TeamAddUsersBuilder<'a> {
     client: &'a Client,
     body: crate::types::AddUsersToTeamRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TeamAddUsersRequest<'a> {
+impl<'a> TeamAddUsersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -135,7 +137,7 @@ impl<'a> TeamAddUsersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TeamAddUsersRequest<'a> {
+impl<'a> std::future::IntoFuture for TeamAddUsersBuilder<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -145,18 +147,22 @@ impl<'a> std::future::IntoFuture for TeamAddUsersRequest<'a> {
     }
 }
 
+/// Renamed to [`TeamAddUsersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TeamAddUsersBuilder`")]
+pub type TeamAddUsersRequest<'a> = TeamAddUsersBuilder<'a>;
+
 /// Request builder for [`TeamApi::remove_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TeamRemoveUsersRequest<'a> {
+pub struct TeamRemoveUsersBuilder<'a> {
     client: &'a Client,
     body: crate::types::RemoveUserFromTeamRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TeamRemoveUsersRequest<'a> {
+impl<'a> TeamRemoveUsersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -176,7 +182,7 @@ impl<'a> TeamRemoveUsersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TeamRemoveUsersRequest<'a> {
+impl<'a> std::future::IntoFuture for TeamRemoveUsersBuilder<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -186,18 +192,22 @@ impl<'a> std::future::IntoFuture for TeamRemoveUsersRequest<'a> {
     }
 }
 
-/// Request builder for [`TeamApi::list_put`].
+/// Renamed to [`TeamRemoveUsersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TeamRemoveUsersBuilder`")]
+pub type TeamRemoveUsersRequest<'a> = TeamRemoveUsersBuilder<'a>;
+
+/// Request builder for [`TeamApi::list`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TeamListPutRequest<'a> {
+pub struct TeamListBuilder<'a> {
     client: &'a Client,
     body: crate::types::FindAllRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TeamListPutRequest<'a> {
+impl<'a> TeamListBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -217,7 +227,7 @@ impl<'a> TeamListPutRequest<'a> {
     }
 }
 
-impl<'a> TeamListPutRequest<'a> {
+impl<'a> TeamListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -258,7 +268,7 @@ impl<'a> TeamListPutRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
+impl<'a> std::future::IntoFuture for TeamListBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultTeam>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -268,18 +278,22 @@ impl<'a> std::future::IntoFuture for TeamListPutRequest<'a> {
     }
 }
 
+/// Renamed to [`TeamListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TeamListBuilder`")]
+pub type TeamListPutRequest<'a> = TeamListBuilder<'a>;
+
 /// Request builder for [`TeamApi::create`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TeamCreateRequest<'a> {
+pub struct TeamCreateBuilder<'a> {
     client: &'a Client,
     body: crate::types::CreateTeamRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TeamCreateRequest<'a> {
+impl<'a> TeamCreateBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -299,7 +313,7 @@ impl<'a> TeamCreateRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TeamCreateRequest<'a> {
+impl<'a> std::future::IntoFuture for TeamCreateBuilder<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -309,18 +323,22 @@ impl<'a> std::future::IntoFuture for TeamCreateRequest<'a> {
     }
 }
 
+/// Renamed to [`TeamCreateBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TeamCreateBuilder`")]
+pub type TeamCreateRequest<'a> = TeamCreateBuilder<'a>;
+
 /// Request builder for [`TeamApi::delete`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TeamDeleteRequest<'a> {
+pub struct TeamDeleteBuilder<'a> {
     client: &'a Client,
     team_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TeamDeleteRequest<'a> {
+impl<'a> TeamDeleteBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -339,7 +357,7 @@ impl<'a> TeamDeleteRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TeamDeleteRequest<'a> {
+impl<'a> std::future::IntoFuture for TeamDeleteBuilder<'a> {
     type Output = crate::Result<crate::types::Team>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -348,3 +366,7 @@ impl<'a> std::future::IntoFuture for TeamDeleteRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`TeamDeleteBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TeamDeleteBuilder`")]
+pub type TeamDeleteRequest<'a> = TeamDeleteBuilder<'a>;

@@ -27,8 +27,8 @@ impl<'a> TenantApi<'a> {
     /// **Required permissions:** `tenant.read`.
     ///
     /// `GET /v1/org/tenant/get` (operation `tenantGet`).
-    pub fn get(&self) -> TenantGetRequest<'a> {
-        TenantGetRequest {
+    pub fn get(&self) -> TenantGetBuilder<'a> {
+        TenantGetBuilder {
             client: self.client,
             timeout: None,
         }
@@ -40,12 +40,12 @@ impl<'a> TenantApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TenantGetRequest<'a> {
+pub struct TenantGetBuilder<'a> {
     client: &'a Client,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> TenantGetRequest<'a> {
+impl<'a> TenantGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -63,7 +63,7 @@ impl<'a> TenantGetRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for TenantGetRequest<'a> {
+impl<'a> std::future::IntoFuture for TenantGetBuilder<'a> {
     type Output = crate::Result<crate::types::TenantInfo>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -72,3 +72,7 @@ impl<'a> std::future::IntoFuture for TenantGetRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`TenantGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `TenantGetBuilder`")]
+pub type TenantGetRequest<'a> = TenantGetBuilder<'a>;

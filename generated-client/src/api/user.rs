@@ -27,8 +27,8 @@ impl<'a> UserApi<'a> {
     /// **Required permissions:** `user.read`.
     ///
     /// `GET /v1/org/user/find` (operation `userFind`).
-    pub fn find(&self, query: impl Into<String>) -> UserFindRequest<'a> {
-        UserFindRequest {
+    pub fn find(&self, query: impl Into<String>) -> UserFindBuilder<'a> {
+        UserFindBuilder {
             client: self.client,
             query: query.into(),
             page: None,
@@ -43,8 +43,8 @@ impl<'a> UserApi<'a> {
     /// **Required permissions:** `user.read`.
     ///
     /// `POST /v1/org/user/find-by-id` (operation `userFindByIds`).
-    pub fn find_by_ids(&self) -> UserFindByIdsRequest<'a> {
-        UserFindByIdsRequest {
+    pub fn find_by_ids(&self) -> UserFindByIdsBuilder<'a> {
+        UserFindByIdsBuilder {
             client: self.client,
             page: None,
             page_size: None,
@@ -62,8 +62,8 @@ impl<'a> UserApi<'a> {
     pub fn update_licenses(
         &self,
         body: crate::types::UpdateLicensesRequest,
-    ) -> UserUpdateLicensesRequest<'a> {
-        UserUpdateLicensesRequest {
+    ) -> UserUpdateLicensesBuilder<'a> {
+        UserUpdateLicensesBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -76,12 +76,17 @@ impl<'a> UserApi<'a> {
     /// **Required permissions:** `user.read`.
     ///
     /// `GET /v1/org/user/read/{userId}` (operation `userRead`).
-    pub fn read(&self, user_id: impl Into<String>) -> UserReadRequest<'a> {
-        UserReadRequest {
+    pub fn get(&self, user_id: impl Into<String>) -> UserGetBuilder<'a> {
+        UserGetBuilder {
             client: self.client,
             user_id: user_id.into(),
             timeout: None,
         }
+    }
+    /// Renamed to [`get`](Self::get); this name goes away in the next release.
+    #[deprecated(note = "renamed to `get`")]
+    pub fn read(&self, user_id: impl Into<String>) -> UserGetBuilder<'a> {
+        self.get(user_id)
     }
 }
 
@@ -90,7 +95,7 @@ impl<'a> UserApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UserFindRequest<'a> {
+pub struct UserFindBuilder<'a> {
     client: &'a Client,
     query: String,
     page: Option<i64>,
@@ -98,7 +103,7 @@ pub struct UserFindRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> UserFindRequest<'a> {
+impl<'a> UserFindBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -133,7 +138,7 @@ impl<'a> UserFindRequest<'a> {
     }
 }
 
-impl<'a> UserFindRequest<'a> {
+impl<'a> UserFindBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -174,7 +179,7 @@ impl<'a> UserFindRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for UserFindRequest<'a> {
+impl<'a> std::future::IntoFuture for UserFindBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -184,12 +189,16 @@ impl<'a> std::future::IntoFuture for UserFindRequest<'a> {
     }
 }
 
+/// Renamed to [`UserFindBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `UserFindBuilder`")]
+pub type UserFindRequest<'a> = UserFindBuilder<'a>;
+
 /// Request builder for [`UserApi::find_by_ids`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UserFindByIdsRequest<'a> {
+pub struct UserFindByIdsBuilder<'a> {
     client: &'a Client,
     page: Option<i64>,
     page_size: Option<i64>,
@@ -197,7 +206,7 @@ pub struct UserFindByIdsRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> UserFindByIdsRequest<'a> {
+impl<'a> UserFindByIdsBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -240,7 +249,7 @@ impl<'a> UserFindByIdsRequest<'a> {
     }
 }
 
-impl<'a> UserFindByIdsRequest<'a> {
+impl<'a> UserFindByIdsBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -281,7 +290,7 @@ impl<'a> UserFindByIdsRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
+impl<'a> std::future::IntoFuture for UserFindByIdsBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -291,18 +300,22 @@ impl<'a> std::future::IntoFuture for UserFindByIdsRequest<'a> {
     }
 }
 
+/// Renamed to [`UserFindByIdsBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `UserFindByIdsBuilder`")]
+pub type UserFindByIdsRequest<'a> = UserFindByIdsBuilder<'a>;
+
 /// Request builder for [`UserApi::update_licenses`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UserUpdateLicensesRequest<'a> {
+pub struct UserUpdateLicensesBuilder<'a> {
     client: &'a Client,
     body: crate::types::UpdateLicensesRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> UserUpdateLicensesRequest<'a> {
+impl<'a> UserUpdateLicensesBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -322,7 +335,7 @@ impl<'a> UserUpdateLicensesRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for UserUpdateLicensesRequest<'a> {
+impl<'a> std::future::IntoFuture for UserUpdateLicensesBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -332,18 +345,22 @@ impl<'a> std::future::IntoFuture for UserUpdateLicensesRequest<'a> {
     }
 }
 
-/// Request builder for [`UserApi::read`].
+/// Renamed to [`UserUpdateLicensesBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `UserUpdateLicensesBuilder`")]
+pub type UserUpdateLicensesRequest<'a> = UserUpdateLicensesBuilder<'a>;
+
+/// Request builder for [`UserApi::get`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UserReadRequest<'a> {
+pub struct UserGetBuilder<'a> {
     client: &'a Client,
     user_id: String,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> UserReadRequest<'a> {
+impl<'a> UserGetBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -362,7 +379,7 @@ impl<'a> UserReadRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for UserReadRequest<'a> {
+impl<'a> std::future::IntoFuture for UserGetBuilder<'a> {
     type Output = crate::Result<crate::types::User>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -371,3 +388,7 @@ impl<'a> std::future::IntoFuture for UserReadRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`UserGetBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `UserGetBuilder`")]
+pub type UserReadRequest<'a> = UserGetBuilder<'a>;

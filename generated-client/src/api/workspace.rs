@@ -27,8 +27,8 @@ impl<'a> WorkspaceApi<'a> {
     /// **Required permissions:** `workspace.read`.
     ///
     /// `GET /v1/org/workspace` (operation `workspaceList`).
-    pub fn list(&self) -> WorkspaceListRequest<'a> {
-        WorkspaceListRequest {
+    pub fn list(&self) -> WorkspaceListBuilder<'a> {
+        WorkspaceListBuilder {
             client: self.client,
             page: None,
             page_size: None,
@@ -42,8 +42,8 @@ impl<'a> WorkspaceApi<'a> {
     /// **Required permissions:** `workspace.read`.
     ///
     /// `GET /v1/org/workspace/users` (operation `workspaceListUsers`).
-    pub fn list_users(&self) -> WorkspaceListUsersRequest<'a> {
-        WorkspaceListUsersRequest {
+    pub fn list_users(&self) -> WorkspaceListUsersBuilder<'a> {
+        WorkspaceListUsersBuilder {
             client: self.client,
             workspace_id: None,
             page: None,
@@ -61,8 +61,8 @@ impl<'a> WorkspaceApi<'a> {
     pub fn add_users(
         &self,
         body: crate::types::AddUsersToWorkspaceRequest,
-    ) -> WorkspaceAddUsersRequest<'a> {
-        WorkspaceAddUsersRequest {
+    ) -> WorkspaceAddUsersBuilder<'a> {
+        WorkspaceAddUsersBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -78,8 +78,8 @@ impl<'a> WorkspaceApi<'a> {
     pub fn remove_users(
         &self,
         body: crate::types::RemoveUserFromWorkspaceRequest,
-    ) -> WorkspaceRemoveUsersRequest<'a> {
-        WorkspaceRemoveUsersRequest {
+    ) -> WorkspaceRemoveUsersBuilder<'a> {
+        WorkspaceRemoveUsersBuilder {
             client: self.client,
             body,
             timeout: None,
@@ -92,14 +92,14 @@ impl<'a> WorkspaceApi<'a> {
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WorkspaceListRequest<'a> {
+pub struct WorkspaceListBuilder<'a> {
     client: &'a Client,
     page: Option<i64>,
     page_size: Option<i64>,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> WorkspaceListRequest<'a> {
+impl<'a> WorkspaceListBuilder<'a> {
     /// Page number. First page has index 0.
     ///
     /// Server default: `0`.
@@ -133,7 +133,7 @@ impl<'a> WorkspaceListRequest<'a> {
     }
 }
 
-impl<'a> WorkspaceListRequest<'a> {
+impl<'a> WorkspaceListBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -174,7 +174,7 @@ impl<'a> WorkspaceListRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for WorkspaceListRequest<'a> {
+impl<'a> std::future::IntoFuture for WorkspaceListBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultWorkspace>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -184,12 +184,16 @@ impl<'a> std::future::IntoFuture for WorkspaceListRequest<'a> {
     }
 }
 
+/// Renamed to [`WorkspaceListBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `WorkspaceListBuilder`")]
+pub type WorkspaceListRequest<'a> = WorkspaceListBuilder<'a>;
+
 /// Request builder for [`WorkspaceApi::list_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WorkspaceListUsersRequest<'a> {
+pub struct WorkspaceListUsersBuilder<'a> {
     client: &'a Client,
     workspace_id: Option<String>,
     page: Option<i64>,
@@ -197,7 +201,7 @@ pub struct WorkspaceListUsersRequest<'a> {
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> WorkspaceListUsersRequest<'a> {
+impl<'a> WorkspaceListUsersBuilder<'a> {
     /// Sets the `workspaceId` query parameter.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
@@ -237,7 +241,7 @@ impl<'a> WorkspaceListUsersRequest<'a> {
     }
 }
 
-impl<'a> WorkspaceListUsersRequest<'a> {
+impl<'a> WorkspaceListUsersBuilder<'a> {
     /// Walks every `results` of every page, starting at the page set on this request (default 0) and fetching each next page only when the stream reaches it.
     ///
     /// The walk ends after an empty page, at the total the API reports, or
@@ -278,7 +282,7 @@ impl<'a> WorkspaceListUsersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
+impl<'a> std::future::IntoFuture for WorkspaceListUsersBuilder<'a> {
     type Output = crate::Result<crate::types::PaginatedResultUser>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -288,18 +292,22 @@ impl<'a> std::future::IntoFuture for WorkspaceListUsersRequest<'a> {
     }
 }
 
+/// Renamed to [`WorkspaceListUsersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `WorkspaceListUsersBuilder`")]
+pub type WorkspaceListUsersRequest<'a> = WorkspaceListUsersBuilder<'a>;
+
 /// Request builder for [`WorkspaceApi::add_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WorkspaceAddUsersRequest<'a> {
+pub struct WorkspaceAddUsersBuilder<'a> {
     client: &'a Client,
     body: crate::types::AddUsersToWorkspaceRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> WorkspaceAddUsersRequest<'a> {
+impl<'a> WorkspaceAddUsersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -319,7 +327,7 @@ impl<'a> WorkspaceAddUsersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for WorkspaceAddUsersRequest<'a> {
+impl<'a> std::future::IntoFuture for WorkspaceAddUsersBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -329,18 +337,22 @@ impl<'a> std::future::IntoFuture for WorkspaceAddUsersRequest<'a> {
     }
 }
 
+/// Renamed to [`WorkspaceAddUsersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `WorkspaceAddUsersBuilder`")]
+pub type WorkspaceAddUsersRequest<'a> = WorkspaceAddUsersBuilder<'a>;
+
 /// Request builder for [`WorkspaceApi::remove_users`].
 ///
 /// `.await` it, or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WorkspaceRemoveUsersRequest<'a> {
+pub struct WorkspaceRemoveUsersBuilder<'a> {
     client: &'a Client,
     body: crate::types::RemoveUserFromWorkspaceRequest,
     timeout: Option<std::time::Duration>,
 }
 
-impl<'a> WorkspaceRemoveUsersRequest<'a> {
+impl<'a> WorkspaceRemoveUsersBuilder<'a> {
     /// Limits this call, retries included, overriding the client's timeout.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
@@ -360,7 +372,7 @@ impl<'a> WorkspaceRemoveUsersRequest<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for WorkspaceRemoveUsersRequest<'a> {
+impl<'a> std::future::IntoFuture for WorkspaceRemoveUsersBuilder<'a> {
     type Output = crate::Result<()>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
@@ -369,3 +381,7 @@ impl<'a> std::future::IntoFuture for WorkspaceRemoveUsersRequest<'a> {
         Box::pin(self.send())
     }
 }
+
+/// Renamed to [`WorkspaceRemoveUsersBuilder`]; this name goes away in the next release.
+#[deprecated(note = "renamed to `WorkspaceRemoveUsersBuilder`")]
+pub type WorkspaceRemoveUsersRequest<'a> = WorkspaceRemoveUsersBuilder<'a>;

@@ -15,7 +15,7 @@ mod harness;
 /// `PUT /v1/org/availability/slots-v2` (operation `availabilitySlotsV2`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn availability_slots_v2() {
+async fn availability_slots() {
     let op = "availabilitySlotsV2";
     let client = harness::client();
     let body: sdk::types::MeetingStartTimesPagedRequest = harness::value(
@@ -23,7 +23,7 @@ async fn availability_slots_v2() {
         "{\"expectedHost\":{\"type\":\"AssigneeFromDistribution\",\"distributionId\":\"id-1\"},\"attendees\":[{\"type\":\"AdditionalAttendee\",\"userId\":\"id-1\",\"required\":true}],\"meetingTypeRef\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"timestamp\":\"2024-01-02T03:04:05Z\"},\"interval\":{\"startsAt\":\"2024-01-02T03:04:05Z\",\"duration\":\"id-1\"}}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.availability().slots_v2(body.clone()).await;
+        let result = client.availability().slots(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"PUT\",\"path\":\"/v1/org/availability/slots-v2\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"expectedHost\":{\"type\":\"AssigneeFromDistribution\",\"distributionId\":\"id-1\"},\"attendees\":[{\"type\":\"AdditionalAttendee\",\"userId\":\"id-1\",\"required\":true}],\"meetingTypeRef\":{\"id\":\"00000000-0000-4000-8000-000000000001\",\"timestamp\":\"2024-01-02T03:04:05Z\"},\"interval\":{\"startsAt\":\"2024-01-02T03:04:05Z\",\"duration\":\"id-1\"}}}",
@@ -158,7 +158,7 @@ async fn concierge_logs() {
 /// `POST /v1/org/concierge/routers/concierge` (operation `conciergeRouterCreate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn concierge_router_create() {
+async fn concierge_create_router() {
     let op = "conciergeRouterCreate";
     let client = harness::client();
     let body: sdk::types::ConciergeRouterCreate = harness::value(
@@ -166,7 +166,7 @@ async fn concierge_router_create() {
         "{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{}}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.concierge().router_create(body.clone()).await;
+        let result = client.concierge().create_router(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v1/org/concierge/routers/concierge\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{}}}",
@@ -196,7 +196,7 @@ async fn concierge_list_routers() {
 /// `GET /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterGet`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn concierge_router_get() {
+async fn concierge_get_router() {
     let op = "conciergeRouterGet";
     let client = harness::client();
     let router_id: uuid::Uuid = harness::value(
@@ -204,7 +204,7 @@ async fn concierge_router_get() {
         "\"00000000-0000-4000-8000-000000000001\"",
     );
     for _ in 0..harness::repeat() {
-        let result = client.concierge().router_get(router_id.clone()).await;
+        let result = client.concierge().get_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/concierge/routers/concierge/{routerId}\",\"path_params\":{\"routerId\":\"00000000-0000-4000-8000-000000000001\"},\"query\":{},\"headers\":{}}",
@@ -217,7 +217,7 @@ async fn concierge_router_get() {
 /// `PUT /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterUpdate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn concierge_router_update() {
+async fn concierge_update_router() {
     let op = "conciergeRouterUpdate";
     let client = harness::client();
     let router_id: uuid::Uuid = harness::value(
@@ -228,7 +228,7 @@ async fn concierge_router_update() {
     for _ in 0..harness::repeat() {
         let result = client
             .concierge()
-            .router_update(router_id.clone(), body.clone())
+            .update_router(router_id.clone(), body.clone())
             .await;
         harness::outcome(
                 op,
@@ -242,7 +242,7 @@ async fn concierge_router_update() {
 /// `DELETE /v1/org/concierge/routers/concierge/{routerId}` (operation `conciergeRouterDelete`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn concierge_router_delete() {
+async fn concierge_delete_router() {
     let op = "conciergeRouterDelete";
     let client = harness::client();
     let router_id: uuid::Uuid = harness::value(
@@ -250,7 +250,7 @@ async fn concierge_router_delete() {
         "\"00000000-0000-4000-8000-000000000001\"",
     );
     for _ in 0..harness::repeat() {
-        let result = client.concierge().router_delete(router_id.clone()).await;
+        let result = client.concierge().delete_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"DELETE\",\"path\":\"/v1/org/concierge/routers/concierge/{routerId}\",\"path_params\":{\"routerId\":\"00000000-0000-4000-8000-000000000001\"},\"query\":{},\"headers\":{}}",
@@ -377,14 +377,14 @@ async fn distribution_create() {
 /// `GET /v1/org/distribution/workspace-settings` (operation `distributionWorkspaceSettingsGet`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distribution_workspace_settings_get() {
+async fn distribution_get_workspace_settings() {
     let op = "distributionWorkspaceSettingsGet";
     let client = harness::client();
     let workspace_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
         let result = client
             .distribution()
-            .workspace_settings_get(workspace_id.clone())
+            .get_workspace_settings(workspace_id.clone())
             .await;
         harness::outcome(
                 op,
@@ -417,13 +417,13 @@ async fn distro_logs() {
 /// `GET /v1/org/distro/logs/{logId}` (operation `distroLogGet`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_log_get() {
+async fn distro_get_log() {
     let op = "distroLogGet";
     let client = harness::client();
     let log_id: String = harness::value(op, "\"id-1\"");
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.distro().log_get(log_id.clone(), router_id.clone()).await;
+        let result = client.distro().get_log(log_id.clone(), router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/distro/logs/{logId}\",\"path_params\":{\"logId\":\"id-1\"},\"query\":{\"routerId\":\"id-1\"},\"headers\":{}}",
@@ -436,7 +436,7 @@ async fn distro_log_get() {
 /// `POST /v1/org/distro/routers` (operation `distroRouterCreate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_create() {
+async fn distro_create_router() {
     let op = "distroRouterCreate";
     let client = harness::client();
     let body: sdk::types::DistroRouterCreate = harness::value(
@@ -444,7 +444,7 @@ async fn distro_router_create() {
         "{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{\"trigger\":{\"objectType\":{\"type\":\"Account\"},\"eventTypes\":[{\"type\":\"NewRecord\"}]},\"catchAll\":{\"distributionId\":\"id-1\"}}}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.distro().router_create(body.clone()).await;
+        let result = client.distro().create_router(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v1/org/distro/routers\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{\"trigger\":{\"objectType\":{\"type\":\"Account\"},\"eventTypes\":[{\"type\":\"NewRecord\"}]},\"catchAll\":{\"distributionId\":\"id-1\"}}}}",
@@ -474,12 +474,12 @@ async fn distro_list_routers() {
 /// `GET /v1/org/distro/routers/{routerId}` (operation `distroRouterGet`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_get() {
+async fn distro_get_router() {
     let op = "distroRouterGet";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.distro().router_get(router_id.clone()).await;
+        let result = client.distro().get_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/distro/routers/{routerId}\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -492,7 +492,7 @@ async fn distro_router_get() {
 /// `PUT /v1/org/distro/routers/{routerId}` (operation `distroRouterUpdate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_update() {
+async fn distro_update_router() {
     let op = "distroRouterUpdate";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
@@ -500,7 +500,7 @@ async fn distro_router_update() {
     for _ in 0..harness::repeat() {
         let result = client
             .distro()
-            .router_update(router_id.clone(), body.clone())
+            .update_router(router_id.clone(), body.clone())
             .await;
         harness::outcome(
                 op,
@@ -514,12 +514,12 @@ async fn distro_router_update() {
 /// `DELETE /v1/org/distro/routers/{routerId}` (operation `distroRouterDelete`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_delete() {
+async fn distro_delete_router() {
     let op = "distroRouterDelete";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.distro().router_delete(router_id.clone()).await;
+        let result = client.distro().delete_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"DELETE\",\"path\":\"/v1/org/distro/routers/{routerId}\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -532,12 +532,12 @@ async fn distro_router_delete() {
 /// `POST /v1/org/distro/routers/{routerId}/activate` (operation `distroRouterActivate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_activate() {
+async fn distro_activate_router() {
     let op = "distroRouterActivate";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.distro().router_activate(router_id.clone()).await;
+        let result = client.distro().activate_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v1/org/distro/routers/{routerId}/activate\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -550,12 +550,12 @@ async fn distro_router_activate() {
 /// `POST /v1/org/distro/routers/{routerId}/deactivate` (operation `distroRouterDeactivate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distro_router_deactivate() {
+async fn distro_deactivate_router() {
     let op = "distroRouterDeactivate";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.distro().router_deactivate(router_id.clone()).await;
+        let result = client.distro().deactivate_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v1/org/distro/routers/{routerId}/deactivate\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -568,12 +568,12 @@ async fn distro_router_deactivate() {
 /// `GET /v1/org/enrichment/waterfall` (operation `enrichmentWaterfallList`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn enrichment_waterfall_list() {
+async fn enrichment_list_waterfalls() {
     let op = "enrichmentWaterfallList";
     let client = harness::client();
     let workspace_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.enrichment().waterfall_list(workspace_id.clone()).await;
+        let result = client.enrichment().list_waterfalls(workspace_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/enrichment/waterfall\",\"path_params\":{},\"query\":{\"workspaceId\":\"id-1\"},\"headers\":{}}",
@@ -586,7 +586,7 @@ async fn enrichment_waterfall_list() {
 /// `POST /v1/org/handoff/routers/handoff` (operation `handoffRouterCreate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn handoff_router_create() {
+async fn handoff_create_router() {
     let op = "handoffRouterCreate";
     let client = harness::client();
     let body: sdk::types::HandoffRouterCreate = harness::value(
@@ -594,7 +594,7 @@ async fn handoff_router_create() {
         "{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{}}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.handoff().router_create(body.clone()).await;
+        let result = client.handoff().create_router(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v1/org/handoff/routers/handoff\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{}}}",
@@ -607,11 +607,11 @@ async fn handoff_router_create() {
 /// `GET /v1/org/handoff/routers/handoff/list` (operation `handoffRouterList`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn handoff_router_list() {
+async fn handoff_list_routers() {
     let op = "handoffRouterList";
     let client = harness::client();
     for _ in 0..harness::repeat() {
-        let result = client.handoff().router_list().await;
+        let result = client.handoff().list_routers().await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/handoff/routers/handoff/list\",\"path_params\":{},\"query\":{},\"headers\":{}}",
@@ -624,12 +624,12 @@ async fn handoff_router_list() {
 /// `GET /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterGet`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn handoff_router_get() {
+async fn handoff_get_router() {
     let op = "handoffRouterGet";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.handoff().router_get(router_id.clone()).await;
+        let result = client.handoff().get_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/handoff/routers/handoff/{routerId}\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -642,7 +642,7 @@ async fn handoff_router_get() {
 /// `PUT /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterUpdate`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn handoff_router_update() {
+async fn handoff_update_router() {
     let op = "handoffRouterUpdate";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
@@ -650,7 +650,7 @@ async fn handoff_router_update() {
     for _ in 0..harness::repeat() {
         let result = client
             .handoff()
-            .router_update(router_id.clone(), body.clone())
+            .update_router(router_id.clone(), body.clone())
             .await;
         harness::outcome(
                 op,
@@ -664,12 +664,12 @@ async fn handoff_router_update() {
 /// `DELETE /v1/org/handoff/routers/handoff/{routerId}` (operation `handoffRouterDelete`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn handoff_router_delete() {
+async fn handoff_delete_router() {
     let op = "handoffRouterDelete";
     let client = harness::client();
     let router_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.handoff().router_delete(router_id.clone()).await;
+        let result = client.handoff().delete_router(router_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"DELETE\",\"path\":\"/v1/org/handoff/routers/handoff/{routerId}\",\"path_params\":{\"routerId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -1269,12 +1269,12 @@ async fn scheduling_links_list_ownership() {
 /// `GET /v1/org/schedulingLinks/list-personal-v2/{userId}` (operation `schedulingLinkListPersonalV2`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn scheduling_links_list_personal_v2() {
+async fn scheduling_links_list_personal() {
     let op = "schedulingLinkListPersonalV2";
     let client = harness::client();
     let user_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.scheduling_links().list_personal_v2(user_id.clone()).await;
+        let result = client.scheduling_links().list_personal(user_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/schedulingLinks/list-personal-v2/{userId}\",\"path_params\":{\"userId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -1539,12 +1539,12 @@ async fn user_update_licenses() {
 /// `GET /v1/org/user/read/{userId}` (operation `userRead`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn user_read() {
+async fn user_get() {
     let op = "userRead";
     let client = harness::client();
     let user_id: String = harness::value(op, "\"id-1\"");
     for _ in 0..harness::repeat() {
-        let result = client.user().read(user_id.clone()).await;
+        let result = client.user().get(user_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"GET\",\"path\":\"/v1/org/user/read/{userId}\",\"path_params\":{\"userId\":\"id-1\"},\"query\":{},\"headers\":{}}",
@@ -1633,12 +1633,12 @@ async fn workspace_remove_users() {
 /// `PUT /v2/org/distribution/list` (operation `distributionListPut`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn distribution_list_put() {
+async fn distribution_list() {
     let op = "distributionListPut";
     let client = harness::client();
     let body: sdk::types::ListRequest = harness::value(op, "{}");
     for _ in 0..harness::repeat() {
-        let result = client.distribution().list_put(body.clone()).await;
+        let result = client.distribution().list(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"PUT\",\"path\":\"/v2/org/distribution/list\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{}}",
@@ -1651,7 +1651,7 @@ async fn distribution_list_put() {
 /// `POST /v2/org/meetings/cancel/{meetingId}` (operation `meetingCancelPost`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn meetings_cancel_post() {
+async fn meetings_cancel() {
     let op = "meetingCancelPost";
     let client = harness::client();
     let meeting_id: uuid::Uuid = harness::value(
@@ -1659,7 +1659,7 @@ async fn meetings_cancel_post() {
         "\"00000000-0000-4000-8000-000000000001\"",
     );
     for _ in 0..harness::repeat() {
-        let result = client.meetings().cancel_post(meeting_id.clone()).await;
+        let result = client.meetings().cancel(meeting_id.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"POST\",\"path\":\"/v2/org/meetings/cancel/{meetingId}\",\"path_params\":{\"meetingId\":\"00000000-0000-4000-8000-000000000001\"},\"query\":{},\"headers\":{}}",
@@ -1672,7 +1672,7 @@ async fn meetings_cancel_post() {
 /// `PUT /v2/org/meetings/meetings` (operation `meetingListPut`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn meetings_list_put() {
+async fn meetings_list() {
     let op = "meetingListPut";
     let client = harness::client();
     let body: sdk::types::QueryMeetingsRequest = harness::value(
@@ -1680,7 +1680,7 @@ async fn meetings_list_put() {
         "{\"start\":\"2024-01-02T03:04:05Z\",\"end\":\"2024-01-02T03:04:05Z\"}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.meetings().list_put(body.clone()).await;
+        let result = client.meetings().list(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"PUT\",\"path\":\"/v2/org/meetings/meetings\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"start\":\"2024-01-02T03:04:05Z\",\"end\":\"2024-01-02T03:04:05Z\"}}",
@@ -1693,12 +1693,12 @@ async fn meetings_list_put() {
 /// `PUT /v2/org/team` (operation `teamListPut`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn team_list_put() {
+async fn team_list() {
     let op = "teamListPut";
     let client = harness::client();
     let body: sdk::types::FindAllRequest = harness::value(op, "{}");
     for _ in 0..harness::repeat() {
-        let result = client.team().list_put(body.clone()).await;
+        let result = client.team().list(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"PUT\",\"path\":\"/v2/org/team\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{}}",
@@ -1750,7 +1750,7 @@ async fn team_delete() {
 /// `PUT /v3/org/meetings/meetings/export` (operation `meetingExportV2Put`) against the mock.
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask conformance`"]
-async fn meetings_export_v2_put() {
+async fn meetings_export() {
     let op = "meetingExportV2Put";
     let client = harness::client();
     let body: sdk::types::ExportMeetingsRequest = harness::value(
@@ -1758,7 +1758,7 @@ async fn meetings_export_v2_put() {
         "{\"start\":\"2024-01-02T03:04:05Z\",\"end\":\"2024-01-02T03:04:05Z\"}",
     );
     for _ in 0..harness::repeat() {
-        let result = client.meetings().export_v2_put(body.clone()).await;
+        let result = client.meetings().export(body.clone()).await;
         harness::outcome(
                 op,
                 "{\"method\":\"PUT\",\"path\":\"/v3/org/meetings/meetings/export\",\"path_params\":{},\"query\":{},\"headers\":{},\"body\":{\"start\":\"2024-01-02T03:04:05Z\",\"end\":\"2024-01-02T03:04:05Z\"}}",
@@ -1851,8 +1851,9 @@ fn decode_every_response_type() {
                 "{\"id\":\"id-1\",\"workspaceId\":\"id-1\",\"name\":\"id-1\",\"routing\":{\"known\":true,\"representable\":true,\"rows\":[{\"ruleId\":\"id-1\",\"ruleType\":\"id-1\",\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[],\"callSuccess\":[],\"callMissed\":[],\"meetingTypeIds\":[]}}],\"catchAll\":{\"outcome\":{\"type\":\"ContactOptions\",\"meeting\":[{\"type\":\"ConvertLead\"}],\"callSuccess\":[{\"type\":\"ConvertLead\"}],\"callMissed\":[{\"type\":\"ConvertLead\"}],\"meetingTypeIds\":[\"00000000-0000-4000-8000-000000000001\"]}}}}",
             ),
             (
-                "meetingGet: HttpQueryResponseA",
-                harness::round_trip::<sdk::types::HttpQueryResponseA> as harness::Check,
+                "meetingGet: MeetingQueryResponse",
+                harness::round_trip::<sdk::types::MeetingQueryResponse>
+                    as harness::Check,
                 "{\"data\":{},\"hasMore\":\"Yes\",\"hasMoreItems\":true}",
             ),
             (

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, rust_type};
+use super::{doc_attrs, ident, renamed_aliases, rust_type};
 use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
 
 /// Module file for untagged operations, which become methods on `Client` itself.
@@ -17,7 +17,14 @@ const UNTAGGED: &str = "untagged";
 pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        groups.entry(if op.group.is_empty() { UNTAGGED } else { op.group.as_str() }).or_default().push(op);
+        groups
+            .entry(if op.group.is_empty() {
+                UNTAGGED
+            } else {
+                op.group.as_str()
+            })
+            .or_default()
+            .push(op);
     }
     groups
 }
@@ -42,8 +49,16 @@ pub(super) fn mod_rs<'a>(groups: impl Iterator<Item = &'a str>) -> TokenStream {
 }
 
 pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
-    let methods = ops.iter().map(|op| method(api, op));
-    let builders = ops.iter().map(|op| builder(op));
+    let methods = ops.iter().map(|op| {
+        let method = method(api, op);
+        let forwarders = forwarders(op);
+        quote!(#method #forwarders)
+    });
+    let builders = ops.iter().map(|op| {
+        let builder = builder(op);
+        let aliases = renamed_aliases(&op.previous_builders, &op.builder_type, true);
+        quote!(#builder #aliases)
+    });
     let module_doc = format!(" Operations tagged `{group}`.");
     if group == UNTAGGED {
         return quote! {
@@ -95,8 +110,16 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
 /// Arguments of the method: path parameters, required query/header
 /// parameters, then a required body.
 pub(super) fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    out.extend(op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+    let mut out: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect();
+    out.extend(
+        op.params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && p.required),
+    );
     out
 }
 
@@ -118,10 +141,17 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
         extra.push(format!("**Required permissions:** {}.", list.join(", ")));
     }
-    extra.push(format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    extra.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.id
+    ));
     let docs = doc_attrs(&op.docs, &extra);
     let deprecated = if op.docs.deprecated {
-        let note = match op.replacement.as_ref().and_then(|r| api.operations.iter().find(|o| &o.id == r)) {
+        let note = match op
+            .replacement
+            .as_ref()
+            .and_then(|r| api.operations.iter().find(|o| &o.id == r))
+        {
             Some(r) if r.group.is_empty() => format!("use `client.{}()` instead", r.method_name),
             Some(r) => format!("use `client.{}().{}()` instead", r.group, r.method_name),
             None => "deprecated in the API document".to_string(),
@@ -132,32 +162,29 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     };
     let name = ident(&op.method_name);
     let builder = ident(&op.builder_type);
-    let client = if op.group.is_empty() { quote!(self) } else { quote!(self.client) };
-    let lifetime = if op.group.is_empty() { quote!('_) } else { quote!('a) };
+    let client = if op.group.is_empty() {
+        quote!(self)
+    } else {
+        quote!(self.client)
+    };
+    let lifetime = handle_lifetime(op);
 
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for p in positional(op) {
-        let n = ident(&p.name);
-        let t = rust_type(&p.ty, &types_path());
-        args.push(quote!(#n: impl Into<#t>));
-        inits.push(quote!(#n: #n.into()));
-    }
+    let arguments = arguments(op);
+    let args: Vec<&TokenStream> = arguments.iter().map(|a| &a.declaration).collect();
+    let mut inits: Vec<TokenStream> = arguments.iter().map(|a| a.init.clone()).collect();
     for p in op.params.iter().filter(|p| !p.required) {
         let n = ident(&p.name);
         inits.push(quote!(#n: None));
     }
-    if let Some(b) = &op.body {
-        let t = rust_type(&b.ty, &types_path());
-        if b.required {
-            args.push(quote!(body: #t));
-            inits.push(quote!(body));
-        } else {
-            inits.push(quote!(body: None));
-        }
+    if op.body.as_ref().is_some_and(|b| !b.required) {
+        inits.push(quote!(body: None));
     }
     inits.push(quote!(timeout: None));
-    if op.pagination.as_ref().is_some_and(|p| p.next_link.is_some()) {
+    if op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some())
+    {
         inits.push(quote!(next_link: None));
     }
     quote! {
@@ -169,12 +196,94 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The lifetime of the builder a method returns: the group handle's, or the
+/// client's for untagged operations (methods on `Client` itself).
+fn handle_lifetime(op: &Operation) -> TokenStream {
+    if op.group.is_empty() {
+        quote!('_)
+    } else {
+        quote!('a)
+    }
+}
+
+/// One argument of an operation's method.
+struct Argument {
+    name: proc_macro2::Ident,
+    /// `name: impl Into<T>`, or `body: T`.
+    declaration: TokenStream,
+    /// The builder field it fills.
+    init: TokenStream,
+}
+
+/// The method's arguments, in order: [`positional`] parameters, then a
+/// required body.
+fn arguments(op: &Operation) -> Vec<Argument> {
+    let mut out: Vec<Argument> = positional(op)
+        .into_iter()
+        .map(|p| {
+            let name = ident(&p.name);
+            let t = rust_type(&p.ty, &types_path());
+            Argument {
+                declaration: quote!(#name: impl Into<#t>),
+                init: quote!(#name: #name.into()),
+                name,
+            }
+        })
+        .collect();
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        let t = rust_type(&b.ty, &types_path());
+        out.push(Argument {
+            name: ident("body"),
+            declaration: quote!(body: #t),
+            init: quote!(body),
+        });
+    }
+    out
+}
+
+/// The method names the previous release had for `op`, kept one more release
+/// as deprecated methods forwarding to the new one, so code calling them
+/// still compiles (with a warning naming the new name).
+fn forwarders(op: &Operation) -> TokenStream {
+    let new = ident(&op.method_name);
+    let builder = ident(&op.builder_type);
+    let lifetime = handle_lifetime(op);
+    let arguments = arguments(op);
+    let declarations = arguments.iter().map(|a| &a.declaration);
+    let names = arguments.iter().map(|a| &a.name);
+    let doc = format!(
+        " Renamed to [`{0}`](Self::{0}); this name goes away in the next release.",
+        op.method_name
+    );
+    let note = format!("renamed to `{}`", op.method_name);
+    let one = quote! {
+        (&self, #(#declarations),*) -> #builder<#lifetime> {
+            self.#new(#(#names),*)
+        }
+    };
+    let forwarders = op.previous_names.iter().map(|old| {
+        let old = ident(old);
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old #one
+        }
+    });
+    quote!(#(#forwarders)*)
+}
+
 fn builder(op: &Operation) -> TokenStream {
     let name = ident(&op.builder_type);
     let group_method = if op.group.is_empty() {
-        format!(" Request builder for [`Client::{}`](crate::Client::{}).", op.method_name, op.method_name)
+        format!(
+            " Request builder for [`Client::{}`](crate::Client::{}).",
+            op.method_name, op.method_name
+        )
     } else {
-        format!(" Request builder for [`{}::{}`].", op.group_type, op.method_name)
+        format!(
+            " Request builder for [`{}::{}`].",
+            op.group_type, op.method_name
+        )
     };
     let mut fields = vec![quote!(client: &'a Client)];
     let mut setters = Vec::new();
@@ -191,7 +300,11 @@ fn builder(op: &Operation) -> TokenStream {
             }
             let mut docs = doc_attrs(&p.docs, &notes);
             if docs.is_empty() {
-                let line = format!(" Sets the `{}` {} parameter.", p.wire_name, location_word(p.location));
+                let line = format!(
+                    " Sets the `{}` {} parameter.",
+                    p.wire_name,
+                    location_word(p.location)
+                );
                 docs = quote!(#[doc = #line]);
             }
             setters.push(quote! {
@@ -219,7 +332,10 @@ fn builder(op: &Operation) -> TokenStream {
         }
     }
     fields.push(quote!(timeout: Option<std::time::Duration>));
-    let follows_links = op.pagination.as_ref().is_some_and(|p| p.next_link.is_some());
+    let follows_links = op
+        .pagination
+        .as_ref()
+        .is_some_and(|p| p.next_link.is_some());
     if follows_links {
         fields.push(quote!(next_link: Option<String>));
     }
@@ -247,7 +363,11 @@ fn builder(op: &Operation) -> TokenStream {
     if let Some(b) = &op.body {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
-        let set = if is_json { quote!(request.json(body);) } else { quote!(request.text_body(#ct, body);) };
+        let set = if is_json {
+            quote!(request.json(body);)
+        } else {
+            quote!(request.text_body(#ct, body);)
+        };
         // An optional body that was not set is not sent at all (not as `null`).
         steps.push(if b.required {
             quote!(let body = &self.body; #set)
@@ -263,7 +383,12 @@ fn builder(op: &Operation) -> TokenStream {
             }
         });
     }
-    if op.retry_safe && !matches!(op.http_method.as_str(), "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE") {
+    if op.retry_safe
+        && !matches!(
+            op.http_method.as_str(),
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
+        )
+    {
         // The document says this POST only reads: safe to repeat on failure.
         steps.push(quote!(request.retry_safe(true);));
     }
@@ -273,7 +398,11 @@ fn builder(op: &Operation) -> TokenStream {
         Response::Empty => quote!(send_empty),
     };
     let output = response_type(op);
-    let paging = op.pagination.as_ref().map(|p| paging(op, p, name.clone())).unwrap_or_default();
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|p| paging(op, p, name.clone()))
+        .unwrap_or_default();
     quote! {
         #[doc = #group_method]
         #[doc = ""]
@@ -320,24 +449,45 @@ fn location_word(l: ParamLocation) -> &'static str {
 fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
     let item = rust_type(&p.item, &types_path());
     let is_i32 = |field: &PageField| match field {
-        PageField::Query(name) => op.params.iter().any(|q| &q.name == name && q.ty == TypeRef::I32),
+        PageField::Query(name) => op
+            .params
+            .iter()
+            .any(|q| &q.name == name && q.ty == TypeRef::I32),
         PageField::Body { .. } => false,
     };
-    let page_ty = if is_i32(&p.page) { quote!(i32) } else { quote!(i64) };
+    let page_ty = if is_i32(&p.page) {
+        quote!(i32)
+    } else {
+        quote!(i64)
+    };
     let (first, set_page) = match &p.page {
         PageField::Query(name) => {
             let n = ident(name);
-            (quote!(self.#n.map_or(0, i64::from)), quote!(request.#n = Some(number);))
+            (
+                quote!(self.#n.map_or(0, i64::from)),
+                quote!(request.#n = Some(number);),
+            )
         }
-        PageField::Body { path, optional, container: None } => {
+        PageField::Body {
+            path,
+            optional,
+            container: None,
+        } => {
             let n = ident(&path[0]);
             if *optional {
-                (quote!(self.body.#n.unwrap_or(0)), quote!(request.body.#n = Some(number);))
+                (
+                    quote!(self.body.#n.unwrap_or(0)),
+                    quote!(request.body.#n = Some(number);),
+                )
             } else {
                 (quote!(self.body.#n), quote!(request.body.#n = number;))
             }
         }
-        PageField::Body { path, optional, container: Some(container) } => {
+        PageField::Body {
+            path,
+            optional,
+            container: Some(container),
+        } => {
             let outer = ident(&path[0]);
             let page_field = ident(&path[1]);
             let size_field = match &p.page_size {
@@ -354,7 +504,10 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                     },
                 )
             } else {
-                (quote!(self.body.#outer.#page_field), quote!(request.body.#outer.#page_field = number;))
+                (
+                    quote!(self.body.#outer.#page_field),
+                    quote!(request.body.#outer.#page_field = number;),
+                )
             }
         }
     };

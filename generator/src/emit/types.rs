@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, rust_type};
+use super::{doc_attrs, ident, renamed_aliases, rust_type};
 use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 
 /// The top of `types.rs`: module docs and attributes.
@@ -24,7 +24,11 @@ pub(super) fn header() -> TokenStream {
 
 /// The items of a run of types.
 pub(super) fn items(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(type_def);
+    let items = defs.iter().map(|def| {
+        let item = type_def(def);
+        let aliases = renamed_aliases(&def.previous_names, &def.name, false);
+        quote!(#item #aliases)
+    });
     quote!(#(#items)*)
 }
 
@@ -52,8 +56,14 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct { fields, extra } => struct_def(&name, fields, extra.as_ref()),
         TypeKind::Enum { values } => enum_def(&name, values),
-        TypeKind::Union { tag: Some(tag), variants } => tagged_union(&name, tag, variants),
-        TypeKind::Union { tag: None, variants } => untagged_union(&name, variants),
+        TypeKind::Union {
+            tag: Some(tag),
+            variants,
+        } => tagged_union(&name, tag, variants),
+        TypeKind::Union {
+            tag: None,
+            variants,
+        } => untagged_union(&name, variants),
         TypeKind::Newtype { inner, .. } => newtype(&name, inner),
     };
     quote! {
@@ -83,10 +93,16 @@ fn constraint_text(c: &Constraints) -> Option<String> {
         parts.push(format!("at most {n} characters"));
     }
     if let Some(n) = c.minimum {
-        parts.push(format!("{} {n}", if c.exclusive_minimum { ">" } else { ">=" }));
+        parts.push(format!(
+            "{} {n}",
+            if c.exclusive_minimum { ">" } else { ">=" }
+        ));
     }
     if let Some(n) = c.maximum {
-        parts.push(format!("{} {n}", if c.exclusive_maximum { "<" } else { "<=" }));
+        parts.push(format!(
+            "{} {n}",
+            if c.exclusive_maximum { "<" } else { "<=" }
+        ));
     }
     if let Some(n) = c.min_items {
         parts.push(format!("at least {n} items"));
@@ -129,7 +145,11 @@ fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRe
             // Every public item is documented; say at least what it is on the wire.
             let line = format!(" The `{}` property.", f.wire_name);
             let rest = docs;
-            docs = if rest.is_empty() { quote!(#[doc = #line]) } else { quote!(#[doc = #line] #[doc = ""] #rest) };
+            docs = if rest.is_empty() {
+                quote!(#[doc = #line])
+            } else {
+                quote!(#[doc = #line] #[doc = ""] #rest)
+            };
         }
         let deprecated = deprecated_attr(&f.docs);
         let field = ident(&f.name);
@@ -379,7 +399,10 @@ fn tagged_union(name: &proc_macro2::Ident, tag: &str, variants: &[Variant]) -> T
 }
 
 /// `Serialize` for a union: one arm per variant, and `Unknown` written back as received.
-fn union_serialize(name: &proc_macro2::Ident, arms: impl Iterator<Item = TokenStream>) -> TokenStream {
+fn union_serialize(
+    name: &proc_macro2::Ident,
+    arms: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
