@@ -76,6 +76,9 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 
     step("building the conformance tests");
     cargo_test(root, &[], true)?;
+    step("building the chili CLI");
+    let chili = crate::conformance_cli::build(root, &target)?;
+    let mut cli_run = None;
 
     let mut runs = Vec::new();
     let mut modes: Vec<(String, Vec<String>, u32)> = vec![("static".to_string(), Vec::new(), 1)];
@@ -105,6 +108,10 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             ("CONFORMANCE_REPEAT", repeat.to_string()),
         ];
         let (passed, output) = cargo_test(root, &env, false)?;
+        if i == 0 {
+            step("the chili CLI: every operation once against the static mock");
+            cli_run = Some(crate::conformance_cli::run(&api, &chili, &env[0].1)?);
+        }
         drop(server);
         let failed_ops = failed_tests(&output, &api);
         let synthesized_ok = output.contains("test decode_every_union_variant ... ok")
@@ -117,7 +124,7 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             log,
         });
     }
-    report(&api, &runs)
+    report(&api, &runs, cli_run.as_ref())
 }
 
 fn step(what: &str) {
@@ -370,7 +377,7 @@ fn tally(api: &Api, log: &Path) -> Tally {
     t
 }
 
-fn report(api: &Api, runs: &[Run]) -> Result<Outcome, Error> {
+fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>) -> Result<Outcome, Error> {
     let all_ops: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
     let wanted = synth::response_variants(api);
     let mut lines = vec!["\nconformance against Prism".to_string()];
@@ -456,6 +463,20 @@ fn report(api: &Api, runs: &[Run]) -> Result<Outcome, Error> {
             "  variants Prism did not deliver (decoded from synthesized payloads): {}",
             missing.join(", ")
         ));
+    }
+    if let Some(cli) = cli {
+        lines.push(format!(
+            "chili CLI: {}/{} operations printed their response in {:.1} s, {} Prism failures (counted apart){}",
+            cli.passed,
+            all_ops.len(),
+            cli.seconds,
+            cli.prism_failures.len(),
+            if cli.prism_failures.is_empty() { String::new() } else { format!(" ({})", cli.prism_failures.join(", ")) }
+        ));
+        lines.extend(cli.failures.iter().map(|f| format!("  FAIL {f}")));
+        if !cli.failures.is_empty() {
+            failures.push(format!("chili CLI: {} operations failed", cli.failures.len()));
+        }
     }
     let message = lines.join("\n");
     if !failures.is_empty()

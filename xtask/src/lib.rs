@@ -22,7 +22,9 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 mod bench;
+pub mod cli;
 mod conformance;
+mod conformance_cli;
 mod corpus;
 mod mutant;
 mod scratch;
@@ -399,6 +401,8 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let report = committed.baseline.as_ref().map(|old| diff(old, &api));
     let release = Release::plan(&committed, report.as_ref(), &api, same_document)?;
     let krate = client_crate(&api, source, &release)?;
+    // Emitted before anything is written, so a failure leaves both crates intact.
+    let cli_krate = cli::cli_crate(&api, &release.version)?;
 
     let diffs = diff_dir(&client, &krate)
         .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
@@ -407,6 +411,7 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         write_crate(&client, &krate)
             .map_err(|e| failed(format!("cannot write {CLIENT_DIR}/: {e}")))?;
     }
+    let cli_changed = cli::write(root, &cli_krate)?;
 
     let baseline_changed = write_if_changed(&root.join(BASELINE_FILE), &baseline_json(&api))
         .map_err(|e| failed(format!("cannot write {BASELINE_FILE}: {e}")))?;
@@ -422,8 +427,12 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 
     // The client's version is in the workspace lock file too: leaving the old
     // one there would make the first build rewrite it and `--locked` fail.
-    let lock_changed = sync_lock_version(&root.join(LOCK_FILE), CLIENT_CRATE, &release.version)
-        .map_err(|e| failed(format!("cannot update {LOCK_FILE}: {e}")))?;
+    // The CLI carries the client's version, so its lock entry moves too.
+    let mut lock_changed = false;
+    for package in [CLIENT_CRATE, cli::CLI_CRATE] {
+        lock_changed |= sync_lock_version(&root.join(LOCK_FILE), package, &release.version)
+            .map_err(|e| failed(format!("cannot update {LOCK_FILE}: {e}")))?;
+    }
 
     let client_line = if diffs.is_empty() {
         format!("{} files, all up to date", krate.files.len())
@@ -459,11 +468,14 @@ fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
          changes: {changes_line}\n\
          crate:   {crate_line}\n\
          client:  {CLIENT_DIR}/: {client_line}\n\
+         cli:     {}/: {} files, {cli_changed} changed\n\
          pin:     {PIN_FILE} {}, {BASELINE_FILE} {}, {LOCK_FILE} {}{}",
         pin.source,
         pin.title,
         pin.version,
         pin.sha256,
+        cli::CLI_DIR,
+        cli_krate.files.len(),
         if pin_changed { "updated" } else { "unchanged" },
         if baseline_changed {
             "updated"
@@ -530,10 +542,19 @@ fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let krate = client_crate(&api, source, &release)?;
     let diffs = diff_dir(&root.join(CLIENT_DIR), &krate)
         .map_err(|e| failed(format!("cannot read {CLIENT_DIR}/: {e}")))?;
+    let cli_diffs = cli::diffs(root, &cli::cli_crate(&api, &release.version)?)?;
+    if !cli_diffs.is_empty() && diffs.is_empty() {
+        return Ok(Outcome::stale(diff_summary(source, &cli_diffs).replacen(
+            CLIENT_DIR,
+            cli::CLI_DIR,
+            1,
+        )));
+    }
     if diffs.is_empty() {
         return Ok(Outcome::ok(format!(
-            "ok: {CLIENT_DIR}/ is what the generator writes for {source} \
+            "ok: {CLIENT_DIR}/ and {}/ are what the generator writes for {source} \
              (version {}, sha {}){}",
+            cli::CLI_DIR,
             pin.version,
             short(&pin.sha256),
             names_lines(names.as_ref(), &api),

@@ -114,7 +114,7 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
 
 /// Arguments of the method: path parameters, required query/header
 /// parameters, then a required body.
-fn positional(op: &Operation) -> Vec<&Param> {
+pub(super) fn positional(op: &Operation) -> Vec<&Param> {
     let mut out: Vec<&Param> = op
         .params
         .iter()

@@ -2,6 +2,8 @@
 //! this module lays out the crate and formats every file with prettyplease.
 
 mod api;
+pub mod cli;
+mod cli_schema;
 mod conformance;
 mod types;
 
@@ -94,7 +96,7 @@ impl<'a> Job<'a> {
     }
 
     /// A job that is tokens only.
-    fn tokens(
+    pub(crate) fn tokens(
         path: impl Into<String>,
         make: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
     ) -> Job<'a> {
