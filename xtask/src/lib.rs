@@ -236,21 +236,10 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
             check(root, flags.get("--spec"))
         }
         "generate" => {
-            let flags = Flags::parse(
-                command,
-                rest,
-                &["--spec", "--out", "--name", "--names", "--runtime"],
-            )?;
+            let flags = Flags::parse(command, rest, &["--spec", "--out", "--name", "--names", "--runtime"])?;
             let spec = flags.require(command, "--spec")?;
             let out = flags.require(command, "--out")?;
-            generate(
-                root,
-                spec,
-                out,
-                flags.get("--name"),
-                flags.get("--names"),
-                flags.get("--runtime"),
-            )
+            generate(root, spec, out, flags.get("--name"), flags.get("--names"), flags.get("--runtime"))
         }
         "diff" => {
             let (positional, flags) = split_positional(rest);
