@@ -112,9 +112,14 @@ fn shipped_crates_declare_a_rust_version_their_locked_dependencies_accept() {
             })
             .max()
             .expect("some dependency declares a rust-version");
+        let needed_text = needed
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
         assert!(
             version(declared) >= needed,
-            "{name} declares rust-version {declared}, but its locked dependency {by} needs {needed:?}: \
+            "{name} declares rust-version {declared}, but its locked dependency {by} needs {needed_text}: \
              raise rust-version in Cargo.toml ([workspace.package]) and xtask's CLIENT_RUST_VERSION, then `cargo xtask regen`"
         );
     }
