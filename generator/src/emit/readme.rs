@@ -44,7 +44,7 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
         out.push_str(&format!(
             "\n```rust,no_run\nuse {lib_name}::{{Client, Error}};\n\n#[tokio::main]\nasync fn main() -> Result<(), Error> {{\n    \
              let client = Client::from_env()?;\n    let answer = client{call}.await?;\n    \
-             # let _ = answer;\n    Ok(())\n}}\n```\n"
+             println!(\"{{answer:?}}\");\n    Ok(())\n}}\n```\n"
         ));
     }
 
@@ -64,8 +64,8 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
             "\n```rust,no_run\n# async fn f(client: {lib_name}::Client) -> Result<(), {lib_name}::Error> {{\n\
              use {lib_name}::StreamExt;\n\n\
              let mut items = std::pin::pin!(client{call}.items());\n\
-             while let Some(item) = items.next().await {{\n    let item = item?;\n    # let _ = item;\n}}\n\n\
-             let all = client{call}.collect_all().await?;\n# let _ = all; Ok(()) }}\n```\n"
+             while let Some(item) = items.next().await {{\n    let item = item?;\n    println!(\"{{item:?}}\");\n}}\n\n\
+             let all = client{call}.collect_all().await?;\nprintln!(\"{{}} items\", all.len());\n# Ok(()) }}\n```\n"
         ));
     }
 
@@ -108,9 +108,9 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
         out.push_str(&format!(
             "\n```rust,no_run\n# async fn f(client: {lib_name}::Client) {{\n\
              use {lib_name}::{{Error, StatusCode}};\n\n\
-             match client{call}.await {{\n    Ok(answer) => {{ let _ = answer; }}\n    \
+             match client{call}.await {{\n    Ok(answer) => println!(\"{{answer:?}}\"),\n    \
              Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => println!(\"not there\"),\n    \
-             Err(Error::Api(e)) => eprintln!(\"{{}}: code {{:?}}\", e.status, e.body),\n    \
+             Err(Error::Api(e)) => eprintln!(\"HTTP {{}}: {{:?}}\", e.status, e.body),\n    \
              Err(Error::Decode(e)) => eprintln!(\"unexpected {{:?}} body: {{}}\", e.content_type(), e.body_start()),\n    \
              Err(e) if e.is_timeout() => eprintln!(\"timed out: {{e}}\"),\n    \
              Err(e) => eprintln!(\"{{e}}\"),\n}}\n# }}\n```\n"
@@ -123,8 +123,8 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
          base URL, token, retries, timeouts, tracing span and `Error` as the typed methods. Path \
          parameters fill `{{name}}` placeholders (percent-encoded), and the answer comes back with \
          `send_json::<T>()` for any `T: DeserializeOwned`, `send_value()`, `send_text()`, \
-         `send_bytes()` or `send_empty()`. A `POST` is retried like a typed one only if you say \
-         it is safe with `.retry_safe(true)`.\n\n\
+         `send_bytes()` or `send_empty()`. A `POST` is retried (beyond a request that never reached the \
+         server) only if you say it is safe with `.retry_safe(true)`.\n\n\
          ```rust,no_run\n# async fn f(client: {lib_name}::Client) -> Result<(), {lib_name}::Error> {{\n\
          use {lib_name}::Method;\n\n\
          let answer: serde_json::Value = client\n    .request(Method::GET, \"/v1/things/{{id}}\")\n    \
