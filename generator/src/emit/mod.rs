@@ -200,7 +200,7 @@ fn separate_items(text: &str) -> String {
     out
 }
 
-fn uses(api: &Api, wanted: &TypeRef) -> bool {
+pub(crate) fn uses(api: &Api, wanted: &TypeRef) -> bool {
     fn walk(t: &TypeRef, wanted: &TypeRef) -> bool {
         match t {
             TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => walk(i, wanted),
@@ -301,7 +301,7 @@ fn cargo_toml(api: &Api, options: &Options) -> String {
     out
 }
 
-fn uses_chrono(api: &Api) -> bool {
+pub(crate) fn uses_chrono(api: &Api) -> bool {
     uses(api, &TypeRef::DateTime) || uses(api, &TypeRef::Date)
 }
 

@@ -24,12 +24,28 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
     if let Some(d) = &api.description {
         out.push_str(&format!("\n{}\n", clean_doc(d)));
     }
+    // What lib.rs re-exports, so the list stays true for every document.
+    let mut exports = Vec::new();
+    if super::uses_chrono(api) {
+        exports.push("`chrono`");
+    }
+    if super::uses(api, &crate::ir::TypeRef::Uuid) {
+        exports.push("`uuid`");
+    }
+    exports.extend([
+        "`Method`",
+        "`StatusCode`",
+        "`reqwest`",
+        "`Stream`",
+        "`StreamExt`",
+    ]);
     out.push_str(&format!(
         "\n## Install\n\n```toml\n[dependencies]\n{krate} = \"{crate_version}\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n\
-         `{lib_name}` re-exports what its signatures use (`chrono`, `uuid`, `Method`, `StatusCode`, \
-         `reqwest`, `Stream`, `StreamExt`), so you need no second dependency for them.\n",
-        crate_version = options.crate_version
+         `{lib_name}` re-exports what its signatures use ({exports}), so you need no second \
+         dependency for them.\n",
+        crate_version = options.crate_version,
+        exports = exports.join(", ")
     ));
 
     out.push_str("\n## Quick start\n\n");
@@ -52,21 +68,24 @@ pub(crate) fn readme(api: &Api, options: &Options, lib_name: &str) -> String {
         out.push_str(&format!("\n{}\n", cookbook.trim()));
     }
 
-    out.push_str("\n## Paging\n\n");
-    out.push_str(
+    let paginated = api.operations.iter().any(|o| o.pagination.is_some());
+    if paginated {
+        out.push_str("\n## Paging\n\n");
+        out.push_str(
         "A paginated list's builder also has `items()`, a `Stream` of every item that fetches pages \
          lazily, starting at the page you set (the first by default), and `collect_all()`, all \
          items in a `Vec`. The walk stops at an empty page, at the total the API reports, or when \
          it says no more pages follow; a failing page ends it with its error.\n",
     );
-    if let Some(call) = paged_call(api) {
-        out.push_str(&format!(
+        if let Some(call) = paged_call(api) {
+            out.push_str(&format!(
             "\n```rust,no_run\n# async fn f(client: {lib_name}::Client) -> Result<(), {lib_name}::Error> {{\n\
              use {lib_name}::StreamExt;\n\n\
              let mut items = std::pin::pin!(client{call}.items());\n\
              while let Some(item) = items.next().await {{\n    let item = item?;\n    println!(\"{{item:?}}\");\n}}\n\n\
              let all = client{call}.collect_all().await?;\nprintln!(\"{{}} items\", all.len());\n# Ok(()) }}\n```\n"
         ));
+        }
     }
 
     out.push_str(&format!(
