@@ -47,6 +47,33 @@ pub struct Options {
     /// Emit an empty `[workspace]` table so the crate builds on its own even
     /// when placed under another workspace's directory.
     pub standalone: bool,
+    /// Publishing metadata of `Cargo.toml` and the README's per-API cookbook.
+    pub package: Package,
+}
+
+/// What a crate needs on crates.io and docs.rs beyond its code: values that
+/// belong to one API (its repository, keywords), so the caller supplies them.
+/// `documentation` (docs.rs) and `readme` (the generated `README.md`) are
+/// always written; an unset field is left out of `Cargo.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    /// SPDX license expression, e.g. `MIT OR Apache-2.0`.
+    pub license: Option<String>,
+    /// Source repository URL.
+    pub repository: Option<String>,
+    /// Homepage URL (the API's documentation, for instance).
+    pub homepage: Option<String>,
+    /// crates.io keywords (at most 5).
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// Minimum supported Rust version: no lower than what the dependency
+    /// graph requires (the caller computes or checks it).
+    pub rust_version: Option<String>,
+    /// Markdown inserted into the generated `README.md` (and so the crate's
+    /// docs.rs front page) after the quick start: worked examples for this
+    /// API. Its Rust blocks are doctests, so they must compile.
+    pub cookbook: Option<String>,
 }
 
 impl Options {
@@ -63,6 +90,7 @@ impl Options {
             span_name: format!("{}.request", first.to_lowercase()),
             runtime_path: None,
             standalone: false,
+            package: Package::default(),
         }
     }
 
@@ -238,5 +266,49 @@ mod tests {
                 .all(|path| !path.starts_with("src/runtime")),
             "no runtime copied in"
         );
+    }
+
+    #[test]
+    fn publishing_metadata_and_the_readme_come_from_the_options() {
+        let api = build_api(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let bare = emit::emit_crate(&api, &Options::new("t-client")).unwrap();
+        let toml = &bare.files["Cargo.toml"];
+        assert!(!toml.contains("publish"), "{toml}");
+        assert!(
+            !toml.contains("license"),
+            "no license unless the caller gives one"
+        );
+        assert!(toml.contains("documentation = \"https://docs.rs/t-client\""));
+        assert!(toml.contains("readme = \"README.md\""));
+        assert!(bare.files["README.md"].starts_with("# `t-client`"));
+        assert!(bare.files["src/lib.rs"].contains("#![doc = include_str!(\"../README.md\")]"));
+
+        let mut options = Options::new("t-client");
+        options.package = Package {
+            license: Some("MIT".into()),
+            repository: Some("https://example.com/t".into()),
+            homepage: None,
+            keywords: vec!["t".into(), "api".into()],
+            categories: vec!["api-bindings".into()],
+            rust_version: Some("1.89".into()),
+            cookbook: Some("## Cookbook\n\nTask one.\n".into()),
+        };
+        let full = emit::emit_crate(&api, &options).unwrap();
+        let toml = &full.files["Cargo.toml"];
+        for line in [
+            "rust-version = \"1.89\"",
+            "license = \"MIT\"",
+            "repository = \"https://example.com/t\"",
+            "keywords = [\"t\", \"api\"]",
+            "categories = [\"api-bindings\"]",
+            "[package.metadata.docs.rs]",
+        ] {
+            assert!(toml.contains(line), "{line} missing from\n{toml}");
+        }
+        assert!(full.files["README.md"].contains("## Cookbook\n\nTask one.\n"));
     }
 }

@@ -174,3 +174,9 @@ impl tracing::Subscriber for Capture {
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
+/// The repository README, so that `cargo test --doc -p chili-tests` compiles
+/// each of its Rust examples (the client's own README is its crate docs).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct RootReadme;

@@ -64,6 +64,30 @@ pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 const FIRST_VERSION: &str = "0.1.0";
 /// Cargo package name of the committed client.
 pub const CLIENT_CRATE: &str = "chilipiper-edge";
+/// Minimum Rust version of the committed client: the highest `rust-version`
+/// in its locked dependency graph (`tests/tests/publish.rs` fails when a
+/// dependency update needs more). Kept equal to the workspace's.
+pub const CLIENT_RUST_VERSION: &str = "1.89";
+/// Source repository, as in the workspace's `Cargo.toml`.
+pub const REPOSITORY: &str = "https://github.com/chilipiper/chili-gen";
+/// The Edge client README's cookbook: worked examples of everyday tasks, in
+/// Markdown whose Rust blocks are doctests of the client.
+const CLIENT_COOKBOOK: &str = include_str!("../../spec/cookbook.md");
+
+/// The Edge API's publishing metadata and cookbook, for the generator.
+pub fn client_package() -> chili_gen::Package {
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    chili_gen::Package {
+        license: Some("MIT OR Apache-2.0".to_string()),
+        repository: Some(REPOSITORY.to_string()),
+        homepage: Some("https://fire.chilipiper.com/api/fire-edge".to_string()),
+        keywords: strings(&["chilipiper", "scheduling", "api-client", "openapi", "sdk"]),
+        categories: strings(&["api-bindings", "web-programming::http-client"]),
+        rust_version: Some(CLIENT_RUST_VERSION.to_string()),
+        cookbook: Some(CLIENT_COOKBOOK.to_string()),
+    }
+}
+
 /// How many differing files `check` lists before summarising the rest.
 const MAX_LISTED: usize = 20;
 
@@ -1026,6 +1050,7 @@ fn client_crate(api: &Api, source: &str, release: &Release) -> Result<GeneratedC
     let mut options =
         Options::new(CLIENT_CRATE).with_runtime_at(Path::new(CLIENT_DIR), Path::new(RUNTIME_DIR));
     options.crate_version = release.version.clone();
+    options.package = client_package();
     let mut krate = generate_crate(api, source, &options)?;
     krate
         .files

@@ -26,6 +26,8 @@ impl<'a> AvailabilityApi<'a> {
     ///
     /// **Required permissions:** `availability.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](AvailabilitySlotsBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](AvailabilitySlotsBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `PUT /v1/org/availability/slots-v2` (operation `availabilitySlotsV2`).
     pub fn slots(
         &self,

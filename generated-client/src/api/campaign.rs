@@ -26,6 +26,8 @@ impl<'a> CampaignApi<'a> {
     ///
     /// **Required permissions:** `tenant.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](CampaignListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](CampaignListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/campaign/list` (operation `campaignList`).
     pub fn list(&self) -> CampaignListBuilder<'a> {
         CampaignListBuilder {
@@ -41,6 +43,8 @@ impl<'a> CampaignApi<'a> {
     /// READ-ONLY. Search Salesforce campaigns. Search Salesforce campaigns by text to find the campaignId for a router's Add-to-Campaign action. Params: searchText (required), isActive, page, pageSize.
     ///
     /// **Required permissions:** `tenant.read`.
+    ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](CampaignSearchBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](CampaignSearchBuilder::collect_all), every item in a `Vec`.
     ///
     /// `GET /v1/org/campaign/search` (operation `campaignSearch`).
     pub fn search(&self, search_text: impl Into<String>) -> CampaignSearchBuilder<'a> {

@@ -26,6 +26,8 @@ impl<'a> ChatApi<'a> {
     ///
     /// **Required permissions:** `logs.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](ChatLogsBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](ChatLogsBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/chat/logs` (operation `chatLogs`).
     pub fn logs(
         &self,

@@ -68,6 +68,8 @@ impl<'a> DistributionApi<'a> {
     ///
     /// **Required permissions:** `distribution.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](DistributionListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](DistributionListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `PUT /v2/org/distribution/list` (operation `distributionListPut`).
     pub fn list(&self, body: crate::types::ListRequest) -> DistributionListBuilder<'a> {
         DistributionListBuilder {

@@ -26,6 +26,8 @@ impl<'a> DistroApi<'a> {
     ///
     /// **Required permissions:** `logs.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](DistroLogsBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](DistroLogsBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `POST /v1/org/distro/logs` (operation `distroLogs`).
     pub fn logs(
         &self,

@@ -26,6 +26,8 @@ impl<'a> EnrichmentApi<'a> {
     ///
     /// **Required permissions:** `data-field.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](EnrichmentListWaterfallsBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](EnrichmentListWaterfallsBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/enrichment/waterfall` (operation `enrichmentWaterfallList`).
     pub fn list_waterfalls(
         &self,

@@ -66,6 +66,8 @@ impl<'a> MeetingsApi<'a> {
     ///
     /// **Required permissions:** `meeting.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](MeetingsListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](MeetingsListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `PUT /v2/org/meetings/meetings` (operation `meetingListPut`).
     pub fn list(
         &self,

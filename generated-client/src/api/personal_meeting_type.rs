@@ -28,6 +28,8 @@ impl<'a> PersonalMeetingTypeApi<'a> {
     ///
     /// **Required permissions:** `meeting-type.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](PersonalMeetingTypeListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](PersonalMeetingTypeListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/personal-meeting-types` (operation `personalMeetingTypeList`).
     pub fn list(&self) -> PersonalMeetingTypeListBuilder<'a> {
         PersonalMeetingTypeListBuilder {

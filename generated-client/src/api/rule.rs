@@ -43,6 +43,8 @@ impl<'a> RuleApi<'a> {
     ///
     /// **Required permissions:** `rule.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](RuleListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](RuleListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/rule/list` (operation `ruleList`).
     pub fn list(&self) -> RuleListBuilder<'a> {
         RuleListBuilder {

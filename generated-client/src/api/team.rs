@@ -60,6 +60,8 @@ impl<'a> TeamApi<'a> {
     ///
     /// **Required permissions:** `team.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](TeamListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](TeamListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `PUT /v2/org/team` (operation `teamListPut`).
     pub fn list(&self, body: crate::types::FindAllRequest) -> TeamListBuilder<'a> {
         TeamListBuilder {

@@ -26,6 +26,8 @@ impl<'a> UserApi<'a> {
     ///
     /// **Required permissions:** `user.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](UserFindBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](UserFindBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/user/find` (operation `userFind`).
     pub fn find(&self, query: impl Into<String>) -> UserFindBuilder<'a> {
         UserFindBuilder {
@@ -41,6 +43,8 @@ impl<'a> UserApi<'a> {
     /// READ-ONLY. Finds users by IDs. Batch-fetch full profiles for a set of userIds. Params: page, pageSize. Takes a JSON body.
     ///
     /// **Required permissions:** `user.read`.
+    ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](UserFindByIdsBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](UserFindByIdsBuilder::collect_all), every item in a `Vec`.
     ///
     /// `POST /v1/org/user/find-by-id` (operation `userFindByIds`).
     pub fn find_by_ids(&self) -> UserFindByIdsBuilder<'a> {

@@ -26,6 +26,8 @@ impl<'a> WorkspaceApi<'a> {
     ///
     /// **Required permissions:** `workspace.read`.
     ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](WorkspaceListBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](WorkspaceListBuilder::collect_all), every item in a `Vec`.
+    ///
     /// `GET /v1/org/workspace` (operation `workspaceList`).
     pub fn list(&self) -> WorkspaceListBuilder<'a> {
         WorkspaceListBuilder {
@@ -40,6 +42,8 @@ impl<'a> WorkspaceApi<'a> {
     /// READ-ONLY. Read all users (or in a workspace). List a workspace's members; omit workspaceId to list all org users. Params: workspaceId, page, pageSize.
     ///
     /// **Required permissions:** `workspace.read`.
+    ///
+    /// Paginated: awaiting the builder fetches one page. To walk all pages, call [`items()`](WorkspaceListUsersBuilder::items) on it, a `Stream` of every item that fetches pages as you go, or [`collect_all()`](WorkspaceListUsersBuilder::collect_all), every item in a `Vec`.
     ///
     /// `GET /v1/org/workspace/users` (operation `workspaceListUsers`).
     pub fn list_users(&self) -> WorkspaceListUsersBuilder<'a> {

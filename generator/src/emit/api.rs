@@ -146,6 +146,14 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
         extra.push(format!("**Required permissions:** {}.", list.join(", ")));
     }
+    if op.pagination.is_some() {
+        let b = &op.builder_type;
+        extra.push(format!(
+            "Paginated: awaiting the builder fetches one page. To walk all pages, call \
+             [`items()`]({b}::items) on it, a `Stream` of every item that fetches pages as you \
+             go, or [`collect_all()`]({b}::collect_all), every item in a `Vec`."
+        ));
+    }
     extra.push(format!(
         "`{} {}` (operation `{}`).",
         op.http_method, op.path, op.id
