@@ -5,6 +5,7 @@
 //! holds) -> [`typify`] and [`operations`] (build the [`ir::Api`]) -> [`emit`]
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
+pub mod bundle;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -13,13 +14,16 @@ pub mod load;
 pub mod names;
 pub mod operations;
 pub mod pagination;
+pub mod sanitize;
 pub mod synth;
 pub mod typify;
+pub mod walk;
 pub mod write;
 
 use std::collections::BTreeMap;
 
-pub use error::Error;
+pub use bundle::{Fetch, FileFetch};
+pub use error::{Error, Warning};
 
 /// How to name and shape the emitted crate.
 #[derive(Debug, Clone)]
@@ -56,10 +60,32 @@ pub struct GeneratedCrate {
 }
 
 /// Reads `text` (a document whose origin, for error messages, is `origin`)
-/// into the IR.
+/// into the IR. References to other files are read from disk, relative to
+/// `origin`; warnings are dropped (see [`build`]).
 pub fn build_api(text: &str, origin: &str) -> Result<ir::Api, Error> {
-    let doc = load::load(text, origin)?;
-    operations::build(&doc, origin)
+    build(text, origin, &FileFetch).map(|built| built.api)
+}
+
+/// An API read from a document, and what the generator read past in it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub api: ir::Api,
+    /// Values dropped or converted, schemas read as `serde_json::Value`; each
+    /// names its file and JSON pointer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads `text` into the IR, reading referenced documents through `fetch`,
+/// and returns the warnings too. Errors and warnings point into the file the
+/// user wrote, also for parts that bundling copied in.
+pub fn build(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Built, Error> {
+    let doc = load::load_with(text, origin, fetch)?;
+    let mut warnings = Vec::new();
+    let api =
+        operations::build_reporting(&doc, origin, &mut warnings).map_err(|e| doc.relocate(e))?;
+    let mut all: Vec<Warning> = doc.warnings.clone();
+    all.extend(warnings.into_iter().map(|w| doc.relocate_warning(w)));
+    Ok(Built { api, warnings: all })
 }
 
 /// Runs the whole pipeline on one document's text, in memory.

@@ -7,7 +7,7 @@ use heck::ToUpperCamelCase;
 use openapiv3::{OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
-use crate::error::{escape_pointer, Error};
+use crate::error::{escape_pointer, Error, Warning};
 use crate::ir::{Api, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
 use crate::names::{field_name, type_name, Scope};
@@ -22,6 +22,11 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 
 /// Builds the IR of a loaded document.
 pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
+    build_reporting(doc, origin, &mut Vec::new())
+}
+
+/// Same as [`build`], adding to `warnings` the schemas read as any JSON value.
+pub fn build_reporting(doc: &Document, origin: &str, warnings: &mut Vec<Warning>) -> Result<Api, Error> {
     let api = &doc.api;
     let empty = indexmap::IndexMap::new();
     let schemas = api.components.as_ref().map(|c| &c.schemas).unwrap_or(&empty);
@@ -34,6 +39,7 @@ pub fn build(doc: &Document, origin: &str) -> Result<Api, Error> {
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
     }
     resolve_replacements(&mut operations, &raw);
+    warnings.extend(space.take_warnings());
     let types = space.finish();
     for op in &mut operations {
         op.pagination = crate::pagination::detect(op, &types);
@@ -301,7 +307,8 @@ fn resolve<'a, T>(
         ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
             let prefix = format!("#/components/{section}/");
-            let found = reference.strip_prefix(&prefix).and_then(|name| components?.get(name));
+            // Bundling wrote every reference as a JSON pointer: `~1` is `/`.
+            let found = reference.strip_prefix(&prefix).and_then(|name| components?.get(&name.replace("~1", "/").replace("~0", "~")));
             match found {
                 Some(ReferenceOr::Item(item)) => Ok(item),
                 _ => Err(Error::at(origin, pointer, format!("`{reference}` not found under components/{section}; fix the reference or add the component"))),

@@ -14,16 +14,25 @@
 //! - only what operations reach is converted (callers drive it), and
 //!   recursive fields are boxed at the end.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
 use serde_json::Value;
 
-use crate::error::{escape_pointer, Error};
+use crate::error::{escape_pointer, Error, Warning};
 use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::{field_name, type_name, Scope};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// How deep conversion may recurse: through inline schemas (bounded by
+/// [`crate::sanitize::MAX_SCHEMA_NESTING`]) plus chains of aliases, `allOf`
+/// members and union variants reached through references. Named types are
+/// queued instead of converted in place, so chains of them never count.
+const MAX_TYPE_DEPTH: usize = 96;
 
 /// The set of named types built so far, and how component schemas map onto them.
 pub struct TypeSpace<'a> {
@@ -39,6 +48,17 @@ pub struct TypeSpace<'a> {
     /// Variant components owned by one tagged union: the tag property to drop.
     owned_variants: HashMap<String, String>,
     types: BTreeMap<String, TypeDef>,
+    /// Named components referenced but not defined yet, in the order met.
+    queue: VecDeque<String>,
+    /// The components in `queue` still to define.
+    pending: HashSet<String>,
+    /// Component for each Rust name in `component_names`.
+    component_by_rust: HashMap<String, String>,
+    /// Current recursion depth (see [`MAX_TYPE_DEPTH`]).
+    depth: usize,
+    /// Components merged into the struct being defined (`allOf` cycle guard).
+    merging: HashSet<String>,
+    warnings: Vec<Warning>,
 }
 
 /// A uniform read-only view of a schema, whichever way `openapiv3` parsed it.
@@ -63,7 +83,12 @@ fn view(schema: &Schema) -> View<'_> {
         SchemaKind::Type(Type::String(s)) => {
             v.typ = Some("string");
             v.format = format_str(&s.format);
-            v.enumeration = s.enumeration.iter().flatten().map(|e| Value::String(e.clone())).collect();
+            v.enumeration = s
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|e| Value::String(e.clone()))
+                .collect();
             v.constraints.pattern = s.pattern.clone();
             v.constraints.min_length = s.min_length;
             v.constraints.max_length = s.max_length;
@@ -192,14 +217,26 @@ fn format_str<T: FormatName>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&'static 
 pub fn docs_of(schema: &Schema) -> Docs {
     Docs {
         summary: None,
-        description: schema.schema_data.description.clone().filter(|d| !d.trim().is_empty()),
+        description: schema
+            .schema_data
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty()),
         deprecated: schema.schema_data.deprecated,
     }
 }
 
-/// The name of the component a `$ref` points at, if it points at one.
-pub fn component_of(reference: &str) -> Option<&str> {
-    reference.strip_prefix(SCHEMA_PREFIX).filter(|n| !n.contains('/'))
+/// The name of the component a `$ref` points at, if it points at one
+/// (bundling has made every schema reference this form, JSON pointer escaped).
+pub fn component_of(reference: &str) -> Option<Cow<'_, str>> {
+    let name = reference
+        .strip_prefix(SCHEMA_PREFIX)
+        .filter(|n| !n.contains('/'))?;
+    Some(if name.contains('~') {
+        Cow::Owned(name.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(name)
+    })
 }
 
 /// The value a schema pins with 3.1 `const` (kept by `load` as `x-const`).
@@ -224,6 +261,12 @@ impl<'a> TypeSpace<'a> {
             in_progress: HashSet::new(),
             owned_variants: HashMap::new(),
             types: BTreeMap::new(),
+            queue: VecDeque::new(),
+            pending: HashSet::new(),
+            component_by_rust: HashMap::new(),
+            depth: 0,
+            merging: HashSet::new(),
+            warnings: Vec::new(),
         };
         space.find_owned_variants(tree);
         space.name_components();
@@ -233,21 +276,35 @@ impl<'a> TypeSpace<'a> {
     /// Variant schemas referenced once, by exactly one discriminated union,
     /// are owned by it.
     fn find_owned_variants(&mut self, tree: &Value) {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        count_refs(tree, &mut counts);
+        let counts = count_refs(tree);
         for schema in self.schemas.values() {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let Some(discriminator) = &schema.schema_data.discriminator else { continue };
-            let SchemaKind::OneOf { one_of } = &schema.schema_kind else { continue };
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(discriminator) = &schema.schema_data.discriminator else {
+                continue;
+            };
+            let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+                continue;
+            };
             for variant in one_of {
-                let ReferenceOr::Reference { reference } = variant else { continue };
-                let Some(name) = component_of(reference) else { continue };
+                let ReferenceOr::Reference { reference } = variant else {
+                    continue;
+                };
+                let Some(name) = component_of(reference) else {
+                    continue;
+                };
+                let name = name.as_ref();
                 let is_object = matches!(
                     self.schemas.get(name),
-                    Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(_)), .. }))
+                    Some(ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Type(Type::Object(_)),
+                        ..
+                    }))
                 );
                 if is_object && counts.get(name) == Some(&1) {
-                    self.owned_variants.insert(name.to_string(), discriminator.property_name.clone());
+                    self.owned_variants
+                        .insert(name.to_string(), discriminator.property_name.clone());
                 }
             }
         }
@@ -258,28 +315,45 @@ impl<'a> TypeSpace<'a> {
     fn name_components(&mut self) {
         let mut owned_names: HashMap<String, String> = HashMap::new();
         for (union_name, schema) in self.schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let (Some(_), SchemaKind::OneOf { one_of }) = (&schema.schema_data.discriminator, &schema.schema_kind) else {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let (Some(_), SchemaKind::OneOf { one_of }) =
+                (&schema.schema_data.discriminator, &schema.schema_kind)
+            else {
                 continue;
             };
             for variant in one_of {
-                let ReferenceOr::Reference { reference } = variant else { continue };
-                let Some(name) = component_of(reference) else { continue };
-                if self.owned_variants.contains_key(name) {
-                    let tag = self.tag_of(schema, reference, name);
-                    owned_names.insert(name.to_string(), format!("{}{}", type_name(union_name), type_name(tag_word(&tag))));
+                let ReferenceOr::Reference { reference } = variant else {
+                    continue;
+                };
+                let Some(name) = component_of(reference) else {
+                    continue;
+                };
+                if self.owned_variants.contains_key(name.as_ref()) {
+                    let tag = self.tag_of(schema, reference, &name);
+                    owned_names.insert(
+                        name.to_string(),
+                        format!("{}{}", type_name(union_name), type_name(tag_word(&tag))),
+                    );
                 }
             }
         }
         let mut names: Vec<&String> = self.schemas.keys().collect();
         names.sort();
         for name in names {
-            let Some(ReferenceOr::Item(schema)) = self.schemas.get(name) else { continue };
+            let Some(ReferenceOr::Item(schema)) = self.schemas.get(name) else {
+                continue;
+            };
             if !is_named_kind(schema, true) {
                 continue;
             }
-            let wanted = owned_names.get(name).cloned().unwrap_or_else(|| type_name(name));
+            let wanted = owned_names
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| type_name(name));
             let rust = self.scope.claim(wanted);
+            self.component_by_rust.insert(rust.clone(), name.clone());
             self.component_names.insert(name.clone(), rust);
         }
     }
@@ -288,7 +362,11 @@ impl<'a> TypeSpace<'a> {
     fn tag_of(&self, union: &Schema, reference: &str, component: &str) -> String {
         let discriminator = union.schema_data.discriminator.as_ref();
         if let Some(d) = discriminator {
-            if let Some((tag, _)) = d.mapping.iter().find(|(_, r)| r.as_str() == reference || r.as_str() == component) {
+            if let Some((tag, _)) = d
+                .mapping
+                .iter()
+                .find(|(_, r)| r.as_str() == reference || r.as_str() == component)
+            {
                 return tag.clone();
             }
             // Tapir once mapped tags to class names, not schemas
@@ -296,7 +374,9 @@ impl<'a> TypeSpace<'a> {
             // schema `AvailabilityExpectedHost_User`): the key is still the wire tag.
             let by_class = d.mapping.iter().find(|(_, r)| {
                 let class = r.rsplit('.').next().unwrap_or(r);
-                !r.starts_with('#') && r.contains('.') && (class == component || component.ends_with(&format!("_{class}")))
+                !r.starts_with('#')
+                    && r.contains('.')
+                    && (class == component || component.ends_with(&format!("_{class}")))
             });
             if let Some((tag, _)) = by_class {
                 return tag.clone();
@@ -310,6 +390,70 @@ impl<'a> TypeSpace<'a> {
         component.to_string()
     }
 
+    /// Takes the warnings gathered so far: schemas read as any JSON value.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn warn(&mut self, pointer: &str, message: String) {
+        self.warnings
+            .push(Warning::at(self.origin, pointer, message));
+    }
+
+    /// One level deeper, or an error at `pointer` past [`MAX_TYPE_DEPTH`].
+    fn enter(&mut self, pointer: &str) -> Result<(), Error> {
+        if self.depth >= MAX_TYPE_DEPTH {
+            return Err(Error::at(
+                self.origin,
+                pointer,
+                format!("types nest more than {MAX_TYPE_DEPTH} levels deep here, through chains of aliases, `allOf` members or union variants; give the inner schemas names in components/schemas"),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Defines the queued named components; only the outermost call does, so
+    /// the queue, not the stack, carries chains of references.
+    fn drain(&mut self) -> Result<(), Error> {
+        if self.depth > 0 {
+            return Ok(());
+        }
+        while let Some(name) = self.queue.pop_front() {
+            if self.pending.remove(&name) {
+                self.define_component(&name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn define_component(&mut self, name: &str) -> Result<(), Error> {
+        let (Some(ReferenceOr::Item(schema)), Some(rust)) = (
+            self.schemas.get(name),
+            self.component_names.get(name).cloned(),
+        ) else {
+            return Ok(());
+        };
+        let here = format!("/components/schemas/{}", escape_pointer(name));
+        let strip = self.owned_variants.get(name).cloned();
+        self.define(&rust, Some(name), schema, &here, strip.as_deref())
+    }
+
+    /// Defines the named type `rust` now if it is still queued: a union looks
+    /// at its variants' definitions.
+    fn ensure_defined(&mut self, rust: &str, pointer: &str) -> Result<(), Error> {
+        let Some(name) = self.component_by_rust.get(rust).cloned() else {
+            return Ok(());
+        };
+        if !self.pending.remove(&name) {
+            return Ok(());
+        }
+        self.enter(pointer)?;
+        let result = self.define_component(&name);
+        self.depth -= 1;
+        result
+    }
+
     /// All named types built so far, boxed where recursive, sorted by name.
     pub fn finish(mut self) -> Vec<TypeDef> {
         box_recursive_fields(&mut self.types);
@@ -318,7 +462,23 @@ impl<'a> TypeSpace<'a> {
 
     /// Converts a schema or reference found at `pointer`; `hint` names the
     /// type if the schema turns out to need one.
-    pub fn convert(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    pub fn convert(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        let t = self.convert_at(schema, hint, pointer)?;
+        self.drain()?;
+        Ok(t)
+    }
+
+    fn convert_at(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.convert_schema(schema, hint, pointer),
@@ -326,7 +486,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Same as [`TypeSpace::convert`] for the boxed form `openapiv3` uses in properties.
-    pub fn convert_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn convert_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.convert_schema(schema, hint, pointer),
@@ -341,11 +506,17 @@ impl<'a> TypeSpace<'a> {
                 format!("unsupported reference `{reference}`: only local `#/components/schemas/<name>` references are supported; inline or bundle the document first"),
             ));
         };
-        self.component(name, pointer)
+        self.component_at(&name, pointer)
     }
 
     /// The type a component schema stands for, converting it on first use.
     pub fn component(&mut self, name: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let t = self.component_at(name, pointer)?;
+        self.drain()?;
+        Ok(t)
+    }
+
+    fn component_at(&mut self, name: &str, pointer: &str) -> Result<TypeRef, Error> {
         if let Some(t) = self.resolved.get(name) {
             return Ok(t.clone());
         }
@@ -357,21 +528,36 @@ impl<'a> TypeSpace<'a> {
             ));
         };
         let here = format!("/components/schemas/{}", escape_pointer(name));
-        if !self.in_progress.insert(name.to_string()) {
-            return Err(Error::at(self.origin, here, "this schema is an alias of itself (a `$ref` cycle with no type in it)"));
+        if let (ReferenceOr::Item(_), Some(rust)) =
+            (schema, self.component_names.get(name).cloned())
+        {
+            // Registered now and defined from the queue: recursion finds the
+            // name, and chains of references never deepen the stack.
+            self.resolved
+                .insert(name.to_string(), TypeRef::Named(rust.clone()));
+            self.pending.insert(name.to_string());
+            self.queue.push_back(name.to_string());
+            return Ok(TypeRef::Named(rust));
         }
-        let result = match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, &here),
-            ReferenceOr::Item(schema) => match self.component_names.get(name).cloned() {
-                Some(rust) => {
-                    // Registered before converting the body, so recursion finds it.
-                    self.resolved.insert(name.to_string(), TypeRef::Named(rust.clone()));
-                    let strip = self.owned_variants.get(name).cloned();
-                    self.define(&rust, Some(name), schema, &here, strip.as_deref())
-                        .map(|()| TypeRef::Named(rust))
-                }
-                None => self.convert_schema(schema, &type_name(name), &here),
-            },
+        if !self.in_progress.insert(name.to_string()) {
+            return Err(Error::at(
+                self.origin,
+                here,
+                "this schema is an alias of itself (a `$ref` cycle with no type in it)",
+            ));
+        }
+        let result = match self.enter(&here) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                let r = match schema {
+                    ReferenceOr::Reference { reference } => self.reference(reference, &here),
+                    ReferenceOr::Item(schema) => {
+                        self.convert_schema(schema, &type_name(name), &here)
+                    }
+                };
+                self.depth -= 1;
+                r
+            }
         };
         self.in_progress.remove(name);
         let t = result?;
@@ -379,32 +565,62 @@ impl<'a> TypeSpace<'a> {
         Ok(t)
     }
 
-    fn convert_schema(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
-        let t = self.convert_inner(schema, hint, pointer)?;
-        Ok(if schema.schema_data.nullable && !matches!(t, TypeRef::Nullable(_) | TypeRef::Json) {
-            TypeRef::Nullable(Box::new(t))
-        } else {
-            t
-        })
+    fn convert_schema(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        self.enter(pointer)?;
+        let t = self.convert_inner(schema, hint, pointer);
+        self.depth -= 1;
+        let t = t?;
+        Ok(
+            if schema.schema_data.nullable && !matches!(t, TypeRef::Nullable(_) | TypeRef::Json) {
+                TypeRef::Nullable(Box::new(t))
+            } else {
+                t
+            },
+        )
     }
 
-    fn convert_inner(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn convert_inner(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         let v = view(schema);
         if !v.all_of.is_empty() {
             if let [single] = v.all_of {
                 if v.properties.is_none() {
-                    return self.convert(single, hint, &format!("{pointer}/allOf/0"));
+                    return self.convert_at(single, hint, &format!("{pointer}/allOf/0"));
                 }
             }
         }
         if !is_named_kind(schema, false) {
             // `oneOf: [X, null]` and one-member unions stand for their member.
-            let members = if v.one_of.is_empty() { v.any_of } else { v.one_of };
-            let mut real = members.iter().enumerate().filter(|(_, s)| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)));
+            let members = if v.one_of.is_empty() {
+                v.any_of
+            } else {
+                v.one_of
+            };
+            let mut real = members
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)));
             if let (Some((i, only)), None) = (real.next(), real.next()) {
-                let key = if v.one_of.is_empty() { "anyOf" } else { "oneOf" };
-                let t = self.convert(only, hint, &format!("{pointer}/{key}/{i}"))?;
-                return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) { TypeRef::Nullable(Box::new(t)) } else { t });
+                let key = if v.one_of.is_empty() {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
+                let t = self.convert_at(only, hint, &format!("{pointer}/{key}/{i}"))?;
+                return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) {
+                    TypeRef::Nullable(Box::new(t))
+                } else {
+                    t
+                });
             }
         }
         if is_named_kind(schema, false) {
@@ -431,24 +647,63 @@ impl<'a> TypeSpace<'a> {
             }
             Some("boolean") => TypeRef::Bool,
             Some("array") => match v.items {
-                Some(items) => TypeRef::List(Box::new(self.convert_boxed(items, &format!("{hint}Item"), &format!("{pointer}/items"))?)),
+                Some(items) => TypeRef::List(Box::new(self.convert_boxed(
+                    items,
+                    &format!("{hint}Item"),
+                    &format!("{pointer}/items"),
+                )?)),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
             Some("object") => match v.additional {
-                Some(AdditionalProperties::Schema(s)) => {
-                    TypeRef::Map(Box::new(self.convert(s, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"))?))
-                }
+                Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.convert_at(
+                    s,
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )?)),
                 _ => TypeRef::Map(Box::new(TypeRef::Json)),
             },
-            _ => TypeRef::Json,
+            other => {
+                self.note_fallback(schema, other, pointer);
+                TypeRef::Json
+            }
         })
     }
 
+    /// Warns when a schema that says something is read as any JSON value.
+    fn note_fallback(&mut self, schema: &Schema, typ: Option<&str>, pointer: &str) {
+        let any = "read as any JSON value (`serde_json::Value`)";
+        if let Some(Value::String(note)) = schema
+            .schema_data
+            .extensions
+            .get(crate::load::FALLBACK_NOTE)
+        {
+            self.warn(pointer, format!("{note}; {any}"));
+        } else if matches!(schema.schema_kind, SchemaKind::Not { .. }) {
+            self.warn(pointer, format!("`not` has no Rust type; {any}"));
+        } else if let Some(t) = typ {
+            self.warn(
+                pointer,
+                format!("`type: {t}` is not a JSON Schema type; {any}"),
+            );
+        }
+    }
+
     /// Builds the named type `rust` from `schema` and records it.
-    fn define(&mut self, rust: &str, component: Option<&str>, schema: &Schema, pointer: &str, strip: Option<&str>) -> Result<(), Error> {
+    fn define(
+        &mut self,
+        rust: &str,
+        component: Option<&str>,
+        schema: &Schema,
+        pointer: &str,
+        strip: Option<&str>,
+    ) -> Result<(), Error> {
         let v = view(schema);
         let kind = if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (variants, key) = if v.one_of.is_empty() { (v.any_of, "anyOf") } else { (v.one_of, "oneOf") };
+            let (variants, key) = if v.one_of.is_empty() {
+                (v.any_of, "anyOf")
+            } else {
+                (v.one_of, "oneOf")
+            };
             self.union(rust, schema, variants, &format!("{pointer}/{key}"))?
         } else if !v.enumeration.is_empty() && v.typ == Some("string") {
             let mut scope = Scope::with_reserved(&["Unknown"]);
@@ -460,14 +715,31 @@ impl<'a> TypeSpace<'a> {
                     .filter_map(Value::as_str)
                     // Documents do repeat values; one variant each.
                     .filter(|wire| seen.insert(*wire))
-                    .map(|wire| EnumValue { name: scope.claim(type_name(wire)), wire: wire.to_string() })
+                    .map(|wire| EnumValue {
+                        name: scope.claim(type_name(wire)),
+                        wire: wire.to_string(),
+                    })
                     .collect(),
             }
         } else if v.typ == Some("object") || !v.all_of.is_empty() {
             let mut fields = Vec::new();
             let mut extra = None;
             let mut scope = Scope::default();
-            self.collect_fields(rust, schema, pointer, strip, &mut scope, &mut fields, &mut extra)?;
+            let outer = std::mem::replace(
+                &mut self.merging,
+                component.map(str::to_string).into_iter().collect(),
+            );
+            let collected = self.collect_fields(
+                rust,
+                schema,
+                pointer,
+                strip,
+                &mut scope,
+                &mut fields,
+                &mut extra,
+            );
+            self.merging = outer;
+            collected?;
             TypeKind::Struct { fields, extra }
         } else {
             let inner = match v.typ {
@@ -477,19 +749,28 @@ impl<'a> TypeSpace<'a> {
                 Some("boolean") => TypeRef::Bool,
                 _ => scalar_string(v.format),
             };
-            TypeKind::Newtype { inner, constraints: v.constraints }
+            TypeKind::Newtype {
+                inner,
+                constraints: v.constraints,
+            }
         };
         let mut docs = docs_of(schema);
         if docs.description.is_none() {
             // Tapir repeats the component name as `title`; only a real title is worth showing.
-            docs.description = schema.schema_data.title.clone().filter(|t| Some(t.as_str()) != component);
+            docs.description = schema
+                .schema_data
+                .title
+                .clone()
+                .filter(|t| Some(t.as_str()) != component);
         }
         if matches!(kind, TypeKind::Newtype { .. }) && !v.one_of.is_empty() {
             let members: Vec<String> = v
                 .one_of
                 .iter()
                 .filter_map(|m| match m {
-                    ReferenceOr::Reference { reference } => component_of(reference).map(|c| format!("`{c}`")),
+                    ReferenceOr::Reference { reference } => {
+                        component_of(reference).map(|c| format!("`{c}`"))
+                    }
                     ReferenceOr::Item(_) => None,
                 })
                 .collect();
@@ -501,7 +782,12 @@ impl<'a> TypeSpace<'a> {
         }
         self.types.insert(
             rust.to_string(),
-            TypeDef { name: rust.to_string(), schema: component.map(str::to_string), docs, kind },
+            TypeDef {
+                name: rust.to_string(),
+                schema: component.map(str::to_string),
+                docs,
+                kind,
+            },
         );
         Ok(())
     }
@@ -518,24 +804,55 @@ impl<'a> TypeSpace<'a> {
         fields: &mut Vec<Field>,
         extra: &mut Option<TypeRef>,
     ) -> Result<(), Error> {
+        self.enter(pointer)?;
+        let result = self.collect_fields_inner(owner, schema, pointer, strip, scope, fields, extra);
+        self.depth -= 1;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_fields_inner(
+        &mut self,
+        owner: &str,
+        schema: &Schema,
+        pointer: &str,
+        strip: Option<&str>,
+        scope: &mut Scope,
+        fields: &mut Vec<Field>,
+        extra: &mut Option<TypeRef>,
+    ) -> Result<(), Error> {
         let v = view(schema);
         for (i, member) in v.all_of.iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{i}");
             let (member_schema, member_pointer) = match member {
                 ReferenceOr::Item(s) => (s, member_pointer),
                 ReferenceOr::Reference { reference } => {
-                    let Some(name) = component_of(reference) else {
-                        return Err(Error::at(self.origin, member_pointer, format!("unsupported reference `{reference}` in allOf")));
-                    };
-                    match self.schemas.get(name) {
-                        Some(ReferenceOr::Item(s)) => (s, format!("/components/schemas/{}", escape_pointer(name))),
-                        _ => {
-                            return Err(Error::at(self.origin, member_pointer, format!("allOf member `{reference}` is missing or an alias; point it at an object schema")));
-                        }
+                    match self.follow_aliases(reference, &member_pointer)? {
+                        // A member met again (an `allOf` cycle) adds nothing new.
+                        None => continue,
+                        Some(found) => found,
                     }
                 }
             };
-            self.collect_fields(owner, member_schema, &member_pointer, strip, scope, fields, extra)?;
+            let member_view = view(member_schema);
+            let object_like = member_view.properties.is_some()
+                || !member_view.all_of.is_empty()
+                || matches!(member_view.typ, None | Some("object"))
+                    && member_view.one_of.is_empty()
+                    && member_view.any_of.is_empty();
+            if !object_like {
+                self.warn(&member_pointer, "this `allOf` member is not an object schema; its fields (none) are merged and its type is ignored".to_string());
+                continue;
+            }
+            self.collect_fields(
+                owner,
+                member_schema,
+                &member_pointer,
+                strip,
+                scope,
+                fields,
+                extra,
+            )?;
         }
         if let Some(props) = v.properties {
             for (wire, prop) in props {
@@ -548,7 +865,12 @@ impl<'a> TypeSpace<'a> {
                 let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
                 let hint = format!("{owner}{}", type_name(wire));
                 let (ty, docs, constraints, default) = match prop {
-                    ReferenceOr::Reference { reference } => (self.reference(reference, &prop_pointer)?, Docs::default(), Constraints::default(), None),
+                    ReferenceOr::Reference { reference } => (
+                        self.reference(reference, &prop_pointer)?,
+                        Docs::default(),
+                        Constraints::default(),
+                        None,
+                    ),
                     ReferenceOr::Item(s) => {
                         let ty = if const_of(s).is_some() && view(s).enumeration.len() <= 1 {
                             // A pinned value that is not this union's tag: a plain string.
@@ -580,14 +902,57 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(AdditionalProperties::Schema(s)) = v.additional {
-            *extra = Some(self.convert(s, &format!("{owner}Extra"), &format!("{pointer}/additionalProperties"))?);
+            *extra = Some(self.convert_at(
+                s,
+                &format!("{owner}Extra"),
+                &format!("{pointer}/additionalProperties"),
+            )?);
         } else if let Some(AdditionalProperties::Any(true)) = v.additional {
             *extra = Some(TypeRef::Json);
         }
         Ok(())
     }
 
-    fn union(&mut self, rust: &str, schema: &Schema, variants: &[ReferenceOr<Schema>], pointer: &str) -> Result<TypeKind, Error> {
+    /// The schema an `allOf` member reference stands for, following aliases
+    /// (`A: {$ref: B}`), with its pointer; `None` for a member already merged
+    /// into this type.
+    fn follow_aliases(
+        &mut self,
+        reference: &str,
+        at: &str,
+    ) -> Result<Option<(&'a Schema, String)>, Error> {
+        let mut reference = reference.to_string();
+        for _ in 0..MAX_TYPE_DEPTH {
+            let Some(name) = component_of(&reference).map(Cow::into_owned) else {
+                return Err(Error::at(self.origin, at, format!("unsupported reference `{reference}` in allOf; point it at a schema in components/schemas")));
+            };
+            let schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>> = self.schemas;
+            match schemas.get(&name) {
+                Some(ReferenceOr::Item(s)) => {
+                    if !self.merging.insert(name.clone()) {
+                        return Ok(None);
+                    }
+                    return Ok(Some((
+                        s,
+                        format!("/components/schemas/{}", escape_pointer(&name)),
+                    )));
+                }
+                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                None => {
+                    return Err(Error::at(self.origin, at, format!("allOf member `{reference}` does not exist; add it under components/schemas or fix the reference")));
+                }
+            }
+        }
+        Err(Error::at(self.origin, at, format!("allOf member `{reference}` is an alias of an alias ... more than {MAX_TYPE_DEPTH} times; point it at an object schema")))
+    }
+
+    fn union(
+        &mut self,
+        rust: &str,
+        schema: &Schema,
+        variants: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
@@ -600,11 +965,16 @@ impl<'a> TypeSpace<'a> {
             }
             let (tag, docs) = match (discriminator, variant) {
                 (Some(_), ReferenceOr::Reference { reference }) => {
-                    let component = component_of(reference).unwrap_or(reference);
-                    (Some(self.tag_of(schema, reference, component)), Docs::default())
+                    let component = component_of(reference).unwrap_or(Cow::Borrowed(reference));
+                    (
+                        Some(self.tag_of(schema, reference, &component)),
+                        Docs::default(),
+                    )
                 }
                 (Some(d), ReferenceOr::Item(s)) => {
-                    let tag = property_const(s, &d.property_name).and_then(Value::as_str).map(str::to_string);
+                    let tag = property_const(s, &d.property_name)
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                     (tag, docs_of(s))
                 }
                 (None, ReferenceOr::Item(s)) => (None, docs_of(s)),
@@ -621,13 +991,16 @@ impl<'a> TypeSpace<'a> {
                     self.define(&name, None, s, &variant_pointer, Some(&d.property_name))?;
                     TypeRef::Named(name)
                 }
-                _ => self.convert(variant, &hint, &variant_pointer)?,
+                _ => self.convert_at(variant, &hint, &variant_pointer)?,
             };
+            if let TypeRef::Named(n) = &ty {
+                self.ensure_defined(n, &variant_pointer)?;
+            }
             let name = match (&tag, variant) {
                 (Some(t), _) => type_name(tag_word(t)),
                 // A referenced member is named after its schema, even when it collapses to a scalar.
                 (None, ReferenceOr::Reference { reference }) => match component_of(reference) {
-                    Some(c) => variant_name_for(&TypeRef::Named(type_name(c)), rust),
+                    Some(c) => variant_name_for(&TypeRef::Named(type_name(&c)), rust),
                     None => variant_name_for(&ty, rust),
                 },
                 (None, ReferenceOr::Item(_)) => variant_name_for(&ty, rust),
@@ -640,19 +1013,38 @@ impl<'a> TypeSpace<'a> {
                 }
                 _ => Some(ty),
             };
-            out.push(Variant { name: scope.claim(name), tag, ty, docs, boxed: false });
+            out.push(Variant {
+                name: scope.claim(name),
+                tag,
+                ty,
+                docs,
+                boxed: false,
+            });
         }
         // Untagged members that all decode to the same type cannot be told
         // apart on the wire (Tapir's `DataObject` is five string schemas): the
         // union is that type.
-        if discriminator.is_none() && out.len() > 1 && out.iter().all(|v| v.ty.as_ref().is_some_and(|t| self.is_string_like(t))) {
-            return Ok(TypeKind::Newtype { inner: TypeRef::String, constraints: Constraints::default() });
+        if discriminator.is_none()
+            && out.len() > 1
+            && out
+                .iter()
+                .all(|v| v.ty.as_ref().is_some_and(|t| self.is_string_like(t)))
+        {
+            return Ok(TypeKind::Newtype {
+                inner: TypeRef::String,
+                constraints: Constraints::default(),
+            });
         }
         let tagged = discriminator.is_some() && out.iter().all(|v| v.tag.is_some());
         if !tagged {
             out.iter_mut().for_each(|v| v.tag = None);
         }
-        Ok(TypeKind::Union { tag: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()), variants: out })
+        Ok(TypeKind::Union {
+            tag: discriminator
+                .filter(|_| tagged)
+                .map(|d| d.property_name.clone()),
+            variants: out,
+        })
     }
 
     /// A string on the wire, which our open enums and unvalidated newtypes
@@ -671,7 +1063,12 @@ impl<'a> TypeSpace<'a> {
 
     fn is_empty_struct(&self, name: &str) -> bool {
         matches!(self.types.get(name), Some(TypeDef { kind: TypeKind::Struct { fields, extra: None }, .. }) if fields.is_empty())
-            && self.resolved.iter().filter(|(_, t)| matches!(t, TypeRef::Named(n) if n == name)).count() <= 1
+            && self
+                .resolved
+                .iter()
+                .filter(|(_, t)| matches!(t, TypeRef::Named(n) if n == name))
+                .count()
+                <= 1
     }
 }
 
@@ -694,7 +1091,11 @@ fn tag_word(tag: &str) -> &str {
 /// A variant name for an untagged union member, from its type.
 fn variant_name_for(ty: &TypeRef, union: &str) -> String {
     match ty {
-        TypeRef::Named(n) => n.strip_prefix(union).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())).unwrap_or(n).to_string(),
+        TypeRef::Named(n) => n
+            .strip_prefix(union)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(n)
+            .to_string(),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
@@ -714,8 +1115,15 @@ fn variant_name_for(ty: &TypeRef, union: &str) -> String {
 fn is_named_kind(schema: &Schema, component: bool) -> bool {
     let v = view(schema);
     if !v.one_of.is_empty() || !v.any_of.is_empty() {
-        let variants = if v.one_of.is_empty() { v.any_of } else { v.one_of };
-        let real = variants.iter().filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s))).count();
+        let variants = if v.one_of.is_empty() {
+            v.any_of
+        } else {
+            v.one_of
+        };
+        let real = variants
+            .iter()
+            .filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)))
+            .count();
         // A discriminated union stays a union even with one variant: more will come.
         return real > 1 || (real == 1 && schema.schema_data.discriminator.is_some());
     }
@@ -727,7 +1135,11 @@ fn is_named_kind(schema: &Schema, component: bool) -> bool {
         Some("object") => v.properties.is_some() || (component && v.additional.is_none()),
         Some("string") | Some("integer") | Some("number") if component => {
             let c = &v.constraints;
-            c.pattern.is_some() || c.min_length.is_some() || c.max_length.is_some() || c.minimum.is_some() || c.maximum.is_some()
+            c.pattern.is_some()
+                || c.min_length.is_some()
+                || c.max_length.is_some()
+                || c.minimum.is_some()
+                || c.maximum.is_some()
         }
         _ => false,
     }
@@ -749,23 +1161,28 @@ fn property_const<'s>(schema: &'s Schema, name: &str) -> Option<&'s Value> {
 }
 
 /// Counts `$ref` targets in the tree, ignoring discriminator mappings (which
-/// name variants without using them).
-fn count_refs<'t>(tree: &'t Value, counts: &mut HashMap<&'t str, usize>) {
-    match tree {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if k == "$ref" {
-                    if let Some(name) = v.as_str().and_then(component_of) {
-                        *counts.entry(name).or_default() += 1;
+/// name variants without using them). Iterative: the tree may be deep.
+fn count_refs(tree: &Value) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut stack = vec![tree];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "$ref" {
+                        if let Some(name) = v.as_str().and_then(component_of) {
+                            *counts.entry(name.into_owned()).or_default() += 1;
+                        }
+                    } else if k != "mapping" {
+                        stack.push(v);
                     }
-                } else if k != "mapping" {
-                    count_refs(v, counts);
                 }
             }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
         }
-        Value::Array(items) => items.iter().for_each(|v| count_refs(v, counts)),
-        _ => {}
     }
+    counts
 }
 
 /// Boxes struct fields and union payloads that would make a type contain itself.
@@ -782,9 +1199,20 @@ fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
         .values()
         .map(|def| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| inline_target(&f.ty)).map(str::to_string).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| v.ty.as_ref().and_then(inline_target)).map(str::to_string).collect(),
-                TypeKind::Newtype { inner, .. } => inline_target(inner).into_iter().map(str::to_string).collect(),
+                TypeKind::Struct { fields, .. } => fields
+                    .iter()
+                    .filter_map(|f| inline_target(&f.ty))
+                    .map(str::to_string)
+                    .collect(),
+                TypeKind::Union { variants, .. } => variants
+                    .iter()
+                    .filter_map(|v| v.ty.as_ref().and_then(inline_target))
+                    .map(str::to_string)
+                    .collect(),
+                TypeKind::Newtype { inner, .. } => inline_target(inner)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (def.name.clone(), targets)
@@ -815,7 +1243,11 @@ fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
             }
             TypeKind::Union { variants, .. } => {
                 for (i, v) in variants.iter().enumerate() {
-                    if v.ty.as_ref().and_then(inline_target).is_some_and(|t| reaches(t, &def.name)) {
+                    if v.ty
+                        .as_ref()
+                        .and_then(inline_target)
+                        .is_some_and(|t| reaches(t, &def.name))
+                    {
                         to_box.push((def.name.clone(), i));
                     }
                 }
