@@ -14,6 +14,7 @@ pub mod load;
 pub mod names;
 pub mod operations;
 pub mod pagination;
+pub mod parse;
 pub mod sanitize;
 pub mod synth;
 pub mod typify;
@@ -83,6 +84,20 @@ pub fn build(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Built, Error
     let mut warnings = Vec::new();
     let api =
         operations::build_reporting(&doc, origin, &mut warnings).map_err(|e| doc.relocate(e))?;
+    if let (bound, Some(deepest)) = typify::nesting_bound(&api.types) {
+        if let Some(limit) = typify::recursion_limit(&api.types) {
+            let def = api.types.iter().find(|t| t.name == deepest);
+            let pointer = def.and_then(|d| d.schema.as_deref()).map(|s| format!("/components/schemas/{}", error::escape_pointer(s))).unwrap_or_default();
+            warnings.push(Warning::at(
+                origin,
+                pointer,
+                format!(
+                    "types nest up to {bound} levels deep from `{deepest}` (types holding types); the crate sets \
+                     `#![recursion_limit = \"{limit}\"]`, and a crate using these types may need it too"
+                ),
+            ));
+        }
+    }
     let mut all: Vec<Warning> = doc.warnings.clone();
     all.extend(warnings.into_iter().map(|w| doc.relocate_warning(w)));
     Ok(Built { api, warnings: all })

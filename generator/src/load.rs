@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::bundle::{Fetch, FileFetch, Provenance};
 use crate::error::{escape_pointer, Error, Warning};
+pub use crate::parse::{find_line, parse_tree};
 
 /// Extension the lowering leaves on a schema it could only read as "any
 /// value", with the reason; the type conversion warns about it.
@@ -122,10 +123,9 @@ pub fn load_with(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Document
         Err(e) => return Err(located(e, &provenance)),
     };
     lower_document(&mut tree);
-    // Path tracking costs time; it only runs again to locate an error.
-    let api = match openapiv3::OpenAPI::deserialize(&tree) {
+    let api = match read_model(&tree, text, origin) {
         Ok(api) => api,
-        Err(_) => return Err(located(locate_error(&tree, text, origin), &provenance)),
+        Err(e) => return Err(located(e, &provenance)),
     };
     let warnings = warnings
         .into_iter()
@@ -138,6 +138,33 @@ pub fn load_with(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Document
         provenance,
         origin: origin.to_string(),
         text: text.to_string(),
+    })
+}
+
+/// Stack for reading the tree into `openapiv3`: its flattened, untagged
+/// schema types take about 60 KiB of stack per nested schema in a debug
+/// build, so the read runs on a thread of its own rather than on whatever
+/// stack the caller has (test threads have 2 MiB). Nesting is bounded by
+/// [`crate::sanitize::MAX_SCHEMA_NESTING`]; this only gives the bound room.
+const MODEL_STACK: usize = 16 << 20;
+
+/// Reads the lowered tree into the `openapiv3` model, or says where it cannot.
+fn read_model(tree: &Value, text: &str, origin: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let read = || match openapiv3::OpenAPI::deserialize(tree) {
+        Ok(api) => Ok(api),
+        // Path tracking costs time; it only runs again to locate an error.
+        Err(_) => Err(locate_error(tree, text, origin)),
+    };
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("chili-gen-read".into())
+            .stack_size(MODEL_STACK)
+            .spawn_scoped(scope, read);
+        match reader {
+            Ok(handle) => handle.join().unwrap_or_else(|_| Err(Error::at(origin, "", "internal error: reading the document into the OpenAPI model panicked; please report this with the document"))),
+            // No thread to be had: read here, within the nesting bound.
+            Err(_) => read(),
+        }
     })
 }
 
@@ -158,37 +185,6 @@ fn locate_error(tree: &Value, text: &str, origin: &str) -> Error {
         Err(err) => err,
         Ok(_) => Error::at(origin, "", "the document could not be read as OpenAPI"),
     }
-}
-
-/// Parses YAML or JSON text into a JSON tree, reporting the line of a syntax error.
-pub fn parse_tree(text: &str, origin: &str) -> Result<Value, Error> {
-    let trimmed = text.trim_start();
-    // Both parsers stop at 128 levels of nesting, so no tree built here is deeper.
-    let too_deep =
-        "the document nests more than 128 levels deep here, more than the generator reads; \
-                    move inner schemas into components/schemas and refer to them with `$ref`";
-    if trimmed.starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| Error {
-            origin: origin.to_string(),
-            pointer: None,
-            line: Some(e.line()),
-            message: if e.to_string().contains("recursion limit") {
-                format!("invalid JSON: {too_deep} (column {})", e.column())
-            } else {
-                format!("invalid JSON: {e}")
-            },
-        });
-    }
-    yaml_serde::from_str::<Value>(text).map_err(|e| Error {
-        origin: origin.to_string(),
-        pointer: None,
-        line: e.location().map(|l| l.line()),
-        message: if e.to_string().contains("recursion limit") {
-            format!("invalid YAML: {too_deep}")
-        } else {
-            format!("invalid YAML: {e}")
-        },
-    })
 }
 
 fn check_version(tree: &Value, origin: &str) -> Result<(), Error> {
@@ -591,42 +587,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         out.push_str(&escape_pointer(&s));
     }
     out
-}
-
-/// Finds the 1-based line in YAML/JSON `text` where the key at the end of
-/// `pointer` is written, following the pointer's keys in order. Best effort:
-/// good enough to point a human at the right place.
-pub fn find_line(text: &str, pointer: &str) -> Option<usize> {
-    if pointer.is_empty() {
-        return None;
-    }
-    let mut line_no = 0;
-    let lines: Vec<&str> = text.lines().collect();
-    for segment in pointer.split('/').skip(1) {
-        let key = segment.replace("~1", "/").replace("~0", "~");
-        if key.parse::<usize>().is_ok() {
-            continue;
-        }
-        let candidates = [
-            format!("{key}:"),
-            format!("'{key}':"),
-            format!("\"{key}\":"),
-            format!("\"{key}\" :"),
-        ];
-        let found = lines.iter().enumerate().skip(line_no).find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            candidates.iter().any(|c| t.starts_with(c.as_str()))
-        });
-        match found {
-            Some((i, _)) => line_no = i,
-            None => break,
-        }
-    }
-    if line_no == 0 {
-        None
-    } else {
-        Some(line_no + 1)
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod bench;
 mod conformance;
 mod corpus;
 mod mutant;
+mod referenced;
 mod scratch;
 
 use chili_gen::diff::{diff, next_version, Report};
@@ -547,14 +548,20 @@ fn generate(root: &Path, spec: &str, out: &str, name: Option<&str>) -> Result<Ou
     check_out_dir(root, &out_dir, out)?;
 
     let doc = fetch(spec, root)?;
-    let api = chili_gen::build_api(&doc.text, spec).map_err(generator_error)?;
+    // References to other files or URLs are read like the document itself.
+    let built = referenced::build(&doc.text, spec, root)?;
+    let api = built.api;
     let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
     let mut options = Options::new(&name);
     options.standalone = true;
     let krate = generate_crate(&api, spec, &options)?;
     write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
+    let warned = match built.warnings.len() {
+        0 => String::new(),
+        n => format!("; {n} warning{} above", if n == 1 { "" } else { "s" }),
+    };
     Ok(Outcome::ok(format!(
-        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {})",
+        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {}){warned}",
         krate.files.len(),
         api.version,
         short(&doc.sha256),

@@ -26,6 +26,7 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
     let tests = api.operations.iter().map(|op| operation_test(api, op));
     let responses = response_cases(api);
     let variants = variant_cases(api);
+    let limit = super::recursion_limit_attr(api);
     quote! {
         //! Conformance: every operation against a mock server built from the
         //! document (Prism), and every response type and union variant decoded
@@ -35,6 +36,7 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
         //! starts the mock and runs them with `--include-ignored`.
         // Deprecated operations are tested too; arguments are cloned whatever their type.
         #![allow(deprecated, clippy::clone_on_copy)]
+        #limit
 
         extern crate #lib as sdk;
 

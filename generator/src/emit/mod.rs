@@ -217,8 +217,10 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
     let base_env = env_var.strip_suffix("_API_KEY").map(|p| format!("{p}_BASE_URL")).unwrap_or_else(|| format!("{env_var}_BASE_URL"));
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let version = &api.version;
+    let limit = recursion_limit_attr(api);
     quote! {
         #(#inner_docs)*
+        #limit
         #![warn(missing_docs)]
         // Descriptions come from the upstream document, which is Markdown written
         // for a web page: its links and HTML are not rustdoc's to check.
@@ -242,6 +244,18 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         pub const USER_AGENT: &str = #user_agent;
         /// `info.version` of the document this crate was generated from.
         pub const API_VERSION: &str = #version;
+    }
+}
+
+/// `#![recursion_limit = ".."]` when the types nest deeper than rustc's
+/// default allows (long chains of types holding each other).
+pub(crate) fn recursion_limit_attr(api: &Api) -> TokenStream {
+    match crate::typify::recursion_limit(&api.types) {
+        Some(limit) => {
+            let limit = limit.to_string();
+            quote!(#![recursion_limit = #limit])
+        }
+        None => quote!(),
     }
 }
 

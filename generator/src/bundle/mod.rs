@@ -24,6 +24,10 @@ use serde_json::{Map, Value};
 use crate::error::{escape_pointer, pointer_segments, Error};
 use crate::walk::{kind_at, walk, Kind};
 
+mod location;
+
+use location::{is_url, join, normalize_location, percent_decode};
+
 /// At most this many documents are read through references.
 const MAX_DOCUMENTS: usize = 200;
 /// At most this many targets are hoisted or copied in.
@@ -594,97 +598,6 @@ fn suggest_name(location: &str, segments: &[String]) -> String {
     }
 }
 
-fn is_url(location: &str) -> bool {
-    let lower = location.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// `reference` resolved against the document at `base`.
-fn join(base: &str, reference: &str) -> String {
-    let lower = reference.to_ascii_lowercase();
-    if is_url(reference) || lower.starts_with("file:") {
-        return reference.to_string();
-    }
-    if is_url(base) {
-        // scheme://host/path -> (scheme://host, /path)
-        let after_scheme = base.find("://").map_or(0, |i| i + 3);
-        let host_end = base[after_scheme..]
-            .find('/')
-            .map_or(base.len(), |i| after_scheme + i);
-        let (origin, path) = base.split_at(host_end);
-        let path = path.split(['?', '#']).next().unwrap_or("");
-        if let Some(rest) = reference.strip_prefix("//") {
-            let scheme = &base[..after_scheme.saturating_sub(3)];
-            return format!("{scheme}://{rest}");
-        }
-        if reference.starts_with('/') {
-            return format!("{origin}{}", normalize_path(reference));
-        }
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        return format!("{origin}{}", normalize_path(&format!("{dir}/{reference}")));
-    }
-    let base = base.strip_prefix("file://").unwrap_or(base);
-    if reference.starts_with('/') {
-        return normalize_path(reference);
-    }
-    match base.rsplit_once('/') {
-        Some((dir, _)) => normalize_path(&format!("{dir}/{reference}")),
-        None => normalize_path(reference),
-    }
-}
-
-fn normalize_location(location: &str) -> String {
-    if is_url(location) {
-        return join(location, location.rsplit('/').next().unwrap_or(""));
-    }
-    normalize_path(location.strip_prefix("file://").unwrap_or(location))
-}
-
-/// Removes `.` and resolvable `..` segments.
-fn normalize_path(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if out.last().is_some_and(|l| *l != "..") => {
-                out.pop();
-            }
-            ".." if absolute => {}
-            _ => out.push(part),
-        }
-    }
-    let joined = out.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
-}
-
-/// Decodes `%XX` escapes (URI references may escape pointer characters).
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -700,27 +613,6 @@ mod tests {
                 .map(|(_, t)| t.to_string())
                 .ok_or_else(|| "not found".to_string())
         }
-    }
-
-    #[test]
-    fn locations_join_like_uris() {
-        assert_eq!(join("specs/api.yaml", "common.yaml"), "specs/common.yaml");
-        assert_eq!(join("specs/api.yaml", "../shared/c.yaml"), "shared/c.yaml");
-        assert_eq!(join("/a/b/api.yaml", "./c/d.json"), "/a/b/c/d.json");
-        assert_eq!(join("api.yaml", "c.yaml"), "c.yaml");
-        assert_eq!(
-            join("https://x.test/v1/api.yaml?x=1", "common.yaml"),
-            "https://x.test/v1/common.yaml"
-        );
-        assert_eq!(
-            join("https://x.test/v1/api.yaml", "/root.yaml"),
-            "https://x.test/root.yaml"
-        );
-        assert_eq!(
-            join("https://x.test/v1/api.yaml", "../c.yaml"),
-            "https://x.test/c.yaml"
-        );
-        assert_eq!(percent_decode("/a%20b/c%7E"), "/a b/c~");
     }
 
     #[test]
