@@ -230,3 +230,41 @@ fn ten_thousand_chained_aliases_are_a_located_error() {
         }
     }
 }
+
+#[test]
+fn the_deepest_list_type_the_bounds_allow_is_emitted() {
+    // Inline arrays to the schema limit, ending in the longest chain of array
+    // aliases the conversion accepts: the deepest `Vec<Vec<...>>` any document
+    // can produce, through syn and prettyplease on emission threads.
+    let inline = nest(
+        "items",
+        MAX_SCHEMA_NESTING - 1,
+        r##"{"$ref":"#/components/schemas/C0"}"##,
+    );
+    let longest = (1..200)
+        .map(|n| {
+            (
+                n,
+                document(
+                    &inline,
+                    &chain(n, |next| format!(r#"{{"type":"array","items":{next}}}"#)),
+                ),
+            )
+        })
+        .take_while(|(_, text)| chili_gen::build_api(text, "lists.json").is_ok())
+        .last()
+        .expect("a short chain builds");
+    assert!(
+        longest.0 >= 30,
+        "only {} aliases of arrays are accepted",
+        longest.0
+    );
+    let krate =
+        chili_gen::generate(&longest.1, "lists.json", &chili_gen::Options::new("lists")).unwrap();
+    // 19 inline arrays, then one per alias.
+    let deepest = "Vec<".repeat(MAX_SCHEMA_NESTING - 1 + longest.0);
+    assert!(
+        krate.files.values().any(|f| f.contains(&deepest)),
+        "no {deepest}"
+    );
+}

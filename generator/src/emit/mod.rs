@@ -76,6 +76,9 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Stack of each formatting thread.
+const FORMAT_STACK: usize = 16 << 20;
+
 /// Formats every job, on as many threads as the machine offers; results in job order.
 fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,14 +86,20 @@ fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let formatted = format((job.make)(), &job.path);
+        results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(formatted);
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let formatted = format((job.make)(), &job.path);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(formatted);
-            });
+            // syn and prettyplease recurse over nested types (`Vec<Vec<..>>` as
+            // deep as the document's bounds allow): a known stack, not the default.
+            let spawned = std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, work);
+            if spawned.is_err() {
+                work();
+            }
         }
     });
     results
