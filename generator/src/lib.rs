@@ -87,7 +87,10 @@ pub fn build(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Built, Error
     if let (bound, Some(deepest)) = typify::nesting_bound(&api.types) {
         if let Some(limit) = typify::recursion_limit(&api.types) {
             let def = api.types.iter().find(|t| t.name == deepest);
-            let pointer = def.and_then(|d| d.schema.as_deref()).map(|s| format!("/components/schemas/{}", error::escape_pointer(s))).unwrap_or_default();
+            let pointer = def
+                .and_then(|d| d.schema.as_deref())
+                .map(|s| format!("/components/schemas/{}", error::escape_pointer(s)))
+                .unwrap_or_default();
             warnings.push(Warning::at(
                 origin,
                 pointer,

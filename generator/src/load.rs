@@ -73,7 +73,7 @@ fn relocate(mut err: Error, origin: &str, text: &str, provenance: &Provenance) -
             err.line = provenance
                 .text(location)
                 .and_then(|t| find_line(t, &original));
-            err.origin = location.to_string();
+            err.origin = crate::bundle::shown(location);
             err.pointer = Some(original);
         }
         Some((_, original)) => {
@@ -95,7 +95,7 @@ fn relocate_warning(mut w: Warning, origin: &str, provenance: &Provenance) -> Wa
     }
     if let Some((location, original)) = provenance.original(&w.pointer) {
         if !provenance.is_root(location) {
-            w.origin = location.to_string();
+            w.origin = crate::bundle::shown(location);
         }
         w.pointer = original;
     }

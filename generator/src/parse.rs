@@ -104,7 +104,7 @@ fn flow_nesting_exceeds(text: &str, limit: usize) -> Option<usize> {
                 value_start = false;
             }
             ' ' | '\t' | '\r' => {}
-            '-' | '?' | ':' if depth == 0 && chars.peek().map_or(true, |n| n.is_whitespace()) => {
+            '-' | '?' | ':' if depth == 0 && chars.peek().is_none_or(|n| n.is_whitespace()) => {
                 value_start = true
             }
             _ if depth == 0 => value_start = false,

@@ -178,7 +178,7 @@ fn string(c: &Constraints) -> String {
     };
     if let Some(min) = c.min_length.map(|m| m.min(MAX_LENGTH)) {
         let have = s.chars().count();
-        s.extend(std::iter::repeat('x').take(min.saturating_sub(have)));
+        s.extend(std::iter::repeat_n('x', min.saturating_sub(have)));
     }
     if let Some(max) = c.max_length {
         s = s.chars().take(max.max(1)).collect();

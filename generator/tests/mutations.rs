@@ -412,7 +412,7 @@ fn run_case(seed: u64, case: usize, sources: &[Source], trace: bool) -> Result<O
     if trace {
         eprintln!("{}", describe());
     }
-    let emit = case % EMIT_EVERY == 0 && !source.large;
+    let emit = case.is_multiple_of(EMIT_EVERY) && !source.large;
     let result = catch_unwind(AssertUnwindSafe(|| {
         let built = chili_gen::build(&text, &origin, &chili_gen::FileFetch)?;
         let emitted = if emit && built.api.types.len() < 400 {

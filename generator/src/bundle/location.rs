@@ -92,9 +92,36 @@ pub(super) fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A location as shown in messages: without credentials (`user:pass@`) or
+/// query (`?token=..`), which may be secrets.
+pub fn shown(location: &str) -> String {
+    let mut out = location.to_string();
+    if let Some(q) = out.find('?') {
+        out.truncate(q);
+        out.push_str("?...");
+    }
+    if let Some(scheme_end) = out.find("://") {
+        let rest = &out[scheme_end + 3..];
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..host_end].rfind('@') {
+            out = format!("{}{}", &out[..scheme_end + 3], &rest[at + 1..]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_locations_keep_no_secrets() {
+        assert_eq!(
+            shown("https://me:pw@x.test/a.yaml?token=t"),
+            "https://x.test/a.yaml?..."
+        );
+        assert_eq!(shown("specs/a.yaml"), "specs/a.yaml");
+    }
 
     #[test]
     fn locations_join_like_uris() {

@@ -26,6 +26,7 @@ use crate::walk::{kind_at, walk, Kind};
 
 mod location;
 
+pub use location::shown;
 use location::{is_url, join, normalize_location, percent_decode};
 
 /// At most this many documents are read through references.
@@ -250,7 +251,7 @@ impl Bundler<'_, '_> {
             return Err(Error::at(
                 origin,
                 at,
-                format!("`$ref: {reference}` names an anchor (`#{fragment}`); only JSON pointer references (`#/components/...`) are supported: point at the schema by its path"),
+                format!("`$ref: {}` names an anchor (`#{fragment}`); only JSON pointer references (`#/components/...`) are supported: point at the schema by its path", shown(reference)),
             ));
         }
         if file.is_empty() {
@@ -267,7 +268,7 @@ impl Bundler<'_, '_> {
             Error::at(
                 origin,
                 at,
-                format!("`$ref: {reference}` names `{location}`, which cannot be read: {why}. Fix the path (it is relative to the referencing file) or bundle the document into one file"),
+                format!("`$ref: {}` names `{}`, which cannot be read: {why}. Fix the path (it is relative to the referencing file) or bundle the document into one file", shown(reference), shown(&location)),
             )
         })?;
         let tree = crate::load::parse_tree(&text, &location)?;
@@ -350,7 +351,7 @@ impl Bundler<'_, '_> {
                 return Err(Error::at(
                     origin,
                     &f.at,
-                    format!("`$ref: {}` is used as {} but points into components/{}; point it at components/{section}", f.reference, f.kind.noun(), segments[1]),
+                    format!("`$ref: {}` is used as {} but points into components/{}; point it at components/{section}", shown(&f.reference), f.kind.noun(), segments[1]),
                 ));
             }
         }
@@ -367,14 +368,14 @@ impl Bundler<'_, '_> {
             let file = if target_doc == 0 {
                 String::new()
             } else {
-                format!(" in {}", self.location(target_doc))
+                format!(" in {}", shown(self.location(target_doc)))
             };
             return Err(Error::at(
                 origin,
                 &f.at,
                 format!(
                     "`$ref: {}` points at `{}`{file}, which does not exist; fix the reference",
-                    f.reference,
+                    shown(&f.reference),
                     if pointer.is_empty() { "/" } else { &pointer }
                 ),
             ));
@@ -432,7 +433,7 @@ impl Bundler<'_, '_> {
                     &f.at,
                     format!(
                         "`$ref: {}` points at `{pointer}`, which does not exist; fix the reference",
-                        f.reference
+                        shown(&f.reference)
                     ),
                 ));
             };
@@ -440,7 +441,7 @@ impl Bundler<'_, '_> {
                 Some(next) => {
                     hops += 1;
                     if hops > MAX_HOPS {
-                        return Err(Error::at(origin, &f.at, format!("`$ref: {}` leads to a cycle of path item references; point it at a path item", f.reference)));
+                        return Err(Error::at(origin, &f.at, format!("`$ref: {}` leads to a cycle of path item references; point it at a path item", shown(&f.reference))));
                     }
                     let next = next.to_string();
                     (doc, pointer) = self.resolve(origin, &f.at, doc, &next)?;
@@ -454,7 +455,7 @@ impl Bundler<'_, '_> {
                 &f.at,
                 format!(
                     "`$ref: {}` does not point at a path item object",
-                    f.reference
+                    shown(&f.reference)
                 ),
             ));
         };
