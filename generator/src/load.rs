@@ -112,7 +112,14 @@ pub fn load(text: &str, origin: &str) -> Result<Document, Error> {
 /// Same as [`load`], reading referenced documents through `fetch`.
 pub fn load_with(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Document, Error> {
     let mut tree = parse_tree(text, origin)?;
-    check_version(&tree, origin)?;
+    check_version(&tree, origin).map_err(|mut e| {
+        // The root: the document's first line.
+        e.line = e
+            .line
+            .or_else(|| e.pointer.as_deref().and_then(|p| find_line(text, p)))
+            .or(Some(crate::parse::first_content_line(text)));
+        e
+    })?;
     let mut provenance = Provenance::default();
     let located = |e: Error, p: &Provenance| relocate(e, origin, text, p);
     if let Err(e) = crate::bundle::bundle(&mut tree, origin, fetch, &mut provenance) {

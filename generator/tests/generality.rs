@@ -317,3 +317,53 @@ fn types_nested_deeper_than_rustc_allows_raise_its_limit_with_a_warning() {
     .unwrap();
     assert!(!krate.files["src/lib.rs"].contains("recursion_limit"));
 }
+
+#[test]
+fn yaml_oddities_are_read_or_refused_at_a_line() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let mut laughs = format!("{head}x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        laughs.push_str(&format!(
+            "x-{next}: &{next} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    for (name, text, line, words) in [
+        ("alias bomb", laughs, 4, "aliases"),
+        (
+            "self alias",
+            format!("{head}x-a: &a [*a]\n"),
+            4,
+            "128 levels",
+        ),
+        (
+            "two documents",
+            format!("{head}---\nopenapi: 3.0.3\n"),
+            4,
+            "several documents",
+        ),
+        ("empty", String::new(), 1, "not a mapping"),
+        ("null", "# nothing\nnull\n".to_string(), 2, "not a mapping"),
+        (
+            "tab indentation",
+            "openapi: 3.0.3\ninfo:\n\ttitle: t\n".to_string(),
+            3,
+            "cannot start any token",
+        ),
+    ] {
+        let err = chili_gen::build_api(&text, "odd.yaml").unwrap_err();
+        assert_eq!(err.line, Some(line), "{name}: {err}");
+        assert!(err.message.contains(words), "{name}: {err}");
+    }
+    // A number beyond 64 bits is read (as a float), and then past: a length that large is dropped.
+    let big = format!("{head}components: {{schemas: {{A: {{type: string, minLength: 99999999999999999999999}}}}}}\n");
+    let built = chili_gen::build(&big, "big.yaml", &FileFetch).unwrap();
+    assert_eq!(built.warnings[0].pointer, "/components/schemas/A/minLength");
+    // A byte order mark, merge keys and explicit tags are fine.
+    let fine = "\u{feff}openapi: !!str 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      <<: {responses: {'200': {description: ok}}}\n";
+    let api = chili_gen::build_api(fine, "fine.yaml").unwrap();
+    assert_eq!(api.operations.len(), 1);
+}

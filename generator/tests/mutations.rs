@@ -366,6 +366,63 @@ fn render(rng: &mut Rng, tree: &mut Value, nest: &Option<(String, usize, usize)>
     text
 }
 
+/// Damages the text itself, one case in eight: what no tree can hold.
+fn damage_text(rng: &mut Rng, text: &mut String) -> Option<String> {
+    if rng.below(8) != 0 {
+        return None;
+    }
+    let at = |rng: &mut Rng, text: &str| {
+        let mut i = rng.below(text.len() + 1);
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    Some(match rng.below(6) {
+        0 => {
+            text.insert(0, '\u{feff}');
+            "byte order mark".to_string()
+        }
+        1 => {
+            text.push_str("\n---\nopenapi: 3.0.3\n");
+            "second document".to_string()
+        }
+        2 => {
+            text.push_str("\nx-a: &a [lol, lol, lol, lol, lol, lol, lol, lol]\n");
+            for (prev, next) in ["a", "b", "c", "d", "e", "f", "g"]
+                .iter()
+                .zip(["b", "c", "d", "e", "f", "g", "h"])
+            {
+                text.push_str(&format!(
+                    "x-{next}: &{next} [{}]\n",
+                    vec![format!("*{prev}"); 8].join(", ")
+                ));
+            }
+            "alias bomb".to_string()
+        }
+        3 => {
+            let i = at(rng, text);
+            text.truncate(i);
+            format!("cut at byte {i}")
+        }
+        4 => {
+            let i = at(rng, text);
+            let c = *rng
+                .pick(&[
+                    '\t', '"', '\'', '{', ']', '&', '*', '!', '%', '\0', '\u{7f}', '\u{2028}',
+                ])
+                .unwrap();
+            text.insert(i, c);
+            format!("{c:?} at byte {i}")
+        }
+        _ => {
+            let i = at(rng, text);
+            text.insert_str(i, "\n  x: &anchor\n    - *anchor\n");
+            format!("recursive alias at byte {i}")
+        }
+    })
+}
+
 struct Outcome {
     generated: bool,
     emitted: bool,
@@ -399,7 +456,8 @@ fn run_case(seed: u64, case: usize, sources: &[Source], trace: bool) -> Result<O
             done.push(what);
         }
     }
-    let text = render(&mut rng, &mut tree, &nest);
+    let mut text = render(&mut rng, &mut tree, &nest);
+    done.extend(damage_text(&mut rng, &mut text));
     drop(tree);
     let origin = source.path.display().to_string();
     let describe = || {

@@ -271,7 +271,7 @@ impl Bundler<'_, '_> {
                 format!("`$ref: {}` names `{}`, which cannot be read: {why}. Fix the path (it is relative to the referencing file) or bundle the document into one file", shown(reference), shown(&location)),
             )
         })?;
-        let tree = crate::load::parse_tree(&text, &location)?;
+        let tree = crate::load::parse_tree(&text, &shown(&location))?;
         self.provenance.texts.insert(location.clone(), text);
         self.externals.push(External {
             location: location.clone(),
