@@ -5,6 +5,7 @@
 //! holds) -> [`typify`] and [`operations`] (build the [`ir::Api`]) -> [`emit`]
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
+pub mod bundle;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -14,13 +15,17 @@ pub mod names;
 pub mod operations;
 pub mod pagination;
 pub mod quirks;
+pub mod parse;
+pub mod sanitize;
 pub mod synth;
 pub mod typify;
+pub mod walk;
 pub mod write;
 
 use std::collections::BTreeMap;
 
-pub use error::Error;
+pub use bundle::{Fetch, FileFetch};
+pub use error::{Error, Warning};
 
 /// The version of the `chili-runtime` crate that generated code is written
 /// against; generated crates require it with a caret (`"0.1.0"` accepts any
@@ -143,7 +148,9 @@ pub struct GeneratedCrate {
 }
 
 /// Reads `text` (a document whose origin, for error messages, is `origin`)
-/// into the IR, naming everything by the generator's rules alone.
+/// into the IR, naming everything by the generator's rules alone. References
+/// to other files are read from disk, relative to `origin`; warnings are
+/// dropped (see [`build`]).
 pub fn build_api(text: &str, origin: &str) -> Result<ir::Api, Error> {
     build_api_with(text, origin, &Naming::default())
 }
@@ -164,19 +171,52 @@ pub struct Naming<'a> {
 /// [`build_api`] with the names file and the previous release taken into
 /// account (see [`names::remember_previous`]).
 pub fn build_api_with(text: &str, origin: &str, naming: &Naming<'_>) -> Result<ir::Api, Error> {
-    let doc = load::load(text, origin)?;
+    build(text, origin, &FileFetch, naming).map(|built| built.api)
+}
+
+/// An API read from a document, and what the generator read past in it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The IR.
+    pub api: ir::Api,
+    /// Values dropped or converted, schemas read as `serde_json::Value`; each
+    /// names its file and JSON pointer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads `text` into the IR, reading referenced documents through `fetch`
+/// and naming as `naming` says, and returns the warnings too. Errors and
+/// warnings point into the file the user wrote, also for parts that bundling
+/// copied in.
+pub fn build(text: &str, origin: &str, fetch: &dyn Fetch, naming: &Naming<'_>) -> Result<Built, Error> {
+    let doc = load::load_with(text, origin, fetch)?;
+    let mut warnings = Vec::new();
     let empty = names::NameTable::default();
-    let mut api = operations::build(&doc, origin, naming.table.unwrap_or(&empty)).map_err(|mut e| {
-        // Past parsing, errors know their JSON pointer; the line helps a reader.
-        if let (None, Some(pointer)) = (e.line, &e.pointer) {
-            e.line = load::find_line(text, pointer);
-        }
-        e
-    })?;
+    let mut api = operations::build_reporting(&doc, origin, naming.table.unwrap_or(&empty), &mut warnings)
+        .map_err(|e| doc.relocate(e))?;
     if let Some(baseline) = naming.baseline {
         names::remember_previous(&mut api, baseline, naming.same_document);
     }
-    Ok(api)
+    if let (bound, Some(deepest)) = typify::nesting_bound(&api.types) {
+        if let Some(limit) = typify::recursion_limit(&api.types) {
+            let def = api.types.iter().find(|t| t.name == deepest);
+            let pointer = def
+                .and_then(|d| d.schema.as_deref())
+                .map(|s| format!("/components/schemas/{}", error::escape_pointer(s)))
+                .unwrap_or_default();
+            warnings.push(Warning::at(
+                origin,
+                pointer,
+                format!(
+                    "types nest up to {bound} levels deep from `{deepest}` (types holding types); the crate sets \
+                     `#![recursion_limit = \"{limit}\"]`, and a crate using these types may need it too"
+                ),
+            ));
+        }
+    }
+    let mut all: Vec<Warning> = doc.warnings.clone();
+    all.extend(warnings.into_iter().map(|w| doc.relocate_warning(w)));
+    Ok(Built { api, warnings: all })
 }
 
 /// Runs the whole pipeline on one document's text, in memory.

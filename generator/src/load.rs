@@ -1,21 +1,36 @@
 //! Reading a document: YAML or JSON, OpenAPI 3.1 or 3.0, into the
 //! `openapiv3` model (which speaks 3.0).
 //!
-//! 3.1 is lowered on the JSON tree before `openapiv3` sees it, keeping what the
-//! generated code needs:
-//! - numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + boolean flag;
-//! - `const` -> a one-value `enum`, and the value kept as `x-const`;
-//! - `examples: [..]` -> `example` (the first);
-//! - `type: [T, "null"]` -> `type: T` + `nullable: true`;
-//! - `$ref` with sibling keywords (3.1 allows a `description` beside it) ->
-//!   `allOf: [{$ref}]` with the siblings, so the description survives;
-//! - `X-Upper-Case` extension keys -> lower case, since `openapiv3` only keeps
-//!   keys starting with `x-` (the Edge API uses `X-Chili-Required-Permissions`).
+//! The passes, in order, all on the JSON tree:
+//! 1. parse (the parsers stop at 128 levels of nesting, with the line);
+//! 2. [`bundle`](crate::bundle): every `$ref` becomes a local component reference;
+//! 3. [`sanitize`](crate::sanitize): values of unexpected JSON types are
+//!    converted or dropped with a warning, or are an error when needed; schema
+//!    nesting is bounded;
+//! 4. lowering 3.1 to what `openapiv3` holds, keeping what the generated code needs:
+//!    - numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + boolean flag;
+//!    - `const` -> a one-value `enum`, and the value kept as `x-const`;
+//!    - `examples: [..]` -> `example` (the first);
+//!    - `type: [T, "null"]` -> `type: T` + `nullable: true`;
+//!    - `$ref` with sibling keywords (3.1 allows a `description` beside it) ->
+//!      `allOf: [{$ref}]` with the siblings, so the description survives;
+//!    - `X-Upper-Case` extension keys -> lower case, since `openapiv3` only keeps
+//!      keys starting with `x-` (the Edge API uses `X-Chili-Required-Permissions`);
+//! 5. reading the tree into `openapiv3`.
+//!
+//! Errors and warnings about parts copied in by bundling name the file and
+//! pointer the user wrote ([`Document::relocate`]).
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::error::{escape_pointer, Error};
+use crate::bundle::{Fetch, FileFetch, Provenance};
+use crate::error::{escape_pointer, Error, Warning};
+pub use crate::parse::{find_line, parse_tree};
+
+/// Extension the lowering leaves on a schema it could only read as "any
+/// value", with the reason; the type conversion warns about it.
+pub const FALLBACK_NOTE: &str = "x-chili-fallback";
 
 /// A loaded document: the `openapiv3` model plus the lowered JSON tree, which
 /// keeps what the model drops (for example `x-const` on non-schema objects).
@@ -25,20 +40,139 @@ pub struct Document {
     pub api: openapiv3::OpenAPI,
     /// The lowered JSON tree the model was read from.
     pub tree: Value,
+    /// What was read past while loading (pointers into the user's files).
+    pub warnings: Vec<Warning>,
+    /// Where parts of the bundled tree came from.
+    provenance: Provenance,
+    origin: String,
+    text: String,
+}
+
+impl Document {
+    /// Points an error or warning about the bundled tree at the file and
+    /// pointer the user wrote, and adds the line when it can find it.
+    pub fn relocate(&self, err: Error) -> Error {
+        relocate(err, &self.origin, &self.text, &self.provenance)
+    }
+
+    /// Same as [`Document::relocate`] for a warning.
+    pub fn relocate_warning(&self, w: Warning) -> Warning {
+        relocate_warning(w, &self.origin, &self.provenance)
+    }
+}
+
+fn relocate(mut err: Error, origin: &str, text: &str, provenance: &Provenance) -> Error {
+    if err.origin != origin {
+        return err;
+    }
+    let Some(pointer) = err.pointer.clone() else {
+        return err;
+    };
+    match provenance.original(&pointer) {
+        Some((location, original)) if !provenance.is_root(location) => {
+            err.line = provenance
+                .text(location)
+                .and_then(|t| find_line(t, &original));
+            err.origin = crate::bundle::shown(location);
+            err.pointer = Some(original);
+        }
+        Some((_, original)) => {
+            err.line = find_line(text, &original);
+            err.pointer = Some(original);
+        }
+        None => {
+            if err.line.is_none() {
+                err.line = find_line(text, &pointer);
+            }
+        }
+    }
+    err
+}
+
+fn relocate_warning(mut w: Warning, origin: &str, provenance: &Provenance) -> Warning {
+    if w.origin != origin {
+        return w;
+    }
+    if let Some((location, original)) = provenance.original(&w.pointer) {
+        if !provenance.is_root(location) {
+            w.origin = crate::bundle::shown(location);
+        }
+        w.pointer = original;
+    }
+    w
 }
 
 /// Parses `text` (YAML or JSON; JSON is YAML) and lowers it to what
-/// `openapiv3` can hold. `origin` names the input in errors.
+/// `openapiv3` can hold. `origin` names the input in errors; references to
+/// other files are read from disk relative to it.
 pub fn load(text: &str, origin: &str) -> Result<Document, Error> {
+    load_with(text, origin, &FileFetch)
+}
+
+/// Same as [`load`], reading referenced documents through `fetch`.
+pub fn load_with(text: &str, origin: &str, fetch: &dyn Fetch) -> Result<Document, Error> {
     let mut tree = parse_tree(text, origin)?;
-    check_version(&tree, origin)?;
-    lower_document(&mut tree);
-    // Path tracking costs time; it only runs again to locate an error.
-    let api = match openapiv3::OpenAPI::deserialize(&tree) {
-        Ok(api) => api,
-        Err(_) => return Err(locate_error(&tree, text, origin)),
+    check_version(&tree, origin).map_err(|mut e| {
+        // The root: the document's first line.
+        e.line = e
+            .line
+            .or_else(|| e.pointer.as_deref().and_then(|p| find_line(text, p)))
+            .or(Some(crate::parse::first_content_line(text)));
+        e
+    })?;
+    let mut provenance = Provenance::default();
+    let located = |e: Error, p: &Provenance| relocate(e, origin, text, p);
+    if let Err(e) = crate::bundle::bundle(&mut tree, origin, fetch, &mut provenance) {
+        return Err(located(e, &provenance));
+    }
+    let warnings = match crate::sanitize::sanitize(&mut tree, origin) {
+        Ok(w) => w,
+        Err(e) => return Err(located(e, &provenance)),
     };
-    Ok(Document { api, tree })
+    lower_document(&mut tree);
+    let api = match read_model(&tree, text, origin) {
+        Ok(api) => api,
+        Err(e) => return Err(located(e, &provenance)),
+    };
+    let warnings = warnings
+        .into_iter()
+        .map(|w| relocate_warning(w, origin, &provenance))
+        .collect();
+    Ok(Document {
+        api,
+        tree,
+        warnings,
+        provenance,
+        origin: origin.to_string(),
+        text: text.to_string(),
+    })
+}
+
+/// Stack for reading the tree into `openapiv3`: its flattened, untagged
+/// schema types take about 60 KiB of stack per nested schema in a debug
+/// build, so the read runs on a thread of its own rather than on whatever
+/// stack the caller has (test threads have 2 MiB). Nesting is bounded by
+/// [`crate::sanitize::MAX_SCHEMA_NESTING`]; this only gives the bound room.
+const MODEL_STACK: usize = 16 << 20;
+
+/// Reads the lowered tree into the `openapiv3` model, or says where it cannot.
+fn read_model(tree: &Value, text: &str, origin: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let read = || match openapiv3::OpenAPI::deserialize(tree) {
+        Ok(api) => Ok(api),
+        // Path tracking costs time; it only runs again to locate an error.
+        Err(_) => Err(locate_error(tree, text, origin)),
+    };
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new()
+            .name("chili-gen-read".into())
+            .stack_size(MODEL_STACK)
+            .spawn_scoped(scope, read);
+        match reader {
+            Ok(handle) => handle.join().unwrap_or_else(|_| Err(Error::at(origin, "", "internal error: reading the document into the OpenAPI model panicked; please report this with the document"))),
+            // No thread to be had: read here, within the nesting bound.
+            Err(_) => read(),
+        }
+    })
 }
 
 /// Re-reads a document that failed to deserialize, tracking the path, to say where.
@@ -48,8 +182,9 @@ fn locate_error(tree: &Value, text: &str, origin: &str) -> Error {
         // the location by reading the parts one at a time.
         let (pointer, inner) = narrow_error(tree)
             .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
-        let message =
-            format!("not a valid OpenAPI document here: {inner}. Fix the document at this location");
+        let message = format!(
+            "not a valid OpenAPI document here: {inner}. Fix the document at this location"
+        );
         let mut err = Error::at(origin, pointer.clone(), message);
         err.line = find_line(text, &pointer);
         err
@@ -57,25 +192,6 @@ fn locate_error(tree: &Value, text: &str, origin: &str) -> Error {
         Err(err) => err,
         Ok(_) => Error::at(origin, "", "the document could not be read as OpenAPI"),
     }
-}
-
-/// Parses YAML or JSON text into a JSON tree, reporting the line of a syntax error.
-pub fn parse_tree(text: &str, origin: &str) -> Result<Value, Error> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| Error {
-            origin: origin.to_string(),
-            pointer: None,
-            line: Some(e.line()),
-            message: format!("invalid JSON: {e}"),
-        });
-    }
-    yaml_serde::from_str::<Value>(text).map_err(|e| Error {
-        origin: origin.to_string(),
-        pointer: None,
-        line: e.location().map(|l| l.line()),
-        message: format!("invalid YAML: {e}"),
-    })
 }
 
 fn check_version(tree: &Value, origin: &str) -> Result<(), Error> {
@@ -108,9 +224,12 @@ fn check_version(tree: &Value, origin: &str) -> Result<(), Error> {
 
 /// Rewrites 3.1-only constructs in place (see the module docs).
 pub fn lower_document(tree: &mut Value) {
-    let Some(root) = tree.as_object_mut() else { return };
+    let Some(root) = tree.as_object_mut() else {
+        return;
+    };
     root.insert("openapi".into(), Value::String("3.0.3".into()));
-    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    root.entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         // `info.summary` is new in 3.1 and has no place in the 3.0 model.
         info.remove("summary");
@@ -130,7 +249,10 @@ pub fn lower_document(tree: &mut Value) {
             }
         }
         // 3.1's `mutualTLS` has no 3.0 form; the client does not use schemes to build requests.
-        if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
+        if let Some(schemes) = components
+            .get_mut("securitySchemes")
+            .and_then(Value::as_object_mut)
+        {
             schemes.retain(|_, s| s.get("type").and_then(Value::as_str) != Some("mutualTLS"));
         }
         for section in ["parameters", "headers"] {
@@ -140,12 +262,18 @@ pub fn lower_document(tree: &mut Value) {
                 }
             }
         }
-        if let Some(map) = components.get_mut("requestBodies").and_then(Value::as_object_mut) {
+        if let Some(map) = components
+            .get_mut("requestBodies")
+            .and_then(Value::as_object_mut)
+        {
             for b in map.values_mut() {
                 lower_content_holder(b);
             }
         }
-        if let Some(map) = components.get_mut("responses").and_then(Value::as_object_mut) {
+        if let Some(map) = components
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        {
             for r in map.values_mut() {
                 lower_response(r);
             }
@@ -167,16 +295,23 @@ fn lower_extension_keys(obj: &mut Map<String, Value>) {
 }
 
 fn lower_path_item(item: &mut Value) {
-    let Some(item) = item.as_object_mut() else { return };
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
     lower_extension_keys(item);
     if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
         params.iter_mut().for_each(lower_parameter);
     }
-    for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
-        let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
+    for method in [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ] {
+        let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+            continue;
+        };
         lower_extension_keys(op);
         // 3.1 makes `responses` optional.
-        op.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+        op.entry("responses")
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
             params.iter_mut().for_each(lower_parameter);
         }
@@ -249,7 +384,10 @@ pub fn lower_schema(schema: &mut Value) {
         obj.insert("allOf".into(), Value::Array(vec![Value::Object(wrapper)]));
     }
 
-    for (bound, limit) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (bound, limit) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n) = obj.get(bound).filter(|v| v.is_number()).cloned() {
             obj.insert(limit.into(), n);
             obj.insert(bound.into(), Value::Bool(true));
@@ -257,7 +395,10 @@ pub fn lower_schema(schema: &mut Value) {
     }
 
     if let Some(types) = obj.get("type").and_then(Value::as_array).cloned() {
-        let non_null: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+        let non_null: Vec<&Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .collect();
         if non_null.len() < types.len() {
             obj.insert("nullable".into(), Value::Bool(true));
         }
@@ -267,6 +408,13 @@ pub fn lower_schema(schema: &mut Value) {
             }
             _ => {
                 // Several types (or only null): any value.
+                if non_null.len() > 1 {
+                    let names: Vec<&str> = non_null.iter().filter_map(|t| t.as_str()).collect();
+                    obj.insert(
+                        FALLBACK_NOTE.into(),
+                        Value::String(format!("`type` lists several types ({})", names.join(", "))),
+                    );
+                }
                 obj.remove("type");
             }
         }
@@ -299,7 +447,14 @@ pub fn lower_schema(schema: &mut Value) {
     }
 
     // Keywords openapiv3 would choke on or that have no 3.0 meaning.
-    for key in ["$schema", "$id", "$anchor", "$comment", "contentMediaType", "contentEncoding"] {
+    for key in [
+        "$schema",
+        "$id",
+        "$anchor",
+        "$comment",
+        "contentMediaType",
+        "contentEncoding",
+    ] {
         obj.remove(key);
     }
 
@@ -319,6 +474,7 @@ pub fn lower_schema(schema: &mut Value) {
             list.iter_mut().for_each(lower_schema);
         }
     }
+    merge_annotation_members(obj);
     // 3.1 tuple form: keep the element type when all agree, else any.
     if let Some(prefix) = obj.remove("prefixItems") {
         if !obj.contains_key("items") {
@@ -331,21 +487,73 @@ pub fn lower_schema(schema: &mut Value) {
     }
 }
 
+/// `allOf` members that only annotate (`{description: ..}`, `{nullable: true}`)
+/// move onto the schema itself, so `allOf: [{$ref: Id}, {description: ..}]`
+/// reads as `Id` rather than as an object merging a string.
+fn merge_annotation_members(obj: &mut Map<String, Value>) {
+    fn annotation_only(v: &Value) -> bool {
+        const ANNOTATIONS: &[&str] = &[
+            "description",
+            "title",
+            "example",
+            "default",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "nullable",
+        ];
+        v.as_object().is_some_and(|o| {
+            !o.is_empty()
+                && o.keys()
+                    .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+        })
+    }
+    let Some(Value::Array(members)) = obj.get("allOf") else {
+        return;
+    };
+    if !members.iter().any(annotation_only) {
+        return;
+    }
+    let Some(Value::Array(members)) = obj.remove("allOf") else {
+        return;
+    };
+    let (notes, rest): (Vec<Value>, Vec<Value>) = members.into_iter().partition(annotation_only);
+    for note in notes {
+        let Value::Object(note) = note else { continue };
+        for (k, v) in note {
+            obj.entry(k).or_insert(v);
+        }
+    }
+    if !rest.is_empty() {
+        obj.insert("allOf".into(), Value::Array(rest));
+    }
+}
+
 /// Deserializes each path item and component schema on its own to find the
 /// innermost place that fails.
 fn narrow_error(tree: &Value) -> Option<(String, String)> {
-    fn try_part<T: serde::de::DeserializeOwned>(prefix: String, v: &Value) -> Option<(String, String)> {
-        serde_path_to_error::deserialize::<_, T>(v)
-            .err()
-            .map(|e| (format!("{prefix}{}", path_to_pointer(e.path())), e.inner().to_string()))
+    fn try_part<T: serde::de::DeserializeOwned>(
+        prefix: String,
+        v: &Value,
+    ) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(v).err().map(|e| {
+            (
+                format!("{prefix}{}", path_to_pointer(e.path())),
+                e.inner().to_string(),
+            )
+        })
     }
     if let Some(paths) = tree.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let prefix = format!("/paths/{}", escape_pointer(path));
             if let Some(obj) = item.as_object() {
                 for (method, op) in obj {
-                    if matches!(method.as_str(), "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") {
-                        let found = try_part::<openapiv3::Operation>(format!("{prefix}/{method}"), op);
+                    if matches!(
+                        method.as_str(),
+                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                    ) {
+                        let found =
+                            try_part::<openapiv3::Operation>(format!("{prefix}/{method}"), op);
                         if found.is_some() {
                             return found;
                         }
@@ -357,7 +565,10 @@ fn narrow_error(tree: &Value) -> Option<(String, String)> {
             }
         }
     }
-    if let Some(schemas) = tree.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = tree
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             let prefix = format!("/components/schemas/{}", escape_pointer(name));
             if let Some(found) = try_part::<openapiv3::Schema>(prefix, schema) {
@@ -385,42 +596,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Finds the 1-based line in YAML/JSON `text` where the key at the end of
-/// `pointer` is written, following the pointer's keys in order. Best effort:
-/// good enough to point a human at the right place.
-pub fn find_line(text: &str, pointer: &str) -> Option<usize> {
-    if pointer.is_empty() {
-        return None;
-    }
-    let mut line_no = 0;
-    let lines: Vec<&str> = text.lines().collect();
-    for segment in pointer.split('/').skip(1) {
-        let key = segment.replace("~1", "/").replace("~0", "~");
-        if key.parse::<usize>().is_ok() {
-            continue;
-        }
-        let candidates = [
-            format!("{key}:"),
-            format!("'{key}':"),
-            format!("\"{key}\":"),
-            format!("\"{key}\" :"),
-        ];
-        let found = lines.iter().enumerate().skip(line_no).find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            candidates.iter().any(|c| t.starts_with(c.as_str()))
-        });
-        match found {
-            Some((i, _)) => line_no = i,
-            None => break,
-        }
-    }
-    if line_no == 0 {
-        None
-    } else {
-        Some(line_no + 1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,7 +609,10 @@ mod tests {
     #[test]
     fn numeric_exclusive_minimum_becomes_flag() {
         let v = lowered(json!({"type": "integer", "exclusiveMinimum": 0}));
-        assert_eq!(v, json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+        assert_eq!(
+            v,
+            json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
+        );
     }
 
     #[test]
@@ -461,12 +639,17 @@ mod tests {
     #[test]
     fn ref_with_description_keeps_it() {
         let v = lowered(json!({"$ref": "#/components/schemas/X", "description": "d"}));
-        assert_eq!(v, json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]}));
+        assert_eq!(
+            v,
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/X"}]})
+        );
     }
 
     #[test]
     fn nested_schemas_are_lowered() {
-        let v = lowered(json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": "integer", "exclusiveMaximum": 5}}}}));
+        let v = lowered(
+            json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": "integer", "exclusiveMaximum": 5}}}}),
+        );
         assert_eq!(v["properties"]["a"]["items"]["maximum"], json!(5));
     }
 
@@ -474,8 +657,16 @@ mod tests {
     fn upper_case_extensions_survive() {
         let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      X-Chili-Required-Permissions: [a.read]\n      responses: {'200': {description: ok}}\n";
         let doc = load(text, "t.yaml").unwrap();
-        let op = doc.api.paths.paths["/a"].as_item().unwrap().get.as_ref().unwrap();
-        assert_eq!(op.extensions["x-chili-required-permissions"], json!(["a.read"]));
+        let op = doc.api.paths.paths["/a"]
+            .as_item()
+            .unwrap()
+            .get
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            op.extensions["x-chili-required-permissions"],
+            json!(["a.read"])
+        );
     }
 
     #[test]

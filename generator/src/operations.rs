@@ -8,7 +8,7 @@ use openapiv3::{
     OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode,
 };
 
-use crate::error::{escape_pointer, Error};
+use crate::error::{escape_pointer, Error, Warning};
 use crate::ir::{Api, AuthOption, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
 use crate::load::Document;
 use crate::names::{
@@ -24,6 +24,16 @@ const METHODS: &[&str] = &[
 
 /// Builds the IR of a loaded document, with the names `table` chooses.
 pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Error> {
+    build_reporting(doc, origin, table, &mut Vec::new())
+}
+
+/// Same as [`build`], adding to `warnings` the schemas read as any JSON value.
+pub fn build_reporting(
+    doc: &Document,
+    origin: &str,
+    table: &NameTable,
+    warnings: &mut Vec<Warning>,
+) -> Result<Api, Error> {
     let api = &doc.api;
     let empty = indexmap::IndexMap::new();
     let schemas = api
@@ -45,6 +55,7 @@ pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Err
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
     }
     resolve_replacements(&mut operations, &raw);
+    warnings.extend(space.take_warnings());
     let types = space.finish();
     for op in &mut operations {
         op.pagination = crate::pagination::detect(op, &types);
@@ -553,9 +564,10 @@ fn resolve<'a, T>(
         ReferenceOr::Item(item) => Ok(item),
         ReferenceOr::Reference { reference } => {
             let prefix = format!("#/components/{section}/");
+            // Bundling wrote every reference as a JSON pointer: `~1` is `/`.
             let found = reference
                 .strip_prefix(&prefix)
-                .and_then(|name| components?.get(name));
+                .and_then(|name| components?.get(&name.replace("~1", "/").replace("~0", "~")));
             match found {
                 Some(ReferenceOr::Item(item)) => Ok(item),
                 _ => Err(Error::at(origin, pointer, format!("`{reference}` not found under components/{section}; fix the reference or add the component"))),

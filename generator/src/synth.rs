@@ -15,6 +15,19 @@ use crate::ir::{Api, Constraints, Operation, Response, TypeDef, TypeKind, TypeRe
 /// empty, so recursive types stay finite.
 const MAX_DEPTH: usize = 6;
 
+/// Required fields are followed at most this deep: a type whose required
+/// fields recurse has no finite value, and the IR may chain any number of types.
+const MAX_REQUIRED_DEPTH: usize = 32;
+
+/// Bounds on values the document asks for (`minItems`, `minLength`), so a
+/// huge limit cannot make synthesis hang.
+const MAX_ITEMS: usize = 16;
+const MAX_LENGTH: usize = 4096;
+
+/// Steps allowed when measuring one union variant: without memoizing, a wide
+/// type graph would take exponential time.
+const SIZE_BUDGET: usize = 100_000;
+
 /// Builds values of the API's types.
 pub struct Synth<'a> {
     types: BTreeMap<&'a str, &'a TypeDef>,
@@ -82,7 +95,10 @@ impl<'a> Synth<'a> {
                 // One item by default: the IR does not keep the `minItems` of
                 // collapsed aliases (`NonEmptyList_X`), and one valid item is
                 // valid wherever a list is.
-                let n = c.min_items.unwrap_or(if depth < MAX_DEPTH { 1 } else { 0 });
+                let n = c
+                    .min_items
+                    .unwrap_or(if depth < MAX_DEPTH { 1 } else { 0 })
+                    .min(MAX_ITEMS);
                 Value::Array(
                     (0..n)
                         .map(|i| distinct(self.at(inner, &Constraints::default(), depth + 1), i))
@@ -104,7 +120,7 @@ impl<'a> Synth<'a> {
     }
 
     fn named(&self, name: &str, depth: usize) -> Value {
-        let Some(def) = self.type_def(name) else {
+        let Some(def) = self.type_def(name).filter(|_| depth <= MAX_REQUIRED_DEPTH) else {
             return Value::Null;
         };
         match &def.kind {
@@ -127,7 +143,9 @@ impl<'a> Synth<'a> {
                 // a condition rather than a group of conditions, and the simplest
                 // request the document allows.
                 let size = |v: &crate::ir::Variant| {
-                    v.ty.as_ref().map_or(0, |t| self.size(t, &mut Vec::new()))
+                    let mut budget = SIZE_BUDGET;
+                    v.ty.as_ref()
+                        .map_or(0, |t| self.size(t, &mut Vec::new(), &mut budget))
                 };
                 let Some(v) = variants.iter().min_by_key(|v| size(v)) else {
                     return json!({});
@@ -147,12 +165,13 @@ impl<'a> Synth<'a> {
 impl Synth<'_> {
     /// How many values a minimal value of `ty` holds (required fields, through
     /// the smallest union variant); recursion counts as very large.
-    fn size(&self, ty: &TypeRef, stack: &mut Vec<String>) -> usize {
+    fn size(&self, ty: &TypeRef, stack: &mut Vec<String>, budget: &mut usize) -> usize {
         const HUGE: usize = 1_000;
+        *budget = budget.saturating_sub(1);
         match ty {
-            TypeRef::List(i) | TypeRef::Nullable(i) => self.size(i, stack),
+            TypeRef::List(i) | TypeRef::Nullable(i) => self.size(i, stack, budget),
             TypeRef::Named(name) => {
-                if stack.contains(name) || stack.len() > 2 * MAX_DEPTH {
+                if stack.contains(name) || stack.len() > 2 * MAX_DEPTH || *budget == 0 {
                     return HUGE;
                 }
                 stack.push(name.clone());
@@ -160,15 +179,15 @@ impl Synth<'_> {
                     Some(TypeKind::Struct { fields, .. }) => fields
                         .iter()
                         .filter(|f| f.required)
-                        .map(|f| 1 + self.size(&f.ty, stack))
+                        .map(|f| 1 + self.size(&f.ty, stack, budget))
                         .sum::<usize>()
                         .min(HUGE),
                     Some(TypeKind::Union { variants, .. }) => variants
                         .iter()
-                        .map(|v| v.ty.as_ref().map_or(0, |t| self.size(t, stack)))
+                        .map(|v| v.ty.as_ref().map_or(0, |t| self.size(t, stack, budget)))
                         .min()
                         .unwrap_or(0),
-                    Some(TypeKind::Newtype { inner, .. }) => self.size(inner, stack),
+                    Some(TypeKind::Newtype { inner, .. }) => self.size(inner, stack, budget),
                     _ => 0,
                 };
                 stack.pop();
@@ -188,10 +207,9 @@ fn string(c: &Constraints) -> String {
         Some(p) if p.contains("{15}") || p.contains("{18}") => "701000000000000AAA".to_string(),
         _ => "id-1".to_string(),
     };
-    if let Some(min) = c.min_length {
-        while s.chars().count() < min {
-            s.push('x');
-        }
+    if let Some(min) = c.min_length.map(|m| m.min(MAX_LENGTH)) {
+        let have = s.chars().count();
+        s.extend(std::iter::repeat_n('x', min.saturating_sub(have)));
     }
     if let Some(max) = c.max_length {
         s = s.chars().take(max.max(1)).collect();
@@ -250,45 +268,44 @@ pub fn all_variants(api: &Api) -> BTreeSet<(String, String)> {
     out
 }
 
+/// Adds the tagged variants reachable from `t`. Iterative: the IR may chain
+/// any number of types.
 fn reach(
     synth: &Synth<'_>,
     t: &TypeRef,
     seen: &mut BTreeSet<String>,
     out: &mut BTreeSet<(String, String)>,
 ) {
-    match t {
-        TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => reach(synth, i, seen, out),
-        TypeRef::Named(name) => {
-            if !seen.insert(name.clone()) {
-                return;
-            }
-            let Some(def) = synth.type_def(name) else {
-                return;
-            };
-            match &def.kind {
-                TypeKind::Struct { fields, extra } => {
-                    for f in fields {
-                        reach(synth, &f.ty, seen, out);
-                    }
-                    if let Some(e) = extra {
-                        reach(synth, e, seen, out);
-                    }
+    let mut stack = vec![t];
+    while let Some(t) = stack.pop() {
+        match t {
+            TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => stack.push(i),
+            TypeRef::Named(name) => {
+                if !seen.insert(name.clone()) {
+                    continue;
                 }
-                TypeKind::Union { tag, variants } => {
-                    for v in variants {
-                        if let (Some(_), Some(value)) = (tag, &v.tag) {
-                            out.insert((name.clone(), value.clone()));
-                        }
-                        if let Some(ty) = &v.ty {
-                            reach(synth, ty, seen, out);
+                let Some(def) = synth.type_def(name) else {
+                    continue;
+                };
+                match &def.kind {
+                    TypeKind::Struct { fields, extra } => {
+                        stack.extend(fields.iter().map(|f| &f.ty));
+                        stack.extend(extra);
+                    }
+                    TypeKind::Union { tag, variants } => {
+                        for v in variants {
+                            if let (Some(_), Some(value)) = (tag, &v.tag) {
+                                out.insert((name.clone(), value.clone()));
+                            }
+                            stack.extend(&v.ty);
                         }
                     }
+                    TypeKind::Newtype { inner, .. } => stack.push(inner),
+                    TypeKind::Enum { .. } => {}
                 }
-                TypeKind::Newtype { inner, .. } => reach(synth, inner, seen, out),
-                TypeKind::Enum { .. } => {}
             }
+            _ => {}
         }
-        _ => {}
     }
 }
 

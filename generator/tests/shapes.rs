@@ -315,7 +315,7 @@ fn bad_documents_fail_with_a_location_not_a_panic() {
     let cases = [
         ("not yaml: [", "invalid YAML"),
         ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}\n", "/paths/~1a/get/responses/200"),
-        ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: 'other.yaml#/X'}}}}\n", "unsupported reference"),
+        ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: 'other.yaml#/X'}}}}\n", "`other.yaml`, which cannot be read"),
         ("openapi: 2.5.0\n", "/openapi"),
         ("- a list\n", "not a mapping"),
     ];

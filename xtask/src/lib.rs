@@ -27,6 +27,7 @@ mod conformance;
 mod conformance_cli;
 mod corpus;
 mod mutant;
+mod referenced;
 mod scratch;
 mod semver_audit;
 mod upgrade_loop;
@@ -730,7 +731,9 @@ fn generate(
         table: names.as_ref(),
         ..Naming::default()
     };
-    let api = chili_gen::build_api_with(&doc.text, spec, &naming).map_err(generator_error)?;
+    // References to other files or URLs are read like the document itself.
+    let built = referenced::build(&doc.text, spec, root, &naming)?;
+    let api = built.api;
     let name = name.map_or_else(|| crate_name_from_title(&api.title), str::to_string);
     let mut options = Options::new(&name);
     options.standalone = true;
@@ -754,8 +757,12 @@ fn generate(
     }
     let krate = generate_crate(&api, spec, &options)?;
     write_crate(&out_dir, &krate).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
+    let warned = match built.warnings.len() {
+        0 => String::new(),
+        n => format!("; {n} warning{} above", if n == 1 { "" } else { "s" }),
+    };
     Ok(Outcome::ok(format!(
-        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {}){}",
+        "generated crate `{name}` ({} files) in {out} from {spec} (version {}, sha {}){warned}{}",
         krate.files.len(),
         api.version,
         short(&doc.sha256),

@@ -26,6 +26,7 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
     let tests = api.operations.iter().map(|op| operation_test(api, op));
     let responses = response_cases(api);
     let variants = variant_cases(api);
+    let limit = super::recursion_limit_attr(api);
     quote! {
         //! Conformance: every operation against a mock server built from the
         //! document (Prism), and every response type and union variant decoded
@@ -35,6 +36,7 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
         //! starts the mock and runs them with `--include-ignored`.
         // Deprecated operations are tested too; arguments are cloned whatever their type.
         #![allow(deprecated, clippy::clone_on_copy)]
+        #limit
 
         extern crate #lib as sdk;
 
@@ -62,7 +64,12 @@ fn json_literal(value: &serde_json::Value) -> Literal {
 }
 
 fn operation_test(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&if op.group.is_empty() { op.method_name.clone() } else { format!("{}_{}", op.group, op.method_name) });
+    let joined = if op.group.is_empty() { op.method_name.clone() } else { format!("{}_{}", op.group, op.method_name) };
+    // `_2024` + `_get` or `type_` + `list`: one underscore between words, as rustc's snake case lint wants.
+    let words: Vec<&str> = joined.split('_').collect();
+    let last = words.len() - 1;
+    let kept: Vec<&str> = words.iter().enumerate().filter(|(i, w)| *i == 0 || *i == last || !w.is_empty()).map(|(_, w)| *w).collect();
+    let name = ident(&kept.join("_"));
     let (params, body) = synth::request(api, op);
     let values: BTreeMap<&str, &serde_json::Value> = params.iter().map(|(n, v)| (n.as_str(), v)).collect();
     let id = &op.id;

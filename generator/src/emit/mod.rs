@@ -109,6 +109,9 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Stack of each formatting thread.
+const FORMAT_STACK: usize = 16 << 20;
+
 /// Formats every job, on as many threads as the machine offers; results in job order.
 fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -120,14 +123,22 @@ fn run_jobs(jobs: &[Job<'_>]) -> Result<Vec<String>, Error> {
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .max(1);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let formatted = format_parts((job.make)(), &job.path);
+        results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(formatted);
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let formatted = format_parts((job.make)(), &job.path);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(formatted);
-            });
+            // syn and prettyplease recurse over nested types (`Vec<Vec<..>>` as
+            // deep as the document's bounds allow): a known stack, not the default.
+            let spawned = std::thread::Builder::new()
+                .stack_size(FORMAT_STACK)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                work();
+            }
         }
     });
     results
@@ -350,9 +361,11 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         };
         quote!(#[doc = #l])
     });
+    let limit = recursion_limit_attr(api);
     quote! {
         // The README is the front page, so its examples are doctests.
         #![doc = include_str!("../README.md")]
+        #limit
         #![warn(missing_docs)]
         // Descriptions come from the upstream document, which is Markdown written
         // for a web page: its links and HTML are not rustdoc's to check.
@@ -475,6 +488,18 @@ pub(crate) fn base_url_env_var(token_env_var: &str) -> String {
         .strip_suffix("_API_KEY")
         .map(|p| format!("{p}_BASE_URL"))
         .unwrap_or_else(|| format!("{token_env_var}_BASE_URL"))
+}
+
+/// `#![recursion_limit = ".."]` when the types nest deeper than rustc's
+/// default allows (long chains of types holding each other).
+pub(crate) fn recursion_limit_attr(api: &Api) -> TokenStream {
+    match crate::typify::recursion_limit(&api.types) {
+        Some(limit) => {
+            let limit = limit.to_string();
+            quote!(#![recursion_limit = #limit])
+        }
+        None => quote!(),
+    }
 }
 
 /// Makes document text safe as rustdoc: no accidental doctests (indented or

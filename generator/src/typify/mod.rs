@@ -14,18 +14,31 @@
 //! - only what operations reach is converted (callers drive it), and
 //!   recursive fields are boxed at the end.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
-use crate::error::{escape_pointer, Error};
+use crate::error::{escape_pointer, Error, Warning};
 use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::{field_name, type_name, Scope};
 
+mod graph;
+mod view;
+
+use graph::{box_recursive_fields, count_refs};
+pub use graph::{nesting_bound, recursion_limit};
+pub use view::{component_of, docs_of};
+use view::{const_of, is_named_kind, is_null_schema, property_const, scalar_string, view};
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// How deep conversion may recurse: through inline schemas (bounded by
+/// [`crate::sanitize::MAX_SCHEMA_NESTING`]) plus chains of aliases, `allOf`
+/// members and union variants reached through references. Named types are
+/// queued instead of converted in place, so chains of them never count.
+const MAX_TYPE_DEPTH: usize = 96;
 
 /// The set of named types built so far, and how component schemas map onto them.
 pub struct TypeSpace<'a> {
@@ -41,183 +54,17 @@ pub struct TypeSpace<'a> {
     /// Variant components owned by one tagged union: the tag property to drop.
     owned_variants: HashMap<String, String>,
     types: BTreeMap<String, TypeDef>,
-}
-
-/// A uniform read-only view of a schema, whichever way `openapiv3` parsed it.
-#[derive(Default)]
-struct View<'s> {
-    typ: Option<&'s str>,
-    format: Option<&'s str>,
-    enumeration: Vec<Value>,
-    properties: Option<&'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
-    items: Option<&'s ReferenceOr<Box<Schema>>>,
-    one_of: &'s [ReferenceOr<Schema>],
-    any_of: &'s [ReferenceOr<Schema>],
-    all_of: &'s [ReferenceOr<Schema>],
-    constraints: Constraints,
-}
-
-fn view(schema: &Schema) -> View<'_> {
-    let mut v = View::default();
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            v.typ = Some("string");
-            v.format = format_str(&s.format);
-            v.enumeration = s
-                .enumeration
-                .iter()
-                .flatten()
-                .map(|e| Value::String(e.clone()))
-                .collect();
-            v.constraints.pattern = s.pattern.clone();
-            v.constraints.min_length = s.min_length;
-            v.constraints.max_length = s.max_length;
-        }
-        SchemaKind::Type(Type::Integer(i)) => {
-            v.typ = Some("integer");
-            v.format = format_str(&i.format);
-            v.constraints.minimum = i.minimum.map(|n| n as f64);
-            v.constraints.maximum = i.maximum.map(|n| n as f64);
-            v.constraints.exclusive_minimum = i.exclusive_minimum;
-            v.constraints.exclusive_maximum = i.exclusive_maximum;
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            v.typ = Some("number");
-            v.format = format_str(&n.format);
-            v.constraints.minimum = n.minimum;
-            v.constraints.maximum = n.maximum;
-            v.constraints.exclusive_minimum = n.exclusive_minimum;
-            v.constraints.exclusive_maximum = n.exclusive_maximum;
-        }
-        SchemaKind::Type(Type::Boolean(_)) => v.typ = Some("boolean"),
-        SchemaKind::Type(Type::Object(o)) => {
-            v.typ = Some("object");
-            v.properties = (!o.properties.is_empty()).then_some(&o.properties);
-            v.required = &o.required;
-            v.additional = o.additional_properties.as_ref();
-        }
-        SchemaKind::Type(Type::Array(a)) => {
-            v.typ = Some("array");
-            v.items = a.items.as_ref();
-            v.constraints.min_items = a.min_items;
-            v.constraints.max_items = a.max_items;
-            v.constraints.unique_items = a.unique_items;
-        }
-        SchemaKind::OneOf { one_of } => v.one_of = one_of,
-        SchemaKind::AnyOf { any_of } => v.any_of = any_of,
-        SchemaKind::AllOf { all_of } => v.all_of = all_of,
-        SchemaKind::Not { .. } => {}
-        SchemaKind::Any(a) => {
-            v.typ = a.typ.as_deref();
-            v.format = a.format.as_deref();
-            v.enumeration = a.enumeration.clone();
-            v.properties = (!a.properties.is_empty()).then_some(&a.properties);
-            v.required = &a.required;
-            v.additional = a.additional_properties.as_ref();
-            v.items = a.items.as_ref();
-            v.one_of = &a.one_of;
-            v.any_of = &a.any_of;
-            v.all_of = &a.all_of;
-            v.constraints = Constraints {
-                pattern: a.pattern.clone(),
-                min_length: a.min_length,
-                max_length: a.max_length,
-                minimum: a.minimum,
-                maximum: a.maximum,
-                exclusive_minimum: a.exclusive_minimum.unwrap_or(false),
-                exclusive_maximum: a.exclusive_maximum.unwrap_or(false),
-                min_items: a.min_items,
-                max_items: a.max_items,
-                unique_items: a.unique_items.unwrap_or(false),
-                format: None,
-            };
-            if v.typ.is_none() && v.properties.is_some() {
-                v.typ = Some("object");
-            }
-        }
-    }
-    if let Some(f) = v.format {
-        v.constraints.format = Some(f.to_string());
-    }
-    v
-}
-
-/// The name a document writes for an `openapiv3` format.
-trait FormatName {
-    fn name(&self) -> &'static str;
-}
-
-impl FormatName for openapiv3::StringFormat {
-    fn name(&self) -> &'static str {
-        match self {
-            openapiv3::StringFormat::Date => "date",
-            openapiv3::StringFormat::DateTime => "date-time",
-            openapiv3::StringFormat::Password => "password",
-            openapiv3::StringFormat::Byte => "byte",
-            openapiv3::StringFormat::Binary => "binary",
-        }
-    }
-}
-
-impl FormatName for openapiv3::IntegerFormat {
-    fn name(&self) -> &'static str {
-        match self {
-            openapiv3::IntegerFormat::Int32 => "int32",
-            openapiv3::IntegerFormat::Int64 => "int64",
-        }
-    }
-}
-
-impl FormatName for openapiv3::NumberFormat {
-    fn name(&self) -> &'static str {
-        match self {
-            openapiv3::NumberFormat::Float => "float",
-            openapiv3::NumberFormat::Double => "double",
-        }
-    }
-}
-
-fn format_str<T: FormatName>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&'static str> {
-    // Only the formats that change the Rust type matter; others stay docs-free.
-    match f {
-        VariantOrUnknownOrEmpty::Item(item) => Some(item.name()),
-        VariantOrUnknownOrEmpty::Unknown(s) => match s.as_str() {
-            "uuid" => Some("uuid"),
-            "date-time" => Some("date-time"),
-            "date" => Some("date"),
-            "email" => Some("email"),
-            "uri" => Some("uri"),
-            _ => None,
-        },
-        VariantOrUnknownOrEmpty::Empty => None,
-    }
-}
-
-/// Documentation of a schema.
-pub fn docs_of(schema: &Schema) -> Docs {
-    Docs {
-        summary: None,
-        description: schema
-            .schema_data
-            .description
-            .clone()
-            .filter(|d| !d.trim().is_empty()),
-        deprecated: schema.schema_data.deprecated,
-    }
-}
-
-/// The name of the component a `$ref` points at, if it points at one.
-pub fn component_of(reference: &str) -> Option<&str> {
-    reference
-        .strip_prefix(SCHEMA_PREFIX)
-        .filter(|n| !n.contains('/'))
-}
-
-/// The value a schema pins with 3.1 `const` (kept by `load` as `x-const`).
-fn const_of(schema: &Schema) -> Option<&Value> {
-    schema.schema_data.extensions.get("x-const")
+    /// Named components referenced but not defined yet, in the order met.
+    queue: VecDeque<String>,
+    /// The components in `queue` still to define.
+    pending: HashSet<String>,
+    /// Component for each Rust name in `component_names`.
+    component_by_rust: HashMap<String, String>,
+    /// Current recursion depth (see [`MAX_TYPE_DEPTH`]).
+    depth: usize,
+    /// Components merged into the struct being defined (`allOf` cycle guard).
+    merging: HashSet<String>,
+    warnings: Vec<Warning>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -239,6 +86,12 @@ impl<'a> TypeSpace<'a> {
             in_progress: HashSet::new(),
             owned_variants: HashMap::new(),
             types: BTreeMap::new(),
+            queue: VecDeque::new(),
+            pending: HashSet::new(),
+            component_by_rust: HashMap::new(),
+            depth: 0,
+            merging: HashSet::new(),
+            warnings: Vec::new(),
         };
         space.find_owned_variants(tree);
         space.name_components(chosen);
@@ -248,8 +101,7 @@ impl<'a> TypeSpace<'a> {
     /// Variant schemas referenced once, by exactly one discriminated union,
     /// are owned by it.
     fn find_owned_variants(&mut self, tree: &Value) {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        count_refs(tree, &mut counts);
+        let counts = count_refs(tree);
         for schema in self.schemas.values() {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
@@ -267,6 +119,7 @@ impl<'a> TypeSpace<'a> {
                 let Some(name) = component_of(reference) else {
                     continue;
                 };
+                let name = name.as_ref();
                 let is_object = matches!(
                     self.schemas.get(name),
                     Some(ReferenceOr::Item(Schema {
@@ -302,8 +155,8 @@ impl<'a> TypeSpace<'a> {
                 let Some(name) = component_of(reference) else {
                     continue;
                 };
-                if self.owned_variants.contains_key(name) {
-                    let tag = self.tag_of(schema, reference, name);
+                if self.owned_variants.contains_key(name.as_ref()) {
+                    let tag = self.tag_of(schema, reference, &name);
                     owned_names.insert(
                         name.to_string(),
                         format!("{}{}", type_name(union_name), type_name(tag_word(&tag))),
@@ -324,6 +177,7 @@ impl<'a> TypeSpace<'a> {
                 .cloned()
                 .unwrap_or_else(|| type_name(name));
             let rust = self.scope.claim(wanted);
+            self.component_by_rust.insert(rust.clone(), name.clone());
             self.component_names.insert(name.clone(), rust);
         }
     }
@@ -360,6 +214,70 @@ impl<'a> TypeSpace<'a> {
         component.to_string()
     }
 
+    /// Takes the warnings gathered so far: schemas read as any JSON value.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn warn(&mut self, pointer: &str, message: String) {
+        self.warnings
+            .push(Warning::at(self.origin, pointer, message));
+    }
+
+    /// One level deeper, or an error at `pointer` past [`MAX_TYPE_DEPTH`].
+    fn enter(&mut self, pointer: &str) -> Result<(), Error> {
+        if self.depth >= MAX_TYPE_DEPTH {
+            return Err(Error::at(
+                self.origin,
+                pointer,
+                format!("types nest more than {MAX_TYPE_DEPTH} levels deep here, through chains of aliases, `allOf` members or union variants; give the inner schemas names in components/schemas"),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Defines the queued named components; only the outermost call does, so
+    /// the queue, not the stack, carries chains of references.
+    fn drain(&mut self) -> Result<(), Error> {
+        if self.depth > 0 {
+            return Ok(());
+        }
+        while let Some(name) = self.queue.pop_front() {
+            if self.pending.remove(&name) {
+                self.define_component(&name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn define_component(&mut self, name: &str) -> Result<(), Error> {
+        let (Some(ReferenceOr::Item(schema)), Some(rust)) = (
+            self.schemas.get(name),
+            self.component_names.get(name).cloned(),
+        ) else {
+            return Ok(());
+        };
+        let here = format!("/components/schemas/{}", escape_pointer(name));
+        let strip = self.owned_variants.get(name).cloned();
+        self.define(&rust, Some(name), schema, &here, strip.as_deref())
+    }
+
+    /// Defines the named type `rust` now if it is still queued: a union looks
+    /// at its variants' definitions.
+    fn ensure_defined(&mut self, rust: &str, pointer: &str) -> Result<(), Error> {
+        let Some(name) = self.component_by_rust.get(rust).cloned() else {
+            return Ok(());
+        };
+        if !self.pending.remove(&name) {
+            return Ok(());
+        }
+        self.enter(pointer)?;
+        let result = self.define_component(&name);
+        self.depth -= 1;
+        result
+    }
+
     /// All named types built so far, boxed where recursive, sorted by name.
     pub fn finish(mut self) -> Vec<TypeDef> {
         box_recursive_fields(&mut self.types);
@@ -374,6 +292,17 @@ impl<'a> TypeSpace<'a> {
         hint: &str,
         pointer: &str,
     ) -> Result<TypeRef, Error> {
+        let t = self.convert_at(schema, hint, pointer)?;
+        self.drain()?;
+        Ok(t)
+    }
+
+    fn convert_at(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.convert_schema(schema, hint, pointer),
@@ -381,7 +310,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Same as [`TypeSpace::convert`] for the boxed form `openapiv3` uses in properties.
-    pub fn convert_boxed(
+    fn convert_boxed(
         &mut self,
         schema: &ReferenceOr<Box<Schema>>,
         hint: &str,
@@ -401,11 +330,17 @@ impl<'a> TypeSpace<'a> {
                 format!("unsupported reference `{reference}`: only local `#/components/schemas/<name>` references are supported; inline or bundle the document first"),
             ));
         };
-        self.component(name, pointer)
+        self.component_at(&name, pointer)
     }
 
     /// The type a component schema stands for, converting it on first use.
     pub fn component(&mut self, name: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let t = self.component_at(name, pointer)?;
+        self.drain()?;
+        Ok(t)
+    }
+
+    fn component_at(&mut self, name: &str, pointer: &str) -> Result<TypeRef, Error> {
         if let Some(t) = self.resolved.get(name) {
             return Ok(t.clone());
         }
@@ -417,6 +352,17 @@ impl<'a> TypeSpace<'a> {
             ));
         };
         let here = format!("/components/schemas/{}", escape_pointer(name));
+        if let (ReferenceOr::Item(_), Some(rust)) =
+            (schema, self.component_names.get(name).cloned())
+        {
+            // Registered now and defined from the queue: recursion finds the
+            // name, and chains of references never deepen the stack.
+            self.resolved
+                .insert(name.to_string(), TypeRef::Named(rust.clone()));
+            self.pending.insert(name.to_string());
+            self.queue.push_back(name.to_string());
+            return Ok(TypeRef::Named(rust));
+        }
         if !self.in_progress.insert(name.to_string()) {
             return Err(Error::at(
                 self.origin,
@@ -424,19 +370,18 @@ impl<'a> TypeSpace<'a> {
                 "this schema is an alias of itself (a `$ref` cycle with no type in it)",
             ));
         }
-        let result = match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, &here),
-            ReferenceOr::Item(schema) => match self.component_names.get(name).cloned() {
-                Some(rust) => {
-                    // Registered before converting the body, so recursion finds it.
-                    self.resolved
-                        .insert(name.to_string(), TypeRef::Named(rust.clone()));
-                    let strip = self.owned_variants.get(name).cloned();
-                    self.define(&rust, Some(name), schema, &here, strip.as_deref())
-                        .map(|()| TypeRef::Named(rust))
-                }
-                None => self.convert_schema(schema, &type_name(name), &here),
-            },
+        let result = match self.enter(&here) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                let r = match schema {
+                    ReferenceOr::Reference { reference } => self.reference(reference, &here),
+                    ReferenceOr::Item(schema) => {
+                        self.convert_schema(schema, &type_name(name), &here)
+                    }
+                };
+                self.depth -= 1;
+                r
+            }
         };
         self.in_progress.remove(name);
         let t = result?;
@@ -450,7 +395,10 @@ impl<'a> TypeSpace<'a> {
         hint: &str,
         pointer: &str,
     ) -> Result<TypeRef, Error> {
-        let t = self.convert_inner(schema, hint, pointer)?;
+        self.enter(pointer)?;
+        let t = self.convert_inner(schema, hint, pointer);
+        self.depth -= 1;
+        let t = t?;
         Ok(
             if schema.schema_data.nullable && !matches!(t, TypeRef::Nullable(_) | TypeRef::Json) {
                 TypeRef::Nullable(Box::new(t))
@@ -470,7 +418,7 @@ impl<'a> TypeSpace<'a> {
         if !v.all_of.is_empty() {
             if let [single] = v.all_of {
                 if v.properties.is_none() {
-                    return self.convert(single, hint, &format!("{pointer}/allOf/0"));
+                    return self.convert_at(single, hint, &format!("{pointer}/allOf/0"));
                 }
             }
         }
@@ -491,7 +439,7 @@ impl<'a> TypeSpace<'a> {
                 } else {
                     "oneOf"
                 };
-                let t = self.convert(only, hint, &format!("{pointer}/{key}/{i}"))?;
+                let t = self.convert_at(only, hint, &format!("{pointer}/{key}/{i}"))?;
                 return Ok(if members.len() > 1 && !matches!(t, TypeRef::Nullable(_)) {
                     TypeRef::Nullable(Box::new(t))
                 } else {
@@ -531,15 +479,37 @@ impl<'a> TypeSpace<'a> {
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
             Some("object") => match v.additional {
-                Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.convert(
+                Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.convert_at(
                     s,
                     &format!("{hint}Value"),
                     &format!("{pointer}/additionalProperties"),
                 )?)),
                 _ => TypeRef::Map(Box::new(TypeRef::Json)),
             },
-            _ => TypeRef::Json,
+            other => {
+                self.note_fallback(schema, other, pointer);
+                TypeRef::Json
+            }
         })
+    }
+
+    /// Warns when a schema that says something is read as any JSON value.
+    fn note_fallback(&mut self, schema: &Schema, typ: Option<&str>, pointer: &str) {
+        let any = "read as any JSON value (`serde_json::Value`)";
+        if let Some(Value::String(note)) = schema
+            .schema_data
+            .extensions
+            .get(crate::load::FALLBACK_NOTE)
+        {
+            self.warn(pointer, format!("{note}; {any}"));
+        } else if matches!(schema.schema_kind, SchemaKind::Not { .. }) {
+            self.warn(pointer, format!("`not` has no Rust type; {any}"));
+        } else if let Some(t) = typ {
+            self.warn(
+                pointer,
+                format!("`type: {t}` is not a JSON Schema type; {any}"),
+            );
+        }
     }
 
     /// Builds the named type `rust` from `schema` and records it.
@@ -579,7 +549,11 @@ impl<'a> TypeSpace<'a> {
             let mut fields = Vec::new();
             let mut extra = None;
             let mut scope = Scope::default();
-            self.collect_fields(
+            let outer = std::mem::replace(
+                &mut self.merging,
+                component.map(str::to_string).into_iter().collect(),
+            );
+            let collected = self.collect_fields(
                 rust,
                 schema,
                 pointer,
@@ -587,7 +561,9 @@ impl<'a> TypeSpace<'a> {
                 &mut scope,
                 &mut fields,
                 &mut extra,
-            )?;
+            );
+            self.merging = outer;
+            collected?;
             TypeKind::Struct { fields, extra }
         } else {
             let inner = match v.typ {
@@ -653,29 +629,46 @@ impl<'a> TypeSpace<'a> {
         fields: &mut Vec<Field>,
         extra: &mut Option<TypeRef>,
     ) -> Result<(), Error> {
+        self.enter(pointer)?;
+        let result = self.collect_fields_inner(owner, schema, pointer, strip, scope, fields, extra);
+        self.depth -= 1;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_fields_inner(
+        &mut self,
+        owner: &str,
+        schema: &Schema,
+        pointer: &str,
+        strip: Option<&str>,
+        scope: &mut Scope,
+        fields: &mut Vec<Field>,
+        extra: &mut Option<TypeRef>,
+    ) -> Result<(), Error> {
         let v = view(schema);
         for (i, member) in v.all_of.iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{i}");
             let (member_schema, member_pointer) = match member {
                 ReferenceOr::Item(s) => (s, member_pointer),
                 ReferenceOr::Reference { reference } => {
-                    let Some(name) = component_of(reference) else {
-                        return Err(Error::at(
-                            self.origin,
-                            member_pointer,
-                            format!("unsupported reference `{reference}` in allOf"),
-                        ));
-                    };
-                    match self.schemas.get(name) {
-                        Some(ReferenceOr::Item(s)) => {
-                            (s, format!("/components/schemas/{}", escape_pointer(name)))
-                        }
-                        _ => {
-                            return Err(Error::at(self.origin, member_pointer, format!("allOf member `{reference}` is missing or an alias; point it at an object schema")));
-                        }
+                    match self.follow_aliases(reference, &member_pointer)? {
+                        // A member met again (an `allOf` cycle) adds nothing new.
+                        None => continue,
+                        Some(found) => found,
                     }
                 }
             };
+            let member_view = view(member_schema);
+            let object_like = member_view.properties.is_some()
+                || !member_view.all_of.is_empty()
+                || matches!(member_view.typ, None | Some("object"))
+                    && member_view.one_of.is_empty()
+                    && member_view.any_of.is_empty();
+            if !object_like {
+                self.warn(&member_pointer, "this `allOf` member is not an object schema; its fields (none) are merged and its type is ignored".to_string());
+                continue;
+            }
             self.collect_fields(
                 owner,
                 member_schema,
@@ -734,7 +727,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(AdditionalProperties::Schema(s)) = v.additional {
-            *extra = Some(self.convert(
+            *extra = Some(self.convert_at(
                 s,
                 &format!("{owner}Extra"),
                 &format!("{pointer}/additionalProperties"),
@@ -743,6 +736,39 @@ impl<'a> TypeSpace<'a> {
             *extra = Some(TypeRef::Json);
         }
         Ok(())
+    }
+
+    /// The schema an `allOf` member reference stands for, following aliases
+    /// (`A: {$ref: B}`), with its pointer; `None` for a member already merged
+    /// into this type.
+    fn follow_aliases(
+        &mut self,
+        reference: &str,
+        at: &str,
+    ) -> Result<Option<(&'a Schema, String)>, Error> {
+        let mut reference = reference.to_string();
+        for _ in 0..MAX_TYPE_DEPTH {
+            let Some(name) = component_of(&reference).map(Cow::into_owned) else {
+                return Err(Error::at(self.origin, at, format!("unsupported reference `{reference}` in allOf; point it at a schema in components/schemas")));
+            };
+            let schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>> = self.schemas;
+            match schemas.get(&name) {
+                Some(ReferenceOr::Item(s)) => {
+                    if !self.merging.insert(name.clone()) {
+                        return Ok(None);
+                    }
+                    return Ok(Some((
+                        s,
+                        format!("/components/schemas/{}", escape_pointer(&name)),
+                    )));
+                }
+                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                None => {
+                    return Err(Error::at(self.origin, at, format!("allOf member `{reference}` does not exist; add it under components/schemas or fix the reference")));
+                }
+            }
+        }
+        Err(Error::at(self.origin, at, format!("allOf member `{reference}` is an alias of an alias ... more than {MAX_TYPE_DEPTH} times; point it at an object schema")))
     }
 
     fn union(
@@ -764,9 +790,9 @@ impl<'a> TypeSpace<'a> {
             }
             let (tag, docs) = match (discriminator, variant) {
                 (Some(_), ReferenceOr::Reference { reference }) => {
-                    let component = component_of(reference).unwrap_or(reference);
+                    let component = component_of(reference).unwrap_or(Cow::Borrowed(reference));
                     (
-                        Some(self.tag_of(schema, reference, component)),
+                        Some(self.tag_of(schema, reference, &component)),
                         Docs::default(),
                     )
                 }
@@ -790,13 +816,16 @@ impl<'a> TypeSpace<'a> {
                     self.define(&name, None, s, &variant_pointer, Some(&d.property_name))?;
                     TypeRef::Named(name)
                 }
-                _ => self.convert(variant, &hint, &variant_pointer)?,
+                _ => self.convert_at(variant, &hint, &variant_pointer)?,
             };
+            if let TypeRef::Named(n) = &ty {
+                self.ensure_defined(n, &variant_pointer)?;
+            }
             let name = match (&tag, variant) {
                 (Some(t), _) => type_name(tag_word(t)),
                 // A referenced member is named after its schema, even when it collapses to a scalar.
                 (None, ReferenceOr::Reference { reference }) => match component_of(reference) {
-                    Some(c) => variant_name_for(&TypeRef::Named(type_name(c)), rust),
+                    Some(c) => variant_name_for(&TypeRef::Named(type_name(&c)), rust),
                     None => variant_name_for(&ty, rust),
                 },
                 (None, ReferenceOr::Item(_)) => variant_name_for(&ty, rust),
@@ -868,16 +897,6 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-/// The Rust type of an unconstrained string of `format`.
-fn scalar_string(format: Option<&str>) -> TypeRef {
-    match format {
-        Some("date-time") => TypeRef::DateTime,
-        Some("date") => TypeRef::Date,
-        Some("uuid") => TypeRef::Uuid,
-        _ => TypeRef::String,
-    }
-}
-
 /// The last dotted segment of a tag: Tapir once tagged with class names
 /// (`com.chilipiper....EdgeAvailabilityExpectedHost.AssigneeFromDistribution`).
 fn tag_word(tag: &str) -> &str {
@@ -903,154 +922,5 @@ fn variant_name_for(ty: &TypeRef, union: &str) -> String {
         TypeRef::List(inner) => format!("{}List", variant_name_for(inner, union)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner, union)),
         TypeRef::Nullable(inner) => variant_name_for(inner, union),
-    }
-}
-
-/// Whether a schema needs a named Rust type of its own. Components with
-/// constraints become newtypes; inline scalars stay plain.
-fn is_named_kind(schema: &Schema, component: bool) -> bool {
-    let v = view(schema);
-    if !v.one_of.is_empty() || !v.any_of.is_empty() {
-        let variants = if v.one_of.is_empty() {
-            v.any_of
-        } else {
-            v.one_of
-        };
-        let real = variants
-            .iter()
-            .filter(|s| !matches!(s, ReferenceOr::Item(s) if is_null_schema(s)))
-            .count();
-        // A discriminated union stays a union even with one variant: more will come.
-        return real > 1 || (real == 1 && schema.schema_data.discriminator.is_some());
-    }
-    if !v.all_of.is_empty() {
-        return v.all_of.len() > 1 || v.properties.is_some();
-    }
-    match v.typ {
-        Some("string") if !v.enumeration.is_empty() => const_of(schema).is_none() || component,
-        Some("object") => v.properties.is_some() || (component && v.additional.is_none()),
-        Some("string") | Some("integer") | Some("number") if component => {
-            let c = &v.constraints;
-            c.pattern.is_some()
-                || c.min_length.is_some()
-                || c.max_length.is_some()
-                || c.minimum.is_some()
-                || c.maximum.is_some()
-        }
-        _ => false,
-    }
-}
-
-/// `{type: null}` after lowering: nullable with nothing else.
-fn is_null_schema(schema: &Schema) -> bool {
-    schema.schema_data.nullable
-        && matches!(&schema.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.one_of.is_empty() && a.all_of.is_empty() && a.any_of.is_empty() && a.items.is_none())
-}
-
-/// The `const` of property `name` in an object schema.
-fn property_const<'s>(schema: &'s Schema, name: &str) -> Option<&'s Value> {
-    let v = view(schema);
-    match v.properties?.get(name)? {
-        ReferenceOr::Item(p) => const_of(p),
-        ReferenceOr::Reference { .. } => None,
-    }
-}
-
-/// Counts `$ref` targets in the tree, ignoring discriminator mappings (which
-/// name variants without using them).
-fn count_refs<'t>(tree: &'t Value, counts: &mut HashMap<&'t str, usize>) {
-    match tree {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if k == "$ref" {
-                    if let Some(name) = v.as_str().and_then(component_of) {
-                        *counts.entry(name).or_default() += 1;
-                    }
-                } else if k != "mapping" {
-                    count_refs(v, counts);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| count_refs(v, counts)),
-        _ => {}
-    }
-}
-
-/// Boxes struct fields and union payloads that would make a type contain itself.
-fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
-    // Edges that store a value inline (not behind Vec/Map, which already allocate).
-    fn inline_target(t: &TypeRef) -> Option<&str> {
-        match t {
-            TypeRef::Named(n) => Some(n),
-            TypeRef::Nullable(inner) => inline_target(inner),
-            _ => None,
-        }
-    }
-    let edges: HashMap<String, Vec<String>> = types
-        .values()
-        .map(|def| {
-            let targets = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields
-                    .iter()
-                    .filter_map(|f| inline_target(&f.ty))
-                    .map(str::to_string)
-                    .collect(),
-                TypeKind::Union { variants, .. } => variants
-                    .iter()
-                    .filter_map(|v| v.ty.as_ref().and_then(inline_target))
-                    .map(str::to_string)
-                    .collect(),
-                TypeKind::Newtype { inner, .. } => inline_target(inner)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                TypeKind::Enum { .. } => Vec::new(),
-            };
-            (def.name.clone(), targets)
-        })
-        .collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut seen = HashSet::new();
-        let mut stack = vec![from.to_string()];
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
-    let mut to_box: Vec<(String, usize)> = Vec::new();
-    for def in types.values() {
-        match &def.kind {
-            TypeKind::Struct { fields, .. } => {
-                for (i, f) in fields.iter().enumerate() {
-                    if inline_target(&f.ty).is_some_and(|t| reaches(t, &def.name)) {
-                        to_box.push((def.name.clone(), i));
-                    }
-                }
-            }
-            TypeKind::Union { variants, .. } => {
-                for (i, v) in variants.iter().enumerate() {
-                    if v.ty
-                        .as_ref()
-                        .and_then(inline_target)
-                        .is_some_and(|t| reaches(t, &def.name))
-                    {
-                        to_box.push((def.name.clone(), i));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for (name, i) in to_box {
-        match &mut types.get_mut(&name).expect("collected from this map").kind {
-            TypeKind::Struct { fields, .. } => fields[i].boxed = true,
-            TypeKind::Union { variants, .. } => variants[i].boxed = true,
-            _ => {}
-        }
     }
 }
