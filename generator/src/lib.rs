@@ -5,6 +5,7 @@
 //! holds) -> [`typify`] and [`operations`] (build the [`ir::Api`]) -> [`emit`]
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
+pub mod baseline;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod names;
 pub mod operations;
 pub mod pagination;
 pub mod quirks;
+pub mod release;
 pub mod synth;
 pub mod typify;
 pub mod write;
