@@ -74,6 +74,7 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// Lowercase hex of `bytes` (how the pin writes a sha256).
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -32,7 +32,7 @@ mod scratch;
 mod semver_audit;
 mod upgrade_loop;
 
-pub use chili_gen::release::package_version;
+pub(crate) use chili_gen::release::package_version;
 pub use generate::crate_name_from_title;
 
 pub(crate) use fetch::{fetch, hex, short};
