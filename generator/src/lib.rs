@@ -6,6 +6,7 @@
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
 pub mod bundle;
+pub mod baseline;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -14,9 +15,10 @@ pub mod load;
 pub mod names;
 pub mod operations;
 pub mod pagination;
-pub mod quirks;
 pub mod parse;
+pub mod quirks;
 pub mod sanitize;
+pub mod release;
 pub mod synth;
 pub mod typify;
 pub mod walk;
@@ -188,12 +190,18 @@ pub struct Built {
 /// and naming as `naming` says, and returns the warnings too. Errors and
 /// warnings point into the file the user wrote, also for parts that bundling
 /// copied in.
-pub fn build(text: &str, origin: &str, fetch: &dyn Fetch, naming: &Naming<'_>) -> Result<Built, Error> {
+pub fn build(
+    text: &str,
+    origin: &str,
+    fetch: &dyn Fetch,
+    naming: &Naming<'_>,
+) -> Result<Built, Error> {
     let doc = load::load_with(text, origin, fetch)?;
     let mut warnings = Vec::new();
     let empty = names::NameTable::default();
-    let mut api = operations::build_reporting(&doc, origin, naming.table.unwrap_or(&empty), &mut warnings)
-        .map_err(|e| doc.relocate(e))?;
+    let mut api =
+        operations::build_reporting(&doc, origin, naming.table.unwrap_or(&empty), &mut warnings)
+            .map_err(|e| doc.relocate(e))?;
     if let Some(baseline) = naming.baseline {
         names::remember_previous(&mut api, baseline, naming.same_document);
     }

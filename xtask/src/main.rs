@@ -1,4 +1,5 @@
-//! `cargo xtask <command>`: a thin wrapper around [`xtask::run`].
+//! `cargo xtask <command>`: a thin wrapper around [`xtask::run`] (the flags
+//! are declared in `xtask::flags`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,16 +9,17 @@ fn main() -> ExitCode {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = manifest_dir.parent().unwrap_or(manifest_dir);
 
-    let mut args = Vec::new();
-    for arg in std::env::args_os().skip(1) {
-        match arg.into_string() {
-            Ok(arg) => args.push(arg),
-            Err(arg) => {
-                eprintln!("error: argument {arg:?} is not valid UTF-8");
-                return ExitCode::from(2);
-            }
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let args = match args {
+        Ok(args) => args,
+        Err(arg) => {
+            eprintln!("error: argument {arg:?} is not valid UTF-8");
+            return ExitCode::from(2);
         }
-    }
+    };
 
     match xtask::run(&args, root) {
         Ok(outcome) => {
@@ -26,6 +28,11 @@ fn main() -> ExitCode {
                 xtask::Status::Stale => eprintln!("{}", outcome.message),
             }
             ExitCode::from(outcome.exit_code())
+        }
+        // clap's message already starts with `error: `.
+        Err(e @ xtask::Error::Usage(_)) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
         }
         Err(e) => {
             eprintln!("error: {e}");

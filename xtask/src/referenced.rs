@@ -6,7 +6,8 @@ use std::path::Path;
 
 use chili_gen::{Built, Fetch, Naming};
 
-use crate::{failed, fetch, Error};
+use crate::fetch::fetch;
+use crate::{failed, Error};
 
 /// Reads referenced documents like [`fetch`] reads the main one.
 pub struct Referenced<'a> {

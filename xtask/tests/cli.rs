@@ -142,7 +142,11 @@ fn usage_error(ws: &Workspace, args: &[&str]) -> String {
         Err(e @ Error::Usage(_)) => {
             assert_eq!(e.exit_code(), 2);
             let text = e.to_string();
-            assert!(text.contains("usage: cargo xtask"), "{text}");
+            // clap's message ends by pointing at the help.
+            assert!(
+                text.contains("Usage: cargo xtask") || text.contains("try '--help'"),
+                "{text}"
+            );
             text
         }
         other => panic!("{args:?} was expected to be a usage error: {other:?}"),
@@ -229,23 +233,40 @@ fn serve(responses: Vec<(&'static str, String)>) -> String {
 fn unknown_command_is_a_usage_error() {
     let ws = workspace();
     let text = usage_error(&ws, &["frobnicate"]);
-    assert!(text.starts_with("unknown command `frobnicate`"), "{text}");
+    assert!(
+        text.starts_with("error: unrecognized subcommand 'frobnicate'"),
+        "{text}"
+    );
 }
 
 #[test]
 fn no_command_is_a_usage_error() {
     let ws = workspace();
-    usage_error(&ws, &[]);
+    let text = usage_error(&ws, &[]);
+    assert!(text.contains("Usage: cargo xtask <COMMAND>"), "{text}");
 }
 
 #[test]
 fn bad_options_are_usage_errors() {
     let ws = workspace();
-    assert!(usage_error(&ws, &["regen", "--bogus", "x"]).contains("`--bogus`"));
-    assert!(usage_error(&ws, &["check", "--spec"]).contains("`--spec` needs a value"));
-    assert!(usage_error(&ws, &["regen", "stray"]).contains("`stray`"));
-    assert!(usage_error(&ws, &["generate", "--spec", "a.yaml"]).contains("`--out`"));
-    assert!(usage_error(&ws, &["generate", "--out", "o"]).contains("`--spec`"));
+    assert!(usage_error(&ws, &["regen", "--bogus", "x"]).contains("unexpected argument '--bogus'"));
+    for args in [&["check", "--spec"][..], &["check", "--spec="]] {
+        assert!(usage_error(&ws, args).contains("a value is required for '--spec"));
+    }
+    assert!(usage_error(&ws, &["regen", "--spec", "a", "--spec", "b"])
+        .contains("'--spec <PATH|URL>' cannot be used multiple times"));
+    assert!(usage_error(&ws, &["regen", "stray"]).contains("unexpected argument 'stray'"));
+    assert!(usage_error(&ws, &["corpus", "--spec", "a"]).contains("unexpected argument '--spec'"));
+    let text = usage_error(&ws, &["generate", "--spec", "a.yaml"]);
+    assert!(
+        text.contains("required arguments were not provided:\n  --out"),
+        "{text}"
+    );
+    let text = usage_error(&ws, &["generate", "--out", "o"]);
+    assert!(
+        text.contains("required arguments were not provided:\n  --spec"),
+        "{text}"
+    );
     assert!(usage_error(
         &ws,
         &["generate", "--spec", "a", "--out", "o", "--name", "9 lives"]
@@ -260,7 +281,12 @@ fn help_prints_usage() {
     for args in [&["help"][..], &["--help"], &["check", "-h"]] {
         let outcome = run(&ws, args).unwrap();
         assert_eq!(outcome.exit_code(), 0);
-        assert!(outcome.message.starts_with("usage: cargo xtask"));
+        assert!(
+            outcome.message.contains("Usage: cargo xtask"),
+            "{}",
+            outcome.message
+        );
+        assert!(outcome.message.contains("--spec") || outcome.message.contains("regen"));
     }
 }
 
@@ -836,6 +862,55 @@ fn check_fails_when_the_baseline_is_missing_or_stale() {
 }
 
 #[test]
+fn baselines_carry_a_format_version_and_older_ones_still_read() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    let baseline = ws.root.join("spec/api-ir.json");
+    let good = fs::read_to_string(&baseline).unwrap();
+    let version_line = format!(
+        "\"format_version\": {},\n",
+        chili_gen::baseline::FORMAT_VERSION
+    );
+    assert!(good.starts_with(&format!("{{\n{version_line}")), "{good}");
+
+    // A baseline written before the field existed: read as version 1, so
+    // regen reports no change, and rewrites it with the field.
+    let unversioned = good.replacen(&version_line, "", 1);
+    fs::write(&baseline, &unversioned).unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(text.contains("not what regen writes"), "{text}");
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("changes: none since version 1.0.7"),
+        "{summary}"
+    );
+    assert_eq!(fs::read_to_string(&baseline).unwrap(), good);
+    ok(
+        &ws,
+        &["diff", "spec/api-ir.json", "../shared/spec/edge-api.yaml"],
+    );
+
+    // One from a newer generator: refused, naming the file and what to do,
+    // and regen leaves everything as it was.
+    let future = good.replacen(&version_line, "\"format_version\": 99,\n", 1);
+    fs::write(&baseline, &future).unwrap();
+    let before = snapshot(&ws.root);
+    for args in [
+        &["check"][..],
+        &["regen"],
+        &["diff", "spec/api-ir.json", "spec/api-ir.json"],
+    ] {
+        let text = failure(&ws, args);
+        assert!(
+            text.starts_with("spec/api-ir.json is baseline format version 99"),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("cargo xtask regen"), "{text}");
+    }
+    assert_eq!(snapshot(&ws.root), before);
+}
+
+#[test]
 fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
     let ws = workspace();
     fs::write(ws.root.join("new.yaml"), petstore_next()).unwrap();
@@ -878,11 +953,15 @@ fn diff_reports_in_markdown_and_json_and_fails_on_breaking() {
 fn diff_usage_errors() {
     let ws = workspace();
     let old = "../shared/spec/edge-api.yaml";
-    assert!(usage_error(&ws, &["diff", old]).contains("two documents"));
-    assert!(usage_error(&ws, &["diff", old, old, old]).contains("two documents"));
-    assert!(usage_error(&ws, &["diff", old, old, "--format", "xml"]).contains("`--format`"));
-    assert!(usage_error(&ws, &["diff", old, old, "--fail-on", "warn"]).contains("`--fail-on`"));
-    assert!(usage_error(&ws, &["diff", old, old, "--bogus", "1"]).contains("`--bogus`"));
+    assert!(usage_error(&ws, &["diff", old]).contains("not provided:\n  <NEW>"));
+    assert!(
+        usage_error(&ws, &["diff", old, old, "x.yaml"]).contains("unexpected argument 'x.yaml'")
+    );
+    assert!(usage_error(&ws, &["diff", old, old, "--format", "xml"])
+        .contains("invalid value 'xml' for '--format"));
+    assert!(usage_error(&ws, &["diff", old, old, "--fail-on", "warn"])
+        .contains("invalid value 'warn' for '--fail-on"));
+    assert!(usage_error(&ws, &["diff", old, old, "--bogus", "1"]).contains("'--bogus'"));
     assert!(failure(&ws, &["diff", old, "nowhere.yaml"]).contains("nowhere.yaml"));
 }
 
@@ -930,7 +1009,9 @@ fn a_rename_in_the_names_file_is_reported_once_and_forwards_for_one_release() {
     let renames: Vec<&str> = entry.lines().filter(|l| l.contains("renamed")).collect();
     assert_eq!(
         renames,
-        ["- `listPets`: method `client.list_pets()` renamed to `client.all_pets()`. `client.list_pets()` stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning."],
+        [
+            "- `listPets`: method `client.list_pets()` renamed to `client.all_pets()`. `client.list_pets()` stays for one release as a deprecated method forwarding to the new one: existing code compiles, with a warning."
+        ],
         "{entry}"
     );
     let source = untagged_api(&ws);
