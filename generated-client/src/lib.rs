@@ -25,8 +25,9 @@
 pub mod api;
 pub mod types;
 pub use chili_runtime::{
-    ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, HeaderMap, Method,
-    RawRequest, Result, RetryPolicy, StatusCode, Stream, StreamExt,
+    windows, ApiError, ApiErrorBody, ByteStream, Bytes, Call, CsvConcat, DecodeError,
+    Error, ErrorBody, HeaderMap, Method, RawRequest, Response, Result, RetryPolicy,
+    StatusCode, Stream, StreamExt,
 };
 
 /// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`.

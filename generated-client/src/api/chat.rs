@@ -141,6 +141,20 @@ impl<'a> ChatLogsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PaginatedResultChatConversationLog> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::types::PaginatedResultChatConversationLog>,
+    > {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "chatLogs",
@@ -157,7 +171,7 @@ impl<'a> ChatLogsBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -258,6 +272,18 @@ impl<'a> ChatTranscriptBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ChatTranscriptPage> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ChatTranscriptPage>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "chatTranscript",
@@ -269,7 +295,7 @@ impl<'a> ChatTranscriptBuilder<'a> {
         request.query("beforeSeenId", &self.before_seen_id);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 

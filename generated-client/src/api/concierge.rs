@@ -201,6 +201,18 @@ impl<'a> ConciergeLogsBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<serde_json::Value> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<serde_json::Value>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "conciergeLogs",
@@ -214,7 +226,7 @@ impl<'a> ConciergeLogsBuilder<'a> {
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -251,6 +263,18 @@ impl<'a> ConciergeCreateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ConciergeRouter>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "conciergeRouterCreate",
@@ -259,7 +283,7 @@ impl<'a> ConciergeCreateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -297,6 +321,18 @@ impl<'a> ConciergeListRoutersBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::ConciergeRoutersListResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ConciergeRoutersListResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "conciergeListRouters",
@@ -304,7 +340,7 @@ impl<'a> ConciergeListRoutersBuilder<'a> {
         );
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -341,6 +377,18 @@ impl<'a> ConciergeGetRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ConciergeRouter>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "conciergeRouterGet",
@@ -348,7 +396,7 @@ impl<'a> ConciergeGetRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -386,6 +434,18 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::ConciergeRouter> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::ConciergeRouter>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "conciergeRouterUpdate",
@@ -395,7 +455,7 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -432,6 +492,16 @@ impl<'a> ConciergeDeleteRouterBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "conciergeRouterDelete",
@@ -439,7 +509,7 @@ impl<'a> ConciergeDeleteRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 

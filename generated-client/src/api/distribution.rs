@@ -105,6 +105,18 @@ impl<'a> DistributionCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::CreateDistributionResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::CreateDistributionResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "distributionCreate",
@@ -113,7 +125,7 @@ impl<'a> DistributionCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -152,6 +164,18 @@ impl<'a> DistributionGetWorkspaceSettingsBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::WorkspaceDistributionSettings> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::WorkspaceDistributionSettings>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "distributionWorkspaceSettingsGet",
@@ -159,7 +183,7 @@ impl<'a> DistributionGetWorkspaceSettingsBuilder<'a> {
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -198,6 +222,18 @@ impl<'a> DistributionListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultDistribution> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PaginatedResultDistribution>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "distributionListPut",
@@ -206,7 +242,7 @@ impl<'a> DistributionListBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 

@@ -114,6 +114,18 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Reminder>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "meetingTypeReminderCreate",
@@ -122,7 +134,7 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -164,6 +176,18 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<Vec<crate::types::Reminder>> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<Vec<crate::types::Reminder>>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "meetingTypeReminderList",
@@ -171,7 +195,7 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -210,6 +234,18 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Reminder> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Reminder>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "meetingTypeReminderUpdate",
@@ -220,7 +256,7 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -258,6 +294,16 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "meetingTypeReminderDelete",
@@ -266,7 +312,7 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
         request.path_param("reminderId", &self.reminder_id);
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 

@@ -131,6 +131,18 @@ impl<'a> MeetingsGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "meetingGet",
@@ -138,7 +150,7 @@ impl<'a> MeetingsGetBuilder<'a> {
         );
         request.path_param("meetingId", &self.meeting_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -181,6 +193,18 @@ impl<'a> MeetingsCancelBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "meetingCancelPost",
@@ -191,7 +215,7 @@ impl<'a> MeetingsCancelBuilder<'a> {
             request.json(body);
         }
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -228,6 +252,18 @@ impl<'a> MeetingsListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "meetingListPut",
@@ -236,7 +272,7 @@ impl<'a> MeetingsListBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -314,6 +350,31 @@ impl<'a> MeetingsExportBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<String> {
+        let request = self.request();
+        self.client.inner.send_text(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<String>> {
+        let request = self.request();
+        self.client.inner.send_text_with_response(request).await
+    }
+    /// Sends the request and returns the response body unread, as a stream of
+    /// chunks, with the status, headers, request id and attempts. Retries end
+    /// once the status arrives: a body that breaks off halfway is not requested again.
+    pub async fn send_stream(self) -> crate::Result<crate::Response<crate::ByteStream>> {
+        let request = self.request();
+        self.client.inner.send_stream(request).await
+    }
+    /// Sends the request and copies the response body into `writer` as it
+    /// arrives (a file, a socket, a `Vec<u8>`); returns the number of bytes written.
+    pub async fn write_to<W: chili_runtime::AsyncWrite + Unpin + ?Sized>(
+        self,
+        writer: &mut W,
+    ) -> crate::Result<u64> {
+        self.send_stream().await?.value.write_to(writer).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "meetingExportV2Put",
@@ -322,7 +383,7 @@ impl<'a> MeetingsExportBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_text(request).await
+        request
     }
 }
 

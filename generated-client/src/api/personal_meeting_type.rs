@@ -152,6 +152,20 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PaginatedResultPersonalMeetingType> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<
+        crate::Response<crate::types::PaginatedResultPersonalMeetingType>,
+    > {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "personalMeetingTypeList",
@@ -161,7 +175,7 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -241,6 +255,18 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PersonalMeetingType>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "personalMeetingTypeCreate",
@@ -249,7 +275,7 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -286,6 +312,18 @@ impl<'a> PersonalMeetingTypeGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PersonalMeetingType>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "personalMeetingTypeGet",
@@ -293,7 +331,7 @@ impl<'a> PersonalMeetingTypeGetBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -331,6 +369,18 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PersonalMeetingType> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PersonalMeetingType>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "personalMeetingTypeUpdate",
@@ -340,7 +390,7 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -377,6 +427,16 @@ impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "personalMeetingTypeDelete",
@@ -384,7 +444,7 @@ impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 

@@ -346,6 +346,18 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AdminSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkCreateAdminOneOnOne",
@@ -354,7 +366,7 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -394,6 +406,18 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AdminSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "schedulingLinkUpdateAdminOneOnOne",
@@ -403,7 +427,7 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -442,6 +466,16 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "schedulingLinkDeleteAdminOneOnOne",
@@ -449,7 +483,7 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 
@@ -488,6 +522,18 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GroupSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkCreateGroup",
@@ -496,7 +542,7 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -534,6 +580,18 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GroupSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "schedulingLinkUpdateGroup",
@@ -543,7 +601,7 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -580,6 +638,16 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "schedulingLinkDeleteGroup",
@@ -587,7 +655,7 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 
@@ -624,6 +692,18 @@ impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::AdminSchedulingLinkDetails> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::AdminSchedulingLinkDetails>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkListAdminOneOnOne",
@@ -633,7 +713,7 @@ impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -672,6 +752,18 @@ impl<'a> SchedulingLinksListGroupBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::GroupSchedulingLinkDetails> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::GroupSchedulingLinkDetails>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkListGroup",
@@ -681,7 +773,7 @@ impl<'a> SchedulingLinksListGroupBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -720,6 +812,18 @@ impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetails> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::OwnershipSchedulingLinkDetails>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkListOwnership",
@@ -729,7 +833,7 @@ impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -770,6 +874,18 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::PersonalSchedulingLinkDetails> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PersonalSchedulingLinkDetails>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "schedulingLinkListPersonalV2",
@@ -777,7 +893,7 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -818,6 +934,18 @@ impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetails> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::RoundRobinSchedulingLinkDetails>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkListRoundRobin",
@@ -827,7 +955,7 @@ impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
         request.json(body);
         request.timeout(self.timeout);
         request.retry_safe(true);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -868,6 +996,18 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::OwnershipSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkCreateOwnership",
@@ -876,7 +1016,7 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -918,6 +1058,18 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::OwnershipSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::OwnershipSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "schedulingLinkUpdateOwnership",
@@ -927,7 +1079,7 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -966,6 +1118,16 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "schedulingLinkDeleteOwnership",
@@ -973,7 +1135,7 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 
@@ -1014,6 +1176,18 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::RoundRobinSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "schedulingLinkCreateRoundRobin",
@@ -1022,7 +1196,7 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -1064,6 +1238,18 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
     pub async fn send(
         self,
     ) -> crate::Result<crate::types::RoundRobinSchedulingLinkDetail> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::RoundRobinSchedulingLinkDetail>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "schedulingLinkUpdateRoundRobin",
@@ -1073,7 +1259,7 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -1112,6 +1298,16 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "schedulingLinkDeleteRoundRobin",
@@ -1119,7 +1315,7 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 

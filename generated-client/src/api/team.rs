@@ -125,6 +125,18 @@ impl<'a> TeamAddUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Team>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "teamAddUsers",
@@ -133,7 +145,7 @@ impl<'a> TeamAddUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -170,6 +182,18 @@ impl<'a> TeamRemoveUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Team>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "teamRemoveUsers",
@@ -178,7 +202,7 @@ impl<'a> TeamRemoveUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -215,6 +239,18 @@ impl<'a> TeamListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultTeam> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PaginatedResultTeam>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "teamListPut",
@@ -223,7 +259,7 @@ impl<'a> TeamListBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -301,6 +337,18 @@ impl<'a> TeamCreateBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Team>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "teamCreate",
@@ -309,7 +357,7 @@ impl<'a> TeamCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -346,6 +394,18 @@ impl<'a> TeamDeleteBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::Team> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::Team>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::DELETE,
             "teamDelete",
@@ -353,7 +413,7 @@ impl<'a> TeamDeleteBuilder<'a> {
         );
         request.path_param("teamId", &self.team_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 

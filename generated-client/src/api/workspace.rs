@@ -121,6 +121,18 @@ impl<'a> WorkspaceListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultWorkspace> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PaginatedResultWorkspace>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "workspaceList",
@@ -129,7 +141,7 @@ impl<'a> WorkspaceListBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -228,6 +240,18 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::PaginatedResultUser> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::PaginatedResultUser>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "workspaceListUsers",
@@ -237,7 +261,7 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -315,6 +339,16 @@ impl<'a> WorkspaceAddUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "workspaceAddUsers",
@@ -323,7 +357,7 @@ impl<'a> WorkspaceAddUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 
@@ -360,6 +394,16 @@ impl<'a> WorkspaceRemoveUsersBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<()> {
+        let request = self.request();
+        self.client.inner.send_empty(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<()>> {
+        let request = self.request();
+        self.client.inner.send_empty_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "workspaceRemoveUsers",
@@ -368,7 +412,7 @@ impl<'a> WorkspaceRemoveUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
-        self.client.inner.send_empty(request).await
+        request
     }
 }
 

@@ -397,10 +397,31 @@ fn builder(op: &Operation) -> TokenStream {
         // The document says this POST only reads: safe to repeat on failure.
         steps.push(quote!(request.retry_safe(true);));
     }
-    let send = match &op.response {
-        Response::Json(_) => quote!(send_json),
-        Response::Text { .. } => quote!(send_text),
-        Response::Empty => quote!(send_empty),
+    let (send, send_with_response) = match &op.response {
+        Response::Json(_) => (quote!(send_json), quote!(send_json_with_response)),
+        Response::Text { .. } => (quote!(send_text), quote!(send_text_with_response)),
+        Response::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
+    };
+    // Text and binary bodies (CSV exports) can be large: they can also be
+    // streamed instead of buffered into one `String`.
+    let streaming = if matches!(op.response, Response::Text { .. }) {
+        quote! {
+            /// Sends the request and returns the response body unread, as a stream of
+            /// chunks, with the status, headers, request id and attempts. Retries end
+            /// once the status arrives: a body that breaks off halfway is not requested again.
+            pub async fn send_stream(self) -> crate::Result<crate::Response<crate::ByteStream>> {
+                let request = self.request();
+                self.client.inner.send_stream(request).await
+            }
+
+            /// Sends the request and copies the response body into `writer` as it
+            /// arrives (a file, a socket, a `Vec<u8>`); returns the number of bytes written.
+            pub async fn write_to<W: chili_runtime::AsyncWrite + Unpin + ?Sized>(self, writer: &mut W) -> crate::Result<u64> {
+                self.send_stream().await?.value.write_to(writer).await
+            }
+        }
+    } else {
+        quote!()
     };
     let output = response_type(op);
     let paging = op
@@ -423,9 +444,23 @@ fn builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
+                let request = self.request();
+                self.client.inner.#send(request).await
+            }
+
+            /// Sends the request and decodes the response, with the status, headers,
+            /// request id and number of attempts, for callers that log or audit calls.
+            pub async fn send_with_response(self) -> crate::Result<crate::Response<#output>> {
+                let request = self.request();
+                self.client.inner.#send_with_response(request).await
+            }
+
+            #streaming
+
+            fn request(&self) -> chili_runtime::Request {
                 let mut request = chili_runtime::Request::new(chili_runtime::Method::#method, #id, #path);
                 #(#steps)*
-                self.client.inner.#send(request).await
+                request
             }
         }
 

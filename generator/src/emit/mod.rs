@@ -347,8 +347,8 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         pub mod types;
 
         pub use chili_runtime::{
-            ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, HeaderMap, Method, RawRequest, Result,
-            RetryPolicy, StatusCode, Stream, StreamExt,
+            windows, ApiError, ApiErrorBody, ByteStream, Bytes, Call, CsvConcat, DecodeError, Error, ErrorBody, HeaderMap,
+            Method, RawRequest, Response, Result, RetryPolicy, StatusCode, Stream, StreamExt,
         };
         /// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`.
         pub use chili_runtime::reqwest;
