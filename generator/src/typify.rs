@@ -128,6 +128,7 @@ fn view(schema: &Schema) -> View<'_> {
                 maximum: a.maximum,
                 exclusive_minimum: a.exclusive_minimum.unwrap_or(false),
                 exclusive_maximum: a.exclusive_maximum.unwrap_or(false),
+                pattern_unchecked: false,
                 min_items: a.min_items,
                 max_items: a.max_items,
                 unique_items: a.unique_items.unwrap_or(false),
@@ -141,6 +142,11 @@ fn view(schema: &Schema) -> View<'_> {
     if let Some(f) = v.format {
         v.constraints.format = Some(f.to_string());
     }
+    v.constraints.pattern_unchecked = v
+        .constraints
+        .pattern
+        .as_deref()
+        .is_some_and(|p| regex::Regex::new(p).is_err());
     v
 }
 
@@ -402,6 +408,26 @@ impl<'a> TypeSpace<'a> {
             ));
         };
         self.component(name, pointer)
+    }
+
+    /// The limits of a referenced component that collapses into a plain
+    /// type (an alias such as `UserIds: {type: array, minItems: 1}`), which
+    /// the field keeps; a named type keeps its own.
+    fn alias_constraints(&self, reference: &str, ty: &TypeRef) -> Constraints {
+        let named = |t: &TypeRef| matches!(t, TypeRef::Named(_));
+        if named(ty) || matches!(ty, TypeRef::Nullable(inner) if named(inner)) {
+            return Constraints::default();
+        }
+        let mut name = component_of(reference);
+        // Bounded: a `$ref` cycle is reported by `component`.
+        for _ in 0..32 {
+            match name.and_then(|n| self.schemas.get(n)) {
+                Some(ReferenceOr::Item(schema)) => return view(schema).constraints,
+                Some(ReferenceOr::Reference { reference }) => name = component_of(reference),
+                None => break,
+            }
+        }
+        Constraints::default()
     }
 
     /// The type a component schema stands for, converting it on first use.
@@ -697,12 +723,11 @@ impl<'a> TypeSpace<'a> {
                 let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
                 let hint = format!("{owner}{}", type_name(wire));
                 let (ty, docs, constraints, default) = match prop {
-                    ReferenceOr::Reference { reference } => (
-                        self.reference(reference, &prop_pointer)?,
-                        Docs::default(),
-                        Constraints::default(),
-                        None,
-                    ),
+                    ReferenceOr::Reference { reference } => {
+                        let ty = self.reference(reference, &prop_pointer)?;
+                        let constraints = self.alias_constraints(reference, &ty);
+                        (ty, Docs::default(), constraints, None)
+                    }
                     ReferenceOr::Item(s) => {
                         let ty = if const_of(s).is_some() && view(s).enumeration.len() <= 1 {
                             // A pinned value that is not this union's tag: a plain string.

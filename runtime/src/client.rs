@@ -77,6 +77,8 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    /// Whether requests are checked against the document's limits before they go out.
+    validate: bool,
 }
 
 /// The parts of a response that the `send_*` methods need.
@@ -111,6 +113,7 @@ impl Client {
                 user_agent: HeaderValue::from_static(api.user_agent),
                 timeout: None,
                 retry: RetryPolicy::default(),
+                validate: true,
             }),
         }
     }
@@ -260,6 +263,15 @@ impl Client {
         let timeout = req.timeout.or(inner.timeout);
         let safe = req.retry_safe;
         let url = req.url(&inner.base_url)?;
+        if let (true, Some(violation)) = (inner.validate, &req.violation) {
+            return Err(Error::request(
+                Some(req.call()),
+                format!(
+                    "{violation}, as the API document says; not sent \
+                     (ClientBuilder::validate_requests(false) turns this check off)"
+                ),
+            ));
+        }
         let Request {
             call,
             headers: extra_headers,
@@ -435,6 +447,7 @@ pub struct ClientBuilder<C = Client> {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    validate: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -449,6 +462,7 @@ impl<C> Clone for ClientBuilder<C> {
             user_agent: self.user_agent.clone(),
             http_client: self.http_client.clone(),
             retry: self.retry.clone(),
+            validate: self.validate,
             client: PhantomData,
         }
     }
@@ -466,6 +480,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: None,
             http_client: None,
             retry: None,
+            validate: true,
             client: PhantomData,
         }
     }
@@ -511,6 +526,16 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`RetryPolicy::none()`] to send every request once.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Whether a request is checked against the limits the API document
+    /// states (`minItems`, `maxLength`, `pattern`, numeric bounds, ...)
+    /// before it is sent; one that breaks a limit fails with
+    /// [`Error::Request`] naming the field and the rule, and is not sent.
+    /// Default: on. Turn it off when the document is stricter than the API.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
 
@@ -574,6 +599,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry.unwrap_or_default(),
+                validate: self.validate,
             }),
         }))
     }
@@ -592,6 +618,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("retry", &self.retry)
+            .field("validate", &self.validate)
             .finish()
     }
 }

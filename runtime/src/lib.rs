@@ -26,6 +26,8 @@ mod request;
 mod response;
 mod retry;
 #[doc(hidden)]
+pub mod validate;
+#[doc(hidden)]
 pub mod wire;
 
 /// The chunks of a streamed body ([`ByteStream`]).

@@ -113,7 +113,35 @@ impl<'a> CampaignListBuilder<'a> {
             "/v1/org/campaign/list",
         );
         request.query("isActive", &self.is_active);
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request
@@ -237,7 +265,35 @@ impl<'a> CampaignSearchBuilder<'a> {
         );
         request.query("searchText", &self.search_text);
         request.query("isActive", &self.is_active);
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request

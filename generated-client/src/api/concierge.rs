@@ -218,11 +218,55 @@ impl<'a> ConciergeLogsBuilder<'a> {
             "conciergeLogs",
             "/v1/org/concierge/logs",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.query("routerId", &self.router_id);
         request.query("start", &self.start);
         request.query("end", &self.end);
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request.retry_safe(true);
@@ -281,7 +325,21 @@ impl<'a> ConciergeCreateRouterBuilder<'a> {
             "/v1/org/concierge/routers/concierge",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::ConciergeRouterCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -453,7 +511,21 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::ConciergeRouterUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }

@@ -123,7 +123,21 @@ impl<'a> DistributionCreateBuilder<'a> {
             "/v1/org/distribution",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::CreateDistributionRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -181,6 +195,22 @@ impl<'a> DistributionGetWorkspaceSettingsBuilder<'a> {
             "distributionWorkspaceSettingsGet",
             "/v1/org/distribution/workspace-settings",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
         request
@@ -240,7 +270,21 @@ impl<'a> DistributionListBuilder<'a> {
             "/v2/org/distribution/list",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::ListRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }

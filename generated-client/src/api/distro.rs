@@ -293,8 +293,52 @@ impl<'a> DistroLogsBuilder<'a> {
             "distroLogs",
             "/v1/org/distro/logs",
         );
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         let body = &self.body;
         request.json(body);
@@ -397,6 +441,22 @@ impl<'a> DistroGetLogBuilder<'a> {
             "/v1/org/distro/logs/{logId}",
         );
         request.path_param("logId", &self.log_id);
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("routerId", &self.router_id);
         request.timeout(self.timeout);
         request
@@ -454,7 +514,21 @@ impl<'a> DistroCreateRouterBuilder<'a> {
             "/v1/org/distro/routers",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::DistroRouterCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -565,6 +639,22 @@ impl<'a> DistroGetRouterBuilder<'a> {
             "distroRouterGet",
             "/v1/org/distro/routers/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
         request
@@ -622,9 +712,39 @@ impl<'a> DistroUpdateRouterBuilder<'a> {
             "distroRouterUpdate",
             "/v1/org/distro/routers/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::DistroRouterUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -678,6 +798,22 @@ impl<'a> DistroDeleteRouterBuilder<'a> {
             "distroRouterDelete",
             "/v1/org/distro/routers/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
         request
@@ -734,6 +870,22 @@ impl<'a> DistroActivateRouterBuilder<'a> {
             "distroRouterActivate",
             "/v1/org/distro/routers/{routerId}/activate",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
         request
@@ -796,6 +948,22 @@ impl<'a> DistroDeactivateRouterBuilder<'a> {
             "distroRouterDeactivate",
             "/v1/org/distro/routers/{routerId}/deactivate",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.query("force", &self.force);
         request.timeout(self.timeout);

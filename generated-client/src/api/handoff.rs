@@ -181,7 +181,21 @@ impl<'a> HandoffCreateRouterBuilder<'a> {
             "/v1/org/handoff/routers/handoff",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::HandoffRouterCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -242,6 +256,22 @@ impl<'a> HandoffListRoutersBuilder<'a> {
             "handoffRouterList",
             "/v1/org/handoff/routers/handoff/list",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
         request
@@ -298,6 +328,22 @@ impl<'a> HandoffGetRouterBuilder<'a> {
             "handoffRouterGet",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
         request
@@ -355,9 +401,39 @@ impl<'a> HandoffUpdateRouterBuilder<'a> {
             "handoffRouterUpdate",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::HandoffRouterUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -411,6 +487,22 @@ impl<'a> HandoffDeleteRouterBuilder<'a> {
             "handoffRouterDelete",
             "/v1/org/handoff/routers/handoff/{routerId}",
         );
+        request
+            .check_param(
+                "routerId",
+                &self.router_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
         request

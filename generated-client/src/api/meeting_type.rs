@@ -181,7 +181,21 @@ impl<'a> MeetingTypeCreateBuilder<'a> {
             "/v1/org/meeting-types",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::MeetingTypeCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -242,6 +256,22 @@ impl<'a> MeetingTypeListBuilder<'a> {
             "meetingTypeList",
             "/v1/org/meeting-types/list",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
         request
@@ -469,6 +499,22 @@ impl<'a> MeetingTypeAttachReminderBuilder<'a> {
             "/v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request
+            .check_param(
+                "reminderId",
+                &self.reminder_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
         request
@@ -527,6 +573,22 @@ impl<'a> MeetingTypeDetachReminderBuilder<'a> {
             "/v1/org/meeting-types/{meetingTypeId}/reminders/{reminderId}",
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
+        request
+            .check_param(
+                "reminderId",
+                &self.reminder_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
         request

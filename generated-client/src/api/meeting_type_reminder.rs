@@ -132,7 +132,21 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
             "/v1/org/meeting-type-reminders",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::ReminderCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -193,6 +207,22 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
             "meetingTypeReminderList",
             "/v1/org/meeting-type-reminders/list",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
         request
@@ -251,7 +281,39 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
             "meetingTypeReminderUpdate",
             "/v1/org/meeting-type-reminders/{reminderId}",
         );
+        request
+            .check_param(
+                "reminderId",
+                &self.reminder_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("reminderId", &self.reminder_id);
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         let body = &self.body;
         request.json(body);
@@ -309,7 +371,39 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
             "meetingTypeReminderDelete",
             "/v1/org/meeting-type-reminders/{reminderId}",
         );
+        request
+            .check_param(
+                "reminderId",
+                &self.reminder_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("reminderId", &self.reminder_id);
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
         request

@@ -171,8 +171,52 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
             "personalMeetingTypeList",
             "/v1/org/personal-meeting-types",
         );
+        request
+            .check_param(
+                "workspaceId",
+                &self.workspace_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("workspaceId", &self.workspace_id);
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request
@@ -273,7 +317,21 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
             "/v1/org/personal-meeting-types",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::PersonalMeetingTypeCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }

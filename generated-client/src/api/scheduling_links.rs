@@ -364,7 +364,21 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
             "/v1/org/schedulingLinks/admin-one-on-one",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::AdminLinkCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -423,9 +437,39 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
             "schedulingLinkUpdateAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::AdminLinkUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -481,6 +525,22 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
             "schedulingLinkDeleteAdminOneOnOne",
             "/v1/org/schedulingLinks/admin-one-on-one/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
         request
@@ -540,7 +600,21 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
             "/v1/org/schedulingLinks/group",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::GroupLinkCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -597,9 +671,39 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
             "schedulingLinkUpdateGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::GroupLinkUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -653,6 +757,22 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
             "schedulingLinkDeleteGroup",
             "/v1/org/schedulingLinks/group/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
         request
@@ -710,7 +830,21 @@ impl<'a> SchedulingLinksListAdminOneOnOneBuilder<'a> {
             "/v1/org/schedulingLinks/list-admin-one-on-one",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::AdminSchedulingLinksRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request.retry_safe(true);
         request
@@ -770,7 +904,21 @@ impl<'a> SchedulingLinksListGroupBuilder<'a> {
             "/v1/org/schedulingLinks/list-group",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::GroupSchedulingLinksRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request.retry_safe(true);
         request
@@ -830,7 +978,21 @@ impl<'a> SchedulingLinksListOwnershipBuilder<'a> {
             "/v1/org/schedulingLinks/list-ownership",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::OwnershipSchedulingLinksRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request.retry_safe(true);
         request
@@ -891,6 +1053,22 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
             "schedulingLinkListPersonalV2",
             "/v1/org/schedulingLinks/list-personal-v2/{userId}",
         );
+        request
+            .check_param(
+                "userId",
+                &self.user_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
         request
@@ -952,7 +1130,21 @@ impl<'a> SchedulingLinksListRoundRobinBuilder<'a> {
             "/v1/org/schedulingLinks/list-round-robin",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::RoundRobinSchedulingLinksRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request.retry_safe(true);
         request
@@ -1014,7 +1206,21 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
             "/v1/org/schedulingLinks/ownership",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::OwnershipLinkCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -1075,9 +1281,39 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
             "schedulingLinkUpdateOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::OwnershipLinkUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -1133,6 +1369,22 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
             "schedulingLinkDeleteOwnership",
             "/v1/org/schedulingLinks/ownership/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
         request
@@ -1194,7 +1446,21 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
             "/v1/org/schedulingLinks/round-robin",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::RoundRobinLinkCreate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -1255,9 +1521,39 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
             "schedulingLinkUpdateRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::RoundRobinLinkUpdate,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -1313,6 +1609,22 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
             "schedulingLinkDeleteRoundRobin",
             "/v1/org/schedulingLinks/round-robin/{linkId}",
         );
+        request
+            .check_param(
+                "linkId",
+                &self.link_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
         request

@@ -143,7 +143,21 @@ impl<'a> TeamAddUsersBuilder<'a> {
             "/v1/org/team/users/add",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::AddUsersToTeamRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -200,7 +214,21 @@ impl<'a> TeamRemoveUsersBuilder<'a> {
             "/v1/org/team/users/remove",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::RemoveUserFromTeamRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -257,7 +285,21 @@ impl<'a> TeamListBuilder<'a> {
             "/v2/org/team",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::FindAllRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -355,7 +397,21 @@ impl<'a> TeamCreateBuilder<'a> {
             "/v2/org/team/create",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::CreateTeamRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
         request
     }
@@ -411,6 +467,22 @@ impl<'a> TeamDeleteBuilder<'a> {
             "teamDelete",
             "/v2/org/team/{teamId}",
         );
+        request
+            .check_param(
+                "teamId",
+                &self.team_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("teamId", &self.team_id);
         request.timeout(self.timeout);
         request

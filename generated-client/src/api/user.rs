@@ -143,7 +143,35 @@ impl<'a> UserFindBuilder<'a> {
             "/v1/org/user/find",
         );
         request.query("query", &self.query);
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
         request
@@ -262,7 +290,35 @@ impl<'a> UserFindByIdsBuilder<'a> {
             "userFindByIds",
             "/v1/org/user/find-by-id",
         );
+        request
+            .check_param(
+                "page",
+                &self.page,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, false),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("page", &self.page);
+        request
+            .check_param(
+                "pageSize",
+                &self.page_size,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Minimum(0f64, true),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.query("pageSize", &self.page_size);
         if let Some(body) = &self.body {
             request.json(body);
@@ -419,6 +475,22 @@ impl<'a> UserGetBuilder<'a> {
             "userRead",
             "/v1/org/user/read/{userId}",
         );
+        request
+            .check_param(
+                "userId",
+                &self.user_id,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Pattern(
+                                "[^\\s\\\\/]+",
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
         request

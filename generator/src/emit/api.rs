@@ -59,8 +59,9 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
         let forwarders = forwarders(op);
         quote!(#method #forwarders)
     });
+    let tables = super::rules::Tables::new(api);
     let builders = ops.iter().map(|op| {
-        let builder = builder(op);
+        let builder = builder(op, &tables);
         let aliases = renamed_aliases(&op.previous_builders, &op.builder_type, true);
         quote!(#builder #aliases)
     });
@@ -277,7 +278,7 @@ fn forwarders(op: &Operation) -> TokenStream {
     quote!(#(#forwarders)*)
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(op: &Operation, tables: &super::rules::Tables<'_>) -> TokenStream {
     let name = ident(&op.builder_type);
     let group_method = if op.group.is_empty() {
         format!(
@@ -359,6 +360,9 @@ fn builder(op: &Operation) -> TokenStream {
     for p in &op.params {
         let n = ident(&p.name);
         let w = &p.wire_name;
+        if let Some(rules) = tables.inline(&p.ty, &p.constraints) {
+            steps.push(quote!(request.check_param(#w, &self.#n, #rules);));
+        }
         steps.push(match p.location {
             ParamLocation::Path => quote!(request.path_param(#w, &self.#n);),
             ParamLocation::Query => quote!(request.query(#w, &self.#n);),
@@ -369,7 +373,10 @@ fn builder(op: &Operation) -> TokenStream {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
         let set = if is_json {
-            quote!(request.json(body);)
+            match tables.inline(&b.ty, &crate::ir::Constraints::default()) {
+                Some(rules) => quote!(request.json_checked(body, #rules);),
+                None => quote!(request.json(body);),
+            }
         } else {
             quote!(request.text_body(#ct, body);)
         };

@@ -3,6 +3,7 @@
 
 mod api;
 mod conformance;
+mod rules;
 mod types;
 
 use std::collections::BTreeMap;
@@ -40,6 +41,7 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
             Box::new(|| api::mod_rs(groups.keys().copied())),
         ),
         Job::tokens("src/types.rs", Box::new(types::header)),
+        Job::tokens("src/rules.rs", Box::new(|| rules::rules_rs(api))),
     ];
     for chunk in api.types.chunks(TYPES_PER_JOB) {
         jobs.push(Job::new(
@@ -344,6 +346,7 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod api;
+        mod rules;
         pub mod types;
 
         pub use chili_runtime::{
