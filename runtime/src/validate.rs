@@ -180,7 +180,7 @@ fn matches(pattern: &'static str, text: &str) -> bool {
     let regex = cache
         .entry(pattern)
         .or_insert_with(|| Regex::new(pattern).ok());
-    regex.as_ref().is_none_or(|regex| regex.is_match(text))
+    regex.as_ref().map_or(true, |regex| regex.is_match(text))
 }
 
 #[cfg(test)]
