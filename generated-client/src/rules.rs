@@ -3,7 +3,7 @@
 //! The limits the API document states for request values, checked
 //! before a request is sent (`ClientBuilder::validate_requests`).
 //! Arrays, not slices: a recursive type's table refers to itself.
-#![allow(non_upper_case_globals)]
+#![allow(non_upper_case_globals, clippy::approx_constant)]
 /// Limits of [`AddUsersToTeamRequest`](crate::types::AddUsersToTeamRequest).
 pub(crate) static AddUsersToTeamRequest: [chili_runtime::validate::Rule; 3] = [
     chili_runtime::validate::Rule {

@@ -182,7 +182,7 @@ pub(super) fn rules_rs(api: &Api) -> TokenStream {
         //! before a request is sent (`ClientBuilder::validate_requests`).
         //! Arrays, not slices: a recursive type's table refers to itself.
 
-        #![allow(non_upper_case_globals)]
+        #![allow(non_upper_case_globals, clippy::approx_constant)]
 
         #(#statics)*
     }
