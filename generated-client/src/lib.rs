@@ -8,10 +8,12 @@
     rustdoc::invalid_html_tags
 )]
 pub mod api;
+mod rules;
 pub mod types;
 pub use chili_runtime::{
-    ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, HeaderMap, Method,
-    RawRequest, Result, RetryPolicy, StatusCode, Stream, StreamExt,
+    windows, ApiError, ApiErrorBody, ByteStream, Bytes, Call, CsvConcat, DecodeError,
+    Error, ErrorBody, HeaderMap, Method, RawRequest, Response, Result, RetryPolicy,
+    StatusCode, Stream, StreamExt,
 };
 
 /// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`.
@@ -33,7 +35,7 @@ pub const TOKEN_ENV_VAR: &str = "CHILIPIPER_API_KEY";
 pub const BASE_URL_ENV_VAR: &str = "CHILIPIPER_BASE_URL";
 
 /// Default `User-Agent` header.
-pub const USER_AGENT: &str = "chilipiper-edge/0.1.1";
+pub const USER_AGENT: &str = "chilipiper-edge/0.2.0";
 
 /// `info.version` of the document this crate was generated from.
 pub const API_VERSION: &str = "1.494.0";

@@ -9279,6 +9279,8 @@ pub struct NonOwnershipConditionsRequestConditionGroup {
     /// The `operator` property.
     pub operator: LogicalOperator,
     /// The `conditions` property.
+    ///
+    /// Constraints: at least 1 items.
     pub conditions: Vec<NonOwnershipConditionsRequest>,
 }
 
@@ -9575,6 +9577,8 @@ pub struct OwnershipConditionsRequestConditionGroup {
     /// The `operator` property.
     pub operator: LogicalOperator,
     /// The `conditions` property.
+    ///
+    /// Constraints: at least 1 items.
     pub conditions: Vec<OwnershipConditionsRequest>,
 }
 

@@ -116,6 +116,10 @@ pub struct Variant {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Constraints {
     pub pattern: Option<String>,
+    /// `pattern` uses syntax the `regex` crate lacks (lookaround,
+    /// backreferences): the client does not check it before sending.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pattern_unchecked: bool,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub minimum: Option<f64>,

@@ -34,7 +34,7 @@ pub use error::{Error, Warning};
 /// `0.1.x` from `0.1.0` on). It moves with `runtime/Cargo.toml` (a test
 /// checks they agree): a runtime release that generated code needs is a new
 /// minor version (while 0.x) and comes with a generator release writing it.
-pub const RUNTIME_VERSION: &str = "0.1.0";
+pub const RUNTIME_VERSION: &str = "0.2.0";
 
 /// How to name and shape the emitted crate.
 #[derive(Debug, Clone)]

@@ -12,9 +12,10 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{ApiError, Call, DecodeError, Error, Result};
+use crate::error::{ApiError, Call, Error, Result};
 use crate::raw::RawRequest;
 use crate::request::Request;
+use crate::response::Response;
 use crate::retry::{self, Decision, Failure, RetryPolicy};
 
 /// What a generated crate tells the runtime about its API: the values that
@@ -76,6 +77,8 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    /// Whether requests are checked against the document's limits before they go out.
+    validate: bool,
 }
 
 /// The parts of a response that the `send_*` methods need.
@@ -85,6 +88,9 @@ pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    /// The response with its body not read yet, when the caller streams it
+    /// (`body` is then empty).
+    pub(crate) unread: Option<reqwest::Response>,
     /// How many times the request was sent.
     pub(crate) attempts: u32,
 }
@@ -107,6 +113,7 @@ impl Client {
                 user_agent: HeaderValue::from_static(api.user_agent),
                 timeout: None,
                 retry: RetryPolicy::default(),
+                validate: true,
             }),
         }
     }
@@ -199,41 +206,19 @@ impl Client {
     ///
     /// An empty body decodes as JSON `null`, so `Option<T>` and `()` accept it.
     #[doc(hidden)]
-    pub async fn send_json<T: DeserializeOwned>(&self, mut req: Request) -> Result<T> {
-        let call = req.call().clone();
-        req.accept = Some("application/json");
-        let response = self.execute(req).await?;
-        let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &response.body
-        };
-        serde_json::from_slice(body).map_err(|source| {
-            let content_type = response
-                .headers
-                .get(CONTENT_TYPE)
-                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-            let mut err = Error::Decode(Box::new(DecodeError::new(
-                call,
-                response.status,
-                content_type,
-                &response.body,
-                source,
-            )));
-            err.set_attempts(response.attempts);
-            err
-        })
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T> {
+        self.send_json_with_response(req)
+            .await
+            .map(Response::into_value)
     }
 
     /// Sends `req` and returns the response body as text (invalid UTF-8 is
     /// replaced with U+FFFD).
     #[doc(hidden)]
     pub async fn send_text(&self, req: Request) -> Result<String> {
-        let body = self.execute(req).await?.body;
-        Ok(match String::from_utf8(body) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        })
+        self.send_text_with_response(req)
+            .await
+            .map(Response::into_value)
     }
 
     /// Sends `req` and ignores the response body.
@@ -252,15 +237,41 @@ impl Client {
     /// token are never in it.
     pub(crate) async fn execute(&self, req: Request) -> Result<RawResponse> {
         let span = (self.inner.api.span)(req.call());
-        self.execute_in(req, span.clone()).instrument(span).await
+        self.execute_in(req, span.clone(), false)
+            .instrument(span)
+            .await
+    }
+
+    /// [`Client::execute`], but a 2xx body is left unread in
+    /// [`RawResponse::unread`] for the caller to stream. Retries end once a
+    /// 2xx status arrives: a body that fails halfway is the caller's error.
+    pub(crate) async fn execute_streaming(&self, req: Request) -> Result<RawResponse> {
+        let span = (self.inner.api.span)(req.call());
+        self.execute_in(req, span.clone(), true)
+            .instrument(span)
+            .await
     }
 
     /// [`Client::execute`] inside its span.
-    async fn execute_in(&self, req: Request, span: tracing::Span) -> Result<RawResponse> {
+    async fn execute_in(
+        &self,
+        req: Request,
+        span: tracing::Span,
+        stream: bool,
+    ) -> Result<RawResponse> {
         let inner = &*self.inner;
         let timeout = req.timeout.or(inner.timeout);
         let safe = req.retry_safe;
         let url = req.url(&inner.base_url)?;
+        if let (true, Some(violation)) = (inner.validate, &req.violation) {
+            return Err(Error::request(
+                Some(req.call()),
+                format!(
+                    "{violation}, as the API document says; not sent \
+                     (ClientBuilder::validate_requests(false) turns this check off)"
+                ),
+            ));
+        }
         let Request {
             call,
             headers: extra_headers,
@@ -321,7 +332,7 @@ impl Client {
 
             let mut retry_after = None;
             let mut err = match self
-                .send_once(request, &call, &span, &mut retry_after)
+                .send_once(request, &call, &span, &mut retry_after, stream)
                 .await
             {
                 Ok(mut response) => {
@@ -377,12 +388,22 @@ impl Client {
         call: &Call,
         span: &tracing::Span,
         retry_after: &mut Option<Duration>,
+        stream: bool,
     ) -> Result<RawResponse> {
         let transport = |source| Error::transport(call.clone(), source);
         let response = self.inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
         span.record("status", status.as_u16());
         let headers = response.headers().clone();
+        if stream && status.is_success() {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Vec::new(),
+                unread: Some(response),
+                attempts: 1,
+            });
+        }
         let body = Vec::from(response.bytes().await.map_err(transport)?);
         if !status.is_success() {
             *retry_after = retry::retry_after(&headers, SystemTime::now());
@@ -397,6 +418,7 @@ impl Client {
             status,
             headers,
             body,
+            unread: None,
             attempts: 1,
         })
     }
@@ -425,6 +447,7 @@ pub struct ClientBuilder<C = Client> {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    validate: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -439,6 +462,7 @@ impl<C> Clone for ClientBuilder<C> {
             user_agent: self.user_agent.clone(),
             http_client: self.http_client.clone(),
             retry: self.retry.clone(),
+            validate: self.validate,
             client: PhantomData,
         }
     }
@@ -456,6 +480,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: None,
             http_client: None,
             retry: None,
+            validate: true,
             client: PhantomData,
         }
     }
@@ -501,6 +526,16 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`RetryPolicy::none()`] to send every request once.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Whether a request is checked against the limits the API document
+    /// states (`minItems`, `maxLength`, `pattern`, numeric bounds, ...)
+    /// before it is sent; one that breaks a limit fails with
+    /// [`Error::Request`] naming the field and the rule, and is not sent.
+    /// Default: on. Turn it off when the document is stricter than the API.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate = validate;
         self
     }
 
@@ -564,6 +599,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry.unwrap_or_default(),
+                validate: self.validate,
             }),
         }))
     }
@@ -582,6 +618,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("retry", &self.retry)
+            .field("validate", &self.validate)
             .finish()
     }
 }

@@ -121,6 +121,14 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A streamed response body could not be written to the caller's writer
+    /// (for example a full disk); see `write_to` on the builders.
+    Io {
+        /// The call whose body was being written.
+        call: Call,
+        /// The writer's error.
+        source: std::io::Error,
+    },
 }
 
 /// A 2xx response whose body did not decode into the expected type.
@@ -266,7 +274,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::Transport { source, .. } => source.status(),
-            Error::Request { .. } => None,
+            Error::Request { .. } | Error::Io { .. } => None,
         }
     }
 
@@ -309,7 +317,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(&api.raw),
             Error::Decode(decode) => Some(&decode.body),
-            Error::Transport { .. } | Error::Request { .. } => None,
+            Error::Transport { .. } | Error::Request { .. } | Error::Io { .. } => None,
         }
     }
 
@@ -321,6 +329,7 @@ impl Error {
             Error::Decode(decode) => decode.attempts,
             Error::Api(api) => api.attempts,
             Error::Request { .. } => 0,
+            Error::Io { .. } => 1,
         }
     }
 
@@ -331,6 +340,7 @@ impl Error {
             Error::Decode(decode) => Some(&decode.call),
             Error::Api(api) => Some(&api.call),
             Error::Request { call, .. } => call.as_ref(),
+            Error::Io { call, .. } => Some(call),
         }
     }
 
@@ -381,7 +391,7 @@ impl Error {
             Error::Transport { attempts, .. } => *attempts = n,
             Error::Decode(decode) => decode.attempts = n,
             Error::Api(api) => api.attempts = n,
-            Error::Request { .. } => {}
+            Error::Request { .. } | Error::Io { .. } => {}
         }
     }
 
@@ -398,6 +408,7 @@ impl Error {
                 format!("could not decode HTTP {} response", decode.status.as_u16())
             }
             Error::Request { .. } => "invalid request".to_owned(),
+            Error::Io { source, .. } => format!("could not write the body: {:?}", source.kind()),
         }
     }
 
@@ -449,6 +460,9 @@ impl fmt::Display for Error {
                 call: None,
                 message,
             } => f.write_str(message),
+            Error::Io { call, source } => {
+                write!(f, "{call}: could not write the response body: {source}")
+            }
         }
     }
 }
@@ -458,6 +472,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport { source, .. } => Some(source),
             Error::Decode(decode) => Some(&decode.source),
+            Error::Io { source, .. } => Some(source),
             // The API error's details are already in this error's message.
             Error::Api(_) | Error::Request { .. } => None,
         }
@@ -492,6 +507,17 @@ impl std::error::Error for DecodeError {
     }
 }
 
+/// The request id the API put in `headers` (see `REQUEST_ID_HEADERS`), if any.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .filter_map(|name| headers.get(*name))
+        .filter_map(|value| value.to_str().ok())
+        .map(str::trim)
+        .find(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
 impl ApiError {
     /// Builds the error from a non-2xx response.
     pub(crate) fn from_response(
@@ -500,13 +526,7 @@ impl ApiError {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Self {
-        let request_id = REQUEST_ID_HEADERS
-            .iter()
-            .filter_map(|name| headers.get(*name))
-            .filter_map(|value| value.to_str().ok())
-            .map(str::trim)
-            .find(|value| !value.is_empty())
-            .map(str::to_owned);
+        let request_id = request_id(headers);
         let text = String::from_utf8_lossy(body);
         let trimmed = text.trim();
         let parsed = if trimmed.is_empty() {

@@ -18,20 +18,30 @@
 
 mod client;
 mod error;
+mod export;
 #[doc(hidden)]
 pub mod paginate;
 mod raw;
 mod request;
+mod response;
 mod retry;
+#[doc(hidden)]
+pub mod validate;
 #[doc(hidden)]
 pub mod wire;
 
+/// The chunks of a streamed body ([`ByteStream`]).
+pub use bytes::Bytes;
 pub use client::{ApiInfo, Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, Result};
+pub use export::{windows, CsvConcat};
 pub use raw::RawRequest;
 #[doc(hidden)]
 pub use request::Request;
+pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
+/// What [`ByteStream::write_to`] writes into (a `tokio::fs::File`, a `Vec<u8>`, a socket).
+pub use tokio::io::AsyncWrite;
 
 /// Re-exported so a paginated `items()` stream can be consumed without another dependency.
 pub use futures_util::{Stream, StreamExt};

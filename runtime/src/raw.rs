@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::client::Client;
 use crate::error::Result;
 use crate::request::Request;
+use crate::response::{ByteStream, Response};
 
 /// A request to an operation that has no typed method; start one with
 /// [`Client::request`], set its parameters and body, then send it with one of
@@ -136,6 +137,25 @@ impl<'a> RawRequest<'a> {
     /// Sends the request and returns the answer's bytes as received.
     pub async fn send_bytes(self) -> Result<Vec<u8>> {
         Ok(self.client.execute(self.request).await?.body)
+    }
+
+    /// Sends the request and decodes the JSON answer into `T`, with the
+    /// status, headers, request id and number of attempts.
+    pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        self.client.send_json_with_response(self.request).await
+    }
+
+    /// Sends the request and returns the answer's bytes as received, with
+    /// the response's metadata.
+    pub async fn send_bytes_with_response(self) -> Result<Response<Vec<u8>>> {
+        self.client.send_bytes_with_response(self.request).await
+    }
+
+    /// Sends the request and returns the answer's body unread, to consume as
+    /// a stream of chunks or copy into a writer ([`ByteStream::write_to`]).
+    /// Retries end once the status arrives (see [`ByteStream`]).
+    pub async fn send_stream(self) -> Result<Response<ByteStream>> {
+        self.client.send_stream(self.request).await
     }
 
     /// Sends the request and ignores the answer's body.

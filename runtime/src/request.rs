@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Call, Error, Result};
+use crate::validate::{self, Rule};
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is
 /// percent-encoded, so values can never change the URL's structure.
@@ -44,6 +45,9 @@ pub struct Request {
     /// A next-page link from the API, sent instead of the path and query.
     link: Option<String>,
     error: Option<String>,
+    /// The first limit of the document the request breaks (see
+    /// [`validate`](crate::validate)); an error unless the client's checking is off.
+    pub(crate) violation: Option<String>,
 }
 
 impl Request {
@@ -82,6 +86,7 @@ impl Request {
             timeout: None,
             link: None,
             error: None,
+            violation: None,
         }
     }
 
@@ -219,6 +224,38 @@ impl Request {
             Err(e) => return self.fail(format!("request body could not be serialized: {e}")),
         }
         self
+    }
+
+    /// Checks `value`, the parameter `name` (its wire name), against `rules`;
+    /// the first violation stops the request before it is sent.
+    pub fn check_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        rules: &'static [Rule],
+    ) -> &mut Self {
+        if self.violation.is_none() {
+            if let Ok(value) = serde_json::to_value(value) {
+                self.violation = validate::first_violation(name, &value, rules);
+            }
+        }
+        self
+    }
+
+    /// [`json`](Self::json), checking the body against `rules` first.
+    pub fn json_checked<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        rules: &'static [Rule],
+    ) -> &mut Self {
+        if self.violation.is_none() {
+            // Serialized twice (bytes below): a `Value` sorts the keys, and
+            // the body goes out in the order of the type's fields.
+            if let Ok(value) = serde_json::to_value(body) {
+                self.violation = validate::first_violation("", &value, rules);
+            }
+        }
+        self.json(body)
     }
 
     /// Sets a body that is not JSON (form data, CSV, plain text) as is, with

@@ -133,6 +133,18 @@ impl<'a> MeetingsGetBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::GET,
             "meetingGet",
@@ -140,7 +152,7 @@ impl<'a> MeetingsGetBuilder<'a> {
         );
         request.path_param("meetingId", &self.meeting_id);
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -183,6 +195,18 @@ impl<'a> MeetingsCancelBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::POST,
             "meetingCancelPost",
@@ -193,7 +217,7 @@ impl<'a> MeetingsCancelBuilder<'a> {
             request.json(body);
         }
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -230,15 +254,41 @@ impl<'a> MeetingsListBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<crate::types::MeetingQueryResponse> {
+        let request = self.request();
+        self.client.inner.send_json(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(
+        self,
+    ) -> crate::Result<crate::Response<crate::types::MeetingQueryResponse>> {
+        let request = self.request();
+        self.client.inner.send_json_with_response(request).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "meetingListPut",
             "/v2/org/meetings/meetings",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::QueryMeetingsRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
-        self.client.inner.send_json(request).await
+        request
     }
 }
 
@@ -316,15 +366,54 @@ impl<'a> MeetingsExportBuilder<'a> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<String> {
+        let request = self.request();
+        self.client.inner.send_text(request).await
+    }
+    /// Sends the request and decodes the response, with the status, headers,
+    /// request id and number of attempts, for callers that log or audit calls.
+    pub async fn send_with_response(self) -> crate::Result<crate::Response<String>> {
+        let request = self.request();
+        self.client.inner.send_text_with_response(request).await
+    }
+    /// Sends the request and returns the response body unread, as a stream of
+    /// chunks, with the status, headers, request id and attempts. Retries end
+    /// once the status arrives: a body that breaks off halfway is not requested again.
+    pub async fn send_stream(self) -> crate::Result<crate::Response<crate::ByteStream>> {
+        let request = self.request();
+        self.client.inner.send_stream(request).await
+    }
+    /// Sends the request and copies the response body into `writer` as it
+    /// arrives (a file, a socket, a `Vec<u8>`); returns the number of bytes written.
+    pub async fn write_to<W: chili_runtime::AsyncWrite + Unpin + ?Sized>(
+        self,
+        writer: &mut W,
+    ) -> crate::Result<u64> {
+        self.send_stream().await?.value.write_to(writer).await
+    }
+    fn request(&self) -> chili_runtime::Request {
         let mut request = chili_runtime::Request::new(
             chili_runtime::Method::PUT,
             "meetingExportV2Put",
             "/v3/org/meetings/meetings/export",
         );
         let body = &self.body;
-        request.json(body);
+        request
+            .json_checked(
+                body,
+                {
+                    static RULES: [chili_runtime::validate::Rule; 1] = [
+                        chili_runtime::validate::Rule {
+                            path: &[],
+                            check: chili_runtime::validate::Check::Type(
+                                &crate::rules::ExportMeetingsRequest,
+                            ),
+                        },
+                    ];
+                    &RULES
+                },
+            );
         request.timeout(self.timeout);
-        self.client.inner.send_text(request).await
+        request
     }
 }
 

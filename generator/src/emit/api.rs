@@ -59,8 +59,9 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
         let forwarders = forwarders(op);
         quote!(#method #forwarders)
     });
+    let tables = super::rules::Tables::new(api);
     let builders = ops.iter().map(|op| {
-        let builder = builder(op);
+        let builder = builder(op, &tables);
         let aliases = renamed_aliases(&op.previous_builders, &op.builder_type, true);
         quote!(#builder #aliases)
     });
@@ -285,7 +286,7 @@ fn forwarders(op: &Operation) -> TokenStream {
     quote!(#(#forwarders)*)
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(op: &Operation, tables: &super::rules::Tables<'_>) -> TokenStream {
     let name = ident(&op.builder_type);
     let group_method = if op.group.is_empty() {
         format!(
@@ -367,6 +368,9 @@ fn builder(op: &Operation) -> TokenStream {
     for p in &op.params {
         let n = ident(&p.name);
         let w = &p.wire_name;
+        if let Some(rules) = tables.inline(&p.ty, &p.constraints) {
+            steps.push(quote!(request.check_param(#w, &self.#n, #rules);));
+        }
         steps.push(match p.location {
             ParamLocation::Path => quote!(request.path_param(#w, &self.#n);),
             ParamLocation::Query => quote!(request.query(#w, &self.#n);),
@@ -377,7 +381,10 @@ fn builder(op: &Operation) -> TokenStream {
         let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
         let set = if is_json {
-            quote!(request.json(body);)
+            match tables.inline(&b.ty, &crate::ir::Constraints::default()) {
+                Some(rules) => quote!(request.json_checked(body, #rules);),
+                None => quote!(request.json(body);),
+            }
         } else {
             quote!(request.text_body(#ct, body);)
         };
@@ -401,10 +408,31 @@ fn builder(op: &Operation) -> TokenStream {
         let safe = op.retry_safe;
         steps.push(quote!(request.retry_safe(#safe);));
     }
-    let send = match &op.response {
-        Response::Json(_) => quote!(send_json),
-        Response::Text { .. } => quote!(send_text),
-        Response::Empty => quote!(send_empty),
+    let (send, send_with_response) = match &op.response {
+        Response::Json(_) => (quote!(send_json), quote!(send_json_with_response)),
+        Response::Text { .. } => (quote!(send_text), quote!(send_text_with_response)),
+        Response::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
+    };
+    // Text and binary bodies (CSV exports) can be large: they can also be
+    // streamed instead of buffered into one `String`.
+    let streaming = if matches!(op.response, Response::Text { .. }) {
+        quote! {
+            /// Sends the request and returns the response body unread, as a stream of
+            /// chunks, with the status, headers, request id and attempts. Retries end
+            /// once the status arrives: a body that breaks off halfway is not requested again.
+            pub async fn send_stream(self) -> crate::Result<crate::Response<crate::ByteStream>> {
+                let request = self.request();
+                self.client.inner.send_stream(request).await
+            }
+
+            /// Sends the request and copies the response body into `writer` as it
+            /// arrives (a file, a socket, a `Vec<u8>`); returns the number of bytes written.
+            pub async fn write_to<W: chili_runtime::AsyncWrite + Unpin + ?Sized>(self, writer: &mut W) -> crate::Result<u64> {
+                self.send_stream().await?.value.write_to(writer).await
+            }
+        }
+    } else {
+        quote!()
     };
     let output = response_type(op);
     let paging = op
@@ -427,9 +455,23 @@ fn builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::Result<#output> {
+                let request = self.request();
+                self.client.inner.#send(request).await
+            }
+
+            /// Sends the request and decodes the response, with the status, headers,
+            /// request id and number of attempts, for callers that log or audit calls.
+            pub async fn send_with_response(self) -> crate::Result<crate::Response<#output>> {
+                let request = self.request();
+                self.client.inner.#send_with_response(request).await
+            }
+
+            #streaming
+
+            fn request(&self) -> chili_runtime::Request {
                 let mut request = chili_runtime::Request::new(chili_runtime::Method::#method, #id, #path);
                 #(#steps)*
-                self.client.inner.#send(request).await
+                request
             }
         }
 

@@ -6,6 +6,7 @@ pub mod cli;
 mod cli_schema;
 mod conformance;
 mod readme;
+mod rules;
 mod types;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,7 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<GeneratedCrate, Error>
             Box::new(|| api::mod_rs(groups.keys().copied())),
         ),
         Job::tokens("src/types.rs", Box::new(types::header)),
+        Job::tokens("src/rules.rs", Box::new(|| rules::rules_rs(api))),
     ];
     for chunk in api.types.chunks(TYPES_PER_JOB) {
         jobs.push(Job::new(
@@ -372,11 +374,12 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod api;
+        mod rules;
         pub mod types;
 
         pub use chili_runtime::{
-            ApiError, ApiErrorBody, Call, DecodeError, Error, ErrorBody, HeaderMap, Method, RawRequest, Result,
-            RetryPolicy, StatusCode, Stream, StreamExt,
+            windows, ApiError, ApiErrorBody, ByteStream, Bytes, Call, CsvConcat, DecodeError, Error, ErrorBody, HeaderMap,
+            Method, RawRequest, Response, Result, RetryPolicy, StatusCode, Stream, StreamExt,
         };
         /// The HTTP client underneath: [`ClientBuilder::http_client`] takes a `reqwest::Client`.
         pub use chili_runtime::reqwest;

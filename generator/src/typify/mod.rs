@@ -333,6 +333,28 @@ impl<'a> TypeSpace<'a> {
         self.component_at(&name, pointer)
     }
 
+    /// The limits of a referenced component that collapses into a plain
+    /// type (an alias such as `UserIds: {type: array, minItems: 1}`), which
+    /// the field keeps; a named type keeps its own.
+    fn alias_constraints(&self, reference: &str, ty: &TypeRef) -> Constraints {
+        let named = |t: &TypeRef| matches!(t, TypeRef::Named(_));
+        if named(ty) || matches!(ty, TypeRef::Nullable(inner) if named(inner)) {
+            return Constraints::default();
+        }
+        let mut name = view::component_of(reference).map(Cow::into_owned);
+        // Bounded: a `$ref` cycle is reported by `component`.
+        for _ in 0..32 {
+            match name.as_deref().and_then(|n| self.schemas.get(n)) {
+                Some(ReferenceOr::Item(schema)) => return view(schema).constraints,
+                Some(ReferenceOr::Reference { reference }) => {
+                    name = view::component_of(reference).map(Cow::into_owned)
+                }
+                None => break,
+            }
+        }
+        Constraints::default()
+    }
+
     /// The type a component schema stands for, converting it on first use.
     pub fn component(&mut self, name: &str, pointer: &str) -> Result<TypeRef, Error> {
         let t = self.component_at(name, pointer)?;
@@ -690,12 +712,11 @@ impl<'a> TypeSpace<'a> {
                 let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire));
                 let hint = format!("{owner}{}", type_name(wire));
                 let (ty, docs, constraints, default) = match prop {
-                    ReferenceOr::Reference { reference } => (
-                        self.reference(reference, &prop_pointer)?,
-                        Docs::default(),
-                        Constraints::default(),
-                        None,
-                    ),
+                    ReferenceOr::Reference { reference } => {
+                        let ty = self.reference(reference, &prop_pointer)?;
+                        let constraints = self.alias_constraints(reference, &ty);
+                        (ty, Docs::default(), constraints, None)
+                    }
                     ReferenceOr::Item(s) => {
                         let ty = if const_of(s).is_some() && view(s).enumeration.len() <= 1 {
                             // A pinned value that is not this union's tag: a plain string.

@@ -97,6 +97,7 @@ pub(super) fn view(schema: &Schema) -> View<'_> {
                 maximum: a.maximum,
                 exclusive_minimum: a.exclusive_minimum.unwrap_or(false),
                 exclusive_maximum: a.exclusive_maximum.unwrap_or(false),
+                pattern_unchecked: false,
                 min_items: a.min_items,
                 max_items: a.max_items,
                 unique_items: a.unique_items.unwrap_or(false),
@@ -110,6 +111,13 @@ pub(super) fn view(schema: &Schema) -> View<'_> {
     if let Some(f) = v.format {
         v.constraints.format = Some(f.to_string());
     }
+    // Decided once here: a pattern the `regex` crate cannot compile
+    // (lookaround, ...) is documented but not checked by the client.
+    v.constraints.pattern_unchecked = v
+        .constraints
+        .pattern
+        .as_deref()
+        .is_some_and(|p| regex::Regex::new(p).is_err());
     v
 }
 
