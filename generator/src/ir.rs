@@ -256,6 +256,10 @@ pub struct AuthOption {
 pub struct Pagination {
     /// Where the page number goes.
     pub page: PageField,
+    /// The page number's type where it goes (`I32` or `I64`); the walk
+    /// counts in `i64` and converts. Older baselines lack it: `I64`.
+    #[serde(default = "Pagination::default_page_type")]
+    pub page_type: TypeRef,
     /// Where the page size goes, if the operation takes one.
     pub page_size: Option<PageField>,
     /// Rust name of the response field holding the page's items.
@@ -273,6 +277,12 @@ pub struct Pagination {
     /// Rust name of the response's next-page link, if it has one.
     #[serde(default)]
     pub next_link: Option<String>,
+}
+
+impl Pagination {
+    fn default_page_type() -> TypeRef {
+        TypeRef::I64
+    }
 }
 
 /// A paging value's place in the request.

@@ -102,7 +102,7 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
                         .body
                         .pagination
                         .as_ref()
-                        .map_or(50i64, |p| p.page_size);
+                        .map_or(50, |p| p.page_size);
                     request.body.pagination = Some(crate::types::Pagination {
                         page: number,
                         page_size: size,

@@ -402,7 +402,7 @@ fn builder(op: &Operation) -> TokenStream {
     let paging = op
         .pagination
         .as_ref()
-        .map(|p| paging(op, p, name.clone()))
+        .map(|p| paging(p, name.clone()))
         .unwrap_or_default();
     quote! {
         #[doc = #group_method]
@@ -447,19 +447,24 @@ fn location_word(l: ParamLocation) -> &'static str {
 }
 
 /// `items()` and `collect_all()` on a paginated operation's builder.
-fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
+fn paging(p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
     let item = rust_type(&p.item, &types_path());
-    let is_i32 = |field: &PageField| match field {
-        PageField::Query(name) => op
-            .params
-            .iter()
-            .any(|q| &q.name == name && q.ty == TypeRef::I32),
-        PageField::Body { .. } => false,
+    // The walk counts in i64; a page number typed i32 (decided in
+    // `pagination`) is widened when read and narrowed when set.
+    let narrow = p.page_type == TypeRef::I32;
+    let widen = |value: TokenStream| {
+        if narrow {
+            quote!(i64::from(#value))
+        } else {
+            value
+        }
     };
-    let page_ty = if is_i32(&p.page) {
-        quote!(i32)
-    } else {
-        quote!(i64)
+    let widen_option = |value: TokenStream| {
+        if narrow {
+            quote!(#value.map_or(0, i64::from))
+        } else {
+            quote!(#value.unwrap_or(0))
+        }
     };
     let (first, set_page) = match &p.page {
         PageField::Query(name) => {
@@ -477,11 +482,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
             let n = ident(&path[0]);
             if *optional {
                 (
-                    quote!(self.body.#n.unwrap_or(0)),
+                    widen_option(quote!(self.body.#n)),
                     quote!(request.body.#n = Some(number);),
                 )
             } else {
-                (quote!(self.body.#n), quote!(request.body.#n = number;))
+                (
+                    widen(quote!(self.body.#n)),
+                    quote!(request.body.#n = number;),
+                )
             }
         }
         PageField::Body {
@@ -496,10 +504,12 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 _ => ident("page_size"),
             };
             let container = ident(container);
-            let default_size = DEFAULT_PAGE_SIZE;
+            // Unsuffixed: the size field is i32 or i64.
+            let default_size = proc_macro2::Literal::i64_unsuffixed(DEFAULT_PAGE_SIZE);
+            let page = widen(quote!(p.#page_field));
             if *optional {
                 (
-                    quote!(self.body.#outer.as_ref().map_or(0, |p| p.#page_field)),
+                    quote!(self.body.#outer.as_ref().map_or(0, |p| #page)),
                     quote! {
                         let size = request.body.#outer.as_ref().map_or(#default_size, |p| p.#size_field);
                         request.body.#outer = Some(crate::types::#container { #page_field: number, #size_field: size });
@@ -507,7 +517,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 )
             } else {
                 (
-                    quote!(self.body.#outer.#page_field),
+                    widen(quote!(self.body.#outer.#page_field)),
                     quote!(request.body.#outer.#page_field = number;),
                 )
             }
@@ -542,7 +552,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
         }
         None => quote!(None),
     };
-    let convert = if page_ty.to_string() == "i32" {
+    let convert = if narrow {
         quote!(let number = i32::try_from(number).unwrap_or(i32::MAX);)
     } else {
         quote!()
