@@ -328,6 +328,20 @@ pub struct Body {
     pub content_type: String,
     pub ty: TypeRef,
     pub required: bool,
+    /// How the body is sent, decided with its type from the content type.
+    /// Older baselines lack it: `Json`.
+    #[serde(default)]
+    pub kind: BodyKind,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Serialized as JSON (`ty` is the body's type).
+    #[default]
+    Json,
+    /// Sent as text with its content type (`ty` is `String`).
+    Text,
 }
 
 /// What a successful call returns.
@@ -341,8 +355,91 @@ pub enum Response {
     Empty,
 }
 
+/// How [`TypeRef::rust`] writes a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling<'p> {
+    /// In generated code: qualified (`chrono::DateTime<chrono::Utc>`,
+    /// `std::collections::BTreeMap<String, T>`), named types after `types`
+    /// (`crate::types::`, `sdk::types::`, or empty where they are in scope).
+    Code { types: &'p str },
+    /// In reports, as a user writes it with the crate's imports:
+    /// `DateTime<Utc>`, `NaiveDate`, `BTreeMap<String, T>`.
+    Short,
+}
+
+impl TypeRef {
+    /// The Rust type the generated crate uses for this reference: the one
+    /// place a `TypeRef` becomes Rust (emit parses it into tokens, drift
+    /// quotes it).
+    pub fn rust(&self, spelling: Spelling<'_>) -> String {
+        let short = spelling == Spelling::Short;
+        let pick = |code: &str, short_form: &str| if short { short_form } else { code }.to_string();
+        match self {
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "bool".into(),
+            TypeRef::I32 => "i32".into(),
+            TypeRef::I64 => "i64".into(),
+            TypeRef::F32 => "f32".into(),
+            TypeRef::F64 => "f64".into(),
+            TypeRef::DateTime => pick("chrono::DateTime<chrono::Utc>", "DateTime<Utc>"),
+            TypeRef::Date => pick("chrono::NaiveDate", "NaiveDate"),
+            TypeRef::Uuid => pick("uuid::Uuid", "Uuid"),
+            TypeRef::Json => "serde_json::Value".into(),
+            TypeRef::Named(n) => match spelling {
+                Spelling::Code { types } => format!("{types}{n}"),
+                Spelling::Short => n.clone(),
+            },
+            TypeRef::List(i) => format!("Vec<{}>", i.rust(spelling)),
+            TypeRef::Map(i) => format!(
+                "{}<String, {}>",
+                pick("std::collections::BTreeMap", "BTreeMap"),
+                i.rust(spelling)
+            ),
+            TypeRef::Nullable(i) => format!("Option<{}>", i.rust(spelling)),
+        }
+    }
+}
+
+impl Field {
+    /// The field's Rust type: `Option` when optional or nullable, `Box`
+    /// around the value when boxed (recursion).
+    pub fn rust(&self, spelling: Spelling<'_>) -> String {
+        let (inner, nullable) = match &self.ty {
+            TypeRef::Nullable(i) => (i.as_ref(), true),
+            t => (t, false),
+        };
+        let mut t = inner.rust(spelling);
+        if self.boxed {
+            t = format!("Box<{t}>");
+        }
+        if nullable || !self.required {
+            t = format!("Option<{t}>");
+        }
+        t
+    }
+}
+
+impl Operation {
+    /// The method's positional arguments, in order: path parameters, then
+    /// required query and header parameters (a required body comes last).
+    /// The one place argument order is decided: the client's methods, the
+    /// conformance tests, the CLI and drift's "arguments reordered" read it.
+    pub fn arguments(&self) -> Vec<&Param> {
+        let path = self
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path);
+        let rest = self
+            .params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && p.required);
+        path.chain(rest).collect()
+    }
+}
+
 impl std::fmt::Display for TypeRef {
-    /// Rust-like spelling: `Vec<Workspace>`, `Map<String>`, `Option<i64>`.
+    /// The IR listing's notation, not Rust: `Vec<Workspace>`, `Map<String>`,
+    /// `DateTime`. For the Rust type, [`TypeRef::rust`].
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TypeRef::String => f.write_str("String"),
@@ -506,5 +603,39 @@ impl std::fmt::Display for Api {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_spelling_for_code_and_reports() {
+        let t = TypeRef::Map(Box::new(TypeRef::Nullable(Box::new(TypeRef::List(
+            Box::new(TypeRef::Named("Slot".into())),
+        )))));
+        assert_eq!(
+            t.rust(Spelling::Code {
+                types: "crate::types::"
+            }),
+            "std::collections::BTreeMap<String, Option<Vec<crate::types::Slot>>>"
+        );
+        assert_eq!(
+            t.rust(Spelling::Short),
+            "BTreeMap<String, Option<Vec<Slot>>>"
+        );
+        assert_eq!(TypeRef::DateTime.rust(Spelling::Short), "DateTime<Utc>");
+        let field = Field {
+            name: "next".into(),
+            wire_name: "next".into(),
+            ty: TypeRef::Nullable(Box::new(TypeRef::Named("Node".into()))),
+            required: true,
+            boxed: true,
+            docs: Docs::default(),
+            constraints: Constraints::default(),
+            default: None,
+        };
+        assert_eq!(field.rust(Spelling::Short), "Option<Box<Node>>");
     }
 }

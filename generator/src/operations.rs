@@ -9,7 +9,9 @@ use openapiv3::{
 };
 
 use crate::error::{escape_pointer, Error};
-use crate::ir::{Api, AuthOption, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{
+    Api, AuthOption, Body, BodyKind, Docs, Operation, Param, ParamLocation, Response, TypeRef,
+};
 use crate::load::Document;
 use crate::names::{
     field_name, plain_method_name, plural, type_name, version_word, NameTable, PlainName, Scope,
@@ -429,6 +431,11 @@ fn convert_operation(
                         content_type: ct.to_string(),
                         ty,
                         required: b.required,
+                        kind: if is_json(ct) {
+                            BodyKind::Json
+                        } else {
+                            BodyKind::Text
+                        },
                     })
                 })
                 .transpose()?

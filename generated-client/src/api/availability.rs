@@ -76,6 +76,7 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

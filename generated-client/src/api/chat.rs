@@ -157,6 +157,7 @@ impl<'a> ChatLogsBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -269,6 +270,7 @@ impl<'a> ChatTranscriptBuilder<'a> {
         request.query("beforeSeenId", &self.before_seen_id);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

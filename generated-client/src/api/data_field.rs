@@ -126,6 +126,7 @@ impl<'a> DataFieldCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -168,6 +169,7 @@ impl<'a> DataFieldListBuilder<'a> {
             "/v1/org/data-fields/list",
         );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -212,6 +214,7 @@ impl<'a> DataFieldGetBuilder<'a> {
         );
         request.path_param("reference", &self.reference);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -259,6 +262,7 @@ impl<'a> DataFieldUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -303,6 +307,7 @@ impl<'a> DataFieldDeleteBuilder<'a> {
         );
         request.path_param("reference", &self.reference);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }

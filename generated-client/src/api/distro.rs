@@ -375,6 +375,7 @@ impl<'a> DistroGetLogBuilder<'a> {
         request.path_param("logId", &self.log_id);
         request.query("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -420,6 +421,7 @@ impl<'a> DistroCreateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -507,6 +509,7 @@ impl<'a> DistroGetRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -554,6 +557,7 @@ impl<'a> DistroUpdateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -598,6 +602,7 @@ impl<'a> DistroDeleteRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }
@@ -642,6 +647,7 @@ impl<'a> DistroActivateRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -693,6 +699,7 @@ impl<'a> DistroDeactivateRouterBuilder<'a> {
         request.path_param("routerId", &self.router_id);
         request.query("force", &self.force);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }

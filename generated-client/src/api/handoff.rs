@@ -171,6 +171,7 @@ impl<'a> HandoffCreateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -220,6 +221,7 @@ impl<'a> HandoffListRoutersBuilder<'a> {
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -264,6 +266,7 @@ impl<'a> HandoffGetRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -311,6 +314,7 @@ impl<'a> HandoffUpdateRouterBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -355,6 +359,7 @@ impl<'a> HandoffDeleteRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }

@@ -171,6 +171,7 @@ impl<'a> MeetingTypeCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -220,6 +221,7 @@ impl<'a> MeetingTypeListBuilder<'a> {
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -264,6 +266,7 @@ impl<'a> MeetingTypeGetBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -311,6 +314,7 @@ impl<'a> MeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -355,6 +359,7 @@ impl<'a> MeetingTypeDeleteBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }
@@ -401,6 +406,7 @@ impl<'a> MeetingTypeAttachReminderBuilder<'a> {
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -447,6 +453,7 @@ impl<'a> MeetingTypeDetachReminderBuilder<'a> {
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

@@ -122,6 +122,7 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -171,6 +172,7 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
         );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -220,6 +222,7 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -266,6 +269,7 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
         request.path_param("reminderId", &self.reminder_id);
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }

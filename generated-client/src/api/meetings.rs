@@ -138,6 +138,7 @@ impl<'a> MeetingsGetBuilder<'a> {
         );
         request.path_param("meetingId", &self.meeting_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -191,6 +192,7 @@ impl<'a> MeetingsCancelBuilder<'a> {
             request.json(body);
         }
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -236,6 +238,7 @@ impl<'a> MeetingsListBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -322,6 +325,7 @@ impl<'a> MeetingsExportBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_text(request).await
     }
 }

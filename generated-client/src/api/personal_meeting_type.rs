@@ -161,6 +161,7 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -249,6 +250,7 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -293,6 +295,7 @@ impl<'a> PersonalMeetingTypeGetBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -340,6 +343,7 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -384,6 +388,7 @@ impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }

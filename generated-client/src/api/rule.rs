@@ -83,6 +83,7 @@ impl<'a> RuleCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -157,6 +158,7 @@ impl<'a> RuleListBuilder<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("name", &self.name);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

@@ -354,6 +354,7 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -403,6 +404,7 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -449,6 +451,7 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }
@@ -496,6 +499,7 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -543,6 +547,7 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -587,6 +592,7 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }
@@ -777,6 +783,7 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -876,6 +883,7 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -927,6 +935,7 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -973,6 +982,7 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }
@@ -1022,6 +1032,7 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_json(request).await
     }
 }
@@ -1073,6 +1084,7 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -1119,6 +1131,7 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
         );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_empty(request).await
     }
 }

@@ -59,6 +59,7 @@ impl<'a> TenantGetBuilder<'a> {
             "/v1/org/tenant/get",
         );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

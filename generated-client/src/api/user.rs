@@ -134,6 +134,7 @@ impl<'a> UserFindBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -331,6 +332,7 @@ impl<'a> UserUpdateLicensesBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_empty(request).await
     }
 }
@@ -375,6 +377,7 @@ impl<'a> UserGetBuilder<'a> {
         );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }

@@ -129,6 +129,7 @@ impl<'a> WorkspaceListBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -237,6 +238,7 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
         request.query("page", &self.page);
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         self.client.inner.send_json(request).await
     }
 }
@@ -323,6 +325,7 @@ impl<'a> WorkspaceAddUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_empty(request).await
     }
 }
@@ -368,6 +371,7 @@ impl<'a> WorkspaceRemoveUsersBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         self.client.inner.send_empty(request).await
     }
 }

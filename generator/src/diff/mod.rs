@@ -52,7 +52,8 @@ mod semver;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{
-    Api, Docs, Field, Operation, ParamLocation, Response, TypeDef, TypeKind, TypeRef, Variant,
+    Api, Docs, Field, Operation, ParamLocation, Response, Spelling, TypeDef, TypeKind, TypeRef,
+    Variant,
 };
 
 pub use matching::{match_apis, Matching};
@@ -182,24 +183,14 @@ fn code(text: &str) -> String {
     }
 }
 
-/// The Rust spelling of a type reference, as the generated crate writes it.
+/// The Rust spelling of a type reference, as a user writes it.
 fn rust(t: &TypeRef) -> String {
-    match t {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::DateTime => "DateTime<Utc>".into(),
-        TypeRef::Date => "NaiveDate".into(),
-        TypeRef::Uuid => "Uuid".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::List(i) => format!("Vec<{}>", rust(i)),
-        TypeRef::Map(i) => format!("BTreeMap<String, {}>", rust(i)),
-        TypeRef::Nullable(i) => format!("Option<{}>", rust(i)),
-    }
+    t.rust(Spelling::Short)
+}
+
+/// The Rust type of a struct field: `Option` when optional or nullable, `Box` when boxed.
+fn field_rust(f: &Field) -> String {
+    f.rust(Spelling::Short)
 }
 
 /// A reference without its outer `Nullable`.
@@ -208,18 +199,6 @@ fn strip_nullable(t: &TypeRef) -> &TypeRef {
         TypeRef::Nullable(i) => i,
         t => t,
     }
-}
-
-/// The Rust type of a struct field: `Option` when optional or nullable, `Box` when boxed.
-fn field_rust(f: &Field) -> String {
-    let mut t = rust(strip_nullable(&f.ty));
-    if f.boxed {
-        t = format!("Box<{t}>");
-    }
-    if !f.required || matches!(f.ty, TypeRef::Nullable(_)) {
-        t = format!("Option<{t}>");
-    }
-    t
 }
 
 fn kind_name(kind: &TypeKind) -> &'static str {

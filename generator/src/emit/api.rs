@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, renamed_aliases, rust_type};
-use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{
+    Api, BodyKind, Operation, PageField, Pagination, ParamLocation, Response, TypeRef,
+};
 
 /// Page size sent when a page walk has to create an optional paging object
 /// the caller left unset (the Edge API's documented default; other APIs
@@ -112,22 +114,6 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
     }
 }
 
-/// Arguments of the method: path parameters, required query/header
-/// parameters, then a required body.
-pub(super) fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-        .collect();
-    out.extend(
-        op.params
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path && p.required),
-    );
-    out
-}
-
 fn types_path() -> TokenStream {
     quote!(crate::types::)
 }
@@ -223,7 +209,8 @@ struct Argument {
 /// The method's arguments, in order: [`positional`] parameters, then a
 /// required body.
 fn arguments(op: &Operation) -> Vec<Argument> {
-    let mut out: Vec<Argument> = positional(op)
+    let mut out: Vec<Argument> = op
+        .arguments()
         .into_iter()
         .map(|p| {
             let name = ident(&p.name);
@@ -366,9 +353,8 @@ fn builder(op: &Operation) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
-        let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
-        let set = if is_json {
+        let set = if b.kind == BodyKind::Json {
             quote!(request.json(body);)
         } else {
             quote!(request.text_body(#ct, body);)
@@ -388,11 +374,10 @@ fn builder(op: &Operation) -> TokenStream {
             }
         });
     }
-    if op.retry_safe != crate::quirks::is_idempotent(&op.http_method) {
-        // The document overrides what the method says (a POST that only reads).
-        let safe = op.retry_safe;
-        steps.push(quote!(request.retry_safe(#safe);));
-    }
+    // Always written: the IR decided it (quirks), the runtime's default from
+    // the method is for raw requests only.
+    let safe = op.retry_safe;
+    steps.push(quote!(request.retry_safe(#safe);));
     let send = match &op.response {
         Response::Json(_) => quote!(send_json),
         Response::Text { .. } => quote!(send_text),

@@ -7,7 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, renamed_aliases, rust_type, type_text, Part, RUNTIME};
-use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    Constraints, Docs, EnumValue, Field, Spelling, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 /// The top of `types.rs`: module docs and attributes.
 pub(super) fn header() -> TokenStream {
@@ -37,7 +39,11 @@ pub(super) fn items(defs: &[TypeDef]) -> Vec<Part> {
             parts.push(Part::Text(call));
         }
         if !def.previous_names.is_empty() {
-            parts.push(Part::Tokens(renamed_aliases(&def.previous_names, &def.name, false)));
+            parts.push(Part::Tokens(renamed_aliases(
+                &def.previous_names,
+                &def.name,
+                false,
+            )));
         }
     }
     parts
@@ -188,18 +194,7 @@ fn constraint_text(c: &Constraints) -> Option<String> {
 }
 
 fn field_type(f: &Field) -> TokenStream {
-    let (inner, nullable) = match &f.ty {
-        TypeRef::Nullable(i) => (i.as_ref(), true),
-        t => (t, false),
-    };
-    let mut t = rust_type(inner, &quote!());
-    if f.boxed {
-        t = quote!(Box<#t>);
-    }
-    if nullable || !f.required {
-        t = quote!(Option<#t>);
-    }
-    t
+    super::type_tokens(&f.rust(Spelling::Code { types: "" }))
 }
 
 fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRef>) -> TokenStream {

@@ -685,16 +685,10 @@ fn auth_text(options: &[AuthOption]) -> String {
         .join(" or ")
 }
 
-/// The wire names of an operation's positional arguments, in order: path
-/// parameters, then required query and header parameters (as `emit` lays them out).
+/// The wire names of an operation's positional arguments, in order.
 fn arguments(op: &Operation) -> Vec<String> {
-    let path = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path);
-    let rest = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path && p.required);
-    path.chain(rest).map(|p| p.wire_name.clone()).collect()
+    op.arguments()
+        .into_iter()
+        .map(|p| p.wire_name.clone())
+        .collect()
 }
