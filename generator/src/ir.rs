@@ -43,6 +43,10 @@ pub struct TypeDef {
     /// release as a deprecated alias (see [`crate::names::remember_previous`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_names: Vec<String>,
+    /// Rust name of a struct's additional-properties field, when it has one
+    /// ([`crate::names::extra_field_name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_field: Option<String>,
 }
 
 /// The shape of a named type.
@@ -164,6 +168,11 @@ pub struct Operation {
     pub group: String,
     /// UpperCamelCase name of the group's handle type.
     pub group_type: String,
+    /// The module (`src/api/<module>.rs`) holding its method and builder: the
+    /// group, or for operations without one a name no group has
+    /// ([`crate::names::root_module`]).
+    #[serde(default)]
+    pub module: String,
     /// Method name inside the group (snake_case).
     pub method_name: String,
     /// UpperCamelCase name of the request builder type.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef, TypeKind};
 use crate::Error;
 
 /// Rust keywords that cannot be used as identifiers as is.
@@ -136,6 +136,31 @@ fn ascii_only(name: &str, upper: bool) -> String {
         (true, false) => "value".into(),
         (false, _) => kept,
     }
+}
+
+/// The module of the operations without a group (methods on `Client`):
+/// `untagged`, or `untagged_2`, ... when a group (a tag) already has that name.
+pub fn root_module<'g>(groups: impl Iterator<Item = &'g str>) -> String {
+    let mut scope = Scope::with_reserved(&groups.collect::<Vec<_>>());
+    scope.claim("untagged".to_string())
+}
+
+/// The Rust name of a struct's additional-properties map: `extra`, or
+/// `extra_properties` when a property already took `extra`; `None` for a
+/// type without one.
+pub fn extra_field_name(def: &TypeDef) -> Option<String> {
+    let TypeKind::Struct {
+        fields,
+        extra: Some(_),
+    } = &def.kind
+    else {
+        return None;
+    };
+    let taken: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    if !taken.contains(&"extra") {
+        return Some("extra".to_string());
+    }
+    Some(Scope::with_reserved(&taken).claim("extra_properties".to_string()))
 }
 
 /// Hands out unique names within one scope (a module, a struct, an enum):

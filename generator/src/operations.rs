@@ -47,7 +47,19 @@ pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Err
         operations.push(convert_operation(api, &mut space, op, names, origin)?);
     }
     resolve_replacements(&mut operations, &raw);
-    let types = space.finish();
+    let mut types = space.finish();
+    // Names emit would otherwise have to invent, chosen here once.
+    for def in &mut types {
+        def.extra_field = crate::names::extra_field_name(def);
+    }
+    let root = crate::names::root_module(operations.iter().map(|o| o.group.as_str()));
+    for op in &mut operations {
+        op.module = if op.group.is_empty() {
+            root.clone()
+        } else {
+            op.group.clone()
+        };
+    }
     for op in &mut operations {
         op.pagination = crate::pagination::detect(op, &types);
     }
@@ -450,6 +462,7 @@ fn convert_operation(
     Ok(Operation {
         id: raw.id.clone(),
         group: names.group.unwrap_or_default(),
+        module: String::new(),
         group_type: names.group_type,
         method_name: names.method,
         builder_type: names.builder,

@@ -636,6 +636,7 @@ impl<'a> TypeSpace<'a> {
                 docs,
                 kind,
                 previous_names: Vec::new(),
+                extra_field: None,
             },
         );
         Ok(())

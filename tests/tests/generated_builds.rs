@@ -66,3 +66,13 @@ fn int32_page_numbers_in_json_bodies_compile() {
         panic!("the generated crate of tests/fixtures/body-page.yaml does not build:\n{errors}");
     }
 }
+
+/// A tag named `untagged` beside operations without a tag, and a property
+/// named `extra` beside additional properties: the IR names the root module
+/// and the map field apart, so both compile.
+#[test]
+fn a_tag_named_untagged_and_a_property_named_extra_compile() {
+    if let Err(errors) = build_fixture("untagged-tag") {
+        panic!("the generated crate of tests/fixtures/untagged-tag.yaml does not build:\n{errors}");
+    }
+}

@@ -17,21 +17,11 @@ use crate::ir::{
 /// with such an object document one too, and the API caps it anyway).
 const DEFAULT_PAGE_SIZE: i64 = 50;
 
-/// Module file for untagged operations, which become methods on `Client` itself.
-const UNTAGGED: &str = "untagged";
-
 /// Operations by group (module name), in sorted order.
 pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        groups
-            .entry(if op.group.is_empty() {
-                UNTAGGED
-            } else {
-                op.group.as_str()
-            })
-            .or_default()
-            .push(op);
+        groups.entry(op.module.as_str()).or_default().push(op);
     }
     groups
 }
@@ -67,7 +57,9 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
         quote!(#builder #aliases)
     });
     let module_doc = format!(" Operations tagged `{group}`.");
-    if group == UNTAGGED {
+    // Operations without a group are methods on `Client` (their module is
+    // `names::root_module`'s).
+    if ops[0].group.is_empty() {
         return quote! {
             #![doc = " Operations without a tag: methods on [`Client`] itself."]
             #![allow(deprecated, clippy::too_many_arguments)]
