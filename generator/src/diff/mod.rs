@@ -354,15 +354,7 @@ fn same_variant(v: &Variant, w: &Variant) -> bool {
     }
 }
 
-/// Whether one tag is the other with Tapir's `<Union>_` prefix
-/// (`BookerInvitation_DoNotInvite` and `DoNotInvite`).
-fn prefixed_tag(a: Option<&str>, b: Option<&str>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
-        return false;
-    };
-    a.strip_suffix(b).is_some_and(|p| p.ends_with('_'))
-        || b.strip_suffix(a).is_some_and(|p| p.ends_with('_'))
-}
+pub(crate) use crate::quirks::prefixed_tag;
 
 /// The members of `list` that `other` has too (same `key`), in `list`'s
 /// order, as inline code.
