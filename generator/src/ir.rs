@@ -173,6 +173,10 @@ pub struct Operation {
     /// ([`crate::names::root_module`]).
     #[serde(default)]
     pub module: String,
+    /// The name of its test in the generated conformance suite
+    /// ([`crate::names::test_names`]).
+    #[serde(default)]
+    pub test_name: String,
     /// Method name inside the group (snake_case).
     pub method_name: String,
     /// UpperCamelCase name of the request builder type.

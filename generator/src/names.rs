@@ -163,6 +163,28 @@ pub fn extra_field_name(def: &TypeDef) -> Option<String> {
     Some(Scope::with_reserved(&taken).claim("extra_properties".to_string()))
 }
 
+/// The conformance test of each operation, in order: `<group>_<method>`
+/// (the method alone without a group), unique among them. A raw method name
+/// (`r#type`) stays raw alone and loses its `r#` after a group.
+pub fn test_names(operations: &[crate::ir::Operation]) -> Vec<String> {
+    let mut scope = Scope::default();
+    operations
+        .iter()
+        .map(|op| {
+            let name = if op.group.is_empty() {
+                op.method_name.clone()
+            } else {
+                format!(
+                    "{}_{}",
+                    op.group.trim_start_matches("r#"),
+                    op.method_name.trim_start_matches("r#")
+                )
+            };
+            scope.claim(name)
+        })
+        .collect()
+}
+
 /// Hands out unique names within one scope (a module, a struct, an enum):
 /// the second `Foo` becomes `Foo2`.
 #[derive(Debug, Default, Clone)]

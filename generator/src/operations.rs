@@ -53,7 +53,9 @@ pub fn build(doc: &Document, origin: &str, table: &NameTable) -> Result<Api, Err
         def.extra_field = crate::names::extra_field_name(def);
     }
     let root = crate::names::root_module(operations.iter().map(|o| o.group.as_str()));
-    for op in &mut operations {
+    let test_names = crate::names::test_names(&operations);
+    for (op, test_name) in operations.iter_mut().zip(test_names) {
+        op.test_name = test_name;
         op.module = if op.group.is_empty() {
             root.clone()
         } else {
@@ -463,6 +465,7 @@ fn convert_operation(
         id: raw.id.clone(),
         group: names.group.unwrap_or_default(),
         module: String::new(),
+        test_name: String::new(),
         group_type: names.group_type,
         method_name: names.method,
         builder_type: names.builder,

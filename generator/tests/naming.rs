@@ -392,3 +392,23 @@ fn the_root_module_and_the_extra_field_are_named_apart_from_the_document_names()
     assert!(krate.files["src/api/untagged_2.rs"].contains("impl Client"));
     assert!(krate.files["src/api/untagged.rs"].contains("pub fn list_things"));
 }
+
+#[test]
+fn conformance_test_names_are_unique_across_groups() {
+    // Group `a` with method `b_c` and group `a_b` with method `c` would
+    // both be `a_b_c`.
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: bC\n      tags: [a]\n      responses: {'204': {description: ok}}\n  /y:\n    get:\n      operationId: c\n      tags: [a_b]\n      responses: {'204': {description: ok}}\n";
+    let api = chili_gen::build_api(text, "inline.yaml").unwrap();
+    let names: Vec<(&str, &str, &str)> = api
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.group.as_str(),
+                o.method_name.as_str(),
+                o.test_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("a", "b_c", "a_b_c"), ("a_b", "c", "a_b_c_2")]);
+}

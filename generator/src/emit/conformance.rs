@@ -62,11 +62,7 @@ fn json_literal(value: &serde_json::Value) -> Literal {
 }
 
 fn operation_test(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&if op.group.is_empty() {
-        op.method_name.clone()
-    } else {
-        format!("{}_{}", op.group, op.method_name)
-    });
+    let name = ident(&op.test_name);
     let (params, body) = synth::request(api, op);
     let values: BTreeMap<&str, &serde_json::Value> =
         params.iter().map(|(n, v)| (n.as_str(), v)).collect();
