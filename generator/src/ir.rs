@@ -448,6 +448,16 @@ impl Operation {
             .filter(|p| p.location != ParamLocation::Path && p.required);
         path.chain(rest).collect()
     }
+
+    /// The parameters set on the request builder instead: the ones
+    /// [`Operation::arguments`] leaves out, in document order.
+    pub fn setters(&self) -> Vec<&Param> {
+        let arguments = self.arguments();
+        self.params
+            .iter()
+            .filter(|p| !arguments.iter().any(|a| std::ptr::eq(*a, *p)))
+            .collect()
+    }
 }
 
 impl std::fmt::Display for TypeRef {

@@ -155,7 +155,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let arguments = arguments(op);
     let args: Vec<&TokenStream> = arguments.iter().map(|a| &a.declaration).collect();
     let mut inits: Vec<TokenStream> = arguments.iter().map(|a| a.init.clone()).collect();
-    for p in op.params.iter().filter(|p| !p.required) {
+    for p in op.setters() {
         let n = ident(&p.name);
         inits.push(quote!(#n: None));
     }

@@ -14,7 +14,7 @@ use quote::quote;
 use super::api::groups;
 use super::cli_schema::{check_ty, has_json_body, is_json_body, schema_rs};
 use super::{clean_doc, ident, run_jobs, rust_type, Job};
-use crate::ir::{Api, Operation, Param, ParamLocation, Response, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, Param, Response, TypeDef, TypeKind, TypeRef};
 use crate::{Error, GeneratedCrate};
 
 /// The hand-written support module, copied into the CLI crate as `src/support/`.
@@ -639,11 +639,7 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
             }),
         }
     }
-    for p in op
-        .params
-        .iter()
-        .filter(|p| !p.required && p.location != ParamLocation::Path)
-    {
+    for p in op.setters() {
         let s = shape(types, &p.ty);
         let item = rust_type(s.item, &types_path());
         let id = arg_id(p);
