@@ -43,6 +43,10 @@ pub struct TypeDef {
     /// release as a deprecated alias (see [`crate::names::remember_previous`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous_names: Vec<String>,
+    /// Rust name of a struct's additional-properties field, when it has one
+    /// ([`crate::names::extra_field_name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_field: Option<String>,
 }
 
 /// The shape of a named type.
@@ -168,6 +172,15 @@ pub struct Operation {
     pub group: String,
     /// UpperCamelCase name of the group's handle type.
     pub group_type: String,
+    /// The module (`src/api/<module>.rs`) holding its method and builder: the
+    /// group, or for operations without one a name no group has
+    /// ([`crate::names::root_module`]).
+    #[serde(default)]
+    pub module: String,
+    /// The name of its test in the generated conformance suite
+    /// ([`crate::names::test_names`]).
+    #[serde(default)]
+    pub test_name: String,
     /// Method name inside the group (snake_case).
     pub method_name: String,
     /// UpperCamelCase name of the request builder type.
@@ -260,6 +273,10 @@ pub struct AuthOption {
 pub struct Pagination {
     /// Where the page number goes.
     pub page: PageField,
+    /// The page number's type where it goes (`I32` or `I64`); the walk
+    /// counts in `i64` and converts. Older baselines lack it: `I64`.
+    #[serde(default = "Pagination::default_page_type")]
+    pub page_type: TypeRef,
     /// Where the page size goes, if the operation takes one.
     pub page_size: Option<PageField>,
     /// Rust name of the response field holding the page's items.
@@ -277,6 +294,12 @@ pub struct Pagination {
     /// Rust name of the response's next-page link, if it has one.
     #[serde(default)]
     pub next_link: Option<String>,
+}
+
+impl Pagination {
+    fn default_page_type() -> TypeRef {
+        TypeRef::I64
+    }
 }
 
 /// A paging value's place in the request.
@@ -322,6 +345,20 @@ pub struct Body {
     pub content_type: String,
     pub ty: TypeRef,
     pub required: bool,
+    /// How the body is sent, decided with its type from the content type.
+    /// Older baselines lack it: `Json`.
+    #[serde(default)]
+    pub kind: BodyKind,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Serialized as JSON (`ty` is the body's type).
+    #[default]
+    Json,
+    /// Sent as text with its content type (`ty` is `String`).
+    Text,
 }
 
 /// What a successful call returns.
@@ -335,8 +372,101 @@ pub enum Response {
     Empty,
 }
 
+/// How [`TypeRef::rust`] writes a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling<'p> {
+    /// In generated code: qualified (`chrono::DateTime<chrono::Utc>`,
+    /// `std::collections::BTreeMap<String, T>`), named types after `types`
+    /// (`crate::types::`, `sdk::types::`, or empty where they are in scope).
+    Code { types: &'p str },
+    /// In reports, as a user writes it with the crate's imports:
+    /// `DateTime<Utc>`, `NaiveDate`, `BTreeMap<String, T>`.
+    Short,
+}
+
+impl TypeRef {
+    /// The Rust type the generated crate uses for this reference: the one
+    /// place a `TypeRef` becomes Rust (emit parses it into tokens, drift
+    /// quotes it).
+    pub fn rust(&self, spelling: Spelling<'_>) -> String {
+        let short = spelling == Spelling::Short;
+        let pick = |code: &str, short_form: &str| if short { short_form } else { code }.to_string();
+        match self {
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "bool".into(),
+            TypeRef::I32 => "i32".into(),
+            TypeRef::I64 => "i64".into(),
+            TypeRef::F32 => "f32".into(),
+            TypeRef::F64 => "f64".into(),
+            TypeRef::DateTime => pick("chrono::DateTime<chrono::Utc>", "DateTime<Utc>"),
+            TypeRef::Date => pick("chrono::NaiveDate", "NaiveDate"),
+            TypeRef::Uuid => pick("uuid::Uuid", "Uuid"),
+            TypeRef::Json => "serde_json::Value".into(),
+            TypeRef::Named(n) => match spelling {
+                Spelling::Code { types } => format!("{types}{n}"),
+                Spelling::Short => n.clone(),
+            },
+            TypeRef::List(i) => format!("Vec<{}>", i.rust(spelling)),
+            TypeRef::Map(i) => format!(
+                "{}<String, {}>",
+                pick("std::collections::BTreeMap", "BTreeMap"),
+                i.rust(spelling)
+            ),
+            TypeRef::Nullable(i) => format!("Option<{}>", i.rust(spelling)),
+        }
+    }
+}
+
+impl Field {
+    /// The field's Rust type: `Option` when optional or nullable, `Box`
+    /// around the value when boxed (recursion).
+    pub fn rust(&self, spelling: Spelling<'_>) -> String {
+        let (inner, nullable) = match &self.ty {
+            TypeRef::Nullable(i) => (i.as_ref(), true),
+            t => (t, false),
+        };
+        let mut t = inner.rust(spelling);
+        if self.boxed {
+            t = format!("Box<{t}>");
+        }
+        if nullable || !self.required {
+            t = format!("Option<{t}>");
+        }
+        t
+    }
+}
+
+impl Operation {
+    /// The method's positional arguments, in order: path parameters, then
+    /// required query and header parameters (a required body comes last).
+    /// The one place argument order is decided: the client's methods, the
+    /// conformance tests, the CLI and drift's "arguments reordered" read it.
+    pub fn arguments(&self) -> Vec<&Param> {
+        let path = self
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path);
+        let rest = self
+            .params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && p.required);
+        path.chain(rest).collect()
+    }
+
+    /// The parameters set on the request builder instead: the ones
+    /// [`Operation::arguments`] leaves out, in document order.
+    pub fn setters(&self) -> Vec<&Param> {
+        let arguments = self.arguments();
+        self.params
+            .iter()
+            .filter(|p| !arguments.iter().any(|a| std::ptr::eq(*a, *p)))
+            .collect()
+    }
+}
+
 impl std::fmt::Display for TypeRef {
-    /// Rust-like spelling: `Vec<Workspace>`, `Map<String>`, `Option<i64>`.
+    /// The IR listing's notation, not Rust: `Vec<Workspace>`, `Map<String>`,
+    /// `DateTime`. For the Rust type, [`TypeRef::rust`].
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TypeRef::String => f.write_str("String"),
@@ -500,5 +630,39 @@ impl std::fmt::Display for Api {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_spelling_for_code_and_reports() {
+        let t = TypeRef::Map(Box::new(TypeRef::Nullable(Box::new(TypeRef::List(
+            Box::new(TypeRef::Named("Slot".into())),
+        )))));
+        assert_eq!(
+            t.rust(Spelling::Code {
+                types: "crate::types::"
+            }),
+            "std::collections::BTreeMap<String, Option<Vec<crate::types::Slot>>>"
+        );
+        assert_eq!(
+            t.rust(Spelling::Short),
+            "BTreeMap<String, Option<Vec<Slot>>>"
+        );
+        assert_eq!(TypeRef::DateTime.rust(Spelling::Short), "DateTime<Utc>");
+        let field = Field {
+            name: "next".into(),
+            wire_name: "next".into(),
+            ty: TypeRef::Nullable(Box::new(TypeRef::Named("Node".into()))),
+            required: true,
+            boxed: true,
+            docs: Docs::default(),
+            constraints: Constraints::default(),
+            default: None,
+        };
+        assert_eq!(field.rust(Spelling::Short), "Option<Box<Node>>");
     }
 }

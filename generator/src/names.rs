@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Deserialize;
 
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef, TypeKind};
 use crate::Error;
 
 /// Rust keywords that cannot be used as identifiers as is.
@@ -136,6 +136,63 @@ fn ascii_only(name: &str, upper: bool) -> String {
         (true, false) => "value".into(),
         (false, _) => kept,
     }
+}
+
+/// The module of the operations without a group (methods on `Client`):
+/// `untagged`, or `untagged_2`, ... when a group (a tag) already has that name.
+pub fn root_module<'g>(groups: impl Iterator<Item = &'g str>) -> String {
+    let mut scope = Scope::with_reserved(&groups.collect::<Vec<_>>());
+    scope.claim("untagged".to_string())
+}
+
+/// The Rust name of a struct's additional-properties map: `extra`, or
+/// `extra_properties` when a property already took `extra`; `None` for a
+/// type without one.
+pub fn extra_field_name(def: &TypeDef) -> Option<String> {
+    let TypeKind::Struct {
+        fields,
+        extra: Some(_),
+    } = &def.kind
+    else {
+        return None;
+    };
+    let taken: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    if !taken.contains(&"extra") {
+        return Some("extra".to_string());
+    }
+    Some(Scope::with_reserved(&taken).claim("extra_properties".to_string()))
+}
+
+/// The conformance test of each operation, in order: `<group>_<method>`
+/// (the method alone without a group), unique among them. A raw method name
+/// (`r#type`) stays raw alone and loses its `r#` after a group.
+pub fn test_names(operations: &[crate::ir::Operation]) -> Vec<String> {
+    let mut scope = Scope::default();
+    operations
+        .iter()
+        .map(|op| {
+            let joined = if op.group.is_empty() {
+                op.method_name.clone()
+            } else {
+                format!(
+                    "{}_{}",
+                    op.group.trim_start_matches("r#"),
+                    op.method_name.trim_start_matches("r#")
+                )
+            };
+            // `_2024` + `_get` or `type_` + `list`: one underscore between
+            // words, as rustc's snake case lint wants.
+            let words: Vec<&str> = joined.split('_').collect();
+            let last = words.len() - 1;
+            let kept: Vec<&str> = words
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| *i == 0 || *i == last || !w.is_empty())
+                .map(|(_, w)| *w)
+                .collect();
+            scope.claim(kept.join("_"))
+        })
+        .collect()
 }
 
 /// Hands out unique names within one scope (a module, a struct, an enum):

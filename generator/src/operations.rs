@@ -9,7 +9,9 @@ use openapiv3::{
 };
 
 use crate::error::{escape_pointer, Error, Warning};
-use crate::ir::{Api, AuthOption, Body, Docs, Operation, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{
+    Api, AuthOption, Body, BodyKind, Docs, Operation, Param, ParamLocation, Response, TypeRef,
+};
 use crate::load::Document;
 use crate::names::{
     field_name, plain_method_name, plural, type_name, version_word, NameTable, PlainName, Scope,
@@ -56,7 +58,21 @@ pub fn build_reporting(
     }
     resolve_replacements(&mut operations, &raw);
     warnings.extend(space.take_warnings());
-    let types = space.finish();
+    let mut types = space.finish();
+    // Names emit would otherwise have to invent, chosen here once.
+    for def in &mut types {
+        def.extra_field = crate::names::extra_field_name(def);
+    }
+    let root = crate::names::root_module(operations.iter().map(|o| o.group.as_str()));
+    let test_names = crate::names::test_names(&operations);
+    for (op, test_name) in operations.iter_mut().zip(test_names) {
+        op.test_name = test_name;
+        op.module = if op.group.is_empty() {
+            root.clone()
+        } else {
+            op.group.clone()
+        };
+    }
     for op in &mut operations {
         op.pagination = crate::pagination::detect(op, &types);
     }
@@ -440,6 +456,11 @@ fn convert_operation(
                         content_type: ct.to_string(),
                         ty,
                         required: b.required,
+                        kind: if is_json(ct) {
+                            BodyKind::Json
+                        } else {
+                            BodyKind::Text
+                        },
                     })
                 })
                 .transpose()?
@@ -454,6 +475,8 @@ fn convert_operation(
     Ok(Operation {
         id: raw.id.clone(),
         group: names.group.unwrap_or_default(),
+        module: String::new(),
+        test_name: String::new(),
         group_type: names.group_type,
         method_name: names.method,
         builder_type: names.builder,

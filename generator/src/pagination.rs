@@ -3,7 +3,9 @@
 //! body, and a response object with a list of items plus a total or a
 //! "has more" flag.
 
-use crate::ir::{Field, Operation, PageField, Pagination, ParamLocation, Response, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Field, Operation, PageField, Pagination, ParamLocation, Response, TypeDef, TypeKind, TypeRef,
+};
 
 const PAGE: &str = "page";
 const PAGE_SIZE: &str = "pageSize";
@@ -16,7 +18,9 @@ const NEXT_LINK_FIELDS: &[&str] = &["nextPage", "nextPageUrl", "nextLink", "next
 
 /// The pagination of `op`, if it is a paginated list.
 pub fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
-    let Response::Json(TypeRef::Named(response)) = &op.response else { return None };
+    let Response::Json(TypeRef::Named(response)) = &op.response else {
+        return None;
+    };
     let response_fields = struct_fields(types, response)?;
 
     let (item_field, item, items_optional) = ITEM_FIELDS.iter().find_map(|name| {
@@ -39,28 +43,41 @@ pub fn detect(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     let total = scalar(TOTAL_FIELDS, &TypeRef::I64).or_else(|| scalar(TOTAL_FIELDS, &TypeRef::I32));
     let has_more = HAS_MORE_FIELDS
         .iter()
-        .find_map(|n| response_fields.iter().find(|f| f.wire_name == *n && f.ty == TypeRef::Bool && f.required))
+        .find_map(|n| {
+            response_fields
+                .iter()
+                .find(|f| f.wire_name == *n && f.ty == TypeRef::Bool && f.required)
+        })
         .map(|f| f.name.clone());
     let next_link = NEXT_LINK_FIELDS
         .iter()
         .find_map(|n| {
             response_fields.iter().find(|f| {
-                f.wire_name == *n && (f.ty == TypeRef::String || f.ty == TypeRef::Nullable(Box::new(TypeRef::String)))
+                f.wire_name == *n
+                    && (f.ty == TypeRef::String
+                        || f.ty == TypeRef::Nullable(Box::new(TypeRef::String)))
             })
         })
         .map(|f| f.name.clone());
-    if total.is_none() && has_more.is_none() && next_link.is_none() && !response_fields.iter().any(|f| f.wire_name == PAGE) {
+    if total.is_none()
+        && has_more.is_none()
+        && next_link.is_none()
+        && !response_fields.iter().any(|f| f.wire_name == PAGE)
+    {
         // A bare list in an object, with nothing to say where the end is.
         return None;
     }
     let echoed_page_size = response_fields
         .iter()
-        .find(|f| f.wire_name == PAGE_SIZE && matches!(f.ty, TypeRef::I64 | TypeRef::I32) && f.required)
+        .find(|f| {
+            f.wire_name == PAGE_SIZE && matches!(f.ty, TypeRef::I64 | TypeRef::I32) && f.required
+        })
         .map(|f| f.name.clone());
 
-    let (page, page_size) = request_paging(op, types)?;
+    let (page, page_size, page_type) = request_paging(op, types)?;
     Some(Pagination {
         page,
+        page_type,
         page_size,
         items: item_field.name.clone(),
         item,
@@ -84,40 +101,77 @@ fn is_integer(t: &TypeRef) -> bool {
 }
 
 /// Where the operation takes `page` (and `pageSize`): optional query
-/// parameters, or fields of its JSON body (directly or one struct down).
-fn request_paging(op: &Operation, types: &[TypeDef]) -> Option<(PageField, Option<PageField>)> {
-    let query = |wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.location == ParamLocation::Query && p.wire_name == wire && !p.required && is_integer(&p.ty))
-            .map(|p| PageField::Query(p.name.clone()))
+/// parameters, or fields of its JSON body (directly or one struct down); and
+/// the page number's integer type there.
+fn request_paging(
+    op: &Operation,
+    types: &[TypeDef],
+) -> Option<(PageField, Option<PageField>, TypeRef)> {
+    let query_param = |wire: &str| {
+        op.params.iter().find(|p| {
+            p.location == ParamLocation::Query
+                && p.wire_name == wire
+                && !p.required
+                && is_integer(&p.ty)
+        })
     };
-    if let Some(page) = query(PAGE) {
-        return Some((page, query(PAGE_SIZE)));
+    let query = |wire: &str| query_param(wire).map(|p| PageField::Query(p.name.clone()));
+    if let Some(page) = query_param(PAGE) {
+        return Some((
+            PageField::Query(page.name.clone()),
+            query(PAGE_SIZE),
+            page.ty.clone(),
+        ));
     }
     let body = op.body.as_ref().filter(|b| b.required)?;
-    let TypeRef::Named(body_type) = &body.ty else { return None };
+    let TypeRef::Named(body_type) = &body.ty else {
+        return None;
+    };
     let fields = struct_fields(types, body_type)?;
-    let direct = |wire: &str| {
+    let direct_field = |wire: &str| {
         fields
             .iter()
             .find(|f| f.wire_name == wire && is_integer(&f.ty))
-            .map(|f| PageField::Body { path: vec![f.name.clone()], optional: !f.required, container: None })
     };
-    if let Some(page) = direct(PAGE) {
-        return Some((page, direct(PAGE_SIZE)));
+    let direct = |f: &Field| PageField::Body {
+        path: vec![f.name.clone()],
+        optional: !f.required,
+        container: None,
+    };
+    if let Some(page) = direct_field(PAGE) {
+        return Some((
+            direct(page),
+            direct_field(PAGE_SIZE).map(direct),
+            page.ty.clone(),
+        ));
     }
     // One level down: a `pagination: Option<Pagination>` made of exactly page and page size.
     for f in fields {
-        let TypeRef::Named(inner) = &f.ty else { continue };
-        let Some(inner_fields) = struct_fields(types, inner) else { continue };
+        let TypeRef::Named(inner) = &f.ty else {
+            continue;
+        };
+        let Some(inner_fields) = struct_fields(types, inner) else {
+            continue;
+        };
         let wire: Vec<&str> = inner_fields.iter().map(|g| g.wire_name.as_str()).collect();
-        if wire.len() == 2 && wire.contains(&PAGE) && wire.contains(&PAGE_SIZE) && inner_fields.iter().all(|g| g.required && is_integer(&g.ty)) {
-            let at = |w: &str| {
-                let g = inner_fields.iter().find(|g| g.wire_name == w).expect("checked above");
-                PageField::Body { path: vec![f.name.clone(), g.name.clone()], optional: !f.required, container: Some(inner.clone()) }
+        if wire.len() == 2
+            && wire.contains(&PAGE)
+            && wire.contains(&PAGE_SIZE)
+            && inner_fields.iter().all(|g| g.required && is_integer(&g.ty))
+        {
+            let field = |w: &str| {
+                inner_fields
+                    .iter()
+                    .find(|g| g.wire_name == w)
+                    .expect("checked above")
             };
-            return Some((at(PAGE), Some(at(PAGE_SIZE))));
+            let at = |g: &Field| PageField::Body {
+                path: vec![f.name.clone(), g.name.clone()],
+                optional: !f.required,
+                container: Some(inner.clone()),
+            };
+            let page = field(PAGE);
+            return Some((at(page), Some(at(field(PAGE_SIZE))), page.ty.clone()));
         }
     }
     None

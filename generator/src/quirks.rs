@@ -8,7 +8,9 @@
 //! part of the client's contract, so they live here, each with its
 //! precedence, and [`crate::operations`] asks this module; nothing else
 //! re-derives them. The results land in [`crate::ir::Operation`], where the
-//! drift report compares them.
+//! drift report compares them. Tapir's naming habits live here too: tags
+//! mapped to class names (read by [`crate::typify`]) and the `<Union>_`
+//! prefix its tags gained between releases (read by [`crate::diff`]).
 //!
 //! # Precedence
 //!
@@ -32,6 +34,34 @@ use serde_json::Value;
 use crate::ir::RetryBasis;
 
 /// Extension keys that state retry safety outright (`true` or `false`).
+/// Whether a discriminator mapping target names the component schema by
+/// class: Tapir once mapped tags to class names, not schemas
+/// (`User: com.chilipiper....EdgeAvailabilityExpectedHost.User` for the
+/// schema `AvailabilityExpectedHost_User`).
+pub fn maps_by_class_name(target: &str, component: &str) -> bool {
+    let class = target.rsplit('.').next().unwrap_or(target);
+    !target.starts_with('#')
+        && target.contains('.')
+        && (class == component || component.ends_with(&format!("_{class}")))
+}
+
+/// The last dotted segment of a tag: Tapir once tagged with class names
+/// (`com.chilipiper....EdgeAvailabilityExpectedHost.AssigneeFromDistribution`).
+pub fn tag_word(tag: &str) -> &str {
+    tag.rsplit('.').next().unwrap_or(tag)
+}
+
+/// Whether one tag is the other with Tapir's `<Union>_` prefix
+/// (`BookerInvitation_DoNotInvite` and `DoNotInvite`), which drift reads as
+/// the same variant.
+pub fn prefixed_tag(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    a.strip_suffix(b).is_some_and(|p| p.ends_with('_'))
+        || b.strip_suffix(a).is_some_and(|p| p.ends_with('_'))
+}
+
 const RETRY_KEYS: &[&str] = &["x-idempotent", "x-read-only"];
 /// The text marker of an operation that only reads.
 const READ_ONLY: &str = "READ-ONLY";

@@ -421,6 +421,7 @@ mod tests {
             docs: Docs::default(),
             kind,
             previous_names: Vec::new(),
+            extra_field: None,
         };
         Api {
             title: "t".into(),

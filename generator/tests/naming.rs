@@ -365,3 +365,50 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
         ]
     );
 }
+
+#[test]
+fn the_root_module_and_the_extra_field_are_named_apart_from_the_document_names() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/untagged-tag.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let api = chili_gen::build_api(&text, path).unwrap();
+    let modules: Vec<(&str, &str)> = api
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), o.module.as_str()))
+        .collect();
+    assert_eq!(
+        modules,
+        [
+            ("statusGet", "untagged_2"),
+            ("untaggedThingList", "untagged")
+        ]
+    );
+    let status = api.types.iter().find(|t| t.name == "Status").unwrap();
+    assert_eq!(status.extra_field.as_deref(), Some("extra_properties"));
+    let krate = chili_gen::generate(&text, path, &chili_gen::Options::new("ut")).unwrap();
+    assert!(krate.files["src/api/untagged_2.rs"].contains("impl Client"));
+    assert!(krate.files["src/api/untagged.rs"].contains("pub fn list_things"));
+}
+
+#[test]
+fn conformance_test_names_are_unique_across_groups() {
+    // Group `a` with method `b_c` and group `a_b` with method `c` would
+    // both be `a_b_c`.
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: bC\n      tags: [a]\n      responses: {'204': {description: ok}}\n  /y:\n    get:\n      operationId: c\n      tags: [a_b]\n      responses: {'204': {description: ok}}\n";
+    let api = chili_gen::build_api(text, "inline.yaml").unwrap();
+    let names: Vec<(&str, &str, &str)> = api
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.group.as_str(),
+                o.method_name.as_str(),
+                o.test_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("a", "b_c", "a_b_c"), ("a_b", "c", "a_b_c_2")]);
+}

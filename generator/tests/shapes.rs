@@ -354,3 +354,26 @@ fn next_page_links_are_recognised_and_followed() {
         "{source}"
     );
 }
+
+#[test]
+fn the_page_number_type_is_read_where_the_page_number_goes() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/body-page.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let api = chili_gen::build_api(&text, path).unwrap();
+    for op in &api.operations {
+        let paging = op.pagination.as_ref().expect("every operation pages");
+        assert_eq!(paging.page_type, TypeRef::I32, "{}", op.id);
+    }
+    let next = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/next-page.yaml"
+    );
+    let api = chili_gen::build_api(&std::fs::read_to_string(next).unwrap(), next).unwrap();
+    assert_eq!(
+        api.operations[0].pagination.as_ref().unwrap().page_type,
+        TypeRef::I32
+    );
+}

@@ -104,6 +104,7 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -130,7 +131,7 @@ impl<'a> AvailabilitySlotsBuilder<'a> {
                         .body
                         .pagination
                         .as_ref()
-                        .map_or(50i64, |p| p.page_size);
+                        .map_or(50, |p| p.page_size);
                     request.body.pagination = Some(crate::types::Pagination {
                         page: number,
                         page_size: size,

@@ -148,6 +148,7 @@ impl<'a> CampaignListBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -300,6 +301,7 @@ impl<'a> CampaignSearchBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -247,6 +247,7 @@ impl<'a> ChatLogsBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -405,6 +406,7 @@ impl<'a> ChatTranscriptBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

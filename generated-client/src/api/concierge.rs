@@ -341,6 +341,7 @@ impl<'a> ConciergeCreateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -454,6 +455,7 @@ impl<'a> ConciergeGetRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -527,6 +529,7 @@ impl<'a> ConciergeUpdateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -581,6 +584,7 @@ impl<'a> ConciergeDeleteRouterBuilder<'a> {
         );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -138,6 +138,7 @@ impl<'a> DataFieldCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -192,6 +193,7 @@ impl<'a> DataFieldListBuilder<'a> {
             "/v1/org/data-fields/list",
         );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -248,6 +250,7 @@ impl<'a> DataFieldGetBuilder<'a> {
         );
         request.path_param("reference", &self.reference);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -307,6 +310,7 @@ impl<'a> DataFieldUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -361,6 +365,7 @@ impl<'a> DataFieldDeleteBuilder<'a> {
         );
         request.path_param("reference", &self.reference);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

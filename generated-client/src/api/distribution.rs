@@ -141,6 +141,7 @@ impl<'a> DistributionCreateBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -215,6 +216,7 @@ impl<'a> DistributionGetWorkspaceSettingsBuilder<'a> {
             );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -288,6 +290,7 @@ impl<'a> DistributionListBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

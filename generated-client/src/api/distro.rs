@@ -461,6 +461,7 @@ impl<'a> DistroGetLogBuilder<'a> {
             );
         request.query("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -532,6 +533,7 @@ impl<'a> DistroCreateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -659,6 +661,7 @@ impl<'a> DistroGetRouterBuilder<'a> {
             );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -748,6 +751,7 @@ impl<'a> DistroUpdateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -818,6 +822,7 @@ impl<'a> DistroDeleteRouterBuilder<'a> {
             );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -890,6 +895,7 @@ impl<'a> DistroActivateRouterBuilder<'a> {
             );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -969,6 +975,7 @@ impl<'a> DistroDeactivateRouterBuilder<'a> {
         request.path_param("routerId", &self.router_id);
         request.query("force", &self.force);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }

@@ -155,6 +155,7 @@ impl<'a> EnrichmentListWaterfallsBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

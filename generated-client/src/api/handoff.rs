@@ -197,6 +197,7 @@ impl<'a> HandoffCreateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -274,6 +275,7 @@ impl<'a> HandoffListRoutersBuilder<'a> {
             );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -346,6 +348,7 @@ impl<'a> HandoffGetRouterBuilder<'a> {
             );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -435,6 +438,7 @@ impl<'a> HandoffUpdateRouterBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -505,6 +509,7 @@ impl<'a> HandoffDeleteRouterBuilder<'a> {
             );
         request.path_param("routerId", &self.router_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -197,6 +197,7 @@ impl<'a> MeetingTypeCreateBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -274,6 +275,7 @@ impl<'a> MeetingTypeListBuilder<'a> {
             );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -330,6 +332,7 @@ impl<'a> MeetingTypeGetBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -389,6 +392,7 @@ impl<'a> MeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -443,6 +447,7 @@ impl<'a> MeetingTypeDeleteBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -517,6 +522,7 @@ impl<'a> MeetingTypeAttachReminderBuilder<'a> {
             );
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -591,6 +597,7 @@ impl<'a> MeetingTypeDetachReminderBuilder<'a> {
             );
         request.path_param("reminderId", &self.reminder_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -148,6 +148,7 @@ impl<'a> MeetingTypeReminderCreateBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -225,6 +226,7 @@ impl<'a> MeetingTypeReminderListBuilder<'a> {
             );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -318,6 +320,7 @@ impl<'a> MeetingTypeReminderUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -406,6 +409,7 @@ impl<'a> MeetingTypeReminderDeleteBuilder<'a> {
             );
         request.query("workspaceId", &self.workspace_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -152,6 +152,7 @@ impl<'a> MeetingsGetBuilder<'a> {
         );
         request.path_param("meetingId", &self.meeting_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -217,6 +218,7 @@ impl<'a> MeetingsCancelBuilder<'a> {
             request.json(body);
         }
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -288,6 +290,7 @@ impl<'a> MeetingsListBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -413,6 +416,7 @@ impl<'a> MeetingsExportBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

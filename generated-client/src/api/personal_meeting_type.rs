@@ -221,6 +221,7 @@ impl<'a> PersonalMeetingTypeListBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -335,6 +336,7 @@ impl<'a> PersonalMeetingTypeCreateBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -391,6 +393,7 @@ impl<'a> PersonalMeetingTypeGetBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -450,6 +453,7 @@ impl<'a> PersonalMeetingTypeUpdateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -504,6 +508,7 @@ impl<'a> PersonalMeetingTypeDeleteBuilder<'a> {
         );
         request.path_param("meetingTypeId", &self.meeting_type_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -97,6 +97,7 @@ impl<'a> RuleCreateBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -227,6 +228,7 @@ impl<'a> RuleListBuilder<'a> {
         request.query("workspaceId", &self.workspace_id);
         request.query("name", &self.name);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -380,6 +380,7 @@ impl<'a> SchedulingLinksCreateAdminOneOnOneBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -471,6 +472,7 @@ impl<'a> SchedulingLinksUpdateAdminOneOnOneBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -543,6 +545,7 @@ impl<'a> SchedulingLinksDeleteAdminOneOnOneBuilder<'a> {
             );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -616,6 +619,7 @@ impl<'a> SchedulingLinksCreateGroupBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -705,6 +709,7 @@ impl<'a> SchedulingLinksUpdateGroupBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -775,6 +780,7 @@ impl<'a> SchedulingLinksDeleteGroupBuilder<'a> {
             );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -1071,6 +1077,7 @@ impl<'a> SchedulingLinksListPersonalBuilder<'a> {
             );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -1222,6 +1229,7 @@ impl<'a> SchedulingLinksCreateOwnershipBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -1315,6 +1323,7 @@ impl<'a> SchedulingLinksUpdateOwnershipBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -1387,6 +1396,7 @@ impl<'a> SchedulingLinksDeleteOwnershipBuilder<'a> {
             );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -1462,6 +1472,7 @@ impl<'a> SchedulingLinksCreateRoundRobinBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -1555,6 +1566,7 @@ impl<'a> SchedulingLinksUpdateRoundRobinBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -1627,6 +1639,7 @@ impl<'a> SchedulingLinksDeleteRoundRobinBuilder<'a> {
             );
         request.path_param("linkId", &self.link_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

@@ -161,6 +161,7 @@ impl<'a> TeamAddUsersBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -232,6 +233,7 @@ impl<'a> TeamRemoveUsersBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -303,6 +305,7 @@ impl<'a> TeamListBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -415,6 +418,7 @@ impl<'a> TeamCreateBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -487,6 +491,7 @@ impl<'a> TeamDeleteBuilder<'a> {
             );
         request.path_param("teamId", &self.team_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

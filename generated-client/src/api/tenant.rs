@@ -71,6 +71,7 @@ impl<'a> TenantGetBuilder<'a> {
             "/v1/org/tenant/get",
         );
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

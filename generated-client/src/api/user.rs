@@ -178,6 +178,7 @@ impl<'a> UserFindBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -425,6 +426,7 @@ impl<'a> UserUpdateLicensesBuilder<'a> {
         let body = &self.body;
         request.json(body);
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -497,6 +499,7 @@ impl<'a> UserGetBuilder<'a> {
             );
         request.path_param("userId", &self.user_id);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }

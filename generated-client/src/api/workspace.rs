@@ -173,6 +173,7 @@ impl<'a> WorkspaceListBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -337,6 +338,7 @@ impl<'a> WorkspaceListUsersBuilder<'a> {
             );
         request.query("pageSize", &self.page_size);
         request.timeout(self.timeout);
+        request.retry_safe(true);
         request
     }
 }
@@ -447,6 +449,7 @@ impl<'a> WorkspaceAddUsersBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }
@@ -516,6 +519,7 @@ impl<'a> WorkspaceRemoveUsersBuilder<'a> {
                 },
             );
         request.timeout(self.timeout);
+        request.retry_safe(false);
         request
     }
 }

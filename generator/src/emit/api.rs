@@ -8,28 +8,20 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, renamed_aliases, rust_type};
-use crate::ir::{Api, Operation, PageField, Pagination, Param, ParamLocation, Response, TypeRef};
+use crate::ir::{
+    Api, BodyKind, Operation, PageField, Pagination, ParamLocation, Response, TypeRef,
+};
 
 /// Page size sent when a page walk has to create an optional paging object
 /// the caller left unset (the Edge API's documented default; other APIs
 /// with such an object document one too, and the API caps it anyway).
 const DEFAULT_PAGE_SIZE: i64 = 50;
 
-/// Module file for untagged operations, which become methods on `Client` itself.
-const UNTAGGED: &str = "untagged";
-
 /// Operations by group (module name), in sorted order.
 pub(super) fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        groups
-            .entry(if op.group.is_empty() {
-                UNTAGGED
-            } else {
-                op.group.as_str()
-            })
-            .or_default()
-            .push(op);
+        groups.entry(op.module.as_str()).or_default().push(op);
     }
     groups
 }
@@ -66,7 +58,9 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
         quote!(#builder #aliases)
     });
     let module_doc = format!(" Operations tagged `{group}`.");
-    if group == UNTAGGED {
+    // Operations without a group are methods on `Client` (their module is
+    // `names::root_module`'s).
+    if ops[0].group.is_empty() {
         return quote! {
             #![doc = " Operations without a tag: methods on [`Client`] itself."]
             #![allow(deprecated, clippy::too_many_arguments)]
@@ -111,22 +105,6 @@ pub(super) fn group_file(api: &Api, group: &str, ops: &[&Operation]) -> TokenStr
 
         #(#builders)*
     }
-}
-
-/// Arguments of the method: path parameters, required query/header
-/// parameters, then a required body.
-pub(super) fn positional(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-        .collect();
-    out.extend(
-        op.params
-            .iter()
-            .filter(|p| p.location != ParamLocation::Path && p.required),
-    );
-    out
 }
 
 fn types_path() -> TokenStream {
@@ -186,7 +164,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let arguments = arguments(op);
     let args: Vec<&TokenStream> = arguments.iter().map(|a| &a.declaration).collect();
     let mut inits: Vec<TokenStream> = arguments.iter().map(|a| a.init.clone()).collect();
-    for p in op.params.iter().filter(|p| !p.required) {
+    for p in op.setters() {
         let n = ident(&p.name);
         inits.push(quote!(#n: None));
     }
@@ -232,7 +210,8 @@ struct Argument {
 /// The method's arguments, in order: [`positional`] parameters, then a
 /// required body.
 fn arguments(op: &Operation) -> Vec<Argument> {
-    let mut out: Vec<Argument> = positional(op)
+    let mut out: Vec<Argument> = op
+        .arguments()
         .into_iter()
         .map(|p| {
             let name = ident(&p.name);
@@ -378,9 +357,8 @@ fn builder(op: &Operation, tables: &super::rules::Tables<'_>) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
-        let is_json = b.ty != TypeRef::String || b.content_type.contains("json");
         let ct = &b.content_type;
-        let set = if is_json {
+        let set = if b.kind == BodyKind::Json {
             match tables.inline(&b.ty, &crate::ir::Constraints::default()) {
                 Some(rules) => quote!(request.json_checked(body, #rules);),
                 None => quote!(request.json(body);),
@@ -403,11 +381,10 @@ fn builder(op: &Operation, tables: &super::rules::Tables<'_>) -> TokenStream {
             }
         });
     }
-    if op.retry_safe != crate::quirks::is_idempotent(&op.http_method) {
-        // The document overrides what the method says (a POST that only reads).
-        let safe = op.retry_safe;
-        steps.push(quote!(request.retry_safe(#safe);));
-    }
+    // Always written: the IR decided it (quirks), the runtime's default from
+    // the method is for raw requests only.
+    let safe = op.retry_safe;
+    steps.push(quote!(request.retry_safe(#safe);));
     let (send, send_with_response) = match &op.response {
         Response::Json(_) => (quote!(send_json), quote!(send_json_with_response)),
         Response::Text { .. } => (quote!(send_text), quote!(send_text_with_response)),
@@ -438,7 +415,7 @@ fn builder(op: &Operation, tables: &super::rules::Tables<'_>) -> TokenStream {
     let paging = op
         .pagination
         .as_ref()
-        .map(|p| paging(op, p, name.clone()))
+        .map(|p| paging(p, name.clone()))
         .unwrap_or_default();
     quote! {
         #[doc = #group_method]
@@ -497,19 +474,24 @@ fn location_word(l: ParamLocation) -> &'static str {
 }
 
 /// `items()` and `collect_all()` on a paginated operation's builder.
-fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
+fn paging(p: &Pagination, builder: proc_macro2::Ident) -> TokenStream {
     let item = rust_type(&p.item, &types_path());
-    let is_i32 = |field: &PageField| match field {
-        PageField::Query(name) => op
-            .params
-            .iter()
-            .any(|q| &q.name == name && q.ty == TypeRef::I32),
-        PageField::Body { .. } => false,
+    // The walk counts in i64; a page number typed i32 (decided in
+    // `pagination`) is widened when read and narrowed when set.
+    let narrow = p.page_type == TypeRef::I32;
+    let widen = |value: TokenStream| {
+        if narrow {
+            quote!(i64::from(#value))
+        } else {
+            value
+        }
     };
-    let page_ty = if is_i32(&p.page) {
-        quote!(i32)
-    } else {
-        quote!(i64)
+    let widen_option = |value: TokenStream| {
+        if narrow {
+            quote!(#value.map_or(0, i64::from))
+        } else {
+            quote!(#value.unwrap_or(0))
+        }
     };
     let (first, set_page) = match &p.page {
         PageField::Query(name) => {
@@ -527,11 +509,14 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
             let n = ident(&path[0]);
             if *optional {
                 (
-                    quote!(self.body.#n.unwrap_or(0)),
+                    widen_option(quote!(self.body.#n)),
                     quote!(request.body.#n = Some(number);),
                 )
             } else {
-                (quote!(self.body.#n), quote!(request.body.#n = number;))
+                (
+                    widen(quote!(self.body.#n)),
+                    quote!(request.body.#n = number;),
+                )
             }
         }
         PageField::Body {
@@ -546,10 +531,12 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 _ => ident("page_size"),
             };
             let container = ident(container);
-            let default_size = DEFAULT_PAGE_SIZE;
+            // Unsuffixed: the size field is i32 or i64.
+            let default_size = proc_macro2::Literal::i64_unsuffixed(DEFAULT_PAGE_SIZE);
+            let page = widen(quote!(p.#page_field));
             if *optional {
                 (
-                    quote!(self.body.#outer.as_ref().map_or(0, |p| p.#page_field)),
+                    quote!(self.body.#outer.as_ref().map_or(0, |p| #page)),
                     quote! {
                         let size = request.body.#outer.as_ref().map_or(#default_size, |p| p.#size_field);
                         request.body.#outer = Some(crate::types::#container { #page_field: number, #size_field: size });
@@ -557,7 +544,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
                 )
             } else {
                 (
-                    quote!(self.body.#outer.#page_field),
+                    widen(quote!(self.body.#outer.#page_field)),
                     quote!(request.body.#outer.#page_field = number;),
                 )
             }
@@ -592,7 +579,7 @@ fn paging(op: &Operation, p: &Pagination, builder: proc_macro2::Ident) -> TokenS
         }
         None => quote!(None),
     };
-    let convert = if page_ty.to_string() == "i32" {
+    let convert = if narrow {
         quote!(let number = i32::try_from(number).unwrap_or(i32::MAX);)
     } else {
         quote!()

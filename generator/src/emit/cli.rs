@@ -11,10 +11,10 @@ use heck::{ToKebabCase, ToShoutySnakeCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{groups, positional};
+use super::api::groups;
 use super::cli_schema::{check_ty, has_json_body, is_json_body, schema_rs};
 use super::{clean_doc, ident, run_jobs, rust_type, Job};
-use crate::ir::{Api, Operation, Param, ParamLocation, Response, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, Param, Response, TypeDef, TypeKind, TypeRef};
 use crate::{Error, GeneratedCrate};
 
 /// The hand-written support module, copied into the CLI crate as `src/support/`.
@@ -514,7 +514,7 @@ fn command(api: &Api, bin: &str, types: &BTreeMap<&str, &TypeDef>, op: &Operatio
     }
     let after = after.join("\n");
 
-    let required: Vec<&str> = positional(op).iter().map(|p| p.name.as_str()).collect();
+    let required: Vec<&str> = op.arguments().iter().map(|p| p.name.as_str()).collect();
     let args = op.params.iter().map(|p| {
         let s = shape(types, &p.ty);
         let id = arg_id(p);
@@ -599,7 +599,7 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
     let name = command_words(op).pop().expect("at least one word");
     let mut steps = Vec::new();
     let mut args = Vec::new();
-    for p in positional(op) {
+    for p in op.arguments() {
         let s = shape(types, &p.ty);
         let item = rust_type(s.item, &types_path());
         let id = arg_id(p);
@@ -639,11 +639,7 @@ fn arm(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> TokenStream {
             }),
         }
     }
-    for p in op
-        .params
-        .iter()
-        .filter(|p| !p.required && p.location != ParamLocation::Path)
-    {
+    for p in op.setters() {
         let s = shape(types, &p.ty);
         let item = rust_type(s.item, &types_path());
         let id = arg_id(p);

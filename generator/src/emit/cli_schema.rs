@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Body, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Body, BodyKind, TypeDef, TypeKind, TypeRef};
 
 pub(super) fn is_json_body(b: &Body) -> bool {
-    b.ty != TypeRef::String || b.content_type.contains("json")
+    b.kind == BodyKind::Json
 }
 
 pub(super) fn has_json_body(api: &Api) -> bool {

@@ -64,28 +64,26 @@ fn json_literal(value: &serde_json::Value) -> Literal {
 }
 
 fn operation_test(api: &Api, op: &Operation) -> TokenStream {
-    let joined = if op.group.is_empty() { op.method_name.clone() } else { format!("{}_{}", op.group, op.method_name) };
-    // `_2024` + `_get` or `type_` + `list`: one underscore between words, as rustc's snake case lint wants.
-    let words: Vec<&str> = joined.split('_').collect();
-    let last = words.len() - 1;
-    let kept: Vec<&str> = words.iter().enumerate().filter(|(i, w)| *i == 0 || *i == last || !w.is_empty()).map(|(_, w)| *w).collect();
-    let name = ident(&kept.join("_"));
+    let name = ident(&op.test_name);
     let (params, body) = synth::request(api, op);
-    let values: BTreeMap<&str, &serde_json::Value> = params.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    let values: BTreeMap<&str, &serde_json::Value> =
+        params.iter().map(|(n, v)| (n.as_str(), v)).collect();
     let id = &op.id;
 
     // Arguments in the method's order: path parameters, required others, then the body.
     let mut lets = Vec::new();
     let mut args = Vec::new();
-    let positional = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-        .chain(op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required));
-    let mut described: BTreeMap<&str, serde_json::Map<String, serde_json::Value>> =
-        [("path_params", Default::default()), ("query", Default::default()), ("headers", Default::default())].into();
+    let positional = op.arguments();
+    let mut described: BTreeMap<&str, serde_json::Map<String, serde_json::Value>> = [
+        ("path_params", Default::default()),
+        ("query", Default::default()),
+        ("headers", Default::default()),
+    ]
+    .into();
     for p in positional {
-        let Some(value) = values.get(p.name.as_str()) else { continue };
+        let Some(value) = values.get(p.name.as_str()) else {
+            continue;
+        };
         let n = ident(&p.name);
         let t = rust_type(&p.ty, &sdk_types());
         let json = json_literal(value);
@@ -96,7 +94,10 @@ fn operation_test(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Query => "query",
             ParamLocation::Header => "headers",
         };
-        described.entry(place).or_default().insert(p.wire_name.clone(), (*value).clone());
+        described
+            .entry(place)
+            .or_default()
+            .insert(p.wire_name.clone(), (*value).clone());
     }
     let mut request = serde_json::json!({
         "method": op.http_method,
@@ -121,7 +122,10 @@ fn operation_test(api: &Api, op: &Operation) -> TokenStream {
         let m = ident(&op.method_name);
         quote!(client.#g().#m(#(#args),*))
     };
-    let doc = format!(" `{} {}` (operation `{id}`) against the mock.", op.http_method, op.path);
+    let doc = format!(
+        " `{} {}` (operation `{id}`) against the mock.",
+        op.http_method, op.path
+    );
     quote! {
         #[doc = #doc]
         #[tokio::test]

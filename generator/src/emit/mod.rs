@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Docs, TypeRef};
+use crate::ir::{Api, Docs, Spelling, TypeRef};
 use crate::{Error, GeneratedCrate, Options};
 
 /// The runtime crate generated code calls, as a path (`chili_runtime::...`).
@@ -553,57 +553,24 @@ pub(crate) fn doc_attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// The Rust type for a type reference; `types` is the path prefix to named types.
+/// The Rust type for a type reference; `types` is the path prefix to named
+/// types. Spelled by [`TypeRef::rust`], parsed into tokens.
 pub(crate) fn rust_type(t: &TypeRef, types: &TokenStream) -> TokenStream {
-    match t {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Uuid => quote!(uuid::Uuid),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(n) => {
-            let n = format_ident!("{}", n);
-            quote!(#types #n)
-        }
-        TypeRef::List(i) => {
-            let i = rust_type(i, types);
-            quote!(Vec<#i>)
-        }
-        TypeRef::Map(i) => {
-            let i = rust_type(i, types);
-            quote!(std::collections::BTreeMap<String, #i>)
-        }
-        TypeRef::Nullable(i) => {
-            let i = rust_type(i, types);
-            quote!(Option<#i>)
-        }
-    }
+    type_tokens(&t.rust(Spelling::Code {
+        types: &types.to_string(),
+    }))
+}
+
+/// Tokens of a Rust type spelled by [`TypeRef::rust`] or [`Field::rust`].
+pub(crate) fn type_tokens(text: &str) -> TokenStream {
+    text.parse()
+        .unwrap_or_else(|e| panic!("the IR spells a Rust type {text:?} that does not lex: {e}"))
 }
 
 /// The Rust type for a type reference as source text, for code written as
 /// text (runtime macro calls); named types are in scope.
 pub(crate) fn type_text(t: &TypeRef) -> String {
-    match t {
-        TypeRef::String => "String".to_string(),
-        TypeRef::Bool => "bool".to_string(),
-        TypeRef::I32 => "i32".to_string(),
-        TypeRef::I64 => "i64".to_string(),
-        TypeRef::F32 => "f32".to_string(),
-        TypeRef::F64 => "f64".to_string(),
-        TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".to_string(),
-        TypeRef::Date => "chrono::NaiveDate".to_string(),
-        TypeRef::Uuid => "uuid::Uuid".to_string(),
-        TypeRef::Json => "serde_json::Value".to_string(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::List(i) => format!("Vec<{}>", type_text(i)),
-        TypeRef::Map(i) => format!("std::collections::BTreeMap<String, {}>", type_text(i)),
-        TypeRef::Nullable(i) => format!("Option<{}>", type_text(i)),
-    }
+    t.rust(Spelling::Code { types: "" })
 }
 
 /// An identifier token, raw if it has to be.

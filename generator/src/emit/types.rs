@@ -7,7 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident, renamed_aliases, rust_type, type_text, Part, RUNTIME};
-use crate::ir::{Constraints, Docs, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    Constraints, Docs, EnumValue, Field, Spelling, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 /// The top of `types.rs`: module docs and attributes.
 pub(super) fn header() -> TokenStream {
@@ -37,7 +39,11 @@ pub(super) fn items(defs: &[TypeDef]) -> Vec<Part> {
             parts.push(Part::Text(call));
         }
         if !def.previous_names.is_empty() {
-            parts.push(Part::Tokens(renamed_aliases(&def.previous_names, &def.name, false)));
+            parts.push(Part::Tokens(renamed_aliases(
+                &def.previous_names,
+                &def.name,
+                false,
+            )));
         }
     }
     parts
@@ -125,7 +131,13 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let deprecated = deprecated_attr(&def.docs);
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct { fields, extra } => struct_def(&name, fields, extra.as_ref()),
+        TypeKind::Struct { fields, extra } => {
+            // The IR names the field whenever there is one (names::extra_field_name).
+            let extra = extra
+                .as_ref()
+                .map(|t| (t, def.extra_field.as_deref().unwrap_or("extra")));
+            struct_def(&name, fields, extra)
+        }
         TypeKind::Enum { values } => enum_def(&name, values),
         TypeKind::Union {
             tag: Some(tag),
@@ -188,21 +200,15 @@ fn constraint_text(c: &Constraints) -> Option<String> {
 }
 
 fn field_type(f: &Field) -> TokenStream {
-    let (inner, nullable) = match &f.ty {
-        TypeRef::Nullable(i) => (i.as_ref(), true),
-        t => (t, false),
-    };
-    let mut t = rust_type(inner, &quote!());
-    if f.boxed {
-        t = quote!(Box<#t>);
-    }
-    if nullable || !f.required {
-        t = quote!(Option<#t>);
-    }
-    t
+    super::type_tokens(&f.rust(Spelling::Code { types: "" }))
 }
 
-fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRef>) -> TokenStream {
+/// A struct; `extra` is the type and field name of its additional properties.
+fn struct_def(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    extra: Option<(&TypeRef, &str)>,
+) -> TokenStream {
     let fields_ts = fields.iter().map(|f| {
         let mut notes = Vec::new();
         if let Some(c) = constraint_text(&f.constraints) {
@@ -247,9 +253,8 @@ fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRe
             pub #field: #ty,
         }
     });
-    let extra_field = extra.map(|t| {
-        let taken = fields.iter().any(|f| f.name == "extra");
-        let field = ident(if taken { "extra_properties" } else { "extra" });
+    let extra_field = extra.map(|(t, field)| {
+        let field = ident(field);
         let t = rust_type(t, &quote!());
         quote! {
             /// Properties beyond the named ones.
@@ -257,7 +262,7 @@ fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRe
             pub #field: std::collections::BTreeMap<String, #t>,
         }
     });
-    let constructor = constructor(name, fields, extra.is_some());
+    let constructor = constructor(name, fields, extra.map(|(_, field)| field));
     quote! {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
@@ -273,7 +278,11 @@ fn struct_def(name: &proc_macro2::Ident, fields: &[Field], extra: Option<&TypeRe
 /// `new(required fields...)`: with `#[non_exhaustive]`, the one way to build a
 /// struct outside the crate, so a new optional field upstream breaks no caller.
 /// Optional fields start as `None` and are set by assignment.
-fn constructor(name: &proc_macro2::Ident, fields: &[Field], has_extra: bool) -> TokenStream {
+fn constructor(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    extra_field: Option<&str>,
+) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.name);
@@ -288,9 +297,8 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], has_extra: bool) -> 
             (false, _) => quote!(#n: None),
         }
     });
-    let extra_init = has_extra.then(|| {
-        let taken = fields.iter().any(|f| f.name == "extra");
-        let field = ident(if taken { "extra_properties" } else { "extra" });
+    let extra_init = extra_field.map(|field| {
+        let field = ident(field);
         quote!(#field: std::collections::BTreeMap::new(),)
     });
     let doc = if required.is_empty() {

@@ -193,15 +193,11 @@ impl<'a> TypeSpace<'a> {
             {
                 return tag.clone();
             }
-            // Tapir once mapped tags to class names, not schemas
-            // (`User: com.chilipiper....EdgeAvailabilityExpectedHost.User` for the
-            // schema `AvailabilityExpectedHost_User`): the key is still the wire tag.
-            let by_class = d.mapping.iter().find(|(_, r)| {
-                let class = r.rsplit('.').next().unwrap_or(r);
-                !r.starts_with('#')
-                    && r.contains('.')
-                    && (class == component || component.ends_with(&format!("_{class}")))
-            });
+            // A mapping to a class name: the key is still the wire tag.
+            let by_class = d
+                .mapping
+                .iter()
+                .find(|(_, r)| crate::quirks::maps_by_class_name(r, component));
             if let Some((tag, _)) = by_class {
                 return tag.clone();
             }
@@ -634,6 +630,7 @@ impl<'a> TypeSpace<'a> {
                 docs,
                 kind,
                 previous_names: Vec::new(),
+                extra_field: None,
             },
         );
         Ok(())
@@ -918,11 +915,7 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-/// The last dotted segment of a tag: Tapir once tagged with class names
-/// (`com.chilipiper....EdgeAvailabilityExpectedHost.AssigneeFromDistribution`).
-fn tag_word(tag: &str) -> &str {
-    tag.rsplit('.').next().unwrap_or(tag)
-}
+use crate::quirks::tag_word;
 
 /// A variant name for an untagged union member, from its type.
 fn variant_name_for(ty: &TypeRef, union: &str) -> String {
