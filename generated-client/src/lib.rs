@@ -7,8 +7,14 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#[rustfmt::skip]
 pub mod api;
+
+#[rustfmt::skip]
 mod rules;
+
+#[rustfmt::skip]
 pub mod types;
 pub use chili_runtime::{
     windows, ApiError, ApiErrorBody, ByteStream, Bytes, Call, CsvConcat, DecodeError,

@@ -5,8 +5,8 @@
 //! holds) -> [`typify`] and [`operations`] (build the [`ir::Api`]) -> [`emit`]
 //! (tokens, formatted) -> [`write`] (atomically onto disk).
 
-pub mod bundle;
 pub mod baseline;
+pub mod bundle;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -17,8 +17,8 @@ pub mod operations;
 pub mod pagination;
 pub mod parse;
 pub mod quirks;
-pub mod sanitize;
 pub mod release;
+pub mod sanitize;
 pub mod synth;
 pub mod typify;
 pub mod walk;
@@ -158,16 +158,47 @@ pub fn build_api(text: &str, origin: &str) -> Result<ir::Api, Error> {
 }
 
 /// What decides names besides the rules: the maintainer's names file and the
-/// previous release, whose public names stay one more release when they change.
+/// previous release, whose public names stay as deprecated forwarders when
+/// they change, until the next breaking release.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Naming<'a> {
     /// Names chosen in `spec/names.toml` (or `--names`).
     pub table: Option<&'a names::NameTable>,
     /// The IR of the previous release (`spec/api-ir.json`).
     pub baseline: Option<&'a ir::Api>,
-    /// The document is the one `baseline` was built from: the release being
-    /// made is the baseline's own, so its deprecated forwarders stay too.
-    pub same_document: bool,
+    /// Carry the baseline's own deprecated forwarders and aliases into this
+    /// release too: when the document is the one `baseline` was built from
+    /// (the release being made is the baseline's own), or when the release
+    /// breaks nothing else ([`build_release`] decides).
+    pub keep_forwarders: bool,
+}
+
+/// The IR of the release that follows `naming.baseline`, with its drift
+/// report. Deprecated forwarders follow semver: they stay through compatible
+/// releases and go at the next breaking one, so a compatible upstream release
+/// never breaks code that still calls an old name. Decided here once, for
+/// `regen` and `check` alike.
+pub fn build_release(
+    text: &str,
+    origin: &str,
+    naming: &Naming<'_>,
+) -> Result<(ir::Api, Option<diff::Report>), Error> {
+    let keeping = Naming {
+        keep_forwarders: true,
+        ..*naming
+    };
+    let api = build_api_with(text, origin, &keeping)?;
+    let Some(baseline) = naming.baseline else {
+        return Ok((api, None));
+    };
+    let report = diff::diff(baseline, &api);
+    if naming.keep_forwarders || report.severity() != Some(diff::Severity::Breaking) {
+        return Ok((api, Some(report)));
+    }
+    // Breaking anyway: this is the release where the old names go.
+    let api = build_api_with(text, origin, naming)?;
+    let report = diff::diff(baseline, &api);
+    Ok((api, Some(report)))
 }
 
 /// [`build_api`] with the names file and the previous release taken into
@@ -203,7 +234,7 @@ pub fn build(
         operations::build_reporting(&doc, origin, naming.table.unwrap_or(&empty), &mut warnings)
             .map_err(|e| doc.relocate(e))?;
     if let Some(baseline) = naming.baseline {
-        names::remember_previous(&mut api, baseline, naming.same_document);
+        names::remember_previous(&mut api, baseline, naming.keep_forwarders);
     }
     if let (bound, Some(deepest)) = typify::nesting_bound(&api.types) {
         if let Some(limit) = typify::recursion_limit(&api.types) {

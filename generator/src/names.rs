@@ -1,7 +1,7 @@
 //! Turning document names into idiomatic, valid, collision-free Rust names:
 //! identifiers, the method-name rules (no HTTP verb or version suffix), the
 //! maintainer's names file (`spec/names.toml`), and the memory of previous
-//! names that keeps a renamed method or type callable for one more release.
+//! names that keeps a renamed method or type callable until the next breaking release.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -537,14 +537,14 @@ fn type_name_problem(name: &str) -> Option<String> {
 
 /// Records, on `api`, the public names the previous release (`baseline`) had
 /// for the same operation or schema and `api` no longer has, so emission can
-/// keep each one for one release as a deprecated forwarder or alias.
+/// keep each one as a deprecated forwarder or alias (until the next breaking release).
 ///
-/// `same_document`: `api` is built from the document the baseline was built
-/// from (only the generator or the names file changed). Then the baseline's own
-/// previous names are kept too: the release that introduced them is the one
-/// being regenerated. When the document changes, a new release begins and
-/// they are dropped.
-pub fn remember_previous(api: &mut Api, baseline: &Api, same_document: bool) {
+/// `keep_forwarders`: the baseline's own previous names are kept too: when
+/// `api` is built from the document the baseline was built from (the release
+/// that introduced them is the one being regenerated), or when the release
+/// breaks nothing else ([`crate::build_release`]). At the next breaking
+/// release they are dropped.
+pub fn remember_previous(api: &mut Api, baseline: &Api, keep_forwarders: bool) {
     let old_ops: BTreeMap<&str, &crate::ir::Operation> = baseline
         .operations
         .iter()
@@ -569,7 +569,7 @@ pub fn remember_previous(api: &mut Api, baseline: &Api, same_document: bool) {
             continue;
         };
         let carried = |list: &[String], current: &str| {
-            let mut names: Vec<String> = if same_document {
+            let mut names: Vec<String> = if keep_forwarders {
                 list.to_vec()
             } else {
                 Vec::new()
@@ -600,7 +600,7 @@ pub fn remember_previous(api: &mut Api, baseline: &Api, same_document: bool) {
         let Some(old) = def.schema.as_deref().and_then(|s| old_types.get(s)) else {
             continue;
         };
-        let mut names: Vec<String> = if same_document {
+        let mut names: Vec<String> = if keep_forwarders {
             old.previous_names.clone()
         } else {
             Vec::new()

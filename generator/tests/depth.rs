@@ -148,7 +148,13 @@ fn an_example_nested_deeper_than_kept_is_dropped_with_a_warning() {
         ),
         "",
     );
-    let built = chili_gen::build(&text, "deep.json", &chili_gen::FileFetch, &chili_gen::Naming::default()).unwrap();
+    let built = chili_gen::build(
+        &text,
+        "deep.json",
+        &chili_gen::FileFetch,
+        &chili_gen::Naming::default(),
+    )
+    .unwrap();
     let pointer = "/paths/~1x/get/responses/200/content/application~1json/schema/example";
     assert!(
         built.warnings.iter().any(|w| w.pointer == pointer),

@@ -17,8 +17,13 @@ fn fixture(name: &str) -> PathBuf {
 fn build(name: &str) -> Built {
     let path = fixture(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    chili_gen::build(&text, &path.display().to_string(), &FileFetch, &Naming::default())
-        .unwrap_or_else(|e| panic!("{e}"))
+    chili_gen::build(
+        &text,
+        &path.display().to_string(),
+        &FileFetch,
+        &Naming::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
@@ -281,7 +286,8 @@ fn values_of_unexpected_types_are_read_past_with_a_pointer_each() {
 fn types_nested_deeper_than_rustc_allows_raise_its_limit_with_a_warning() {
     let path = fixture("deep-nesting.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let built = chili_gen::build(&text, "deep-nesting.yaml", &FileFetch, &Naming::default()).unwrap();
+    let built =
+        chili_gen::build(&text, "deep-nesting.yaml", &FileFetch, &Naming::default()).unwrap();
     assert!(
         built
             .warnings

@@ -472,7 +472,12 @@ fn run_case(seed: u64, case: usize, sources: &[Source], trace: bool) -> Result<O
     }
     let emit = case.is_multiple_of(EMIT_EVERY) && !source.large;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let built = chili_gen::build(&text, &origin, &chili_gen::FileFetch, &chili_gen::Naming::default())?;
+        let built = chili_gen::build(
+            &text,
+            &origin,
+            &chili_gen::FileFetch,
+            &chili_gen::Naming::default(),
+        )?;
         let emitted = if emit && built.api.types.len() < 400 {
             let krate =
                 chili_gen::emit::emit_crate(&built.api, &chili_gen::Options::new("mutant"))?;

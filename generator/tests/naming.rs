@@ -5,7 +5,7 @@
 use chili_gen::diff::{diff, Severity};
 use chili_gen::ir::Api;
 use chili_gen::names::NameTable;
-use chili_gen::{build_api_with, emit::emit_crate, Naming, Options};
+use chili_gen::{build_api_with, build_release, emit::emit_crate, Naming, Options};
 
 /// One operation: `(method, path, operation id, tag, deprecated)`, returning a `Pet`.
 type Op<'a> = (&'a str, &'a str, &'a str, &'a str, bool);
@@ -255,7 +255,7 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
     let naming = Naming {
         table: Some(&chosen),
         baseline: Some(&previous),
-        same_document: true,
+        keep_forwarders: true,
     };
     let api = build(&text, &naming);
     let (fetch, list) = (&api.operations[0], &api.operations[1]);
@@ -321,7 +321,7 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
         &Naming {
             table: Some(&chosen),
             baseline: Some(&api),
-            same_document: true,
+            keep_forwarders: true,
         },
     );
     assert_eq!(again.operations[1].previous_names, ["list"]);
@@ -337,7 +337,7 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
         &Naming {
             table: Some(&chosen),
             baseline: Some(&api),
-            same_document: false,
+            keep_forwarders: false,
         },
     );
     assert!(
@@ -364,6 +364,35 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
             (Severity::Breaking, "deprecated alias `Pet` removed"),
         ]
     );
+
+    // Through `build_release` (what regen and check call), forwarders follow
+    // semver: a next document that breaks nothing keeps them ...
+    let compatible = text.replace("version: '1'", "version: '2'");
+    assert_ne!(compatible, text);
+    let release = |doc: &str| {
+        let naming = Naming {
+            table: Some(&chosen),
+            baseline: Some(&api),
+            keep_forwarders: false,
+        };
+        build_release(doc, "pets.yaml", &naming).unwrap()
+    };
+    let (kept, report) = release(&compatible);
+    assert_eq!(kept.operations[1].previous_names, ["list"]);
+    assert_ne!(report.unwrap().severity(), Some(Severity::Breaking));
+    // ... and the first breaking one drops them, with the rest of its breaks.
+    // The fixture lists `/v1/pets/{id}` (petGet) first, then `/v1/pets`.
+    let get_path = compatible
+        .find("  /v1/pets/{id}:")
+        .expect("the fixture has a get");
+    let list_path = compatible
+        .find("  /v1/pets:")
+        .expect("the fixture has a list");
+    assert!(get_path < list_path);
+    let without_get = format!("{}{}", &compatible[..get_path], &compatible[list_path..]);
+    let (dropped, report) = release(&without_get);
+    assert!(dropped.operations[0].previous_names.is_empty());
+    assert_eq!(report.unwrap().severity(), Some(Severity::Breaking));
 }
 
 #[test]

@@ -44,8 +44,11 @@ fn user(i: usize) -> Value {
 }
 
 fn page_json(page: usize, size: usize, total: usize) -> Vec<u8> {
-    let results: Vec<Value> = (page * size..((page + 1) * size).min(total)).map(user).collect();
-    serde_json::to_vec(&json!({"results": results, "total": total, "page": page, "pageSize": size})).unwrap()
+    let results: Vec<Value> = (page * size..((page + 1) * size).min(total))
+        .map(user)
+        .collect();
+    serde_json::to_vec(&json!({"results": results, "total": total, "page": page, "pageSize": size}))
+        .unwrap()
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -71,16 +74,25 @@ struct Pages(Vec<Vec<u8>>);
 
 impl Respond for Pages {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let page: usize = request.url.query_pairs().find(|(k, _)| k == "page").map_or(0, |(_, v)| v.parse().unwrap());
+        let page: usize = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .map_or(0, |(_, v)| v.parse().unwrap());
         match self.0.get(page) {
             Some(body) => ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
-            None => ResponseTemplate::new(200).set_body_raw(page_json(page, PAGE_SIZE, ITEMS), "application/json"),
+            None => ResponseTemplate::new(200)
+                .set_body_raw(page_json(page, PAGE_SIZE, ITEMS), "application/json"),
         }
     }
 }
 
 async fn stream_walk(client: &Client) -> usize {
-    let mut items = std::pin::pin!(client.workspace().list_users().page_size(PAGE_SIZE as i64).items());
+    let mut items = std::pin::pin!(client
+        .workspace()
+        .list_users()
+        .page_size(PAGE_SIZE as i64)
+        .items());
     let mut n = 0;
     while let Some(user) = items.next().await {
         std::hint::black_box(user.unwrap());
@@ -95,7 +107,10 @@ async fn hand_loop(http: &reqwest::Client, base: &str) -> usize {
     loop {
         let response = http
             .get(format!("{base}/v1/org/workspace/users"))
-            .query(&[("page", page.to_string()), ("pageSize", PAGE_SIZE.to_string())])
+            .query(&[
+                ("page", page.to_string()),
+                ("pageSize", PAGE_SIZE.to_string()),
+            ])
             .bearer_auth("t")
             .send()
             .await
@@ -118,16 +133,32 @@ async fn hand_loop(http: &reqwest::Client, base: &str) -> usize {
 fn main() {
     // 1. Decoding one page.
     let body = page_json(0, PAGE_SIZE, PAGE_SIZE);
-    let typed = time(200, || serde_json::from_slice::<PaginatedResultUser>(&body).unwrap());
+    let typed = time(200, || {
+        serde_json::from_slice::<PaginatedResultUser>(&body).unwrap()
+    });
     let untyped = time(200, || serde_json::from_slice::<Value>(&body).unwrap());
 
     // 2. Walking 10,000 items.
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (walk, hand) = runtime.block_on(async {
         let server = MockServer::start().await;
-        let pages: Vec<Vec<u8>> = (0..ITEMS / PAGE_SIZE).map(|p| page_json(p, PAGE_SIZE, ITEMS)).collect();
-        Mock::given(method("GET")).and(path("/v1/org/workspace/users")).respond_with(Pages(pages)).mount(&server).await;
-        let client = Client::builder().token("t").base_url(server.uri()).retry(RetryPolicy::none()).build().unwrap();
+        let pages: Vec<Vec<u8>> = (0..ITEMS / PAGE_SIZE)
+            .map(|p| page_json(p, PAGE_SIZE, ITEMS))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path("/v1/org/workspace/users"))
+            .respond_with(Pages(pages))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .token("t")
+            .base_url(server.uri())
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
         let http = reqwest::Client::new();
         let base = server.uri();
         assert_eq!(stream_walk(&client).await, ITEMS);
@@ -149,9 +180,25 @@ fn main() {
     println!("| measurement | result |");
     println!("|---|---|");
     println!("| decode a page of {PAGE_SIZE} users ({} KiB) into `PaginatedResultUser`, median of 200 | {} |", body.len() / 1024, ms(typed));
-    println!("| decode the same page into `serde_json::Value`, median of 200 | {} |", ms(untyped));
-    println!("| typed / Value | {:.2}x |", typed.as_secs_f64() / untyped.as_secs_f64());
-    println!("| walk {ITEMS} users ({} pages) through `items()`, median of 21 | {} |", ITEMS / PAGE_SIZE, ms(walk));
-    println!("| same requests, hand-written reqwest loop, median of 21 | {} |", ms(hand));
-    println!("| stream / hand loop | {:.3}x |", walk.as_secs_f64() / hand.as_secs_f64());
+    println!(
+        "| decode the same page into `serde_json::Value`, median of 200 | {} |",
+        ms(untyped)
+    );
+    println!(
+        "| typed / Value | {:.2}x |",
+        typed.as_secs_f64() / untyped.as_secs_f64()
+    );
+    println!(
+        "| walk {ITEMS} users ({} pages) through `items()`, median of 21 | {} |",
+        ITEMS / PAGE_SIZE,
+        ms(walk)
+    );
+    println!(
+        "| same requests, hand-written reqwest loop, median of 21 | {} |",
+        ms(hand)
+    );
+    println!(
+        "| stream / hand loop | {:.3}x |",
+        walk.as_secs_f64() / hand.as_secs_f64()
+    );
 }

@@ -45,7 +45,7 @@ pub(crate) fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let naming = Naming {
         table: names.as_ref(),
         baseline: committed.baseline.as_ref(),
-        same_document: true,
+        keep_forwarders: true,
     };
     let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)?;
     // The baseline must be what regen records for the pinned document, or the
@@ -113,12 +113,11 @@ fn drift_message(
     let naming = Naming {
         table: names,
         baseline: committed.baseline.as_ref(),
-        same_document: false,
+        keep_forwarders: false,
     };
-    let planned = chili_gen::build_api_with(&doc.text, source, &naming)
+    let planned = chili_gen::build_release(&doc.text, source, &naming)
         .map_err(generator_error)
-        .and_then(|api| {
-            let report = committed.baseline.as_ref().map(|old| diff(old, &api));
+        .and_then(|(api, report)| {
             let release = committed.plan(report.as_ref(), &api, false)?;
             client_crate(&api, source, &release)?;
             Ok((api, report, release))

@@ -377,7 +377,11 @@ fn tally(api: &Api, log: &Path) -> Tally {
     t
 }
 
-fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>) -> Result<Outcome, Error> {
+fn report(
+    api: &Api,
+    runs: &[Run],
+    cli: Option<&crate::conformance_cli::CliRun>,
+) -> Result<Outcome, Error> {
     let all_ops: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
     let wanted = synth::response_variants(api);
     let mut lines = vec!["\nconformance against Prism".to_string()];
@@ -475,7 +479,10 @@ fn report(api: &Api, runs: &[Run], cli: Option<&crate::conformance_cli::CliRun>)
         ));
         lines.extend(cli.failures.iter().map(|f| format!("  FAIL {f}")));
         if !cli.failures.is_empty() {
-            failures.push(format!("chili CLI: {} operations failed", cli.failures.len()));
+            failures.push(format!(
+                "chili CLI: {} operations failed",
+                cli.failures.len()
+            ));
         }
     }
     let message = lines.join("\n");

@@ -58,8 +58,8 @@ pub fn corpus(root: &Path) -> Result<Outcome, Error> {
         let built = crate::referenced::build(&text, doc, root, &chili_gen::Naming::default())?;
         let options = chili_gen::Options::new(&name)
             .with_runtime_at(&scratch.dir().join(&name), &root.join(crate::RUNTIME_DIR));
-        let krate = chili_gen::emit::emit_crate(&built.api, &options)
-            .map_err(|e| failed(e.to_string()))?;
+        let krate =
+            chili_gen::emit::emit_crate(&built.api, &options).map_err(|e| failed(e.to_string()))?;
         scratch.add(&name, &krate)?;
     }
     let built = scratch.cargo(&[

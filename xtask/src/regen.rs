@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use chili_gen::baseline::{self, Pin};
-use chili_gen::diff::diff;
 use chili_gen::write::{diff_dir, write_crate, GENERATOR};
 use chili_gen::Naming;
 
@@ -28,15 +27,14 @@ pub(crate) fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let naming = Naming {
         table: names.as_ref(),
         baseline: committed.baseline.as_ref(),
-        same_document,
+        keep_forwarders: same_document,
     };
-    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(|e| {
+    let (api, report) = chili_gen::build_release(&doc.text, source, &naming).map_err(|e| {
         failed(format!(
             "{e}\nnothing was written: {CLIENT_DIR}/, {PIN_FILE} and {BASELINE_FILE} are as they were"
         ))
     })?;
     let client = root.join(CLIENT_DIR);
-    let report = committed.baseline.as_ref().map(|old| diff(old, &api));
     let release = committed.plan(report.as_ref(), &api, same_document)?;
     let krate = client_crate(&api, source, &release)?;
     // Emitted before anything is written, so a failure leaves both crates intact.

@@ -1189,12 +1189,16 @@ fn check_says_when_regen_would_refuse_the_new_document_and_where() {
     // 1-based: the line of the `$ref` itself.
     let line = dangling.lines().position(|l| l.contains("Pett")).unwrap() + 1;
     assert!(text.contains(&format!("edge-api.yaml:{line} at /paths/~1pets~1{{petId}}/get/responses/200/content/application~1json/schema/$ref")), "{text}");
-    assert!(text.contains("#/components/schemas/Pett` points at"), "{text}");
+    assert!(
+        text.contains("#/components/schemas/Pett` points at"),
+        "{text}"
+    );
     assert!(!text.contains("fix: run `cargo xtask regen`"), "{text}");
     // And regen does refuse it, writing nothing.
     let error = failure(&ws, &["regen"]);
     assert!(
-        error.contains("#/components/schemas/Pett` points at") && error.contains("nothing was written"),
+        error.contains("#/components/schemas/Pett` points at")
+            && error.contains("nothing was written"),
         "{error}"
     );
     assert_eq!(snapshot(&ws.root), committed);

@@ -7,6 +7,7 @@
 //! The operation tests are ignored by default: `cargo xtask conformance`
 //! starts the mock and runs them with `--include-ignored`.
 #![allow(deprecated, clippy::clone_on_copy)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 extern crate chilipiper_edge as sdk;
 
 #[allow(dead_code)]

@@ -36,6 +36,8 @@ pub(super) fn main_rs(api: &Api, lib_name: &str) -> TokenStream {
         //! starts the mock and runs them with `--include-ignored`.
         // Deprecated operations are tested too; arguments are cloned whatever their type.
         #![allow(deprecated, clippy::clone_on_copy)]
+        // Laid out by the generator, not by `cargo fmt`.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
         #limit
 
         extern crate #lib as sdk;

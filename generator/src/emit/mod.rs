@@ -372,9 +372,15 @@ fn lib_rs(api: &Api, options: &Options, lib_name: &str) -> TokenStream {
         // Descriptions come from the upstream document, which is Markdown written
         // for a web page: its links and HTML are not rustdoc's to check.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        // Generated code is laid out by prettyplease and never edited: `cargo fmt`
+        // leaves it as the generator wrote it, so regen and fmt never disagree.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[rustfmt::skip]
         pub mod api;
+        #[rustfmt::skip]
         mod rules;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use chili_runtime::{
