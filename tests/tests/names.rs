@@ -1,17 +1,13 @@
 //! The names of the committed Edge client: methods read like a hand-written
-//! SDK (no HTTP verb or version suffix unless a collision forces one), and
-//! names that changed since the previous release still work, deprecated,
-//! against a real local server.
+//! SDK (no HTTP verb or version suffix unless a collision forces one). The
+//! deprecated forwarders of renamed names are tested where they are made
+//! (`generator/tests/naming.rs`, `xtask/tests/cli.rs`): calling them here by
+//! name would break this file at the next breaking release, which drops them.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chili_gen::ir::Api;
-use chilipiper_edge::types::ExportMeetingsRequest;
-use chilipiper_edge::Client;
-use serde_json::json;
-use wiremock::matchers::{body_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -187,63 +183,4 @@ fn group_files_are_scanned_with_their_forwarders() {
         self_methods(source),
         [("list".to_string(), false), ("list_put".to_string(), true)]
     );
-}
-
-async fn client_for(server: &MockServer) -> Client {
-    Client::builder()
-        .token("cp_test_names")
-        .base_url(server.uri())
-        .build()
-        .unwrap()
-}
-
-/// Old names from before the naming rules (`export_v2_put`) and from
-/// `spec/names.toml` (`user().read`) still call the same endpoint, one release.
-#[tokio::test]
-#[allow(deprecated)]
-async fn renamed_methods_forward_to_their_new_names() {
-    let server = MockServer::start().await;
-    let utc = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
-    let request =
-        || ExportMeetingsRequest::new(utc("2025-01-06T00:00:00Z"), utc("2025-01-13T00:00:00Z"));
-    Mock::given(method("PUT"))
-        .and(path("/v3/org/meetings/meetings/export"))
-        .and(body_json(
-            json!({"start": "2025-01-06T00:00:00Z", "end": "2025-01-13T00:00:00Z"}),
-        ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("id\r\n1\r\n", "text/csv; charset=utf-8"),
-        )
-        // Old method, new method, and the new method through the old builder name.
-        .expect(3)
-        .mount(&server)
-        .await;
-    let user = json!({"id": "u_17", "name": "Ada", "email": "ada@example.com", "isSuperAdmin": false, "licenses": {"chiliCalOrg": true, "handoff": false}});
-    Mock::given(method("GET"))
-        .and(path("/v1/org/user/read/u_17"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&user))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let client = client_for(&server).await;
-
-    let old = client.meetings().export_v2_put(request()).await.unwrap();
-    let new = client.meetings().export(request()).await.unwrap();
-    assert_eq!((old.as_str(), new.as_str()), ("id\r\n1\r\n", "id\r\n1\r\n"));
-
-    let old = client.user().read("u_17").await.unwrap();
-    let new = client.user().get("u_17").await.unwrap();
-    assert_eq!((old.name.as_str(), new.name.as_str()), ("Ada", "Ada"));
-
-    // The old builder and type names are aliases of the new ones.
-    let builder: chilipiper_edge::api::MeetingExportV2PutRequest<'_> =
-        client.meetings().export(request());
-    assert_eq!(builder.await.unwrap(), "id\r\n1\r\n");
-    let page: chilipiper_edge::types::HttpQueryResponseA =
-        chilipiper_edge::types::MeetingQueryResponse::new(
-            json!([]),
-            chilipiper_edge::types::HasMore::No,
-            false,
-        );
-    assert!(!page.has_more_items);
 }
