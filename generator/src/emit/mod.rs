@@ -109,11 +109,7 @@ const FORMAT_STACK: usize = 16 << 20;
 
 /// Puts each job's formatted text into its file, behind the `@generated`
 /// header; jobs that share a path append to it, in job order.
-fn add_job_files(
-    files: &mut BTreeMap<String, String>,
-    jobs: &[Job<'_>],
-    parts: Vec<String>,
-) {
+fn add_job_files(files: &mut BTreeMap<String, String>, jobs: &[Job<'_>], parts: Vec<String>) {
     for (job, text) in jobs.iter().zip(parts) {
         files
             .entry(job.path.clone())
