@@ -14,16 +14,14 @@
     clippy::new_without_default
 )]
 /// `AddUsersToTeamRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUsersToTeamRequest {
     /// Team to add the users to.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// User ids to add to the team.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
 
@@ -37,17 +35,20 @@ impl AddUsersToTeamRequest {
     }
 }
 
+chili_runtime::record!(AddUsersToTeamRequest {
+    required 0 team_id: TeamId = "teamId",
+    required 1 user_ids: Vec<UserId> = "userIds",
+});
+
 /// `AddUsersToWorkspaceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddUsersToWorkspaceRequest {
     /// Workspace to add the users to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// User ids to add to the workspace.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
 
@@ -64,8 +65,13 @@ impl AddUsersToWorkspaceRequest {
     }
 }
 
+chili_runtime::record!(AddUsersToWorkspaceRequest {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 user_ids: Vec<UserId> = "userIds",
+});
+
 /// `AdditionalAttendee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalAttendee {
     /// The `id` property.
@@ -84,12 +90,16 @@ impl AdditionalAttendee {
     }
 }
 
+chili_runtime::record!(AdditionalAttendee {
+    required 0 id: AttendeeId = "id",
+    required 1 required: bool = "required",
+});
+
 /// `AdminLinkCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdminLinkCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `name` property.
     pub name: String,
@@ -100,11 +110,8 @@ pub struct AdminLinkCreate {
     /// Meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -126,27 +133,29 @@ impl AdminLinkCreate {
     }
 }
 
+chili_runtime::record!(AdminLinkCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 slug: String = "slug",
+    required 3 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    optional 4 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `AdminLinkUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdminLinkUpdate {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New URL slug; must be unique within the workspace.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Replacement set of meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -162,15 +171,20 @@ impl AdminLinkUpdate {
     }
 }
 
+chili_runtime::record!(AdminLinkUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 slug: Option<String> = "slug",
+    optional 2 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 3 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `AdminSchedulingLinkDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSchedulingLinkDetail {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `linkId` property.
-    #[serde(rename = "linkId")]
     pub link_id: AdminSchedulingLinkId,
     /// The `name` property.
     ///
@@ -181,11 +195,8 @@ pub struct AdminSchedulingLinkDetail {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// Meeting types offered on this link.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// Public URL a guest uses to book this link.
-    #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
 
@@ -209,12 +220,20 @@ impl AdminSchedulingLinkDetail {
     }
 }
 
+chili_runtime::record!(AdminSchedulingLinkDetail {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 link_id: AdminSchedulingLinkId = "linkId",
+    required 2 name: String = "name",
+    required 3 slug: String = "slug",
+    optional 4 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    required 5 booking_url: String = "bookingUrl",
+});
+
 /// `AdminSchedulingLinkDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSchedulingLinkDetails {
     /// The admin (one-on-one) scheduling links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<AdminSchedulingLinkDetail>>,
 }
 
@@ -224,6 +243,10 @@ impl AdminSchedulingLinkDetails {
         Self { links: None }
     }
 }
+
+chili_runtime::record!(AdminSchedulingLinkDetails {
+    optional 0 links: Option<Vec<AdminSchedulingLinkDetail>> = "links",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -243,26 +266,20 @@ pub struct AdminSchedulingLinkId(pub String);
 chili_runtime::newtype!(AdminSchedulingLinkId(String));
 
 /// `AdminSchedulingLinksRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdminSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterWorkspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_workspace_ids: Option<Vec<String>>,
     /// Restrict to links with these slugs.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterLinkSlugs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_link_slugs: Option<Vec<String>>,
     /// Restrict to links offering any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterMeetingTypeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
 
@@ -277,12 +294,17 @@ impl AdminSchedulingLinksRequest {
     }
 }
 
+chili_runtime::record!(AdminSchedulingLinksRequest {
+    optional 0 filter_workspace_ids: Option<Vec<String>> = "filterWorkspaceIds",
+    optional 1 filter_link_slugs: Option<Vec<String>> = "filterLinkSlugs",
+    optional 2 filter_meeting_type_id: Option<Vec<uuid::Uuid>> = "filterMeetingTypeId",
+});
+
 /// `AlwaysInvitedUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AlwaysInvitedUser {
     /// User added to the invite on every meeting booked through this link.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// If true the user attends as an optional guest; if false they are a required attendee.
     pub optional: bool,
@@ -298,8 +320,13 @@ impl AlwaysInvitedUser {
     }
 }
 
+chili_runtime::record!(AlwaysInvitedUser {
+    required 0 user_id: UserId = "userId",
+    required 1 optional: bool = "optional",
+});
+
 /// `AssignTo`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignTo {
     /// The `target` property.
@@ -312,6 +339,10 @@ impl AssignTo {
         Self { target: target.into() }
     }
 }
+
+chili_runtime::record!(AssignTo {
+    required 0 target: AssignToTarget = "target",
+});
 
 /// `AssignToTarget`.
 #[derive(Debug, Clone, PartialEq)]
@@ -343,7 +374,7 @@ chili_runtime::tagged_union!(AssignToTarget, "type", {
 });
 
 /// Schema `AssignToTarget_AnotherDistributionV2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetAnotherDistributionV2 {
     /// The `id` property.
@@ -357,8 +388,12 @@ impl AssignToTargetAnotherDistributionV2 {
     }
 }
 
+chili_runtime::record!(AssignToTargetAnotherDistributionV2 {
+    required 0 id: DistributionId = "id",
+});
+
 /// Schema `AssignToTarget_AnotherUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetAnotherUser {
     /// The `id` property.
@@ -372,17 +407,19 @@ impl AssignToTargetAnotherUser {
     }
 }
 
+chili_runtime::record!(AssignToTargetAnotherUser {
+    required 0 id: UserId = "id",
+});
+
 /// Schema `AssignToTarget_AssignmentTableColumn`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetAssignmentTableColumn {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
     /// Key of the assignment-table column whose value is used as the assignee.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "columnKey")]
     pub column_key: String,
 }
 
@@ -396,14 +433,18 @@ impl AssignToTargetAssignmentTableColumn {
     }
 }
 
+chili_runtime::record!(AssignToTargetAssignmentTableColumn {
+    required 0 rule_id: RuleId = "ruleId",
+    required 1 column_key: String = "columnKey",
+});
+
 /// Schema `AssignToTarget_ThisPathRuleUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetThisPathRuleUser {
     /// The `id` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -414,8 +455,12 @@ impl AssignToTargetThisPathRuleUser {
     }
 }
 
+chili_runtime::record!(AssignToTargetThisPathRuleUser {
+    optional 0 id: Option<String> = "id",
+});
+
 /// Schema `AssignToTarget_ThisPathTeam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetThisPathTeam {
     /// The `id` property.
@@ -429,8 +474,12 @@ impl AssignToTargetThisPathTeam {
     }
 }
 
+chili_runtime::record!(AssignToTargetThisPathTeam {
+    required 0 id: DistributionId = "id",
+});
+
 /// Schema `AssignToTarget_ThisPathUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignToTargetThisPathUser {
     /// The `id` property.
@@ -443,6 +492,10 @@ impl AssignToTargetThisPathUser {
         Self { id: id.into() }
     }
 }
+
+chili_runtime::record!(AssignToTargetThisPathUser {
+    required 0 id: UserId = "id",
+});
 
 /// `Assignment`.
 #[derive(Debug, Clone, PartialEq)]
@@ -468,7 +521,7 @@ chili_runtime::tagged_union!(Assignment, "type", {
 });
 
 /// Schema `Assignment_DistributionV3`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentDistributionV3 {
     /// The `id` property.
@@ -486,6 +539,11 @@ impl AssignmentDistributionV3 {
         }
     }
 }
+
+chili_runtime::record!(AssignmentDistributionV3 {
+    required 0 id: DistributionId = "id",
+    required 1 required: bool = "required",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -505,16 +563,14 @@ pub struct AssignmentTableId(pub String);
 chili_runtime::newtype!(AssignmentTableId(String));
 
 /// Schema `Assignment_UseAssignmentTable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentUseAssignmentTable {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
     /// Key of the assignment-table column whose value is used as the assignee.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "columnKey")]
     pub column_key: String,
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
@@ -535,14 +591,19 @@ impl AssignmentUseAssignmentTable {
     }
 }
 
+chili_runtime::record!(AssignmentUseAssignmentTable {
+    required 0 rule_id: RuleId = "ruleId",
+    required 1 column_key: String = "columnKey",
+    required 2 required: bool = "required",
+});
+
 /// Schema `Assignment_UseRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentUseRule {
     /// The `id` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether this assignee's attendance is required (true) or optional (false).
     pub required: bool,
@@ -558,8 +619,13 @@ impl AssignmentUseRule {
     }
 }
 
+chili_runtime::record!(AssignmentUseRule {
+    optional 0 id: Option<String> = "id",
+    required 1 required: bool = "required",
+});
+
 /// Schema `Assignment_User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentUser {
     /// The `id` property.
@@ -577,6 +643,11 @@ impl AssignmentUser {
         }
     }
 }
+
+chili_runtime::record!(AssignmentUser {
+    required 0 id: UserId = "id",
+    required 1 required: bool = "required",
+});
 
 /// `AttendeeId`.
 #[derive(Debug, Clone, PartialEq)]
@@ -596,7 +667,7 @@ chili_runtime::tagged_union!(AttendeeId, "type", {
 });
 
 /// Schema `AttendeeId_ExternalAttendeeId`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttendeeIdExternalAttendeeId {
     /// The `email` property.
@@ -610,12 +681,15 @@ impl AttendeeIdExternalAttendeeId {
     }
 }
 
+chili_runtime::record!(AttendeeIdExternalAttendeeId {
+    required 0 email: Email = "email",
+});
+
 /// Schema `AttendeeId_UserAttendeeId`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttendeeIdUserAttendeeId {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
 
@@ -625,6 +699,10 @@ impl AttendeeIdUserAttendeeId {
         Self { user_id: user_id.into() }
     }
 }
+
+chili_runtime::record!(AttendeeIdUserAttendeeId {
+    required 0 user_id: UserId = "userId",
+});
 
 /// `AvailabilityExpectedHost`.
 #[derive(Debug, Clone, PartialEq)]
@@ -644,11 +722,10 @@ chili_runtime::tagged_union!(AvailabilityExpectedHost, "type", {
 });
 
 /// Schema `AvailabilityExpectedHost_AssigneeFromDistribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AvailabilityExpectedHostAssigneeFromDistribution {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -661,12 +738,15 @@ impl AvailabilityExpectedHostAssigneeFromDistribution {
     }
 }
 
+chili_runtime::record!(AvailabilityExpectedHostAssigneeFromDistribution {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
+
 /// Schema `AvailabilityExpectedHost_User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AvailabilityExpectedHostUser {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
 
@@ -676,6 +756,10 @@ impl AvailabilityExpectedHostUser {
         Self { user_id: user_id.into() }
     }
 }
+
+chili_runtime::record!(AvailabilityExpectedHostUser {
+    required 0 user_id: UserId = "userId",
+});
 
 /// Per-user reason the availability engine could not compute slots for that user (returned in the `failures` map, keyed by userId). Values:
 /// - NoTimezone: the user has no timezone configured. Set the user's timezone and retry.
@@ -718,11 +802,10 @@ chili_runtime::tagged_union!(BookerInvitation, "type", {
 });
 
 /// Schema `BookerInvitation_Invite`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BookerInvitationInvite {
     /// The `autoDeclineOnBookersBehalf` property.
-    #[serde(rename = "autoDeclineOnBookersBehalf")]
     pub auto_decline_on_bookers_behalf: bool,
     /// The `required` property.
     pub required: bool,
@@ -741,12 +824,16 @@ impl BookerInvitationInvite {
     }
 }
 
+chili_runtime::record!(BookerInvitationInvite {
+    required 0 auto_decline_on_bookers_behalf: bool = "autoDeclineOnBookersBehalf",
+    required 1 required: bool = "required",
+});
+
 /// `BookerInviteSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BookerInviteSettings {
     /// Whether to auto-decline the calendar event on the booker's behalf.
-    #[serde(rename = "autoDeclineOnBookersBehalf")]
     pub auto_decline_on_bookers_behalf: bool,
     /// Whether the booker's attendance is required.
     pub required: bool,
@@ -764,6 +851,11 @@ impl BookerInviteSettings {
         }
     }
 }
+
+chili_runtime::record!(BookerInviteSettings {
+    required 0 auto_decline_on_bookers_behalf: bool = "autoDeclineOnBookersBehalf",
+    required 1 required: bool = "required",
+});
 
 /// `CallMissedActions`.
 #[derive(Debug, Clone, PartialEq)]
@@ -783,13 +875,12 @@ chili_runtime::tagged_union!(CallMissedActions, "type", {
 });
 
 /// Schema `CallMissedActions_Actions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallMissedActionsActions {
     /// The `redirect` property.
     pub redirect: Redirect,
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
 
@@ -803,8 +894,13 @@ impl CallMissedActionsActions {
     }
 }
 
+chili_runtime::record!(CallMissedActionsActions {
+    required 0 redirect: Redirect = "redirect",
+    optional 1 actions: Option<Vec<ExecutableAction>> = "actions",
+});
+
 /// Schema `CallMissedActions_Scheduling`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallMissedActionsScheduling {
     /// The `scheduling` property.
@@ -820,31 +916,29 @@ impl CallMissedActionsScheduling {
     }
 }
 
+chili_runtime::record!(CallMissedActionsScheduling {
+    required 0 scheduling: SchedulingSettings = "scheduling",
+});
+
 /// `CallRepSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallRepSettings {
     /// The `meetingTypeIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// The `routeCallTo` property.
-    #[serde(rename = "routeCallTo")]
     pub route_call_to: Assignment,
     /// The `pickUpTime` property.
-    #[serde(rename = "pickUpTime")]
     pub pick_up_time: String,
     /// The `maximumCallAttempts` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "maximumCallAttempts")]
     pub maximum_call_attempts: i32,
     /// The `callSuccess` property.
-    #[serde(rename = "callSuccess")]
     pub call_success: CallSucceededActions,
     /// The `callMissed` property.
-    #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
 
@@ -869,14 +963,22 @@ impl CallRepSettings {
     }
 }
 
+chili_runtime::record!(CallRepSettings {
+    required 0 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    required 1 route_call_to: Assignment = "routeCallTo",
+    required 2 pick_up_time: String = "pickUpTime",
+    required 3 maximum_call_attempts: i32 = "maximumCallAttempts",
+    required 4 call_success: CallSucceededActions = "callSuccess",
+    required 5 call_missed: CallMissedActions = "callMissed",
+});
+
 /// `CallSucceededActions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallSucceededActions {
     /// The `redirect` property.
     pub redirect: CallSucceededRedirect,
     /// CRM/notification actions executed after the call connects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
 
@@ -889,6 +991,11 @@ impl CallSucceededActions {
         }
     }
 }
+
+chili_runtime::record!(CallSucceededActions {
+    required 0 redirect: CallSucceededRedirect = "redirect",
+    optional 1 actions: Option<Vec<ExecutableAction>> = "actions",
+});
 
 /// `CallSucceededRedirect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -911,7 +1018,7 @@ chili_runtime::tagged_union!(CallSucceededRedirect, "type", {
 });
 
 /// Schema `CallSucceededRedirect_OnHangUp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallSucceededRedirectOnHangUp {
     /// The `redirect` property.
@@ -925,8 +1032,12 @@ impl CallSucceededRedirectOnHangUp {
     }
 }
 
+chili_runtime::record!(CallSucceededRedirectOnHangUp {
+    required 0 redirect: Redirect = "redirect",
+});
+
 /// Schema `CallSucceededRedirect_OnPickUp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallSucceededRedirectOnPickUp {
     /// The `redirect` property.
@@ -939,6 +1050,10 @@ impl CallSucceededRedirectOnPickUp {
         Self { redirect: redirect.into() }
     }
 }
+
+chili_runtime::record!(CallSucceededRedirectOnPickUp {
+    required 0 redirect: Redirect = "redirect",
+});
 
 /// Constraints: matches `^(701)[a-zA-Z0-9]{15}`.
 #[derive(
@@ -958,7 +1073,7 @@ pub struct CampaignId(pub String);
 chili_runtime::newtype!(CampaignId(String));
 
 /// `CancelMeetingRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelMeetingRequest {}
 
@@ -969,8 +1084,11 @@ impl CancelMeetingRequest {
     }
 }
 
+chili_runtime::record!(CancelMeetingRequest {
+});
+
 /// `CatchAllRoute`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CatchAllRoute {
     /// The `yes` property.
@@ -984,17 +1102,19 @@ impl CatchAllRoute {
     }
 }
 
+chili_runtime::record!(CatchAllRoute {
+    required 0 yes: YesActions = "yes",
+});
+
 /// `ChatAssignment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatAssignment {
     /// Assignee (rep) user id.
-    #[serde(rename = "assigneeId")]
     pub assignee_id: UserId,
     /// Assignment method that selected this assignee, e.g. FlexibleRoundRobin.
     pub method: String,
     /// Whether this assignee took the Conversation (live chat) or the Meeting.
-    #[serde(rename = "assignmentType")]
     pub assignment_type: String,
 }
 
@@ -1013,85 +1133,63 @@ impl ChatAssignment {
     }
 }
 
+chili_runtime::record!(ChatAssignment {
+    required 0 assignee_id: UserId = "assigneeId",
+    required 1 method: String = "method",
+    required 2 assignment_type: String = "assignmentType",
+});
+
 /// `ChatConversationLog`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatConversationLog {
     /// Anonymous visitor id for the chat session.
-    #[serde(rename = "guestId")]
     pub guest_id: uuid::Uuid,
     /// Numeric chat session identifier.
-    #[serde(rename = "sessionId")]
     pub session_id: i64,
     /// Chat playbook that handled the session.
-    #[serde(rename = "playbookId")]
     pub playbook_id: uuid::Uuid,
     /// Guest email, once captured during the conversation.
     ///
     /// Constraints: matches `.+@.+`.
-    #[serde(rename = "guestEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_email: Option<String>,
     /// When the conversation began.
-    #[serde(rename = "startedAt")]
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// When the conversation ended, if it has.
-    #[serde(rename = "endedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the conversation has ended.
     pub ended: bool,
     /// Page URL the visitor was on when chat engaged.
-    #[serde(rename = "targetedUrl")]
     pub targeted_url: String,
     /// Page URL where the visitor responded, if different.
-    #[serde(rename = "respondedUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responded_url: Option<String>,
     /// The `routingOutcome` property.
-    #[serde(rename = "routingOutcome")]
     pub routing_outcome: ChatRoutingOutcome,
     /// Id of the rule that produced the routing outcome.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Name of the rule that produced the routing outcome.
-    #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// All rules evaluated during the session, in order.
-    #[serde(rename = "evaluatedRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluated_rules: Option<Vec<ChatRuleEvaluation>>,
     /// Primary rep assigned to the conversation, if routed.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "conversationAssigneeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_assignee_id: Option<String>,
     /// Full assignee roster for the session — every conversation and meeting assignee (all candidates in double round robin), not just the primary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<ChatAssignment>>,
     /// When the visitor was routed to a rep.
-    #[serde(rename = "routedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether a rep joined the conversation.
-    #[serde(rename = "repJoined")]
     pub rep_joined: bool,
     /// Whether the AI chat assistant handled the session.
-    #[serde(rename = "chatAiStarted")]
     pub chat_ai_started: bool,
     /// Whether a meeting was booked during the session.
-    #[serde(rename = "meetingBooked")]
     pub meeting_booked: bool,
     /// Meetings booked during the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meetings: Option<Vec<ChatConversationMeeting>>,
     /// Conversation messages in chronological order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ChatConversationMessage>>,
 }
 
@@ -1135,17 +1233,39 @@ impl ChatConversationLog {
     }
 }
 
+chili_runtime::record!(ChatConversationLog {
+    required 0 guest_id: uuid::Uuid = "guestId",
+    required 1 session_id: i64 = "sessionId",
+    required 2 playbook_id: uuid::Uuid = "playbookId",
+    optional 3 guest_email: Option<String> = "guestEmail",
+    required 4 started_at: chrono::DateTime<chrono::Utc> = "startedAt",
+    optional 5 ended_at: Option<chrono::DateTime<chrono::Utc>> = "endedAt",
+    required 6 ended: bool = "ended",
+    required 7 targeted_url: String = "targetedUrl",
+    optional 8 responded_url: Option<String> = "respondedUrl",
+    required 9 routing_outcome: ChatRoutingOutcome = "routingOutcome",
+    optional 10 rule_id: Option<String> = "ruleId",
+    optional 11 rule_name: Option<String> = "ruleName",
+    optional 12 evaluated_rules: Option<Vec<ChatRuleEvaluation>> = "evaluatedRules",
+    optional 13 conversation_assignee_id: Option<String> = "conversationAssigneeId",
+    optional 14 assignments: Option<Vec<ChatAssignment>> = "assignments",
+    optional 15 routed_at: Option<chrono::DateTime<chrono::Utc>> = "routedAt",
+    required 16 rep_joined: bool = "repJoined",
+    required 17 chat_ai_started: bool = "chatAiStarted",
+    required 18 meeting_booked: bool = "meetingBooked",
+    optional 19 meetings: Option<Vec<ChatConversationMeeting>> = "meetings",
+    optional 20 messages: Option<Vec<ChatConversationMessage>> = "messages",
+});
+
 /// `ChatConversationMeeting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatConversationMeeting {
     /// Rep the meeting was booked with.
-    #[serde(rename = "assigneeId")]
     pub assignee_id: UserId,
     /// How the meeting was booked (e.g. chat, form).
     pub origin: String,
     /// When the meeting is scheduled to start.
-    #[serde(rename = "scheduledAt")]
     pub scheduled_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -1164,8 +1284,14 @@ impl ChatConversationMeeting {
     }
 }
 
+chili_runtime::record!(ChatConversationMeeting {
+    required 0 assignee_id: UserId = "assigneeId",
+    required 1 origin: String = "origin",
+    required 2 scheduled_at: chrono::DateTime<chrono::Utc> = "scheduledAt",
+});
+
 /// `ChatConversationMessage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatConversationMessage {
     /// The `role` property.
@@ -1190,6 +1316,12 @@ impl ChatConversationMessage {
         }
     }
 }
+
+chili_runtime::record!(ChatConversationMessage {
+    required 0 role: ChatMessageRole = "role",
+    required 1 content: String = "content",
+    required 2 timestamp: chrono::DateTime<chrono::Utc> = "timestamp",
+});
 
 /// `ChatMessageRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1229,22 +1361,18 @@ chili_runtime::open_enum!(ChatRoutingOutcome {
 });
 
 /// `ChatRuleEvaluation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatRuleEvaluation {
     /// Stable id of the evaluated rule (survives renames).
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
     /// Rule display name at evaluation time.
-    #[serde(rename = "ruleName")]
     pub rule_name: String,
     /// Kind of routing rule evaluated.
-    #[serde(rename = "ruleType")]
     pub rule_type: String,
     /// Whether the session satisfied this rule.
     pub matched: bool,
     /// When the rule was evaluated.
-    #[serde(rename = "evaluatedAt")]
     pub evaluated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -1267,15 +1395,21 @@ impl ChatRuleEvaluation {
     }
 }
 
+chili_runtime::record!(ChatRuleEvaluation {
+    required 0 rule_id: RuleId = "ruleId",
+    required 1 rule_name: String = "ruleName",
+    required 2 rule_type: String = "ruleType",
+    required 3 matched: bool = "matched",
+    required 4 evaluated_at: chrono::DateTime<chrono::Utc> = "evaluatedAt",
+});
+
 /// `ChatTranscriptCursor`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatTranscriptCursor {
     /// Boundary timestamp: the oldest message time of the page this cursor came from.
     pub before: chrono::DateTime<chrono::Utc>,
     /// Message-archive ids already returned at `before`; echoed back as `beforeSeenId` to skip the overlap.
-    #[serde(rename = "seenIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seen_ids: Option<Vec<String>>,
 }
 
@@ -1289,8 +1423,13 @@ impl ChatTranscriptCursor {
     }
 }
 
+chili_runtime::record!(ChatTranscriptCursor {
+    required 0 before: chrono::DateTime<chrono::Utc> = "before",
+    optional 1 seen_ids: Option<Vec<String>> = "seenIds",
+});
+
 /// `ChatTranscriptMessage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatTranscriptMessage {
     /// The `sender` property.
@@ -1316,16 +1455,19 @@ impl ChatTranscriptMessage {
     }
 }
 
+chili_runtime::record!(ChatTranscriptMessage {
+    required 0 sender: ChatTranscriptSender = "sender",
+    required 1 text: String = "text",
+    required 2 timestamp: chrono::DateTime<chrono::Utc> = "timestamp",
+});
+
 /// `ChatTranscriptPage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ChatTranscriptPage {
     /// Messages in this page, ordered newest-first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ChatTranscriptMessage>>,
     /// The `nextCursor` property.
-    #[serde(rename = "nextCursor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<ChatTranscriptCursor>,
 }
 
@@ -1338,6 +1480,11 @@ impl ChatTranscriptPage {
         }
     }
 }
+
+chili_runtime::record!(ChatTranscriptPage {
+    optional 0 messages: Option<Vec<ChatTranscriptMessage>> = "messages",
+    optional 1 next_cursor: Option<ChatTranscriptCursor> = "nextCursor",
+});
 
 /// `ChatTranscriptSender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1386,14 +1533,12 @@ chili_runtime::open_enum!(ChiliProduct {
 });
 
 /// `ConciergeEnrichmentMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeEnrichmentMapping {
     /// The `dataField` property.
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// Enrichment waterfall supplying the value (opaque id, not validated).
-    #[serde(rename = "waterfallId")]
     pub waterfall_id: String,
 }
 
@@ -1410,8 +1555,13 @@ impl ConciergeEnrichmentMapping {
     }
 }
 
+chili_runtime::record!(ConciergeEnrichmentMapping {
+    required 0 data_field: DataFieldRef = "dataField",
+    required 1 waterfall_id: String = "waterfallId",
+});
+
 /// `ConciergeFormField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeFormField {
     /// The `reference` property.
@@ -1423,16 +1573,12 @@ pub struct ConciergeFormField {
     /// The `requirement` property.
     pub requirement: FieldRequirement,
     /// The `fieldType` property.
-    #[serde(rename = "fieldType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<FieldDataType>,
     /// Optional helper text shown under the field.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Optional hint text shown inside the empty input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
     /// Display order in the form (0-based position).
     pub order: i32,
@@ -1458,8 +1604,18 @@ impl ConciergeFormField {
     }
 }
 
+chili_runtime::record!(ConciergeFormField {
+    required 0 reference: String = "reference",
+    required 1 label: String = "label",
+    required 2 requirement: FieldRequirement = "requirement",
+    optional 3 field_type: Option<FieldDataType> = "fieldType",
+    optional 4 description: Option<String> = "description",
+    optional 5 placeholder: Option<String> = "placeholder",
+    required 6 order: i32 = "order",
+});
+
 /// `ConciergeFormMappingEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeFormMappingEntry {
     /// Form field name as submitted by the guest.
@@ -1467,18 +1623,14 @@ pub struct ConciergeFormMappingEntry {
     /// Constraints: at least 1 characters.
     pub name: String,
     /// CRM data-field the answer maps to.
-    #[serde(rename = "dataFieldRef")]
     pub data_field_ref: DataFieldRef,
     /// Display label override for the field.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `waterfallId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "waterfallId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
 
@@ -1496,6 +1648,13 @@ impl ConciergeFormMappingEntry {
         }
     }
 }
+
+chili_runtime::record!(ConciergeFormMappingEntry {
+    required 0 name: String = "name",
+    required 1 data_field_ref: DataFieldRef = "dataFieldRef",
+    optional 2 label: Option<String> = "label",
+    optional 3 waterfall_id: Option<String> = "waterfallId",
+});
 
 /// `ConciergeFormMappingProcessed`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1517,7 +1676,7 @@ chili_runtime::tagged_union!(ConciergeFormMappingProcessed, "type", {
 });
 
 /// Schema `ConciergeFormMappingProcessed_ConciergeFormMappingProcessedV1`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     /// The `fields` property.
@@ -1525,11 +1684,8 @@ pub struct ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     /// Constraints: at least 1 items.
     pub fields: Vec<ConciergeFormMappingEntry>,
     /// The `emailField` property.
-    #[serde(rename = "emailField")]
     pub email_field: ConciergeFormMappingEntry,
     /// The `phoneField` property.
-    #[serde(rename = "phoneField")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_field: Option<ConciergeFormMappingEntry>,
 }
 
@@ -1547,8 +1703,14 @@ impl ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
     }
 }
 
+chili_runtime::record!(ConciergeFormMappingProcessedConciergeFormMappingProcessedV1 {
+    required 0 fields: Vec<ConciergeFormMappingEntry> = "fields",
+    required 1 email_field: ConciergeFormMappingEntry = "emailField",
+    optional 2 phone_field: Option<ConciergeFormMappingEntry> = "phoneField",
+});
+
 /// Schema `ConciergeFormMappingProcessed_ProcessedTriggers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeFormMappingProcessedProcessedTriggers {
     /// The `get` property.
@@ -1563,6 +1725,10 @@ impl ConciergeFormMappingProcessedProcessedTriggers {
         Self { get: get.into() }
     }
 }
+
+chili_runtime::record!(ConciergeFormMappingProcessedProcessedTriggers {
+    required 0 get: Vec<ProcessedRouterTrigger> = "get",
+});
 
 /// `ConciergeNotificationChannel`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1582,13 +1748,12 @@ chili_runtime::tagged_union!(ConciergeNotificationChannel, "type", {
 });
 
 /// Schema `ConciergeNotificationChannel_SendEmail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeNotificationChannelSendEmail {
     /// The `cc` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
 }
 
@@ -1599,14 +1764,17 @@ impl ConciergeNotificationChannelSendEmail {
     }
 }
 
+chili_runtime::record!(ConciergeNotificationChannelSendEmail {
+    optional 0 cc: Option<Vec<String>> = "cc",
+});
+
 /// Schema `ConciergeNotificationChannel_SendSlack`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeNotificationChannelSendSlack {
     /// The `channel` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
@@ -1616,6 +1784,10 @@ impl ConciergeNotificationChannelSendSlack {
         Self { channel: None }
     }
 }
+
+chili_runtime::record!(ConciergeNotificationChannelSendSlack {
+    optional 0 channel: Option<String> = "channel",
+});
 
 /// `ConciergeRouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1638,11 +1810,10 @@ chili_runtime::tagged_union!(ConciergeRouteAssignment, "type", {
 });
 
 /// Schema `ConciergeRouteAssignment_Distribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouteAssignmentDistribution {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -1655,17 +1826,19 @@ impl ConciergeRouteAssignmentDistribution {
     }
 }
 
+chili_runtime::record!(ConciergeRouteAssignmentDistribution {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
+
 /// Schema `ConciergeRouteAssignment_UseAssignmentTable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouteAssignmentUseAssignmentTable {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
     /// Key of the assignment-table column whose value is used as the assignee.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "columnKey")]
     pub column_key: String,
 }
 
@@ -1679,12 +1852,16 @@ impl ConciergeRouteAssignmentUseAssignmentTable {
     }
 }
 
+chili_runtime::record!(ConciergeRouteAssignmentUseAssignmentTable {
+    required 0 rule_id: RuleId = "ruleId",
+    required 1 column_key: String = "columnKey",
+});
+
 /// Schema `ConciergeRouteAssignment_User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouteAssignmentUser {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
 
@@ -1695,55 +1872,43 @@ impl ConciergeRouteAssignmentUser {
     }
 }
 
+chili_runtime::record!(ConciergeRouteAssignmentUser {
+    required 0 user_id: UserId = "userId",
+});
+
 /// `ConciergeRouter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouter {
     /// The `id` property.
     pub id: uuid::Uuid,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Customer-facing router name; may be absent for legacy routers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL slug derived from the name on publish; used in the routing link path.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Per-row summary of the routing matrix (rule to outcome), including outcomes Edge cannot itself represent.
     pub routing: RouterRoutingSummary,
     /// The `form` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<RouterForm>,
     /// The `inAppButton` property.
-    #[serde(rename = "inAppButton")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_button: Option<RouterInAppButton>,
     /// The `routerLink` property.
-    #[serde(rename = "routerLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_link: Option<RouterLink>,
     /// Cover image, heading and language for the routing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding: Option<RouterBranding>,
     /// Per-language string overrides for the routing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localizations: Option<
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
     /// The Chili-webform guest fields with render metadata (type, options, order); empty for a third-party webform.
-    #[serde(rename = "formFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_fields: Option<Vec<ConciergeFormField>>,
     /// The `thirdPartyForm` property.
-    #[serde(rename = "thirdPartyForm")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_form: Option<RouterThirdPartyForm>,
     /// Ordered pre-routing steps (enrichment, spam-check) run before the routes.
-    #[serde(rename = "routingSteps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
 
@@ -1772,43 +1937,47 @@ impl ConciergeRouter {
     }
 }
 
+chili_runtime::record!(ConciergeRouter {
+    required 0 id: uuid::Uuid = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    optional 2 name: Option<String> = "name",
+    optional 3 slug: Option<String> = "slug",
+    required 4 routing: RouterRoutingSummary = "routing",
+    optional 5 form: Option<RouterForm> = "form",
+    optional 6 in_app_button: Option<RouterInAppButton> = "inAppButton",
+    optional 7 router_link: Option<RouterLink> = "routerLink",
+    optional 8 branding: Option<RouterBranding> = "branding",
+    optional 9 localizations: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>> = "localizations",
+    optional 10 form_fields: Option<Vec<ConciergeFormField>> = "formFields",
+    optional 11 third_party_form: Option<RouterThirdPartyForm> = "thirdPartyForm",
+    optional 12 routing_steps: Option<Vec<ConciergeRoutingStep>> = "routingSteps",
+});
+
 /// `ConciergeRouterCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouterCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Customer-facing router name; the slug is derived from it on publish.
     pub name: String,
     /// The `routing` property.
     pub routing: RouterRouting,
     /// Chili webform guest fields; the mapping must include the email field (PersonEmail).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Vec<RouterFormField>>,
     /// Third-party (external) webform field mappings (externalFieldName to dataField); must include PersonEmail. Mutually exclusive with form.
-    #[serde(rename = "thirdPartyForm")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_form: Option<Vec<RouterThirdPartyFormField>>,
     /// In-app-button trigger field mappings; the mapping must include the email field (PersonEmail).
-    #[serde(rename = "inAppButton")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_button: Option<Vec<RouterInAppButtonField>>,
     /// Router-link trigger field mappings (yields a shareable Router Link URL); must include the email field (PersonEmail).
-    #[serde(rename = "routerLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_link: Option<Vec<RouterLinkField>>,
     /// Cover image, heading and language for the routing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding: Option<RouterBranding>,
     /// Per-language string overrides for the routing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localizations: Option<
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
     /// Ordered pre-routing steps (enrichment, spam-check) run before the routes.
-    #[serde(rename = "routingSteps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
 
@@ -1834,27 +2003,34 @@ impl ConciergeRouterCreate {
     }
 }
 
+chili_runtime::record!(ConciergeRouterCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 routing: RouterRouting = "routing",
+    optional 3 form: Option<Vec<RouterFormField>> = "form",
+    optional 4 third_party_form: Option<Vec<RouterThirdPartyFormField>> = "thirdPartyForm",
+    optional 5 in_app_button: Option<Vec<RouterInAppButtonField>> = "inAppButton",
+    optional 6 router_link: Option<Vec<RouterLinkField>> = "routerLink",
+    optional 7 branding: Option<RouterBranding> = "branding",
+    optional 8 localizations: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>> = "localizations",
+    optional 9 routing_steps: Option<Vec<ConciergeRoutingStep>> = "routingSteps",
+});
+
 /// `ConciergeRouterSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouterSettings {
     /// The `headerImage` property.
-    #[serde(rename = "headerImage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_image: Option<String>,
     /// Heading text shown on the routing page.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "headingText")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading_text: Option<String>,
     /// Default language of the routing page.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Per-language string overrides for the routing page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localizations: Option<
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
@@ -1872,42 +2048,36 @@ impl ConciergeRouterSettings {
     }
 }
 
+chili_runtime::record!(ConciergeRouterSettings {
+    optional 0 header_image: Option<String> = "headerImage",
+    optional 1 heading_text: Option<String> = "headingText",
+    optional 2 language: Option<String> = "language",
+    optional 3 localizations: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>> = "localizations",
+});
+
 /// `ConciergeRouterUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRouterUpdate {
     /// New router name; omit to keep the current one. A rename re-derives the slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `routing` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RouterRouting>,
     /// Full replacement of the webform with a Chili form; converts a third-party webform to Chili. Must include PersonEmail. Mutually exclusive with thirdPartyForm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Vec<RouterFormField>>,
     /// Full replacement of the third-party (external) webform mappings; converts a Chili webform to third-party. Must include PersonEmail. Mutually exclusive with form.
-    #[serde(rename = "thirdPartyForm")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_form: Option<Vec<RouterThirdPartyFormField>>,
     /// Full replacement of the in-app-button field mappings; must include PersonEmail.
-    #[serde(rename = "inAppButton")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_button: Option<Vec<RouterInAppButtonField>>,
     /// Full replacement of the router-link field mappings; must include PersonEmail.
-    #[serde(rename = "routerLink")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_link: Option<Vec<RouterLinkField>>,
     /// Cover/heading/language, merged per sub-field (omitted sub-fields are preserved).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding: Option<RouterBranding>,
     /// Full replacement of the per-language overrides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localizations: Option<
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     >,
     /// Full replacement of the pre-routing steps; omit to keep them, empty list clears them.
-    #[serde(rename = "routingSteps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<ConciergeRoutingStep>>,
 }
 
@@ -1928,12 +2098,23 @@ impl ConciergeRouterUpdate {
     }
 }
 
+chili_runtime::record!(ConciergeRouterUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 routing: Option<RouterRouting> = "routing",
+    optional 2 form: Option<Vec<RouterFormField>> = "form",
+    optional 3 third_party_form: Option<Vec<RouterThirdPartyFormField>> = "thirdPartyForm",
+    optional 4 in_app_button: Option<Vec<RouterInAppButtonField>> = "inAppButton",
+    optional 5 router_link: Option<Vec<RouterLinkField>> = "routerLink",
+    optional 6 branding: Option<RouterBranding> = "branding",
+    optional 7 localizations: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>> = "localizations",
+    optional 8 routing_steps: Option<Vec<ConciergeRoutingStep>> = "routingSteps",
+});
+
 /// `ConciergeRoutersListResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRoutersListResponse {
     /// The tenant's concierge routers, each with its expanded config and CRM data-field mappings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<ExpandedRouterWithDataFields>>,
 }
 
@@ -1943,6 +2124,10 @@ impl ConciergeRoutersListResponse {
         Self { routers: None }
     }
 }
+
+chili_runtime::record!(ConciergeRoutersListResponse {
+    optional 0 routers: Option<Vec<ExpandedRouterWithDataFields>> = "routers",
+});
 
 /// `ConciergeRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1965,15 +2150,12 @@ chili_runtime::tagged_union!(ConciergeRoutingStep, "type", {
 });
 
 /// Schema `ConciergeRoutingStep_Enrichment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRoutingStepEnrichment {
     /// Ordered enrichment waterfall mappings to run before routing; must be non-empty to author an Enrichment step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfalls: Option<Vec<ConciergeEnrichmentMapping>>,
     /// Optional whole-second cap on the enrichment waterfall call; absent means no timeout.
-    #[serde(rename = "timeoutSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i64>,
 }
 
@@ -1987,16 +2169,18 @@ impl ConciergeRoutingStepEnrichment {
     }
 }
 
+chili_runtime::record!(ConciergeRoutingStepEnrichment {
+    optional 0 waterfalls: Option<Vec<ConciergeEnrichmentMapping>> = "waterfalls",
+    optional 1 timeout_seconds: Option<i64> = "timeoutSeconds",
+});
+
 /// Schema `ConciergeRoutingStep_SpamCheck`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRoutingStepSpamCheck {
     /// When true, writes the computed spam score to the default spam data-field.
-    #[serde(rename = "writeSpamScoreToDataField")]
     pub write_spam_score_to_data_field: bool,
     /// The `onSpam` property.
-    #[serde(rename = "onSpam")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_spam: Option<RouteOutcome>,
 }
 
@@ -2010,8 +2194,13 @@ impl ConciergeRoutingStepSpamCheck {
     }
 }
 
+chili_runtime::record!(ConciergeRoutingStepSpamCheck {
+    required 0 write_spam_score_to_data_field: bool = "writeSpamScoreToDataField",
+    optional 1 on_spam: Option<RouteOutcome> = "onSpam",
+});
+
 /// Schema `ConciergeRoutingStep_Unrepresentable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConciergeRoutingStepUnrepresentable {
     /// Short name identifying the unrepresentable backend step type.
@@ -2024,6 +2213,10 @@ impl ConciergeRoutingStepUnrepresentable {
         Self { kind: kind.into() }
     }
 }
+
+chili_runtime::record!(ConciergeRoutingStepUnrepresentable {
+    required 0 kind: String = "kind",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -2059,33 +2252,24 @@ pub struct ConditionId(pub String);
 chili_runtime::newtype!(ConditionId(String));
 
 /// Schema `ConfigurationDTO`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationDto {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// Workspace the distribution belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `assignmentTypeConfig` property.
-    #[serde(rename = "assignmentTypeConfig")]
     pub assignment_type_config: DistributionAssignmentTypeConfig,
     /// Team whose members participate in this distribution.
-    #[serde(rename = "teamRef")]
     pub team_ref: TeamRef,
     /// Per-user relative assignment weights.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<Vec<UserWeight>>,
     /// Human-readable distribution name; absent for unnamed distributions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Per-user manual score offsets applied on top of computed levels.
-    #[serde(rename = "manualCalibration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_calibration: Option<Vec<UserCalibration>>,
     /// Per-user assignment cap; absent means uncapped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capping: Option<DistributedAssignmentLimit>,
     /// Creation/update audit metadata.
     pub metadata: SimpleMetadata,
@@ -2114,28 +2298,33 @@ impl ConfigurationDto {
     }
 }
 
+chili_runtime::record!(ConfigurationDto {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 assignment_type_config: DistributionAssignmentTypeConfig = "assignmentTypeConfig",
+    required 3 team_ref: TeamRef = "teamRef",
+    optional 4 weights: Option<Vec<UserWeight>> = "weights",
+    optional 5 name: Option<String> = "name",
+    optional 6 manual_calibration: Option<Vec<UserCalibration>> = "manualCalibration",
+    optional 7 capping: Option<DistributedAssignmentLimit> = "capping",
+    required 8 metadata: SimpleMetadata = "metadata",
+});
+
 /// `CreateDistributionRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDistributionRequest {
     /// Team whose members participate in the new distribution.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// Workspace to create the distribution in.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `assignmentTypeConfig` property.
-    #[serde(rename = "assignmentTypeConfig")]
     pub assignment_type_config: DistributionAssignmentTypeConfig,
     /// Initial per-user weights. Omit to use the default weight for all users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<Vec<UserWeight>>,
     /// Initial per-user manual calibration offsets. Omit for none.
-    #[serde(rename = "manualCalibration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_calibration: Option<Vec<UserCalibration>>,
     /// Per-user assignment cap. Omit for uncapped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capping: Option<DistributedAssignmentLimit>,
     /// Human-readable name for the distribution.
     pub name: String,
@@ -2161,12 +2350,21 @@ impl CreateDistributionRequest {
     }
 }
 
+chili_runtime::record!(CreateDistributionRequest {
+    required 0 team_id: TeamId = "teamId",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 assignment_type_config: DistributionAssignmentTypeConfig = "assignmentTypeConfig",
+    optional 3 weights: Option<Vec<UserWeight>> = "weights",
+    optional 4 manual_calibration: Option<Vec<UserCalibration>> = "manualCalibration",
+    optional 5 capping: Option<DistributedAssignmentLimit> = "capping",
+    required 6 name: String = "name",
+});
+
 /// `CreateDistributionResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDistributionResponse {
     /// Id of the newly created distribution.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -2178,6 +2376,10 @@ impl CreateDistributionResponse {
         }
     }
 }
+
+chili_runtime::record!(CreateDistributionResponse {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
 
 /// `CreateRuleDto`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2200,20 +2402,16 @@ chili_runtime::tagged_union!(CreateRuleDto, "type", {
 });
 
 /// Schema `CreateRuleDto_CreateAssignmentTableRuleRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRuleDtoCreateAssignmentTableRuleRequest {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<RuleId>,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Human-readable name of the rule.
     pub name: String,
     /// The `assignmentTableId` property.
-    #[serde(rename = "assignmentTableId")]
     pub assignment_table_id: AssignmentTableId,
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
@@ -2237,19 +2435,23 @@ impl CreateRuleDtoCreateAssignmentTableRuleRequest {
     }
 }
 
+chili_runtime::record!(CreateRuleDtoCreateAssignmentTableRuleRequest {
+    optional 0 rule_id: Option<RuleId> = "ruleId",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    required 3 assignment_table_id: AssignmentTableId = "assignmentTableId",
+    required 4 conditions: NonOwnershipConditionsRequest = "conditions",
+});
+
 /// Schema `CreateRuleDto_CreateOwnershipRuleRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRuleDtoCreateOwnershipRuleRequest {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<RuleId>,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// Human-readable name of the rule.
     pub name: String,
@@ -2275,16 +2477,21 @@ impl CreateRuleDtoCreateOwnershipRuleRequest {
     }
 }
 
+chili_runtime::record!(CreateRuleDtoCreateOwnershipRuleRequest {
+    optional 0 rule_id: Option<RuleId> = "ruleId",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 team_id: TeamId = "teamId",
+    required 3 name: String = "name",
+    required 4 conditions: OwnershipConditionsRequest = "conditions",
+});
+
 /// Schema `CreateRuleDto_CreateRuleRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRuleDtoCreateRuleRequest {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<RuleId>,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Human-readable name of the rule.
     pub name: String,
@@ -2308,17 +2515,22 @@ impl CreateRuleDtoCreateRuleRequest {
     }
 }
 
+chili_runtime::record!(CreateRuleDtoCreateRuleRequest {
+    optional 0 rule_id: Option<RuleId> = "ruleId",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    required 3 conditions: NonOwnershipConditionsRequest = "conditions",
+});
+
 /// `CreateTeamRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTeamRequest {
     /// Workspace to create the team in.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The new team's display name.
     pub name: String,
     /// User ids to add as initial members. Omit to create an empty team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
 }
 
@@ -2332,6 +2544,12 @@ impl CreateTeamRequest {
         }
     }
 }
+
+chili_runtime::record!(CreateTeamRequest {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    optional 2 members: Option<Vec<String>> = "members",
+});
 
 /// `CrmAction`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2381,16 +2599,14 @@ chili_runtime::tagged_union!(CrmAction, "type", {
 });
 
 /// Schema `CrmAction_AddToCampaign`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionAddToCampaign {
     /// The `campaignId` property.
-    #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
     /// The `memberStatus` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
 
@@ -2407,18 +2623,20 @@ impl CrmActionAddToCampaign {
     }
 }
 
+chili_runtime::record!(CrmActionAddToCampaign {
+    required 0 campaign_id: CampaignId = "campaignId",
+    required 1 member_status: String = "memberStatus",
+});
+
 /// Schema `CrmAction_HubspotCreateEngagement`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionHubspotCreateEngagement {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_to: Option<EngagementRelatedTo>,
     /// The `owner` property.
     pub owner: EngagementOwner,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
 
@@ -2436,12 +2654,17 @@ impl CrmActionHubspotCreateEngagement {
     }
 }
 
+chili_runtime::record!(CrmActionHubspotCreateEngagement {
+    optional 0 related_to: Option<EngagementRelatedTo> = "relatedTo",
+    required 1 owner: EngagementOwner = "owner",
+    required 2 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+});
+
 /// Schema `CrmAction_HubspotUpdateFields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionHubspotUpdateFields {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
 
@@ -2452,12 +2675,15 @@ impl CrmActionHubspotUpdateFields {
     }
 }
 
+chili_runtime::record!(CrmActionHubspotUpdateFields {
+    optional 0 contact: Option<Vec<HubspotUpdateContactField>> = "contact",
+});
+
 /// Schema `CrmAction_HubspotUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionHubspotUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
 
@@ -2468,8 +2694,12 @@ impl CrmActionHubspotUpdateOwnership {
     }
 }
 
+chili_runtime::record!(CrmActionHubspotUpdateOwnership {
+    optional 0 contact: Option<Vec<HubspotContactOwnershipRow>> = "contact",
+});
+
 /// Schema `CrmAction_HubspotUpsertRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionHubspotUpsertRecord {
     /// The `settings` property.
@@ -2483,13 +2713,15 @@ impl CrmActionHubspotUpsertRecord {
     }
 }
 
+chili_runtime::record!(CrmActionHubspotUpsertRecord {
+    required 0 settings: HubspotUpsertRecordSettings = "settings",
+});
+
 /// Schema `CrmAction_Notify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionNotify {
     /// The `slackChannel` property.
-    #[serde(rename = "slackChannel")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<String>,
 }
 
@@ -2500,8 +2732,12 @@ impl CrmActionNotify {
     }
 }
 
+chili_runtime::record!(CrmActionNotify {
+    optional 0 slack_channel: Option<String> = "slackChannel",
+});
+
 /// Schema `CrmAction_Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionOther {
     /// The `kind` property.
@@ -2515,19 +2751,19 @@ impl CrmActionOther {
     }
 }
 
+chili_runtime::record!(CrmActionOther {
+    required 0 kind: String = "kind",
+});
+
 /// Schema `CrmAction_SalesforceCreateEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionSalesforceCreateEvent {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_to: Option<EventRelatedTo>,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
     /// The `guestsBehavior` property.
-    #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
 
@@ -2545,15 +2781,19 @@ impl CrmActionSalesforceCreateEvent {
     }
 }
 
+chili_runtime::record!(CrmActionSalesforceCreateEvent {
+    optional 0 related_to: Option<EventRelatedTo> = "relatedTo",
+    required 1 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+    required 2 guests_behavior: GuestsBehavior = "guestsBehavior",
+});
+
 /// Schema `CrmAction_SalesforceUpdateFields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionSalesforceUpdateFields {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<CrmUpdateContactField>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
 
@@ -2564,15 +2804,18 @@ impl CrmActionSalesforceUpdateFields {
     }
 }
 
+chili_runtime::record!(CrmActionSalesforceUpdateFields {
+    optional 0 contact: Option<Vec<CrmUpdateContactField>> = "contact",
+    optional 1 lead: Option<Vec<CrmUpdateLeadField>> = "lead",
+});
+
 /// Schema `CrmAction_SalesforceUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionSalesforceUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<SalesforceContactOwnershipRow>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
 
@@ -2583,8 +2826,13 @@ impl CrmActionSalesforceUpdateOwnership {
     }
 }
 
+chili_runtime::record!(CrmActionSalesforceUpdateOwnership {
+    optional 0 contact: Option<Vec<SalesforceContactOwnershipRow>> = "contact",
+    optional 1 lead: Option<Vec<SalesforceLeadOwnershipRow>> = "lead",
+});
+
 /// Schema `CrmAction_SalesforceUpsertRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmActionSalesforceUpsertRecord {
     /// The `settings` property.
@@ -2598,8 +2846,12 @@ impl CrmActionSalesforceUpsertRecord {
     }
 }
 
+chili_runtime::record!(CrmActionSalesforceUpsertRecord {
+    required 0 settings: LeadOrContactSettings = "settings",
+});
+
 /// `CrmUpdateContactField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmUpdateContactField {
     /// The `object` property.
@@ -2627,6 +2879,12 @@ impl CrmUpdateContactField {
     }
 }
 
+chili_runtime::record!(CrmUpdateContactField {
+    required 0 object: CrmUpdateContactFieldTarget = "object",
+    required 1 field: String = "field",
+    required 2 value: UpdateFieldValue = "value",
+});
+
 /// `CrmUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2651,7 +2909,7 @@ chili_runtime::open_enum!(CrmUpdateContactFieldTarget {
 });
 
 /// `CrmUpdateContactOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmUpdateContactOwnership {
     /// The `object` property.
@@ -2661,8 +2919,6 @@ pub struct CrmUpdateContactOwnership {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
     /// The `assignTo` property.
-    #[serde(rename = "assignTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
 
@@ -2679,6 +2935,12 @@ impl CrmUpdateContactOwnership {
         }
     }
 }
+
+chili_runtime::record!(CrmUpdateContactOwnership {
+    required 0 object: CrmUpdateContactOwnershipTarget = "object",
+    required 1 field: String = "field",
+    optional 2 assign_to: Option<AssignTo> = "assignTo",
+});
 
 /// `CrmUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2704,7 +2966,7 @@ chili_runtime::open_enum!(CrmUpdateContactOwnershipTarget {
 });
 
 /// `CrmUpdateLeadField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmUpdateLeadField {
     /// Salesforce lead field to write.
@@ -2725,8 +2987,13 @@ impl CrmUpdateLeadField {
     }
 }
 
+chili_runtime::record!(CrmUpdateLeadField {
+    required 0 field: String = "field",
+    required 1 value: UpdateFieldValue = "value",
+});
+
 /// `CrmUpdateLeadOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmUpdateLeadOwnership {
     /// Salesforce lead field that stores the owner.
@@ -2734,8 +3001,6 @@ pub struct CrmUpdateLeadOwnership {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
     /// The `assignTo` property.
-    #[serde(rename = "assignTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
 
@@ -2749,8 +3014,13 @@ impl CrmUpdateLeadOwnership {
     }
 }
 
+chili_runtime::record!(CrmUpdateLeadOwnership {
+    required 0 field: String = "field",
+    optional 1 assign_to: Option<AssignTo> = "assignTo",
+});
+
 /// `CrmUpsertRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrmUpsertRecord {
     /// The `settings` property.
@@ -2764,21 +3034,21 @@ impl CrmUpsertRecord {
     }
 }
 
+chili_runtime::record!(CrmUpsertRecord {
+    required 0 settings: LeadOrContactSettings = "settings",
+});
+
 /// `CrudMeta`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CrudMeta {
     /// User who created the router.
-    #[serde(rename = "createdBy")]
     pub created_by: UserId,
     /// User who last updated the router.
-    #[serde(rename = "updatedBy")]
     pub updated_by: UserId,
     /// When the router was created.
-    #[serde(rename = "createdOn")]
     pub created_on: chrono::DateTime<chrono::Utc>,
     /// When the router was last updated.
-    #[serde(rename = "updatedOn")]
     pub updated_on: chrono::DateTime<chrono::Utc>,
 }
 
@@ -2799,6 +3069,13 @@ impl CrudMeta {
     }
 }
 
+chili_runtime::record!(CrudMeta {
+    required 0 created_by: UserId = "createdBy",
+    required 1 updated_by: UserId = "updatedBy",
+    required 2 created_on: chrono::DateTime<chrono::Utc> = "createdOn",
+    required 3 updated_on: chrono::DateTime<chrono::Utc> = "updatedOn",
+});
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -2817,26 +3094,20 @@ pub struct DataField(pub String);
 chili_runtime::newtype!(DataField(String));
 
 /// `DataFieldCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldCreate {
     /// Human-readable name of the data field.
     pub label: String,
     /// Optional free-text description of the data field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
     pub object_type: DataFieldObjectType,
     /// The `dataType` property.
-    #[serde(rename = "dataType")]
     pub data_type: DataFieldDataType,
     /// Per-CRM mappings of the data field to a concrete CRM object/field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
     /// Optional URL-parameter aliases for the new field (lowercase slugs matching [-0-9a-z_]+); each must be unique across the tenant's data fields. Omit to create with none.
-    #[serde(rename = "smartParameters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
 
@@ -2857,6 +3128,15 @@ impl DataFieldCreate {
         }
     }
 }
+
+chili_runtime::record!(DataFieldCreate {
+    required 0 label: String = "label",
+    optional 1 description: Option<String> = "description",
+    required 2 object_type: DataFieldObjectType = "objectType",
+    required 3 data_type: DataFieldDataType = "dataType",
+    optional 4 mappings: Option<Vec<DataFieldMapping>> = "mappings",
+    optional 5 smart_parameters: Option<Vec<String>> = "smartParameters",
+});
 
 /// `DataFieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2903,7 +3183,7 @@ chili_runtime::tagged_union!(DataFieldDataType, "type", {
 });
 
 /// Schema `DataFieldDataType_Checkbox`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldDataTypeCheckbox {
     /// The `values` property.
@@ -2919,8 +3199,12 @@ impl DataFieldDataTypeCheckbox {
     }
 }
 
+chili_runtime::record!(DataFieldDataTypeCheckbox {
+    required 0 values: Vec<String> = "values",
+});
+
 /// Schema `DataFieldDataType_Picklist`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldDataTypePicklist {
     /// The `values` property.
@@ -2936,8 +3220,12 @@ impl DataFieldDataTypePicklist {
     }
 }
 
+chili_runtime::record!(DataFieldDataTypePicklist {
+    required 0 values: Vec<String> = "values",
+});
+
 /// Schema `DataFieldDataType_RadioButton`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldDataTypeRadioButton {
     /// The `values` property.
@@ -2953,26 +3241,25 @@ impl DataFieldDataTypeRadioButton {
     }
 }
 
+chili_runtime::record!(DataFieldDataTypeRadioButton {
+    required 0 values: Vec<String> = "values",
+});
+
 /// `DataFieldDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldDetails {
     /// The `reference` property.
     pub reference: String,
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
     pub object_type: DataFieldObjectType,
     /// Human-readable name of the data field.
     pub label: String,
     /// The `dataType` property.
-    #[serde(rename = "dataType")]
     pub data_type: DataFieldDataType,
     /// Per-CRM mappings of the data field to a concrete CRM object/field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
     /// URL-parameter aliases that map into this field: booking/concierge links carrying ?<alias>=<value> pre-fill the field. Lowercase slugs matching [-0-9a-z_]+. Empty if none.
-    #[serde(rename = "smartParameters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_parameters: Option<Vec<String>>,
 }
 
@@ -2995,6 +3282,15 @@ impl DataFieldDetails {
     }
 }
 
+chili_runtime::record!(DataFieldDetails {
+    required 0 reference: String = "reference",
+    required 1 object_type: DataFieldObjectType = "objectType",
+    required 2 label: String = "label",
+    required 3 data_type: DataFieldDataType = "dataType",
+    optional 4 mappings: Option<Vec<DataFieldMapping>> = "mappings",
+    optional 5 smart_parameters: Option<Vec<String>> = "smartParameters",
+});
+
 /// `DataFieldMapping`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3016,7 +3312,7 @@ chili_runtime::tagged_union!(DataFieldMapping, "type", {
 });
 
 /// Schema `DataFieldMapping_Hubspot`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldMappingHubspot {
     /// The `object` property.
@@ -3046,8 +3342,14 @@ impl DataFieldMappingHubspot {
     }
 }
 
+chili_runtime::record!(DataFieldMappingHubspot {
+    required 0 object: String = "object",
+    required 1 property: String = "property",
+    required 2 overwrite: bool = "overwrite",
+});
+
 /// Schema `DataFieldMapping_Marketo`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldMappingMarketo {
     /// The `object` property.
@@ -3077,8 +3379,14 @@ impl DataFieldMappingMarketo {
     }
 }
 
+chili_runtime::record!(DataFieldMappingMarketo {
+    required 0 object: String = "object",
+    required 1 field: String = "field",
+    required 2 overwrite: bool = "overwrite",
+});
+
 /// Schema `DataFieldMapping_Salesforce`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldMappingSalesforce {
     /// The `object` property.
@@ -3108,14 +3416,19 @@ impl DataFieldMappingSalesforce {
     }
 }
 
+chili_runtime::record!(DataFieldMappingSalesforce {
+    required 0 object: String = "object",
+    required 1 field: String = "field",
+    required 2 overwrite: bool = "overwrite",
+});
+
 /// `DataFieldMappingsDto`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldMappingsDto {
     /// The `reference` property.
     pub reference: String,
     /// Per-CRM mappings of the data field to a concrete CRM object/field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
 
@@ -3128,6 +3441,11 @@ impl DataFieldMappingsDto {
         }
     }
 }
+
+chili_runtime::record!(DataFieldMappingsDto {
+    required 0 reference: String = "reference",
+    optional 1 mappings: Option<Vec<DataFieldMapping>> = "mappings",
+});
 
 /// `DataFieldObjectType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3170,25 +3488,18 @@ pub struct DataFieldRef(pub String);
 chili_runtime::newtype!(DataFieldRef(String));
 
 /// `DataFieldUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataFieldUpdate {
     /// New human-readable name; omit to keep the current name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// New free-text description; omit to keep the current one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DataFieldObjectType>,
     /// The `dataType` property.
-    #[serde(rename = "dataType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataFieldDataType>,
     /// Replacement per-CRM mappings; omit to keep the current mappings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<DataFieldMapping>>,
 }
 
@@ -3204,6 +3515,14 @@ impl DataFieldUpdate {
         }
     }
 }
+
+chili_runtime::record!(DataFieldUpdate {
+    optional 0 label: Option<String> = "label",
+    optional 1 description: Option<String> = "description",
+    optional 2 object_type: Option<DataFieldObjectType> = "objectType",
+    optional 3 data_type: Option<DataFieldDataType> = "dataType",
+    optional 4 mappings: Option<Vec<DataFieldMapping>> = "mappings",
+});
 
 /// A string: one of the document's alternatives `CustomMatchedObjectRef`, `MatchedObject`, `NormalDataObject`, `RelatedChildObjectRef`, `RelatedDataObject`, which cannot be told apart on the wire.
 #[derive(
@@ -3223,7 +3542,7 @@ pub struct DataObject(pub String);
 chili_runtime::newtype!(DataObject(String));
 
 /// `DataObjectReference`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataObjectReference {
     /// The `source` property.
@@ -3242,8 +3561,13 @@ impl DataObjectReference {
     }
 }
 
+chili_runtime::record!(DataObjectReference {
+    required 0 source: DataSource = "source",
+    required 1 object: DataObject = "object",
+});
+
 /// `DataReference`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataReference {
     /// The `source` property.
@@ -3268,6 +3592,12 @@ impl DataReference {
         }
     }
 }
+
+chili_runtime::record!(DataReference {
+    required 0 source: DataSource = "source",
+    required 1 object: DataObject = "object",
+    required 2 field: DataField = "field",
+});
 
 /// `DataSource`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3299,17 +3629,14 @@ chili_runtime::open_enum!(DataSource {
 });
 
 /// `DistributedAssignmentLimit`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributedAssignmentLimit {
     /// Per-user assignment caps.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "userCaps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_caps: Option<Vec<UserLimit>>,
     /// The `resetPeriodicity` property.
-    #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: DistributedAssignmentLimitReset,
 }
 
@@ -3322,6 +3649,11 @@ impl DistributedAssignmentLimit {
         }
     }
 }
+
+chili_runtime::record!(DistributedAssignmentLimit {
+    optional 0 user_caps: Option<Vec<UserLimit>> = "userCaps",
+    required 1 reset_periodicity: DistributedAssignmentLimitReset = "resetPeriodicity",
+});
 
 /// `DistributedAssignmentLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3347,11 +3679,10 @@ chili_runtime::tagged_union!(DistributedAssignmentLimitReset, "type", {
 });
 
 /// Schema `DistributedAssignmentLimitReset_Daily`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributedAssignmentLimitResetDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -3364,12 +3695,15 @@ impl DistributedAssignmentLimitResetDaily {
     }
 }
 
+chili_runtime::record!(DistributedAssignmentLimitResetDaily {
+    required 0 time_zone: String = "timeZone",
+});
+
 /// Schema `DistributedAssignmentLimitReset_Monthly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributedAssignmentLimitResetMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -3382,17 +3716,19 @@ impl DistributedAssignmentLimitResetMonthly {
     }
 }
 
+chili_runtime::record!(DistributedAssignmentLimitResetMonthly {
+    required 0 time_zone: String = "timeZone",
+});
+
 /// Schema `DistributedAssignmentLimitReset_Weekly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributedAssignmentLimitResetWeekly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
     /// The `dayOfWeek` property.
     ///
     /// Constraints: >= 1, <= 7.
-    #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
 }
 
@@ -3406,8 +3742,13 @@ impl DistributedAssignmentLimitResetWeekly {
     }
 }
 
+chili_runtime::record!(DistributedAssignmentLimitResetWeekly {
+    required 0 time_zone: String = "timeZone",
+    required 1 day_of_week: i32 = "dayOfWeek",
+});
+
 /// `Distribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Distribution {
     /// The `id` property.
@@ -3437,17 +3778,22 @@ impl Distribution {
     }
 }
 
+chili_runtime::record!(Distribution {
+    required 0 id: DistributionId = "id",
+    required 1 published: ConfigurationDto = "published",
+    required 2 state: DistributionState = "state",
+    required 3 prioritization: Prioritization = "prioritization",
+});
+
 /// `DistributionAssignment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionAssignment {
     /// Distribution whose members are the eligible assignees for this link.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// Whether members drawn from this distribution attend as required or optional.
     pub required: bool,
     /// Members of the distribution resolved at read time; output only, ignored on writes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<SchedulingLinkMemberDetail>>,
 }
 
@@ -3465,12 +3811,17 @@ impl DistributionAssignment {
     }
 }
 
+chili_runtime::record!(DistributionAssignment {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 required: bool = "required",
+    optional 2 members: Option<Vec<SchedulingLinkMemberDetail>> = "members",
+});
+
 /// `DistributionAssignmentInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionAssignmentInput {
     /// Distribution supplying the assignees.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// Whether these assignees attend as required or optional.
     pub required: bool,
@@ -3488,6 +3839,11 @@ impl DistributionAssignmentInput {
         }
     }
 }
+
+chili_runtime::record!(DistributionAssignmentInput {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 required: bool = "required",
+});
 
 /// `DistributionAssignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3530,7 +3886,7 @@ chili_runtime::tagged_union!(DistributionAssignmentTypeConfig, "type", {
 });
 
 /// Schema `DistributionAssignmentTypeConfig_Meeting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionAssignmentTypeConfigMeeting {
     /// The `handling` property.
@@ -3552,8 +3908,13 @@ impl DistributionAssignmentTypeConfigMeeting {
     }
 }
 
+chili_runtime::record!(DistributionAssignmentTypeConfigMeeting {
+    required 0 handling: MeetingHandling = "handling",
+    required 1 limits: MeetingLimit = "limits",
+});
+
 /// Schema `DistributionAssignmentTypeConfig_Record`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionAssignmentTypeConfigRecord {
     /// The `handling` property.
@@ -3566,6 +3927,10 @@ impl DistributionAssignmentTypeConfigRecord {
         Self { handling: handling.into() }
     }
 }
+
+chili_runtime::record!(DistributionAssignmentTypeConfigRecord {
+    required 0 handling: RecordHandling = "handling",
+});
 
 /// `DistributionHost`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3585,11 +3950,10 @@ chili_runtime::tagged_union!(DistributionHost, "type", {
 });
 
 /// Schema `DistributionHost_AssigneeFromDistribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionHostAssigneeFromDistribution {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -3601,6 +3965,10 @@ impl DistributionHostAssigneeFromDistribution {
         }
     }
 }
+
+chili_runtime::record!(DistributionHostAssigneeFromDistribution {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -3620,7 +3988,7 @@ pub struct DistributionId(pub String);
 chili_runtime::newtype!(DistributionId(String));
 
 /// `DistributionInvitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionInvitation {
     /// Distributions that supply the meeting's assignees, with per-distribution attendance.
@@ -3630,11 +3998,8 @@ pub struct DistributionInvitation {
     /// The `host` property.
     pub host: DistributionHost,
     /// The `bookerInvitation` property.
-    #[serde(rename = "bookerInvitation")]
     pub booker_invitation: BookerInvitation,
     /// Users invited to every meeting booked through this link, in addition to the routed assignees.
-    #[serde(rename = "alwaysInvitedUsers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
 
@@ -3654,8 +4019,15 @@ impl DistributionInvitation {
     }
 }
 
+chili_runtime::record!(DistributionInvitation {
+    required 0 assignments: Vec<DistributionAssignment> = "assignments",
+    required 1 host: DistributionHost = "host",
+    required 2 booker_invitation: BookerInvitation = "bookerInvitation",
+    optional 3 always_invited_users: Option<Vec<AlwaysInvitedUser>> = "alwaysInvitedUsers",
+});
+
 /// `DistributionInvitationInput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionInvitationInput {
     /// Distributions that supply the meeting's assignees, with per-distribution attendance.
@@ -3665,11 +4037,8 @@ pub struct DistributionInvitationInput {
     /// The `host` property.
     pub host: DistributionHost,
     /// The `bookerInvitation` property.
-    #[serde(rename = "bookerInvitation")]
     pub booker_invitation: BookerInvitation,
     /// Users invited to every meeting booked through this link, in addition to the routed assignees.
-    #[serde(rename = "alwaysInvitedUsers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
 
@@ -3688,6 +4057,13 @@ impl DistributionInvitationInput {
         }
     }
 }
+
+chili_runtime::record!(DistributionInvitationInput {
+    required 0 assignments: Vec<DistributionAssignmentInput> = "assignments",
+    required 1 host: DistributionHost = "host",
+    required 2 booker_invitation: BookerInvitation = "bookerInvitation",
+    optional 3 always_invited_users: Option<Vec<AlwaysInvitedUser>> = "alwaysInvitedUsers",
+});
 
 /// `DistributionMethod`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3731,16 +4107,12 @@ chili_runtime::open_enum!(DistributionMethod {
 });
 
 /// `DistributionState`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionState {
     /// Per-user state and statistics for every user in the distribution.
-    #[serde(rename = "userStates")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_states: Option<Vec<DistributionUserState>>,
     /// When the distribution's counters were last reset; absent if never reset.
-    #[serde(rename = "lastReset")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reset: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -3753,6 +4125,11 @@ impl DistributionState {
         }
     }
 }
+
+chili_runtime::record!(DistributionState {
+    optional 0 user_states: Option<Vec<DistributionUserState>> = "userStates",
+    optional 1 last_reset: Option<chrono::DateTime<chrono::Utc>> = "lastReset",
+});
 
 /// `DistributionUserState`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3783,11 +4160,10 @@ chili_runtime::tagged_union!(DistributionUserState, "type", {
 /// User is active in the distribution and eligible for assignments. Carries the user's current level.
 ///
 /// Schema `DistributionUserState_Active`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionUserStateActive {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `total` property.
     pub total: i32,
@@ -3814,14 +4190,20 @@ impl DistributionUserStateActive {
     }
 }
 
+chili_runtime::record!(DistributionUserStateActive {
+    required 0 user_id: UserId = "userId",
+    required 1 total: i32 = "total",
+    required 2 level: Levels = "level",
+    required 3 statistics: UserStatistics = "statistics",
+});
+
 /// User has reached their assignment cap for the current period and is temporarily excluded until the cap resets.
 ///
 /// Schema `DistributionUserState_Capped`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionUserStateCapped {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `total` property.
     pub total: i32,
@@ -3844,19 +4226,23 @@ impl DistributionUserStateCapped {
     }
 }
 
+chili_runtime::record!(DistributionUserStateCapped {
+    required 0 user_id: UserId = "userId",
+    required 1 total: i32 = "total",
+    required 2 statistics: UserStatistics = "statistics",
+});
+
 /// User has been explicitly disabled in this distribution (weight set to 0). Still on the team but won't receive assignments until re-enabled.
 ///
 /// Schema `DistributionUserState_Disabled`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionUserStateDisabled {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `total` property.
     pub total: i32,
     /// The `disabledAt` property.
-    #[serde(rename = "disabledAt")]
     pub disabled_at: chrono::DateTime<chrono::Utc>,
     /// The `statistics` property.
     pub statistics: UserStatistics,
@@ -3879,19 +4265,24 @@ impl DistributionUserStateDisabled {
     }
 }
 
+chili_runtime::record!(DistributionUserStateDisabled {
+    required 0 user_id: UserId = "userId",
+    required 1 total: i32 = "total",
+    required 2 disabled_at: chrono::DateTime<chrono::Utc> = "disabledAt",
+    required 3 statistics: UserStatistics = "statistics",
+});
+
 /// User is still on the team but has lost their license, so they cannot receive assignments. Re-licensing restores them.
 ///
 /// Schema `DistributionUserState_NoLicense`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionUserStateNoLicense {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `total` property.
     pub total: i32,
     /// The `licenseRemovedAt` property.
-    #[serde(rename = "licenseRemovedAt")]
     pub license_removed_at: chrono::DateTime<chrono::Utc>,
     /// The `statistics` property.
     pub statistics: UserStatistics,
@@ -3914,19 +4305,24 @@ impl DistributionUserStateNoLicense {
     }
 }
 
+chili_runtime::record!(DistributionUserStateNoLicense {
+    required 0 user_id: UserId = "userId",
+    required 1 total: i32 = "total",
+    required 2 license_removed_at: chrono::DateTime<chrono::Utc> = "licenseRemovedAt",
+    required 3 statistics: UserStatistics = "statistics",
+});
+
 /// User was removed from the team entirely — historical record, no assignments will go to this user.
 ///
 /// Schema `DistributionUserState_Removed`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistributionUserStateRemoved {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `total` property.
     pub total: i32,
     /// The `removedAt` property.
-    #[serde(rename = "removedAt")]
     pub removed_at: chrono::DateTime<chrono::Utc>,
     /// The `statistics` property.
     pub statistics: UserStatistics,
@@ -3948,6 +4344,13 @@ impl DistributionUserStateRemoved {
         }
     }
 }
+
+chili_runtime::record!(DistributionUserStateRemoved {
+    required 0 user_id: UserId = "userId",
+    required 1 total: i32 = "total",
+    required 2 removed_at: chrono::DateTime<chrono::Utc> = "removedAt",
+    required 3 statistics: UserStatistics = "statistics",
+});
 
 /// `DistroAction`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3979,17 +4382,14 @@ chili_runtime::tagged_union!(DistroAction, "type", {
 });
 
 /// Schema `DistroAction_UpdateField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroActionUpdateField {
     /// The `field` property.
     pub field: String,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
 
@@ -4004,8 +4404,14 @@ impl DistroActionUpdateField {
     }
 }
 
+chili_runtime::record!(DistroActionUpdateField {
+    required 0 field: String = "field",
+    optional 1 value: Option<serde_json::Value> = "value",
+    optional 2 object_type: Option<DistroSimpleObjectType> = "objectType",
+});
+
 /// Schema `DistroAction_UpdateFieldDynamic`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroActionUpdateFieldDynamic {
     /// The `field` property.
@@ -4013,8 +4419,6 @@ pub struct DistroActionUpdateFieldDynamic {
     /// The `value` property.
     pub value: DistroDynamicFieldValue,
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<DistroSimpleObjectType>,
 }
 
@@ -4032,21 +4436,23 @@ impl DistroActionUpdateFieldDynamic {
     }
 }
 
+chili_runtime::record!(DistroActionUpdateFieldDynamic {
+    required 0 field: String = "field",
+    required 1 value: DistroDynamicFieldValue = "value",
+    optional 2 object_type: Option<DistroSimpleObjectType> = "objectType",
+});
+
 /// Schema `DistroAction_UpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroActionUpdateOwnership {
     /// The `respectWorkingHours` property.
-    #[serde(rename = "respectWorkingHours")]
     pub respect_working_hours: bool,
     /// The `sendSlackNotification` property.
-    #[serde(rename = "sendSlackNotification")]
     pub send_slack_notification: bool,
     /// The `sendEmailNotification` property.
-    #[serde(rename = "sendEmailNotification")]
     pub send_email_notification: bool,
     /// The `matchBy` property.
-    #[serde(rename = "matchBy")]
     pub match_by: DistroOwnershipMatch,
 }
 
@@ -4067,12 +4473,18 @@ impl DistroActionUpdateOwnership {
     }
 }
 
+chili_runtime::record!(DistroActionUpdateOwnership {
+    required 0 respect_working_hours: bool = "respectWorkingHours",
+    required 1 send_slack_notification: bool = "sendSlackNotification",
+    required 2 send_email_notification: bool = "sendEmailNotification",
+    required 3 match_by: DistroOwnershipMatch = "matchBy",
+});
+
 /// `DistroCampaignAddition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroCampaignAddition {
     /// Salesforce campaign id to add the record to.
-    #[serde(rename = "campaignId")]
     pub campaign_id: String,
     /// Campaign-member status to set on the added record.
     pub status: String,
@@ -4088,23 +4500,22 @@ impl DistroCampaignAddition {
     }
 }
 
+chili_runtime::record!(DistroCampaignAddition {
+    required 0 campaign_id: String = "campaignId",
+    required 1 status: String = "status",
+});
+
 /// `DistroCatchAll`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroCatchAll {
     /// Distribution selecting the assignee for unmatched records.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// CRM actions performed on the selected assignee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<DistroAction>>,
     /// The `convertLead` property.
-    #[serde(rename = "convertLead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convert_lead: Option<DistroLeadToContactConversion>,
     /// The `addToCampaign` property.
-    #[serde(rename = "addToCampaign")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
 
@@ -4119,6 +4530,13 @@ impl DistroCatchAll {
         }
     }
 }
+
+chili_runtime::record!(DistroCatchAll {
+    required 0 distribution_id: DistributionId = "distributionId",
+    optional 1 actions: Option<Vec<DistroAction>> = "actions",
+    optional 2 convert_lead: Option<DistroLeadToContactConversion> = "convertLead",
+    optional 3 add_to_campaign: Option<DistroCampaignAddition> = "addToCampaign",
+});
 
 /// `DistroDynamicFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4140,7 +4558,7 @@ chili_runtime::tagged_union!(DistroDynamicFieldValue, "type", {
     VariableField(_) = "VariableField",
 });
 /// Schema `DistroDynamicFieldValue_RelativeDate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroDynamicFieldValueRelativeDate {
     /// The `unit` property.
@@ -4148,8 +4566,6 @@ pub struct DistroDynamicFieldValueRelativeDate {
     /// The `offset` property.
     pub offset: i64,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -4164,8 +4580,14 @@ impl DistroDynamicFieldValueRelativeDate {
     }
 }
 
+chili_runtime::record!(DistroDynamicFieldValueRelativeDate {
+    required 0 unit: DistroRelativeDateUnit = "unit",
+    required 1 offset: i64 = "offset",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
+
 /// Schema `DistroDynamicFieldValue_TemplateText`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroDynamicFieldValueTemplateText {
     /// The `text` property.
@@ -4179,19 +4601,21 @@ impl DistroDynamicFieldValueTemplateText {
     }
 }
 
+chili_runtime::record!(DistroDynamicFieldValueTemplateText {
+    required 0 text: String = "text",
+});
+
 /// Schema `DistroDynamicFieldValue_VariableField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroDynamicFieldValueVariableField {
     /// The `variableId` property.
-    #[serde(rename = "variableId")]
     pub variable_id: String,
     /// The `field` property.
     pub field: String,
     /// The `relation` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
 
@@ -4206,25 +4630,27 @@ impl DistroDynamicFieldValueVariableField {
     }
 }
 
+chili_runtime::record!(DistroDynamicFieldValueVariableField {
+    required 0 variable_id: String = "variableId",
+    required 1 field: String = "field",
+    optional 2 relation: Option<Vec<DistroSimpleObjectType>> = "relation",
+});
+
 /// `DistroEnrichmentFieldMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroEnrichmentFieldMapping {
     /// Router variable identifying the target record.
-    #[serde(rename = "variableId")]
     pub variable_id: String,
     /// CRM field to write the waterfall result into.
     pub field: String,
     /// Enrichment waterfall supplying the value.
-    #[serde(rename = "waterfallId")]
     pub waterfall_id: String,
     /// Whether to overwrite an existing field value.
-    #[serde(rename = "overwriteExisting")]
     pub overwrite_existing: bool,
     /// Related-object path to traverse before writing.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Vec<DistroSimpleObjectType>>,
 }
 
@@ -4245,6 +4671,14 @@ impl DistroEnrichmentFieldMapping {
         }
     }
 }
+
+chili_runtime::record!(DistroEnrichmentFieldMapping {
+    required 0 variable_id: String = "variableId",
+    required 1 field: String = "field",
+    required 2 waterfall_id: String = "waterfallId",
+    required 3 overwrite_existing: bool = "overwriteExisting",
+    optional 4 relation: Option<Vec<DistroSimpleObjectType>> = "relation",
+});
 
 /// `DistroFieldUpdateExpression`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4267,11 +4701,10 @@ chili_runtime::tagged_union!(DistroFieldUpdateExpression, "type", {
 });
 
 /// Schema `DistroFieldUpdateExpression_FieldUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdate {
     /// The `fieldName` property.
-    #[serde(rename = "fieldName")]
     pub field_name: String,
 }
 
@@ -4284,8 +4717,12 @@ impl DistroFieldUpdateExpressionFieldUpdate {
     }
 }
 
+chili_runtime::record!(DistroFieldUpdateExpressionFieldUpdate {
+    required 0 field_name: String = "fieldName",
+});
+
 /// Schema `DistroFieldUpdateExpression_FieldUpdateAnd`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdateAnd {
     /// The `expressions` property.
@@ -4303,8 +4740,12 @@ impl DistroFieldUpdateExpressionFieldUpdateAnd {
     }
 }
 
+chili_runtime::record!(DistroFieldUpdateExpressionFieldUpdateAnd {
+    required 0 expressions: Vec<DistroFieldUpdateExpression> = "expressions",
+});
+
 /// Schema `DistroFieldUpdateExpression_FieldUpdateOr`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroFieldUpdateExpressionFieldUpdateOr {
     /// The `expressions` property.
@@ -4321,6 +4762,10 @@ impl DistroFieldUpdateExpressionFieldUpdateOr {
         }
     }
 }
+
+chili_runtime::record!(DistroFieldUpdateExpressionFieldUpdateOr {
+    required 0 expressions: Vec<DistroFieldUpdateExpression> = "expressions",
+});
 
 /// `DistroLeadConversionAccount`.
 #[derive(Debug, Clone, PartialEq)]
@@ -4357,17 +4802,14 @@ chili_runtime::tagged_union!(DistroLeadConversionOpportunity, "type", {
 });
 
 /// `DistroLeadToContactConversion`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLeadToContactConversion {
     /// Salesforce lead status label to set on conversion.
-    #[serde(rename = "convertedStatus")]
     pub converted_status: String,
     /// The `accountSettings` property.
-    #[serde(rename = "accountSettings")]
     pub account_settings: DistroLeadConversionAccount,
     /// The `opportunitySettings` property.
-    #[serde(rename = "opportunitySettings")]
     pub opportunity_settings: DistroLeadConversionOpportunity,
 }
 
@@ -4386,31 +4828,31 @@ impl DistroLeadToContactConversion {
     }
 }
 
+chili_runtime::record!(DistroLeadToContactConversion {
+    required 0 converted_status: String = "convertedStatus",
+    required 1 account_settings: DistroLeadConversionAccount = "accountSettings",
+    required 2 opportunity_settings: DistroLeadConversionOpportunity = "opportunitySettings",
+});
+
 /// `DistroLog`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLog {
     /// Log entry identifier.
     pub id: String,
     /// Workspace the routed record belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Router that processed the record.
-    #[serde(rename = "routerId")]
     pub router_id: RouterId,
     /// The `status` property.
     pub status: DistroLogStatus,
     /// Users the record was assigned to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DistroLogAssignment>>,
     /// The `trigger` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<DistroLogTrigger>,
     /// When routing started.
-    #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the log was last updated.
-    #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -4437,18 +4879,26 @@ impl DistroLog {
     }
 }
 
+chili_runtime::record!(DistroLog {
+    required 0 id: String = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 router_id: RouterId = "routerId",
+    required 3 status: DistroLogStatus = "status",
+    optional 4 assignments: Option<Vec<DistroLogAssignment>> = "assignments",
+    optional 5 trigger: Option<DistroLogTrigger> = "trigger",
+    required 6 created_at: chrono::DateTime<chrono::Utc> = "createdAt",
+    required 7 updated_at: chrono::DateTime<chrono::Utc> = "updatedAt",
+});
+
 /// `DistroLogAssignment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogAssignment {
     /// User the record was assigned to.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Distribution that selected the assignee, if any.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "distributionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_id: Option<String>,
     /// The `method` property.
     pub method: DistributionMethod,
@@ -4468,47 +4918,39 @@ impl DistroLogAssignment {
     }
 }
 
+chili_runtime::record!(DistroLogAssignment {
+    required 0 user_id: UserId = "userId",
+    optional 1 distribution_id: Option<String> = "distributionId",
+    required 2 method: DistributionMethod = "method",
+});
+
 /// `DistroLogConditionEvaluation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogConditionEvaluation {
     /// Position of the condition within the rule.
     pub index: i32,
     /// Condition identifier, if the rule assigns one.
-    #[serde(rename = "conditionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition_id: Option<String>,
     /// The `kind` property.
     pub kind: DistroLogConditionKind,
     /// CRM field the condition reads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Record whose field was evaluated.
-    #[serde(rename = "recordId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// Actual value read from the record.
-    #[serde(rename = "resolvedValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_value: Option<serde_json::Value>,
     /// Comparison operator applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Value the condition compared against.
-    #[serde(rename = "expectedValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_value: Option<serde_json::Value>,
     /// Other field compared against, for field-to-field checks.
-    #[serde(rename = "expectedField")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_field: Option<String>,
     /// Whether the condition held.
     pub matched: bool,
     /// Owners resolved by an ownership condition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<DistroLogEvaluatedOwner>>,
     /// Error message if the condition failed to evaluate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
@@ -4535,6 +4977,21 @@ impl DistroLogConditionEvaluation {
         }
     }
 }
+
+chili_runtime::record!(DistroLogConditionEvaluation {
+    required 0 index: i32 = "index",
+    optional 1 condition_id: Option<String> = "conditionId",
+    required 2 kind: DistroLogConditionKind = "kind",
+    optional 3 field: Option<String> = "field",
+    optional 4 record_id: Option<String> = "recordId",
+    optional 5 resolved_value: Option<serde_json::Value> = "resolvedValue",
+    optional 6 operator: Option<String> = "operator",
+    optional 7 expected_value: Option<serde_json::Value> = "expectedValue",
+    optional 8 expected_field: Option<String> = "expectedField",
+    required 9 matched: bool = "matched",
+    optional 10 owners: Option<Vec<DistroLogEvaluatedOwner>> = "owners",
+    optional 11 error: Option<String> = "error",
+});
 
 /// `DistroLogConditionKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4566,13 +5023,12 @@ chili_runtime::open_enum!(DistroLogConditionKind {
 });
 
 /// `DistroLogDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogDetail {
     /// The `log` property.
     pub log: DistroLog,
     /// Per-stage routing events in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<DistroLogEventDetail>>,
 }
 
@@ -4586,30 +5042,26 @@ impl DistroLogDetail {
     }
 }
 
+chili_runtime::record!(DistroLogDetail {
+    required 0 log: DistroLog = "log",
+    optional 1 events: Option<Vec<DistroLogEventDetail>> = "events",
+});
+
 /// `DistroLogDuplicateMatch`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogDuplicateMatch {
     /// Route that produced the duplicate match.
-    #[serde(rename = "routeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// CRM object type of the duplicate.
-    #[serde(rename = "objectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
     /// Id of the duplicate record.
-    #[serde(rename = "objectId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
     /// Owner of the duplicate record.
-    #[serde(rename = "ownerId")]
     pub owner_id: UserId,
     /// Email of the duplicate record's owner.
     ///
     /// Constraints: matches `.+@.+`.
-    #[serde(rename = "ownerEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_email: Option<String>,
 }
 
@@ -4626,28 +5078,29 @@ impl DistroLogDuplicateMatch {
     }
 }
 
+chili_runtime::record!(DistroLogDuplicateMatch {
+    optional 0 route_id: Option<String> = "routeId",
+    optional 1 object_type: Option<String> = "objectType",
+    optional 2 object_id: Option<String> = "objectId",
+    required 3 owner_id: UserId = "ownerId",
+    optional 4 owner_email: Option<String> = "ownerEmail",
+});
+
 /// `DistroLogEnrichmentField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogEnrichmentField {
     /// CRM field being enriched.
     pub field: String,
     /// Enrichment data provider, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Value on the record before enrichment.
-    #[serde(rename = "existingValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_value: Option<serde_json::Value>,
     /// Value produced by the enrichment provider.
-    #[serde(rename = "enrichedValue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enriched_value: Option<serde_json::Value>,
     /// Whether overwriting an existing value is allowed.
-    #[serde(rename = "overwriteEnabled")]
     pub overwrite_enabled: bool,
     /// Whether the existing value was actually overwritten.
-    #[serde(rename = "overwriteExisting")]
     pub overwrite_existing: bool,
 }
 
@@ -4669,18 +5122,24 @@ impl DistroLogEnrichmentField {
     }
 }
 
+chili_runtime::record!(DistroLogEnrichmentField {
+    required 0 field: String = "field",
+    optional 1 provider: Option<String> = "provider",
+    optional 2 existing_value: Option<serde_json::Value> = "existingValue",
+    optional 3 enriched_value: Option<serde_json::Value> = "enrichedValue",
+    required 4 overwrite_enabled: bool = "overwriteEnabled",
+    required 5 overwrite_existing: bool = "overwriteExisting",
+});
+
 /// `DistroLogEnrichmentStep`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogEnrichmentStep {
     /// Enrichment step identifier.
-    #[serde(rename = "stepId")]
     pub step_id: String,
     /// Fields processed by this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<DistroLogEnrichmentField>>,
     /// Errors raised during this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
 
@@ -4695,8 +5154,14 @@ impl DistroLogEnrichmentStep {
     }
 }
 
+chili_runtime::record!(DistroLogEnrichmentStep {
+    required 0 step_id: String = "stepId",
+    optional 1 fields: Option<Vec<DistroLogEnrichmentField>> = "fields",
+    optional 2 errors: Option<Vec<String>> = "errors",
+});
+
 /// `DistroLogEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogEntry {
     /// The `log` property.
@@ -4718,17 +5183,20 @@ impl DistroLogEntry {
     }
 }
 
+chili_runtime::record!(DistroLogEntry {
+    required 0 log: DistroLog = "log",
+    required 1 router: DistroRouterSummary = "router",
+});
+
 /// `DistroLogError`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogError {
     /// Category of the error.
-    #[serde(rename = "errorType")]
     pub error_type: String,
     /// Human-readable error message.
     pub message: String,
     /// Machine-readable error code.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
 }
 
@@ -4747,20 +5215,23 @@ impl DistroLogError {
     }
 }
 
+chili_runtime::record!(DistroLogError {
+    required 0 error_type: String = "errorType",
+    required 1 message: String = "message",
+    required 2 error_code: String = "errorCode",
+});
+
 /// `DistroLogEvaluatedOwner`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogEvaluatedOwner {
     /// CP user resolved as the owner, if matched.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Owner email resolved from the CRM record.
     ///
     /// Constraints: matches `.+@.+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
@@ -4771,8 +5242,13 @@ impl DistroLogEvaluatedOwner {
     }
 }
 
+chili_runtime::record!(DistroLogEvaluatedOwner {
+    optional 0 user_id: Option<String> = "userId",
+    optional 1 email: Option<String> = "email",
+});
+
 /// `DistroLogEventDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogEventDetail {
     /// Routing stage this event captures.
@@ -4780,41 +5256,26 @@ pub struct DistroLogEventDetail {
     /// The `status` property.
     pub status: DistroLogStatus,
     /// The `trigger` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<DistroLogTrigger>,
     /// Result of validating the trigger, if recorded.
-    #[serde(rename = "triggerValidation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_validation: Option<String>,
     /// Result of the change/update evaluation, if recorded.
-    #[serde(rename = "changeEvaluation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_evaluation: Option<String>,
     /// The `entryRule` property.
-    #[serde(rename = "entryRule")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_rule: Option<DistroLogRuleEvaluation>,
     /// The `route` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<DistroLogRouteEvaluation>,
     /// SLA rule evaluations at this stage.
-    #[serde(rename = "slaRules")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla_rules: Option<Vec<DistroLogRuleEvaluation>>,
     /// Enrichment steps run at this stage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrichments: Option<Vec<DistroLogEnrichmentStep>>,
     /// Assignments produced at this stage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DistroLogAssignment>>,
     /// The `error` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<DistroLogError>,
     /// When the event occurred.
-    #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the event was last updated.
-    #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -4844,32 +5305,39 @@ impl DistroLogEventDetail {
     }
 }
 
+chili_runtime::record!(DistroLogEventDetail {
+    required 0 stage: String = "stage",
+    required 1 status: DistroLogStatus = "status",
+    optional 2 trigger: Option<DistroLogTrigger> = "trigger",
+    optional 3 trigger_validation: Option<String> = "triggerValidation",
+    optional 4 change_evaluation: Option<String> = "changeEvaluation",
+    optional 5 entry_rule: Option<DistroLogRuleEvaluation> = "entryRule",
+    optional 6 route: Option<DistroLogRouteEvaluation> = "route",
+    optional 7 sla_rules: Option<Vec<DistroLogRuleEvaluation>> = "slaRules",
+    optional 8 enrichments: Option<Vec<DistroLogEnrichmentStep>> = "enrichments",
+    optional 9 assignments: Option<Vec<DistroLogAssignment>> = "assignments",
+    optional 10 error: Option<DistroLogError> = "error",
+    required 11 created_at: chrono::DateTime<chrono::Utc> = "createdAt",
+    required 12 updated_at: chrono::DateTime<chrono::Utc> = "updatedAt",
+});
+
 /// `DistroLogMatcherEvaluation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogMatcherEvaluation {
     /// Route this matcher belongs to.
-    #[serde(rename = "routeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// The `kind` property.
     pub kind: DistroLogMatcherKind,
     /// CRM object type the matcher inspected.
-    #[serde(rename = "objectType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
     /// Whether a matching record was found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
     /// Whether the match routes to the account owner.
-    #[serde(rename = "matchToAccountOwner")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_to_account_owner: Option<bool>,
     /// Whether the matcher matched.
     pub matched: bool,
     /// Matched record id, if any.
-    #[serde(rename = "recordId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
 }
 
@@ -4887,6 +5355,16 @@ impl DistroLogMatcherEvaluation {
         }
     }
 }
+
+chili_runtime::record!(DistroLogMatcherEvaluation {
+    optional 0 route_id: Option<String> = "routeId",
+    required 1 kind: DistroLogMatcherKind = "kind",
+    optional 2 object_type: Option<String> = "objectType",
+    optional 3 exists: Option<bool> = "exists",
+    optional 4 match_to_account_owner: Option<bool> = "matchToAccountOwner",
+    required 5 matched: bool = "matched",
+    optional 6 record_id: Option<String> = "recordId",
+});
 
 /// `DistroLogMatcherKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4909,26 +5387,18 @@ chili_runtime::open_enum!(DistroLogMatcherKind {
 });
 
 /// `DistroLogRouteEvaluation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogRouteEvaluation {
     /// Route identifier.
-    #[serde(rename = "routeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_id: Option<String>,
     /// Name of the route's gating rule.
-    #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Matcher evaluations for this route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matchers: Option<Vec<DistroLogMatcherEvaluation>>,
     /// Rule evaluations for this route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<DistroLogRuleEvaluation>>,
     /// Duplicate records found for this route.
-    #[serde(rename = "duplicateMatches")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_matches: Option<Vec<DistroLogDuplicateMatch>>,
 }
 
@@ -4945,27 +5415,29 @@ impl DistroLogRouteEvaluation {
     }
 }
 
+chili_runtime::record!(DistroLogRouteEvaluation {
+    optional 0 route_id: Option<String> = "routeId",
+    optional 1 rule_name: Option<String> = "ruleName",
+    optional 2 matchers: Option<Vec<DistroLogMatcherEvaluation>> = "matchers",
+    optional 3 rules: Option<Vec<DistroLogRuleEvaluation>> = "rules",
+    optional 4 duplicate_matches: Option<Vec<DistroLogDuplicateMatch>> = "duplicateMatches",
+});
+
 /// `DistroLogRuleEvaluation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogRuleEvaluation {
     /// Id of the evaluated rule, if it has one.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Rule display name.
-    #[serde(rename = "ruleName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// Whether the rule matched the record.
     pub matched: bool,
     /// Boolean logic combining the conditions (e.g. "1 AND 2").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logic: Option<String>,
     /// Per-condition evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<DistroLogConditionEvaluation>>,
 }
 
@@ -4981,6 +5453,14 @@ impl DistroLogRuleEvaluation {
         }
     }
 }
+
+chili_runtime::record!(DistroLogRuleEvaluation {
+    optional 0 rule_id: Option<String> = "ruleId",
+    optional 1 rule_name: Option<String> = "ruleName",
+    required 2 matched: bool = "matched",
+    optional 3 logic: Option<String> = "logic",
+    optional 4 conditions: Option<Vec<DistroLogConditionEvaluation>> = "conditions",
+});
 
 /// `DistroLogStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5021,17 +5501,14 @@ chili_runtime::open_enum!(DistroLogStatus {
 });
 
 /// `DistroLogTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogTrigger {
     /// CRM record id that triggered the routing.
-    #[serde(rename = "entityId")]
     pub entity_id: String,
     /// CRM object type of the triggering record.
-    #[serde(rename = "entityType")]
     pub entity_type: String,
     /// The `eventType` property.
-    #[serde(rename = "eventType")]
     pub event_type: DistroLogTriggerEventType,
 }
 
@@ -5049,6 +5526,12 @@ impl DistroLogTrigger {
         }
     }
 }
+
+chili_runtime::record!(DistroLogTrigger {
+    required 0 entity_id: String = "entityId",
+    required 1 entity_type: String = "entityType",
+    required 2 event_type: DistroLogTriggerEventType = "eventType",
+});
 
 /// `DistroLogTriggerEventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5071,28 +5554,20 @@ chili_runtime::open_enum!(DistroLogTriggerEventType {
 });
 
 /// `DistroLogsFilter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroLogsFilter {
     /// Restrict to logs assigning any of these users.
-    #[serde(rename = "userIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
     /// Restrict to logs in any of these statuses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<DistroLogStatus>>,
     /// Restrict to logs using any of these distribution methods.
-    #[serde(rename = "distributionMethod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_method: Option<Vec<DistributionMethod>>,
     /// Free-text search across the routed record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// Lower bound (inclusive) on log creation time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::DateTime<chrono::Utc>>,
     /// Upper bound (inclusive) on log creation time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -5109,6 +5584,15 @@ impl DistroLogsFilter {
         }
     }
 }
+
+chili_runtime::record!(DistroLogsFilter {
+    optional 0 user_ids: Option<Vec<String>> = "userIds",
+    optional 1 status: Option<Vec<DistroLogStatus>> = "status",
+    optional 2 distribution_method: Option<Vec<DistributionMethod>> = "distributionMethod",
+    optional 3 search: Option<String> = "search",
+    optional 4 from: Option<chrono::DateTime<chrono::Utc>> = "from",
+    optional 5 to: Option<chrono::DateTime<chrono::Utc>> = "to",
+});
 
 /// `DistroOwnershipMatch`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5154,28 +5638,20 @@ chili_runtime::tagged_union!(DistroRelativeDateUnit, "type", {
 });
 
 /// `DistroRouteRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouteRow {
     /// Gating rule; the row matches when this rule matches.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Distribution selecting the assignee for this row.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// CRM actions performed on the selected assignee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<DistroAction>>,
     /// The `convertLead` property.
-    #[serde(rename = "convertLead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convert_lead: Option<DistroLeadToContactConversion>,
     /// The `addToCampaign` property.
-    #[serde(rename = "addToCampaign")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
 
@@ -5192,8 +5668,16 @@ impl DistroRouteRow {
     }
 }
 
+chili_runtime::record!(DistroRouteRow {
+    optional 0 rule_id: Option<String> = "ruleId",
+    required 1 distribution_id: DistributionId = "distributionId",
+    optional 2 actions: Option<Vec<DistroAction>> = "actions",
+    optional 3 convert_lead: Option<DistroLeadToContactConversion> = "convertLead",
+    optional 4 add_to_campaign: Option<DistroCampaignAddition> = "addToCampaign",
+});
+
 /// `DistroRouter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouter {
     /// Router identifier.
@@ -5223,12 +5707,18 @@ impl DistroRouter {
     }
 }
 
+chili_runtime::record!(DistroRouter {
+    required 0 id: RouterId = "id",
+    required 1 name: String = "name",
+    required 2 status: DistroRouterStatus = "status",
+    required 3 trigger: DistroTrigger = "trigger",
+});
+
 /// `DistroRouterCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouterCreate {
     /// Workspace to create the router in.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Router display name.
     pub name: String,
@@ -5250,6 +5740,12 @@ impl DistroRouterCreate {
         }
     }
 }
+
+chili_runtime::record!(DistroRouterCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 routing: DistroRouting = "routing",
+});
 
 /// `DistroRouterStatus`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5278,7 +5774,7 @@ chili_runtime::tagged_union!(DistroRouterStatus, "type", {
 });
 
 /// Schema `DistroRouterStatus_Error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouterStatusError {
     /// The `message` property.
@@ -5292,8 +5788,12 @@ impl DistroRouterStatusError {
     }
 }
 
+chili_runtime::record!(DistroRouterStatusError {
+    required 0 message: String = "message",
+});
+
 /// `DistroRouterSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouterSummary {
     /// Router identifier.
@@ -5301,7 +5801,6 @@ pub struct DistroRouterSummary {
     /// Router display name.
     pub name: String,
     /// Workspace the router belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
 
@@ -5320,18 +5819,21 @@ impl DistroRouterSummary {
     }
 }
 
+chili_runtime::record!(DistroRouterSummary {
+    required 0 id: RouterId = "id",
+    required 1 name: String = "name",
+    required 2 workspace_id: WorkspaceId = "workspaceId",
+});
+
 /// `DistroRouterUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouterUpdate {
     /// New router name, if changing it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New router description, if changing it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `routing` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<DistroRouting>,
 }
 
@@ -5346,20 +5848,23 @@ impl DistroRouterUpdate {
     }
 }
 
+chili_runtime::record!(DistroRouterUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 description: Option<String> = "description",
+    optional 2 routing: Option<DistroRouting> = "routing",
+});
+
 /// `DistroRouterView`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouterView {
     /// Router identifier.
     pub id: RouterId,
     /// Workspace the router belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Router display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Router description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `status` property.
     pub status: DistroRouterStatus,
@@ -5386,12 +5891,20 @@ impl DistroRouterView {
     }
 }
 
+chili_runtime::record!(DistroRouterView {
+    required 0 id: RouterId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    optional 2 name: Option<String> = "name",
+    optional 3 description: Option<String> = "description",
+    required 4 status: DistroRouterStatus = "status",
+    required 5 routing: DistroRoutingSummary = "routing",
+});
+
 /// `DistroRoutersListResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutersListResponse {
     /// Distro routers in the workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<DistroRouter>>,
 }
 
@@ -5402,21 +5915,21 @@ impl DistroRoutersListResponse {
     }
 }
 
+chili_runtime::record!(DistroRoutersListResponse {
+    optional 0 routers: Option<Vec<DistroRouter>> = "routers",
+});
+
 /// `DistroRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRouting {
     /// The `trigger` property.
     pub trigger: DistroRoutingTrigger,
     /// Conditional route rows, evaluated in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<DistroRouteRow>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
     pub catch_all: DistroCatchAll,
     /// Ordered pre-distribution steps; replaces existing steps when supplied.
-    #[serde(rename = "routingSteps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
 
@@ -5434,6 +5947,13 @@ impl DistroRouting {
         }
     }
 }
+
+chili_runtime::record!(DistroRouting {
+    required 0 trigger: DistroRoutingTrigger = "trigger",
+    optional 1 routes: Option<Vec<DistroRouteRow>> = "routes",
+    required 2 catch_all: DistroCatchAll = "catchAll",
+    optional 3 routing_steps: Option<Vec<DistroRoutingStep>> = "routingSteps",
+});
 
 /// `DistroRoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5453,25 +5973,18 @@ chili_runtime::tagged_union!(DistroRoutingOutcome, "type", {
 });
 
 /// Schema `DistroRoutingOutcome_Route`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingOutcomeRoute {
     /// The `distributionId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "distributionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_id: Option<String>,
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<DistroAction>>,
     /// The `convertLead` property.
-    #[serde(rename = "convertLead")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convert_lead: Option<DistroLeadToContactConversion>,
     /// The `addToCampaign` property.
-    #[serde(rename = "addToCampaign")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_to_campaign: Option<DistroCampaignAddition>,
 }
 
@@ -5487,8 +6000,15 @@ impl DistroRoutingOutcomeRoute {
     }
 }
 
+chili_runtime::record!(DistroRoutingOutcomeRoute {
+    optional 0 distribution_id: Option<String> = "distributionId",
+    optional 1 actions: Option<Vec<DistroAction>> = "actions",
+    optional 2 convert_lead: Option<DistroLeadToContactConversion> = "convertLead",
+    optional 3 add_to_campaign: Option<DistroCampaignAddition> = "addToCampaign",
+});
+
 /// Schema `DistroRoutingOutcome_Unrepresentable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingOutcomeUnrepresentable {
     /// The `kind` property.
@@ -5502,15 +6022,17 @@ impl DistroRoutingOutcomeUnrepresentable {
     }
 }
 
+chili_runtime::record!(DistroRoutingOutcomeUnrepresentable {
+    required 0 kind: String = "kind",
+});
+
 /// `DistroRoutingRowSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingRowSummary {
     /// Gating rule for this row, if any.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The `outcome` property.
     pub outcome: DistroRoutingOutcome,
@@ -5525,6 +6047,11 @@ impl DistroRoutingRowSummary {
         }
     }
 }
+
+chili_runtime::record!(DistroRoutingRowSummary {
+    optional 0 rule_id: Option<String> = "ruleId",
+    required 1 outcome: DistroRoutingOutcome = "outcome",
+});
 
 /// `DistroRoutingStep`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5547,15 +6074,12 @@ chili_runtime::tagged_union!(DistroRoutingStep, "type", {
 });
 
 /// Schema `DistroRoutingStep_Enrichment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingStepEnrichment {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `fieldMappings` property.
-    #[serde(rename = "fieldMappings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_mappings: Option<Vec<DistroEnrichmentFieldMapping>>,
 }
 
@@ -5569,15 +6093,18 @@ impl DistroRoutingStepEnrichment {
     }
 }
 
+chili_runtime::record!(DistroRoutingStepEnrichment {
+    optional 0 id: Option<String> = "id",
+    optional 1 field_mappings: Option<Vec<DistroEnrichmentFieldMapping>> = "fieldMappings",
+});
+
 /// Schema `DistroRoutingStep_SpamCheck`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingStepSpamCheck {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `salesforceWrite` property.
-    #[serde(rename = "salesforceWrite")]
     pub salesforce_write: DistroSpamSalesforceWrite,
 }
 
@@ -5591,8 +6118,13 @@ impl DistroRoutingStepSpamCheck {
     }
 }
 
+chili_runtime::record!(DistroRoutingStepSpamCheck {
+    optional 0 id: Option<String> = "id",
+    required 1 salesforce_write: DistroSpamSalesforceWrite = "salesforceWrite",
+});
+
 /// Schema `DistroRoutingStep_Unrepresentable`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingStepUnrepresentable {
     /// The `kind` property.
@@ -5606,8 +6138,12 @@ impl DistroRoutingStepUnrepresentable {
     }
 }
 
+chili_runtime::record!(DistroRoutingStepUnrepresentable {
+    required 0 kind: String = "kind",
+});
+
 /// `DistroRoutingSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingSummary {
     /// Whether the summary was built from the full flow tree.
@@ -5615,15 +6151,10 @@ pub struct DistroRoutingSummary {
     /// Whether the routing is exactly what Edge could recreate.
     pub representable: bool,
     /// Per-row routing summaries in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<DistroRoutingRowSummary>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<DistroRoutingOutcome>,
     /// Pre-distribution steps walked from the router.
-    #[serde(rename = "routingSteps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_steps: Option<Vec<DistroRoutingStep>>,
 }
 
@@ -5640,25 +6171,29 @@ impl DistroRoutingSummary {
     }
 }
 
+chili_runtime::record!(DistroRoutingSummary {
+    required 0 known: bool = "known",
+    required 1 representable: bool = "representable",
+    optional 2 rows: Option<Vec<DistroRoutingRowSummary>> = "rows",
+    optional 3 catch_all: Option<DistroRoutingOutcome> = "catchAll",
+    optional 4 routing_steps: Option<Vec<DistroRoutingStep>> = "routingSteps",
+});
+
 /// `DistroRoutingTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroRoutingTrigger {
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
     pub object_type: DistroSimpleObjectType,
     /// CRM events that make a record flow through the router.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "eventTypes")]
     pub event_types: Vec<DistroTriggerEventType>,
     /// Optional gating rule; only matching records flow through.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<String>,
     /// The `delay` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
 
@@ -5676,6 +6211,13 @@ impl DistroRoutingTrigger {
         }
     }
 }
+
+chili_runtime::record!(DistroRoutingTrigger {
+    required 0 object_type: DistroSimpleObjectType = "objectType",
+    required 1 event_types: Vec<DistroTriggerEventType> = "eventTypes",
+    optional 2 evaluation: Option<String> = "evaluation",
+    optional 3 delay: Option<DistroTriggerDelay> = "delay",
+});
 
 /// `DistroSimpleObjectType`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5722,7 +6264,7 @@ chili_runtime::tagged_union!(DistroSimpleObjectType, "type", {
 });
 
 /// Schema `DistroSimpleObjectType_CustomObject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroSimpleObjectTypeCustomObject {
     /// The `value` property.
@@ -5738,17 +6280,19 @@ impl DistroSimpleObjectTypeCustomObject {
     }
 }
 
+chili_runtime::record!(DistroSimpleObjectTypeCustomObject {
+    required 0 value: String = "value",
+});
+
 /// `DistroSpamFieldUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroSpamFieldUpdate {
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
     pub object_type: DistroSimpleObjectType,
     /// CRM field to set on the spam path.
     pub field: String,
     /// Value to write; omit to clear the field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
 
@@ -5765,6 +6309,12 @@ impl DistroSpamFieldUpdate {
         }
     }
 }
+
+chili_runtime::record!(DistroSpamFieldUpdate {
+    required 0 object_type: DistroSimpleObjectType = "objectType",
+    required 1 field: String = "field",
+    optional 2 value: Option<serde_json::Value> = "value",
+});
 
 /// `DistroSpamSalesforceWrite`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5784,16 +6334,12 @@ chili_runtime::tagged_union!(DistroSpamSalesforceWrite, "type", {
 });
 
 /// Schema `DistroSpamSalesforceWrite_Enabled`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroSpamSalesforceWriteEnabled {
     /// The `scoreField` property.
-    #[serde(rename = "scoreField")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_field: Option<String>,
     /// The `otherFields` property.
-    #[serde(rename = "otherFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_fields: Option<Vec<DistroSpamFieldUpdate>>,
 }
 
@@ -5807,25 +6353,26 @@ impl DistroSpamSalesforceWriteEnabled {
     }
 }
 
+chili_runtime::record!(DistroSpamSalesforceWriteEnabled {
+    optional 0 score_field: Option<String> = "scoreField",
+    optional 1 other_fields: Option<Vec<DistroSpamFieldUpdate>> = "otherFields",
+});
+
 /// `DistroTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTrigger {
     /// The `objectType` property.
-    #[serde(rename = "objectType")]
     pub object_type: DistroSimpleObjectType,
     /// CRM events that make a record flow through the router.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "eventTypes")]
     pub event_types: Vec<DistroTriggerEventType>,
     /// Optional gating rule; only matching records flow through.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<String>,
     /// The `delay` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DistroTriggerDelay>,
 }
 
@@ -5843,6 +6390,13 @@ impl DistroTrigger {
         }
     }
 }
+
+chili_runtime::record!(DistroTrigger {
+    required 0 object_type: DistroSimpleObjectType = "objectType",
+    required 1 event_types: Vec<DistroTriggerEventType> = "eventTypes",
+    optional 2 evaluation: Option<String> = "evaluation",
+    optional 3 delay: Option<DistroTriggerDelay> = "delay",
+});
 
 /// `DistroTriggerDelay`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5862,7 +6416,7 @@ chili_runtime::tagged_union!(DistroTriggerDelay, "type", {
 });
 
 /// Schema `DistroTriggerDelay_AfterRecordEval`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTriggerDelayAfterRecordEval {
     /// The `duration` property.
@@ -5876,8 +6430,12 @@ impl DistroTriggerDelayAfterRecordEval {
     }
 }
 
+chili_runtime::record!(DistroTriggerDelayAfterRecordEval {
+    required 0 duration: String = "duration",
+});
+
 /// Schema `DistroTriggerDelay_BeforeRecordEval`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTriggerDelayBeforeRecordEval {
     /// The `duration` property.
@@ -5890,6 +6448,10 @@ impl DistroTriggerDelayBeforeRecordEval {
         Self { duration: duration.into() }
     }
 }
+
+chili_runtime::record!(DistroTriggerDelayBeforeRecordEval {
+    required 0 duration: String = "duration",
+});
 
 /// `DistroTriggerEventType`.
 #[derive(Debug, Clone, PartialEq)]
@@ -5918,7 +6480,7 @@ chili_runtime::tagged_union!(DistroTriggerEventType, "type", {
 });
 
 /// Schema `DistroTriggerEventType_NewRecordOrUpdateField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTriggerEventTypeNewRecordOrUpdateField {
     /// The `expression` property.
@@ -5934,12 +6496,15 @@ impl DistroTriggerEventTypeNewRecordOrUpdateField {
     }
 }
 
+chili_runtime::record!(DistroTriggerEventTypeNewRecordOrUpdateField {
+    required 0 expression: DistroFieldUpdateExpression = "expression",
+});
+
 /// Schema `DistroTriggerEventType_Scheduled`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTriggerEventTypeScheduled {
     /// The `schedulerId` property.
-    #[serde(rename = "schedulerId")]
     pub scheduler_id: uuid::Uuid,
 }
 
@@ -5952,8 +6517,12 @@ impl DistroTriggerEventTypeScheduled {
     }
 }
 
+chili_runtime::record!(DistroTriggerEventTypeScheduled {
+    required 0 scheduler_id: uuid::Uuid = "schedulerId",
+});
+
 /// Schema `DistroTriggerEventType_UpdateField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DistroTriggerEventTypeUpdateField {
     /// The `expression` property.
@@ -5968,6 +6537,10 @@ impl DistroTriggerEventTypeUpdateField {
         }
     }
 }
+
+chili_runtime::record!(DistroTriggerEventTypeUpdateField {
+    required 0 expression: DistroFieldUpdateExpression = "expression",
+});
 
 /// Constraints: matches `.+@.+`.
 #[derive(
@@ -6024,7 +6597,7 @@ chili_runtime::tagged_union!(EngagementRelatedTo, "type", {
 });
 
 /// `EnrichmentWaterfall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnrichmentWaterfall {
     /// Unique identifier of the waterfall.
@@ -6032,23 +6605,16 @@ pub struct EnrichmentWaterfall {
     /// Human-readable waterfall name.
     pub name: String,
     /// True for a tenant-authored waterfall; false for a built-in template.
-    #[serde(rename = "isCustom")]
     pub is_custom: bool,
     /// True when the waterfall is a reusable template not bound to any single usage.
-    #[serde(rename = "isTemplate")]
     pub is_template: bool,
     /// Provider-qualified enrichment fields in evaluation order (e.g. LeadIq.Person.FullName); the engine tries each in turn until one resolves.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// The CRM data field this waterfall is bound to, if any (its result populates that field).
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "tiedToDataField")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tied_to_data_field: Option<String>,
     /// If set, the single reference (format type/id, e.g. RuleRef/1234) this waterfall is exclusively used by.
-    #[serde(rename = "exclusivelyFor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusively_for: Option<String>,
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
@@ -6075,6 +6641,17 @@ impl EnrichmentWaterfall {
         }
     }
 }
+
+chili_runtime::record!(EnrichmentWaterfall {
+    required 0 id: String = "id",
+    required 1 name: String = "name",
+    required 2 is_custom: bool = "isCustom",
+    required 3 is_template: bool = "isTemplate",
+    optional 4 fields: Option<Vec<String>> = "fields",
+    optional 5 tied_to_data_field: Option<String> = "tiedToDataField",
+    optional 6 exclusively_for: Option<String> = "exclusivelyFor",
+    required 7 metadata: SimpleMetadata = "metadata",
+});
 
 /// `Evaluable`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6103,7 +6680,7 @@ chili_runtime::tagged_union!(Evaluable, "type", {
 });
 
 /// Schema `Evaluable_RelativeDay`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluableRelativeDay {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
@@ -6113,8 +6690,6 @@ pub struct EvaluableRelativeDay {
     /// Constraints: > 0.
     pub length: i32,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -6129,8 +6704,14 @@ impl EvaluableRelativeDay {
     }
 }
 
+chili_runtime::record!(EvaluableRelativeDay {
+    required 0 offset: i32 = "offset",
+    required 1 length: i32 = "length",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
+
 /// Schema `Evaluable_RelativeMonth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluableRelativeMonth {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
@@ -6140,8 +6721,6 @@ pub struct EvaluableRelativeMonth {
     /// Constraints: > 0.
     pub length: i32,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -6156,8 +6735,14 @@ impl EvaluableRelativeMonth {
     }
 }
 
+chili_runtime::record!(EvaluableRelativeMonth {
+    required 0 offset: i32 = "offset",
+    required 1 length: i32 = "length",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
+
 /// Schema `Evaluable_RelativeQuarter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluableRelativeQuarter {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
@@ -6167,8 +6752,6 @@ pub struct EvaluableRelativeQuarter {
     /// Constraints: > 0.
     pub length: i32,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -6183,8 +6766,14 @@ impl EvaluableRelativeQuarter {
     }
 }
 
+chili_runtime::record!(EvaluableRelativeQuarter {
+    required 0 offset: i32 = "offset",
+    required 1 length: i32 = "length",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
+
 /// Schema `Evaluable_RelativeWeek`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluableRelativeWeek {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
@@ -6194,8 +6783,6 @@ pub struct EvaluableRelativeWeek {
     /// Constraints: > 0.
     pub length: i32,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -6210,8 +6797,14 @@ impl EvaluableRelativeWeek {
     }
 }
 
+chili_runtime::record!(EvaluableRelativeWeek {
+    required 0 offset: i32 = "offset",
+    required 1 length: i32 = "length",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
+
 /// Schema `Evaluable_RelativeYear`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluableRelativeYear {
     /// Signed number of periods to shift from the current one; 0 = current period, negative = past, positive = future.
@@ -6221,8 +6814,6 @@ pub struct EvaluableRelativeYear {
     /// Constraints: > 0.
     pub length: i32,
     /// The `timeZone` property.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
@@ -6236,6 +6827,12 @@ impl EvaluableRelativeYear {
         }
     }
 }
+
+chili_runtime::record!(EvaluableRelativeYear {
+    required 0 offset: i32 = "offset",
+    required 1 length: i32 = "length",
+    optional 2 time_zone: Option<String> = "timeZone",
+});
 
 /// `EventRelatedTo`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6270,11 +6867,10 @@ chili_runtime::tagged_union!(EventRelatedTo, "type", {
 });
 
 /// Schema `EventRelatedTo_Campaign`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventRelatedToCampaign {
     /// The `campaignId` property.
-    #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
 }
 
@@ -6287,8 +6883,12 @@ impl EventRelatedToCampaign {
     }
 }
 
+chili_runtime::record!(EventRelatedToCampaign {
+    required 0 campaign_id: CampaignId = "campaignId",
+});
+
 /// Schema `EventRelatedTo_ExplicitObject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EventRelatedToExplicitObject {
     /// The `id` property.
@@ -6301,6 +6901,10 @@ impl EventRelatedToExplicitObject {
         Self { id: id.into() }
     }
 }
+
+chili_runtime::record!(EventRelatedToExplicitObject {
+    required 0 id: GenericSalesforceId = "id",
+});
 
 /// `ExecutableAction`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6346,16 +6950,14 @@ chili_runtime::tagged_union!(ExecutableAction, "type", {
     Notify(_) = "Notify",
 });
 /// Schema `ExecutableAction_CrmAddToCampaign`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionCrmAddToCampaign {
     /// The `campaignId` property.
-    #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
     /// The `memberStatus` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
 
@@ -6372,18 +6974,20 @@ impl ExecutableActionCrmAddToCampaign {
     }
 }
 
+chili_runtime::record!(ExecutableActionCrmAddToCampaign {
+    required 0 campaign_id: CampaignId = "campaignId",
+    required 1 member_status: String = "memberStatus",
+});
+
 /// Schema `ExecutableAction_CrmCreateEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionCrmCreateEvent {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
     pub related_to: EventRelatedTo,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
     /// The `guestsBehavior` property.
-    #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
 
@@ -6402,15 +7006,19 @@ impl ExecutableActionCrmCreateEvent {
     }
 }
 
+chili_runtime::record!(ExecutableActionCrmCreateEvent {
+    required 0 related_to: EventRelatedTo = "relatedTo",
+    required 1 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+    required 2 guests_behavior: GuestsBehavior = "guestsBehavior",
+});
+
 /// Schema `ExecutableAction_CrmMultiUpdateField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionCrmMultiUpdateField {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<CrmUpdateContactField>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
 
@@ -6421,19 +7029,21 @@ impl ExecutableActionCrmMultiUpdateField {
     }
 }
 
+chili_runtime::record!(ExecutableActionCrmMultiUpdateField {
+    optional 0 contact: Option<Vec<CrmUpdateContactField>> = "contact",
+    optional 1 lead: Option<Vec<CrmUpdateLeadField>> = "lead",
+});
+
 /// Schema `ExecutableAction_CrmMultiUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionCrmMultiUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<CrmUpdateContactOwnership>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadOwnership>>,
     /// The `assignTo` property.
     #[deprecated(note = "deprecated in the API document")]
-    #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
 
@@ -6448,8 +7058,14 @@ impl ExecutableActionCrmMultiUpdateOwnership {
     }
 }
 
+chili_runtime::record!(ExecutableActionCrmMultiUpdateOwnership {
+    optional 0 contact: Option<Vec<CrmUpdateContactOwnership>> = "contact",
+    optional 1 lead: Option<Vec<CrmUpdateLeadOwnership>> = "lead",
+    required 2 assign_to: AssignTo = "assignTo",
+});
+
 /// Schema `ExecutableAction_CrmUpsertRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionCrmUpsertRecord {
     /// The `settings` property.
@@ -6463,17 +7079,19 @@ impl ExecutableActionCrmUpsertRecord {
     }
 }
 
+chili_runtime::record!(ExecutableActionCrmUpsertRecord {
+    required 0 settings: LeadOrContactSettings = "settings",
+});
+
 /// Schema `ExecutableAction_HubspotCreateEngagement`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionHubspotCreateEngagement {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
     pub related_to: EngagementRelatedTo,
     /// The `owner` property.
     pub owner: EngagementOwner,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
 
@@ -6492,12 +7110,17 @@ impl ExecutableActionHubspotCreateEngagement {
     }
 }
 
+chili_runtime::record!(ExecutableActionHubspotCreateEngagement {
+    required 0 related_to: EngagementRelatedTo = "relatedTo",
+    required 1 owner: EngagementOwner = "owner",
+    required 2 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+});
+
 /// Schema `ExecutableAction_HubspotMultiUpdateField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionHubspotMultiUpdateField {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
 
@@ -6508,16 +7131,18 @@ impl ExecutableActionHubspotMultiUpdateField {
     }
 }
 
+chili_runtime::record!(ExecutableActionHubspotMultiUpdateField {
+    optional 0 contact: Option<Vec<HubspotUpdateContactField>> = "contact",
+});
+
 /// Schema `ExecutableAction_HubspotMultiUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionHubspotMultiUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactOwnership>>,
     /// The `assignTo` property.
     #[deprecated(note = "deprecated in the API document")]
-    #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
 
@@ -6531,8 +7156,13 @@ impl ExecutableActionHubspotMultiUpdateOwnership {
     }
 }
 
+chili_runtime::record!(ExecutableActionHubspotMultiUpdateOwnership {
+    optional 0 contact: Option<Vec<HubspotUpdateContactOwnership>> = "contact",
+    required 1 assign_to: AssignTo = "assignTo",
+});
+
 /// Schema `ExecutableAction_HubspotUpsertRecord`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionHubspotUpsertRecord {
     /// The `settings` property.
@@ -6546,8 +7176,12 @@ impl ExecutableActionHubspotUpsertRecord {
     }
 }
 
+chili_runtime::record!(ExecutableActionHubspotUpsertRecord {
+    required 0 settings: HubspotUpsertRecordSettings = "settings",
+});
+
 /// Schema `ExecutableAction_Notify`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutableActionNotify {
     /// The `channels` property.
@@ -6555,7 +7189,6 @@ pub struct ExecutableActionNotify {
     /// Constraints: at least 1 items.
     pub channels: Vec<ConciergeNotificationChannel>,
     /// The `assignTo` property.
-    #[serde(rename = "assignTo")]
     pub assign_to: AssignTo,
 }
 
@@ -6572,8 +7205,13 @@ impl ExecutableActionNotify {
     }
 }
 
+chili_runtime::record!(ExecutableActionNotify {
+    required 0 channels: Vec<ConciergeNotificationChannel> = "channels",
+    required 1 assign_to: AssignTo = "assignTo",
+});
+
 /// `ExpandedRouter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExpandedRouter {
     /// The `id` property.
@@ -6587,13 +7225,10 @@ pub struct ExpandedRouter {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// The `formMapping` property.
-    #[serde(rename = "formMapping")]
     pub form_mapping: ConciergeFormMappingProcessed,
     /// The `settings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<ConciergeRouterSettings>,
     /// Whether the router currently accepts (is active for) routing.
-    #[serde(rename = "acceptsRouting")]
     pub accepts_routing: bool,
     /// The `routing` property.
     pub routing: ExpandedRoutes,
@@ -6625,22 +7260,28 @@ impl ExpandedRouter {
     }
 }
 
+chili_runtime::record!(ExpandedRouter {
+    required 0 id: uuid::Uuid = "id",
+    required 1 name: String = "name",
+    required 2 slug: String = "slug",
+    required 3 form_mapping: ConciergeFormMappingProcessed = "formMapping",
+    optional 4 settings: Option<ConciergeRouterSettings> = "settings",
+    required 5 accepts_routing: bool = "acceptsRouting",
+    required 6 routing: ExpandedRoutes = "routing",
+    required 7 meta: CrudMeta = "meta",
+});
+
 /// `ExpandedRouterWithDataFields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExpandedRouterWithDataFields {
     /// The `router` property.
     pub router: ExpandedRouter,
     /// CRM data-field mappings referenced by the router.
-    #[serde(rename = "dataFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_fields: Option<Vec<DataFieldMappingsDto>>,
     /// The router's Chili-webform guest fields with render metadata (type, options, order); empty for a third-party webform.
-    #[serde(rename = "formFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_fields: Option<Vec<ConciergeFormField>>,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
 
@@ -6659,19 +7300,22 @@ impl ExpandedRouterWithDataFields {
     }
 }
 
+chili_runtime::record!(ExpandedRouterWithDataFields {
+    required 0 router: ExpandedRouter = "router",
+    optional 1 data_fields: Option<Vec<DataFieldMappingsDto>> = "dataFields",
+    optional 2 form_fields: Option<Vec<ConciergeFormField>> = "formFields",
+    required 3 workspace_id: WorkspaceId = "workspaceId",
+});
+
 /// `ExpandedRoutes`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExpandedRoutes {
     /// The `sharedCrmUpsertRecord` property.
-    #[serde(rename = "sharedCrmUpsertRecord")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_crm_upsert_record: Option<CrmUpsertRecord>,
     /// Ordered rule and spam-check routes, evaluated top to bottom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<NonCatchAllRoute>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
     pub catch_all: CatchAllRoute,
 }
 
@@ -6686,15 +7330,19 @@ impl ExpandedRoutes {
     }
 }
 
+chili_runtime::record!(ExpandedRoutes {
+    optional 0 shared_crm_upsert_record: Option<CrmUpsertRecord> = "sharedCrmUpsertRecord",
+    optional 1 rules: Option<Vec<NonCatchAllRoute>> = "rules",
+    required 2 catch_all: CatchAllRoute = "catchAll",
+});
+
 /// `ExportMeetingsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportMeetingsRequest {
     /// Restrict the export to meetings in these workspaces. Omit to export across all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_ids: Option<Vec<String>>,
     /// Start of the export window, inclusive. ISO-8601 instant. The window (start..end) must be at most 7 days wide.
     pub start: chrono::DateTime<chrono::Utc>,
@@ -6703,31 +7351,22 @@ pub struct ExportMeetingsRequest {
     /// Filter to meetings assigned to any of these user ids.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "assigneeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<String>>,
     /// Filter to meetings hosted by any of these user ids.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "hostIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
     /// Filter to meetings booked by any of these user ids.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "bookerIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booker_ids: Option<Vec<String>>,
     /// Filter to meetings created from any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// Filter by meeting status. One or more of Active, Canceled, NoShow, Completed. Omit to include all statuses.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<MeetingStatus>>,
 }
 
@@ -6749,6 +7388,17 @@ impl ExportMeetingsRequest {
         }
     }
 }
+
+chili_runtime::record!(ExportMeetingsRequest {
+    optional 0 workspace_ids: Option<Vec<String>> = "workspaceIds",
+    required 1 start: chrono::DateTime<chrono::Utc> = "start",
+    required 2 end: chrono::DateTime<chrono::Utc> = "end",
+    optional 3 assignee_ids: Option<Vec<String>> = "assigneeIds",
+    optional 4 host_ids: Option<Vec<String>> = "hostIds",
+    optional 5 booker_ids: Option<Vec<String>> = "bookerIds",
+    optional 6 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 7 status: Option<Vec<MeetingStatus>> = "status",
+});
 
 /// `FieldDataType`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6795,7 +7445,7 @@ chili_runtime::tagged_union!(FieldDataType, "type", {
 });
 
 /// Schema `FieldDataType_Checkbox`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldDataTypeCheckbox {
     /// The `values` property.
@@ -6811,8 +7461,12 @@ impl FieldDataTypeCheckbox {
     }
 }
 
+chili_runtime::record!(FieldDataTypeCheckbox {
+    required 0 values: Vec<String> = "values",
+});
+
 /// Schema `FieldDataType_Picklist`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldDataTypePicklist {
     /// The `values` property.
@@ -6828,8 +7482,12 @@ impl FieldDataTypePicklist {
     }
 }
 
+chili_runtime::record!(FieldDataTypePicklist {
+    required 0 values: Vec<String> = "values",
+});
+
 /// Schema `FieldDataType_RadioButton`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldDataTypeRadioButton {
     /// The `values` property.
@@ -6844,6 +7502,10 @@ impl FieldDataTypeRadioButton {
         Self { values: values.into() }
     }
 }
+
+chili_runtime::record!(FieldDataTypeRadioButton {
+    required 0 values: Vec<String> = "values",
+});
 
 /// `FieldRequirement`.
 #[derive(Debug, Clone, PartialEq)]
@@ -6866,7 +7528,7 @@ chili_runtime::tagged_union!(FieldRequirement, "type", {
 });
 
 /// Schema `FieldRequirement_Hidden`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldRequirementHidden {
     /// The `value` property.
@@ -6880,34 +7542,31 @@ impl FieldRequirementHidden {
     }
 }
 
+chili_runtime::record!(FieldRequirementHidden {
+    required 0 value: String = "value",
+});
+
 /// `FindAllRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FindAllRequest {
     /// Restrict results to teams in these workspaces. Omit for all.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_ids: Option<Vec<String>>,
     /// Zero-based page index. Defaults to 0.
     ///
     /// Constraints: >= 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of teams per page.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Free-text term matched against team name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Restrict results to teams containing any of these user ids.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<Vec<String>>,
 }
 
@@ -6923,6 +7582,14 @@ impl FindAllRequest {
         }
     }
 }
+
+chili_runtime::record!(FindAllRequest {
+    optional 0 workspace_ids: Option<Vec<String>> = "workspaceIds",
+    optional 1 page: Option<i64> = "page",
+    optional 2 page_size: Option<i64> = "pageSize",
+    optional 3 name: Option<String> = "name",
+    optional 4 member: Option<Vec<String>> = "member",
+});
 
 /// Constraints: matches `^[a-zA-Z0-9]{18}`.
 #[derive(
@@ -6942,11 +7609,10 @@ pub struct GenericSalesforceId(pub String);
 chili_runtime::newtype!(GenericSalesforceId(String));
 
 /// `GroupLinkCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupLinkCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `name` property.
     pub name: String,
@@ -6957,22 +7623,14 @@ pub struct GroupLinkCreate {
     /// Meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// Fixed host of every meeting booked through this link.
-    #[serde(rename = "hostUserId")]
     pub host_user_id: UserId,
     /// Users who must attend; availability is the intersection of all required members.
-    #[serde(rename = "requiredMemberIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_member_ids: Option<Vec<String>>,
     /// Users invited but not required for availability.
-    #[serde(rename = "optionalMemberIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_member_ids: Option<Vec<String>>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -6998,41 +7656,40 @@ impl GroupLinkCreate {
     }
 }
 
+chili_runtime::record!(GroupLinkCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 slug: String = "slug",
+    required 3 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    required 4 host_user_id: UserId = "hostUserId",
+    optional 5 required_member_ids: Option<Vec<String>> = "requiredMemberIds",
+    optional 6 optional_member_ids: Option<Vec<String>> = "optionalMemberIds",
+    optional 7 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `GroupLinkUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupLinkUpdate {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New URL slug; must be unique within the workspace.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Replacement set of meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// New fixed host for meetings booked through this link.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "hostUserId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_user_id: Option<String>,
     /// Replacement required members; supplying members replaces the full member set.
-    #[serde(rename = "requiredMemberIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_member_ids: Option<Vec<String>>,
     /// Replacement optional members.
-    #[serde(rename = "optionalMemberIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_member_ids: Option<Vec<String>>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -7051,15 +7708,23 @@ impl GroupLinkUpdate {
     }
 }
 
+chili_runtime::record!(GroupLinkUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 slug: Option<String> = "slug",
+    optional 2 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 3 host_user_id: Option<String> = "hostUserId",
+    optional 4 required_member_ids: Option<Vec<String>> = "requiredMemberIds",
+    optional 5 optional_member_ids: Option<Vec<String>> = "optionalMemberIds",
+    optional 6 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `GroupSchedulingLinkDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupSchedulingLinkDetail {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `linkId` property.
-    #[serde(rename = "linkId")]
     pub link_id: GroupSchedulingLinkId,
     /// The `name` property.
     ///
@@ -7070,11 +7735,8 @@ pub struct GroupSchedulingLinkDetail {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// Meeting types offered on this link.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// Public URL a guest uses to book this link.
-    #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
 
@@ -7098,12 +7760,20 @@ impl GroupSchedulingLinkDetail {
     }
 }
 
+chili_runtime::record!(GroupSchedulingLinkDetail {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 link_id: GroupSchedulingLinkId = "linkId",
+    required 2 name: String = "name",
+    required 3 slug: String = "slug",
+    optional 4 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    required 5 booking_url: String = "bookingUrl",
+});
+
 /// `GroupSchedulingLinkDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupSchedulingLinkDetails {
     /// The group scheduling links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<GroupSchedulingLinkDetail>>,
 }
 
@@ -7113,6 +7783,10 @@ impl GroupSchedulingLinkDetails {
         Self { links: None }
     }
 }
+
+chili_runtime::record!(GroupSchedulingLinkDetails {
+    optional 0 links: Option<Vec<GroupSchedulingLinkDetail>> = "links",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -7132,26 +7806,20 @@ pub struct GroupSchedulingLinkId(pub String);
 chili_runtime::newtype!(GroupSchedulingLinkId(String));
 
 /// `GroupSchedulingLinksRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterWorkspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_workspace_ids: Option<Vec<String>>,
     /// Restrict to links with these slugs.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterLinkSlugs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_link_slugs: Option<Vec<String>>,
     /// Restrict to links offering any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterMeetingTypeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
 }
 
@@ -7165,6 +7833,12 @@ impl GroupSchedulingLinksRequest {
         }
     }
 }
+
+chili_runtime::record!(GroupSchedulingLinksRequest {
+    optional 0 filter_workspace_ids: Option<Vec<String>> = "filterWorkspaceIds",
+    optional 1 filter_link_slugs: Option<Vec<String>> = "filterLinkSlugs",
+    optional 2 filter_meeting_type_id: Option<Vec<uuid::Uuid>> = "filterMeetingTypeId",
+});
 
 /// `GuestsBehavior`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7219,16 +7893,14 @@ chili_runtime::tagged_union!(HandoffCrmAction, "type", {
 });
 
 /// Schema `HandoffCrmAction_AddToCampaign`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionAddToCampaign {
     /// The `campaignId` property.
-    #[serde(rename = "campaignId")]
     pub campaign_id: CampaignId,
     /// The `memberStatus` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "memberStatus")]
     pub member_status: String,
 }
 
@@ -7245,18 +7917,20 @@ impl HandoffCrmActionAddToCampaign {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionAddToCampaign {
+    required 0 campaign_id: CampaignId = "campaignId",
+    required 1 member_status: String = "memberStatus",
+});
+
 /// Schema `HandoffCrmAction_HubspotCreateEngagement`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionHubspotCreateEngagement {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_to: Option<EngagementRelatedTo>,
     /// The `owner` property.
     pub owner: EngagementOwner,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
 }
 
@@ -7274,12 +7948,17 @@ impl HandoffCrmActionHubspotCreateEngagement {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionHubspotCreateEngagement {
+    optional 0 related_to: Option<EngagementRelatedTo> = "relatedTo",
+    required 1 owner: EngagementOwner = "owner",
+    required 2 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+});
+
 /// Schema `HandoffCrmAction_HubspotUpdateFields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionHubspotUpdateFields {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotUpdateContactField>>,
 }
 
@@ -7290,12 +7969,15 @@ impl HandoffCrmActionHubspotUpdateFields {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionHubspotUpdateFields {
+    optional 0 contact: Option<Vec<HubspotUpdateContactField>> = "contact",
+});
+
 /// Schema `HandoffCrmAction_HubspotUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionHubspotUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<HubspotContactOwnershipRow>>,
 }
 
@@ -7306,19 +7988,19 @@ impl HandoffCrmActionHubspotUpdateOwnership {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionHubspotUpdateOwnership {
+    optional 0 contact: Option<Vec<HubspotContactOwnershipRow>> = "contact",
+});
+
 /// Schema `HandoffCrmAction_SalesforceCreateEvent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionSalesforceCreateEvent {
     /// The `relatedTo` property.
-    #[serde(rename = "relatedTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_to: Option<EventRelatedTo>,
     /// The `meetingCancellationBehavior` property.
-    #[serde(rename = "meetingCancellationBehavior")]
     pub meeting_cancellation_behavior: MeetingCancellationBehavior,
     /// The `guestsBehavior` property.
-    #[serde(rename = "guestsBehavior")]
     pub guests_behavior: GuestsBehavior,
 }
 
@@ -7336,15 +8018,19 @@ impl HandoffCrmActionSalesforceCreateEvent {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionSalesforceCreateEvent {
+    optional 0 related_to: Option<EventRelatedTo> = "relatedTo",
+    required 1 meeting_cancellation_behavior: MeetingCancellationBehavior = "meetingCancellationBehavior",
+    required 2 guests_behavior: GuestsBehavior = "guestsBehavior",
+});
+
 /// Schema `HandoffCrmAction_SalesforceUpdateFields`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionSalesforceUpdateFields {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<CrmUpdateContactField>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<CrmUpdateLeadField>>,
 }
 
@@ -7355,15 +8041,18 @@ impl HandoffCrmActionSalesforceUpdateFields {
     }
 }
 
+chili_runtime::record!(HandoffCrmActionSalesforceUpdateFields {
+    optional 0 contact: Option<Vec<CrmUpdateContactField>> = "contact",
+    optional 1 lead: Option<Vec<CrmUpdateLeadField>> = "lead",
+});
+
 /// Schema `HandoffCrmAction_SalesforceUpdateOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffCrmActionSalesforceUpdateOwnership {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Vec<SalesforceContactOwnershipRow>>,
     /// The `lead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<Vec<SalesforceLeadOwnershipRow>>,
 }
 
@@ -7373,6 +8062,11 @@ impl HandoffCrmActionSalesforceUpdateOwnership {
         Self { contact: None, lead: None }
     }
 }
+
+chili_runtime::record!(HandoffCrmActionSalesforceUpdateOwnership {
+    optional 0 contact: Option<Vec<SalesforceContactOwnershipRow>> = "contact",
+    optional 1 lead: Option<Vec<SalesforceLeadOwnershipRow>> = "lead",
+});
 
 /// `HandoffRouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7389,17 +8083,14 @@ chili_runtime::tagged_union!(HandoffRouteOutcome, "type", {
 });
 
 /// Schema `HandoffRouteOutcome_Schedule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouteOutcomeSchedule {
     /// The `assignment` property.
     pub assignment: RouteAssignment,
     /// The `meetingTypeId` property.
-    #[serde(rename = "meetingTypeId")]
     pub meeting_type_id: uuid::Uuid,
     /// The `crmActions` property.
-    #[serde(rename = "crmActions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<HandoffCrmAction>>,
 }
 
@@ -7417,15 +8108,19 @@ impl HandoffRouteOutcomeSchedule {
     }
 }
 
+chili_runtime::record!(HandoffRouteOutcomeSchedule {
+    required 0 assignment: RouteAssignment = "assignment",
+    required 1 meeting_type_id: uuid::Uuid = "meetingTypeId",
+    optional 2 crm_actions: Option<Vec<HandoffCrmAction>> = "crmActions",
+});
+
 /// `HandoffRouteRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouteRow {
     /// Rule that gates this row; required for every row (use catchAll for always-match).
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The `outcome` property.
     pub outcome: HandoffRouteOutcome,
@@ -7441,17 +8136,20 @@ impl HandoffRouteRow {
     }
 }
 
+chili_runtime::record!(HandoffRouteRow {
+    optional 0 rule_id: Option<String> = "ruleId",
+    required 1 outcome: HandoffRouteOutcome = "outcome",
+});
+
 /// `HandoffRouter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouter {
     /// The `id` property.
     pub id: HandoffRouterId,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Customer-facing router name; may be absent for legacy routers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `routing` property.
     pub routing: RouterRoutingSummary,
@@ -7473,12 +8171,18 @@ impl HandoffRouter {
     }
 }
 
+chili_runtime::record!(HandoffRouter {
+    required 0 id: HandoffRouterId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    optional 2 name: Option<String> = "name",
+    required 3 routing: RouterRoutingSummary = "routing",
+});
+
 /// `HandoffRouterCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouterCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Customer-facing router name; the slug is derived from it on publish.
     pub name: String,
@@ -7501,6 +8205,12 @@ impl HandoffRouterCreate {
     }
 }
 
+chili_runtime::record!(HandoffRouterCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 routing: HandoffRouterRouting = "routing",
+});
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -7519,15 +8229,12 @@ pub struct HandoffRouterId(pub String);
 chili_runtime::newtype!(HandoffRouterId(String));
 
 /// `HandoffRouterRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouterRouting {
     /// Ordered conditional rows; the first whose rule matches wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<HandoffRouteRow>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<HandoffRouteOutcome>,
 }
 
@@ -7541,15 +8248,18 @@ impl HandoffRouterRouting {
     }
 }
 
+chili_runtime::record!(HandoffRouterRouting {
+    optional 0 routes: Option<Vec<HandoffRouteRow>> = "routes",
+    optional 1 catch_all: Option<HandoffRouteOutcome> = "catchAll",
+});
+
 /// `HandoffRouterUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HandoffRouterUpdate {
     /// New router name; omit to keep the current one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `routing` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<HandoffRouterRouting>,
 }
 
@@ -7559,6 +8269,11 @@ impl HandoffRouterUpdate {
         Self { name: None, routing: None }
     }
 }
+
+chili_runtime::record!(HandoffRouterUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 routing: Option<HandoffRouterRouting> = "routing",
+});
 
 /// `HasMore`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7578,7 +8293,7 @@ chili_runtime::open_enum!(HasMore {
 });
 
 /// `HubspotContactOwnershipRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HubspotContactOwnershipRow {
     /// The `object` property.
@@ -7601,6 +8316,11 @@ impl HubspotContactOwnershipRow {
         }
     }
 }
+
+chili_runtime::record!(HubspotContactOwnershipRow {
+    required 0 object: HubspotUpdateContactOwnershipTarget = "object",
+    required 1 field: String = "field",
+});
 
 /// `HubspotNoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7640,7 +8360,7 @@ chili_runtime::open_enum!(HubspotObjectOwner {
 });
 
 /// `HubspotUpdateContactField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HubspotUpdateContactField {
     /// The `object` property.
@@ -7668,6 +8388,12 @@ impl HubspotUpdateContactField {
     }
 }
 
+chili_runtime::record!(HubspotUpdateContactField {
+    required 0 object: HubspotUpdateContactFieldTarget = "object",
+    required 1 field: String = "field",
+    required 2 value: UpdateFieldValue = "value",
+});
+
 /// `HubspotUpdateContactFieldTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7692,7 +8418,7 @@ chili_runtime::open_enum!(HubspotUpdateContactFieldTarget {
 });
 
 /// `HubspotUpdateContactOwnership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HubspotUpdateContactOwnership {
     /// The `object` property.
@@ -7702,8 +8428,6 @@ pub struct HubspotUpdateContactOwnership {
     /// Constraints: matches `[^\s\\/]+`.
     pub field: String,
     /// The `assignTo` property.
-    #[serde(rename = "assignTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<AssignTo>,
 }
 
@@ -7720,6 +8444,12 @@ impl HubspotUpdateContactOwnership {
         }
     }
 }
+
+chili_runtime::record!(HubspotUpdateContactOwnership {
+    required 0 object: HubspotUpdateContactOwnershipTarget = "object",
+    required 1 field: String = "field",
+    optional 2 assign_to: Option<AssignTo> = "assignTo",
+});
 
 /// `HubspotUpdateContactOwnershipTarget`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7739,14 +8469,12 @@ chili_runtime::open_enum!(HubspotUpdateContactOwnershipTarget {
 });
 
 /// `HubspotUpsertRecordSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HubspotUpsertRecordSettings {
     /// The `noMatch` property.
-    #[serde(rename = "noMatch")]
     pub no_match: HubspotNoMatchBehaviour,
     /// The `whenMatch` property.
-    #[serde(rename = "whenMatch")]
     pub when_match: HubspotWhenMatchBehaviour,
 }
 
@@ -7763,8 +8491,13 @@ impl HubspotUpsertRecordSettings {
     }
 }
 
+chili_runtime::record!(HubspotUpsertRecordSettings {
+    required 0 no_match: HubspotNoMatchBehaviour = "noMatch",
+    required 1 when_match: HubspotWhenMatchBehaviour = "whenMatch",
+});
+
 /// `HubspotUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HubspotUser {
     /// Email of the linked HubSpot user.
@@ -7782,6 +8515,11 @@ impl HubspotUser {
         }
     }
 }
+
+chili_runtime::record!(HubspotUser {
+    required 0 email: Email = "email",
+    required 1 id: i64 = "id",
+});
 
 /// `HubspotWhenMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7801,14 +8539,12 @@ chili_runtime::tagged_union!(HubspotWhenMatchBehaviour, "type", {
 });
 
 /// `LeadOrContactSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LeadOrContactSettings {
     /// The `noMatch` property.
-    #[serde(rename = "noMatch")]
     pub no_match: NoMatchBehaviour,
     /// The `whenMatch` property.
-    #[serde(rename = "whenMatch")]
     pub when_match: WhenMatchBehaviour,
 }
 
@@ -7825,18 +8561,20 @@ impl LeadOrContactSettings {
     }
 }
 
+chili_runtime::record!(LeadOrContactSettings {
+    required 0 no_match: NoMatchBehaviour = "noMatch",
+    required 1 when_match: WhenMatchBehaviour = "whenMatch",
+});
+
 /// `Levels`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Levels {
     /// Earned score plus prolonged-reservation projection, before manual calibration.
     pub current: f64,
     /// Score increment that will be added if this user receives the next assignment. Forward-looking; not included in `current` or `total`.
-    #[serde(rename = "nextAssignmentDelta")]
     pub next_assignment_delta: f64,
     /// Manual-calibration adjustment applied on top of `current`. Absent when no calibration is in effect. When present, `total = current + calibrationDelta`.
-    #[serde(rename = "calibrationDelta")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_delta: Option<f64>,
     /// Current score with manual calibration applied.
     pub total: f64,
@@ -7858,12 +8596,18 @@ impl Levels {
     }
 }
 
+chili_runtime::record!(Levels {
+    required 0 current: f64 = "current",
+    required 1 next_assignment_delta: f64 = "nextAssignmentDelta",
+    optional 2 calibration_delta: Option<f64> = "calibrationDelta",
+    required 3 total: f64 = "total",
+});
+
 /// `LinkPageConfig`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkPageConfig {
     /// Custom heading shown on the link's public booking page; falls back to the meeting type name when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -7874,33 +8618,29 @@ impl LinkPageConfig {
     }
 }
 
+chili_runtime::record!(LinkPageConfig {
+    optional 0 title: Option<String> = "title",
+});
+
 /// `ListRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRequest {
     /// Restrict results to these workspaces. Omit to search all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_ids: Option<Vec<String>>,
     /// Zero-based page index. Defaults to 0.
     ///
     /// Constraints: >= 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of distributions per page.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Filter to distributions matching this name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `assignmentType` property.
-    #[serde(rename = "assignmentType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment_type: Option<DistributionAssignmentType>,
 }
 
@@ -7916,6 +8656,14 @@ impl ListRequest {
         }
     }
 }
+
+chili_runtime::record!(ListRequest {
+    optional 0 workspace_ids: Option<Vec<String>> = "workspaceIds",
+    optional 1 page: Option<i64> = "page",
+    optional 2 page_size: Option<i64> = "pageSize",
+    optional 3 name: Option<String> = "name",
+    optional 4 assignment_type: Option<DistributionAssignmentType> = "assignmentType",
+});
 
 /// `LogicalOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7982,11 +8730,10 @@ chili_runtime::open_enum!(MatchedObject {
 });
 
 /// `MeetingBookingLimit`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingBookingLimit {
     /// The `limitBy` property.
-    #[serde(rename = "limitBy")]
     pub limit_by: MeetingBookingLimitBy,
     /// The `timeframe` property.
     pub timeframe: MeetingBookingLimitTimeframe,
@@ -8008,6 +8755,12 @@ impl MeetingBookingLimit {
         }
     }
 }
+
+chili_runtime::record!(MeetingBookingLimit {
+    required 0 limit_by: MeetingBookingLimitBy = "limitBy",
+    required 1 timeframe: MeetingBookingLimitTimeframe = "timeframe",
+    required 2 count: i32 = "count",
+});
 
 /// `MeetingBookingLimitBy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8053,14 +8806,12 @@ chili_runtime::open_enum!(MeetingBookingLimitTimeframe {
 });
 
 /// `MeetingBuffers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingBuffers {
     /// Buffer reserved before the meeting to prevent back-to-back bookings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
     /// Buffer reserved after the meeting to prevent back-to-back bookings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
 
@@ -8070,6 +8821,11 @@ impl MeetingBuffers {
         Self { before: None, after: None }
     }
 }
+
+chili_runtime::record!(MeetingBuffers {
+    optional 0 before: Option<String> = "before",
+    optional 1 after: Option<String> = "after",
+});
 
 /// `MeetingCancellationBehavior`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8111,11 +8867,10 @@ chili_runtime::tagged_union!(MeetingCreatedTarget, "type", {
 
 /// Schema `MeetingCreatedTarget_BookerCalendarIfExist`.
 #[deprecated(note = "deprecated in the API document")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingCreatedTargetBookerCalendarIfExist {
     /// The `autoDeclineOnBookersBehalf` property.
-    #[serde(rename = "autoDeclineOnBookersBehalf")]
     pub auto_decline_on_bookers_behalf: bool,
     /// The `required` property.
     pub required: bool,
@@ -8134,13 +8889,17 @@ impl MeetingCreatedTargetBookerCalendarIfExist {
     }
 }
 
+chili_runtime::record!(MeetingCreatedTargetBookerCalendarIfExist {
+    required 0 auto_decline_on_bookers_behalf: bool = "autoDeclineOnBookersBehalf",
+    required 1 required: bool = "required",
+});
+
 /// Schema `MeetingCreatedTarget_BookerInvitedIfExist`.
 #[deprecated(note = "deprecated in the API document")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingCreatedTargetBookerInvitedIfExist {
     /// The `autoDeclineOnBookersBehalf` property.
-    #[serde(rename = "autoDeclineOnBookersBehalf")]
     pub auto_decline_on_bookers_behalf: bool,
     /// The `required` property.
     pub required: bool,
@@ -8158,6 +8917,11 @@ impl MeetingCreatedTargetBookerInvitedIfExist {
         }
     }
 }
+
+chili_runtime::record!(MeetingCreatedTargetBookerInvitedIfExist {
+    required 0 auto_decline_on_bookers_behalf: bool = "autoDeclineOnBookersBehalf",
+    required 1 required: bool = "required",
+});
 
 /// `MeetingHandling`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8177,14 +8941,12 @@ chili_runtime::tagged_union!(MeetingHandling, "type", {
 });
 
 /// Schema `MeetingHandling_Flexible`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingHandlingFlexible {
     /// The `reassignmentType` property.
-    #[serde(rename = "reassignmentType")]
     pub reassignment_type: ReassignmentType,
     /// The `allowPickingAssignee` property.
-    #[serde(rename = "allowPickingAssignee")]
     pub allow_picking_assignee: bool,
 }
 
@@ -8201,12 +8963,16 @@ impl MeetingHandlingFlexible {
     }
 }
 
+chili_runtime::record!(MeetingHandlingFlexible {
+    required 0 reassignment_type: ReassignmentType = "reassignmentType",
+    required 1 allow_picking_assignee: bool = "allowPickingAssignee",
+});
+
 /// Schema `MeetingHandling_Strict`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingHandlingStrict {
     /// The `hideAssignee` property.
-    #[serde(rename = "hideAssignee")]
     pub hide_assignee: bool,
 }
 
@@ -8218,6 +8984,10 @@ impl MeetingHandlingStrict {
         }
     }
 }
+
+chili_runtime::record!(MeetingHandlingStrict {
+    required 0 hide_assignee: bool = "hideAssignee",
+});
 
 /// `MeetingHost`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8237,7 +9007,7 @@ chili_runtime::tagged_union!(MeetingHost, "type", {
 });
 
 /// Schema `MeetingHost_Assignee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingHostAssignee {
     /// The `index` property.
@@ -8252,6 +9022,10 @@ impl MeetingHostAssignee {
         Self { index: index.into() }
     }
 }
+
+chili_runtime::record!(MeetingHostAssignee {
+    required 0 index: i32 = "index",
+});
 
 /// `MeetingLimit`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8271,17 +9045,14 @@ chili_runtime::tagged_union!(MeetingLimit, "type", {
 });
 
 /// Schema `MeetingLimit_MeetingLimitSet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLimitMeetingLimitSet {
     /// The `userCaps` property.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "userCaps")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_caps: Option<Vec<UserLimit>>,
     /// The `resetPeriodicity` property.
-    #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: MeetingLimitReset,
 }
 
@@ -8294,6 +9065,11 @@ impl MeetingLimitMeetingLimitSet {
         }
     }
 }
+
+chili_runtime::record!(MeetingLimitMeetingLimitSet {
+    optional 0 user_caps: Option<Vec<UserLimit>> = "userCaps",
+    required 1 reset_periodicity: MeetingLimitReset = "resetPeriodicity",
+});
 
 /// `MeetingLimitReset`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8316,7 +9092,7 @@ chili_runtime::tagged_union!(MeetingLimitReset, "type", {
 });
 
 /// Schema `MeetingLimitReset_Daily`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLimitResetDaily {
     /// The `every` property.
@@ -8324,10 +9100,8 @@ pub struct MeetingLimitResetDaily {
     /// Constraints: > 0.
     pub every: i32,
     /// The `startsOn` property.
-    #[serde(rename = "startsOn")]
     pub starts_on: chrono::NaiveDate,
     /// The `resetLocalTime` property.
-    #[serde(rename = "resetLocalTime")]
     pub reset_local_time: String,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
@@ -8350,8 +9124,15 @@ impl MeetingLimitResetDaily {
     }
 }
 
+chili_runtime::record!(MeetingLimitResetDaily {
+    required 0 every: i32 = "every",
+    required 1 starts_on: chrono::NaiveDate = "startsOn",
+    required 2 reset_local_time: String = "resetLocalTime",
+    required 3 timezone: String = "timezone",
+});
+
 /// Schema `MeetingLimitReset_Monthly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLimitResetMonthly {
     /// The `every` property.
@@ -8359,12 +9140,10 @@ pub struct MeetingLimitResetMonthly {
     /// Constraints: > 0.
     pub every: i32,
     /// The `startsOn` property.
-    #[serde(rename = "startsOn")]
     pub starts_on: chrono::NaiveDate,
     /// The `resetDay` property.
     ///
     /// Constraints: >= 1, <= 28.
-    #[serde(rename = "resetDay")]
     pub reset_day: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
@@ -8386,8 +9165,15 @@ impl MeetingLimitResetMonthly {
         }
     }
 }
+
+chili_runtime::record!(MeetingLimitResetMonthly {
+    required 0 every: i32 = "every",
+    required 1 starts_on: chrono::NaiveDate = "startsOn",
+    required 2 reset_day: i32 = "resetDay",
+    required 3 timezone: String = "timezone",
+});
 /// Schema `MeetingLimitReset_Weekly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLimitResetWeekly {
     /// The `every` property.
@@ -8395,10 +9181,8 @@ pub struct MeetingLimitResetWeekly {
     /// Constraints: > 0.
     pub every: i32,
     /// The `startsOn` property.
-    #[serde(rename = "startsOn")]
     pub starts_on: chrono::NaiveDate,
     /// The `resetDayOfWeek` property.
-    #[serde(rename = "resetDayOfWeek")]
     pub reset_day_of_week: MeetingLimitResetWeeklyResetDayOfWeek,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
     pub timezone: String,
@@ -8420,6 +9204,13 @@ impl MeetingLimitResetWeekly {
         }
     }
 }
+
+chili_runtime::record!(MeetingLimitResetWeekly {
+    required 0 every: i32 = "every",
+    required 1 starts_on: chrono::NaiveDate = "startsOn",
+    required 2 reset_day_of_week: MeetingLimitResetWeeklyResetDayOfWeek = "resetDayOfWeek",
+    required 3 timezone: String = "timezone",
+});
 
 /// `MeetingLimitResetWeeklyResetDayOfWeek`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8498,7 +9289,7 @@ chili_runtime::tagged_union!(MeetingLocation, "type", {
 });
 
 /// Schema `MeetingLocation_AskTheGuest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationAskTheGuest {
     /// The `index` property.
@@ -8512,8 +9303,12 @@ impl MeetingLocationAskTheGuest {
     }
 }
 
+chili_runtime::record!(MeetingLocationAskTheGuest {
+    required 0 index: i32 = "index",
+});
+
 /// Schema `MeetingLocation_CalendarPlatformConference`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationCalendarPlatformConference {
     /// The `index` property.
@@ -8527,8 +9322,12 @@ impl MeetingLocationCalendarPlatformConference {
     }
 }
 
+chili_runtime::record!(MeetingLocationCalendarPlatformConference {
+    required 0 index: i32 = "index",
+});
+
 /// Schema `MeetingLocation_DefinedInMeetingType`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationDefinedInMeetingType {
     /// The `index` property.
@@ -8536,7 +9335,6 @@ pub struct MeetingLocationDefinedInMeetingType {
     /// The `value` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -8550,8 +9348,13 @@ impl MeetingLocationDefinedInMeetingType {
     }
 }
 
+chili_runtime::record!(MeetingLocationDefinedInMeetingType {
+    required 0 index: i32 = "index",
+    optional 1 value: Option<String> = "value",
+});
+
 /// Schema `MeetingLocation_GoToMeetingLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationGoToMeetingLink {
     /// The `index` property.
@@ -8570,8 +9373,13 @@ impl MeetingLocationGoToMeetingLink {
     }
 }
 
+chili_runtime::record!(MeetingLocationGoToMeetingLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_GongLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationGongLink {
     /// The `index` property.
@@ -8589,6 +9397,11 @@ impl MeetingLocationGongLink {
         }
     }
 }
+
+chili_runtime::record!(MeetingLocationGongLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
 
 /// `MeetingLocationHost`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8611,7 +9424,7 @@ chili_runtime::open_enum!(MeetingLocationHost {
 });
 
 /// Schema `MeetingLocation_HostsDefaultConferenceDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationHostsDefaultConferenceDetails {
     /// The `index` property.
@@ -8630,8 +9443,13 @@ impl MeetingLocationHostsDefaultConferenceDetails {
     }
 }
 
+chili_runtime::record!(MeetingLocationHostsDefaultConferenceDetails {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_HostsDefaultPhysicalLocation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationHostsDefaultPhysicalLocation {
     /// The `index` property.
@@ -8650,8 +9468,13 @@ impl MeetingLocationHostsDefaultPhysicalLocation {
     }
 }
 
+chili_runtime::record!(MeetingLocationHostsDefaultPhysicalLocation {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_RingCentralLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationRingCentralLink {
     /// The `index` property.
@@ -8670,8 +9493,13 @@ impl MeetingLocationRingCentralLink {
     }
 }
 
+chili_runtime::record!(MeetingLocationRingCentralLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_TeamsMeetingLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationTeamsMeetingLink {
     /// The `index` property.
@@ -8690,8 +9518,13 @@ impl MeetingLocationTeamsMeetingLink {
     }
 }
 
+chili_runtime::record!(MeetingLocationTeamsMeetingLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_WebexLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationWebexLink {
     /// The `index` property.
@@ -8710,8 +9543,13 @@ impl MeetingLocationWebexLink {
     }
 }
 
+chili_runtime::record!(MeetingLocationWebexLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// Schema `MeetingLocation_ZoomOneTimeLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocationZoomOneTimeLink {
     /// The `index` property.
@@ -8730,14 +9568,18 @@ impl MeetingLocationZoomOneTimeLink {
     }
 }
 
+chili_runtime::record!(MeetingLocationZoomOneTimeLink {
+    required 0 index: i32 = "index",
+    required 1 host: MeetingLocationHost = "host",
+});
+
 /// `MeetingLocations`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingLocations {
     /// The `default` property.
     pub default: MeetingLocation,
     /// Additional selectable meeting locations offered alongside the default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub others: Option<Vec<MeetingLocation>>,
 }
 
@@ -8751,17 +9593,20 @@ impl MeetingLocations {
     }
 }
 
+chili_runtime::record!(MeetingLocations {
+    required 0 default: MeetingLocation = "default",
+    optional 1 others: Option<Vec<MeetingLocation>> = "others",
+});
+
 /// Schema `HttpQueryResponse_A`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingQueryResponse {
     /// The `data` property.
     pub data: serde_json::Value,
     /// The `hasMore` property.
-    #[serde(rename = "hasMore")]
     pub has_more: HasMore,
     /// Whether more results exist beyond this page; drives pagination.
-    #[serde(rename = "hasMoreItems")]
     pub has_more_items: bool,
 }
 
@@ -8780,16 +9625,21 @@ impl MeetingQueryResponse {
     }
 }
 
+chili_runtime::record!(MeetingQueryResponse {
+    required 0 data: serde_json::Value = "data",
+    required 1 has_more: HasMore = "hasMore",
+    required 2 has_more_items: bool = "hasMoreItems",
+});
+
 /// Renamed to [`MeetingQueryResponse`]; this name goes away in the next release.
 #[deprecated(note = "renamed to `MeetingQueryResponse`")]
 pub type HttpQueryResponseA = MeetingQueryResponse;
 
 /// `MeetingStartTime`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingStartTime {
     /// Bookable slot start time.
-    #[serde(rename = "startTime")]
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Attendees available at this start time, each with how they were assigned.
     ///
@@ -8810,28 +9660,28 @@ impl MeetingStartTime {
     }
 }
 
+chili_runtime::record!(MeetingStartTime {
+    required 0 start_time: chrono::DateTime<chrono::Utc> = "startTime",
+    required 1 attendees: Vec<RequestedAttendee> = "attendees",
+});
+
 /// `MeetingStartTimesPagedRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingStartTimesPagedRequest {
     /// The `expectedHost` property.
-    #[serde(rename = "expectedHost")]
     pub expected_host: AvailabilityExpectedHost,
     /// Attendees to schedule; availability is the intersection of the required ones.
     ///
     /// Constraints: at least 1 items.
     pub attendees: Vec<RequestAttendee>,
     /// The `meetingTypeRef` property.
-    #[serde(rename = "meetingTypeRef")]
     pub meeting_type_ref: MeetingTypeRef,
     /// The `meetingTypeOverride` property.
-    #[serde(rename = "meetingTypeOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_override: Option<MeetingTypeOverrides>,
     /// The `interval` property.
     pub interval: TimeInterval,
     /// The `pagination` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
 }
 
@@ -8853,6 +9703,15 @@ impl MeetingStartTimesPagedRequest {
         }
     }
 }
+
+chili_runtime::record!(MeetingStartTimesPagedRequest {
+    required 0 expected_host: AvailabilityExpectedHost = "expectedHost",
+    required 1 attendees: Vec<RequestAttendee> = "attendees",
+    required 2 meeting_type_ref: MeetingTypeRef = "meetingTypeRef",
+    optional 3 meeting_type_override: Option<MeetingTypeOverrides> = "meetingTypeOverride",
+    required 4 interval: TimeInterval = "interval",
+    optional 5 pagination: Option<Pagination> = "pagination",
+});
 
 /// `MeetingStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8878,30 +9737,24 @@ chili_runtime::open_enum!(MeetingStatus {
 });
 
 /// `MeetingType`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingType {
     /// Unique meeting-type identifier.
     pub id: uuid::Uuid,
     /// Workspace the meeting type belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Internal meeting-type name; not shown to guests on the invite.
     pub name: String,
     /// Internal description; not shown to guests (see inviteDescription).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Calendar-invite subject shown to the guest; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteTitle")]
     pub invite_title: String,
     /// Calendar-invite body shown to the guest; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteDescription")]
     pub invite_description: String,
     /// The `status` property.
     pub status: MeetingTypeStatus,
     /// Convenience flag; true iff status is Active.
-    #[serde(rename = "isActive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Meeting length.
     pub duration: String,
@@ -8910,15 +9763,10 @@ pub struct MeetingType {
     /// The `buffers` property.
     pub buffers: MeetingBuffers,
     /// The `meetingLimit` property.
-    #[serde(rename = "meetingLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_limit: Option<MeetingBookingLimit>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
     /// Reminders attached to the meeting type; null on the list path (ids only, not fetched).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
 
@@ -8954,38 +9802,44 @@ impl MeetingType {
     }
 }
 
+chili_runtime::record!(MeetingType {
+    required 0 id: uuid::Uuid = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    optional 3 description: Option<String> = "description",
+    required 4 invite_title: String = "inviteTitle",
+    required 5 invite_description: String = "inviteDescription",
+    required 6 status: MeetingTypeStatus = "status",
+    optional 7 is_active: Option<bool> = "isActive",
+    required 8 duration: String = "duration",
+    required 9 location: MeetingLocations = "location",
+    required 10 buffers: MeetingBuffers = "buffers",
+    optional 11 meeting_limit: Option<MeetingBookingLimit> = "meetingLimit",
+    optional 12 shared_with: Option<SharedWith> = "sharedWith",
+    optional 13 reminders: Option<Vec<Reminder>> = "reminders",
+});
+
 /// `MeetingTypeCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTypeCreate {
     /// Workspace to create the meeting type in.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Internal meeting-type name.
     pub name: String,
     /// Meeting length.
     pub duration: String,
     /// Internal description; a product default is used when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Calendar-invite subject; defaults to the name when omitted.
-    #[serde(rename = "inviteTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_title: Option<String>,
     /// Calendar-invite body; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_description: Option<String>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<MeetingLocations>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
     /// Caller-generated UUID that makes create idempotent: a retry with the same key returns the already-created meeting type instead of duplicating it; reusing it with a different payload fails with 409.
-    #[serde(rename = "idempotencyKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
 
@@ -9010,25 +9864,29 @@ impl MeetingTypeCreate {
     }
 }
 
+chili_runtime::record!(MeetingTypeCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 duration: String = "duration",
+    optional 3 description: Option<String> = "description",
+    optional 4 invite_title: Option<String> = "inviteTitle",
+    optional 5 invite_description: Option<String> = "inviteDescription",
+    optional 6 location: Option<MeetingLocations> = "location",
+    optional 7 shared_with: Option<SharedWith> = "sharedWith",
+    optional 8 idempotency_key: Option<uuid::Uuid> = "idempotencyKey",
+});
+
 /// `MeetingTypeOverrides`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTypeOverrides {
     /// Override the meeting length; duration string like '30 minutes' or ISO 8601 'PT30M'.
-    #[serde(rename = "meetingDurationOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_duration_override: Option<String>,
     /// Override the buffer reserved before the meeting.
-    #[serde(rename = "beforeBufferDurationOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_buffer_duration_override: Option<String>,
     /// Override the buffer reserved after the meeting.
-    #[serde(rename = "afterBufferDurationOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_buffer_duration_override: Option<String>,
     /// Override the granularity at which candidate start times are generated.
-    #[serde(rename = "availabilityIncrementOverride")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_increment_override: Option<String>,
 }
 
@@ -9044,8 +9902,15 @@ impl MeetingTypeOverrides {
     }
 }
 
+chili_runtime::record!(MeetingTypeOverrides {
+    optional 0 meeting_duration_override: Option<String> = "meetingDurationOverride",
+    optional 1 before_buffer_duration_override: Option<String> = "beforeBufferDurationOverride",
+    optional 2 after_buffer_duration_override: Option<String> = "afterBufferDurationOverride",
+    optional 3 availability_increment_override: Option<String> = "availabilityIncrementOverride",
+});
+
 /// `MeetingTypeRef`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTypeRef {
     /// Referenced meeting-type identifier.
@@ -9067,6 +9932,11 @@ impl MeetingTypeRef {
     }
 }
 
+chili_runtime::record!(MeetingTypeRef {
+    required 0 id: uuid::Uuid = "id",
+    required 1 timestamp: chrono::DateTime<chrono::Utc> = "timestamp",
+});
+
 /// `MeetingTypeStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9085,42 +9955,28 @@ chili_runtime::open_enum!(MeetingTypeStatus {
 });
 
 /// `MeetingTypeUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTypeUpdate {
     /// New internal name; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New internal description; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New calendar-invite subject; omit to keep the current value.
-    #[serde(rename = "inviteTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_title: Option<String>,
     /// New calendar-invite body; omit to keep the current value.
-    #[serde(rename = "inviteDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_description: Option<String>,
     /// New meeting length; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MeetingTypeStatus>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<MeetingLocations>,
     /// The `buffers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffers: Option<MeetingBuffers>,
     /// The `meetingLimit` property.
-    #[serde(rename = "meetingLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_limit: Option<MeetingBookingLimit>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -9141,6 +9997,19 @@ impl MeetingTypeUpdate {
         }
     }
 }
+
+chili_runtime::record!(MeetingTypeUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 description: Option<String> = "description",
+    optional 2 invite_title: Option<String> = "inviteTitle",
+    optional 3 invite_description: Option<String> = "inviteDescription",
+    optional 4 duration: Option<String> = "duration",
+    optional 5 status: Option<MeetingTypeStatus> = "status",
+    optional 6 location: Option<MeetingLocations> = "location",
+    optional 7 buffers: Option<MeetingBuffers> = "buffers",
+    optional 8 meeting_limit: Option<MeetingBookingLimit> = "meetingLimit",
+    optional 9 shared_with: Option<SharedWith> = "sharedWith",
+});
 
 /// `NoMatchBehaviour`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9183,7 +10052,7 @@ chili_runtime::tagged_union!(NonCatchAllRoute, "type", {
 });
 
 /// Schema `NonCatchAllRoute_RuleRoute`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonCatchAllRouteRuleRoute {
     /// The `id` property.
@@ -9191,10 +10060,8 @@ pub struct NonCatchAllRouteRuleRoute {
     /// The `ruleIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "ruleIds")]
     pub rule_ids: Vec<RuleId>,
     /// The `ruleType` property.
-    #[serde(rename = "ruleType")]
     pub rule_type: RuleType,
     /// The `yes` property.
     pub yes: YesActions,
@@ -9217,14 +10084,20 @@ impl NonCatchAllRouteRuleRoute {
     }
 }
 
+chili_runtime::record!(NonCatchAllRouteRuleRoute {
+    required 0 id: RuleId = "id",
+    required 1 rule_ids: Vec<RuleId> = "ruleIds",
+    required 2 rule_type: RuleType = "ruleType",
+    required 3 yes: YesActions = "yes",
+});
+
 /// Schema `NonCatchAllRoute_SpamCheckRoute`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonCatchAllRouteSpamCheckRoute {
     /// The `yes` property.
     pub yes: YesActions,
     /// The `settings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SpamCheckSettings>,
 }
 
@@ -9237,6 +10110,11 @@ impl NonCatchAllRouteSpamCheckRoute {
         }
     }
 }
+
+chili_runtime::record!(NonCatchAllRouteSpamCheckRoute {
+    required 0 yes: YesActions = "yes",
+    optional 1 settings: Option<SpamCheckSettings> = "settings",
+});
 
 /// `NonOwnershipConditionsRequest`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9268,13 +10146,12 @@ chili_runtime::tagged_union!(NonOwnershipConditionsRequest, "type", {
 });
 
 /// Schema `NonOwnershipConditionsRequest_ConditionGroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestConditionGroup {
     /// The `id` property.
     pub id: ConditionGroupId,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `operator` property.
     pub operator: LogicalOperator,
@@ -9300,15 +10177,20 @@ impl NonOwnershipConditionsRequestConditionGroup {
     }
 }
 
+chili_runtime::record!(NonOwnershipConditionsRequestConditionGroup {
+    required 0 id: ConditionGroupId = "id",
+    optional 1 name: Option<String> = "name",
+    required 2 operator: LogicalOperator = "operator",
+    required 3 conditions: Vec<NonOwnershipConditionsRequest> = "conditions",
+});
+
 /// Schema `NonOwnershipConditionsRequest_EvaluableCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestEvaluableCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
@@ -9333,12 +10215,18 @@ impl NonOwnershipConditionsRequestEvaluableCondition {
     }
 }
 
+chili_runtime::record!(NonOwnershipConditionsRequestEvaluableCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: Operator = "operator",
+    required 3 evaluable: Evaluable = "evaluable",
+});
+
 /// Schema `NonOwnershipConditionsRequest_ObjectExistsCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestObjectExistsCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `reference` property.
     pub reference: DataObjectReference,
@@ -9361,15 +10249,19 @@ impl NonOwnershipConditionsRequestObjectExistsCondition {
     }
 }
 
+chili_runtime::record!(NonOwnershipConditionsRequestObjectExistsCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 reference: DataObjectReference = "reference",
+    required 2 exists: bool = "exists",
+});
+
 /// Schema `NonOwnershipConditionsRequest_SingleParameterCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestSingleParameterCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: SingleOperator,
@@ -9390,15 +10282,19 @@ impl NonOwnershipConditionsRequestSingleParameterCondition {
     }
 }
 
+chili_runtime::record!(NonOwnershipConditionsRequestSingleParameterCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: SingleOperator = "operator",
+});
+
 /// Schema `NonOwnershipConditionsRequest_StaticValueCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestStaticValueCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
@@ -9423,20 +10319,24 @@ impl NonOwnershipConditionsRequestStaticValueCondition {
     }
 }
 
+chili_runtime::record!(NonOwnershipConditionsRequestStaticValueCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: Operator = "operator",
+    required 3 value: serde_json::Value = "value",
+});
+
 /// Schema `NonOwnershipConditionsRequest_ValueCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NonOwnershipConditionsRequestValueCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `lhsReference` property.
-    #[serde(rename = "lhsReference")]
     pub lhs_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
     /// The `rhsReference` property.
-    #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
 
@@ -9456,6 +10356,13 @@ impl NonOwnershipConditionsRequestValueCondition {
         }
     }
 }
+
+chili_runtime::record!(NonOwnershipConditionsRequestValueCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 lhs_reference: DataReference = "lhsReference",
+    required 2 operator: Operator = "operator",
+    required 3 rhs_reference: DataReference = "rhsReference",
+});
 
 /// `Operator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9566,13 +10473,12 @@ chili_runtime::tagged_union!(OwnershipConditionsRequest, "type", {
 });
 
 /// Schema `OwnershipConditionsRequest_ConditionGroup`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestConditionGroup {
     /// The `id` property.
     pub id: ConditionGroupId,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `operator` property.
     pub operator: LogicalOperator,
@@ -9598,15 +10504,20 @@ impl OwnershipConditionsRequestConditionGroup {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestConditionGroup {
+    required 0 id: ConditionGroupId = "id",
+    optional 1 name: Option<String> = "name",
+    required 2 operator: LogicalOperator = "operator",
+    required 3 conditions: Vec<OwnershipConditionsRequest> = "conditions",
+});
+
 /// Schema `OwnershipConditionsRequest_EvaluableCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestEvaluableCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
@@ -9631,12 +10542,18 @@ impl OwnershipConditionsRequestEvaluableCondition {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestEvaluableCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: Operator = "operator",
+    required 3 evaluable: Evaluable = "evaluable",
+});
+
 /// Schema `OwnershipConditionsRequest_ObjectExistsCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestObjectExistsCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `reference` property.
     pub reference: DataObjectReference,
@@ -9659,23 +10576,23 @@ impl OwnershipConditionsRequestObjectExistsCondition {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestObjectExistsCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 reference: DataObjectReference = "reference",
+    required 2 exists: bool = "exists",
+});
+
 /// Schema `OwnershipConditionsRequest_OwnershipCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestOwnershipCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `ownership` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<OwnershipReference>,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<TeamId>,
     /// The `searchOwnershipBy` property.
-    #[serde(rename = "searchOwnershipBy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_ownership_by: Option<SearchOwnershipByDto>,
 }
 
@@ -9691,15 +10608,20 @@ impl OwnershipConditionsRequestOwnershipCondition {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestOwnershipCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    optional 1 ownership: Option<OwnershipReference> = "ownership",
+    optional 2 team_id: Option<TeamId> = "teamId",
+    optional 3 search_ownership_by: Option<SearchOwnershipByDto> = "searchOwnershipBy",
+});
+
 /// Schema `OwnershipConditionsRequest_SingleParameterCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestSingleParameterCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: SingleOperator,
@@ -9720,15 +10642,19 @@ impl OwnershipConditionsRequestSingleParameterCondition {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestSingleParameterCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: SingleOperator = "operator",
+});
+
 /// Schema `OwnershipConditionsRequest_StaticValueCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestStaticValueCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `dataReference` property.
-    #[serde(rename = "dataReference")]
     pub data_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
@@ -9753,20 +10679,24 @@ impl OwnershipConditionsRequestStaticValueCondition {
     }
 }
 
+chili_runtime::record!(OwnershipConditionsRequestStaticValueCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 data_reference: DataReference = "dataReference",
+    required 2 operator: Operator = "operator",
+    required 3 value: serde_json::Value = "value",
+});
+
 /// Schema `OwnershipConditionsRequest_ValueCondition`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipConditionsRequestValueCondition {
     /// The `conditionId` property.
-    #[serde(rename = "conditionId")]
     pub condition_id: ConditionId,
     /// The `lhsReference` property.
-    #[serde(rename = "lhsReference")]
     pub lhs_reference: DataReference,
     /// The `operator` property.
     pub operator: Operator,
     /// The `rhsReference` property.
-    #[serde(rename = "rhsReference")]
     pub rhs_reference: DataReference,
 }
 
@@ -9786,6 +10716,13 @@ impl OwnershipConditionsRequestValueCondition {
         }
     }
 }
+
+chili_runtime::record!(OwnershipConditionsRequestValueCondition {
+    required 0 condition_id: ConditionId = "conditionId",
+    required 1 lhs_reference: DataReference = "lhsReference",
+    required 2 operator: Operator = "operator",
+    required 3 rhs_reference: DataReference = "rhsReference",
+});
 
 /// `OwnershipHost`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9811,11 +10748,10 @@ chili_runtime::tagged_union!(OwnershipHost, "type", {
 });
 
 /// Schema `OwnershipHost_AssigneeFromDistribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipHostAssigneeFromDistribution {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -9828,12 +10764,15 @@ impl OwnershipHostAssigneeFromDistribution {
     }
 }
 
+chili_runtime::record!(OwnershipHostAssigneeFromDistribution {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
+
 /// Schema `OwnershipHost_AssigneeFromOwnershipRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipHostAssigneeFromOwnershipRule {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
 }
 
@@ -9844,21 +10783,21 @@ impl OwnershipHostAssigneeFromOwnershipRule {
     }
 }
 
+chili_runtime::record!(OwnershipHostAssigneeFromOwnershipRule {
+    required 0 rule_id: RuleId = "ruleId",
+});
+
 /// `OwnershipInvitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipInvitation {
     /// The `ownershipSettings` property.
-    #[serde(rename = "ownershipSettings")]
     pub ownership_settings: OwnershipSettings,
     /// The `host` property.
     pub host: OwnershipHost,
     /// The `bookerInvitation` property.
-    #[serde(rename = "bookerInvitation")]
     pub booker_invitation: BookerInvitation,
     /// Users invited to every meeting booked through this link, in addition to the routed owner.
-    #[serde(rename = "alwaysInvitedUsers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_invited_users: Option<Vec<AlwaysInvitedUser>>,
 }
 
@@ -9878,12 +10817,18 @@ impl OwnershipInvitation {
     }
 }
 
+chili_runtime::record!(OwnershipInvitation {
+    required 0 ownership_settings: OwnershipSettings = "ownershipSettings",
+    required 1 host: OwnershipHost = "host",
+    required 2 booker_invitation: BookerInvitation = "bookerInvitation",
+    optional 3 always_invited_users: Option<Vec<AlwaysInvitedUser>> = "alwaysInvitedUsers",
+});
+
 /// `OwnershipLinkCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipLinkCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `name` property.
     pub name: String,
@@ -9894,19 +10839,14 @@ pub struct OwnershipLinkCreate {
     /// Meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// Primary ownership-based routing configuration.
     pub ownership: OwnershipInvitation,
     /// Fallback distribution-based routing used when ownership routing yields no assignee.
     pub distribution: DistributionInvitationInput,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
     /// Optional custom settings for the public booking page.
-    #[serde(rename = "pageConfig")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
 
@@ -9933,37 +10873,38 @@ impl OwnershipLinkCreate {
     }
 }
 
+chili_runtime::record!(OwnershipLinkCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 slug: String = "slug",
+    required 3 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    required 4 ownership: OwnershipInvitation = "ownership",
+    required 5 distribution: DistributionInvitationInput = "distribution",
+    optional 6 shared_with: Option<SharedWith> = "sharedWith",
+    optional 7 page_config: Option<LinkPageConfig> = "pageConfig",
+});
+
 /// `OwnershipLinkUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipLinkUpdate {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New URL slug; must be unique within the workspace.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Replacement set of meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// New primary ownership-based routing configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<OwnershipInvitation>,
     /// New fallback distribution-based routing configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<DistributionInvitationInput>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
     /// New custom settings for the public booking page.
-    #[serde(rename = "pageConfig")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_config: Option<LinkPageConfig>,
 }
 
@@ -9982,8 +10923,18 @@ impl OwnershipLinkUpdate {
     }
 }
 
+chili_runtime::record!(OwnershipLinkUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 slug: Option<String> = "slug",
+    optional 2 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 3 ownership: Option<OwnershipInvitation> = "ownership",
+    optional 4 distribution: Option<DistributionInvitationInput> = "distribution",
+    optional 5 shared_with: Option<SharedWith> = "sharedWith",
+    optional 6 page_config: Option<LinkPageConfig> = "pageConfig",
+});
+
 /// `OwnershipReference`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipReference {
     /// The `source` property.
@@ -10009,15 +10960,19 @@ impl OwnershipReference {
     }
 }
 
+chili_runtime::record!(OwnershipReference {
+    required 0 source: DataSource = "source",
+    required 1 object: DataObject = "object",
+    required 2 field: DataField = "field",
+});
+
 /// `OwnershipSchedulingLinkDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipSchedulingLinkDetail {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `linkId` property.
-    #[serde(rename = "linkId")]
     pub link_id: OwnershipSchedulingLinkId,
     /// The `name` property.
     ///
@@ -10028,21 +10983,16 @@ pub struct OwnershipSchedulingLinkDetail {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// Meeting types offered on this link.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// Ownership-based routing configuration.
     pub ownership: OwnershipInvitation,
     /// The `distribution` property.
     pub distribution: DistributionInvitation,
     /// Custom settings for the public booking page.
-    #[serde(rename = "pageConfig")]
     pub page_config: LinkPageConfig,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
     pub shared_with: SharedWith,
     /// Public URL a guest uses to book this link.
-    #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
 
@@ -10074,12 +11024,24 @@ impl OwnershipSchedulingLinkDetail {
     }
 }
 
+chili_runtime::record!(OwnershipSchedulingLinkDetail {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 link_id: OwnershipSchedulingLinkId = "linkId",
+    required 2 name: String = "name",
+    required 3 slug: String = "slug",
+    optional 4 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    required 5 ownership: OwnershipInvitation = "ownership",
+    required 6 distribution: DistributionInvitation = "distribution",
+    required 7 page_config: LinkPageConfig = "pageConfig",
+    required 8 shared_with: SharedWith = "sharedWith",
+    required 9 booking_url: String = "bookingUrl",
+});
+
 /// `OwnershipSchedulingLinkDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipSchedulingLinkDetails {
     /// The ownership scheduling links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<OwnershipSchedulingLinkDetail>>,
 }
 
@@ -10089,6 +11051,10 @@ impl OwnershipSchedulingLinkDetails {
         Self { links: None }
     }
 }
+
+chili_runtime::record!(OwnershipSchedulingLinkDetails {
+    optional 0 links: Option<Vec<OwnershipSchedulingLinkDetail>> = "links",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -10108,32 +11074,24 @@ pub struct OwnershipSchedulingLinkId(pub String);
 chili_runtime::newtype!(OwnershipSchedulingLinkId(String));
 
 /// `OwnershipSchedulingLinksRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterWorkspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_workspace_ids: Option<Vec<String>>,
     /// Restrict to links with these slugs.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterLinkSlugs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_link_slugs: Option<Vec<String>>,
     /// Restrict to links offering any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterMeetingTypeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
     /// Restrict to links backed by any of these distributions.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterDistributionIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
 
@@ -10148,6 +11106,13 @@ impl OwnershipSchedulingLinksRequest {
         }
     }
 }
+
+chili_runtime::record!(OwnershipSchedulingLinksRequest {
+    optional 0 filter_workspace_ids: Option<Vec<String>> = "filterWorkspaceIds",
+    optional 1 filter_link_slugs: Option<Vec<String>> = "filterLinkSlugs",
+    optional 2 filter_meeting_type_id: Option<Vec<uuid::Uuid>> = "filterMeetingTypeId",
+    optional 3 filter_distribution_ids: Option<Vec<String>> = "filterDistributionIds",
+});
 
 /// `OwnershipSettings`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10167,7 +11132,7 @@ chili_runtime::tagged_union!(OwnershipSettings, "type", {
 });
 
 /// Schema `OwnershipSettings_WithMixedRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipSettingsWithMixedRouting {
     /// The `strategies` property.
@@ -10185,14 +11150,17 @@ impl OwnershipSettingsWithMixedRouting {
     }
 }
 
+chili_runtime::record!(OwnershipSettingsWithMixedRouting {
+    required 0 strategies: Vec<RoutingStrategy> = "strategies",
+});
+
 /// Schema `OwnershipSettings_WithSimpleRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OwnershipSettingsWithSimpleRule {
     /// The `rule` property.
     pub rule: SimpleRule,
     /// The `scheduleWithTeamMember` property.
-    #[serde(rename = "scheduleWithTeamMember")]
     pub schedule_with_team_member: ScheduleWithTeamMember,
     /// The `required` property.
     pub required: bool,
@@ -10213,12 +11181,17 @@ impl OwnershipSettingsWithSimpleRule {
     }
 }
 
+chili_runtime::record!(OwnershipSettingsWithSimpleRule {
+    required 0 rule: SimpleRule = "rule",
+    required 1 schedule_with_team_member: ScheduleWithTeamMember = "scheduleWithTeamMember",
+    required 2 required: bool = "required",
+});
+
 /// Schema `PaginatedResult_ChatConversationLog`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultChatConversationLog {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ChatConversationLog>>,
     /// The `total` property.
     pub total: i64,
@@ -10229,7 +11202,6 @@ pub struct PaginatedResultChatConversationLog {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10249,12 +11221,18 @@ impl PaginatedResultChatConversationLog {
     }
 }
 
+chili_runtime::record!(PaginatedResultChatConversationLog {
+    optional 0 results: Option<Vec<ChatConversationLog>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_Distribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultDistribution {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Distribution>>,
     /// The `total` property.
     pub total: i64,
@@ -10265,7 +11243,6 @@ pub struct PaginatedResultDistribution {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10285,12 +11262,18 @@ impl PaginatedResultDistribution {
     }
 }
 
+chili_runtime::record!(PaginatedResultDistribution {
+    optional 0 results: Option<Vec<Distribution>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_DistroLogEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultDistroLogEntry {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<DistroLogEntry>>,
     /// The `total` property.
     pub total: i64,
@@ -10301,7 +11284,6 @@ pub struct PaginatedResultDistroLogEntry {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10321,12 +11303,18 @@ impl PaginatedResultDistroLogEntry {
     }
 }
 
+chili_runtime::record!(PaginatedResultDistroLogEntry {
+    optional 0 results: Option<Vec<DistroLogEntry>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_EnrichmentWaterfall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultEnrichmentWaterfall {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<EnrichmentWaterfall>>,
     /// The `total` property.
     pub total: i64,
@@ -10337,7 +11325,6 @@ pub struct PaginatedResultEnrichmentWaterfall {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10357,12 +11344,18 @@ impl PaginatedResultEnrichmentWaterfall {
     }
 }
 
+chili_runtime::record!(PaginatedResultEnrichmentWaterfall {
+    optional 0 results: Option<Vec<EnrichmentWaterfall>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_MeetingStartTime`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultMeetingStartTime {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<MeetingStartTime>>,
     /// The `total` property.
     pub total: i64,
@@ -10373,7 +11366,6 @@ pub struct PaginatedResultMeetingStartTime {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10393,12 +11385,18 @@ impl PaginatedResultMeetingStartTime {
     }
 }
 
+chili_runtime::record!(PaginatedResultMeetingStartTime {
+    optional 0 results: Option<Vec<MeetingStartTime>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_PersonalMeetingType`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultPersonalMeetingType {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<PersonalMeetingType>>,
     /// The `total` property.
     pub total: i64,
@@ -10409,7 +11407,6 @@ pub struct PaginatedResultPersonalMeetingType {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10429,12 +11426,18 @@ impl PaginatedResultPersonalMeetingType {
     }
 }
 
+chili_runtime::record!(PaginatedResultPersonalMeetingType {
+    optional 0 results: Option<Vec<PersonalMeetingType>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_RuleView`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultRuleView {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RuleView>>,
     /// The `total` property.
     pub total: i64,
@@ -10445,7 +11448,6 @@ pub struct PaginatedResultRuleView {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10465,12 +11467,18 @@ impl PaginatedResultRuleView {
     }
 }
 
+chili_runtime::record!(PaginatedResultRuleView {
+    optional 0 results: Option<Vec<RuleView>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_Team`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultTeam {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Team>>,
     /// The `total` property.
     pub total: i64,
@@ -10481,7 +11489,6 @@ pub struct PaginatedResultTeam {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10501,12 +11508,18 @@ impl PaginatedResultTeam {
     }
 }
 
+chili_runtime::record!(PaginatedResultTeam {
+    optional 0 results: Option<Vec<Team>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultUser {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<User>>,
     /// The `total` property.
     pub total: i64,
@@ -10517,7 +11530,6 @@ pub struct PaginatedResultUser {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10537,12 +11549,18 @@ impl PaginatedResultUser {
     }
 }
 
+chili_runtime::record!(PaginatedResultUser {
+    optional 0 results: Option<Vec<User>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// Schema `PaginatedResult_Workspace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedResultWorkspace {
     /// The `results` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Workspace>>,
     /// The `total` property.
     pub total: i64,
@@ -10553,7 +11571,6 @@ pub struct PaginatedResultWorkspace {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10573,8 +11590,15 @@ impl PaginatedResultWorkspace {
     }
 }
 
+chili_runtime::record!(PaginatedResultWorkspace {
+    optional 0 results: Option<Vec<Workspace>> = "results",
+    required 1 total: i64 = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// `Pagination`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pagination {
     /// The `page` property.
@@ -10584,7 +11608,6 @@ pub struct Pagination {
     /// The `pageSize` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -10598,33 +11621,32 @@ impl Pagination {
     }
 }
 
+chili_runtime::record!(Pagination {
+    required 0 page: i64 = "page",
+    required 1 page_size: i64 = "pageSize",
+});
+
 /// `PersonalMeetingType`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalMeetingType {
     /// Unique meeting-type identifier.
     pub id: uuid::Uuid,
     /// The owner's personal workspace the meeting type belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Internal meeting-type name; not shown to guests on the invite.
     pub name: String,
     /// URL slug of the personal booking page.
     pub slug: String,
     /// Internal description; not shown to guests (see inviteDescription).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Calendar-invite subject shown to the guest; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteTitle")]
     pub invite_title: String,
     /// Calendar-invite body shown to the guest; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteDescription")]
     pub invite_description: String,
     /// The `status` property.
     pub status: MeetingTypeStatus,
     /// Convenience flag; true iff status is Active.
-    #[serde(rename = "isActive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Meeting length.
     pub duration: String,
@@ -10633,14 +11655,10 @@ pub struct PersonalMeetingType {
     /// The `buffers` property.
     pub buffers: MeetingBuffers,
     /// The `meetingLimit` property.
-    #[serde(rename = "meetingLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_limit: Option<MeetingBookingLimit>,
     /// Whether bookings on this personal meeting type are synced to the CRM.
-    #[serde(rename = "syncToCrm")]
     pub sync_to_crm: bool,
     /// Reminders attached to the meeting type; null on the list path (ids only, not fetched).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<Reminder>>,
 }
 
@@ -10679,38 +11697,45 @@ impl PersonalMeetingType {
     }
 }
 
+chili_runtime::record!(PersonalMeetingType {
+    required 0 id: uuid::Uuid = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    required 3 slug: String = "slug",
+    optional 4 description: Option<String> = "description",
+    required 5 invite_title: String = "inviteTitle",
+    required 6 invite_description: String = "inviteDescription",
+    required 7 status: MeetingTypeStatus = "status",
+    optional 8 is_active: Option<bool> = "isActive",
+    required 9 duration: String = "duration",
+    required 10 location: MeetingLocations = "location",
+    required 11 buffers: MeetingBuffers = "buffers",
+    optional 12 meeting_limit: Option<MeetingBookingLimit> = "meetingLimit",
+    required 13 sync_to_crm: bool = "syncToCrm",
+    optional 14 reminders: Option<Vec<Reminder>> = "reminders",
+});
+
 /// `PersonalMeetingTypeCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalMeetingTypeCreate {
     /// The user in whose personal workspace the meeting type is created.
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: UserId,
     /// Internal meeting-type name.
     pub name: String,
     /// Meeting length.
     pub duration: String,
     /// Internal description; a product default is used when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Calendar-invite subject; defaults to the name when omitted.
-    #[serde(rename = "inviteTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_title: Option<String>,
     /// Calendar-invite body; supports {!CP.Object.Field} merge tags.
-    #[serde(rename = "inviteDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_description: Option<String>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<MeetingLocations>,
     /// Whether bookings are synced to the CRM; defaults off when omitted.
-    #[serde(rename = "syncToCrm")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_to_crm: Option<bool>,
     /// Caller-generated UUID that makes create idempotent: a retry with the same key returns the already-created meeting type instead of duplicating it; reusing it with a different payload fails with 409.
-    #[serde(rename = "idempotencyKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
 }
 
@@ -10735,43 +11760,41 @@ impl PersonalMeetingTypeCreate {
     }
 }
 
+chili_runtime::record!(PersonalMeetingTypeCreate {
+    required 0 owner_user_id: UserId = "ownerUserId",
+    required 1 name: String = "name",
+    required 2 duration: String = "duration",
+    optional 3 description: Option<String> = "description",
+    optional 4 invite_title: Option<String> = "inviteTitle",
+    optional 5 invite_description: Option<String> = "inviteDescription",
+    optional 6 location: Option<MeetingLocations> = "location",
+    optional 7 sync_to_crm: Option<bool> = "syncToCrm",
+    optional 8 idempotency_key: Option<uuid::Uuid> = "idempotencyKey",
+});
+
 /// `PersonalMeetingTypeUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalMeetingTypeUpdate {
     /// New internal name; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New internal description; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New calendar-invite subject; omit to keep the current value.
-    #[serde(rename = "inviteTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_title: Option<String>,
     /// New calendar-invite body; omit to keep the current value.
-    #[serde(rename = "inviteDescription")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_description: Option<String>,
     /// New meeting length; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MeetingTypeStatus>,
     /// The `location` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<MeetingLocations>,
     /// The `buffers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffers: Option<MeetingBuffers>,
     /// The `meetingLimit` property.
-    #[serde(rename = "meetingLimit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_limit: Option<MeetingBookingLimit>,
     /// Enable/disable CRM sync; omit to keep the current value.
-    #[serde(rename = "syncToCrm")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_to_crm: Option<bool>,
 }
 
@@ -10793,8 +11816,21 @@ impl PersonalMeetingTypeUpdate {
     }
 }
 
+chili_runtime::record!(PersonalMeetingTypeUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 description: Option<String> = "description",
+    optional 2 invite_title: Option<String> = "inviteTitle",
+    optional 3 invite_description: Option<String> = "inviteDescription",
+    optional 4 duration: Option<String> = "duration",
+    optional 5 status: Option<MeetingTypeStatus> = "status",
+    optional 6 location: Option<MeetingLocations> = "location",
+    optional 7 buffers: Option<MeetingBuffers> = "buffers",
+    optional 8 meeting_limit: Option<MeetingBookingLimit> = "meetingLimit",
+    optional 9 sync_to_crm: Option<bool> = "syncToCrm",
+});
+
 /// `PersonalSchedulingLinkDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalSchedulingLinkDetail {
     /// URL slug of the link.
@@ -10802,13 +11838,10 @@ pub struct PersonalSchedulingLinkDetail {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// The `meetingTypeId` property.
-    #[serde(rename = "meetingTypeId")]
     pub meeting_type_id: uuid::Uuid,
     /// Name of the meeting type booked through this link.
-    #[serde(rename = "meetingTypeName")]
     pub meeting_type_name: String,
     /// Public URL a guest uses to book this link.
-    #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
 
@@ -10829,12 +11862,18 @@ impl PersonalSchedulingLinkDetail {
     }
 }
 
+chili_runtime::record!(PersonalSchedulingLinkDetail {
+    required 0 slug: String = "slug",
+    required 1 meeting_type_id: uuid::Uuid = "meetingTypeId",
+    required 2 meeting_type_name: String = "meetingTypeName",
+    required 3 booking_url: String = "bookingUrl",
+});
+
 /// `PersonalSchedulingLinkDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalSchedulingLinkDetails {
     /// The user's personal scheduling links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PersonalSchedulingLinkDetail>>,
 }
 
@@ -10845,24 +11884,23 @@ impl PersonalSchedulingLinkDetails {
     }
 }
 
+chili_runtime::record!(PersonalSchedulingLinkDetails {
+    optional 0 links: Option<Vec<PersonalSchedulingLinkDetail>> = "links",
+});
+
 /// `Prioritization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Prioritization {
     /// Ordered list of active user IDs in the order they will receive the next assignments. This is the authoritative assignment-ordering surface; level fields are informational.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<Vec<String>>,
     /// Users currently on vacation and skipped by the queue until they return.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "onVacation")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_vacation: Option<Vec<String>>,
     /// Users who have reached their assignment cap for the current period and are skipped until the cap resets.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "reachedCap")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reached_cap: Option<Vec<String>>,
 }
 
@@ -10877,12 +11915,17 @@ impl Prioritization {
     }
 }
 
+chili_runtime::record!(Prioritization {
+    optional 0 queue: Option<Vec<String>> = "queue",
+    optional 1 on_vacation: Option<Vec<String>> = "onVacation",
+    optional 2 reached_cap: Option<Vec<String>> = "reachedCap",
+});
+
 /// `ProcessedChiliFormMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedChiliFormMapping {
     /// CRM data-field the answer maps to.
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// Field's display name shown to the guest.
     ///
@@ -10895,7 +11938,6 @@ pub struct ProcessedChiliFormMapping {
     /// Whether the guest must fill the field.
     pub required: bool,
     /// A prefilled value stored on the field but not shown to the guest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
 
@@ -10917,12 +11959,19 @@ impl ProcessedChiliFormMapping {
     }
 }
 
+chili_runtime::record!(ProcessedChiliFormMapping {
+    required 0 data_field: DataFieldRef = "dataField",
+    required 1 label: String = "label",
+    required 2 description: String = "description",
+    required 3 required: bool = "required",
+    optional 4 hidden: Option<String> = "hidden",
+});
+
 /// `ProcessedInAppButtonMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedInAppButtonMapping {
     /// CRM data-field the answer maps to.
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
 
@@ -10934,12 +11983,15 @@ impl ProcessedInAppButtonMapping {
         }
     }
 }
+
+chili_runtime::record!(ProcessedInAppButtonMapping {
+    required 0 data_field: DataFieldRef = "dataField",
+});
 /// `ProcessedRouterLinkMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedRouterLinkMapping {
     /// CRM data-field the answer maps to.
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// Field's display name shown to the guest.
     ///
@@ -10948,13 +12000,10 @@ pub struct ProcessedRouterLinkMapping {
     /// Whether the guest must fill the field.
     pub required: bool,
     /// A prefilled value stored on the field but not shown to the guest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
     /// The `waterfallId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "waterfallId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waterfall_id: Option<String>,
 }
 
@@ -10974,6 +12023,14 @@ impl ProcessedRouterLinkMapping {
         }
     }
 }
+
+chili_runtime::record!(ProcessedRouterLinkMapping {
+    required 0 data_field: DataFieldRef = "dataField",
+    required 1 label: String = "label",
+    required 2 required: bool = "required",
+    optional 3 hidden: Option<String> = "hidden",
+    optional 4 waterfall_id: Option<String> = "waterfallId",
+});
 
 /// `ProcessedRouterTrigger`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10999,7 +12056,7 @@ chili_runtime::tagged_union!(ProcessedRouterTrigger, "type", {
 });
 
 /// Schema `ProcessedRouterTrigger_ProcessedChiliFormTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedChiliFormTrigger {
     /// The `mapping` property.
@@ -11011,7 +12068,6 @@ pub struct ProcessedRouterTriggerProcessedChiliFormTrigger {
     /// The `phone` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -11029,8 +12085,14 @@ impl ProcessedRouterTriggerProcessedChiliFormTrigger {
     }
 }
 
+chili_runtime::record!(ProcessedRouterTriggerProcessedChiliFormTrigger {
+    required 0 mapping: Vec<ProcessedChiliFormMapping> = "mapping",
+    required 1 email: DataFieldRef = "email",
+    optional 2 phone: Option<String> = "phone",
+});
+
 /// Schema `ProcessedRouterTrigger_ProcessedInAppButtonTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedInAppButtonTrigger {
     /// The `mapping` property.
@@ -11042,7 +12104,6 @@ pub struct ProcessedRouterTriggerProcessedInAppButtonTrigger {
     /// The `phone` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -11060,8 +12121,14 @@ impl ProcessedRouterTriggerProcessedInAppButtonTrigger {
     }
 }
 
+chili_runtime::record!(ProcessedRouterTriggerProcessedInAppButtonTrigger {
+    required 0 mapping: Vec<ProcessedInAppButtonMapping> = "mapping",
+    required 1 email: DataFieldRef = "email",
+    optional 2 phone: Option<String> = "phone",
+});
+
 /// Schema `ProcessedRouterTrigger_ProcessedRouterLinkTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedRouterLinkTrigger {
     /// The `mapping` property.
@@ -11073,7 +12140,6 @@ pub struct ProcessedRouterTriggerProcessedRouterLinkTrigger {
     /// The `phone` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -11091,8 +12157,14 @@ impl ProcessedRouterTriggerProcessedRouterLinkTrigger {
     }
 }
 
+chili_runtime::record!(ProcessedRouterTriggerProcessedRouterLinkTrigger {
+    required 0 mapping: Vec<ProcessedRouterLinkMapping> = "mapping",
+    required 1 email: DataFieldRef = "email",
+    optional 2 phone: Option<String> = "phone",
+});
+
 /// Schema `ProcessedRouterTrigger_ProcessedThirdPartyFormTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     /// The `mapping` property.
@@ -11104,7 +12176,6 @@ pub struct ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     /// The `phone` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -11122,15 +12193,19 @@ impl ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
     }
 }
 
+chili_runtime::record!(ProcessedRouterTriggerProcessedThirdPartyFormTrigger {
+    required 0 mapping: Vec<ConciergeFormMappingEntry> = "mapping",
+    required 1 email: DataFieldRef = "email",
+    optional 2 phone: Option<String> = "phone",
+});
+
 /// `QueryMeetingsRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMeetingsRequest {
     /// Restrict results to meetings in these workspaces. Omit to search every workspace the API key can access.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_ids: Option<Vec<String>>,
     /// Start of the query window, inclusive. ISO-8601 instant, e.g. 2025-01-08T13:46:18.681Z. The window (start..end) must be at most 7 days wide.
     pub start: chrono::DateTime<chrono::Utc>,
@@ -11139,42 +12214,30 @@ pub struct QueryMeetingsRequest {
     /// Zero-based page index. Defaults to 0.
     ///
     /// Constraints: >= 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// Number of meetings per page. Defaults to 10.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Filter by meeting status. One or more of Active, Canceled, NoShow, Completed. Omit to include all statuses.
     ///
     /// Constraints: at least 1 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<MeetingStatus>>,
     /// Filter to meetings assigned to any of these user ids (the rep who owns the meeting).
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "assigneeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<String>>,
     /// Filter to meetings hosted by any of these user ids.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "hostIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
     /// Filter to meetings whose guest (booker) has this email address.
     ///
     /// Constraints: matches `.+@.+`.
-    #[serde(rename = "guestEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_email: Option<String>,
     /// Filter to meetings created from any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
 
@@ -11198,6 +12261,19 @@ impl QueryMeetingsRequest {
         }
     }
 }
+
+chili_runtime::record!(QueryMeetingsRequest {
+    optional 0 workspace_ids: Option<Vec<String>> = "workspaceIds",
+    required 1 start: chrono::DateTime<chrono::Utc> = "start",
+    required 2 end: chrono::DateTime<chrono::Utc> = "end",
+    optional 3 page: Option<i64> = "page",
+    optional 4 page_size: Option<i64> = "pageSize",
+    optional 5 status: Option<Vec<MeetingStatus>> = "status",
+    optional 6 assignee_ids: Option<Vec<String>> = "assigneeIds",
+    optional 7 host_ids: Option<Vec<String>> = "hostIds",
+    optional 8 guest_email: Option<String> = "guestEmail",
+    optional 9 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+});
 
 /// `ReassignmentType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11254,16 +12330,12 @@ chili_runtime::tagged_union!(Redirect, "type", {
 });
 
 /// Schema `Redirect_Landing`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectLanding {
     /// The `forwardFormDataAsQueryParams` property.
-    #[serde(rename = "forwardFormDataAsQueryParams")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_form_data_as_query_params: Option<bool>,
     /// The `delayBeforeRedirect` property.
-    #[serde(rename = "delayBeforeRedirect")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
 }
 
@@ -11277,19 +12349,20 @@ impl RedirectLanding {
     }
 }
 
+chili_runtime::record!(RedirectLanding {
+    optional 0 forward_form_data_as_query_params: Option<bool> = "forwardFormDataAsQueryParams",
+    optional 1 delay_before_redirect: Option<String> = "delayBeforeRedirect",
+});
+
 /// Schema `Redirect_Url`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     /// The `url` property.
     pub url: String,
     /// The `forwardFormDataAsQueryParams` property.
-    #[serde(rename = "forwardFormDataAsQueryParams")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_form_data_as_query_params: Option<bool>,
     /// The `delayBeforeRedirect` property.
-    #[serde(rename = "delayBeforeRedirect")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_before_redirect: Option<String>,
 }
 
@@ -11303,6 +12376,12 @@ impl RedirectUrl {
         }
     }
 }
+
+chili_runtime::record!(RedirectUrl {
+    required 0 url: String = "url",
+    optional 1 forward_form_data_as_query_params: Option<bool> = "forwardFormDataAsQueryParams",
+    optional 2 delay_before_redirect: Option<String> = "delayBeforeRedirect",
+});
 
 /// Constraints: matches `[a-zA-Z0-9_]+__rc`.
 #[derive(
@@ -11322,7 +12401,7 @@ pub struct RelatedChildObjectRef(pub String);
 chili_runtime::newtype!(RelatedChildObjectRef(String));
 
 /// `Reminder`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Reminder {
     /// Server-assigned reminder identifier.
@@ -11330,7 +12409,6 @@ pub struct Reminder {
     /// Constraints: matches `[^\s\\/]+`.
     pub id: String,
     /// Workspace the reminder lives in; required to update or delete it.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `channel` property.
     pub channel: ReminderChannel,
@@ -11339,21 +12417,14 @@ pub struct Reminder {
     /// Internal reminder name; not shown to recipients.
     pub name: String,
     /// Optional subject line (used by the email channel).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Reminder message content delivered to the recipient.
     pub body: String,
     /// The `sendTo` property.
-    #[serde(rename = "sendTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_to: Option<ReminderSendTo>,
     /// The `sendFrom` property.
-    #[serde(rename = "sendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_from: Option<ReminderSendFrom>,
     /// The `smsSendFrom` property.
-    #[serde(rename = "smsSendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
 
@@ -11382,6 +12453,19 @@ impl Reminder {
     }
 }
 
+chili_runtime::record!(Reminder {
+    required 0 id: String = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 channel: ReminderChannel = "channel",
+    required 3 trigger: ReminderTrigger = "trigger",
+    required 4 name: String = "name",
+    optional 5 title: Option<String> = "title",
+    required 6 body: String = "body",
+    optional 7 send_to: Option<ReminderSendTo> = "sendTo",
+    optional 8 send_from: Option<ReminderSendFrom> = "sendFrom",
+    optional 9 sms_send_from: Option<ReminderSmsSendFrom> = "smsSendFrom",
+});
+
 /// `ReminderChannel`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11400,11 +12484,10 @@ chili_runtime::open_enum!(ReminderChannel {
 });
 
 /// `ReminderCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReminderCreate {
     /// Workspace to create the reminder in.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `channel` property.
     pub channel: ReminderChannel,
@@ -11413,21 +12496,14 @@ pub struct ReminderCreate {
     /// Internal reminder name; not shown to recipients.
     pub name: String,
     /// Optional subject line (used by the email channel).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Reminder message content delivered to the recipient.
     pub body: String,
     /// The `sendTo` property.
-    #[serde(rename = "sendTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_to: Option<ReminderSendTo>,
     /// The `sendFrom` property.
-    #[serde(rename = "sendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_from: Option<ReminderSendFrom>,
     /// The `smsSendFrom` property.
-    #[serde(rename = "smsSendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
 
@@ -11453,6 +12529,18 @@ impl ReminderCreate {
         }
     }
 }
+
+chili_runtime::record!(ReminderCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 channel: ReminderChannel = "channel",
+    required 2 trigger: ReminderTrigger = "trigger",
+    required 3 name: String = "name",
+    optional 4 title: Option<String> = "title",
+    required 5 body: String = "body",
+    optional 6 send_to: Option<ReminderSendTo> = "sendTo",
+    optional 7 send_from: Option<ReminderSendFrom> = "sendFrom",
+    optional 8 sms_send_from: Option<ReminderSmsSendFrom> = "smsSendFrom",
+});
 
 /// `ReminderSendFrom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11509,13 +12597,12 @@ chili_runtime::open_enum!(ReminderSmsSendFrom {
 });
 
 /// `ReminderTrigger`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReminderTrigger {
     /// The `kind` property.
     pub kind: ReminderTriggerKind,
     /// Lead time before (or lag after) the meeting for timed kinds; absent for the MeetingBooked kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<String>,
 }
 
@@ -11528,6 +12615,11 @@ impl ReminderTrigger {
         }
     }
 }
+
+chili_runtime::record!(ReminderTrigger {
+    required 0 kind: ReminderTriggerKind = "kind",
+    optional 1 offset: Option<String> = "offset",
+});
 
 /// `ReminderTriggerKind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11553,32 +12645,22 @@ chili_runtime::open_enum!(ReminderTriggerKind {
 });
 
 /// `ReminderUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReminderUpdate {
     /// New internal reminder name; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `trigger` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<ReminderTrigger>,
     /// New subject line; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// New message content; omit to keep the current value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `sendTo` property.
-    #[serde(rename = "sendTo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_to: Option<ReminderSendTo>,
     /// The `sendFrom` property.
-    #[serde(rename = "sendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_from: Option<ReminderSendFrom>,
     /// The `smsSendFrom` property.
-    #[serde(rename = "smsSendFrom")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_send_from: Option<ReminderSmsSendFrom>,
 }
 
@@ -11597,17 +12679,25 @@ impl ReminderUpdate {
     }
 }
 
+chili_runtime::record!(ReminderUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 trigger: Option<ReminderTrigger> = "trigger",
+    optional 2 title: Option<String> = "title",
+    optional 3 body: Option<String> = "body",
+    optional 4 send_to: Option<ReminderSendTo> = "sendTo",
+    optional 5 send_from: Option<ReminderSendFrom> = "sendFrom",
+    optional 6 sms_send_from: Option<ReminderSmsSendFrom> = "smsSendFrom",
+});
+
 /// `RemoveUserFromTeamRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserFromTeamRequest {
     /// Team to remove the users from.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// User ids to remove from the team.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
 
@@ -11621,17 +12711,20 @@ impl RemoveUserFromTeamRequest {
     }
 }
 
+chili_runtime::record!(RemoveUserFromTeamRequest {
+    required 0 team_id: TeamId = "teamId",
+    required 1 user_ids: Vec<UserId> = "userIds",
+});
+
 /// `RemoveUserFromWorkspaceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserFromWorkspaceRequest {
     /// Workspace to remove the users from.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// User ids to remove from the workspace.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
 }
 
@@ -11647,6 +12740,11 @@ impl RemoveUserFromWorkspaceRequest {
         }
     }
 }
+
+chili_runtime::record!(RemoveUserFromWorkspaceRequest {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 user_ids: Vec<UserId> = "userIds",
+});
 
 /// `RequestAttendee`.
 #[derive(Debug, Clone, PartialEq)]
@@ -11672,11 +12770,10 @@ chili_runtime::tagged_union!(RequestAttendee, "type", {
 });
 
 /// Schema `RequestAttendee_AdditionalAttendee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestAttendeeAdditionalAttendee {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `required` property.
     pub required: bool,
@@ -11692,15 +12789,18 @@ impl RequestAttendeeAdditionalAttendee {
     }
 }
 
+chili_runtime::record!(RequestAttendeeAdditionalAttendee {
+    required 0 user_id: UserId = "userId",
+    required 1 required: bool = "required",
+});
+
 /// Schema `RequestAttendee_AssignedViaTeam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestAttendeeAssignedViaTeam {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// The `required` property.
     pub required: bool,
@@ -11721,18 +12821,21 @@ impl RequestAttendeeAssignedViaTeam {
     }
 }
 
+chili_runtime::record!(RequestAttendeeAssignedViaTeam {
+    required 0 user_id: UserId = "userId",
+    required 1 team_id: TeamId = "teamId",
+    required 2 required: bool = "required",
+});
+
 /// Schema `RequestAttendee_DistributionAssignee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestAttendeeDistributionAssignee {
     /// Ranked list of eligible user IDs. If omitted, all distribution members are included.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// The `required` property.
     pub required: bool,
@@ -11752,12 +12855,17 @@ impl RequestAttendeeDistributionAssignee {
     }
 }
 
+chili_runtime::record!(RequestAttendeeDistributionAssignee {
+    optional 0 user_ids: Option<Vec<String>> = "userIds",
+    required 1 distribution_id: DistributionId = "distributionId",
+    required 2 required: bool = "required",
+});
+
 /// Schema `RequestAttendee_ManuallyAssigned`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestAttendeeManuallyAssigned {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `required` property.
     pub required: bool,
@@ -11772,6 +12880,11 @@ impl RequestAttendeeManuallyAssigned {
         }
     }
 }
+
+chili_runtime::record!(RequestAttendeeManuallyAssigned {
+    required 0 user_id: UserId = "userId",
+    required 1 required: bool = "required",
+});
 
 /// `RequestedAttendee`.
 #[derive(Debug, Clone, PartialEq)]
@@ -11800,11 +12913,10 @@ chili_runtime::tagged_union!(RequestedAttendee, "type", {
 });
 
 /// Schema `RequestedAttendee_AdditionalAttendee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAttendeeAdditionalAttendee {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `required` property.
     pub required: bool,
@@ -11820,15 +12932,18 @@ impl RequestedAttendeeAdditionalAttendee {
     }
 }
 
+chili_runtime::record!(RequestedAttendeeAdditionalAttendee {
+    required 0 user_id: UserId = "userId",
+    required 1 required: bool = "required",
+});
+
 /// Schema `RequestedAttendee_AssignedViaTeam`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAttendeeAssignedViaTeam {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
     /// The `required` property.
     pub required: bool,
@@ -11849,17 +12964,21 @@ impl RequestedAttendeeAssignedViaTeam {
     }
 }
 
+chili_runtime::record!(RequestedAttendeeAssignedViaTeam {
+    required 0 user_id: UserId = "userId",
+    required 1 team_id: TeamId = "teamId",
+    required 2 required: bool = "required",
+});
+
 /// Schema `RequestedAttendee_FlexibleRoundRobinAssignee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAttendeeFlexibleRoundRobinAssignee {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// The `userIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "userIds")]
     pub user_ids: Vec<UserId>,
     /// The `required` property.
     pub required: bool,
@@ -11880,12 +12999,17 @@ impl RequestedAttendeeFlexibleRoundRobinAssignee {
     }
 }
 
+chili_runtime::record!(RequestedAttendeeFlexibleRoundRobinAssignee {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 user_ids: Vec<UserId> = "userIds",
+    required 2 required: bool = "required",
+});
+
 /// Schema `RequestedAttendee_ManuallyAssigned`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAttendeeManuallyAssigned {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `required` property.
     pub required: bool,
@@ -11901,15 +13025,18 @@ impl RequestedAttendeeManuallyAssigned {
     }
 }
 
+chili_runtime::record!(RequestedAttendeeManuallyAssigned {
+    required 0 user_id: UserId = "userId",
+    required 1 required: bool = "required",
+});
+
 /// Schema `RequestedAttendee_StrictRoundRobinAssignee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestedAttendeeStrictRoundRobinAssignee {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// The `required` property.
     pub required: bool,
@@ -11930,12 +13057,17 @@ impl RequestedAttendeeStrictRoundRobinAssignee {
     }
 }
 
+chili_runtime::record!(RequestedAttendeeStrictRoundRobinAssignee {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 user_id: UserId = "userId",
+    required 2 required: bool = "required",
+});
+
 /// `RoundRobinLinkCreate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoundRobinLinkCreate {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `name` property.
     pub name: String,
@@ -11946,16 +13078,12 @@ pub struct RoundRobinLinkCreate {
     /// Meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// Distributions across which bookings are round-robined; the first listed is used as the round-robin host.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "distributionIds")]
     pub distribution_ids: Vec<DistributionId>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -11979,33 +13107,34 @@ impl RoundRobinLinkCreate {
     }
 }
 
+chili_runtime::record!(RoundRobinLinkCreate {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    required 1 name: String = "name",
+    required 2 slug: String = "slug",
+    required 3 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    required 4 distribution_ids: Vec<DistributionId> = "distributionIds",
+    optional 5 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `RoundRobinLinkUpdate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoundRobinLinkUpdate {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New URL slug; must be unique within the workspace.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Replacement set of meeting types offered on this link.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// Replacement distributions; the first listed is used as the round-robin host.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "distributionIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<String>>,
     /// The `sharedWith` property.
-    #[serde(rename = "sharedWith")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_with: Option<SharedWith>,
 }
 
@@ -12022,22 +13151,26 @@ impl RoundRobinLinkUpdate {
     }
 }
 
+chili_runtime::record!(RoundRobinLinkUpdate {
+    optional 0 name: Option<String> = "name",
+    optional 1 slug: Option<String> = "slug",
+    optional 2 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 3 distribution_ids: Option<Vec<String>> = "distributionIds",
+    optional 4 shared_with: Option<SharedWith> = "sharedWith",
+});
+
 /// `RoundRobinSchedulingLinkDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoundRobinSchedulingLinkDetail {
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `distributionId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
     #[deprecated(note = "deprecated in the API document")]
-    #[serde(rename = "distributionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_id: Option<String>,
     /// The `linkId` property.
-    #[serde(rename = "linkId")]
     pub link_id: RoundRobinSchedulingLinkId,
     /// The `name` property.
     ///
@@ -12048,19 +13181,15 @@ pub struct RoundRobinSchedulingLinkDetail {
     /// Constraints: matches `[-0-9a-z_]+`.
     pub slug: String,
     /// Meeting types offered on this link.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// The `members` property.
     #[deprecated(note = "deprecated in the API document")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<SchedulingLinkMemberDetail>>,
     /// Distributions assigned to this link, with per-distribution attendance and resolved members.
     ///
     /// Constraints: at least 1 items.
     pub assignments: Vec<DistributionAssignment>,
     /// Public URL a guest uses to book this link.
-    #[serde(rename = "bookingUrl")]
     pub booking_url: String,
 }
 
@@ -12088,12 +13217,23 @@ impl RoundRobinSchedulingLinkDetail {
     }
 }
 
+chili_runtime::record!(RoundRobinSchedulingLinkDetail {
+    required 0 workspace_id: WorkspaceId = "workspaceId",
+    optional 1 distribution_id: Option<String> = "distributionId",
+    required 2 link_id: RoundRobinSchedulingLinkId = "linkId",
+    required 3 name: String = "name",
+    required 4 slug: String = "slug",
+    optional 5 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+    optional 6 members: Option<Vec<SchedulingLinkMemberDetail>> = "members",
+    required 7 assignments: Vec<DistributionAssignment> = "assignments",
+    required 8 booking_url: String = "bookingUrl",
+});
+
 /// `RoundRobinSchedulingLinkDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoundRobinSchedulingLinkDetails {
     /// The round-robin scheduling links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<RoundRobinSchedulingLinkDetail>>,
 }
 
@@ -12103,6 +13243,10 @@ impl RoundRobinSchedulingLinkDetails {
         Self { links: None }
     }
 }
+
+chili_runtime::record!(RoundRobinSchedulingLinkDetails {
+    optional 0 links: Option<Vec<RoundRobinSchedulingLinkDetail>> = "links",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -12122,32 +13266,24 @@ pub struct RoundRobinSchedulingLinkId(pub String);
 chili_runtime::newtype!(RoundRobinSchedulingLinkId(String));
 
 /// `RoundRobinSchedulingLinksRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoundRobinSchedulingLinksRequest {
     /// Restrict to links in these workspaces; omit for all accessible workspaces.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterWorkspaceIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_workspace_ids: Option<Vec<String>>,
     /// Restrict to links with these slugs.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterLinkSlugs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_link_slugs: Option<Vec<String>>,
     /// Restrict to links offering any of these meeting types.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterMeetingTypeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_meeting_type_id: Option<Vec<uuid::Uuid>>,
     /// Restrict to links backed by any of these distributions.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "filterDistributionIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_distribution_ids: Option<Vec<String>>,
 }
 
@@ -12162,6 +13298,13 @@ impl RoundRobinSchedulingLinksRequest {
         }
     }
 }
+
+chili_runtime::record!(RoundRobinSchedulingLinksRequest {
+    optional 0 filter_workspace_ids: Option<Vec<String>> = "filterWorkspaceIds",
+    optional 1 filter_link_slugs: Option<Vec<String>> = "filterLinkSlugs",
+    optional 2 filter_meeting_type_id: Option<Vec<uuid::Uuid>> = "filterMeetingTypeId",
+    optional 3 filter_distribution_ids: Option<Vec<String>> = "filterDistributionIds",
+});
 
 /// `RouteAssignment`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12181,11 +13324,10 @@ chili_runtime::tagged_union!(RouteAssignment, "type", {
 });
 
 /// Schema `RouteAssignment_Distribution`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteAssignmentDistribution {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
 }
 
@@ -12198,12 +13340,15 @@ impl RouteAssignmentDistribution {
     }
 }
 
+chili_runtime::record!(RouteAssignmentDistribution {
+    required 0 distribution_id: DistributionId = "distributionId",
+});
+
 /// Schema `RouteAssignment_User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteAssignmentUser {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
 
@@ -12213,6 +13358,10 @@ impl RouteAssignmentUser {
         Self { user_id: user_id.into() }
     }
 }
+
+chili_runtime::record!(RouteAssignmentUser {
+    required 0 user_id: UserId = "userId",
+});
 
 /// `RouteOutcome`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12232,7 +13381,7 @@ chili_runtime::tagged_union!(RouteOutcome, "type", {
 });
 
 /// Schema `RouteOutcome_Redirect`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteOutcomeRedirect {
     /// The `url` property.
@@ -12246,25 +13395,23 @@ impl RouteOutcomeRedirect {
     }
 }
 
+chili_runtime::record!(RouteOutcomeRedirect {
+    required 0 url: String = "url",
+});
+
 /// Schema `RouteOutcome_Schedule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteOutcomeSchedule {
     /// The `assignment` property.
     pub assignment: ConciergeRouteAssignment,
     /// The `meetingTypeId` property.
-    #[serde(rename = "meetingTypeId")]
     pub meeting_type_id: uuid::Uuid,
     /// Further meeting types to offer on this path beyond `meetingTypeId`, in order; omit to book only `meetingTypeId`.
-    #[serde(rename = "additionalMeetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// The `timeout` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<RouteTimeout>,
     /// The `crmActions` property.
-    #[serde(rename = "crmActions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
 
@@ -12284,15 +13431,21 @@ impl RouteOutcomeSchedule {
     }
 }
 
+chili_runtime::record!(RouteOutcomeSchedule {
+    required 0 assignment: ConciergeRouteAssignment = "assignment",
+    required 1 meeting_type_id: uuid::Uuid = "meetingTypeId",
+    optional 2 additional_meeting_type_ids: Option<Vec<uuid::Uuid>> = "additionalMeetingTypeIds",
+    optional 3 timeout: Option<RouteTimeout> = "timeout",
+    optional 4 crm_actions: Option<Vec<CrmAction>> = "crmActions",
+});
+
 /// `RouteRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteRow {
     /// Rule that gates this row; required for every row (use catchAll for always-match).
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// The `outcome` property.
     pub outcome: RouteOutcome,
@@ -12308,14 +13461,18 @@ impl RouteRow {
     }
 }
 
+chili_runtime::record!(RouteRow {
+    optional 0 rule_id: Option<String> = "ruleId",
+    required 1 outcome: RouteOutcome = "outcome",
+});
+
 /// `RouteTimeout`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouteTimeout {
     /// Minutes to wait for a booking before the timeout redirect fires (default 10).
     pub minutes: i32,
     /// The `onTimeout` property.
-    #[serde(rename = "onTimeout")]
     pub on_timeout: TimeoutRedirect,
 }
 
@@ -12329,24 +13486,24 @@ impl RouteTimeout {
     }
 }
 
+chili_runtime::record!(RouteTimeout {
+    required 0 minutes: i32 = "minutes",
+    required 1 on_timeout: TimeoutRedirect = "onTimeout",
+});
+
 /// `RouterBranding`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterBranding {
     /// Cover/header image URL for the routing page.
-    #[serde(rename = "coverImage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_image: Option<String>,
     /// Heading text shown on the routing page.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "headingText")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading_text: Option<String>,
     /// Default language of the routing page.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
@@ -12361,18 +13518,21 @@ impl RouterBranding {
     }
 }
 
+chili_runtime::record!(RouterBranding {
+    optional 0 cover_image: Option<String> = "coverImage",
+    optional 1 heading_text: Option<String> = "headingText",
+    optional 2 language: Option<String> = "language",
+});
+
 /// `RouterForm`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterForm {
     /// True iff the webform is a Chili form (or absent); false iff it is a third-party form (edit via thirdPartyForm).
     pub representable: bool,
     /// The Chili-form fields; empty when the webform is a third-party form Edge cannot model for write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterFormField>>,
     /// Retained for backwards compatibility; now always empty since every trigger kind is editable.
-    #[serde(rename = "readOnlyTriggers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only_triggers: Option<Vec<String>>,
 }
 
@@ -12387,12 +13547,17 @@ impl RouterForm {
     }
 }
 
+chili_runtime::record!(RouterForm {
+    required 0 representable: bool = "representable",
+    optional 1 fields: Option<Vec<RouterFormField>> = "fields",
+    optional 2 read_only_triggers: Option<Vec<String>> = "readOnlyTriggers",
+});
+
 /// `RouterFormField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterFormField {
     /// CRM data-field the answer maps to (a default field name, an internal name, or a custom-field UUID).
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// The field's display name shown to the guest.
     ///
@@ -12401,12 +13566,10 @@ pub struct RouterFormField {
     /// Optional helper text shown under the field.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the guest must fill the field.
     pub required: bool,
     /// A prefilled value stored on the field but not shown to the guest; absent for a normal visible field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
 
@@ -12427,6 +13590,14 @@ impl RouterFormField {
     }
 }
 
+chili_runtime::record!(RouterFormField {
+    required 0 data_field: DataFieldRef = "dataField",
+    required 1 label: String = "label",
+    optional 2 description: Option<String> = "description",
+    required 3 required: bool = "required",
+    optional 4 hidden: Option<String> = "hidden",
+});
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -12445,11 +13616,10 @@ pub struct RouterId(pub String);
 chili_runtime::newtype!(RouterId(String));
 
 /// `RouterInAppButton`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterInAppButton {
     /// The button's data-field mappings; the same shape accepted on write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterInAppButtonField>>,
 }
 
@@ -12460,12 +13630,15 @@ impl RouterInAppButton {
     }
 }
 
+chili_runtime::record!(RouterInAppButton {
+    optional 0 fields: Option<Vec<RouterInAppButtonField>> = "fields",
+});
+
 /// `RouterInAppButtonField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterInAppButtonField {
     /// CRM data-field the answer maps to; the mapping as a whole must include the email field (PersonEmail).
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
 }
 
@@ -12478,12 +13651,15 @@ impl RouterInAppButtonField {
     }
 }
 
+chili_runtime::record!(RouterInAppButtonField {
+    required 0 data_field: DataFieldRef = "dataField",
+});
+
 /// `RouterLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterLink {
     /// The link's field mappings; the same shape accepted on write. Any backend waterfallId is not surfaced but is preserved on update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterLinkField>>,
 }
 
@@ -12494,12 +13670,15 @@ impl RouterLink {
     }
 }
 
+chili_runtime::record!(RouterLink {
+    optional 0 fields: Option<Vec<RouterLinkField>> = "fields",
+});
+
 /// `RouterLinkField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterLinkField {
     /// CRM data-field the answer maps to.
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// The field's display name shown to the guest.
     ///
@@ -12508,7 +13687,6 @@ pub struct RouterLinkField {
     /// Whether the guest must fill the field.
     pub required: bool,
     /// A prefilled value stored on the field but not shown to the guest; absent for a normal visible field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<String>,
 }
 
@@ -12528,16 +13706,20 @@ impl RouterLinkField {
     }
 }
 
+chili_runtime::record!(RouterLinkField {
+    required 0 data_field: DataFieldRef = "dataField",
+    required 1 label: String = "label",
+    required 2 required: bool = "required",
+    optional 3 hidden: Option<String> = "hidden",
+});
+
 /// `RouterRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterRouting {
     /// Ordered conditional rows; the first whose rule matches wins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<RouteRow>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RouteOutcome>,
 }
 
@@ -12551,8 +13733,13 @@ impl RouterRouting {
     }
 }
 
+chili_runtime::record!(RouterRouting {
+    optional 0 routes: Option<Vec<RouteRow>> = "routes",
+    optional 1 catch_all: Option<RouteOutcome> = "catchAll",
+});
+
 /// `RouterRoutingSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterRoutingSummary {
     /// False when built without the full routing tree; then rows/catchAll are empty.
@@ -12560,11 +13747,8 @@ pub struct RouterRoutingSummary {
     /// True only when the routing is exactly what Edge's create/update would produce (safe to replace).
     pub representable: bool,
     /// The rule chain walked in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<RoutingRowSummary>>,
     /// The `catchAll` property.
-    #[serde(rename = "catchAll")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all: Option<RoutingCatchAllSummary>,
 }
 
@@ -12580,12 +13764,18 @@ impl RouterRoutingSummary {
     }
 }
 
+chili_runtime::record!(RouterRoutingSummary {
+    required 0 known: bool = "known",
+    required 1 representable: bool = "representable",
+    optional 2 rows: Option<Vec<RoutingRowSummary>> = "rows",
+    optional 3 catch_all: Option<RoutingCatchAllSummary> = "catchAll",
+});
+
 /// `RouterThirdPartyForm`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterThirdPartyForm {
     /// The external-field to data-field mappings; the same shape accepted on write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RouterThirdPartyFormField>>,
 }
 
@@ -12596,22 +13786,23 @@ impl RouterThirdPartyForm {
     }
 }
 
+chili_runtime::record!(RouterThirdPartyForm {
+    optional 0 fields: Option<Vec<RouterThirdPartyFormField>> = "fields",
+});
+
 /// `RouterThirdPartyFormField`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RouterThirdPartyFormField {
     /// The external form field's name as submitted (e.g. "0-1/email").
     ///
     /// Constraints: at least 1 characters.
-    #[serde(rename = "formFieldName")]
     pub form_field_name: String,
     /// CRM data-field the external field maps to; the mapping as a whole must include the email field (PersonEmail).
-    #[serde(rename = "dataField")]
     pub data_field: DataFieldRef,
     /// Optional display label for when the external field name is too programmatic.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -12629,8 +13820,14 @@ impl RouterThirdPartyFormField {
     }
 }
 
+chili_runtime::record!(RouterThirdPartyFormField {
+    required 0 form_field_name: String = "formFieldName",
+    required 1 data_field: DataFieldRef = "dataField",
+    optional 2 label: Option<String> = "label",
+});
+
 /// `RoutingCatchAllSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingCatchAllSummary {
     /// The `outcome` property.
@@ -12643,6 +13840,10 @@ impl RoutingCatchAllSummary {
         Self { outcome: outcome.into() }
     }
 }
+
+chili_runtime::record!(RoutingCatchAllSummary {
+    required 0 outcome: RoutingOutcome = "outcome",
+});
 
 /// `RoutingOutcome`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12674,23 +13875,16 @@ chili_runtime::tagged_union!(RoutingOutcome, "type", {
 });
 
 /// Schema `RoutingOutcome_ContactOptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingOutcomeContactOptions {
     /// ContactOptions: post-booking CRM action chain of the direct book-a-meeting branch; null when that branch is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<Vec<CrmAction>>,
     /// ContactOptions: post-booking CRM action chain run after a successful call; null when there is no call branch.
-    #[serde(rename = "callSuccess")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_success: Option<Vec<CrmAction>>,
     /// ContactOptions: CRM action chain of the call-missed branch (its booking chain or bare actions); null when absent.
-    #[serde(rename = "callMissed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_missed: Option<Vec<CrmAction>>,
     /// ContactOptions: meeting types bookable on this call-flow path (it can offer several); null when the path books none.
-    #[serde(rename = "meetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_ids: Option<Vec<uuid::Uuid>>,
 }
 
@@ -12706,8 +13900,15 @@ impl RoutingOutcomeContactOptions {
     }
 }
 
+chili_runtime::record!(RoutingOutcomeContactOptions {
+    optional 0 meeting: Option<Vec<CrmAction>> = "meeting",
+    optional 1 call_success: Option<Vec<CrmAction>> = "callSuccess",
+    optional 2 call_missed: Option<Vec<CrmAction>> = "callMissed",
+    optional 3 meeting_type_ids: Option<Vec<uuid::Uuid>> = "meetingTypeIds",
+});
+
 /// Schema `RoutingOutcome_Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingOutcomeOther {
     /// The `kind` property.
@@ -12721,12 +13922,15 @@ impl RoutingOutcomeOther {
     }
 }
 
+chili_runtime::record!(RoutingOutcomeOther {
+    required 0 kind: String = "kind",
+});
+
 /// Schema `RoutingOutcome_Redirect`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingOutcomeRedirect {
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -12737,45 +13941,35 @@ impl RoutingOutcomeRedirect {
     }
 }
 
+chili_runtime::record!(RoutingOutcomeRedirect {
+    optional 0 url: Option<String> = "url",
+});
+
 /// Schema `RoutingOutcome_Schedule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingOutcomeSchedule {
     /// The `distributionId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "distributionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_id: Option<String>,
     /// The `userId` property.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Assignment-table rule whose matched row supplies the assignee (set only for an assignment-table Schedule).
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Assignment-table column whose value is used as the assignee (set only for an assignment-table Schedule).
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "columnKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_key: Option<String>,
     /// The `meetingTypeId` property.
-    #[serde(rename = "meetingTypeId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_type_id: Option<uuid::Uuid>,
     /// Schedule: meeting types offered on the path beyond the first (`meetingTypeId`), in order; null when the path books only one.
-    #[serde(rename = "additionalMeetingTypeIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_meeting_type_ids: Option<Vec<uuid::Uuid>>,
     /// The `crmActions` property.
-    #[serde(rename = "crmActions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crm_actions: Option<Vec<CrmAction>>,
 }
 
@@ -12794,19 +13988,25 @@ impl RoutingOutcomeSchedule {
     }
 }
 
+chili_runtime::record!(RoutingOutcomeSchedule {
+    optional 0 distribution_id: Option<String> = "distributionId",
+    optional 1 user_id: Option<String> = "userId",
+    optional 2 rule_id: Option<String> = "ruleId",
+    optional 3 column_key: Option<String> = "columnKey",
+    optional 4 meeting_type_id: Option<uuid::Uuid> = "meetingTypeId",
+    optional 5 additional_meeting_type_ids: Option<Vec<uuid::Uuid>> = "additionalMeetingTypeIds",
+    optional 6 crm_actions: Option<Vec<CrmAction>> = "crmActions",
+});
+
 /// `RoutingRowSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingRowSummary {
     /// Rule that gates this row, if any.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "ruleId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Backend rule kind (e.g. boolean or ownership).
-    #[serde(rename = "ruleType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
     /// The `outcome` property.
     pub outcome: RoutingOutcome,
@@ -12822,6 +14022,12 @@ impl RoutingRowSummary {
         }
     }
 }
+
+chili_runtime::record!(RoutingRowSummary {
+    optional 0 rule_id: Option<String> = "ruleId",
+    optional 1 rule_type: Option<String> = "ruleType",
+    required 2 outcome: RoutingOutcome = "outcome",
+});
 
 /// `RoutingStrategy`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12841,11 +14047,10 @@ chili_runtime::tagged_union!(RoutingStrategy, "type", {
 });
 
 /// Schema `RoutingStrategy_DistributionBasedRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingStrategyDistributionBasedRouting {
     /// The `distributionId` property.
-    #[serde(rename = "distributionId")]
     pub distribution_id: DistributionId,
     /// The `required` property.
     pub required: bool,
@@ -12864,15 +14069,18 @@ impl RoutingStrategyDistributionBasedRouting {
     }
 }
 
+chili_runtime::record!(RoutingStrategyDistributionBasedRouting {
+    required 0 distribution_id: DistributionId = "distributionId",
+    required 1 required: bool = "required",
+});
+
 /// Schema `RoutingStrategy_RuleBasedRouting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingStrategyRuleBasedRouting {
     /// The `ruleId` property.
-    #[serde(rename = "ruleId")]
     pub rule_id: RuleId,
     /// The `scheduleWithTeamMember` property.
-    #[serde(rename = "scheduleWithTeamMember")]
     pub schedule_with_team_member: ScheduleWithTeamMember,
     /// The `required` property.
     pub required: bool,
@@ -12893,6 +14101,12 @@ impl RoutingStrategyRuleBasedRouting {
     }
 }
 
+chili_runtime::record!(RoutingStrategyRuleBasedRouting {
+    required 0 rule_id: RuleId = "ruleId",
+    required 1 schedule_with_team_member: ScheduleWithTeamMember = "scheduleWithTeamMember",
+    required 2 required: bool = "required",
+});
+
 /// `RuleBuilderVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12908,7 +14122,7 @@ chili_runtime::open_enum!(RuleBuilderVersion {
 });
 
 /// `RuleCreateRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleCreateRequest {
     /// The `dto` property.
@@ -12921,6 +14135,10 @@ impl RuleCreateRequest {
         Self { dto: dto.into() }
     }
 }
+
+chili_runtime::record!(RuleCreateRequest {
+    required 0 dto: CreateRuleDto = "dto",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -12977,26 +14195,22 @@ chili_runtime::tagged_union!(RuleView, "type", {
 });
 
 /// Schema `RuleView_AssignmentTableRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleViewAssignmentTableRule {
     /// The `id` property.
     pub id: RuleId,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Human-readable name of the rule.
     pub name: String,
     /// The `assignmentTableId` property.
-    #[serde(rename = "assignmentTableId")]
     pub assignment_table_id: AssignmentTableId,
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
     /// The `ruleBuilderVersion` property.
-    #[serde(rename = "ruleBuilderVersion")]
     pub rule_builder_version: RuleBuilderVersion,
     /// The `product` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ChiliProduct>,
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
@@ -13026,24 +14240,32 @@ impl RuleViewAssignmentTableRule {
     }
 }
 
+chili_runtime::record!(RuleViewAssignmentTableRule {
+    required 0 id: RuleId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    required 3 assignment_table_id: AssignmentTableId = "assignmentTableId",
+    required 4 conditions: NonOwnershipConditionsRequest = "conditions",
+    required 5 rule_builder_version: RuleBuilderVersion = "ruleBuilderVersion",
+    optional 6 product: Option<ChiliProduct> = "product",
+    required 7 metadata: SimpleMetadata = "metadata",
+});
+
 /// Schema `RuleView_NonOwnershipRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleViewNonOwnershipRule {
     /// The `id` property.
     pub id: RuleId,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Human-readable name of the rule.
     pub name: String,
     /// The `conditions` property.
     pub conditions: NonOwnershipConditionsRequest,
     /// The `ruleBuilderVersion` property.
-    #[serde(rename = "ruleBuilderVersion")]
     pub rule_builder_version: RuleBuilderVersion,
     /// The `product` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ChiliProduct>,
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
@@ -13071,28 +14293,33 @@ impl RuleViewNonOwnershipRule {
     }
 }
 
+chili_runtime::record!(RuleViewNonOwnershipRule {
+    required 0 id: RuleId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    required 3 conditions: NonOwnershipConditionsRequest = "conditions",
+    required 4 rule_builder_version: RuleBuilderVersion = "ruleBuilderVersion",
+    optional 5 product: Option<ChiliProduct> = "product",
+    required 6 metadata: SimpleMetadata = "metadata",
+});
+
 /// Schema `RuleView_OwnershipRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleViewOwnershipRule {
     /// The `id` property.
     pub id: RuleId,
     /// The `workspaceId` property.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<TeamId>,
     /// Human-readable name of the rule.
     pub name: String,
     /// The `conditions` property.
     pub conditions: OwnershipConditionsRequest,
     /// The `ruleBuilderVersion` property.
-    #[serde(rename = "ruleBuilderVersion")]
     pub rule_builder_version: RuleBuilderVersion,
     /// The `product` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ChiliProduct>,
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
@@ -13121,8 +14348,19 @@ impl RuleViewOwnershipRule {
     }
 }
 
+chili_runtime::record!(RuleViewOwnershipRule {
+    required 0 id: RuleId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    optional 2 team_id: Option<TeamId> = "teamId",
+    required 3 name: String = "name",
+    required 4 conditions: OwnershipConditionsRequest = "conditions",
+    required 5 rule_builder_version: RuleBuilderVersion = "ruleBuilderVersion",
+    optional 6 product: Option<ChiliProduct> = "product",
+    required 7 metadata: SimpleMetadata = "metadata",
+});
+
 /// `SalesforceCampaign`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceCampaign {
     /// The `id` property.
@@ -13130,15 +14368,10 @@ pub struct SalesforceCampaign {
     /// Campaign name.
     pub name: String,
     /// Campaign status (e.g. Planned, In Progress, Completed, Aborted), if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Campaign start date (ISO-8601, e.g. 2025-01-31), if set.
-    #[serde(rename = "startDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::NaiveDate>,
     /// Campaign end date (ISO-8601, e.g. 2025-01-31), if set.
-    #[serde(rename = "endDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<chrono::NaiveDate>,
     /// Whether the campaign is active in Salesforce.
     pub active: bool,
@@ -13161,20 +14394,26 @@ impl SalesforceCampaign {
         }
     }
 }
+
+chili_runtime::record!(SalesforceCampaign {
+    required 0 id: CampaignId = "id",
+    required 1 name: String = "name",
+    optional 2 status: Option<String> = "status",
+    optional 3 start_date: Option<chrono::NaiveDate> = "startDate",
+    optional 4 end_date: Option<chrono::NaiveDate> = "endDate",
+    required 5 active: bool = "active",
+});
 /// `SalesforceCampaignPage`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceCampaignPage {
     /// Campaigns on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<SalesforceCampaign>>,
     /// Total matching campaigns; omitted for search, which does not return a total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Zero-based index of this page.
     pub page: i64,
     /// Number of items requested per page.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 }
 
@@ -13190,8 +14429,15 @@ impl SalesforceCampaignPage {
     }
 }
 
+chili_runtime::record!(SalesforceCampaignPage {
+    optional 0 results: Option<Vec<SalesforceCampaign>> = "results",
+    optional 1 total: Option<i64> = "total",
+    required 2 page: i64 = "page",
+    required 3 page_size: i64 = "pageSize",
+});
+
 /// `SalesforceContactOwnershipRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceContactOwnershipRow {
     /// The `object` property.
@@ -13215,8 +14461,13 @@ impl SalesforceContactOwnershipRow {
     }
 }
 
+chili_runtime::record!(SalesforceContactOwnershipRow {
+    required 0 object: CrmUpdateContactOwnershipTarget = "object",
+    required 1 field: String = "field",
+});
+
 /// `SalesforceLeadOwnershipRow`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceLeadOwnershipRow {
     /// Salesforce lead field that stores the owner.
@@ -13231,6 +14482,10 @@ impl SalesforceLeadOwnershipRow {
         Self { field: field.into() }
     }
 }
+
+chili_runtime::record!(SalesforceLeadOwnershipRow {
+    required 0 field: String = "field",
+});
 
 /// `SalesforceObjectOwner`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13253,7 +14508,7 @@ chili_runtime::open_enum!(SalesforceObjectOwner {
 });
 
 /// `SalesforceUser`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceUser {
     /// Email of the linked Salesforce user.
@@ -13265,10 +14520,8 @@ pub struct SalesforceUser {
     /// Display name of the linked Salesforce user, when known.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the linked Salesforce user is active, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -13283,6 +14536,13 @@ impl SalesforceUser {
         }
     }
 }
+
+chili_runtime::record!(SalesforceUser {
+    required 0 email: Email = "email",
+    required 1 id: String = "id",
+    optional 2 name: Option<String> = "name",
+    optional 3 active: Option<bool> = "active",
+});
 
 /// `ScheduleWithTeamMember`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13302,13 +14562,12 @@ chili_runtime::open_enum!(ScheduleWithTeamMember {
 });
 
 /// `SchedulingActions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingActions {
     /// The `redirect` property.
     pub redirect: Redirect,
     /// CRM/notification actions executed after a meeting is scheduled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
 
@@ -13322,26 +14581,28 @@ impl SchedulingActions {
     }
 }
 
+chili_runtime::record!(SchedulingActions {
+    required 0 redirect: Redirect = "redirect",
+    optional 1 actions: Option<Vec<ExecutableAction>> = "actions",
+});
+
 /// `SchedulingLinkMemberDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingLinkMemberDetail {
     /// Member's email address; absent if not available.
     ///
     /// Constraints: matches `.+@.+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `id` property.
     pub id: UserId,
     /// The `name` property.
     ///
     /// Constraints: at least 1 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Member's personal booking-page slug; absent if they have none.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
 
@@ -13357,8 +14618,15 @@ impl SchedulingLinkMemberDetail {
     }
 }
 
+chili_runtime::record!(SchedulingLinkMemberDetail {
+    optional 0 email: Option<String> = "email",
+    required 1 id: UserId = "id",
+    optional 2 name: Option<String> = "name",
+    optional 3 slug: Option<String> = "slug",
+});
+
 /// `SchedulingSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingSettings {
     /// The `assignments` property.
@@ -13368,30 +14636,20 @@ pub struct SchedulingSettings {
     /// The `meetingTypeIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// The `meetingCreatedTarget` property.
-    #[serde(rename = "meetingCreatedTarget")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_created_target: Option<MeetingCreatedTarget>,
     /// The `bookerInviteSettings` property.
-    #[serde(rename = "bookerInviteSettings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booker_invite_settings: Option<BookerInviteSettings>,
     /// The `meetingHost` property.
-    #[serde(rename = "meetingHost")]
     pub meeting_host: MeetingHost,
     /// The `additionalAttendees` property.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "additionalAttendees")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_attendees: Option<Vec<AdditionalAttendee>>,
     /// The `additionalNotificationRecipients` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "additionalNotificationRecipients")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_notification_recipients: Option<Vec<String>>,
     /// The `scheduling` property.
     pub scheduling: SchedulingActions,
@@ -13421,6 +14679,18 @@ impl SchedulingSettings {
         }
     }
 }
+
+chili_runtime::record!(SchedulingSettings {
+    required 0 assignments: Vec<Assignment> = "assignments",
+    required 1 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    optional 2 meeting_created_target: Option<MeetingCreatedTarget> = "meetingCreatedTarget",
+    optional 3 booker_invite_settings: Option<BookerInviteSettings> = "bookerInviteSettings",
+    required 4 meeting_host: MeetingHost = "meetingHost",
+    optional 5 additional_attendees: Option<Vec<AdditionalAttendee>> = "additionalAttendees",
+    optional 6 additional_notification_recipients: Option<Vec<String>> = "additionalNotificationRecipients",
+    required 7 scheduling: SchedulingActions = "scheduling",
+    required 8 timeout: TimeoutActions = "timeout",
+});
 
 /// Schema `SearchOwnershipByDTO`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13460,14 +14730,12 @@ chili_runtime::tagged_union!(SharedWith, "type", {
 });
 
 /// Schema `SharedWith_Teams`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SharedWithTeams {
     /// The `teamIds` property.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "teamIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
 }
 
@@ -13478,21 +14746,21 @@ impl SharedWithTeams {
     }
 }
 
+chili_runtime::record!(SharedWithTeams {
+    optional 0 team_ids: Option<Vec<String>> = "teamIds",
+});
+
 /// `SimpleMetadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SimpleMetadata {
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The `createdBy` property.
-    #[serde(rename = "createdBy")]
     pub created_by: String,
     /// The `updatedAt` property.
-    #[serde(rename = "updatedAt")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The `updatedBy` property.
-    #[serde(rename = "updatedBy")]
     pub updated_by: String,
     /// The `revision` property.
     pub revision: i32,
@@ -13517,6 +14785,14 @@ impl SimpleMetadata {
     }
 }
 
+chili_runtime::record!(SimpleMetadata {
+    required 0 created_at: chrono::DateTime<chrono::Utc> = "createdAt",
+    required 1 created_by: String = "createdBy",
+    required 2 updated_at: chrono::DateTime<chrono::Utc> = "updatedAt",
+    required 3 updated_by: String = "updatedBy",
+    required 4 revision: i32 = "revision",
+});
+
 /// `SimpleRule`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13535,16 +14811,14 @@ chili_runtime::tagged_union!(SimpleRule, "type", {
 });
 
 /// Schema `SimpleRule_HubspotSimpleRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SimpleRuleHubspotSimpleRule {
     /// The `ownershipObject` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "ownershipObject")]
     pub ownership_object: Vec<HubspotObjectOwner>,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
 
@@ -13561,17 +14835,20 @@ impl SimpleRuleHubspotSimpleRule {
     }
 }
 
+chili_runtime::record!(SimpleRuleHubspotSimpleRule {
+    required 0 ownership_object: Vec<HubspotObjectOwner> = "ownershipObject",
+    required 1 team_id: TeamId = "teamId",
+});
+
 /// Schema `SimpleRule_SalesforceSimpleRule`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SimpleRuleSalesforceSimpleRule {
     /// The `ownershipObject` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "ownershipObject")]
     pub ownership_object: Vec<SalesforceObjectOwner>,
     /// The `teamId` property.
-    #[serde(rename = "teamId")]
     pub team_id: TeamId,
 }
 
@@ -13587,6 +14864,11 @@ impl SimpleRuleSalesforceSimpleRule {
         }
     }
 }
+
+chili_runtime::record!(SimpleRuleSalesforceSimpleRule {
+    required 0 ownership_object: Vec<SalesforceObjectOwner> = "ownershipObject",
+    required 1 team_id: TeamId = "teamId",
+});
 
 /// `SingleOperator`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13606,11 +14888,10 @@ chili_runtime::open_enum!(SingleOperator {
 });
 
 /// `SpamCheckSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpamCheckSettings {
     /// Whether the computed spam score is written to a CRM data field.
-    #[serde(rename = "writeToDataField")]
     pub write_to_data_field: bool,
 }
 
@@ -13623,19 +14904,21 @@ impl SpamCheckSettings {
     }
 }
 
+chili_runtime::record!(SpamCheckSettings {
+    required 0 write_to_data_field: bool = "writeToDataField",
+});
+
 /// `Team`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Team {
     /// Unique identifier of the team.
     pub id: TeamId,
     /// Workspace the team belongs to.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// The team's display name.
     pub name: String,
     /// User ids of the team's members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
     /// The `metadata` property.
     pub metadata: serde_json::Value,
@@ -13659,6 +14942,14 @@ impl Team {
     }
 }
 
+chili_runtime::record!(Team {
+    required 0 id: TeamId = "id",
+    required 1 workspace_id: WorkspaceId = "workspaceId",
+    required 2 name: String = "name",
+    optional 3 members: Option<Vec<String>> = "members",
+    required 4 metadata: serde_json::Value = "metadata",
+});
+
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
     Debug,
@@ -13677,7 +14968,7 @@ pub struct TeamId(pub String);
 chili_runtime::newtype!(TeamId(String));
 
 /// `TeamRef`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TeamRef {
     /// The `id` property.
@@ -13696,12 +14987,16 @@ impl TeamRef {
     }
 }
 
+chili_runtime::record!(TeamRef {
+    required 0 id: TeamId = "id",
+    required 1 revision: i32 = "revision",
+});
+
 /// `TenantData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TenantData {
     /// The `tenantId` property.
-    #[serde(rename = "tenantId")]
     pub tenant_id: TenantId,
     /// Infrastructure cluster hosting the tenant's shard.
     pub cluster: String,
@@ -13723,6 +15018,12 @@ impl TenantData {
         }
     }
 }
+
+chili_runtime::record!(TenantData {
+    required 0 tenant_id: TenantId = "tenantId",
+    required 1 cluster: String = "cluster",
+    required 2 subdomain: String = "subdomain",
+});
 
 /// Unique identifier of the tenant.
 ///
@@ -13761,16 +15062,14 @@ chili_runtime::tagged_union!(TenantInfo, "type", {
 });
 
 /// Schema `TenantInfo_Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TenantInfoOrganization {
     /// The `tenantData` property.
-    #[serde(rename = "tenantData")]
     pub tenant_data: TenantData,
     /// The `domains` property.
     ///
     /// Constraints: items are unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
 
@@ -13784,12 +15083,16 @@ impl TenantInfoOrganization {
     }
 }
 
+chili_runtime::record!(TenantInfoOrganization {
+    required 0 tenant_data: TenantData = "tenantData",
+    optional 1 domains: Option<Vec<String>> = "domains",
+});
+
 /// Schema `TenantInfo_Personal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TenantInfoPersonal {
     /// The `tenantData` property.
-    #[serde(rename = "tenantData")]
     pub tenant_data: TenantData,
     /// The `email` property.
     pub email: Email,
@@ -13804,6 +15107,11 @@ impl TenantInfoPersonal {
         }
     }
 }
+
+chili_runtime::record!(TenantInfoPersonal {
+    required 0 tenant_data: TenantData = "tenantData",
+    required 1 email: Email = "email",
+});
 
 /// `Tier`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13826,11 +15134,10 @@ chili_runtime::open_enum!(Tier {
 });
 
 /// `TimeInterval`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TimeInterval {
     /// Instant the interval begins; slots are computed from this time forward.
-    #[serde(rename = "startsAt")]
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// Duration of the time interval. Accepts Scala FiniteDuration format (e.g. '7 days', '1 hour', '30 minutes') or ISO 8601 duration format (e.g. 'P7D', 'PT168H', 'PT1H30M').
     pub duration: String,
@@ -13849,8 +15156,13 @@ impl TimeInterval {
     }
 }
 
+chili_runtime::record!(TimeInterval {
+    required 0 starts_at: chrono::DateTime<chrono::Utc> = "startsAt",
+    required 1 duration: String = "duration",
+});
+
 /// `TimeoutActions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TimeoutActions {
     /// How long to wait before the timeout redirect and actions fire.
@@ -13858,7 +15170,6 @@ pub struct TimeoutActions {
     /// The `redirect` property.
     pub redirect: Redirect,
     /// CRM/notification actions executed when routing times out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
 
@@ -13872,6 +15183,12 @@ impl TimeoutActions {
         }
     }
 }
+
+chili_runtime::record!(TimeoutActions {
+    required 0 timeout: String = "timeout",
+    required 1 redirect: Redirect = "redirect",
+    optional 2 actions: Option<Vec<ExecutableAction>> = "actions",
+});
 
 /// `TimeoutRedirect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13891,7 +15208,7 @@ chili_runtime::tagged_union!(TimeoutRedirect, "type", {
 });
 
 /// Schema `TimeoutRedirect_Url`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TimeoutRedirectUrl {
     /// The `url` property.
@@ -13904,6 +15221,10 @@ impl TimeoutRedirectUrl {
         Self { url: url.into() }
     }
 }
+
+chili_runtime::record!(TimeoutRedirectUrl {
+    required 0 url: String = "url",
+});
 
 /// `UpdateFieldValue`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13938,7 +15259,7 @@ chili_runtime::tagged_union!(UpdateFieldValue, "type", {
 });
 
 /// Schema `UpdateFieldValue_RelativeDay`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueRelativeDay {
     /// The `length` property.
@@ -13948,7 +15269,6 @@ pub struct UpdateFieldValueRelativeDay {
     /// The `offset` property.
     pub offset: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -13967,8 +15287,14 @@ impl UpdateFieldValueRelativeDay {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueRelativeDay {
+    required 0 length: i32 = "length",
+    required 1 offset: i32 = "offset",
+    required 2 time_zone: String = "timeZone",
+});
+
 /// Schema `UpdateFieldValue_RelativeMonth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueRelativeMonth {
     /// The `length` property.
@@ -13978,7 +15304,6 @@ pub struct UpdateFieldValueRelativeMonth {
     /// The `offset` property.
     pub offset: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -13997,14 +15322,19 @@ impl UpdateFieldValueRelativeMonth {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueRelativeMonth {
+    required 0 length: i32 = "length",
+    required 1 offset: i32 = "offset",
+    required 2 time_zone: String = "timeZone",
+});
+
 /// Schema `UpdateFieldValue_RelativeQuarter`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueRelativeQuarter {
     /// The `offset` property.
     pub offset: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14018,8 +15348,13 @@ impl UpdateFieldValueRelativeQuarter {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueRelativeQuarter {
+    required 0 offset: i32 = "offset",
+    required 1 time_zone: String = "timeZone",
+});
+
 /// Schema `UpdateFieldValue_RelativeWeek`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueRelativeWeek {
     /// The `length` property.
@@ -14029,7 +15364,6 @@ pub struct UpdateFieldValueRelativeWeek {
     /// The `offset` property.
     pub offset: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14048,8 +15382,14 @@ impl UpdateFieldValueRelativeWeek {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueRelativeWeek {
+    required 0 length: i32 = "length",
+    required 1 offset: i32 = "offset",
+    required 2 time_zone: String = "timeZone",
+});
+
 /// Schema `UpdateFieldValue_RelativeYear`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueRelativeYear {
     /// The `length` property.
@@ -14059,7 +15399,6 @@ pub struct UpdateFieldValueRelativeYear {
     /// The `offset` property.
     pub offset: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14078,8 +15417,14 @@ impl UpdateFieldValueRelativeYear {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueRelativeYear {
+    required 0 length: i32 = "length",
+    required 1 offset: i32 = "offset",
+    required 2 time_zone: String = "timeZone",
+});
+
 /// Schema `UpdateFieldValue_StaticDate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueStaticDate {
     /// The `value` property.
@@ -14093,8 +15438,12 @@ impl UpdateFieldValueStaticDate {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueStaticDate {
+    required 0 value: chrono::DateTime<chrono::Utc> = "value",
+});
+
 /// Schema `UpdateFieldValue_StaticValue`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFieldValueStaticValue {
     /// The `value` property.
@@ -14108,8 +15457,12 @@ impl UpdateFieldValueStaticValue {
     }
 }
 
+chili_runtime::record!(UpdateFieldValueStaticValue {
+    required 0 value: serde_json::Value = "value",
+});
+
 /// `UpdateLicensesRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLicensesRequest {
     /// Map of user id to the full set of licenses to assign that user, replacing their current licenses.
@@ -14125,8 +15478,12 @@ impl UpdateLicensesRequest {
     }
 }
 
+chili_runtime::record!(UpdateLicensesRequest {
+    required 0 update: std::collections::BTreeMap<String, AvailabilityFailure> = "update",
+});
+
 /// `User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// The `id` property.
@@ -14138,54 +15495,38 @@ pub struct User {
     /// User's email address.
     pub email: Email,
     /// Whether the user is a super administrator of the tenant.
-    #[serde(rename = "isSuperAdmin")]
     pub is_super_admin: bool,
     /// Workspaces the user administers.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "managedWorkspaces")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_workspaces: Option<Vec<String>>,
     /// Teams the user administers.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "managedTeams")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_teams: Option<Vec<String>>,
     /// The `licenses` property.
     pub licenses: UserLicenses,
     /// The `salesforce` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salesforce: Option<SalesforceUser>,
     /// The `hubspot` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hubspot: Option<HubspotUser>,
     /// User's personal booking-page slug; absent if they have none.
     ///
     /// Constraints: matches `[-0-9a-z_]+`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// All workspaces the user is a member of.
     ///
     /// Constraints: items are unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspaces: Option<Vec<String>>,
     /// The user's personal workspace, when they have one.
     ///
     /// Constraints: matches `[^\s\\/]+`.
-    #[serde(rename = "personalWorkspaceId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_workspace_id: Option<String>,
     /// The `personalDetails` property.
-    #[serde(rename = "personalDetails")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_details: Option<UserPersonalDetails>,
     /// The `workingHours` property.
-    #[serde(rename = "workingHours")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_hours: Option<WorkingHours>,
     /// The user's configured scheduling timezone (IANA id); absent when synced from their connected calendar. Populated by user-read only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
 
@@ -14218,12 +15559,29 @@ impl User {
     }
 }
 
+chili_runtime::record!(User {
+    required 0 id: UserId = "id",
+    required 1 name: String = "name",
+    required 2 email: Email = "email",
+    required 3 is_super_admin: bool = "isSuperAdmin",
+    optional 4 managed_workspaces: Option<Vec<String>> = "managedWorkspaces",
+    optional 5 managed_teams: Option<Vec<String>> = "managedTeams",
+    required 6 licenses: UserLicenses = "licenses",
+    optional 7 salesforce: Option<SalesforceUser> = "salesforce",
+    optional 8 hubspot: Option<HubspotUser> = "hubspot",
+    optional 9 slug: Option<String> = "slug",
+    optional 10 workspaces: Option<Vec<String>> = "workspaces",
+    optional 11 personal_workspace_id: Option<String> = "personalWorkspaceId",
+    optional 12 personal_details: Option<UserPersonalDetails> = "personalDetails",
+    optional 13 working_hours: Option<WorkingHours> = "workingHours",
+    optional 14 timezone: Option<String> = "timezone",
+});
+
 /// `UserCalibration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserCalibration {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Manual offset added to this user's computed score to bias their position in the assignment queue (signed).
     pub calibration: i32,
@@ -14238,6 +15596,11 @@ impl UserCalibration {
         }
     }
 }
+
+chili_runtime::record!(UserCalibration {
+    required 0 user_id: UserId = "userId",
+    required 1 calibration: i32 = "calibration",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -14257,29 +15620,22 @@ pub struct UserId(pub String);
 chili_runtime::newtype!(UserId(String));
 
 /// `UserLicenses`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserLicenses {
     /// Whether the user holds a Distro (lead-routing) license.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distro: Option<bool>,
     /// Whether the user holds a ChiliCal organization license.
-    #[serde(rename = "chiliCalOrg")]
     pub chili_cal_org: bool,
     /// Whether the user holds a Concierge license.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concierge: Option<bool>,
     /// Whether the user holds a Concierge Live license.
-    #[serde(rename = "conciergeLive")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concierge_live: Option<bool>,
     /// Whether the user holds a Chat license.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<bool>,
     /// Whether the user holds a Handoff license.
     pub handoff: bool,
     /// The `tier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
 }
 
@@ -14298,12 +15654,21 @@ impl UserLicenses {
     }
 }
 
+chili_runtime::record!(UserLicenses {
+    optional 0 distro: Option<bool> = "distro",
+    required 1 chili_cal_org: bool = "chiliCalOrg",
+    optional 2 concierge: Option<bool> = "concierge",
+    optional 3 concierge_live: Option<bool> = "conciergeLive",
+    optional 4 chat: Option<bool> = "chat",
+    required 5 handoff: bool = "handoff",
+    optional 6 tier: Option<Tier> = "tier",
+});
+
 /// `UserLimit`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserLimit {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Maximum assignments this user may receive per reset period (non-negative).
     ///
@@ -14321,42 +15686,32 @@ impl UserLimit {
     }
 }
 
+chili_runtime::record!(UserLimit {
+    required 0 user_id: UserId = "userId",
+    required 1 limit: i32 = "limit",
+});
+
 /// `UserPersonalDetails`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserPersonalDetails {
     /// The user's email address.
     pub email: Email,
     /// The user's first name.
-    #[serde(rename = "firstName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The user's last name.
-    #[serde(rename = "lastName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The user's job title.
-    #[serde(rename = "jobTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Free-text conferencing details shown on the user's meetings.
-    #[serde(rename = "conferenceDetails")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_details: Option<String>,
     /// The user's location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The user's phone number.
-    #[serde(rename = "phoneNumber")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// URL of the user's profile picture.
-    #[serde(rename = "imageUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// URL of a custom company logo shown on the user's booking pages.
-    #[serde(rename = "customCompanyLogoUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_company_logo_url: Option<String>,
 }
 
@@ -14377,8 +15732,20 @@ impl UserPersonalDetails {
     }
 }
 
+chili_runtime::record!(UserPersonalDetails {
+    required 0 email: Email = "email",
+    optional 1 first_name: Option<String> = "firstName",
+    optional 2 last_name: Option<String> = "lastName",
+    optional 3 job_title: Option<String> = "jobTitle",
+    optional 4 conference_details: Option<String> = "conferenceDetails",
+    optional 5 location: Option<String> = "location",
+    optional 6 phone_number: Option<String> = "phoneNumber",
+    optional 7 image_url: Option<String> = "imageUrl",
+    optional 8 custom_company_logo_url: Option<String> = "customCompanyLogoUrl",
+});
+
 /// `UserStatistics`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserStatistics {
     /// Number of assignments booked directly to this user in the current period.
@@ -14386,13 +15753,10 @@ pub struct UserStatistics {
     /// Number of assignments that were later cancelled.
     pub cancelled: i32,
     /// Number of assignments where the invitee did not show up.
-    #[serde(rename = "noShow")]
     pub no_show: i32,
     /// Number of assignments that were reassigned to this user from another.
-    #[serde(rename = "reassignedToThis")]
     pub reassigned_to_this: i32,
     /// Number of assignments originally made to this user that were reassigned away.
-    #[serde(rename = "reassignedFromThis")]
     pub reassigned_from_this: i32,
 }
 
@@ -14415,12 +15779,19 @@ impl UserStatistics {
     }
 }
 
+chili_runtime::record!(UserStatistics {
+    required 0 assigned: i32 = "assigned",
+    required 1 cancelled: i32 = "cancelled",
+    required 2 no_show: i32 = "noShow",
+    required 3 reassigned_to_this: i32 = "reassignedToThis",
+    required 4 reassigned_from_this: i32 = "reassignedFromThis",
+});
+
 /// `UserWeight`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserWeight {
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Relative assignment share for the user (0–10000, default 100); higher weight receives proportionally more assignments, 0 disables the user.
     ///
@@ -14438,18 +15809,20 @@ impl UserWeight {
     }
 }
 
+chili_runtime::record!(UserWeight {
+    required 0 user_id: UserId = "userId",
+    required 1 weight: i32 = "weight",
+});
+
 /// `VacationBuffer`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VacationBuffer {
     /// Days before a vacation starts to stop assigning to the user.
-    #[serde(rename = "daysBeforeStart")]
     pub days_before_start: i32,
     /// Days before a vacation ends after which the user becomes assignable again.
-    #[serde(rename = "daysBeforeEnd")]
     pub days_before_end: i32,
     /// Whether vacations are recognized at all (calendars are consulted).
-    #[serde(rename = "recognitionEnabled")]
     pub recognition_enabled: bool,
     /// The `freshness` property.
     pub freshness: VacationFreshness,
@@ -14471,6 +15844,13 @@ impl VacationBuffer {
         }
     }
 }
+
+chili_runtime::record!(VacationBuffer {
+    required 0 days_before_start: i32 = "daysBeforeStart",
+    required 1 days_before_end: i32 = "daysBeforeEnd",
+    required 2 recognition_enabled: bool = "recognitionEnabled",
+    required 3 freshness: VacationFreshness = "freshness",
+});
 
 /// Whether vacation state is read live (RealTime) or from cache (Cached).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14510,7 +15890,7 @@ chili_runtime::tagged_union!(WhenMatchBehaviour, "type", {
 });
 
 /// `WorkInterval`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkInterval {
     /// Start of the working interval as a local time (HH:mm), in the schedule timezone.
@@ -14529,30 +15909,28 @@ impl WorkInterval {
     }
 }
 
+chili_runtime::record!(WorkInterval {
+    required 0 start: String = "start",
+    required 1 end: String = "end",
+});
+
 /// `WorkingHours`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkingHours {
     /// Working intervals on Monday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monday: Option<Vec<WorkInterval>>,
     /// Working intervals on Tuesday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuesday: Option<Vec<WorkInterval>>,
     /// Working intervals on Wednesday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wednesday: Option<Vec<WorkInterval>>,
     /// Working intervals on Thursday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thursday: Option<Vec<WorkInterval>>,
     /// Working intervals on Friday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friday: Option<Vec<WorkInterval>>,
     /// Working intervals on Saturday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saturday: Option<Vec<WorkInterval>>,
     /// Working intervals on Sunday; empty means unavailable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunday: Option<Vec<WorkInterval>>,
 }
 
@@ -14571,8 +15949,18 @@ impl WorkingHours {
     }
 }
 
+chili_runtime::record!(WorkingHours {
+    optional 0 monday: Option<Vec<WorkInterval>> = "monday",
+    optional 1 tuesday: Option<Vec<WorkInterval>> = "tuesday",
+    optional 2 wednesday: Option<Vec<WorkInterval>> = "wednesday",
+    optional 3 thursday: Option<Vec<WorkInterval>> = "thursday",
+    optional 4 friday: Option<Vec<WorkInterval>> = "friday",
+    optional 5 saturday: Option<Vec<WorkInterval>> = "saturday",
+    optional 6 sunday: Option<Vec<WorkInterval>> = "sunday",
+});
+
 /// `Workspace`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Workspace {
     /// Unique identifier of the workspace.
@@ -14580,10 +15968,8 @@ pub struct Workspace {
     /// Human-readable workspace name.
     pub name: String,
     /// Optional emoji shown as the workspace's icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Optional URL of the workspace's logo image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// The `metadata` property.
     pub metadata: SimpleMetadata,
@@ -14606,27 +15992,29 @@ impl Workspace {
     }
 }
 
+chili_runtime::record!(Workspace {
+    required 0 id: WorkspaceId = "id",
+    required 1 name: String = "name",
+    optional 2 emoji: Option<String> = "emoji",
+    optional 3 logo: Option<String> = "logo",
+    required 4 metadata: SimpleMetadata = "metadata",
+});
+
 /// `WorkspaceDistributionSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceDistributionSettings {
     /// Whether users on vacation are calibrated out of the fairness equation so they are not penalized for time off.
-    #[serde(rename = "calibrateVacation")]
     pub calibrate_vacation: bool,
     /// Whether a cancelled meeting credits the assignment back to the user (they move back up the queue as if unassigned).
-    #[serde(rename = "creditBackCancelled")]
     pub credit_back_cancelled: bool,
     /// Whether a no-show credits the assignment back to the user, like `creditBackCancelled`.
-    #[serde(rename = "creditBackNoShow")]
     pub credit_back_no_show: bool,
     /// The `orderIfEqualState` property.
-    #[serde(rename = "orderIfEqualState")]
     pub order_if_equal_state: OrderIfEqualState,
     /// When the per-period assignment counters reset.
-    #[serde(rename = "resetPeriodicity")]
     pub reset_periodicity: WorkspaceResetPeriodicity,
     /// Vacation-awareness configuration.
-    #[serde(rename = "vacationBuffer")]
     pub vacation_buffer: VacationBuffer,
 }
 
@@ -14650,6 +16038,15 @@ impl WorkspaceDistributionSettings {
         }
     }
 }
+
+chili_runtime::record!(WorkspaceDistributionSettings {
+    required 0 calibrate_vacation: bool = "calibrateVacation",
+    required 1 credit_back_cancelled: bool = "creditBackCancelled",
+    required 2 credit_back_no_show: bool = "creditBackNoShow",
+    required 3 order_if_equal_state: OrderIfEqualState = "orderIfEqualState",
+    required 4 reset_periodicity: WorkspaceResetPeriodicity = "resetPeriodicity",
+    required 5 vacation_buffer: VacationBuffer = "vacationBuffer",
+});
 
 /// Constraints: matches `[^\s\\/]+`.
 #[derive(
@@ -14700,11 +16097,10 @@ chili_runtime::tagged_union!(WorkspaceResetPeriodicity, "type", {
 /// Counters reset at the start of every day in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Daily`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceResetPeriodicityDaily {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14717,14 +16113,17 @@ impl WorkspaceResetPeriodicityDaily {
     }
 }
 
+chili_runtime::record!(WorkspaceResetPeriodicityDaily {
+    required 0 time_zone: String = "timeZone",
+});
+
 /// Counters reset at the start of every month in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Monthly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceResetPeriodicityMonthly {
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14737,17 +16136,19 @@ impl WorkspaceResetPeriodicityMonthly {
     }
 }
 
+chili_runtime::record!(WorkspaceResetPeriodicityMonthly {
+    required 0 time_zone: String = "timeZone",
+});
+
 /// Counters reset every quarter; `firstMonth` (1-3) is the first month of the quarter.
 ///
 /// Schema `WorkspaceResetPeriodicity_Quarterly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceResetPeriodicityQuarterly {
     /// The `firstMonth` property.
-    #[serde(rename = "firstMonth")]
     pub first_month: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14761,17 +16162,20 @@ impl WorkspaceResetPeriodicityQuarterly {
     }
 }
 
+chili_runtime::record!(WorkspaceResetPeriodicityQuarterly {
+    required 0 first_month: i32 = "firstMonth",
+    required 1 time_zone: String = "timeZone",
+});
+
 /// Counters reset every week on `dayOfWeek` (1=Monday .. 7=Sunday) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Weekly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceResetPeriodicityWeekly {
     /// The `dayOfWeek` property.
-    #[serde(rename = "dayOfWeek")]
     pub day_of_week: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14785,17 +16189,20 @@ impl WorkspaceResetPeriodicityWeekly {
     }
 }
 
+chili_runtime::record!(WorkspaceResetPeriodicityWeekly {
+    required 0 day_of_week: i32 = "dayOfWeek",
+    required 1 time_zone: String = "timeZone",
+});
+
 /// Counters reset once a year in `monthOfYear` (1-12) in the given time zone.
 ///
 /// Schema `WorkspaceResetPeriodicity_Yearly`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceResetPeriodicityYearly {
     /// The `monthOfYear` property.
-    #[serde(rename = "monthOfYear")]
     pub month_of_year: i32,
     /// IANA timezone identifier (e.g. America/New_York, Europe/London, Asia/Tokyo)
-    #[serde(rename = "timeZone")]
     pub time_zone: String,
 }
 
@@ -14808,6 +16215,11 @@ impl WorkspaceResetPeriodicityYearly {
         }
     }
 }
+
+chili_runtime::record!(WorkspaceResetPeriodicityYearly {
+    required 0 month_of_year: i32 = "monthOfYear",
+    required 1 time_zone: String = "timeZone",
+});
 
 /// `YesActions`.
 #[derive(Debug, Clone, PartialEq)]
@@ -14833,30 +16245,24 @@ chili_runtime::tagged_union!(YesActions, "type", {
 });
 
 /// Schema `YesActions_CallRepSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct YesActionsCallRepSettings {
     /// The `meetingTypeIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// The `routeCallTo` property.
-    #[serde(rename = "routeCallTo")]
     pub route_call_to: Assignment,
     /// The `pickUpTime` property.
-    #[serde(rename = "pickUpTime")]
     pub pick_up_time: String,
     /// The `maximumCallAttempts` property.
     ///
     /// Constraints: > 0.
-    #[serde(rename = "maximumCallAttempts")]
     pub maximum_call_attempts: i32,
     /// The `callSuccess` property.
-    #[serde(rename = "callSuccess")]
     pub call_success: CallSucceededActions,
     /// The `callMissed` property.
-    #[serde(rename = "callMissed")]
     pub call_missed: CallMissedActions,
 }
 
@@ -14881,8 +16287,17 @@ impl YesActionsCallRepSettings {
     }
 }
 
+chili_runtime::record!(YesActionsCallRepSettings {
+    required 0 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    required 1 route_call_to: Assignment = "routeCallTo",
+    required 2 pick_up_time: String = "pickUpTime",
+    required 3 maximum_call_attempts: i32 = "maximumCallAttempts",
+    required 4 call_success: CallSucceededActions = "callSuccess",
+    required 5 call_missed: CallMissedActions = "callMissed",
+});
+
 /// Schema `YesActions_DisplayContactSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct YesActionsDisplayContactSettings {
     /// The `call` property.
@@ -14890,7 +16305,6 @@ pub struct YesActionsDisplayContactSettings {
     /// The `meeting` property.
     pub meeting: SchedulingSettings,
     /// The `timeoutDuration` property.
-    #[serde(rename = "timeoutDuration")]
     pub timeout_duration: String,
 }
 
@@ -14909,14 +16323,19 @@ impl YesActionsDisplayContactSettings {
     }
 }
 
+chili_runtime::record!(YesActionsDisplayContactSettings {
+    required 0 call: CallRepSettings = "call",
+    required 1 meeting: SchedulingSettings = "meeting",
+    required 2 timeout_duration: String = "timeoutDuration",
+});
+
 /// Schema `YesActions_RedirectActions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct YesActionsRedirectActions {
     /// The `redirect` property.
     pub redirect: Redirect,
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ExecutableAction>>,
 }
 
@@ -14930,8 +16349,13 @@ impl YesActionsRedirectActions {
     }
 }
 
+chili_runtime::record!(YesActionsRedirectActions {
+    required 0 redirect: Redirect = "redirect",
+    optional 1 actions: Option<Vec<ExecutableAction>> = "actions",
+});
+
 /// Schema `YesActions_SchedulingSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct YesActionsSchedulingSettings {
     /// The `assignments` property.
@@ -14941,30 +16365,20 @@ pub struct YesActionsSchedulingSettings {
     /// The `meetingTypeIds` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "meetingTypeIds")]
     pub meeting_type_ids: Vec<uuid::Uuid>,
     /// The `meetingCreatedTarget` property.
-    #[serde(rename = "meetingCreatedTarget")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_created_target: Option<MeetingCreatedTarget>,
     /// The `bookerInviteSettings` property.
-    #[serde(rename = "bookerInviteSettings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booker_invite_settings: Option<BookerInviteSettings>,
     /// The `meetingHost` property.
-    #[serde(rename = "meetingHost")]
     pub meeting_host: MeetingHost,
     /// The `additionalAttendees` property.
     ///
     /// Constraints: items are unique.
-    #[serde(rename = "additionalAttendees")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_attendees: Option<Vec<AdditionalAttendee>>,
     /// The `additionalNotificationRecipients` property.
     ///
     /// Constraints: at least 1 items.
-    #[serde(rename = "additionalNotificationRecipients")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_notification_recipients: Option<Vec<String>>,
     /// The `scheduling` property.
     pub scheduling: SchedulingActions,
@@ -14994,3 +16408,15 @@ impl YesActionsSchedulingSettings {
         }
     }
 }
+
+chili_runtime::record!(YesActionsSchedulingSettings {
+    required 0 assignments: Vec<Assignment> = "assignments",
+    required 1 meeting_type_ids: Vec<uuid::Uuid> = "meetingTypeIds",
+    optional 2 meeting_created_target: Option<MeetingCreatedTarget> = "meetingCreatedTarget",
+    optional 3 booker_invite_settings: Option<BookerInviteSettings> = "bookerInviteSettings",
+    required 4 meeting_host: MeetingHost = "meetingHost",
+    optional 5 additional_attendees: Option<Vec<AdditionalAttendee>> = "additionalAttendees",
+    optional 6 additional_notification_recipients: Option<Vec<String>> = "additionalNotificationRecipients",
+    required 7 scheduling: SchedulingActions = "scheduling",
+    required 8 timeout: TimeoutActions = "timeout",
+});

@@ -32,9 +32,12 @@ pub use error::{Error, Warning};
 /// The version of the `chili-runtime` crate that generated code is written
 /// against; generated crates require it with a caret (`"0.1.0"` accepts any
 /// `0.1.x` from `0.1.0` on). It moves with `runtime/Cargo.toml` (a test
-/// checks they agree): a runtime release that generated code needs is a new
-/// minor version (while 0.x) and comes with a generator release writing it.
-pub const RUNTIME_VERSION: &str = "0.2.0";
+/// checks they agree). A runtime release that only adds what new generated
+/// code calls is a patch (0.2.0 -> 0.2.1: older generated crates still build
+/// against it, newer ones require it); one that breaks older generated code
+/// is a new minor version (while 0.x). Either comes with a generator release
+/// writing it.
+pub const RUNTIME_VERSION: &str = "0.2.1";
 
 /// How to name and shape the emitted crate.
 #[derive(Debug, Clone)]

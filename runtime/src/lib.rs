@@ -22,6 +22,7 @@ mod export;
 #[doc(hidden)]
 pub mod paginate;
 mod raw;
+pub mod record;
 mod request;
 mod response;
 mod retry;

@@ -4,8 +4,12 @@
 //! Measured, on the pinned document:
 //! - a bare YAML parse of it (`yaml_serde` into `serde_json::Value`), the floor;
 //! - the whole generation in memory, and generation plus writing the crate;
+//! - `regen` as users run it: in-process, and the release binary as a process;
 //! - the generated crate's size in lines;
-//! - how long the generated crate takes to rebuild after a touch of `lib.rs`.
+//! - how long the generated crate takes to rebuild after a touch of `lib.rs`,
+//!   alone or (`--peer DIR`) in turn with another generator's crate for the
+//!   same document, in one scratch workspace so both see the same lock file,
+//!   profile and machine load.
 
 use std::path::Path;
 use std::process::Command;
@@ -16,7 +20,7 @@ use crate::{failed, Error, Outcome, CLIENT_CRATE, CLIENT_DIR, DEFAULT_SPEC};
 /// Runs every measurement and returns the table. Timings are only
 /// meaningful from an optimized build, so a debug binary re-runs itself with
 /// `--release`.
-pub fn bench(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
+pub fn bench(root: &Path, spec: Option<&str>, peer: Option<&str>) -> Result<Outcome, Error> {
     if cfg!(debug_assertions) {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(root).args([
@@ -30,6 +34,12 @@ pub fn bench(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         ]);
         if let Some(spec) = spec {
             cmd.args(["--spec", spec]);
+        }
+        if let Some(peer) = peer {
+            // Relative to where the user is, like any path they type.
+            let peer =
+                std::fs::canonicalize(peer).map_err(|e| failed(format!("--peer {peer}: {e}")))?;
+            cmd.arg("--peer").arg(peer);
         }
         let status = cmd
             .status()
@@ -75,11 +85,37 @@ pub fn bench(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         None
     };
 
+    // The aim is for the process as a whole: start-up, reading, writing.
+    let process_regen = if spec.is_none() {
+        let exe = std::env::current_exe()
+            .map_err(|e| failed(format!("cannot find the benchmark's own binary: {e}")))?;
+        let mut failure = None;
+        let time = median(10, || {
+            let ok = Command::new(&exe)
+                .current_dir(root)
+                .arg("regen")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !ok {
+                failure = Some(failed("`xtask regen` failed while being timed"));
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        Some(time)
+    } else {
+        None
+    };
+
     let krate = chili_gen::generate(&text, source, &options).map_err(|e| failed(e.to_string()))?;
     let lines: usize = krate.files.values().map(|t| t.lines().count()).sum();
     let rust_files = krate.files.keys().filter(|p| p.ends_with(".rs")).count();
 
-    let rebuild = rebuild_after_touch(root)?;
+    let rebuild = match peer {
+        None => Rebuild::Alone(rebuild_after_touch(root)?),
+        Some(peer) => side_by_side(root, Path::new(peer))?,
+    };
 
     let ratio = regen.as_secs_f64() / parse.as_secs_f64();
     let mut out = String::new();
@@ -104,13 +140,44 @@ pub fn bench(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     if let Some(full) = full_regen {
         out.push_str(&format!("| `cargo xtask regen` in-process (+ fetch, drift diff, changelog), median of 5 | {} |\n", ms(full)));
     }
+    if let Some(process) = process_regen {
+        out.push_str(&format!(
+            "| `target/release/xtask regen` as a process, wall, median of 10 | {} |\n",
+            ms(process)
+        ));
+    }
     out.push_str(&format!(
         "| generated crate | {lines} lines in {rust_files} .rs files |\n"
     ));
-    out.push_str(&format!(
-        "| rebuild of `{CLIENT_CRATE}` after touching src/lib.rs (dev profile) | {} |\n",
-        secs(rebuild)
-    ));
+    match rebuild {
+        Rebuild::Alone(time) => out.push_str(&format!(
+            "| rebuild of `{CLIENT_CRATE}` after touching src/lib.rs (dev profile) | {} |\n",
+            secs(time)
+        )),
+        Rebuild::Beside { ours, peer, name } => {
+            let (o, p) = (median_of(&ours), median_of(&peer));
+            let list = |v: &[Duration]| {
+                v.iter()
+                    .map(|d| format!("{:.2}", d.as_secs_f64()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push_str(&format!(
+                "| rebuild of `{CLIENT_CRATE}` after touching src/lib.rs, {ROUNDS} runs in turn with the peer (s) | {} (median {}) |\n",
+                list(&ours),
+                secs(o)
+            ));
+            out.push_str(&format!(
+                "| rebuild of the peer `{name}` after touching src/lib.rs (s) | {} (median {}) |\n",
+                list(&peer),
+                secs(p)
+            ));
+            out.push_str(&format!(
+                "| ours / peer | {:.2}x |\n",
+                o.as_secs_f64() / p.as_secs_f64()
+            ));
+        }
+    }
     print!("{out}");
     Ok(Outcome::ok(String::new()))
 }
@@ -146,16 +213,170 @@ fn rebuild_after_touch(root: &Path) -> Result<Duration, Error> {
             })
     };
     build()?;
-    let lib = root.join(CLIENT_DIR).join("src/lib.rs");
-    let file = std::fs::File::options()
-        .append(true)
-        .open(&lib)
-        .map_err(|e| failed(format!("cannot touch {}: {e}", lib.display())))?;
-    file.set_modified(std::time::SystemTime::now())
-        .map_err(|e| failed(format!("cannot touch {}: {e}", lib.display())))?;
+    touch(&root.join(CLIENT_DIR).join("src/lib.rs"))?;
     let start = Instant::now();
     build()?;
     Ok(start.elapsed())
+}
+
+/// Rebuild times: the client alone, or in turn with a peer crate.
+enum Rebuild {
+    Alone(Duration),
+    Beside {
+        ours: Vec<Duration>,
+        peer: Vec<Duration>,
+        name: String,
+    },
+}
+
+/// Rounds of the side-by-side rebuild; each round touches and rebuilds
+/// both crates, ours first.
+const ROUNDS: usize = 5;
+
+/// Where the side-by-side workspace and its target directory go.
+const COMPARE_DIR: &str = "target/bench-compare";
+
+/// Copies the client (with the runtime it depends on by path) and `peer`
+/// into one scratch workspace with this workspace's lock file and dev
+/// profile, builds both, then touches and rebuilds each in turn.
+fn side_by_side(root: &Path, peer: &Path) -> Result<Rebuild, Error> {
+    let io = |what: &str, e: std::io::Error| failed(format!("{what}: {e}"));
+    let name = package_name(&peer.join("Cargo.toml"))?;
+    let ws = root.join(COMPARE_DIR).join("ws");
+    if ws.exists() {
+        std::fs::remove_dir_all(&ws).map_err(|e| io("cannot clear target/bench-compare/ws", e))?;
+    }
+    copy_tree(&root.join(crate::RUNTIME_DIR), &ws.join(crate::RUNTIME_DIR))
+        .map_err(|e| io("cannot copy the runtime", e))?;
+    let client = ws.join(CLIENT_DIR);
+    for item in ["Cargo.toml", "README.md", "CHANGELOG.md", "src"] {
+        copy_tree(&root.join(CLIENT_DIR).join(item), &client.join(item))
+            .map_err(|e| io("cannot copy the client", e))?;
+    }
+    copy_tree(peer, &ws.join("peer")).map_err(|e| io("cannot copy the peer crate", e))?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| io("cannot read Cargo.toml", e))?;
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [\"{}\", \"{CLIENT_DIR}\", \"peer\"]\n\n{}\n{}",
+            crate::RUNTIME_DIR,
+            section(&manifest, "[workspace.package]"),
+            section(&manifest, "[profile.dev]"),
+        ),
+    )
+    .map_err(|e| io("cannot write the scratch workspace", e))?;
+    std::fs::copy(root.join(crate::LOCK_FILE), ws.join(crate::LOCK_FILE))
+        .map_err(|e| io("cannot copy Cargo.lock", e))?;
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = root.join(COMPARE_DIR).join("target");
+    let build = |packages: &[&str]| -> Result<Duration, Error> {
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(&ws)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["build", "--quiet"]);
+        for p in packages {
+            cmd.args(["--package", p]);
+        }
+        let start = Instant::now();
+        let status = cmd
+            .status()
+            .map_err(|e| failed(format!("cannot run cargo: {e}")))?;
+        let took = start.elapsed();
+        if status.success() {
+            Ok(took)
+        } else {
+            Err(failed(format!(
+                "building {} failed",
+                packages.join(" and ")
+            )))
+        }
+    };
+    build(&[CLIENT_CRATE, &name])?;
+    // The first rebuild after a full build also writes incremental state the
+    // later ones reuse; it is not what a touch costs.
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for round in 0..=ROUNDS {
+        for (dir, package, times) in [
+            (&client, CLIENT_CRATE, &mut ours),
+            (&ws.join("peer"), name.as_str(), &mut theirs),
+        ] {
+            touch(&dir.join("src/lib.rs"))?;
+            let took = build(&[package])?;
+            if round > 0 {
+                times.push(took);
+            }
+        }
+    }
+    Ok(Rebuild::Beside {
+        ours,
+        peer: theirs,
+        name,
+    })
+}
+
+/// `[package] name` of a manifest (the first `name = "..."` line).
+fn package_name(manifest: &Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(manifest)
+        .map_err(|e| failed(format!("--peer: cannot read {}: {e}", manifest.display())))?;
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("name"))
+        .filter_map(|rest| rest.trim().strip_prefix('='))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .next()
+        .ok_or_else(|| failed(format!("--peer: no package name in {}", manifest.display())))
+}
+
+/// The text of one `[section]` of a manifest, header included.
+fn section(manifest: &str, header: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            inside = line.trim() == header;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Copies a file or a directory tree, leaving out `target/` and `.git/`.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if from.is_file() {
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        return std::fs::copy(from, to).map(|_| ());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        copy_tree(&entry.path(), &to.join(name))?;
+    }
+    Ok(())
+}
+
+/// Sets a file's modification time to now, as `touch` does.
+fn touch(path: &Path) -> Result<(), Error> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .map_err(|e| failed(format!("cannot touch {}: {e}", path.display())))
+}
+
+fn median_of(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
 }
 
 fn ms(d: Duration) -> String {

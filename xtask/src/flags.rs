@@ -60,9 +60,10 @@ pub enum Command {
     Corpus,
     /// Print the generator's benchmark results (BENCHMARKS.md).
     ///
-    /// Bare YAML parse vs regen time, generated crate size, and its rebuild time after a
-    /// touch (runs itself in release mode).
-    Bench(Spec),
+    /// Bare YAML parse vs regen time (in-process and as a process), generated crate size, and
+    /// its rebuild time after a touch (runs itself in release mode). With --peer, the rebuild
+    /// is measured side by side with another generator's crate for the same document.
+    Bench(Bench),
     /// Check that a wrong field rename makes the conformance tests fail.
     ///
     /// Break one field's wire name in a copy of the generated client and check that the
@@ -97,6 +98,19 @@ pub struct Spec {
     /// The document (default: the pinned source, or ../shared/spec/edge-api.yaml).
     #[arg(long, value_name = "PATH|URL", value_parser = NonEmptyStringValueParser::new())]
     pub spec: Option<String>,
+}
+
+/// `bench [--spec] [--peer DIR]`.
+#[derive(Debug, Args)]
+pub struct Bench {
+    /// The document (default: the pinned source, or ../shared/spec/edge-api.yaml).
+    #[arg(long, value_name = "PATH|URL", value_parser = NonEmptyStringValueParser::new())]
+    pub spec: Option<String>,
+    /// A crate another generator wrote for the same document (openapi-generator's `rust`
+    /// output, say): its rebuild after a touch is measured in turn with the client's, in one
+    /// scratch workspace under target/bench-compare with one lock file and profile.
+    #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
+    pub peer: Option<String>,
 }
 
 /// `diff OLD NEW`.

@@ -184,7 +184,7 @@ pub fn run(args: &[String], root: &Path) -> Result<Outcome, Error> {
         Command::Diff(f) => diff::diff(root, &f),
         Command::Generate(f) => generate::generate(root, &f),
         Command::Corpus => corpus::corpus(root),
-        Command::Bench(f) => bench::bench(root, f.spec.as_deref()),
+        Command::Bench(f) => bench::bench(root, f.spec.as_deref(), f.peer.as_deref()),
         Command::Mutant => mutant::mutant(root),
         Command::Conformance(f) => conformance::conformance(root, f.spec.as_deref()),
         Command::UpgradeLoop => upgrade_loop::upgrade_loop(root),

@@ -1,7 +1,9 @@
-//! `src/types.rs`: one Rust item per [`TypeDef`]. Open enums, unions and
-//! newtypes are declared here and get their conversions and serde from one
-//! macro call into the runtime (`chili_runtime::open_enum!` and friends), so
-//! the rules live in the runtime once and each type is a few lines.
+//! `src/types.rs`: one Rust item per [`TypeDef`]. Structs, open enums, unions
+//! and newtypes are declared here and get their conversions and serde from
+//! one macro call into the runtime (`chili_runtime::record!`, `open_enum!` and
+//! friends), so the rules live in the runtime once and each type is a few
+//! lines (serde's derive would write a visitor per struct, which dominated
+//! rebuilds: BENCHMARKS.md).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -61,7 +63,27 @@ fn runtime_call(def: &TypeDef) -> Option<String> {
     };
     let payload = |v: &Variant| if v.ty.is_some() { "(_)" } else { "" };
     Some(match &def.kind {
-        TypeKind::Struct { .. } => return None,
+        TypeKind::Struct { fields, extra } => {
+            let mut lines: Vec<String> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    format!(
+                        "{} {i} {}: {} = {}",
+                        field_kind(f),
+                        ident(&f.name),
+                        f.rust(Spelling::Code { types: "" }),
+                        lit(&f.wire_name)
+                    )
+                })
+                .collect();
+            if let Some(t) = extra {
+                // The IR names the field whenever there is one (names::extra_field_name).
+                let field = def.extra_field.as_deref().unwrap_or("extra");
+                lines.push(format!("..{}: {}", ident(field), type_text(t)));
+            }
+            format!("{RUNTIME}::record!({name} {{\n{}}});\n", list(lines))
+        }
         TypeKind::Enum { values } => {
             let lines = values
                 .iter()
@@ -107,6 +129,19 @@ fn runtime_call(def: &TypeDef) -> Option<String> {
             format!("{RUNTIME}::newtype!({name}({}));\n", type_text(inner))
         }
     })
+}
+
+/// How the runtime's `record!` reads and writes a field: `required` must be
+/// present; `optional` may be absent and is not written when `None`;
+/// `nullable` is required but may be `null`, and is always written.
+fn field_kind(f: &Field) -> &'static str {
+    if !f.required {
+        "optional"
+    } else if matches!(f.ty, TypeRef::Nullable(_)) {
+        "nullable"
+    } else {
+        "required"
+    }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
@@ -231,25 +266,9 @@ fn struct_def(
         let deprecated = deprecated_attr(&f.docs);
         let field = ident(&f.name);
         let ty = field_type(f);
-        let rename = if f.name != f.wire_name {
-            let w = &f.wire_name;
-            quote!(#[serde(rename = #w)])
-        } else {
-            quote!()
-        };
-        let optional = if !f.required {
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-        } else if matches!(f.ty, TypeRef::Nullable(_)) {
-            // Required but nullable: may be `null`, must be sent.
-            quote!(#[serde(default)])
-        } else {
-            quote!()
-        };
         quote! {
             #docs
             #deprecated
-            #rename
-            #optional
             pub #field: #ty,
         }
     });
@@ -258,13 +277,12 @@ fn struct_def(
         let t = rust_type(t, &quote!());
         quote! {
             /// Properties beyond the named ones.
-            #[serde(flatten)]
             pub #field: std::collections::BTreeMap<String, #t>,
         }
     });
     let constructor = constructor(name, fields, extra.map(|(_, field)| field));
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields_ts)*
