@@ -8,9 +8,9 @@ use std::path::Path;
 use crate::scratch::{log, Scratch};
 use crate::{failed, Error, Outcome, CLIENT_CRATE, DEFAULT_SPEC};
 
-/// The injected bug: one field renamed wrongly.
-const RIGHT: &str = "#[serde(rename = \"createdAt\")]";
-const WRONG: &str = "#[serde(rename = \"created_at\")]";
+/// The injected bug: one field's wire name wrong, in its `record!` line.
+const RIGHT: &str = " = \"createdAt\",\n";
+const WRONG: &str = " = \"created_at\",\n";
 
 /// Builds the broken crate and checks that its decode tests fail on the
 /// broken field.
@@ -29,7 +29,8 @@ pub fn mutant(root: &Path) -> Result<Outcome, Error> {
         .ok_or_else(|| failed("the generated crate has no src/types.rs"))?;
     if !types.contains(RIGHT) {
         return Err(failed(format!(
-            "no `{RIGHT}` in the generated types to break; pick another field"
+            "no `{}` in the generated types to break; pick another field",
+            RIGHT.trim()
         )));
     }
     *types = types.replacen(RIGHT, WRONG, 1);
@@ -46,7 +47,7 @@ pub fn mutant(root: &Path) -> Result<Outcome, Error> {
     ])?;
     let printed = log(&output);
     if output.status.success() {
-        return Err(failed(format!("the conformance decode tests PASSED on a crate with `{WRONG}`: they would not catch a wrong field rename")));
+        return Err(failed(format!("the conformance decode tests PASSED on a crate with `{}`: they would not catch a wrong field rename", WRONG.trim())));
     }
     if !printed.contains("created_at") {
         return Err(failed(format!(
@@ -59,7 +60,9 @@ pub fn mutant(root: &Path) -> Result<Outcome, Error> {
         .take(3)
         .collect();
     Ok(Outcome::ok(format!(
-        "ok: the conformance decode tests fail on a crate with `{WRONG}` instead of `{RIGHT}`:\n  {}",
+        "ok: the conformance decode tests fail on a crate with `{}` instead of `{}`:\n  {}",
+        WRONG.trim(),
+        RIGHT.trim(),
         failing.join("\n  ")
     )))
 }
