@@ -41,7 +41,7 @@ pub const TOKEN_ENV_VAR: &str = "CHILIPIPER_API_KEY";
 pub const BASE_URL_ENV_VAR: &str = "CHILIPIPER_BASE_URL";
 
 /// Default `User-Agent` header.
-pub const USER_AGENT: &str = "chilipiper-edge/0.2.0";
+pub const USER_AGENT: &str = "chilipiper-edge/0.2.1";
 
 /// `info.version` of the document this crate was generated from.
 pub const API_VERSION: &str = "1.494.0";

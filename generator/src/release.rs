@@ -101,6 +101,40 @@ pub fn plan(
     Ok(Release { version, changelog })
 }
 
+/// The release when the API and its Rust surface are unchanged (the drift
+/// report is empty) but the generator writes `files` files differently: a new
+/// runtime requirement, fixed code. A published version cannot change, so
+/// this is a release of its own, a compatible one, with an entry saying so.
+pub fn regenerated(
+    previous: &Previous<'_>,
+    api: &Api,
+    files: usize,
+) -> Result<Release, BadVersion> {
+    let version = next_version(previous.version, Some(crate::diff::Severity::Compatible))
+        .ok_or_else(|| BadVersion(previous.version.to_string()))?;
+    let crate_name = previous.crate_name;
+    let entry = format!(
+        "## {crate_name} {version}: {} {}\n\n\
+         Generated again from version {} of the document by a newer generator: {files} {} \
+         from {crate_name} {}, and the drift report finds no change to the API or to the \
+         crate's names and types.\n",
+        api.title,
+        api.version,
+        api.version,
+        if files == 1 {
+            "file of the crate differs"
+        } else {
+            "files of the crate differ"
+        },
+        previous.version,
+    );
+    let mut changelog = previous
+        .changelog
+        .map_or_else(|| changelog_header(crate_name), str::to_string);
+    insert_entry(&mut changelog, &entry);
+    Ok(Release { version, changelog })
+}
+
 /// The head of a new changelog, before any entry.
 pub fn changelog_header(crate_name: &str) -> String {
     format!(
@@ -145,6 +179,29 @@ pub fn package_version(manifest: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generator_only_change_is_a_compatible_release_of_its_own() {
+        let log = "# Changelog of `pets`\n\nintro\n\n## pets 0.2.0: Pets 1.0.0\n\nold\n";
+        let release = regenerated(&previous("0.2.0", Some(log)), &api("1.0.0"), 3).unwrap();
+        assert_eq!(release.version, "0.2.1");
+        let new_entry = release.changelog.find("## pets 0.2.1: Pets 1.0.0").unwrap();
+        assert!(new_entry < release.changelog.find("## pets 0.2.0").unwrap());
+        assert!(
+            release
+                .changelog
+                .contains("by a newer generator: 3 files of the crate differ from pets 0.2.0"),
+            "{}",
+            release.changelog
+        );
+        assert_eq!(
+            regenerated(&previous("1.4.2", None), &api("1.0.0"), 1)
+                .unwrap()
+                .version,
+            "1.5.0"
+        );
+        assert!(regenerated(&previous("x", None), &api("1.0.0"), 1).is_err());
+    }
     use crate::diff::{Area, Change, Severity};
 
     fn api(version: &str) -> Api {

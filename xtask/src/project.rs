@@ -160,6 +160,19 @@ impl Committed {
         release::plan(&previous, report, api, same_document)
             .map_err(|e| failed(format!("{CLIENT_DIR}/Cargo.toml: {e}")))
     }
+
+    /// The release for an unchanged API whose crate the generator now
+    /// writes differently (`files` files differ): see [`release::regenerated`].
+    pub(crate) fn regenerated(&self, api: &Api, files: usize) -> Result<Release, Error> {
+        let previous = Previous {
+            crate_name: CLIENT_CRATE,
+            version: &self.version,
+            changelog: self.changelog.as_deref(),
+            names_file: NAMES_FILE,
+        };
+        release::regenerated(&previous, api, files)
+            .map_err(|e| failed(format!("{CLIENT_DIR}/Cargo.toml: {e}")))
+    }
 }
 
 /// The committed client for `api` (read from `source`): generated with

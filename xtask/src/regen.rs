@@ -35,13 +35,27 @@ pub(crate) fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         ))
     })?;
     let client = root.join(CLIENT_DIR);
-    let release = committed.plan(report.as_ref(), &api, same_document)?;
-    let krate = client_crate(&api, source, &release)?;
+    let mut release = committed.plan(report.as_ref(), &api, same_document)?;
+    let mut krate = client_crate(&api, source, &release)?;
+    let compare = |krate: &_| {
+        diff_dir(&client, krate)
+            .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))
+    };
+    let mut diffs = compare(&krate)?;
+    // The API did not change but the crate did: the generator writes it
+    // differently now. A published version cannot change, so that is a
+    // release of its own (a crate not yet released has nothing to keep).
+    let generator_only = report.as_ref().is_some_and(|r| r.is_empty())
+        && release.version == committed.version
+        && committed.changelog.is_some()
+        && !diffs.is_empty();
+    if generator_only {
+        release = committed.regenerated(&api, diffs.len())?;
+        krate = client_crate(&api, source, &release)?;
+        diffs = compare(&krate)?;
+    }
     // Emitted before anything is written, so a failure leaves both crates intact.
     let cli_krate = cli::cli_crate(&api, &release.version)?;
-
-    let diffs = diff_dir(&client, &krate)
-        .map_err(|e| failed(format!("cannot compare with {CLIENT_DIR}/: {e}")))?;
     // Rewriting identical files would only bump mtimes and rebuild the client.
     if !diffs.is_empty() {
         write_crate(&client, &krate)
@@ -81,6 +95,11 @@ pub(crate) fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     };
     let changes_line = match &report {
         None => format!("no baseline ({BASELINE_FILE}) to compare with; this is the first"),
+        Some(r) if r.is_empty() && generator_only => format!(
+            "none since version {}, but the generator now writes the crate differently \
+             (new entry in {CLIENT_DIR}/{CHANGELOG_FILE})",
+            r.old_version
+        ),
         Some(r) if r.is_empty() => format!("none since version {}", r.old_version),
         Some(r) => format!(
             "{} breaking, {} compatible since version {} (new entry in {CLIENT_DIR}/{CHANGELOG_FILE})",

@@ -709,6 +709,60 @@ fn changelog(ws: &Workspace) -> String {
     fs::read_to_string(ws.root.join("generated-client/CHANGELOG.md")).unwrap()
 }
 
+/// Same document, same IR, different files (what a newer generator does):
+/// regen makes a release of its own, once.
+#[test]
+fn regen_after_a_generator_only_change_makes_a_patch_release() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    assert_eq!(client_version(&ws), "0.1.0");
+    // The committed crate as an older generator wrote it.
+    let lib = ws.root.join("generated-client/src/lib.rs");
+    let old = fs::read_to_string(&lib).unwrap();
+    fs::write(&lib, old.replacen("//", "// older generator\n//", 1)).unwrap();
+
+    let summary = ok(&ws, &["regen"]);
+    assert!(
+        summary.contains("chilipiper-edge 0.1.0 -> 0.1.1"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("the generator now writes the crate differently"),
+        "{summary}"
+    );
+    assert_eq!(client_version(&ws), "0.1.1");
+    let log = changelog(&ws);
+    let entry = log
+        .find("## chilipiper-edge 0.1.1: Tiny Petstore 1.0.7")
+        .expect(&log);
+    assert!(
+        entry < log.find("## chilipiper-edge 0.1.0").unwrap(),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "by a newer generator: 1 file of the crate differs from chilipiper-edge 0.1.0"
+        ),
+        "{log}"
+    );
+    // The generator's files, at the new version (the user agent carries it).
+    let now = fs::read_to_string(&lib).unwrap();
+    assert_eq!(
+        now,
+        old.replace("chilipiper-edge/0.1.0", "chilipiper-edge/0.1.1")
+    );
+    // The CLI follows the client's version.
+    let cli = fs::read_to_string(ws.root.join("generated-cli/Cargo.toml")).unwrap();
+    assert!(cli.contains("version = \"0.1.1\""), "{cli}");
+
+    // Nothing left to release: the next regen changes nothing.
+    let before = snapshot(&ws.root);
+    let again = ok(&ws, &["regen"]);
+    assert!(again.contains("all up to date"), "{again}");
+    assert_eq!(snapshot(&ws.root), before);
+    ok(&ws, &["check"]);
+}
+
 #[test]
 fn regen_writes_the_baseline_and_starts_the_changelog() {
     let ws = workspace();
