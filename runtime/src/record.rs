@@ -26,6 +26,9 @@ pub trait Record: Sized {
     const NAME: &'static str;
     /// Wire names of the named fields, in declaration order.
     const FIELDS: &'static [&'static str];
+    /// The position in [`Record::FIELDS`] of a wire name (a `match`, which
+    /// the compiler makes faster than a search of the table).
+    fn index(key: &str) -> Option<usize>;
     /// Whether keys not in [`Record::FIELDS`] are kept (additional properties).
     const KEEPS_EXTRA: bool;
     /// Fields as read so far.
@@ -71,10 +74,7 @@ impl<'de, T: Record> Visitor<'de> for RecordVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut slots = T::start();
         let mut seen = Seen::new(T::FIELDS.len());
-        let seed = KeySeed {
-            fields: T::FIELDS,
-            keep: T::KEEPS_EXTRA,
-        };
+        let seed = KeySeed::<T>(PhantomData);
         while let Some(key) = map.next_key_seed(seed)? {
             match key {
                 Key::Field(i) => {
@@ -130,22 +130,27 @@ enum Key {
     Other(Option<String>),
 }
 
-#[derive(Clone, Copy)]
-struct KeySeed {
-    fields: &'static [&'static str],
-    keep: bool,
+/// Reads a key, as [`Record::index`] finds it.
+struct KeySeed<T>(PhantomData<T>);
+
+impl<T> Clone for KeySeed<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
 
-impl KeySeed {
+impl<T> Copy for KeySeed<T> {}
+
+impl<T: Record> KeySeed<T> {
     fn key(self, name: &str) -> Key {
-        match self.fields.iter().position(|f| *f == name) {
+        match T::index(name) {
             Some(i) => Key::Field(i),
-            None => Key::Other(self.keep.then(|| name.to_owned())),
+            None => Key::Other(T::KEEPS_EXTRA.then(|| name.to_owned())),
         }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de, T: Record> DeserializeSeed<'de> for KeySeed<T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -153,7 +158,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de, T: Record> Visitor<'de> for KeySeed<T> {
     type Value = Key;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -171,8 +176,8 @@ impl<'de> Visitor<'de> for KeySeed {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
         // Formats that number fields, as the derive accepts.
         Ok(match usize::try_from(v) {
-            Ok(i) if i < self.fields.len() => Key::Field(i),
-            _ => Key::Other(self.keep.then(|| v.to_string())),
+            Ok(i) if i < T::FIELDS.len() => Key::Field(i),
+            _ => Key::Other(T::KEEPS_EXTRA.then(|| v.to_string())),
         })
     }
 }
@@ -385,6 +390,14 @@ macro_rules! record {
         impl $crate::record::Record for $name {
             const NAME: &'static str = ::core::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn index(key: &str) -> ::core::option::Option<usize> {
+                match key {
+                    $($wire => ::core::option::Option::Some($i),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
             const KEEPS_EXTRA: bool = $keeps;
             type Slots = (($(::core::option::Option<$ty>,)*), $extra_ty);
 

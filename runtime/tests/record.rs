@@ -209,6 +209,9 @@ struct Wide(usize);
 impl chili_runtime::record::Record for Wide {
     const NAME: &'static str = "Wide";
     const FIELDS: &'static [&'static str] = WIDE;
+    fn index(key: &str) -> Option<usize> {
+        WIDE.iter().position(|f| *f == key)
+    }
     const KEEPS_EXTRA: bool = false;
     type Slots = usize;
     fn start() -> usize {
