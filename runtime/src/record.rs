@@ -2,7 +2,7 @@
 //!
 //! serde's derive writes a field enum, its visitor, a sequence visitor and a
 //! map visitor into every struct: most of what the compiler reads (and
-//! re-expands on every rebuild) in a generated client. [`record!`] writes
+//! re-expands on every rebuild) in a generated client. [`record!`](crate::record!) writes
 //! instead a table of wire names and two short functions per struct; the
 //! loop over keys, duplicate and missing field errors, and unknown keys live
 //! here once.
@@ -20,7 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-/// A generated struct read through [`deserialize`]; implemented by [`record!`].
+/// A generated struct read through [`deserialize`]; implemented by [`record!`](crate::record!).
 pub trait Record: Sized {
     /// The Rust name, for "expected struct ..." errors.
     const NAME: &'static str;
