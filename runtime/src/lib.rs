@@ -2,7 +2,7 @@
 //! documents: one HTTP client with authentication, retries, timeouts and
 //! tracing, the error type every call returns, lazy pagination, a raw-request
 //! API for operations the document does not describe, and the serde helpers
-//! behind the generated open enums and unions.
+//! behind the generated structs (`record!`), open enums and unions.
 //!
 //! You normally use it through a generated crate, which re-exports what you
 //! need (`Error`, `Result`, `RetryPolicy`, `Method`, ...) and wraps [`Client`]
