@@ -360,6 +360,38 @@ async fn transport_failure_and_undecodable_response_have_their_own_exit_status()
 }
 
 #[tokio::test]
+async fn timeout_ends_a_call_the_server_does_not_answer_in_time() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/org/tenant/get"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "t1"}))
+                .set_delay(std::time::Duration::from_secs(30)),
+        )
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    let out = chili(
+        &server.uri(),
+        &["tenant", "get", "--timeout", "300ms", "--max-attempts", "1"],
+    );
+    // It gave up instead of waiting for the answer.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(TRANSPORT), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timed out (tenantGet"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "");
+
+    let out = chili(&server.uri(), &["tenant", "get", "--timeout", "soon"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--timeout"), "{}", stderr(&out));
+}
+
+#[tokio::test]
 async fn verbose_logs_method_template_status_and_attempts_but_no_values() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
