@@ -40,6 +40,8 @@ fn options() -> CliOptions {
         client_crate: "pets".into(),
         client_path: "../pets".into(),
         tests: Vec::new(),
+        token_env_var: "PETS_API_KEY".into(),
+        package: None,
     }
 }
 
@@ -93,4 +95,43 @@ fn enum_flags_list_values_and_deprecation_names_the_replacement() {
     assert!(krate.files["Cargo.toml"].contains("name = \"pets\"\npath = \"src/main.rs\""));
     assert!(krate.files["Cargo.toml"].contains("sdk = { package = \"pets\", path = \"../pets\" }"));
     assert_eq!(emit_cli(&api, &options()).unwrap(), krate, "deterministic");
+}
+
+#[test]
+fn with_package_metadata_the_crate_is_publishable_and_its_readme_lists_the_commands() {
+    let api = chili_gen::build_api(DOC, "pets.yaml").unwrap();
+    let unpublished = emit_cli(&api, &options()).unwrap();
+    assert!(unpublished.files["Cargo.toml"].contains("publish = false"));
+
+    let mut options = options();
+    options.package = Some(chili_gen::Package {
+        license: Some("MIT".into()),
+        repository: Some("https://example.test/pets".into()),
+        keywords: vec!["cli".into()],
+        rust_version: Some("1.80".into()),
+        ..Default::default()
+    });
+    let krate = emit_cli(&api, &options).unwrap();
+    let manifest = &krate.files["Cargo.toml"];
+    assert!(!manifest.contains("publish"), "{manifest}");
+    for line in [
+        "license = \"MIT\"",
+        "repository = \"https://example.test/pets\"",
+        "rust-version = \"1.80\"",
+        "keywords = [\"cli\"]",
+        "readme = \"README.md\"",
+        // crates.io needs a version for the client; the path is for this workspace.
+        "sdk = { package = \"pets\", version = \"0.1.0\", path = \"../pets\" }",
+    ] {
+        assert!(manifest.contains(line), "no `{line}` in {manifest}");
+    }
+    let readme = &krate.files["README.md"];
+    for text in [
+        "cargo install pets-cli",
+        "export PETS_API_KEY=",
+        "| `pets pets` | `find`, `list-old` |",
+        "Exit status: 0 ok",
+    ] {
+        assert!(readme.contains(text), "no `{text}` in {readme}");
+    }
 }

@@ -29,8 +29,22 @@ pub fn cli_crate(api: &Api, version: &str) -> Result<GeneratedCrate, Error> {
         client_crate: CLIENT_CRATE.to_string(),
         client_path: format!("../{CLIENT_DIR}"),
         tests: vec![("e2e".to_string(), "../tests/cli/main.rs".to_string())],
+        token_env_var: chili_gen::Options::new(CLIENT_CRATE).token_env_var,
+        package: Some(cli_package()),
     };
     emit_cli(api, &options).map_err(generator_error)
+}
+
+/// crates.io metadata of the CLI: the client's, with keywords and
+/// categories of a command-line tool; no cookbook (that is the client's).
+fn cli_package() -> chili_gen::Package {
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    chili_gen::Package {
+        keywords: strings(&["chilipiper", "scheduling", "cli", "api", "openapi"]),
+        categories: strings(&["command-line-utilities", "api-bindings"]),
+        cookbook: None,
+        ..crate::client_package()
+    }
 }
 
 /// Writes `krate` to `generated-cli/` (aside, then swapped) unless it is
