@@ -134,13 +134,7 @@ fn shipped_crates_carry_what_crates_io_and_docs_rs_need() {
             p["publish"].is_null(),
             "{name} must not say publish = false"
         );
-        for field in [
-            "description",
-            "license",
-            "repository",
-            "documentation",
-            "readme",
-        ] {
+        for field in ["description", "license", "repository", "readme"] {
             assert!(
                 p[field].as_str().is_some_and(|v| !v.is_empty()),
                 "{name}: `{field}` missing in Cargo.toml"
@@ -160,8 +154,10 @@ fn shipped_crates_carry_what_crates_io_and_docs_rs_need() {
             .iter()
             .any(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "lib"));
         assert!(
-            !library || p["metadata"]["docs"]["rs"].is_object(),
-            "{name}: no [package.metadata.docs.rs]"
+            !library
+                || (p["metadata"]["docs"]["rs"].is_object()
+                    && p["documentation"].as_str().is_some_and(|d| !d.is_empty())),
+            "{name}: no `documentation` or [package.metadata.docs.rs]"
         );
         let manifest = Path::new(p["manifest_path"].as_str().unwrap());
         let readme = manifest
