@@ -20,6 +20,28 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// The other documents the document references (`$ref` to another file
+    /// or URL), by location as written from the root, with the SHA-256 of
+    /// their text: a pin covers the root's bytes, these cover the rest.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+impl Api {
+    /// Referenced documents whose bytes differ between `self` and `newer`
+    /// (changed, added or no longer referenced), by location, sorted.
+    pub fn changed_sources(&self, newer: &Api) -> Vec<String> {
+        let mut changed: Vec<String> = self
+            .sources
+            .keys()
+            .chain(newer.sources.keys())
+            .filter(|location| self.sources.get(*location) != newer.sources.get(*location))
+            .cloned()
+            .collect();
+        changed.sort();
+        changed.dedup();
+        changed
+    }
 }
 
 /// Documentation carried from the document onto a generated item.

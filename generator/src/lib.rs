@@ -181,16 +181,18 @@ pub struct Naming<'a> {
 /// releases and go at the next breaking one, so a compatible upstream release
 /// never breaks code that still calls an old name. Decided here once, for
 /// `regen` and `check` alike.
+/// Referenced documents are read through `fetch`.
 pub fn build_release(
     text: &str,
     origin: &str,
+    fetch: &dyn Fetch,
     naming: &Naming<'_>,
 ) -> Result<(ir::Api, Option<diff::Report>), Error> {
     let keeping = Naming {
         keep_forwarders: true,
         ..*naming
     };
-    let api = build_api_with(text, origin, &keeping)?;
+    let api = build(text, origin, fetch, &keeping)?.api;
     let Some(baseline) = naming.baseline else {
         return Ok((api, None));
     };
@@ -199,7 +201,7 @@ pub fn build_release(
         return Ok((api, Some(report)));
     }
     // Breaking anyway: this is the release where the old names go.
-    let api = build_api_with(text, origin, naming)?;
+    let api = build(text, origin, fetch, naming)?.api;
     let report = diff::diff(baseline, &api);
     Ok((api, Some(report)))
 }
@@ -236,6 +238,7 @@ pub fn build(
     let mut api =
         operations::build_reporting(&doc, origin, naming.table.unwrap_or(&empty), &mut warnings)
             .map_err(|e| doc.relocate(e))?;
+    api.sources = doc.sources();
     if let Some(baseline) = naming.baseline {
         names::remember_previous(&mut api, baseline, naming.keep_forwarders);
     }

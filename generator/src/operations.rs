@@ -87,6 +87,8 @@ pub fn build_reporting(
             .map(|s| s.url.trim_end_matches('/').to_string()),
         types,
         operations,
+        // Filled by `crate::build`, which has the bundled documents.
+        sources: Default::default(),
     })
 }
 

@@ -429,6 +429,7 @@ mod tests {
             version: "1".into(),
             base_url: None,
             operations: Vec::new(),
+            sources: Default::default(),
             types: vec![
                 def(
                     "Color",

@@ -375,7 +375,7 @@ fn renamed_names_stay_one_release_as_deprecated_forwarders_and_aliases() {
             baseline: Some(&api),
             keep_forwarders: false,
         };
-        build_release(doc, "pets.yaml", &naming).unwrap()
+        build_release(doc, "pets.yaml", &chili_gen::FileFetch, &naming).unwrap()
     };
     let (kept, report) = release(&compatible);
     assert_eq!(kept.operations[1].previous_names, ["list"]);

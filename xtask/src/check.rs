@@ -13,6 +13,7 @@ use chili_gen::Naming;
 
 use crate::fetch::Document;
 use crate::project::{client_crate, generator_error, names_lines, read_pin, Committed};
+use crate::referenced::Referenced;
 use crate::{
     cli, failed, fetch, project_names, short, Error, Outcome, BASELINE_FILE, CHANGELOG_FILE,
     CLIENT_CRATE, CLIENT_DIR, PIN_FILE,
@@ -33,6 +34,7 @@ pub(crate) fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
             None => "cargo xtask regen".to_string(),
         };
         return Ok(Outcome::stale(drift_message(
+            root,
             source,
             &pin,
             &doc,
@@ -47,7 +49,7 @@ pub(crate) fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         baseline: committed.baseline.as_ref(),
         keep_forwarders: true,
     };
-    let api = chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)?;
+    let api = crate::referenced::api(&doc.text, source, root, &naming)?;
     // The baseline must be what regen records for the pinned document, or the
     // next drift report would compare against something else.
     let expected = baseline::to_json(&api);
@@ -55,12 +57,23 @@ pub(crate) fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         let mut text = match &committed.baseline {
             None => format!("{BASELINE_FILE} does not exist"),
             Some(old) => {
+                let changed = old.changed_sources(&api);
                 let report = diff(old, &api);
-                if report.is_empty() {
-                    format!("{BASELINE_FILE} is not what regen writes for the pinned document")
+                let why = if changed.is_empty() {
+                    "as the generator now reads it".to_string()
                 } else {
                     format!(
-                        "{BASELINE_FILE} does not match the pinned document as the generator now reads it:\n\n{}",
+                        "because documents it references changed since the pin: {}",
+                        changed.join(", ")
+                    )
+                };
+                if report.is_empty() {
+                    format!(
+                        "{BASELINE_FILE} is not what regen writes for the pinned document ({why})"
+                    )
+                } else {
+                    format!(
+                        "{BASELINE_FILE} does not match the pinned document {why}:\n\n{}",
                         report.to_markdown()
                     )
                 }
@@ -102,6 +115,7 @@ pub(crate) fn check(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
 /// worked out the way regen does it, in memory, so the advice is true: a
 /// document regen would refuse is reported as refused, with where it breaks.
 fn drift_message(
+    root: &Path,
     source: &str,
     pin: &Pin,
     doc: &Document,
@@ -115,7 +129,7 @@ fn drift_message(
         baseline: committed.baseline.as_ref(),
         keep_forwarders: false,
     };
-    let planned = chili_gen::build_release(&doc.text, source, &naming)
+    let planned = chili_gen::build_release(&doc.text, source, &Referenced { root }, &naming)
         .map_err(generator_error)
         .and_then(|(api, report)| {
             let release = committed.plan(report.as_ref(), &api, false)?;

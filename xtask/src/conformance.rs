@@ -58,8 +58,7 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         table: names.as_ref(),
         ..chili_gen::Naming::default()
     };
-    let api = chili_gen::build_api_with(&text, &spec.display().to_string(), &naming)
-        .map_err(|e| failed(e.to_string()))?;
+    let api = crate::referenced::api(&text, &spec.display().to_string(), root, &naming)?;
 
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

@@ -10,7 +10,7 @@ use chili_gen::names::NameTable;
 use chili_gen::Naming;
 
 use crate::flags::{self, FailOn, Format};
-use crate::project::{generator_error, read_names};
+use crate::project::read_names;
 use crate::{failed, fetch, Error, Outcome, Status};
 
 pub(crate) fn diff(root: &Path, flags: &flags::Diff) -> Result<Outcome, Error> {
@@ -50,5 +50,5 @@ fn load_api(source: &str, root: &Path, names: Option<&NameTable>) -> Result<Api,
         table: names,
         ..Naming::default()
     };
-    chili_gen::build_api_with(&doc.text, source, &naming).map_err(generator_error)
+    crate::referenced::api(&doc.text, source, root, &naming)
 }

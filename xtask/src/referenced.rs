@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use chili_gen::ir::Api;
 use chili_gen::{Built, Fetch, Naming};
 
 use crate::fetch::fetch;
@@ -20,6 +21,14 @@ impl Fetch for Referenced<'_> {
             .map(|doc| doc.text)
             .map_err(|e| e.to_string())
     }
+}
+
+/// The IR of `text` (read from `source`), references read relative to the
+/// workspace root whatever the current directory; warnings are dropped.
+pub fn api(text: &str, source: &str, root: &Path, naming: &Naming<'_>) -> Result<Api, Error> {
+    chili_gen::build(text, source, &Referenced { root }, naming)
+        .map(|built| built.api)
+        .map_err(crate::project::generator_error)
 }
 
 /// Builds the IR of `text` (read from `source`), printing each warning to

@@ -8,6 +8,8 @@ use chili_gen::baseline::{self, Pin};
 use chili_gen::write::{diff_dir, write_crate, GENERATOR};
 use chili_gen::Naming;
 
+use crate::referenced::Referenced;
+
 use crate::project::{
     client_crate, names_lines, read_pin, sync_lock_version, write_if_changed, Committed,
 };
@@ -29,13 +31,19 @@ pub(crate) fn regen(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         baseline: committed.baseline.as_ref(),
         keep_forwarders: same_document,
     };
-    let (api, report) = chili_gen::build_release(&doc.text, source, &naming).map_err(|e| {
+    let (api, report) = chili_gen::build_release(&doc.text, source, &Referenced { root }, &naming).map_err(|e| {
         failed(format!(
             "{e}\nnothing was written: {CLIENT_DIR}/, {PIN_FILE} and {BASELINE_FILE} are as they were"
         ))
     })?;
     let client = root.join(CLIENT_DIR);
-    let mut release = committed.plan(report.as_ref(), &api, same_document)?;
+    // The root's bytes are pinned; a referenced document may still have
+    // changed, and then the changes are the API's, not the generator's.
+    let same_sources = committed
+        .baseline
+        .as_ref()
+        .is_none_or(|old| old.changed_sources(&api).is_empty());
+    let mut release = committed.plan(report.as_ref(), &api, same_document && same_sources)?;
     let mut krate = client_crate(&api, source, &release)?;
     let compare = |krate: &_| {
         diff_dir(&client, krate)

@@ -709,6 +709,48 @@ fn changelog(ws: &Workspace) -> String {
     fs::read_to_string(ws.root.join("generated-client/CHANGELOG.md")).unwrap()
 }
 
+/// A document whose schema lives in another file: the pin covers the root's
+/// bytes and the baseline the referenced file's, so a change there alone
+/// turns check red, naming the file, and regen records it as the API's.
+#[test]
+fn a_changed_referenced_file_turns_check_red_and_regen_releases_it() {
+    let ws = workspace();
+    let root_doc = PETSTORE.replace(
+        "components:\n  schemas:\n    Pet:\n",
+        "components:\n  schemas:\n    Pet:\n      $ref: 'pet.yaml#/Pet'\n    Unused:\n",
+    );
+    assert_ne!(root_doc, PETSTORE, "the document has the expected shape");
+    fs::write(&ws.spec, &root_doc).unwrap();
+    let pet = ws.spec.with_file_name("pet.yaml");
+    let pet_v1 = "Pet:\n  type: object\n  required: [id, name]\n  properties:\n    id: {type: integer, format: int64}\n    name: {type: string}\n";
+    fs::write(&pet, pet_v1).unwrap();
+    ok(&ws, &["regen"]);
+    let baseline = fs::read_to_string(ws.root.join("spec/api-ir.json")).unwrap();
+    assert!(
+        baseline.contains("\"sources\": {\"../shared/spec/pet.yaml\":"),
+        "{baseline}"
+    );
+    ok(&ws, &["check"]);
+
+    // Upstream adds a field in the referenced file only.
+    fs::write(&pet, format!("{pet_v1}    tag: {{type: string}}\n")).unwrap();
+    let text = stale(&ws, &["check"]);
+    assert!(
+        text.contains("documents it references changed since the pin: ../shared/spec/pet.yaml"),
+        "{text}"
+    );
+    assert!(text.contains("tag"), "{text}");
+
+    let summary = ok(&ws, &["regen"]);
+    assert!(summary.contains("0.1.0 -> 0.1.1"), "{summary}");
+    let log = changelog(&ws);
+    assert!(
+        !log.contains("not from the API"),
+        "a referenced document's change is the API's: {log}"
+    );
+    ok(&ws, &["check"]);
+}
+
 /// Same document, same IR, different files (what a newer generator does):
 /// regen makes a release of its own, once.
 #[test]

@@ -71,6 +71,14 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// Every document read besides the root, by location, with its text.
+    pub fn referenced(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.texts
+            .iter()
+            .filter(|(location, _)| **location != self.root_location)
+            .map(|(location, text)| (location.as_str(), text.as_str()))
+    }
+
     /// The location and pointer a pointer of the bundled document stands for,
     /// when it lies in a hoisted or copied part. The innermost part wins.
     pub fn original(&self, pointer: &str) -> Option<(&str, String)> {
