@@ -37,6 +37,7 @@ struct Run {
 pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     let pin: serde_json::Value = serde_json::from_str(&read(&root.join("spec/pin.json"))?)
         .map_err(|e| failed(format!("spec/pin.json: {e}")))?;
+    let chosen = spec.is_some();
     let spec = match spec {
         Some(s) => PathBuf::from(s),
         None => {
@@ -52,6 +53,20 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
         }
     };
     let text = read(&spec)?;
+    // The committed client is the pinned document's: tested against another
+    // one, its failures would be drift, which `check` reports, not bugs.
+    if !chosen {
+        use sha2::{Digest, Sha256};
+        let sha = crate::fetch::hex(&Sha256::digest(text.as_bytes()));
+        if pin["sha256"].as_str() != Some(sha.as_str()) {
+            return Err(failed(format!(
+                "{} is no longer the pinned document (spec/pin.json), which the committed client \
+                 was generated from: run `cargo xtask check` to see what changed and \
+                 `cargo xtask regen` before conformance, or pass --spec to test against this one",
+                spec.display()
+            )));
+        }
+    }
     // Named like the committed client, whose test names follow its method names.
     let names = crate::project_names(root)?;
     let naming = chili_gen::Naming {

@@ -751,6 +751,22 @@ fn a_changed_referenced_file_turns_check_red_and_regen_releases_it() {
     ok(&ws, &["check"]);
 }
 
+/// Conformance tests the committed client against the document it was
+/// generated from, or says why not, before installing anything.
+#[test]
+fn conformance_refuses_a_document_that_is_not_the_pinned_one() {
+    let ws = workspace();
+    ok(&ws, &["regen"]);
+    fs::write(&ws.spec, PETSTORE.replace("1.0.7", "1.0.8")).unwrap();
+    let err = failure(&ws, &["conformance"]);
+    assert!(err.contains("is no longer the pinned document"), "{err}");
+    assert!(err.contains("cargo xtask regen"), "{err}");
+    assert!(
+        !ws.root.join("target/prism").exists(),
+        "nothing was installed"
+    );
+}
+
 /// Same document, same IR, different files (what a newer generator does):
 /// regen makes a release of its own, once.
 #[test]
