@@ -130,6 +130,38 @@ fn a_document_split_over_files_is_bundled() {
     );
 }
 
+/// `$ref: '#name'` names the schema declaring `$anchor: name` (JSON Schema
+/// 2020-12, which OpenAPI 3.1 uses), here or in another file.
+#[test]
+fn anchor_references_resolve_to_the_schema_declaring_the_anchor() {
+    let root = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /owners:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Owner'}\ncomponents:\n  schemas:\n    Pet:\n      $anchor: pet\n      type: object\n      properties:\n        name: {type: string}\n    Owner:\n      type: object\n      properties:\n        pet: {$ref: '#pet'}\n        tag: {$ref: 'lib/tags.yaml#tag'}\n";
+    let tags = "Tags:\n  Tag:\n    $anchor: tag\n    type: object\n    required: [label]\n    properties:\n      label: {type: string}\n";
+    let dir = scratch(&[("api.yaml", root), ("lib/tags.yaml", tags)]);
+    let origin = dir.0.join("api.yaml").display().to_string();
+    let api = chili_gen::build_api(root, &origin).unwrap_or_else(|e| panic!("{e}"));
+    // The same type as the schema by its path, not a copy.
+    assert_eq!(field(&api, "Owner", "pet"), &named("Pet"));
+    let TypeRef::Named(tag) = field(&api, "Owner", "tag") else {
+        panic!("{api}")
+    };
+    assert!(
+        matches!(&ty(&api, tag).kind, TypeKind::Struct { fields, .. } if fields[0].wire_name == "label")
+    );
+
+    // An anchor nobody declares: located at the reference, saying what to do.
+    let broken = root.replace("'#pet'", "'#cat'");
+    let err = chili_gen::build_api(&broken, &origin).unwrap_err();
+    assert_eq!(
+        err.pointer.as_deref(),
+        Some("/components/schemas/Owner/properties/pet/$ref")
+    );
+    assert!(
+        err.message
+            .contains("no schema in this document declares `$anchor: cat`"),
+        "{err}"
+    );
+}
+
 /// A scratch directory with `files` written into it.
 fn scratch(files: &[(&str, &str)]) -> tempdir::Dir {
     let dir = tempdir::Dir::new();

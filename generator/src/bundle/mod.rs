@@ -231,6 +231,33 @@ fn references(tree: &Value, start: &str, kind: Kind, origin: &str) -> Result<Vec
     }
 }
 
+/// The pointer of the first object (in document order) whose `$anchor` is
+/// `name`. Iterative: the tree's depth is bounded by the parsers, not by
+/// this stack.
+fn find_anchor(tree: &Value, name: &str) -> Option<String> {
+    let mut stack = vec![(tree, String::new())];
+    while let Some((node, pointer)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if map.get("$anchor").and_then(Value::as_str) == Some(name) {
+                    return Some(pointer);
+                }
+                // Reversed, so the first key is visited first.
+                for (key, child) in map.iter().rev() {
+                    stack.push((child, format!("{pointer}/{}", escape_pointer(key))));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate().rev() {
+                    stack.push((child, format!("{pointer}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A discriminator mapping value is a reference when it is not a bare schema name.
 fn looks_like_reference(s: &str) -> bool {
     s.contains('#') || s.contains('/') || [".json", ".yaml", ".yml"].iter().any(|e| s.ends_with(e))
@@ -245,9 +272,11 @@ impl Bundler<'_, '_> {
         }
     }
 
-    /// Where `reference`, written in document `doc`, points: (document, JSON pointer).
+    /// Where `reference`, written in document `doc`, points: (document, JSON
+    /// pointer). `tree` is the root document as bundled so far.
     fn resolve(
         &mut self,
+        tree: &Value,
         origin: &str,
         at: &str,
         doc: usize,
@@ -255,16 +284,49 @@ impl Bundler<'_, '_> {
     ) -> Result<(usize, String), Error> {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let fragment = percent_decode(fragment);
-        if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(Error::at(
+        let (target, pointer) = if file.is_empty() {
+            (doc, fragment.clone())
+        } else {
+            self.open(origin, at, doc, reference, file, &fragment)?
+        };
+        if fragment.is_empty() || fragment.starts_with('/') {
+            return Ok((target, pointer));
+        }
+        // `#name`: the schema declaring `$anchor: name` (JSON Schema 2020-12, OpenAPI 3.1).
+        let searched = if target == 0 {
+            tree
+        } else {
+            &self.externals[target - 1].tree
+        };
+        match find_anchor(searched, &fragment) {
+            Some(pointer) => Ok((target, pointer)),
+            None => Err(Error::at(
                 origin,
                 at,
-                format!("`$ref: {}` names an anchor (`#{fragment}`); only JSON pointer references (`#/components/...`) are supported: point at the schema by its path", shown(reference)),
-            ));
+                format!(
+                    "`$ref: {}` names the anchor `{}`, but no schema in {} declares `$anchor: {}`; \
+                     declare it, or point at the schema by its path (`#/components/schemas/...`)",
+                    shown(reference),
+                    shown(&fragment),
+                    if target == 0 { "this document".to_string() } else { format!("`{}`", shown(self.location(target))) },
+                    shown(&fragment),
+                ),
+            )),
         }
-        if file.is_empty() {
-            return Ok((doc, fragment));
-        }
+    }
+
+    /// The document `file` (relative to document `doc`), read on first use:
+    /// (its index, `fragment` as a pointer into it).
+    fn open(
+        &mut self,
+        origin: &str,
+        at: &str,
+        doc: usize,
+        reference: &str,
+        file: &str,
+        fragment: &str,
+    ) -> Result<(usize, String), Error> {
+        let fragment = fragment.to_string();
         let location = normalize_location(&join(self.location(doc), &percent_decode(file)));
         if let Some(&i) = self.by_location.get(&location) {
             return Ok((i, fragment));
@@ -323,7 +385,7 @@ impl Bundler<'_, '_> {
         doc: usize,
         f: &Found,
     ) -> Result<(), Error> {
-        let resolved = self.resolve(origin, &f.at, doc, &f.reference);
+        let resolved = self.resolve(tree, origin, &f.at, doc, &f.reference);
         let (target_doc, pointer) = match resolved {
             Ok(r) => r,
             Err(_) if f.mapping => return Ok(()),
@@ -452,7 +514,7 @@ impl Bundler<'_, '_> {
                         return Err(Error::at(origin, &f.at, format!("`$ref: {}` leads to a cycle of path item references; point it at a path item", shown(&f.reference))));
                     }
                     let next = next.to_string();
-                    (doc, pointer) = self.resolve(origin, &f.at, doc, &next)?;
+                    (doc, pointer) = self.resolve(tree, origin, &f.at, doc, &next)?;
                 }
                 None => break target.clone(),
             }
