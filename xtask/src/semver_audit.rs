@@ -182,7 +182,12 @@ fn document(root: &Path, scratch: &mut Scratch, path: &str) -> Result<(Api, Path
     let text = fs::read_to_string(root.join(&origin))
         .map_err(|e| failed(format!("cannot read {origin}: {e}")))?;
     let api = chili_gen::build_api(&text, &origin).map_err(|e| failed(e.to_string()))?;
-    let krate = generate_crate(&api, &origin, &Options::new(CLIENT_CRATE))?;
+    // Against this workspace's runtime, as the committed client is (it is not on crates.io).
+    let options = Options::new(CLIENT_CRATE).with_runtime_at(
+        &scratch.dir().join(CLIENT_CRATE),
+        &root.join(crate::RUNTIME_DIR),
+    );
+    let krate = generate_crate(&api, &origin, &options)?;
     let mut hasher = Sha256::new();
     for (file, contents) in &krate.files {
         hasher.update(file.as_bytes());
