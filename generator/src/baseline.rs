@@ -46,6 +46,17 @@ pub fn to_json(api: &Api) -> String {
     format!("{{\n{}\n}}\n", members.join(",\n"))
 }
 
+/// Lowercase hex of `bytes`, as the pin and the baseline's `sources` write a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `bytes` in [`hex`]: how a document's exact bytes are pinned.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
 /// Whether a JSON value is a baseline rather than an OpenAPI document (for
 /// commands that take either, such as `diff`).
 pub fn is_baseline(value: &Value) -> bool {

@@ -51,13 +51,13 @@ pub struct Document {
 impl Document {
     /// The SHA-256 (hex) of every document the root references, by location.
     pub fn sources(&self) -> std::collections::BTreeMap<String, String> {
-        use sha2::{Digest, Sha256};
         self.provenance
             .referenced()
             .map(|(location, text)| {
-                let digest = Sha256::digest(text.as_bytes());
-                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-                (location.to_string(), hex)
+                (
+                    location.to_string(),
+                    crate::baseline::sha256_hex(text.as_bytes()),
+                )
             })
             .collect()
     }

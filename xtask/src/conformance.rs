@@ -56,8 +56,7 @@ pub fn conformance(root: &Path, spec: Option<&str>) -> Result<Outcome, Error> {
     // The committed client is the pinned document's: tested against another
     // one, its failures would be drift, which `check` reports, not bugs.
     if !chosen {
-        use sha2::{Digest, Sha256};
-        let sha = crate::fetch::hex(&Sha256::digest(text.as_bytes()));
+        let sha = chili_gen::baseline::sha256_hex(text.as_bytes());
         if pin["sha256"].as_str() != Some(sha.as_str()) {
             return Err(failed(format!(
                 "{} is no longer the pinned document (spec/pin.json), which the committed client \

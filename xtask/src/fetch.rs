@@ -5,8 +5,6 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
 use crate::{failed, resolve, Error};
 
 /// A fetched document: its text and the sha256 of its exact bytes.
@@ -41,7 +39,7 @@ pub(crate) fn fetch(source: &str, root: &Path) -> Result<Document, Error> {
             failed(format!("cannot read the document {source}{resolved}: {e}"))
         })?
     };
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = chili_gen::baseline::sha256_hex(&bytes);
     let text = String::from_utf8(bytes)
         .map_err(|e| failed(format!("the document at {source} is not UTF-8 text: {e}")))?;
     Ok(Document { text, sha256 })
@@ -75,9 +73,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Lowercase hex of `bytes` (how the pin writes a sha256).
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use chili_gen::baseline::hex;
 
 /// The first 12 hex digits: enough to tell versions apart in a message.
 pub(crate) fn short(sha: &str) -> &str {
