@@ -92,13 +92,21 @@ pub fn plan(
         )),
         _ => None,
     };
+    Ok(Release {
+        version,
+        changelog: changelog_with(previous, entry.as_deref()),
+    })
+}
+
+/// The previous changelog (or a new one) with `entry` on top.
+fn changelog_with(previous: &Previous<'_>, entry: Option<&str>) -> String {
     let mut changelog = previous
         .changelog
-        .map_or_else(|| changelog_header(crate_name), str::to_string);
+        .map_or_else(|| changelog_header(previous.crate_name), str::to_string);
     if let Some(entry) = entry {
-        insert_entry(&mut changelog, &entry);
+        insert_entry(&mut changelog, entry);
     }
-    Ok(Release { version, changelog })
+    changelog
 }
 
 /// The release when the API and its Rust surface are unchanged (the drift
@@ -128,11 +136,10 @@ pub fn regenerated(
         },
         previous.version,
     );
-    let mut changelog = previous
-        .changelog
-        .map_or_else(|| changelog_header(crate_name), str::to_string);
-    insert_entry(&mut changelog, &entry);
-    Ok(Release { version, changelog })
+    Ok(Release {
+        version,
+        changelog: changelog_with(previous, Some(&entry)),
+    })
 }
 
 /// The head of a new changelog, before any entry.
@@ -161,12 +168,22 @@ pub fn insert_entry(changelog: &mut String, entry: &str) {
 
 /// The `version` of a Cargo manifest's `[package]` table.
 pub fn package_version(manifest: &str) -> Option<String> {
+    package_field(manifest, "version")
+}
+
+/// The `name` of a Cargo manifest's `[package]` table.
+pub fn package_name(manifest: &str) -> Option<String> {
+    package_field(manifest, "name")
+}
+
+/// A string `key = "value"` of a Cargo manifest's `[package]` table.
+fn package_field(manifest: &str, key: &str) -> Option<String> {
     let mut in_package = false;
     for line in manifest.lines().map(str::trim) {
         if line.starts_with('[') {
             in_package = line == "[package]";
         } else if in_package {
-            if let Some(value) = line.strip_prefix("version").map(str::trim_start) {
+            if let Some(value) = line.strip_prefix(key).map(str::trim_start) {
                 if let Some(value) = value.strip_prefix('=') {
                     return Some(value.trim().trim_matches('"').to_string());
                 }
@@ -334,5 +351,9 @@ mod tests {
         let manifest = "[workspace]\nversion = \"9.9.9\"\n\n[package]\nname = \"x\"\nversion = \"0.4.1\"\n\n[dependencies]\nversion = \"1\"\n";
         assert_eq!(package_version(manifest).as_deref(), Some("0.4.1"));
         assert_eq!(package_version("[dependencies]\nversion = \"1\"\n"), None);
+        assert_eq!(
+            package_name("[[bin]]\nname = \"b\"\n[package]\nname = \"pets\"\n").as_deref(),
+            Some("pets")
+        );
     }
 }

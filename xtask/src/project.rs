@@ -144,6 +144,16 @@ impl Committed {
         })
     }
 
+    /// The committed release, as the release rules take it.
+    fn previous(&self) -> Previous<'_> {
+        Previous {
+            crate_name: CLIENT_CRATE,
+            version: &self.version,
+            changelog: self.changelog.as_deref(),
+            names_file: NAMES_FILE,
+        }
+    }
+
     /// The next release after this one (see [`release::plan`]).
     pub(crate) fn plan(
         &self,
@@ -151,28 +161,19 @@ impl Committed {
         api: &Api,
         same_document: bool,
     ) -> Result<Release, Error> {
-        let previous = Previous {
-            crate_name: CLIENT_CRATE,
-            version: &self.version,
-            changelog: self.changelog.as_deref(),
-            names_file: NAMES_FILE,
-        };
-        release::plan(&previous, report, api, same_document)
-            .map_err(|e| failed(format!("{CLIENT_DIR}/Cargo.toml: {e}")))
+        release::plan(&self.previous(), report, api, same_document).map_err(bad_version)
     }
 
     /// The release for an unchanged API whose crate the generator now
     /// writes differently (`files` files differ): see [`release::regenerated`].
     pub(crate) fn regenerated(&self, api: &Api, files: usize) -> Result<Release, Error> {
-        let previous = Previous {
-            crate_name: CLIENT_CRATE,
-            version: &self.version,
-            changelog: self.changelog.as_deref(),
-            names_file: NAMES_FILE,
-        };
-        release::regenerated(&previous, api, files)
-            .map_err(|e| failed(format!("{CLIENT_DIR}/Cargo.toml: {e}")))
+        release::regenerated(&self.previous(), api, files).map_err(bad_version)
     }
+}
+
+/// The committed version cannot be bumped: say where it is.
+fn bad_version(e: release::BadVersion) -> Error {
+    failed(format!("{CLIENT_DIR}/Cargo.toml: {e}"))
 }
 
 /// The committed client for `api` (read from `source`): generated with
