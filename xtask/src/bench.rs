@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::scratch::Scratch;
 use crate::{failed, Error, Outcome, CLIENT_CRATE, CLIENT_DIR, DEFAULT_SPEC};
 
 /// Runs every measurement and returns the table. Timings are only
@@ -233,52 +234,36 @@ enum Rebuild {
 /// both crates, ours first.
 const ROUNDS: usize = 5;
 
-/// Where the side-by-side workspace and its target directory go.
-const COMPARE_DIR: &str = "target/bench-compare";
+/// Where the side-by-side rebuilds build.
+const BUILD_DIR: &str = "target/bench-compare-build";
 
 /// Copies the client (with the runtime it depends on by path) and `peer`
-/// into one scratch workspace with this workspace's lock file and dev
-/// profile, builds both, then touches and rebuilds each in turn.
+/// into one scratch workspace (this workspace's lock file and dev profile),
+/// builds both, then touches and rebuilds each in turn.
 fn side_by_side(root: &Path, peer: &Path) -> Result<Rebuild, Error> {
-    let io = |what: &str, e: std::io::Error| failed(format!("{what}: {e}"));
-    let name = package_name(&peer.join("Cargo.toml"))?;
-    let ws = root.join(COMPARE_DIR).join("ws");
-    if ws.exists() {
-        std::fs::remove_dir_all(&ws).map_err(|e| io("cannot clear target/bench-compare/ws", e))?;
-    }
-    copy_tree(&root.join(crate::RUNTIME_DIR), &ws.join(crate::RUNTIME_DIR))
-        .map_err(|e| io("cannot copy the runtime", e))?;
-    let client = ws.join(CLIENT_DIR);
-    for item in ["Cargo.toml", "README.md", "CHANGELOG.md", "src"] {
-        copy_tree(&root.join(CLIENT_DIR).join(item), &client.join(item))
-            .map_err(|e| io("cannot copy the client", e))?;
-    }
-    copy_tree(peer, &ws.join("peer")).map_err(|e| io("cannot copy the peer crate", e))?;
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| io("cannot read Cargo.toml", e))?;
-    std::fs::write(
-        ws.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [\"{}\", \"{CLIENT_DIR}\", \"peer\"]\n\n{}\n{}",
-            crate::RUNTIME_DIR,
-            section(&manifest, "[workspace.package]"),
-            section(&manifest, "[profile.dev]"),
-        ),
-    )
-    .map_err(|e| io("cannot write the scratch workspace", e))?;
-    std::fs::copy(root.join(crate::LOCK_FILE), ws.join(crate::LOCK_FILE))
-        .map_err(|e| io("cannot copy Cargo.lock", e))?;
-
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = root.join(COMPARE_DIR).join("target");
+    let manifest = peer.join("Cargo.toml");
+    let name = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| chili_gen::release::package_name(&text))
+        .ok_or_else(|| {
+            failed(format!(
+                "--peer: no [package] name in {}",
+                manifest.display()
+            ))
+        })?;
+    let mut scratch = Scratch::new(root, "bench-compare")?;
+    scratch.copy(crate::RUNTIME_DIR, &root.join(crate::RUNTIME_DIR))?;
+    scratch.copy(CLIENT_DIR, &root.join(CLIENT_DIR))?;
+    scratch.copy("peer", peer)?;
     let build = |packages: &[&str]| -> Result<Duration, Error> {
-        let mut cmd = Command::new(&cargo);
-        cmd.current_dir(&ws)
-            .env("CARGO_TARGET_DIR", &target)
-            .args(["build", "--quiet"]);
+        let mut args = vec!["build", "--quiet"];
         for p in packages {
-            cmd.args(["--package", p]);
+            args.extend(["--package", p]);
         }
+        let mut cmd = scratch.command(&args)?;
+        // A build directory of its own: the main one's size (every other
+        // crate of the workspace) adds about a tenth to each rebuild.
+        cmd.env("CARGO_TARGET_DIR", root.join(BUILD_DIR));
         let start = Instant::now();
         let status = cmd
             .status()
@@ -299,10 +284,10 @@ fn side_by_side(root: &Path, peer: &Path) -> Result<Rebuild, Error> {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for round in 0..=ROUNDS {
         for (dir, package, times) in [
-            (&client, CLIENT_CRATE, &mut ours),
-            (&ws.join("peer"), name.as_str(), &mut theirs),
+            (CLIENT_DIR, CLIENT_CRATE, &mut ours),
+            ("peer", name.as_str(), &mut theirs),
         ] {
-            touch(&dir.join("src/lib.rs"))?;
+            touch(&scratch.dir().join(dir).join("src/lib.rs"))?;
             let took = build(&[package])?;
             if round > 0 {
                 times.push(took);
@@ -314,54 +299,6 @@ fn side_by_side(root: &Path, peer: &Path) -> Result<Rebuild, Error> {
         peer: theirs,
         name,
     })
-}
-
-/// `[package] name` of a manifest (the first `name = "..."` line).
-fn package_name(manifest: &Path) -> Result<String, Error> {
-    let text = std::fs::read_to_string(manifest)
-        .map_err(|e| failed(format!("--peer: cannot read {}: {e}", manifest.display())))?;
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("name"))
-        .filter_map(|rest| rest.trim().strip_prefix('='))
-        .map(|v| v.trim().trim_matches('"').to_string())
-        .next()
-        .ok_or_else(|| failed(format!("--peer: no package name in {}", manifest.display())))
-}
-
-/// The text of one `[section]` of a manifest, header included.
-fn section(manifest: &str, header: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for line in manifest.lines() {
-        if line.starts_with('[') {
-            inside = line.trim() == header;
-        }
-        if inside {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Copies a file or a directory tree, leaving out `target/` and `.git/`.
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    if from.is_file() {
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        return std::fs::copy(from, to).map(|_| ());
-    }
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        copy_tree(&entry.path(), &to.join(name))?;
-    }
-    Ok(())
 }
 
 /// Sets a file's modification time to now, as `touch` does.
