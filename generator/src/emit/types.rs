@@ -63,7 +63,7 @@ fn runtime_call(def: &TypeDef) -> Option<String> {
     };
     let payload = |v: &Variant| if v.ty.is_some() { "(_)" } else { "" };
     Some(match &def.kind {
-        TypeKind::Struct { fields, extra } => {
+        TypeKind::Struct { fields, .. } => {
             let mut lines: Vec<String> = fields
                 .iter()
                 .enumerate()
@@ -77,9 +77,7 @@ fn runtime_call(def: &TypeDef) -> Option<String> {
                     )
                 })
                 .collect();
-            if let Some(t) = extra {
-                // The IR names the field whenever there is one (names::extra_field_name).
-                let field = def.extra_field.as_deref().unwrap_or("extra");
+            if let Some((t, field)) = extra_field(def) {
                 lines.push(format!("..{}: {}", ident(field), type_text(t)));
             }
             format!("{RUNTIME}::record!({name} {{\n{}}});\n", list(lines))
@@ -131,6 +129,17 @@ fn runtime_call(def: &TypeDef) -> Option<String> {
     })
 }
 
+/// A struct's additional properties: their type and the field holding them.
+fn extra_field(def: &TypeDef) -> Option<(&TypeRef, &str)> {
+    let TypeKind::Struct { extra, .. } = &def.kind else {
+        return None;
+    };
+    // The IR names the field whenever there is one (names::extra_field_name).
+    extra
+        .as_ref()
+        .map(|t| (t, def.extra_field.as_deref().unwrap_or("extra")))
+}
+
 /// How the runtime's `record!` reads and writes a field: `required` must be
 /// present; `optional` may be absent and is not written when `None`;
 /// `nullable` is required but may be `null`, and is always written.
@@ -166,13 +175,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let deprecated = deprecated_attr(&def.docs);
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct { fields, extra } => {
-            // The IR names the field whenever there is one (names::extra_field_name).
-            let extra = extra
-                .as_ref()
-                .map(|t| (t, def.extra_field.as_deref().unwrap_or("extra")));
-            struct_def(&name, fields, extra)
-        }
+        TypeKind::Struct { fields, .. } => struct_def(&name, fields, extra_field(def)),
         TypeKind::Enum { values } => enum_def(&name, values),
         TypeKind::Union {
             tag: Some(tag),
